@@ -1,0 +1,16 @@
+package io.nxs.core.audit;
+
+/**
+ * Where modules record audit events. The audit module implements it; every other module only sees
+ * this port.
+ */
+public interface AuditTrail {
+
+  /**
+   * Appends an event and returns only once it is durable (survives a SIGKILL right after).
+   *
+   * @return the entry's sequence number
+   * @throws io.nxs.core.NxsException when it could not be made durable
+   */
+  long append(AuditEvent event);
+}

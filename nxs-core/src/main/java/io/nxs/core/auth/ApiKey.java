@@ -1,0 +1,22 @@
+package io.nxs.core.auth;
+
+import java.time.Instant;
+
+/**
+ * An API key's record; the key itself is never stored.
+ *
+ * @param id short public identifier, safe to log
+ * @param name what the operator called it
+ * @param scope what it may do
+ * @param createdAt when it was made
+ * @param expiresAt when it stops working, or null for never
+ * @param revokedAt when it was revoked, or null
+ */
+public record ApiKey(
+    String id, String name, Scope scope, Instant createdAt, Instant expiresAt, Instant revokedAt) {
+
+  /** Whether it authenticates at {@code now}. */
+  public boolean validAt(Instant now) {
+    return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+  }
+}

@@ -1,0 +1,194 @@
+package io.nxs.core.auth;
+
+import io.nxs.core.NxsException;
+import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.log.Redaction;
+import io.nxs.core.state.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * API keys (SEC2): made with 256 random bits, stored only as SHA-256 hashes, scoped, expiring.
+ *
+ * <p>A plain SHA-256 suits here, unlike for passwords: the keys are random and long, so there is
+ * nothing to guess from the hash. Every create and revoke is an audit event (SEC6).
+ */
+public final class ApiKeyStore {
+
+  /** Every key starts with this, so scanners and the log redactor can recognise one. */
+  public static final String PREFIX = "nxs_";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final StateStore store;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  public ApiKeyStore(StateStore store, AuditTrail audit, Clock clock) {
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes a key.
+   *
+   * @param ttl how long it works, or null for no expiry
+   * @param actor who asked, for the audit log
+   */
+  public CreatedKey create(Scope scope, String name, Duration ttl, String actor) {
+    if (name == null || name.isBlank() || name.length() > 100) {
+      throw new NxsException("a key name must be 1 to 100 characters, but was '" + name + "'");
+    }
+    if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+      throw new NxsException("a key's expiry must be in the future, but was " + ttl);
+    }
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Redaction.register(secret);
+    byte[] idBytes = new byte[5];
+    RANDOM.nextBytes(idBytes);
+    String id = "k_" + HexFormat.of().formatHex(idBytes);
+    Instant now = clock.instant();
+    Instant expires = ttl == null ? null : now.plus(ttl);
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO api_keys (id, name, scope, key_hash, created_at, expires_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, id);
+      ps.setString(2, name);
+      ps.setString(3, scope.label());
+      ps.setString(4, hash(secret));
+      ps.setLong(5, now.toEpochMilli());
+      if (expires == null) {
+        ps.setNull(6, Types.INTEGER);
+      } else {
+        ps.setLong(6, expires.toEpochMilli());
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new NxsException("cannot store the new key: " + e.getMessage(), e);
+    }
+    ApiKey key = new ApiKey(id, name, scope, now, expires, null);
+    audit.append(
+        new AuditEvent(
+            "admin.key_create",
+            Severity.MEDIUM,
+            actor,
+            id,
+            Map.of(
+                "name", name,
+                "scope", scope.label(),
+                "expires_at", expires == null ? "never" : expires.toString())));
+    return new CreatedKey(key, secret);
+  }
+
+  /** The key a bearer token belongs to, if it is known and valid now. */
+  public Optional<ApiKey> authenticate(String secret) {
+    if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
+      return Optional.empty();
+    }
+    try (Connection c = store.connect();
+        PreparedStatement ps = c.prepareStatement(SELECT + " WHERE key_hash = ?")) {
+      ps.setString(1, hash(secret));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        ApiKey key = read(rs);
+        return key.validAt(clock.instant()) ? Optional.of(key) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new NxsException("cannot check an API key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every key, newest first, revoked and expired ones included. */
+  public List<ApiKey> list() {
+    try (Connection c = store.connect();
+        PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY created_at DESC, id");
+        ResultSet rs = ps.executeQuery()) {
+      List<ApiKey> keys = new ArrayList<>();
+      while (rs.next()) {
+        keys.add(read(rs));
+      }
+      return keys;
+    } catch (SQLException e) {
+      throw new NxsException("cannot list API keys: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Revokes a key at once.
+   *
+   * @throws NxsException when no key has that id or it is already revoked
+   */
+  public ApiKey revoke(String id, String actor) {
+    Instant now = clock.instant();
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+      ps.setLong(1, now.toEpochMilli());
+      ps.setString(2, id);
+      if (ps.executeUpdate() == 0) {
+        boolean exists = list().stream().anyMatch(k -> k.id().equals(id));
+        throw new NxsException(
+            exists
+                ? "key " + id + " is already revoked"
+                : "no key has id '" + id + "': see nxs key list");
+      }
+    } catch (SQLException e) {
+      throw new NxsException("cannot revoke key " + id + ": " + e.getMessage(), e);
+    }
+    audit.append(new AuditEvent("admin.key_revoke", Severity.MEDIUM, actor, id, Map.of()));
+    return list().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static final String SELECT =
+      "SELECT id, name, scope, created_at, expires_at, revoked_at FROM api_keys";
+
+  private static ApiKey read(ResultSet rs) throws SQLException {
+    return new ApiKey(
+        rs.getString("id"),
+        rs.getString("name"),
+        Scope.parse(rs.getString("scope")),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        instantOrNull(rs, "expires_at"),
+        instantOrNull(rs, "revoked_at"));
+  }
+
+  private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  static String hash(String secret) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package io.nxs.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads {@code nxs.yaml} into immutable, validated section values.
+ *
+ * <p>Design note: the loader walks the top-level mapping itself and binds each section's value
+ * with Jackson straight from the same streaming parser, so every error keeps the exact line and
+ * column of the offending token. Unknown keys, wrong types, missing required keys and values the
+ * section types reject in their constructors all become one {@link ConfigException} that names
+ * file:line:column and the dotted key. Keys are snake_case in files and camelCase in records.
+ */
+public final class ConfigLoader {
+
+  private final Map<String, ConfigSection<?>> sections = new LinkedHashMap<>();
+  private final EnvExpander expander;
+  private final ObjectMapper mapper;
+  private final YAMLFactory yaml = new YAMLFactory();
+
+  /**
+   * @param sections every section the application knows; any other top-level key is an error
+   * @param env the environment for {@code ${NAME}} expansion
+   */
+  public ConfigLoader(Collection<ConfigSection<?>> sections, Map<String, String> env) {
+    for (ConfigSection<?> s : sections) {
+      ConfigSection<?> previous = this.sections.putIfAbsent(s.name(), s);
+      if (previous != null && previous.type() != s.type()) {
+        throw new IllegalArgumentException(
+            "config section '" + s.name() + "' is registered twice: by " + previous.type().getName()
+                + " and by " + s.type().getName());
+      }
+    }
+    this.expander = new EnvExpander(env);
+    this.mapper = newMapper();
+  }
+
+  static ObjectMapper newMapper() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .addModule(new ConfigModule())
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  /**
+   * Loads a file.
+   *
+   * @throws ConfigException when the file is missing, unreadable or invalid
+   */
+  public NxsConfig load(Path file) {
+    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), 0, 0, "", "file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
+    }
+    return parse(text, name);
+  }
+
+  /** All sections at their defaults, as if the file were empty. */
+  public NxsConfig defaults() {
+    return parse("", "<defaults>");
+  }
+
+  /**
+   * Parses configuration text.
+   *
+   * @param source the name errors report, usually the file name
+   * @throws ConfigException when the text is invalid
+   */
+  public NxsConfig parse(String text, String source) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    try (JsonParser p =
+        new EnvExpandingParser(yaml.createParser(new StringReader(text)), expander, source)) {
+      JsonToken first = p.nextToken();
+      if (first != null && first != JsonToken.START_OBJECT) {
+        throw at(source, p.currentTokenLocation(), "", "the file must be a mapping of sections");
+      }
+      while (first != null && p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonLocation keyAt = p.currentTokenLocation();
+        ConfigSection<?> section = sections.get(key);
+        if (section == null) {
+          throw at(source, keyAt, key, "unknown key (known: " + String.join(", ", known()) + ")");
+        }
+        if (values.containsKey(key)) {
+          throw at(source, keyAt, key, "the key appears twice");
+        }
+        JsonToken valueToken = p.nextToken();
+        values.put(key, valueToken == JsonToken.VALUE_NULL ? empty(section) : bind(p, section));
+      }
+    } catch (ConfigException e) {
+      throw e;
+    } catch (JsonMappingException e) {
+      throw translate(source, e);
+    } catch (JsonProcessingException e) {
+      throw at(source, e.getLocation(), "", "invalid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(source, 0, 0, "", "cannot read: " + e.getMessage());
+    }
+    for (ConfigSection<?> s : sections.values()) {
+      if (!values.containsKey(s.name())) {
+        values.put(s.name(), empty(s));
+      }
+    }
+    return new NxsConfig(source, values);
+  }
+
+  private Object bind(JsonParser p, ConfigSection<?> section) throws IOException {
+    try {
+      return mapper.readValue(p, section.type());
+    } catch (JsonMappingException e) {
+      e.prependPath(section.type(), section.name());
+      throw e;
+    }
+  }
+
+  private Object empty(ConfigSection<?> section) {
+    try {
+      return mapper.readValue("{}", section.type());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "section '" + section.name() + "' has no valid defaults: " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> known() {
+    return List.copyOf(new TreeSet<>(sections.keySet()));
+  }
+
+  private static ConfigException translate(String source, JsonMappingException e) {
+    ConfigException nested = findConfigException(e);
+    if (nested != null) {
+      return nested;
+    }
+    String key = pathOf(e.getPath());
+    JsonLocation at = e.getLocation();
+    String reason;
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<String> knownKeys = new ArrayList<>();
+      if (u.getKnownPropertyIds() != null) {
+        u.getKnownPropertyIds().forEach(id -> knownKeys.add(String.valueOf(id)));
+      }
+      knownKeys.sort(null);
+      reason = "unknown key (known: " + String.join(", ", knownKeys) + ")";
+    } else if (e instanceof InvalidFormatException f) {
+      reason = invalidValue(f);
+    } else if (e instanceof ValueInstantiationException v) {
+      Throwable cause = v.getCause() == null ? v : v.getCause();
+      reason = cause.getMessage();
+    } else if (e instanceof MismatchedInputException m) {
+      reason = mismatch(m);
+    } else {
+      reason = e.getOriginalMessage();
+    }
+    return at(source, at, key, reason);
+  }
+
+  private static String invalidValue(InvalidFormatException f) {
+    String message = f.getOriginalMessage();
+    if (message != null && (message.startsWith("expected ") || message.contains("but was"))) {
+      return message;
+    }
+    return "expected " + typeName(f.getTargetType()) + ", but was '" + f.getValue() + "'";
+  }
+
+  private static String mismatch(MismatchedInputException m) {
+    String message = m.getOriginalMessage();
+    if (message != null && message.startsWith("Missing required creator property")) {
+      int start = message.indexOf('\'');
+      int end = message.indexOf('\'', start + 1);
+      return "missing required key '" + message.substring(start + 1, end) + "'";
+    }
+    if (m.getTargetType() != null) {
+      return "expected " + typeName(m.getTargetType()) + " here";
+    }
+    return message;
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == null) {
+      return "another value";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "an integer";
+    }
+    if (type == double.class || type == Double.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type.isEnum()) {
+      List<String> names = new ArrayList<>();
+      for (Object c : type.getEnumConstants()) {
+        names.add(c.toString().toLowerCase(java.util.Locale.ROOT));
+      }
+      return "one of " + String.join(", ", names);
+    }
+    if (List.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a mapping";
+    }
+    return type.getSimpleName();
+  }
+
+  private static ConfigException findConfigException(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException ce) {
+        return ce;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static ConfigException at(String source, JsonLocation at, String key, String reason) {
+    int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
+    int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
+    return new ConfigException(source, line, column, key, reason);
+  }
+
+  static String pathOf(List<JsonMappingException.Reference> path) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : path) {
+      if (ref.getFieldName() != null) {
+        if (!sb.isEmpty()) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The dotted path of the parser's current position, for errors raised while reading a value. */
+  static String pathOf(JsonParser p) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        parts.addFirst(c.getCurrentName());
+      } else if (c.inArray()) {
+        parts.addFirst("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+      }
+    }
+    return String.join(".", parts).replace(".[", "[");
+  }
+}

@@ -1,0 +1,39 @@
+package io.nxs.core.ext;
+
+/**
+ * The extension points of one daemon: each module registers what it provides and finds what it
+ * uses here, through the core interfaces only.
+ */
+public final class Extensions {
+
+  private final Registry<MetricSource> metricSources =
+      new Registry<>("metric source", MetricSource::name);
+  private final Registry<HealthSource> healthSources =
+      new Registry<>("health source", HealthSource::name);
+  private final Registry<HealingAction> healingActions =
+      new Registry<>("healing action", HealingAction::name);
+  private final Registry<BackupSource> backupSources =
+      new Registry<>("backup source", BackupSource::name);
+  private final Registry<ReadinessCheck> readinessChecks =
+      new Registry<>("readiness check", ReadinessCheck::name);
+
+  public Registry<MetricSource> metricSources() {
+    return metricSources;
+  }
+
+  public Registry<HealthSource> healthSources() {
+    return healthSources;
+  }
+
+  public Registry<HealingAction> healingActions() {
+    return healingActions;
+  }
+
+  public Registry<BackupSource> backupSources() {
+    return backupSources;
+  }
+
+  public Registry<ReadinessCheck> readinessChecks() {
+    return readinessChecks;
+  }
+}

@@ -1,0 +1,326 @@
+package io.nxs.core.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nxs.core.Json;
+import io.nxs.core.NxsException;
+import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.auth.ApiKey;
+import io.nxs.core.auth.ApiKeyStore;
+import io.nxs.core.auth.AuthFailureLimiter;
+import io.nxs.core.auth.Scope;
+import io.nxs.core.ext.ReadinessCheck;
+import io.nxs.core.ext.ReadinessCheck.Readiness;
+import io.nxs.core.ext.Registry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's one HTTP server (Javalin on Jetty, virtual threads).
+ *
+ * <p>Design note: every request passes one gate. Public probes ({@code /healthz}, {@code /readyz},
+ * {@code /metrics}) pass freely; {@code /v1/*} and {@code /api/*} need a bearer key with the scope
+ * the route is tagged with. A client address that presents more than the allowed number of bad
+ * keys is locked out with 429 and {@code Retry-After}; each failure and each lockout is audited. A
+ * missing header is a plain 401 and does not count, so an un-logged-in dashboard never locks its
+ * user out. Every response carries security headers; errors are JSON in the OpenAI shape, never a
+ * stack trace.
+ *
+ * <p>Shutdown drains: readiness turns false, the listening socket closes, in-flight requests get
+ * up to the grace period to finish, then Jetty stops.
+ */
+public final class HttpServer {
+
+  /** Context attribute holding the authenticated {@link ApiKey}. */
+  public static final String KEY_ATTRIBUTE = "nxs.apiKey";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  private static final String STARTED_AT = "nxs.startedAt";
+
+  private final ServerConfig config;
+  private final ApiKeyStore keys;
+  private final AuthFailureLimiter limiter;
+  private final AuditTrail audit;
+  private final PrometheusMeterRegistry metrics;
+  private final Registry<ReadinessCheck> readiness;
+  private final List<HttpRoutes> routes;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final Object drained = new Object();
+  private Javalin app;
+
+  public HttpServer(
+      ServerConfig config,
+      ApiKeyStore keys,
+      AuthFailureLimiter limiter,
+      AuditTrail audit,
+      PrometheusMeterRegistry metrics,
+      Registry<ReadinessCheck> readiness,
+      List<HttpRoutes> routes) {
+    this.config = config;
+    this.keys = keys;
+    this.limiter = limiter;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.readiness = readiness;
+    this.routes = List.copyOf(routes);
+  }
+
+  /** The authenticated key of a request that passed the gate. */
+  public static Optional<ApiKey> key(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(KEY_ATTRIBUTE));
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws NxsException when the address is taken or cannot be bound
+   */
+  public HttpServer start() {
+    app = Javalin.create(this::configure);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      throw new NxsException(
+          "cannot listen on " + config.host() + ":" + config.port() + " (" + rootMessage(e)
+              + "): is another NXS running? Stop it or set server.port in nxs.yaml",
+          e);
+    }
+    return this;
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** Whether the server is draining for shutdown. */
+  public boolean draining() {
+    return draining.get();
+  }
+
+  private void configure(JavalinConfig cfg) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.startup.showOldJavalinVersionWarning = false;
+    cfg.concurrency.useVirtualThreads = true;
+    cfg.jetty.host = config.host();
+    cfg.jetty.port = config.port();
+    cfg.http.maxRequestSize = 32L * 1024 * 1024;
+    cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+
+    cfg.routes.before(this::enter);
+    cfg.routes.beforeMatched(this::authenticate);
+    cfg.routes.after(this::leave);
+
+    cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "alive")));
+    cfg.routes.get("/readyz", this::ready);
+    cfg.routes.get(
+        "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    for (HttpRoutes r : routes) {
+      r.addTo(cfg.routes);
+    }
+
+    cfg.routes.exception(
+        ApiException.class,
+        (e, ctx) -> {
+          e.headers().forEach(ctx::header);
+          ApiError.respond(ctx, e.status(), e.type(), e.code(), e.getMessage());
+        });
+    cfg.routes.exception(
+        NxsException.class,
+        (e, ctx) ->
+            ApiError.respond(ctx, 400, "invalid_request_error", "bad_request", e.getMessage()));
+    cfg.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          ApiError.respond(
+              ctx, 500, "server_error", "internal_error", "internal error: see the NXS log");
+        });
+    cfg.routes.error(
+        404,
+        ctx -> {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            ApiError.respond(
+                ctx, 404, "invalid_request_error", "not_found", "no route for " + ctx.path());
+          }
+        });
+    cfg.routes.error(
+        405,
+        ctx ->
+            ApiError.respond(
+                ctx, 405, "invalid_request_error", "method_not_allowed",
+                ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  private void enter(Context ctx) {
+    inFlight.incrementAndGet();
+    ctx.attribute(STARTED_AT, System.nanoTime());
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  private void leave(Context ctx) {
+    Long started = ctx.attribute(STARTED_AT);
+    if (started != null) {
+      Timer.builder("http.server.requests")
+          .description("HTTP requests served by NXS")
+          .tag("method", ctx.method().name())
+          .tag("route", route(ctx))
+          .tag("status", Integer.toString(ctx.statusCode()))
+          .register(metrics)
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+    if (inFlight.decrementAndGet() == 0 && draining.get()) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+  }
+
+  private static String route(Context ctx) {
+    try {
+      return ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private void authenticate(Context ctx) {
+    String path = ctx.path();
+    if (!(path.startsWith("/v1/") || path.startsWith("/api/"))) {
+      return;
+    }
+    String address = ctx.ip();
+    Duration locked = limiter.lockedFor(address);
+    if (!locked.isZero()) {
+      throw lockedOut(locked);
+    }
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank()) {
+      throw new ApiException(
+          401, "invalid_request_error", "missing_api_key",
+          "missing API key: send 'Authorization: Bearer <key>' (see keys/admin.key in the NXS home)",
+          Map.of("WWW-Authenticate", "Bearer realm=\"nxs\""));
+    }
+    String token = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+    Optional<ApiKey> key = keys.authenticate(token);
+    if (key.isEmpty()) {
+      boolean nowLocked = limiter.recordFailure(address);
+      audit.append(
+          new AuditEvent(
+              "security.auth_failure", Severity.MEDIUM, "anonymous", address,
+              Map.of("path", path, "reason", "unknown, expired or revoked key")));
+      if (nowLocked) {
+        audit.append(
+            new AuditEvent(
+                "security.lockout", Severity.HIGH, "nxs", address,
+                Map.of("window", "15m", "reason", "too many failed authentications")));
+        LOG.warn("locked out {} after repeated failed authentications", address);
+      }
+      throw new ApiException(
+          401, "invalid_request_error", "invalid_api_key",
+          "invalid API key: it is unknown, expired or revoked",
+          Map.of("WWW-Authenticate", "Bearer realm=\"nxs\", error=\"invalid_token\""));
+    }
+    Scope needed = ctx.routeRoles().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.READ;
+    if (!key.get().scope().allows(needed)) {
+      throw new ApiException(
+          403, "permission_error", "insufficient_scope",
+          "this needs an admin key; key " + key.get().id() + " has scope " + key.get().scope().label());
+    }
+    ctx.attribute(KEY_ATTRIBUTE, key.get());
+  }
+
+  private static ApiException lockedOut(Duration locked) {
+    long seconds = Math.max(1, (locked.toMillis() + 999) / 1000);
+    return new ApiException(
+        429, "rate_limit_error", "auth_locked_out",
+        "too many failed authentications from this address: retry in " + seconds + "s",
+        Map.of("Retry-After", Long.toString(seconds)));
+  }
+
+  private void ready(Context ctx) {
+    Map<String, Object> modules = new LinkedHashMap<>();
+    boolean all = !draining.get();
+    for (ReadinessCheck check : readiness.all()) {
+      Readiness r;
+      try {
+        r = check.check();
+      } catch (RuntimeException e) {
+        r = new Readiness(false, "check failed: " + e.getMessage());
+      }
+      all &= r.ready();
+      modules.put(check.name(), Map.of("ready", r.ready(), "detail", r.detail()));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("ready", all);
+    if (draining.get()) {
+      body.put("detail", "shutting down");
+    }
+    body.put("modules", modules);
+    ctx.status(all ? 200 : 503).json(body);
+  }
+
+  /**
+   * Drains and stops: no new connections, in-flight requests finish within the grace period.
+   *
+   * @return the number of requests still in flight when the grace period ended (0 when all
+   *     finished)
+   */
+  public int stop() {
+    if (app == null || !draining.compareAndSet(false, true)) {
+      return 0;
+    }
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof NetworkConnector nc) {
+        nc.close();
+      }
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    synchronized (drained) {
+      // The gate's own bookkeeping counts this thread's request only if stop() runs inside one.
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        try {
+          drained.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    int left = inFlight.get();
+    app.stop();
+    return left;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}

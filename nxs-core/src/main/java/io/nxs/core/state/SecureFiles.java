@@ -1,0 +1,102 @@
+package io.nxs.core.state;
+
+import io.nxs.core.NxsException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+/**
+ * Files that hold secrets or state: created 0600 (directories 0700) from the first byte (SEC4), and
+ * replaced atomically (write a temporary file, fsync, rename, fsync the directory).
+ */
+public final class SecureFiles {
+
+  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+
+  private SecureFiles() {}
+
+  /** Creates a directory (and parents) readable only by the owner, if it does not exist. */
+  public static Path ensureDirectory(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, attribute(DIR));
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new NxsException("cannot create directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates an empty file with mode 0600 if it does not exist; returns whether it was created. */
+  public static boolean createPrivateFile(Path file) {
+    try {
+      Files.createFile(file, attribute(FILE));
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new NxsException("cannot create " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Replaces a file's content atomically with mode 0600: readers see the old or the new content,
+   * never a mix, even after a crash.
+   */
+  public static void writeAtomically(Path file, byte[] content) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+    try {
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, attribute(FILE));
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(dir);
+    } catch (IOException e) {
+      throw new NxsException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes a rename in {@code dir} durable. */
+  public static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems refuse to open a directory; the rename is still atomic there.
+    }
+  }
+
+  /** The POSIX permissions of a file as rwx text, for checks and tests. */
+  public static String permissions(Path file) {
+    try {
+      return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    } catch (IOException e) {
+      throw new NxsException("cannot read permissions of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> p) {
+    return PosixFilePermissions.asFileAttribute(p);
+  }
+}
