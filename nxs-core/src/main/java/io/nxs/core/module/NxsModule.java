@@ -1,0 +1,40 @@
+package io.nxs.core.module;
+
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.http.HttpRoutes;
+import java.util.List;
+
+/**
+ * A capability the daemon runs: the gateway, the Doctor, the vault. The application creates each
+ * module with its no-argument constructor, gathers every module's config sections before loading
+ * {@code nxs.yaml}, starts the modules in order, collects their routes, then starts the HTTP
+ * server. Modules never see each other; they meet through {@link io.nxs.core.ext.Extensions} and
+ * the event bus.
+ */
+public interface NxsModule extends AutoCloseable {
+
+  /** Lower-case module name, e.g. {@code gateway}; also its readiness-check name. */
+  String name();
+
+  /** The top-level {@code nxs.yaml} sections this module reads. */
+  List<ConfigSection<?>> configSections();
+
+  /**
+   * Starts the module: migrate tables, read config, register extensions, schedule work.
+   *
+   * @throws io.nxs.core.NxsException when it cannot start; the daemon then stops with its message
+   */
+  void start(ModuleContext context);
+
+  /** The module's HTTP routes; called after {@link #start}. */
+  List<io.nxs.core.http.HttpRoutes> routes();
+
+  /** Stops background work and releases resources; must be safe to call twice. */
+  @Override
+  void close();
+
+  /** Convenience for modules without routes. */
+  static List<HttpRoutes> noRoutes() {
+    return List.of();
+  }
+}
