@@ -1,0 +1,192 @@
+package io.nxs.audit.internal;
+
+import io.nxs.core.NxsException;
+import io.nxs.core.log.Redaction;
+import io.nxs.core.state.SecureFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The audit log's Ed25519 key pair (JDK crypto only), kept as PEM files in the keys directory:
+ * {@code audit-signing.key} (PKCS#8, mode 0600) and {@code audit-signing.pub} (X.509).
+ *
+ * <p>Signatures are over a domain tag plus the 32-byte value signed, so an entry signature can
+ * never be replayed as an archive or anchor signature.
+ */
+public final class SigningKeys {
+
+  /** File name of the private key. */
+  public static final String PRIVATE_FILE = "audit-signing.key";
+
+  /** File name of the public key. */
+  public static final String PUBLIC_FILE = "audit-signing.pub";
+
+  private final PrivateKey privateKey;
+  private final PublicKey publicKey;
+
+  private SigningKeys(PrivateKey privateKey, PublicKey publicKey) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+  }
+
+  /**
+   * Loads the pair from {@code keysDir}, creating it when neither file exists and {@code
+   * mayCreate}.
+   *
+   * @throws NxsException when one file is missing, a file is damaged, or the two do not match
+   */
+  public static SigningKeys loadOrCreate(Path keysDir, boolean mayCreate) {
+    Path priv = keysDir.resolve(PRIVATE_FILE);
+    Path pub = keysDir.resolve(PUBLIC_FILE);
+    boolean havePriv = Files.exists(priv);
+    boolean havePub = Files.exists(pub);
+    if (!havePriv && !havePub) {
+      if (!mayCreate) {
+        throw new NxsException(
+            "the audit signing key " + priv + " is missing but the audit log already has entries:"
+                + " restore " + PRIVATE_FILE + " and " + PUBLIC_FILE + " from a backup");
+      }
+      return create(keysDir, priv, pub);
+    }
+    if (!havePriv || !havePub) {
+      throw new NxsException(
+          "only one half of the audit signing key pair exists in " + keysDir + " (missing "
+              + (havePriv ? PUBLIC_FILE : PRIVATE_FILE) + "): restore both files from a backup");
+    }
+    try {
+      KeyFactory factory = KeyFactory.getInstance("Ed25519");
+      PrivateKey privateKey =
+          factory.generatePrivate(new PKCS8EncodedKeySpec(readPem(priv, "PRIVATE KEY", true)));
+      PublicKey publicKey =
+          factory.generatePublic(new X509EncodedKeySpec(readPem(pub, "PUBLIC KEY", false)));
+      SigningKeys keys = new SigningKeys(privateKey, publicKey);
+      byte[] probe = new byte[32];
+      if (!keys.verify("probe", probe, keys.sign("probe", probe))) {
+        throw new NxsException(
+            "the audit signing keys " + priv + " and " + pub + " do not belong together:"
+                + " restore the matching pair from a backup");
+      }
+      return keys;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new NxsException(
+          "the audit signing key in " + keysDir + " is damaged (" + e.getMessage()
+              + "): restore " + PRIVATE_FILE + " and " + PUBLIC_FILE + " from a backup",
+          e);
+    }
+  }
+
+  /** A public-key-only verifier, e.g. for checking an archive copied to another machine. */
+  public static SigningKeys verifierFrom(Path publicKeyFile) {
+    try {
+      PublicKey publicKey =
+          KeyFactory.getInstance("Ed25519")
+              .generatePublic(new X509EncodedKeySpec(readPem(publicKeyFile, "PUBLIC KEY", false)));
+      return new SigningKeys(null, publicKey);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new NxsException("the audit public key " + publicKeyFile + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  /** Signs {@code value} under a domain tag; returns base64. */
+  public String sign(String domain, byte[] value) {
+    if (privateKey == null) {
+      throw new IllegalStateException("this key pair holds only the public key");
+    }
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(privateKey);
+      s.update(message(domain, value));
+      return Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new NxsException("cannot sign an audit entry: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code signature} (base64) is this key's signature of {@code value} under the tag. */
+  public boolean verify(String domain, byte[] value, String signature) {
+    if (signature == null) {
+      return false;
+    }
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(publicKey);
+      s.update(message(domain, value));
+      return s.verify(Base64.getDecoder().decode(signature));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] message(String domain, byte[] value) {
+    byte[] tag = ("nxs-audit-" + domain + "-v1:").getBytes(StandardCharsets.US_ASCII);
+    byte[] msg = Arrays.copyOf(tag, tag.length + value.length);
+    System.arraycopy(value, 0, msg, tag.length, value.length);
+    return msg;
+  }
+
+  private static SigningKeys create(Path keysDir, Path priv, Path pub) {
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      SecureFiles.ensureDirectory(keysDir);
+      String privPem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+      registerSecret(privPem);
+      // Public first: a crash in between leaves only the public half, which open() reports
+      // instead of silently minting a second key.
+      SecureFiles.writeAtomically(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+      SecureFiles.writeAtomically(priv, privPem.getBytes(StandardCharsets.US_ASCII));
+      return new SigningKeys(pair.getPrivate(), pair.getPublic());
+    } catch (GeneralSecurityException e) {
+      throw new NxsException("cannot create the audit signing key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Registers the key's base64, whole and line by line, so no log line ever shows it. */
+  private static void registerSecret(String pemText) {
+    StringBuilder body = new StringBuilder();
+    pemText.lines().filter(l -> !l.startsWith("-----")).forEach(l -> {
+      Redaction.register(l.strip());
+      body.append(l.strip());
+    });
+    Redaction.register(body.toString());
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + label + "-----\n";
+  }
+
+  private static byte[] readPem(Path file, String label, boolean secret) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new NxsException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    String begin = "-----BEGIN " + label + "-----";
+    String end = "-----END " + label + "-----";
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException(file.getFileName() + " is not a PEM " + label);
+    }
+    String body = text.substring(from + begin.length(), to).replaceAll("\\s", "");
+    if (secret) {
+      registerSecret(text);
+    }
+    return Base64.getDecoder().decode(body);
+  }
+}
