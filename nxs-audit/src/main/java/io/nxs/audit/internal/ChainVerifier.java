@@ -72,11 +72,15 @@ public final class ChainVerifier {
                   ? "the entry is missing (the next one present is seq " + seq + ")"
                   : "entries " + expectedSeq + " to " + (seq - 1) + " are missing");
         }
+        boolean linked = expectedPrev.equals(prevHash);
+        byte[] storedPrev = linked ? prevBytes : unhexOrNull(prevHash);
         byte[] actual =
-            EntryCodec.hash(seq, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), prevBytes);
+            storedPrev == null
+                ? new byte[32]
+                : EntryCodec.hash(seq, rs.getLong(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6), rs.getString(7), storedPrev);
         boolean selfConsistent = EntryCodec.hex(actual).equals(hash);
-        if (!expectedPrev.equals(prevHash)) {
+        if (!linked) {
           Long holder = seqHolding(c, prevHash, seq);
           if (holder != null) {
             return VerifyReport.bad(LIVE, count, seq, Problem.REORDERED,
@@ -143,6 +147,14 @@ public final class ChainVerifier {
             "the chain ends in an unsigned entry: the end of its batch was deleted");
       }
       return VerifyReport.ok(LIVE, count);
+    }
+  }
+
+  private static byte[] unhexOrNull(String hex) {
+    try {
+      return EntryCodec.unhex(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
