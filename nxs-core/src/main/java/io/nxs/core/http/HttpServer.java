@@ -157,7 +157,8 @@ public final class HttpServer {
     cfg.routes.error(
         404,
         ctx -> {
-          if (ctx.result() == null || ctx.result().isEmpty()) {
+          String type = ctx.res().getContentType();
+          if (type == null || !type.startsWith("application/json")) {
             ApiError.respond(
                 ctx, 404, "invalid_request_error", "not_found", "no route for " + ctx.path());
           }
