@@ -64,6 +64,7 @@ public final class HttpServer {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Object drained = new Object();
   private Javalin app;
+  private int boundPort;
 
   public HttpServer(
       ServerConfig config,
@@ -96,6 +97,7 @@ public final class HttpServer {
     app = Javalin.create(this::configure);
     try {
       app.start();
+      boundPort = app.port();
     } catch (RuntimeException e) {
       throw new NxsException(
           "cannot listen on " + config.host() + ":" + config.port() + " (" + rootMessage(e)
@@ -107,7 +109,7 @@ public final class HttpServer {
 
   /** The bound port (useful when configured as 0). */
   public int port() {
-    return app.port();
+    return boundPort;
   }
 
   /** Whether the server is draining for shutdown. */

@@ -36,6 +36,8 @@ class HttpGateTest {
   // (nxs-app) check the same events land in the real, signed audit log.
   private final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
   private final AtomicBoolean moduleReady = new AtomicBoolean(true);
+  private final java.util.concurrent.CountDownLatch slowEntered = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
   private final HttpClient client = HttpClient.newHttpClient();
   private ApiKeyStore keys;
   private HttpServer server;
@@ -62,6 +64,13 @@ class HttpGateTest {
         r -> {
           r.get("/api/v1/thing", ctx -> ctx.result("read ok"));
           r.post("/api/v1/thing", ctx -> ctx.result("admin ok"), Scope.ADMIN);
+          r.get(
+              "/slow",
+              ctx -> {
+                slowEntered.countDown();
+                slowRelease.await();
+                ctx.result("finished");
+              });
         };
     server =
         new HttpServer(
@@ -223,5 +232,24 @@ class HttpGateTest {
         + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThat(all).doesNotContain(read.secret());
     assertThat(read.toString()).doesNotContain(read.secret());
+  }
+
+  @Test
+  void stopLetsInFlightRequestsFinishAndRefusesNewOnes() throws Exception {
+    var inFlight = client.sendAsync(
+        HttpRequest.newBuilder(uri("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+    slowEntered.await();
+    var stopped = java.util.concurrent.CompletableFuture.supplyAsync(server::stop);
+    org.awaitility.Awaitility.await().until(server::draining);
+
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> late =
+        HttpClient.newHttpClient()
+            .sendAsync(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    slowRelease.countDown();
+
+    assertThat(inFlight.get().statusCode()).isEqualTo(200);
+    assertThat(inFlight.get().body()).isEqualTo("finished");
+    assertThat(stopped.get()).as("requests left unfinished").isZero();
+    assertThat(late).failsWithin(Duration.ofSeconds(10));
   }
 }
