@@ -69,7 +69,6 @@ public final class ConfigLoader {
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
   }
 
@@ -104,8 +103,10 @@ public final class ConfigLoader {
    */
   public NxsConfig parse(String text, String source) {
     Map<String, Object> values = new LinkedHashMap<>();
-    try (JsonParser p =
+    EnvExpandingParser p = null;
+    try (EnvExpandingParser parser =
         new EnvExpandingParser(yaml.createParser(new StringReader(text)), expander, source)) {
+      p = parser;
       JsonToken first = p.nextToken();
       if (first != null && first != JsonToken.START_OBJECT) {
         throw at(source, p.currentTokenLocation(), "", "the file must be a mapping of sections");
@@ -126,7 +127,7 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw e;
     } catch (JsonMappingException e) {
-      throw translate(source, e);
+      throw translate(source, e, p);
     } catch (JsonProcessingException e) {
       throw at(source, e.getLocation(), "", "invalid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -162,13 +163,28 @@ public final class ConfigLoader {
     return List.copyOf(new TreeSet<>(sections.keySet()));
   }
 
-  private static ConfigException translate(String source, JsonMappingException e) {
+  private static ConfigException translate(
+      String source, JsonMappingException e, EnvExpandingParser parser) {
     ConfigException nested = findConfigException(e);
     if (nested != null) {
       return nested;
     }
     String key = pathOf(e.getPath());
     JsonLocation at = e.getLocation();
+    boolean reportedLate =
+        e instanceof UnrecognizedPropertyException
+            || e instanceof ValueInstantiationException
+            || (e instanceof MismatchedInputException m
+                && String.valueOf(m.getOriginalMessage()).startsWith("Missing required"));
+    if (reportedLate && parser != null) {
+      // Walk up from the key to the nearest mapping whose start was seen.
+      for (String path = key; path != null; path = parentOf(path)) {
+        if (parser.locationOf(path) != null) {
+          at = parser.locationOf(path);
+          break;
+        }
+      }
+    }
     String reason;
     if (e instanceof UnrecognizedPropertyException u) {
       List<String> knownKeys = new ArrayList<>();
@@ -259,6 +275,11 @@ public final class ConfigLoader {
     int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
     int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
     return new ConfigException(source, line, column, key, reason);
+  }
+
+  private static String parentOf(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut <= 0 ? null : path.substring(0, cut);
   }
 
   static String pathOf(List<JsonMappingException.Reference> path) {

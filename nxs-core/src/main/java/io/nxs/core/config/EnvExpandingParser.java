@@ -3,7 +3,10 @@ package io.nxs.core.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.core.JsonLocation;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A parser that expands environment references in string values as they are read.
@@ -16,6 +19,7 @@ final class EnvExpandingParser extends JsonParserDelegate {
 
   private final EnvExpander expander;
   private final String source;
+  private final Map<String, JsonLocation> keyLocations = new HashMap<>();
   private JsonToken expandedFor;
   private String expanded;
 
@@ -28,7 +32,18 @@ final class EnvExpandingParser extends JsonParserDelegate {
   @Override
   public JsonToken nextToken() throws IOException {
     expandedFor = null;
-    return super.nextToken();
+    JsonToken token = super.nextToken();
+    if (token == JsonToken.FIELD_NAME || token == JsonToken.START_OBJECT) {
+      // Jackson reports some errors (unknown or missing keys of records) only at the end of the
+      // mapping; remembering where each key and mapping started lets the loader point at it.
+      keyLocations.putIfAbsent(ConfigLoader.pathOf(delegate), delegate.currentTokenLocation());
+    }
+    return token;
+  }
+
+  /** Where the key or mapping at a dotted path began, or null when it was not seen. */
+  JsonLocation locationOf(String path) {
+    return keyLocations.get(path);
   }
 
   private String expandedText() throws IOException {

@@ -64,6 +64,7 @@ public final class HttpServer {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Object drained = new Object();
   private Javalin app;
+  private int boundPort;
 
   public HttpServer(
       ServerConfig config,
@@ -96,6 +97,7 @@ public final class HttpServer {
     app = Javalin.create(this::configure);
     try {
       app.start();
+      boundPort = app.port();
     } catch (RuntimeException e) {
       throw new NxsException(
           "cannot listen on " + config.host() + ":" + config.port() + " (" + rootMessage(e)
@@ -107,7 +109,7 @@ public final class HttpServer {
 
   /** The bound port (useful when configured as 0). */
   public int port() {
-    return app.port();
+    return boundPort;
   }
 
   /** Whether the server is draining for shutdown. */
@@ -157,7 +159,8 @@ public final class HttpServer {
     cfg.routes.error(
         404,
         ctx -> {
-          if (ctx.result() == null || ctx.result().isEmpty()) {
+          String type = ctx.res().getContentType();
+          if (type == null || !type.startsWith("application/json")) {
             ApiError.respond(
                 ctx, 404, "invalid_request_error", "not_found", "no route for " + ctx.path());
           }
