@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param retention how long entries stay in the live log before {@link AuditLog#archive} moves
  *     them to a signed archive file; default 30d, at least 1h
  */
-public record AuditConfig(Duration retention) {
+public record AuditConfig(@JsonProperty("retention") Duration retention) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<AuditConfig> SECTION =
@@ -21,17 +21,14 @@ public record AuditConfig(Duration retention) {
   /** Default retention of the live log. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
-  /** Binds the YAML section; absent keys take their defaults. */
-  @JsonCreator
-  public static AuditConfig of(@JsonProperty("retention") Duration retention) {
-    return new AuditConfig(retention == null ? DEFAULT_RETENTION : retention);
-  }
-
+  /** Binds the YAML section; an absent {@code retention} takes the default. */
+  @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public AuditConfig {
-    if (retention == null || retention.compareTo(Duration.ofHours(1)) < 0) {
+    retention = retention == null ? DEFAULT_RETENTION : retention;
+    if (retention.compareTo(Duration.ofHours(1)) < 0) {
       throw new IllegalArgumentException(
           "retention must be at least 1h, but was "
-              + (retention == null ? "empty" : Durations.format(retention)));
+              + Durations.format(retention));
     }
   }
 
