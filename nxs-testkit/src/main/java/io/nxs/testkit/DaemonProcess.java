@@ -1,8 +1,6 @@
 package io.nxs.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +17,9 @@ import java.util.regex.Pattern;
  * The NXS daemon as a real child process ({@code nxs serve}) on the test's classpath, for tests
  * that kill and restart it.
  *
- * <p>{@link #kill()} sends SIGKILL (nothing in the daemon runs), {@link #terminate()} SIGTERM (the
- * daemon drains and exits 0). Output is captured for assertions and failure messages.
+ * <p>{@link #kill()} sends SIGKILL (nothing in the daemon runs), {@link #terminate} SIGTERM (the
+ * daemon drains and exits 0). The child writes its output to a file in the home's parent
+ * directory rather than a pipe, so nothing is lost or blocked when the process dies abruptly.
  */
 public final class DaemonProcess implements AutoCloseable {
 
@@ -30,13 +27,13 @@ public final class DaemonProcess implements AutoCloseable {
 
   private final Path home;
   private final Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Path log;
+  private int port;
 
-  private DaemonProcess(Path home, Process process) {
+  private DaemonProcess(Path home, Process process, Path log) {
     this.home = home;
     this.process = process;
-    Thread.ofVirtual().start(this::pump);
+    this.log = log;
   }
 
   /**
@@ -57,9 +54,11 @@ public final class DaemonProcess implements AutoCloseable {
     command.add("--home");
     command.add(home.toString());
     try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      Path log = Files.createTempFile(home.toAbsolutePath().getParent(), "daemon-", ".log");
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().remove("NXS_HOME");
-      DaemonProcess daemon = new DaemonProcess(home, pb.start());
+      DaemonProcess daemon = new DaemonProcess(home, pb.start(), log);
       daemon.awaitListening(timeout);
       return daemon;
     } catch (IOException e) {
@@ -67,43 +66,33 @@ public final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  private void pump() {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        output.add(line);
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          port.complete(Integer.parseInt(m.group(1)));
-        }
-      }
-    } catch (IOException e) {
-      // The stream closes when the process dies; that is the end of its output.
-    } finally {
-      port.completeExceptionally(new IllegalStateException("daemon exited:\n" + output()));
-    }
-  }
-
   private void awaitListening(Duration timeout) {
-    try {
-      port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      process.destroyForcibly();
-      throw new IllegalStateException("daemon did not listen within " + timeout + ":\n" + output());
-    } catch (Exception e) {
-      throw new IllegalStateException("daemon failed to start:\n" + output(), e);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = LISTENING.matcher(output());
+      if (m.find()) {
+        port = Integer.parseInt(m.group(1));
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "daemon exited with " + process.exitValue() + " before listening:\n" + output());
+      }
+      // A real child process starting up: poll its output, no clock to advance here.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
+    process.destroyForcibly();
+    throw new IllegalStateException("daemon did not listen within " + timeout + ":\n" + output());
   }
 
   /** The port it listens on. */
   public int port() {
-    return port.join();
+    return port;
   }
 
   /** {@code http://127.0.0.1:PORT}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return "http://127.0.0.1:" + port;
   }
 
   /** The bootstrap admin key from {@code keys/admin.key}. */
@@ -146,7 +135,11 @@ public final class DaemonProcess implements AutoCloseable {
 
   /** Everything it printed so far. */
   public String output() {
-    return String.join("\n", output);
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -1,0 +1,32 @@
+package io.nxs.app;
+
+import io.nxs.audit.AuditConfig;
+import io.nxs.core.config.ConfigLoader;
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.http.ServerConfig;
+import io.nxs.core.module.NxsModule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The capability modules this build of NXS runs, and the configuration they read. */
+final class Modules {
+
+  private Modules() {}
+
+  /** Fresh instances of every capability module, in start order. */
+  static List<NxsModule> create() {
+    return new ArrayList<>();
+  }
+
+  /** A loader that knows the kernel's sections and every module's. */
+  static ConfigLoader loader(List<NxsModule> modules, Map<String, String> env) {
+    List<ConfigSection<?>> sections = new ArrayList<>();
+    sections.add(ServerConfig.SECTION);
+    sections.add(AuditConfig.SECTION);
+    for (NxsModule m : modules) {
+      sections.addAll(m.configSections());
+    }
+    return new ConfigLoader(sections, env);
+  }
+}

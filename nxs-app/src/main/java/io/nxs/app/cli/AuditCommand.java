@@ -1,0 +1,190 @@
+package io.nxs.app.cli;
+
+import io.nxs.app.ConfigCheck;
+import io.nxs.audit.ArchiveResult;
+import io.nxs.audit.AuditConfig;
+import io.nxs.audit.AuditEntry;
+import io.nxs.audit.AuditQuery;
+import io.nxs.audit.ReportPeriod;
+import io.nxs.audit.VerifyReport;
+import io.nxs.core.config.Durations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nxs audit verify|query|report|archive}: the signed audit log (SPEC AU1-AU4). */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "The tamper-evident audit log (works with the daemon running or stopped).",
+    subcommands = {
+      AuditCommand.Verify.class,
+      AuditCommand.Query.class,
+      AuditCommand.Report.class,
+      AuditCommand.Archive.class
+    })
+final class AuditCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(Commands.out(spec));
+    return ExitCode.OK;
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check every signature and hash link of the live log and its archives.",
+        "Exit 1 and the first bad seq when an entry was edited, deleted, reordered or forged."
+      })
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+        List<VerifyReport> reports = new ArrayList<>();
+        for (Path archive : home.audit.archiveFiles()) {
+          reports.add(home.audit.verifyArchive(archive));
+        }
+        reports.add(home.audit.verify());
+        if (Commands.global(spec).json()) {
+          Commands.printJson(spec, reports);
+        } else {
+          reports.forEach(r -> Commands.out(spec).println((r.ok() ? "ok   " : "FAIL ") + r.message()));
+        }
+        return reports.stream().allMatch(VerifyReport::ok) ? ExitCode.OK : ExitCode.PROBLEM;
+      }
+    }
+  }
+
+  @Command(name = "query", mixinStandardHelpOptions = true, description = "List audit entries.")
+  static final class Query implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--since", description = "30m, 24h, 7d, or an ISO date/instant (default: all)")
+    String since;
+
+    @Option(names = "--type", description = "event type, '*' matches any part, e.g. 'security.*'")
+    String type;
+
+    @Option(names = "--actor", description = "exact actor, e.g. a key id or 'cli'")
+    String actor;
+
+    @Option(names = "--limit", description = "newest N entries (default 1000, at most 10000)")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+      AuditQuery q = AuditQuery.parse(since, type, actor);
+      if (limit != null) {
+        q = q.withLimit(limit);
+      }
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+        List<AuditEntry> entries = home.audit.query(q);
+        if (Commands.global(spec).json()) {
+          Commands.printJson(spec, entries);
+          return ExitCode.OK;
+        }
+        PrintWriter out = Commands.out(spec);
+        out.printf("%-7s %-24s %-8s %-26s %-14s %s%n", "SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
+        for (AuditEntry e : entries) {
+          out.printf(
+              "%-7d %-24s %-8s %-26s %-14s %s%n",
+              e.seq(), e.timestamp(), e.severityLabel(), e.eventType(), e.actor(), e.target());
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = "Summarise a period: counts by type and severity, notable events.")
+  static final class Report implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @ArgGroup(exclusive = true)
+    PeriodChoice period = new PeriodChoice();
+
+    @Option(names = "--format", description = "markdown or json (default: markdown)")
+    String format = "markdown";
+
+    static final class PeriodChoice {
+      @Option(names = "--daily", description = "the last day")
+      boolean daily;
+
+      @Option(names = "--weekly", description = "the last 7 days (default)")
+      boolean weekly;
+
+      @Option(names = "--monthly", description = "the last 30 days")
+      boolean monthly;
+    }
+
+    @Override
+    public Integer call() {
+      ReportPeriod p =
+          period.daily ? ReportPeriod.DAILY : period.monthly ? ReportPeriod.MONTHLY : ReportPeriod.WEEKLY;
+      if (!format.equals("markdown") && !format.equals("json")) {
+        throw new UsageException("--format must be markdown or json, but was '" + format + "'");
+      }
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+        Commands.out(spec).println(home.audit.report(p, format));
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "archive",
+      mixinStandardHelpOptions = true,
+      description = "Move entries older than the retention to a signed archive file now.")
+  static final class Archive implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--retention", description = "default: audit.retention from nxs.yaml (30d)")
+    String retention;
+
+    @Override
+    public Integer call() {
+      GlobalOptions global = Commands.global(spec);
+      Duration keep;
+      try {
+        keep =
+            retention != null
+                ? Durations.parse(retention)
+                : ConfigCheck.check(global.home().config(), global.env)
+                    .section(AuditConfig.SECTION)
+                    .retention();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--retention: " + e.getMessage());
+      }
+      try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
+        ArchiveResult result = home.audit.archive(keep);
+        if (global.json()) {
+          Commands.printJson(spec, result);
+        } else if (result.entries() == 0) {
+          Commands.out(spec).println("nothing older than " + Durations.format(keep));
+        } else {
+          Commands.out(spec).println(
+              "archived " + result.entries() + " entries (seq " + result.firstSeq() + "-"
+                  + result.lastSeq() + ") to " + result.file());
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+}

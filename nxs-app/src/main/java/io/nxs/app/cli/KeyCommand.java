@@ -1,0 +1,152 @@
+package io.nxs.app.cli;
+
+import io.nxs.core.auth.ApiKey;
+import io.nxs.core.auth.ApiKeyStore;
+import io.nxs.core.auth.CreatedKey;
+import io.nxs.core.auth.Scope;
+import io.nxs.core.config.Durations;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nxs key create|list|revoke}: API keys, stored only as hashes (SEC2). */
+@Command(
+    name = "key",
+    mixinStandardHelpOptions = true,
+    description = "Manage API keys (works with the daemon running or stopped).",
+    subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
+final class KeyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(Commands.out(spec));
+    return ExitCode.OK;
+  }
+
+  static Map<String, Object> view(ApiKey k) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", k.id());
+    m.put("name", k.name());
+    m.put("scope", k.scope().label());
+    m.put("created_at", k.createdAt().toString());
+    m.put("expires_at", k.expiresAt() == null ? "never" : k.expiresAt().toString());
+    m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+    return m;
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create an API key and print it once.",
+        "Admin keys expire after 7 days unless --expires says otherwise."
+      })
+  static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--scope", required = true, description = "read or admin")
+    String scope;
+
+    @Option(names = "--expires", description = "lifetime such as 12h, 30d, or 'never'")
+    String expires;
+
+    @Option(names = "--name", description = "what the key is for")
+    String name;
+
+    @Override
+    public Integer call() {
+      Scope s = Scope.parse(scope);
+      Duration ttl;
+      if (expires == null) {
+        ttl = s == Scope.ADMIN ? Duration.ofDays(7) : null;
+      } else if (expires.equals("never")) {
+        ttl = null;
+      } else {
+        try {
+          ttl = Durations.parse(expires);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--expires: " + e.getMessage());
+        }
+      }
+      Clock clock = Clock.systemUTC();
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
+        CreatedKey created =
+            home.keys(clock).create(s, name == null ? s.label() + "-key" : name, ttl, "cli");
+        if (Commands.global(spec).json()) {
+          Map<String, Object> body = new LinkedHashMap<>(view(created.key()));
+          body.put("key", created.secret());
+          Commands.printJson(spec, body);
+        } else {
+          PrintWriter out = Commands.out(spec);
+          out.println(created.secret());
+          out.println(
+              "id " + created.key().id() + ", scope " + s.label() + ", expires "
+                  + view(created.key()).get("expires_at")
+                  + " - shown once; store it now");
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List API keys.")
+  static final class ListKeys implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Clock clock = Clock.systemUTC();
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
+        ApiKeyStore keys = home.keys(clock);
+        List<ApiKey> all = keys.list();
+        if (Commands.global(spec).json()) {
+          Commands.printJson(spec, all.stream().map(KeyCommand::view).toList());
+          return ExitCode.OK;
+        }
+        PrintWriter out = Commands.out(spec);
+        out.printf("%-14s %-6s %-20s %-26s %s%n", "ID", "SCOPE", "NAME", "EXPIRES", "STATE");
+        for (ApiKey k : all) {
+          String state =
+              k.revokedAt() != null ? "revoked" : k.validAt(clock.instant()) ? "valid" : "expired";
+          out.printf(
+              "%-14s %-6s %-20s %-26s %s%n",
+              k.id(), k.scope().label(), k.name(), view(k).get("expires_at"), state);
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API key now.")
+  static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "the key id from 'nxs key list'")
+    String id;
+
+    @Override
+    public Integer call() {
+      Clock clock = Clock.systemUTC();
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
+        ApiKey revoked = home.keys(clock).revoke(id, "cli");
+        if (Commands.global(spec).json()) {
+          Commands.printJson(spec, view(revoked));
+        } else {
+          Commands.out(spec).println("revoked " + revoked.id() + " (" + revoked.name() + ")");
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+}

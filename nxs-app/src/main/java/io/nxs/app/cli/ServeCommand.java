@@ -1,0 +1,56 @@
+package io.nxs.app.cli;
+
+import io.nxs.app.Daemon;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code nxs serve}: runs the daemon until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the NXS daemon in the foreground.",
+      "First start creates the home: nxs.yaml, state.db, keys/admin.key (mode 0600).",
+      "SIGTERM or Ctrl-C stops it gracefully: in-flight requests finish, then it exits 0."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    GlobalOptions global = Commands.global(spec);
+    PrintWriter out = Commands.out(spec);
+    CountDownLatch stop = new CountDownLatch(1);
+    // Handle the signals ourselves (not only a shutdown hook) so a SIGTERM ends with exit code 0
+    // after a full drain, as service managers expect.
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    Daemon daemon = Daemon.start(global.home(), global.env, Clock.systemUTC());
+    Thread hook = new Thread(daemon::close, "nxs-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("NXS is running: http://127.0.0.1:" + daemon.port() + "/  (home " + daemon.home().dir() + ")");
+    out.println(
+        "Admin API key: " + daemon.home().adminKey()
+            + (daemon.firstStart() ? " (created now; keep it secret)" : ""));
+    out.println("listening on port " + daemon.port());
+    out.flush();
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    out.println("stopping: draining in-flight requests");
+    out.flush();
+    daemon.close();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    out.println("stopped");
+    return ExitCode.OK;
+  }
+}

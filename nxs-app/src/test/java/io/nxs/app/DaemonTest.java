@@ -1,0 +1,111 @@
+package io.nxs.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nxs.core.state.CorruptStateException;
+import io.nxs.core.state.SecureFiles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon started in-process on a temporary home, over real HTTP. */
+class DaemonTest {
+
+  @TempDir Path dir;
+
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  private NxsHome homeOnFreePort() throws Exception {
+    NxsHome home = new NxsHome(dir.resolve("home"));
+    home.initialize();
+    String yaml = Files.readString(home.config()).replace("port: 8787", "port: 0");
+    Files.writeString(home.config(), yaml);
+    return home;
+  }
+
+  private HttpResponse<String> get(Daemon d, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void firstStartWritesCommentedDefaultsThatLoad() {
+    NxsHome home = new NxsHome(dir.resolve("fresh"));
+
+    assertThat(home.initialize()).isTrue();
+    assertThat(home.initialize()).isFalse();
+
+    assertThat(home.config()).content().contains("# ").contains("host: 127.0.0.1");
+    ConfigCheck.check(home.config(), Map.of());
+    assertThat(SecureFiles.permissions(home.dir())).isEqualTo("rwx------");
+  }
+
+  @Test
+  void firstStartCreatesPrivateStateAndKeysAndServes() throws Exception {
+    NxsHome home = homeOnFreePort();
+
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      assertThat(SecureFiles.permissions(home.stateDb())).isEqualTo("rw-------");
+      assertThat(SecureFiles.permissions(home.adminKey())).isEqualTo("rw-------");
+      try (var keys = Files.list(home.keys())) {
+        assertThat(keys).allSatisfy(
+            k -> {
+              if (!k.toString().endsWith(".pub")) {
+                assertThat(SecureFiles.permissions(k)).isEqualTo("rw-------");
+              }
+            });
+      }
+      String admin = Files.readString(home.adminKey()).strip();
+
+      assertThat(get(d, "/healthz", null).statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(d, "/readyz", null);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("\"audit\"");
+      assertThat(get(d, "/api/v1/keys", admin).statusCode()).isEqualTo(200);
+      assertThat(get(d, "/api/v1/audit?since=1h&type=nxs.*", admin).body()).contains("nxs.start");
+    }
+  }
+
+  @Test
+  void restartKeepsTheBootstrapKey() throws Exception {
+    NxsHome home = homeOnFreePort();
+    String first;
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      first = Files.readString(home.adminKey());
+    }
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      assertThat(Files.readString(home.adminKey())).isEqualTo(first);
+      assertThat(get(d, "/api/v1/keys", first.strip()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void corruptStateStopsTheStartNamingTheFile() throws Exception {
+    NxsHome home = homeOnFreePort();
+    Files.write(home.stateDb(), "garbage, not a database ".repeat(400).getBytes());
+
+    assertThatThrownBy(() -> Daemon.start(home, Map.of(), Clock.systemUTC()))
+        .isInstanceOf(CorruptStateException.class)
+        .hasMessageContaining(home.stateDb().toString());
+  }
+
+  @Test
+  void invalidConfigStopsTheStartWithItsLocation() throws Exception {
+    NxsHome home = homeOnFreePort();
+    Files.writeString(home.config(), "server:\n  port: 0\n  colour: blue\n");
+
+    assertThatThrownBy(() -> Daemon.start(home, Map.of(), Clock.systemUTC()))
+        .hasMessageStartingWith("nxs.yaml:3:3: server.colour: unknown key");
+  }
+}

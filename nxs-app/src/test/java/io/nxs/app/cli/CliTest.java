@@ -1,0 +1,94 @@
+package io.nxs.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nxs.app.NxsHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class CliTest {
+
+  @TempDir Path dir;
+
+  static Stream<String> everyCommand() {
+    List<String> names = new ArrayList<>();
+    collect(new CommandLine(new NxsCommand(Map.of())), "", names);
+    return names.stream();
+  }
+
+  private static void collect(CommandLine cmd, String prefix, List<String> names) {
+    names.add(prefix.strip());
+    cmd.getSubcommands().forEach((name, sub) -> collect(sub, prefix + " " + name, names));
+  }
+
+  @ParameterizedTest(name = "nxs {0} --help")
+  @MethodSource("everyCommand")
+  void everyCommandHasHelp(String command) {
+    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    args.add("--help");
+
+    CliRunner.Result r = new CliRunner(null).run(args.toArray(String[]::new));
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("Usage: nxs");
+  }
+
+  @Test
+  void configCheckAcceptsTheShippedDefaults() throws Exception {
+    Path file = dir.resolve("nxs.yaml");
+    Files.write(file, NxsHome.defaultConfig());
+
+    CliRunner.Result r = new CliRunner(null).run("config", "check", file.toString());
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("valid");
+  }
+
+  @Test
+  void configCheckNamesFileLineColumnAndExitsTwo() throws Exception {
+    Path file = dir.resolve("nxs.yaml");
+    Files.writeString(file, "server:\n  port: 8787\n  hostname: x\n");
+
+    CliRunner.Result r = new CliRunner(null).run("config", "check", file.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err().strip())
+        .startsWith("nxs: nxs.yaml:3:3: server.hostname: unknown key")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void configCheckJsonOutputForScripts() throws Exception {
+    Path file = dir.resolve("nxs.yaml");
+    Files.write(file, NxsHome.defaultConfig());
+
+    CliRunner.Result r = new CliRunner(null).run("config", "check", file.toString(), "-o", "json");
+
+    assertThat(r.out()).contains("\"valid\" : true");
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorWithAHint() {
+    CliRunner.Result r = new CliRunner(null).run("key", "list", "--frobnicate");
+
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("Unknown option").contains("nxs key list --help");
+  }
+
+  @Test
+  void commandsOnAMissingHomeSayHowToCreateIt() {
+    CliRunner.Result r = new CliRunner(dir.resolve("absent")).run("key", "list");
+
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("no NXS home at").contains("nxs serve");
+  }
+}
