@@ -25,9 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * user out. Every response carries security headers; errors are JSON in the OpenAI shape, never a
  * stack trace.
  *
- * <p>Shutdown drains: readiness turns false, the listening socket closes, in-flight requests get
- * up to the grace period to finish, then Jetty stops.
+ * <p>Shutdown drains with Jetty's own graceful stop: readiness turns false, the connectors stop
+ * accepting, and a {@link GracefulHandler} lets in-flight requests finish (responses fully
+ * written) for up to the grace period before Jetty stops.
  */
 public final class HttpServer {
 
@@ -60,9 +59,8 @@ public final class HttpServer {
   private final PrometheusMeterRegistry metrics;
   private final Registry<ReadinessCheck> readiness;
   private final List<HttpRoutes> routes;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final Object drained = new Object();
+  private final GracefulHandler graceful = new GracefulHandler();
   private Javalin app;
   private int boundPort;
 
@@ -125,6 +123,13 @@ public final class HttpServer {
     cfg.jetty.port = config.port();
     cfg.http.maxRequestSize = 32L * 1024 * 1024;
     cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+    // Javalin attaches its servlet handler inside a wrapper it finds on the server, so requests
+    // pass the graceful handler, which counts them until their responses are complete.
+    cfg.jetty.modifyServer(
+        server -> {
+          server.setHandler(graceful);
+          server.setStopTimeout(config.shutdownGrace().toMillis());
+        });
 
     cfg.routes.before(this::enter);
     cfg.routes.beforeMatched(this::authenticate);
@@ -174,7 +179,6 @@ public final class HttpServer {
   }
 
   private void enter(Context ctx) {
-    inFlight.incrementAndGet();
     ctx.attribute(STARTED_AT, System.nanoTime());
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");
@@ -195,11 +199,6 @@ public final class HttpServer {
           .tag("status", Integer.toString(ctx.statusCode()))
           .register(metrics)
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
-    if (inFlight.decrementAndGet() == 0 && draining.get()) {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
     }
   }
 
@@ -297,26 +296,8 @@ public final class HttpServer {
     if (app == null || !draining.compareAndSet(false, true)) {
       return 0;
     }
-    for (Connector c : app.jettyServer().server().getConnectors()) {
-      if (c instanceof NetworkConnector nc) {
-        nc.close();
-      }
-    }
-    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-    synchronized (drained) {
-      // The gate's own bookkeeping counts this thread's request only if stop() runs inside one.
-      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-        try {
-          drained.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    int left = inFlight.get();
     app.stop();
-    return left;
+    return (int) graceful.getCurrentRequestCount();
   }
 
   private static String rootMessage(Throwable t) {
