@@ -1,6 +1,8 @@
 package io.nxs.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nxs.audit.ArchiveResult;
+import io.nxs.audit.AuditConfig;
 import io.nxs.audit.AuditLog;
 import io.nxs.audit.AuditRoutes;
 import io.nxs.core.NxsException;
@@ -10,6 +12,7 @@ import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.AuthFailureLimiter;
 import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
+import io.nxs.core.config.Durations;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
 import io.nxs.core.ext.Extensions;
@@ -27,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +123,7 @@ public final class Daemon implements AutoCloseable {
                   "pid", ProcessHandle.current().pid(),
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
+      scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
       return new Daemon(home, store, audit, started, scheduler, http, firstStart);
     } catch (RuntimeException e) {
       for (NxsModule m : started.reversed()) {
@@ -128,6 +133,29 @@ public final class Daemon implements AutoCloseable {
       audit.close();
       throw e;
     }
+  }
+
+  /**
+   * Moves audit entries older than the retention to a signed archive (AU3) a minute after start
+   * and then daily, so a daemon restarted every night still archives.
+   */
+  private static void scheduleArchiving(
+      ScheduledExecutorService scheduler, AuditLog audit, Duration retention) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            ArchiveResult result = audit.archive(retention);
+            if (result.entries() > 0) {
+              LOG.info("archived {} audit entries older than {}", result.entries(), Durations.format(retention));
+            }
+          } catch (RuntimeException e) {
+            // Logged, not thrown: a thrown exception would cancel every later run.
+            LOG.error("audit archiving failed; the entries stay in the live log: {}", e.getMessage());
+          }
+        },
+        1,
+        Duration.ofDays(1).toMinutes(),
+        TimeUnit.MINUTES);
   }
 
   private static ReadinessCheck simpleReadiness(String name) {
