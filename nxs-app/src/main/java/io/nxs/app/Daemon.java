@@ -1,6 +1,7 @@
 package io.nxs.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nxs.app.web.Dashboard;
 import io.nxs.audit.ArchiveResult;
 import io.nxs.audit.AuditConfig;
 import io.nxs.audit.AuditLog;
@@ -53,6 +54,7 @@ public final class Daemon implements AutoCloseable {
   private final AuditLog audit;
   private final List<NxsModule> modules;
   private final ScheduledExecutorService scheduler;
+  private final Dashboard dashboard;
   private final HttpServer http;
   private final boolean firstStart;
   private boolean closed;
@@ -63,6 +65,7 @@ public final class Daemon implements AutoCloseable {
       AuditLog audit,
       List<NxsModule> modules,
       ScheduledExecutorService scheduler,
+      Dashboard dashboard,
       HttpServer http,
       boolean firstStart) {
     this.home = home;
@@ -70,6 +73,7 @@ public final class Daemon implements AutoCloseable {
     this.audit = audit;
     this.modules = modules;
     this.scheduler = scheduler;
+    this.dashboard = dashboard;
     this.http = http;
     this.firstStart = firstStart;
   }
@@ -90,16 +94,20 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
     List<NxsModule> started = new ArrayList<>();
+    Dashboard dashboard = null;
     try {
       ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
       ensureAdminKey(home, keys);
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      EventBus events = new EventBus();
       ModuleContext context =
           new ModuleContext(
-              home.dir(), config, store, audit, new EventBus(), metrics, extensions, clock, scheduler);
+              home.dir(), config, store, audit, events, metrics, extensions, clock, scheduler);
+      dashboard = new Dashboard(events, Version.current());
       List<HttpRoutes> routes = new ArrayList<>();
+      routes.add(dashboard);
       routes.add(new AuditRoutes(audit));
       routes.add(new KeyRoutes(keys));
       for (NxsModule module : modules) {
@@ -124,8 +132,11 @@ public final class Daemon implements AutoCloseable {
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
       scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
-      return new Daemon(home, store, audit, started, scheduler, http, firstStart);
+      return new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
     } catch (RuntimeException e) {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       for (NxsModule m : started.reversed()) {
         m.close();
       }
@@ -214,6 +225,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
       try {
