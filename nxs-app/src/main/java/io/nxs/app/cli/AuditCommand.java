@@ -30,15 +30,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.Report.class,
       AuditCommand.Archive.class
     })
-final class AuditCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class AuditCommand extends CommandGroup {
 
   @Command(
       name = "verify",

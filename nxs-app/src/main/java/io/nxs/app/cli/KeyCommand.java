@@ -25,15 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Manage API keys (works with the daemon running or stopped).",
     subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
-final class KeyCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class KeyCommand extends CommandGroup {
 
   @Command(
       name = "create",
