@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nxs.core.Json;
@@ -218,7 +219,10 @@ public final class HttpServer {
 
   private static String route(Context ctx) {
     try {
-      return ctx.endpoint().path;
+      // In an after-handler ctx.endpoint() is the after-handler itself ("*"); the route that
+      // served the request is the matched HTTP endpoint.
+      Endpoint served = ctx.endpoints().matchedHttpEndpoint();
+      return served == null ? "unmatched" : served.path;
     } catch (RuntimeException e) {
       return "unmatched";
     }
