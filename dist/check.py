@@ -178,7 +178,7 @@ def cmd_prometheus_copy(path, out, key_file):
     job = jobs.get("nxs")
     if job is None:
         problem(path, "no scrape job named 'nxs' (the alerts select job=\"nxs\")")
-        finish()
+        job = {}
     auth = job.get("authorization", {})
     if auth.get("type", "Bearer") != "Bearer" or not auth.get("credentials_file"):
         problem(path, "job nxs does not send a bearer key from a file (authorization.credentials_file)")
@@ -394,5 +394,5 @@ if __name__ == "__main__":
     try:
         COMMANDS[sys.argv[1]](*sys.argv[2:])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
-        print(f"{sys.argv[1]}: cannot check: {type(e).__name__}: {e}")
+        print(f"{sys.argv[1]}: cannot check: {type(e).__name__}: {' '.join(str(e).split())}")
         sys.exit(1)
