@@ -191,6 +191,110 @@ def cmd_prometheus_copy(path, out, key_file):
     finish()
 
 
+# --- a real Prometheus scraping a real NXS -------------------------------------------------------
+
+def cmd_prometheus_live_config(path, out, key_file, target):
+    """The shipped configuration with only what a short local run needs changed: the target, the
+    key file, 1 s intervals, and no Alertmanager (none runs here)."""
+    config = load_all(path)[0]
+    config.setdefault("global", {}).update({"scrape_interval": "1s", "evaluation_interval": "1s"})
+    config.pop("alerting", None)
+    config["rule_files"] = [str(Path(path).parent.resolve() / f) for f in config.get("rule_files", [])]
+    for job in config.get("scrape_configs", []):
+        if job.get("job_name") == "nxs":
+            job["static_configs"] = [{"targets": [target]}]
+            job.setdefault("authorization", {})["credentials_file"] = key_file
+    with open(out, "w", encoding="utf-8") as f:
+        yaml.safe_dump(config, f, sort_keys=False)
+    finish()
+
+
+def get_json(url):
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+
+
+def wait_for(what, deadline_s, probe):
+    """Calls probe() until it returns a truthy value or the deadline passes; returns the last value."""
+    import time
+    end = time.monotonic() + deadline_s
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = probe()
+        except OSError as e:
+            last = None
+            if time.monotonic() + 0.2 >= end:
+                problem("prometheus", f"{what}: {e}")
+        if last:
+            return last
+        time.sleep(0.2)
+    return last
+
+
+def cmd_prometheus_live(base, dashboard, alerts):
+    """Against a running Prometheus: the NXS target is up, every alert rule evaluates without an
+    error, and every dashboard query and alert expression runs without an error."""
+    import urllib.parse
+    if not wait_for("ready", 30, lambda: get_json(base + "/api/v1/status/buildinfo")):
+        problem("prometheus", f"Prometheus at {base} did not become ready within 30 s")
+        finish()
+
+    def nxs_target():
+        targets = get_json(base + "/api/v1/targets")["data"]["activeTargets"]
+        nxs = [t for t in targets if t["labels"].get("job") == "nxs"]
+        return nxs[0] if nxs and nxs[0]["health"] != "unknown" else None
+
+    target = wait_for("targets", 30, nxs_target)
+    if not target:
+        problem("prometheus", "Prometheus did not scrape the nxs job within 30 s")
+    elif target["health"] != "up":
+        problem("prometheus", f"the nxs target is {target['health']}: {target.get('lastError')}")
+
+    expected = sum(1 for g in load_all(alerts)[0]["groups"] for r in g["rules"] if "alert" in r)
+
+    def evaluated_rules():
+        groups = get_json(base + "/api/v1/rules")["data"]["groups"]
+        rules = [r for g in groups for r in g["rules"]]
+        return rules if rules and all(r.get("health") != "unknown" for r in rules) else None
+
+    rules = wait_for("rules", 30, evaluated_rules) or []
+    if len(rules) != expected:
+        problem(alerts, f"Prometheus loaded {len(rules)} alert rules, the file has {expected}")
+    for rule in rules:
+        if rule.get("health") != "ok":
+            problem(alerts, f"{rule.get('name')} does not evaluate: {rule.get('lastError')}")
+
+    dash = json.loads(Path(dashboard).read_text(encoding="utf-8"))
+    queries = []
+    for panel, target_ in grafana_targets(dash):
+        expr = target_.get("expr", "")
+        for var, value in GRAFANA_VARS.items():
+            expr = expr.replace(var, value)
+        queries.append((f"{dashboard}: panel {panel.get('id')} '{panel.get('title')}'", expr))
+    queries += [(f"{alerts}: {r.get('name')}", r.get("query", "")) for r in rules]
+    for where, expr in queries:
+        url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+        try:
+            answer = get_json(url)
+        except OSError as e:
+            body = e.read().decode("utf-8", "replace") if hasattr(e, "read") else str(e)
+            try:
+                body = json.loads(body).get("error", body)
+            except ValueError:
+                pass
+            problem(where, f"Prometheus cannot run the query: {' '.join(str(body).split())}")
+            continue
+        if answer.get("status") != "success":
+            problem(where, f"Prometheus cannot run the query: {answer.get('error')}")
+    up = get_json(base + "/api/v1/query?" + urllib.parse.urlencode({"query": 'up{job="nxs"}'}))
+    values = [r["value"][1] for r in up["data"]["result"]]
+    if values != ["1"]:
+        problem("prometheus", f"up{{job=\"nxs\"}} is {values}, not [1]")
+    finish()
+
+
 # --- docker -------------------------------------------------------------------------------------
 
 def dockerfile_instructions(path):
@@ -382,6 +486,8 @@ COMMANDS = {
     "grafana": cmd_grafana,
     "alerts": cmd_alerts,
     "prometheus-copy": cmd_prometheus_copy,
+    "prometheus-live-config": cmd_prometheus_live_config,
+    "prometheus-live": cmd_prometheus_live,
     "dockerfile": cmd_dockerfile,
     "compose": cmd_compose,
     "k8s": cmd_k8s,
