@@ -124,6 +124,12 @@ def cmd_grafana(path, rules_out, scrape_file, doc):
                 problem(where, f"panel {pid} '{panel.get('title')}' has no query")
             if panel.get("datasource", {}).get("uid") != "${datasource}":
                 problem(where, f"panel {pid} '{panel.get('title')}' does not use the $datasource variable")
+    boxes = [(p.get("id"), p.get("gridPos", {})) for p in dash.get("panels", [])]
+    for i, (a, ga) in enumerate(boxes):
+        for b, gb in boxes[i + 1:]:
+            if (ga.get("x", 0) < gb.get("x", 0) + gb.get("w", 0) and gb.get("x", 0) < ga.get("x", 0) + ga.get("w", 0)
+                    and ga.get("y", 0) < gb.get("y", 0) + gb.get("h", 0) and gb.get("y", 0) < ga.get("y", 0) + ga.get("h", 0)):
+                problem(where, f"panels {a} and {b} overlap")
     rules, exprs = [], []
     for panel, target in grafana_targets(dash):
         expr = target.get("expr", "")
