@@ -4,8 +4,9 @@
 # the home (edited by you, or mounted from a ConfigMap) is left as it is.
 set -eu
 home=${NXS_HOME:-/var/lib/nxs}
+image_config=${NXS_IMAGE_CONFIG:-/opt/nxs/nxs.yaml}
 if [ "${1:-}" = "serve" ] && [ ! -e "$home/nxs.yaml" ]; then
   umask 077
-  cp /opt/nxs/nxs.yaml "$home/nxs.yaml"
+  cp "$image_config" "$home/nxs.yaml"
 fi
-exec /usr/local/bin/nxs "$@"
+exec nxs "$@"
