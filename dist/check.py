@@ -24,6 +24,8 @@ GRAFANA_VARS = {
     "$instance": ".*",
 }
 SELECTOR = re.compile(r"([A-Za-z_:][A-Za-z0-9_:]*)\s*\{")
+# Metric names written without braces: every NXS metric lives in one of these namespaces.
+NAMESPACED = re.compile(r"\b((?:nxs|jvm|process|system|http)_[A-Za-z0-9_:]+)\b")
 
 problems = []
 
@@ -44,8 +46,8 @@ def load_all(path):
 
 
 def metric_names(expr):
-    """Metric names in a PromQL expression. Our files write every selector with braces."""
-    return set(SELECTOR.findall(expr))
+    """Metric names in a PromQL expression: before a selector's braces, or in an NXS namespace."""
+    return set(SELECTOR.findall(expr)) | set(NAMESPACED.findall(expr))
 
 
 def scraped_names(scrape_file):
