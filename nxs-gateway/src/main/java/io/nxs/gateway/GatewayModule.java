@@ -4,7 +4,14 @@ import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.gateway.internal.Gateway;
+import io.nxs.gateway.internal.Telemetry;
 import java.util.ArrayList;
+import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +22,12 @@ import java.util.Map;
 public final class GatewayModule implements NxsModule {
 
   private final Map<String, String> env;
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayModule.class);
+
   private GatewayConfig config;
+  private Telemetry telemetry;
+  private Gateway gateway;
+  private ScheduledFuture<?> flusher;
   private final List<HttpRoutes> routes = new ArrayList<>();
 
   /** The daemon's constructor: {@code ${ENV}} in a providers file expands from the process. */
@@ -42,6 +54,25 @@ public final class GatewayModule implements NxsModule {
   @Override
   public void start(ModuleContext context) {
     config = GatewayConfig.from(context.config(), context.home(), env);
+    context.store().migrate("gateway");
+    telemetry = new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
+    gateway = new Gateway(config, context.store(), telemetry, new SplittableRandom());
+    routes.addAll(gateway.routes());
+    flusher =
+        context.scheduler().scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void flushUsage() {
+    try {
+      gateway.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("usage totals not written yet: {}", e.getMessage());
+    }
+  }
+
+  /** The running gateway (after {@link #start}). */
+  public Gateway gateway() {
+    return gateway;
   }
 
   @Override
@@ -50,7 +81,16 @@ public final class GatewayModule implements NxsModule {
   }
 
   @Override
-  public void close() {
-    // nothing started yet
+  public synchronized void close() {
+    if (flusher != null) {
+      flusher.cancel(false);
+      flusher = null;
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (telemetry != null) {
+      telemetry.close();
+    }
   }
 }
