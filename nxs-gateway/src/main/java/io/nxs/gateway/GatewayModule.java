@@ -8,6 +8,7 @@ import io.nxs.gateway.internal.Gateway;
 import io.nxs.gateway.internal.Telemetry;
 import java.util.ArrayList;
 import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,7 +28,10 @@ public final class GatewayModule implements NxsModule {
   private GatewayConfig config;
   private Telemetry telemetry;
   private Gateway gateway;
-  private ScheduledFuture<?> flusher;
+  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+
+  /** Provider credentials kept out of nxs.yaml, in the NXS home (GW7). */
+  public static final String SECRETS_FILE = "secrets.yaml";
   private final List<HttpRoutes> routes = new ArrayList<>();
 
   /** The daemon's constructor: {@code ${ENV}} in a providers file expands from the process. */
@@ -56,10 +60,28 @@ public final class GatewayModule implements NxsModule {
     config = GatewayConfig.from(context.config(), context.home(), env);
     context.store().migrate("gateway");
     telemetry = new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
-    gateway = new Gateway(config, context.store(), telemetry, new SplittableRandom());
+    gateway =
+        new Gateway(
+            config, context.store(), telemetry, new SplittableRandom(), context.home().resolve(SECRETS_FILE));
+    gateway.register(context.extensions());
     routes.addAll(gateway.routes());
-    flusher =
-        context.scheduler().scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS);
+    ScheduledExecutorService scheduler = context.scheduler();
+    tasks.add(scheduler.scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS));
+    tasks.add(scheduler.scheduleWithFixedDelay(
+        () -> background("credential maintenance", gateway::maintainCredentials), 2, 2, TimeUnit.SECONDS));
+    long probeMillis = config.failover().probeInterval().toMillis();
+    // Probes block on the network: the scheduler only hands them to a virtual thread.
+    tasks.add(scheduler.scheduleWithFixedDelay(
+        () -> Thread.ofVirtual().name("nxs-gateway-probes").start(() -> background("provider probes", gateway::probeAll)),
+        probeMillis, probeMillis, TimeUnit.MILLISECONDS));
+  }
+
+  private static void background(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("gateway {} failed: {}", what, e.getMessage());
+    }
   }
 
   private void flushUsage() {
@@ -82,10 +104,8 @@ public final class GatewayModule implements NxsModule {
 
   @Override
   public synchronized void close() {
-    if (flusher != null) {
-      flusher.cancel(false);
-      flusher = null;
-    }
+    tasks.forEach(t -> t.cancel(false));
+    tasks.clear();
     if (gateway != null) {
       gateway.close();
     }

@@ -69,6 +69,21 @@ final class Credentials {
     }
   }
 
+  /** Takes the keys from the secrets file; the next key's counts restart when it changed. */
+  synchronized void set(String newCurrent, String newNext, Instant until) {
+    String c = blankToNull(newCurrent);
+    String n = blankToNull(newNext);
+    Redaction.register(c);
+    Redaction.register(n);
+    if (n == null || !n.equals(next)) {
+      nextSuccesses = 0;
+      nextFailures = 0;
+    }
+    current = c;
+    next = n;
+    overlapUntil = n == null ? null : until;
+  }
+
   /** Starts an overlap with a new key that runs until {@code until}. */
   synchronized void startOverlap(String newKey, Instant until) {
     next = newKey;

@@ -2,10 +2,12 @@ package io.nxs.gateway.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
+import io.nxs.core.ext.Extensions;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.state.StateStore;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +27,14 @@ public final class Gateway implements AutoCloseable {
   private final Telemetry telemetry;
   private final UsageLedger usage;
   private final AirGap airGap;
+  private final CredentialRotation rotation;
 
-  public Gateway(GatewayConfig config, StateStore store, Telemetry telemetry, RandomGenerator random) {
+  /**
+   * @param secrets the secrets file ({@code secrets.yaml} in the home)
+   * @throws io.nxs.core.NxsException when the secrets file is invalid
+   */
+  public Gateway(
+      GatewayConfig config, StateStore store, Telemetry telemetry, RandomGenerator random, Path secrets) {
     this.config = config;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
@@ -45,6 +53,53 @@ public final class Gateway implements AutoCloseable {
     this.airGap = new AirGap(remote, local, telemetry);
     this.router = new Router(config, runtimes, telemetry, airGap, random);
     this.usage = new UsageLedger(store, clock);
+    this.rotation =
+        new CredentialRotation(
+            new SecretsFile(secrets, router.providers().keySet()), router.providers(), config.failover(), telemetry);
+    rotation.start();
+  }
+
+  /** Registers the health sources, readiness check, figures and healing action. */
+  public void register(Extensions extensions) {
+    GatewayExtensions.register(this, extensions);
+  }
+
+  /** Probes one provider now (GW8): {@code GET /v1/models}. */
+  ProviderRuntime.ProbeResult probe(ProviderRuntime p) {
+    ProviderRuntime.ProbeResult r =
+        p.probe(p.credentials().order().getFirst(), System.nanoTime() + p.config().firstTokenTimeout().toNanos());
+    airGap.observe(p.name(), r.outcome());
+    return r;
+  }
+
+  /** Probes every provider in parallel and waits for them (bounded by their timeouts). */
+  public void probeAll() {
+    List<Thread> threads = new ArrayList<>();
+    for (ProviderRuntime p : runtimes) {
+      threads.add(Thread.ofVirtual().name("nxs-probe-" + p.name()).start(() -> probe(p)));
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Hot reload of the secrets file and the end of rotation overlaps (GW7). */
+  public void maintainCredentials() {
+    rotation.reloadIfChanged();
+    rotation.evaluate();
+  }
+
+  boolean airGapped() {
+    return airGap.active();
+  }
+
+  CredentialRotation rotation() {
+    return rotation;
   }
 
   private void watch(ProviderRuntime r) {
@@ -70,9 +125,9 @@ public final class Gateway implements AutoCloseable {
     };
   }
 
-  /** The HTTP routes: the OpenAI-compatible proxy. */
+  /** The HTTP routes: the OpenAI-compatible proxy and the provider API. */
   public List<HttpRoutes> routes() {
-    return List.of(new ProxyRoutes(this));
+    return List.of(new ProxyRoutes(this), new ProviderRoutes(this));
   }
 
   public GatewayConfig config() {
