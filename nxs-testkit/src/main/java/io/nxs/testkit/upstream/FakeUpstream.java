@@ -214,7 +214,7 @@ public final class FakeUpstream implements Closeable {
     if (script == null) {
       script = always.get();
     }
-    pause(script.headerDelay());
+    pause(socket, in, script.headerDelay());
     JsonNode req = r.json();
     boolean stream = req.path("stream").asBoolean(false);
     switch (script.fault()) {
@@ -266,10 +266,10 @@ public final class FakeUpstream implements Closeable {
       writeJson(out, 200, Map.of(), plain(req, script, chat));
       return true;
     }
-    return stream(out, req, script, chat);
+    return stream(socket, in, out, req, script, chat);
   }
 
-  private boolean stream(OutputStream out, JsonNode req, Script script, boolean chat)
+  private boolean stream(Socket socket, InputStream in, OutputStream out, JsonNode req, Script script, boolean chat)
       throws IOException {
     String model = req.path("model").asText("fake-model");
     boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
@@ -278,7 +278,7 @@ public final class FakeUpstream implements Closeable {
                 + "Transfer-Encoding: chunked\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    pause(script.firstChunkDelay());
+    pause(socket, in, script.firstChunkDelay());
     if (script.fault() == Script.Fault.MALFORMED) {
       chunk(out, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"del\n\n");
       chunk(out, "data: [DONE]\n\n");
@@ -310,7 +310,7 @@ public final class FakeUpstream implements Closeable {
         return false; // drop the connection mid-stream: no terminating chunk
       }
       if (!first) {
-        pause(script.chunkGap());
+        pause(socket, in, script.chunkGap());
       }
       first = false;
       chunk(out, "data: " + e + "\n\n");
@@ -539,14 +539,28 @@ public final class FakeUpstream implements Closeable {
     return sb.isEmpty() ? null : sb.toString();
   }
 
-  private static void pause(Duration d) {
+  /**
+   * Waits like a slow upstream, but watches the connection meanwhile: when the client closes it
+   * (a cancelled hedge, a timeout), the wait ends with an IOException, as a real server notices.
+   */
+  private static void pause(Socket socket, InputStream in, Duration d) throws IOException {
     if (d.isZero()) {
       return;
     }
+    long deadline = System.nanoTime() + d.toNanos();
     try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      for (long left = d.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+        socket.setSoTimeout((int) Math.max(1, Math.min(left, Integer.MAX_VALUE)));
+        try {
+          if (in.read() < 0) {
+            throw new IOException("the client closed the connection");
+          }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // the time passed with the connection open
+        }
+      }
+    } finally {
+      socket.setSoTimeout(0);
     }
   }
 
