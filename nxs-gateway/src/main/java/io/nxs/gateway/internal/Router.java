@@ -1,0 +1,407 @@
+package io.nxs.gateway.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.nxs.core.http.ApiException;
+import io.nxs.gateway.Attempt;
+import io.nxs.gateway.FailoverConfig;
+import io.nxs.gateway.GatewayConfig;
+import io.nxs.gateway.Outcome;
+import io.nxs.gateway.ProviderConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Picks the chain for a request (model name, residency, air gap) and walks it in the configured
+ * mode (GW4): {@code sequential}, {@code parallel} (hedged) or {@code weighted}.
+ *
+ * <p>Design note: each provider in the chain is a {@link Lane}, which owns that provider's retry
+ * loop (breaker permission, retry budget, credential fallback, Retry-After). Sequential mode runs
+ * lanes one after another on the request's thread; parallel mode starts the first lane on a
+ * virtual thread, starts the next when the hedge delay passes or a lane fails, takes the first
+ * lane that reaches its point of no return, and cancels the rest, which closes their connections.
+ */
+final class Router {
+
+  private final Map<String, ProviderRuntime> byName = new LinkedHashMap<>();
+  private final List<ProviderRuntime> defaultChain;
+  private final Map<String, List<ProviderRuntime>> routes = new LinkedHashMap<>();
+  private final FailoverConfig failover;
+  private final Telemetry telemetry;
+  private final AirGap airGap;
+  private final RandomGenerator random;
+
+  Router(
+      GatewayConfig config,
+      List<ProviderRuntime> runtimes,
+      Telemetry telemetry,
+      AirGap airGap,
+      RandomGenerator random) {
+    for (ProviderRuntime r : runtimes) {
+      byName.put(r.name(), r);
+    }
+    this.defaultChain = List.copyOf(runtimes);
+    config.routes().chains().forEach((route, names) -> routes.put(route, names.stream().map(byName::get).toList()));
+    this.failover = config.failover();
+    this.telemetry = telemetry;
+    this.airGap = airGap;
+    this.random = random;
+  }
+
+  FailoverConfig failover() {
+    return failover;
+  }
+
+  Map<String, ProviderRuntime> providers() {
+    return byName;
+  }
+
+  List<String> routeNames() {
+    return List.copyOf(routes.keySet());
+  }
+
+  /** The route a model name selects: a provider's name, a route's name, or {@code auto}. */
+  String routeOf(String model) {
+    if (model != null && (byName.containsKey(model) || routes.containsKey(model))) {
+      return model;
+    }
+    return GatewayConfig.AUTO;
+  }
+
+  /**
+   * The chain for a request, in the order the mode walks it.
+   *
+   * @param residency the {@code x-nxs-residency} tag, or null (GW10)
+   * @throws ApiException 400 when no provider may serve the residency, 503 when none is configured
+   */
+  List<ProviderRuntime> chain(String route, String residency) {
+    List<ProviderRuntime> chain =
+        byName.containsKey(route)
+            ? List.of(byName.get(route))
+            : routes.getOrDefault(route, defaultChain);
+    if (chain.isEmpty()) {
+      throw new ApiException(
+          503, "server_error", "no_providers",
+          "no providers are configured: add a providers: section (or providers_file:) to nxs.yaml");
+    }
+    if (residency != null && !residency.isBlank()) {
+      String tag = residency.strip().toLowerCase(java.util.Locale.ROOT);
+      List<ProviderRuntime> allowed = chain.stream().filter(p -> allows(p.config(), tag)).toList();
+      if (allowed.isEmpty()) {
+        throw new ApiException(
+            400, "invalid_request_error", "residency_unavailable",
+            "no provider on route '" + route + "' may process data for residency '" + tag
+                + "': give a provider region: " + tag + " or use a local provider");
+      }
+      chain = allowed;
+    }
+    List<ProviderRuntime> ordered = new ArrayList<>(chain);
+    if (!routes.containsKey(route)) {
+      // The default chain goes by priority, the faster first among equals (GW10); a route keeps
+      // the order its operator wrote.
+      ordered.sort(
+          Comparator.comparingInt((ProviderRuntime p) -> p.config().priority())
+              .thenComparingLong(p -> latencyRank(p)));
+    }
+    if (failover.mode() == FailoverConfig.Mode.WEIGHTED) {
+      ordered = weightedOrder(ordered);
+    }
+    return ordered;
+  }
+
+  /** GW10: a provider may serve a residency when its region is it (or within it), or it is local. */
+  static boolean allows(ProviderConfig p, String residency) {
+    if (p.local()) {
+      return true;
+    }
+    return p.region() != null && (p.region().equals(residency) || p.region().startsWith(residency + "-"));
+  }
+
+  private static long latencyRank(ProviderRuntime p) {
+    long p50 = p.stats().snapshot().p50Millis();
+    return p50 < 0 ? Long.MAX_VALUE : p50;
+  }
+
+  /** Weighted random order without replacement; an unhealthy provider's weight shrinks. */
+  private List<ProviderRuntime> weightedOrder(List<ProviderRuntime> chain) {
+    List<ProviderRuntime> left = new ArrayList<>(chain);
+    List<ProviderRuntime> out = new ArrayList<>(chain.size());
+    while (!left.isEmpty()) {
+      double[] w = new double[left.size()];
+      double sum = 0;
+      for (int i = 0; i < w.length; i++) {
+        ProviderRuntime p = left.get(i);
+        double health = p.breaker().getState() == CircuitBreaker.State.CLOSED ? 1 - 0.9 * p.stats().snapshot().errorRate() : 0.01;
+        w[i] = p.config().weight() * health;
+        sum += w[i];
+      }
+      double pick = random.nextDouble() * sum;
+      int chosen = w.length - 1;
+      for (int i = 0; i < w.length; i++) {
+        pick -= w[i];
+        if (pick < 0) {
+          chosen = i;
+          break;
+        }
+      }
+      out.add(left.remove(chosen));
+    }
+    return out;
+  }
+
+  /**
+   * Walks the chain until a provider answers.
+   *
+   * @return the winner ({@link AttemptResult.Ready}), the upstream's rejection of the client's
+   *     request ({@link AttemptResult.Rejected}), or null when every provider failed
+   */
+  AttemptResult route(UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain) {
+    if (failover.mode() == FailoverConfig.Mode.PARALLEL && chain.size() > 1) {
+      return hedge(call, rc, chain);
+    }
+    for (ProviderRuntime p : chain) {
+      AttemptResult r = new Lane(p, call, rc).run();
+      if (!(r instanceof AttemptResult.Failed)) {
+        return r;
+      }
+      if (rc.expired()) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private AttemptResult hedge(UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain) {
+    LinkedBlockingQueue<Lane> done = new LinkedBlockingQueue<>();
+    Object lock = new Object();
+    boolean[] decided = {false};
+    List<Lane> running = new ArrayList<>();
+    Iterator<ProviderRuntime> pending = chain.iterator();
+    Runnable startNext =
+        () -> {
+          Lane lane = new Lane(pending.next(), call, rc);
+          running.add(lane);
+          Thread.ofVirtual()
+              .name("nxs-hedge-" + lane.provider.name())
+              .start(
+                  () -> {
+                    lane.result = lane.run();
+                    synchronized (lock) {
+                      if (decided[0]) {
+                        lane.discard();
+                      } else {
+                        done.add(lane);
+                      }
+                    }
+                  });
+        };
+    startNext.run();
+    long hedgeNanos = failover.hedgeDelay().toNanos();
+    long nextHedgeAt = System.nanoTime() + hedgeNanos;
+    try {
+      while (true) {
+        if (running.isEmpty() && !pending.hasNext()) {
+          return null;
+        }
+        long now = System.nanoTime();
+        long until = pending.hasNext() ? Math.min(nextHedgeAt, rc.deadlineNanos()) : rc.deadlineNanos();
+        Lane finished = done.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
+        if (finished == null) {
+          if (rc.expired()) {
+            return null;
+          }
+          if (pending.hasNext()) {
+            startNext.run();
+            nextHedgeAt = System.nanoTime() + hedgeNanos;
+          }
+          continue;
+        }
+        running.remove(finished);
+        if (!(finished.result instanceof AttemptResult.Failed)) {
+          return finished.result;
+        }
+        if (pending.hasNext()) {
+          startNext.run();
+          nextHedgeAt = System.nanoTime() + hedgeNanos;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      synchronized (lock) {
+        decided[0] = true;
+        for (Lane l = done.poll(); l != null; l = done.poll()) {
+          l.discard();
+        }
+      }
+      for (Lane l : running) {
+        l.cancel();
+      }
+    }
+  }
+
+  /**
+   * One provider's part of a request: its attempts, retries and credential fallback.
+   */
+  private final class Lane {
+    private final ProviderRuntime provider;
+    private final UpstreamCall call;
+    private final RequestContext rc;
+    private volatile boolean cancelled;
+    private volatile UpstreamExchange current;
+    private volatile AttemptResult result;
+
+    Lane(ProviderRuntime provider, UpstreamCall call, RequestContext rc) {
+      this.provider = provider;
+      this.call = call;
+      this.rc = rc;
+    }
+
+    /** Stops the lane and closes its connection. */
+    void cancel() {
+      cancelled = true;
+      UpstreamExchange ex = current;
+      if (ex != null) {
+        ex.cancel();
+      }
+    }
+
+    /** A lane that finished after the race was decided: close what it holds. */
+    void discard() {
+      cancelled = true;
+      if (result instanceof AttemptResult.Ready r && r.exchange() != null) {
+        r.exchange().cancel();
+      }
+    }
+
+    AttemptResult run() {
+      int tries = 1 + Math.min(provider.config().retry(), failover.maxRetriesPerProvider());
+      AttemptResult last = null;
+      for (int i = 0; i < tries; i++) {
+        if (cancelled) {
+          break;
+        }
+        if (rc.expired()) {
+          last = skipped(Outcome.DEADLINE, "the request's global_timeout passed");
+          break;
+        }
+        if (airGap.active() && !provider.config().local()) {
+          last = skipped(Outcome.AIR_GAPPED, "remote providers are unreachable; using local ones");
+          break;
+        }
+        if (i == 0) {
+          provider.budget().onFirstAttempt();
+        } else if (!provider.budget().tryRetry()) {
+          last = skipped(Outcome.RETRY_BUDGET, "the provider's retry budget is spent");
+          break;
+        }
+        if (!provider.breaker().tryAcquirePermission()) {
+          last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().getState());
+          break;
+        }
+        last = withCredentials();
+        Outcome o = last.attempt().outcome();
+        if (!(last instanceof AttemptResult.Failed)) {
+          return last;
+        }
+        if (o == Outcome.RATE_LIMITED
+            || o == Outcome.AUTH_FAILED
+            || o == Outcome.WARMING_UP
+            || o == Outcome.CANCELLED) {
+          break;
+        }
+      }
+      return last;
+    }
+
+    /** One attempt under one breaker permission: the next key first, the current on 401/403. */
+    private AttemptResult withCredentials() {
+      CircuitBreaker breaker = provider.breaker();
+      List<Credentials.Key> keys = provider.credentials().order();
+      AttemptResult r = null;
+      for (int k = 0; k < keys.size(); k++) {
+        Credentials.Key key = keys.get(k);
+        r = provider.attempt(call, key, rc.deadlineNanos(), ex -> current = ex);
+        current = null;
+        if (cancelled && r instanceof AttemptResult.Failed) {
+          Attempt a = r.attempt();
+          r = new AttemptResult.Failed(
+              new Attempt(a.provider(), Outcome.CANCELLED, a.status(), "another provider answered first",
+                  a.credential(), a.startedAt(), a.took()), null);
+        }
+        Outcome o = r.attempt().outcome();
+        if (key.label().equals(Credentials.NEXT) && (o == Outcome.OK || o == Outcome.AUTH_FAILED)) {
+          provider.credentials().recordNext(o == Outcome.OK);
+        }
+        record(r.attempt());
+        if (o != Outcome.AUTH_FAILED) {
+          break;
+        }
+        telemetry.credentialFailed(provider.name(), key.label(), r.attempt().status());
+        if (k + 1 < keys.size()) {
+          telemetry.credentialSwitched(
+              provider.name(), key.label(), keys.get(k + 1).label(), "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
+        }
+      }
+      Attempt a = r.attempt();
+      Outcome o = a.outcome();
+      long nanos = a.took().toNanos();
+      if (o == Outcome.OK) {
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      } else if (o.breakerFailure()) {
+        breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(a.describe()));
+        if (r instanceof AttemptResult.Failed f && f.retryAfter() != null && !f.retryAfter().isZero()) {
+          coolDown(f.retryAfter());
+        }
+      } else {
+        breaker.releasePermission();
+      }
+      return r;
+    }
+
+    /** GW5: a 429's Retry-After keeps the breaker open exactly that long. */
+    private void coolDown(Duration retryAfter) {
+      try {
+        provider.breaker().transitionToOpenStateFor(retryAfter);
+      } catch (RuntimeException e) {
+        // already open for longer: keep the longer wait
+      }
+    }
+
+    private AttemptResult skipped(Outcome outcome, String detail) {
+      Attempt a = new Attempt(provider.name(), outcome, 0, detail, "none", telemetry.clock().instant(), Duration.ZERO);
+      record(a);
+      return new AttemptResult.Failed(a, null);
+    }
+
+    private void record(Attempt a) {
+      rc.add(a);
+      provider.stats().record(a);
+      airGap.observe(provider.name(), a.outcome());
+      telemetry.attempt(rc.route(), a);
+    }
+  }
+
+  /** A stream that broke after the point of no return counts against its provider. */
+  void recordCut(ProviderRuntime provider, RequestContext rc, Attempt cut) {
+    rc.add(cut);
+    provider.stats().record(cut);
+    telemetry.attempt(rc.route(), cut);
+    provider.breaker().onError(cut.took().toNanos(), TimeUnit.NANOSECONDS, new UpstreamFailure(cut.describe()));
+  }
+
+  /** What the breaker records for a failed attempt. */
+  static final class UpstreamFailure extends RuntimeException {
+    UpstreamFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
