@@ -16,6 +16,10 @@ import io.nxs.doctor.collect.HeartbeatCollector;
 import io.nxs.doctor.collect.HostCollector;
 import io.nxs.doctor.collect.ServiceProbes;
 import io.nxs.doctor.config.DoctorConfig;
+import io.nxs.doctor.incident.Correlator;
+import io.nxs.doctor.incident.DependencyGraph;
+import io.nxs.doctor.incident.Incident;
+import io.nxs.doctor.incident.IncidentStore;
 import io.nxs.doctor.rule.RuleProblem;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleHistory;
@@ -56,6 +60,8 @@ public final class Doctor implements AutoCloseable {
   private final SampleHistory history;
   private final RuleSet rules;
   private final AlertEngine alerts;
+  private final IncidentStore incidentStore;
+  private final Correlator correlator;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -90,6 +96,9 @@ public final class Doctor implements AutoCloseable {
     Duration stale = b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
         ? b.config.interval().multipliedBy(3) : Duration.ofMinutes(2);
     this.alerts = new AlertEngine(new AlertStore(b.store), clock, stale);
+    this.incidentStore = new IncidentStore(b.store);
+    this.correlator = new Correlator(
+        new DependencyGraph(b.config.dependencies()), Correlator.builtinPatterns(), incidentStore, clock);
     if (b.events != null) {
       subscriptions.add(b.events.subscribe(Heartbeat.class, heartbeats::onHeartbeat));
     }
@@ -124,6 +133,11 @@ public final class Doctor implements AutoCloseable {
     List<AlertEngine.Transition> transitions = alerts.evaluate(rules.current(), samples);
     for (AlertEngine.Transition t : transitions) {
       LOG.info("alert {} {} -> {}: {}", t.alert().id(), t.from() == null ? "new" : t.from().label(), t.to().label(), t.alert().message());
+    }
+    List<Incident> incidents = correlator.accept(transitions, id -> rules.current().rule(id), alerts);
+    for (Incident i : incidents) {
+      LOG.info("incident {} {}: root cause {} (confidence {})", i.id(), i.open() ? "open" : "closed",
+          i.rootCause().title(), String.format(java.util.Locale.ROOT, "%.2f", i.confidence()));
     }
     history.write(samples.drainCompletedMinutes(), now);
     if (++ticks % 60 == 0) {
@@ -174,6 +188,16 @@ public final class Doctor implements AutoCloseable {
 
   public AlertEngine alerts() {
     return alerts;
+  }
+
+  /** Open incidents, oldest first. */
+  public List<Incident> openIncidents() {
+    return correlator.openIncidents();
+  }
+
+  /** The newest incidents, open or closed, newest first. */
+  public List<Incident> recentIncidents(int limit) {
+    return incidentStore.recent(limit);
   }
 
   public HeartbeatCollector heartbeats() {

@@ -4,6 +4,7 @@ import io.nxs.audit.AuditEntry;
 import io.nxs.audit.AuditLog;
 import io.nxs.audit.AuditQuery;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.MetricSource;
 import io.nxs.core.state.StateStore;
@@ -48,9 +49,15 @@ public final class DoctorFixture implements AutoCloseable {
         .build();
   }
 
-  /** Advances the clock by one interval and ticks. */
+  /** Whether the fixture plays the daemon and sends a heartbeat before each tick; default yes. */
+  public boolean heartbeats = true;
+
+  /** Advances the clock by one step, sends the daemon's heartbeat, and ticks. */
   public void tick(Duration step) {
     clock.advance(step);
+    if (heartbeats) {
+      events.publish(new Heartbeat(clock.instant(), "daemon"));
+    }
     doctor.tick();
   }
 
