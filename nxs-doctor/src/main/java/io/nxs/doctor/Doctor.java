@@ -16,6 +16,11 @@ import io.nxs.doctor.collect.HeartbeatCollector;
 import io.nxs.doctor.collect.HostCollector;
 import io.nxs.doctor.collect.ServiceProbes;
 import io.nxs.doctor.config.DoctorConfig;
+import io.nxs.doctor.heal.Healer;
+import io.nxs.doctor.heal.HealingRecord;
+import io.nxs.doctor.heal.HealingStore;
+import io.nxs.doctor.rule.Rule;
+import io.nxs.doctor.rule.RuleAction;
 import io.nxs.doctor.incident.Correlator;
 import io.nxs.doctor.incident.DependencyGraph;
 import io.nxs.doctor.incident.Incident;
@@ -62,6 +67,7 @@ public final class Doctor implements AutoCloseable {
   private final AlertEngine alerts;
   private final IncidentStore incidentStore;
   private final Correlator correlator;
+  private final Healer healer;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -73,14 +79,17 @@ public final class Doctor implements AutoCloseable {
     this.extensions = b.extensions;
     this.heartbeats = new HeartbeatCollector(clock);
     this.probes = new ServiceProbes(b.config.services(), clock);
+    b.store.migrate("doctor");
+    this.healer = new Healer(b.config.healing(), b.config.services(),
+        b.extensions == null ? null : b.extensions.healingActions(), new HealingStore(b.store), b.audit, clock, b.actions);
     List<MetricSource> all = new ArrayList<>();
     all.add(heartbeats);
+    all.add(healer);
     if (!b.config.services().isEmpty()) {
       all.add(probes);
     }
     all.addAll(b.collectors);
     this.collectors = List.copyOf(all);
-    b.store.migrate("doctor");
     this.samples = new SampleStore(b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
     this.history = new SampleHistory(b.store, b.config.history().retention());
     List<Path> dirs = new ArrayList<>();
@@ -134,6 +143,9 @@ public final class Doctor implements AutoCloseable {
     for (AlertEngine.Transition t : transitions) {
       LOG.info("alert {} {} -> {}: {}", t.alert().id(), t.from() == null ? "new" : t.from().label(), t.to().label(), t.alert().message());
     }
+    healer.tick(alerts);
+    healer.accept(transitions);
+    escalate();
     List<Incident> incidents = correlator.accept(transitions, id -> rules.current().rule(id), alerts);
     for (Incident i : incidents) {
       LOG.info("incident {} {}: root cause {} (confidence {})", i.id(), i.open() ? "open" : "closed",
@@ -142,6 +154,22 @@ public final class Doctor implements AutoCloseable {
     history.write(samples.drainCompletedMinutes(), now);
     if (++ticks % 60 == 0) {
       samples.expire(now - Duration.ofHours(1).toMillis());
+    }
+  }
+
+  /** Requests a rule's {@code escalate} action once its alert fired unacknowledged long enough. */
+  private void escalate() {
+    java.time.Instant now = clock.instant();
+    for (Alert a : alerts.open()) {
+      if (a.state() != io.nxs.doctor.alert.AlertState.FIRING) {
+        continue;
+      }
+      java.util.Optional<RuleAction> e = rules.current().rule(a.ruleId()).flatMap(Rule::escalation);
+      if (e.isPresent() && !now.isBefore(a.firedAt().plus(e.get().after())) && alerts.markEscalated(a.id())) {
+        LOG.warn("alert {} fired unacknowledged for {}: escalating to {}", a.id(),
+            io.nxs.core.config.Durations.format(e.get().after()), e.get().action());
+        healer.request(e.get().action(), a);
+      }
     }
   }
 
@@ -198,6 +226,20 @@ public final class Doctor implements AutoCloseable {
   /** The newest incidents, open or closed, newest first. */
   public List<Incident> recentIncidents(int limit) {
     return incidentStore.recent(limit);
+  }
+
+  /** The healing log, newest first. */
+  public List<HealingRecord> healingLog(int limit) {
+    return healer.log(limit);
+  }
+
+  /** Approves a waiting healing attempt (levels 4-6) and runs it. */
+  public HealingRecord approve(String id, String actor) {
+    return healer.approve(id, actor);
+  }
+
+  public Healer healer() {
+    return healer;
   }
 
   public HeartbeatCollector heartbeats() {

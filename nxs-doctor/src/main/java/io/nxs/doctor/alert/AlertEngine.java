@@ -50,13 +50,17 @@ public final class AlertEngine {
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
   private long nextSeq;
 
-  /** A change of state reported by {@link #evaluate}. */
+  /**
+   * A change of state reported by {@link #evaluate}. From FIRING (or ACKNOWLEDGED) to FIRING means
+   * the condition came back while the alert was still open: a new failure.
+   */
   public record Transition(Alert alert, AlertState from, AlertState to) {}
 
   private static final class Entry {
     final long seq;
     Alert alert;
     Instant clearSince;
+    boolean recovered;
     boolean escalated;
 
     Entry(long seq, Alert alert) {
@@ -175,7 +179,17 @@ public final class AlertEngine {
         out.add(new Transition(e.alert, null, e.alert.state()));
         return;
       }
+      boolean refired = e.recovered && e.alert.state().active();
       e.clearSince = null;
+      if (refired) {
+        e.recovered = false;
+        // back before it could resolve (hysteresis or a flapping hold): a new failure all the same
+        boolean flapping = recordFire(key, now) || e.alert.flapping();
+        e.alert = copy(e.alert, e.alert.state(), e.alert.firedAt(), null, value, render(rule, values, labels), flapping, e.alert.ackedBy());
+        store.save(e.seq, e.alert);
+        out.add(new Transition(e.alert, e.alert.state(), AlertState.FIRING));
+        return;
+      }
       if (e.alert.state() == AlertState.PENDING && !now.isBefore(e.alert.since().plus(rule.duration()))) {
         boolean flapping = recordFire(key, now);
         e.alert = copy(e.alert, AlertState.FIRING, now, null, value, render(rule, values, labels), flapping, e.alert.ackedBy());
@@ -201,6 +215,7 @@ public final class AlertEngine {
     if (e.clearSince == null) {
       e.clearSince = now;
     }
+    e.recovered = true;
     boolean clearLongEnough = !e.alert.flapping() || !now.isBefore(e.clearSince.plus(FLAP_WINDOW));
     boolean mayResolve = rule.autoResolve() || e.alert.state() == AlertState.ACKNOWLEDGED;
     if (clearLongEnough && mayResolve) {
@@ -293,6 +308,15 @@ public final class AlertEngine {
   public Optional<Alert> openByKey(String key) {
     Entry e = open.get(key);
     return e == null ? Optional.empty() : Optional.of(e.alert);
+  }
+
+  /**
+   * Whether the condition behind an alert key is clear now: no open alert, or an open one whose
+   * condition was false at the last evaluation.
+   */
+  public synchronized boolean isClear(String key) {
+    Entry e = open.get(key);
+    return e == null || e.clearSince != null;
   }
 
   /** Rules whose last evaluation failed, with the reason. */
