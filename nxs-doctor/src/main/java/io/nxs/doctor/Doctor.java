@@ -25,6 +25,7 @@ import io.nxs.doctor.incident.Correlator;
 import io.nxs.doctor.incident.DependencyGraph;
 import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentStore;
+import io.nxs.doctor.notify.IncidentNotifier;
 import io.nxs.doctor.rule.RuleProblem;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleHistory;
@@ -68,6 +69,7 @@ public final class Doctor implements AutoCloseable {
   private final IncidentStore incidentStore;
   private final Correlator correlator;
   private final Healer healer;
+  private final IncidentNotifier notifier;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -108,6 +110,7 @@ public final class Doctor implements AutoCloseable {
     this.incidentStore = new IncidentStore(b.store);
     this.correlator = new Correlator(
         new DependencyGraph(b.config.dependencies()), Correlator.builtinPatterns(), incidentStore, clock);
+    this.notifier = new IncidentNotifier(b.config.notifications(), clock, b.actions, hostName());
     if (b.events != null) {
       subscriptions.add(b.events.subscribe(Heartbeat.class, heartbeats::onHeartbeat));
     }
@@ -151,6 +154,7 @@ public final class Doctor implements AutoCloseable {
       LOG.info("incident {} {}: root cause {} (confidence {})", i.id(), i.open() ? "open" : "closed",
           i.rootCause().title(), String.format(java.util.Locale.ROOT, "%.2f", i.confidence()));
     }
+    notifier.accept(incidents, correlator.openIncidents());
     history.write(samples.drainCompletedMinutes(), now);
     if (++ticks % 60 == 0) {
       samples.expire(now - Duration.ofHours(1).toMillis());
@@ -189,6 +193,14 @@ public final class Doctor implements AutoCloseable {
     List<MetricSource> all = new ArrayList<>(collectors);
     all.addAll(extensions.metricSources().all());
     return all;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /** Audits each newly rejected rule once, and logs it. */
