@@ -26,6 +26,8 @@ import io.nxs.doctor.incident.DependencyGraph;
 import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentStore;
 import io.nxs.doctor.notify.IncidentNotifier;
+import io.nxs.doctor.predict.HealthReport;
+import io.nxs.doctor.predict.Predictor;
 import io.nxs.doctor.rule.RuleProblem;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleHistory;
@@ -70,6 +72,7 @@ public final class Doctor implements AutoCloseable {
   private final Correlator correlator;
   private final Healer healer;
   private final IncidentNotifier notifier;
+  private final Predictor predictor;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -102,6 +105,7 @@ public final class Doctor implements AutoCloseable {
       Path d = Path.of(b.config.rulesDir());
       dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
     }
+    this.predictor = new Predictor(samples, history);
     this.rules = new RuleSet(dirs);
     reportProblems(rules.current().problems());
     Duration stale = b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
@@ -142,6 +146,7 @@ public final class Doctor implements AutoCloseable {
         LOG.warn("collector {} failed: {}", source.name(), e.getMessage());
       }
     }
+    samples.ingest(now, predictor.predict(now));
     List<AlertEngine.Transition> transitions = alerts.evaluate(rules.current(), samples);
     for (AlertEngine.Transition t : transitions) {
       LOG.info("alert {} {} -> {}: {}", t.alert().id(), t.from() == null ? "new" : t.from().label(), t.to().label(), t.alert().message());
@@ -238,6 +243,11 @@ public final class Doctor implements AutoCloseable {
   /** The newest incidents, open or closed, newest first. */
   public List<Incident> recentIncidents(int limit) {
     return incidentStore.recent(limit);
+  }
+
+  /** The health score of the last tick. */
+  public HealthReport health() {
+    return predictor.health();
   }
 
   /** The healing log, newest first. */

@@ -52,7 +52,8 @@ public record Alert(
     return key(ruleId, labels);
   }
 
-  static String key(String ruleId, Map<String, String> labels) {
+  /** The deduplication key of a rule on a series. */
+  public static String key(String ruleId, Map<String, String> labels) {
     return ruleId + new java.util.TreeMap<>(labels);
   }
 
