@@ -12,6 +12,7 @@ import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.http.HttpRoutes;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** How often the daemon publishes its {@link Heartbeat}. */
+  static final java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofSeconds(10);
 
   private final NxsHome home;
   private final StateStore store;
@@ -92,9 +96,10 @@ public final class Daemon implements AutoCloseable {
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      EventBus events = new EventBus();
       ModuleContext context =
           new ModuleContext(
-              home.dir(), config, store, audit, new EventBus(), metrics, extensions, clock, scheduler);
+              home.dir(), config, store, audit, events, metrics, extensions, clock, scheduler);
       List<HttpRoutes> routes = new ArrayList<>();
       routes.add(new AuditRoutes(audit));
       routes.add(new KeyRoutes(keys));
@@ -107,6 +112,11 @@ public final class Daemon implements AutoCloseable {
         routes.addAll(module.routes());
       }
       ServerConfig server = config.section(ServerConfig.SECTION);
+      // A sign of life for the Doctor's nxs.last_heartbeat: published by the shared scheduler, so a
+      // wedged scheduler shows as a missing heartbeat.
+      scheduler.scheduleAtFixedRate(
+          () -> events.publish(new Heartbeat(clock.instant(), "daemon")),
+          0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
       HttpServer http =
           new HttpServer(
                   server, keys, new AuthFailureLimiter(clock), audit, metrics,

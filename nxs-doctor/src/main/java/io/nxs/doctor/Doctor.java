@@ -25,6 +25,7 @@ import io.nxs.doctor.incident.Correlator;
 import io.nxs.doctor.incident.DependencyGraph;
 import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentStore;
+import io.nxs.doctor.kpi.Kpis;
 import io.nxs.doctor.notify.IncidentNotifier;
 import io.nxs.doctor.predict.HealthReport;
 import io.nxs.doctor.predict.Predictor;
@@ -73,6 +74,7 @@ public final class Doctor implements AutoCloseable {
   private final Healer healer;
   private final IncidentNotifier notifier;
   private final Predictor predictor;
+  private final Kpis kpis;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -106,6 +108,7 @@ public final class Doctor implements AutoCloseable {
       dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
     }
     this.predictor = new Predictor(samples, history);
+    this.kpis = new Kpis(b.store, clock, b.config.interval());
     this.rules = new RuleSet(dirs);
     reportProblems(rules.current().problems());
     Duration stale = b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
@@ -160,6 +163,7 @@ public final class Doctor implements AutoCloseable {
           i.rootCause().title(), String.format(java.util.Locale.ROOT, "%.2f", i.confidence()));
     }
     notifier.accept(incidents, correlator.openIncidents());
+    kpis.alive();
     history.write(samples.drainCompletedMinutes(), now);
     if (++ticks % 60 == 0) {
       samples.expire(now - Duration.ofHours(1).toMillis());
@@ -243,6 +247,11 @@ public final class Doctor implements AutoCloseable {
   /** The newest incidents, open or closed, newest first. */
   public List<Incident> recentIncidents(int limit) {
     return incidentStore.recent(limit);
+  }
+
+  /** The resilience KPIs (SPEC DR8). */
+  public Map<String, Object> kpis() {
+    return kpis.compute(incidentStore.recent(1000), healer.log(1000), samples);
   }
 
   /** The health score of the last tick. */

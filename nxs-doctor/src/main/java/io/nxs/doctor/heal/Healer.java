@@ -63,6 +63,7 @@ public final class Healer implements MetricSource {
   private final Map<String, Instant> healthySince = new HashMap<>();
   private final Map<String, Double> restartFailed = new LinkedHashMap<>();
   private long nextSeq;
+  private AlertEngine alerts;
 
   /** One alert's way up the ladder. */
   private static final class Ladder {
@@ -122,6 +123,7 @@ public final class Healer implements MetricSource {
 
   /** Verifies running attempts, takes pending ladder steps and resets counters of healthy targets. */
   public synchronized void tick(AlertEngine alerts) {
+    this.alerts = alerts;
     Instant now = clock.instant();
     for (HealingRecord r : List.copyOf(unfinished.values())) {
       if (r.state() != HealingRecord.State.VERIFYING) {
@@ -337,7 +339,8 @@ public final class Healer implements MetricSource {
     return q.size() >= config.maxAttempts();
   }
 
-  private void run(HealingRecord r) {
+  private void run(HealingRecord given) {
+    HealingRecord r = alerts != null && alerts.isClear(given.alertKey()) ? given.markUnnecessary() : given;
     audit.append(new AuditEvent("healing.started", r.level() >= 4 ? Severity.HIGH : Severity.MEDIUM, "nxs", r.target(),
         Map.of("id", r.id(), "action", r.action(), "level", r.level(), "dry_run", config.dryRun())));
     executor.execute(() -> execute(r));
@@ -399,7 +402,7 @@ public final class Healer implements MetricSource {
   private HealingRecord newRecord(Alert a, Step s, HealingRecord.State state, String detail) {
     Instant now = clock.instant();
     return new HealingRecord("H" + nextSeq++, a.id(), a.ruleId(), a.key(), s.action(), s.level(), s.target(),
-        state, now, now, null, null, null, detail, null, config.dryRun());
+        state, now, now, null, null, null, detail, null, config.dryRun(), false);
   }
 
   private void save(HealingRecord r) {

@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param detail one line: what happened
  * @param approvedBy who approved it (levels 4-6)
  * @param dryRun whether it only said what it would do
+ * @param unnecessary whether the triggering condition had already cleared when it ran (a healing
+ *     false positive, SPEC DR8)
  */
 public record HealingRecord(
     String id,
@@ -38,7 +40,8 @@ public record HealingRecord(
     String output,
     String detail,
     String approvedBy,
-    boolean dryRun) {
+    boolean dryRun,
+    boolean unnecessary) {
 
   /** Where an attempt is. */
   public enum State {
@@ -69,16 +72,21 @@ public record HealingRecord(
 
   HealingRecord with(State newState, Instant at, String newDetail) {
     return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, newState, requestedAt, at,
-        verifyBy, exitCode, output, newDetail, approvedBy, dryRun);
+        verifyBy, exitCode, output, newDetail, approvedBy, dryRun, unnecessary);
   }
 
   HealingRecord ran(State newState, Instant at, Instant verifyDeadline, Integer code, String out, String newDetail) {
     return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, newState, requestedAt, at,
-        verifyDeadline, code, out, newDetail, approvedBy, dryRun);
+        verifyDeadline, code, out, newDetail, approvedBy, dryRun, unnecessary);
+  }
+
+  HealingRecord markUnnecessary() {
+    return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, state, requestedAt, updatedAt,
+        verifyBy, exitCode, output, detail, approvedBy, dryRun, true);
   }
 
   HealingRecord approved(String actor, Instant at) {
     return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, State.RUNNING, requestedAt, at,
-        verifyBy, exitCode, output, "approved by " + actor, actor, dryRun);
+        verifyBy, exitCode, output, "approved by " + actor, actor, dryRun, unnecessary);
   }
 }
