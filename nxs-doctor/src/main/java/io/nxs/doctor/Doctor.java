@@ -85,15 +85,26 @@ public final class Doctor implements AutoCloseable {
     this.audit = b.audit;
     this.extensions = b.extensions;
     this.heartbeats = new HeartbeatCollector(clock);
-    this.probes = new ServiceProbes(b.config.services(), clock);
+    List<io.nxs.doctor.config.ServiceConfig> services = new ArrayList<>(b.config.services());
+    if (b.config.openclaw().enabled()) {
+      services.add(io.nxs.doctor.collect.OpenClawCollector.service(b.config.openclaw()));
+    }
+    this.probes = new ServiceProbes(services, clock);
     b.store.migrate("doctor");
-    this.healer = new Healer(b.config.healing(), b.config.services(),
+    this.healer = new Healer(b.config.healing(), services,
         b.extensions == null ? null : b.extensions.healingActions(), new HealingStore(b.store), b.audit, clock, b.actions);
     List<MetricSource> all = new ArrayList<>();
     all.add(heartbeats);
     all.add(healer);
-    if (!b.config.services().isEmpty()) {
+    if (!services.isEmpty()) {
       all.add(probes);
+    }
+    if (b.config.openclaw().enabled()) {
+      all.add(new io.nxs.doctor.collect.OpenClawCollector(b.config.openclaw(), clock));
+    }
+    if (!b.config.network().targets().isEmpty() || !b.config.network().dnsNames().isEmpty()
+        || b.config.network().meshInterface() != null) {
+      all.add(new io.nxs.doctor.collect.NetworkCollector(b.config.network()));
     }
     all.addAll(b.collectors);
     this.collectors = List.copyOf(all);
@@ -129,7 +140,10 @@ public final class Doctor implements AutoCloseable {
         .home(ctx.home())
         .events(ctx.events())
         .extensions(ctx.extensions())
-        .collectors(List.of(new HostCollector(ctx.clock())))
+        .collectors(List.of(
+            new HostCollector(ctx.clock()),
+            new io.nxs.doctor.collect.SecurityCollector(ctx.home(), config.integrityPaths()),
+            new io.nxs.doctor.collect.InternalCollector(ctx.metrics(), ctx.extensions().healthSources(), ctx.clock())))
         .actions(actions)
         .build();
   }
