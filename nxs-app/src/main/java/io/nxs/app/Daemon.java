@@ -16,6 +16,7 @@ import io.nxs.core.auth.Scope;
 import io.nxs.core.config.Durations;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.http.HttpRoutes;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** How often the daemon publishes its {@link Heartbeat}. */
+  static final java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofSeconds(10);
 
   private final NxsHome home;
   private final StateStore store;
@@ -119,6 +123,11 @@ public final class Daemon implements AutoCloseable {
         routes.addAll(module.routes());
       }
       ServerConfig server = config.section(ServerConfig.SECTION);
+      // A sign of life for the Doctor's nxs.last_heartbeat: published by the shared scheduler, so a
+      // wedged scheduler shows as a missing heartbeat.
+      scheduler.scheduleAtFixedRate(
+          () -> events.publish(new Heartbeat(clock.instant(), "daemon")),
+          0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
       HttpServer http =
           new HttpServer(
                   server, keys, new AuthFailureLimiter(clock), audit, metrics,

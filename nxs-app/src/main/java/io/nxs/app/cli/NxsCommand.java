@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       KeyCommand.class,
       StatusCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      DoctorCommand.class
     })
 public final class NxsCommand implements Callable<Integer> {
 

@@ -1,19 +1,22 @@
 package io.nxs.app.web;
 
-import com.samskivert.mustache.Mustache;
-import com.samskivert.mustache.Template;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.nxs.core.Json;
 import io.nxs.core.NxsException;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
 import io.nxs.core.event.NxsEvent;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.log.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The web dashboard (SPEC UI1): one page at {@code /}, its assets, and a live event stream.
  *
- * <p>The page is a shell rendered on the server from a Mustache template: it holds no data, so an
+ * <p>The page is a shell rendered on the server from a Mustache template (mustache.java, as the Doctor's messages): it holds no data, so an
  * unauthenticated browser sees the login form and nothing else. The browser keeps the key in its
  * session storage and reads everything through the same authenticated {@code /api/v1/*} routes the
  * CLI uses. Events on the in-process bus reach it over SSE at {@code /api/v1/events}, read with
@@ -46,14 +49,16 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
               "META-INF/resources/webjars/chart.js/4.5.1/dist/chart.umd.js",
               "text/javascript; charset=utf-8"));
 
-  private final Template page;
+  private final Mustache page;
   private final String version;
   private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
   private final AutoCloseable subscription;
 
   public Dashboard(EventBus events, String version) {
     this.version = version;
-    this.page = Mustache.compiler().escapeHTML(true).compile(read("web/index.mustache"));
+    this.page =
+        new DefaultMustacheFactory()
+            .compile(new StringReader(read("web/index.mustache")), "index.mustache");
     this.subscription = events.subscribe(NxsEvent.class, this::broadcast);
   }
 
@@ -67,8 +72,10 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
   private void page(Context ctx) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("version", version);
-    model.put("panels", Panel.ALL);
-    ctx.contentType("text/html; charset=utf-8").result(page.execute(model));
+    model.put("panels", Panel.ALL.stream().map(Panel::model).toList());
+    StringWriter html = new StringWriter();
+    page.execute(html, model);
+    ctx.contentType("text/html; charset=utf-8").result(html.toString());
   }
 
   private void asset(Context ctx) {
@@ -92,7 +99,8 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
   }
 
   private void broadcast(NxsEvent event) {
-    if (streams.isEmpty()) {
+    // Heartbeats are the daemon's pulse for the Doctor, every few seconds: news to nobody.
+    if (streams.isEmpty() || event instanceof Heartbeat) {
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -160,5 +168,9 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("host", "Host", true),
             new Panel("failovers", "Recent failovers", false),
             new Panel("audit", "Audit log", true));
+
+    Map<String, Object> model() {
+      return Map.of("id", id, "title", title, "wide", wide);
+    }
   }
 }
