@@ -1,0 +1,419 @@
+package io.nxs.vault;
+
+import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.ext.BackupSource;
+import io.nxs.core.state.StateStore;
+import io.nxs.vault.BackupResult.MemoryLoss;
+import io.nxs.vault.internal.LocalTarget;
+import io.nxs.vault.internal.Repository;
+import io.nxs.vault.internal.RepositoryLock;
+import io.nxs.vault.internal.SnapshotWriter;
+import io.nxs.vault.internal.SourceTree;
+import io.nxs.vault.internal.SqliteCopy;
+import io.nxs.vault.internal.VaultIndex;
+import io.nxs.vault.internal.VaultKey;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The vault of one NXS home: backups of NXS's state and the agent's files into encrypted,
+ * content-addressed repositories on every configured target, and everything done with them since.
+ *
+ * <p>Usable by the daemon (through {@link VaultModule}) and by the CLI directly on a home while the
+ * daemon is stopped. Operations that change a repository hold its lock ({@link RepositoryLock}).
+ * Every operation is an audit event ({@code backup.*}) and a row in {@code vault_runs}.
+ */
+public final class Vault {
+
+  /** Snapshot paths of NXS's own files. */
+  public static final String STATE_DB_PATH = "nxs/state.db";
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final Set<String> RESERVED = Set.of("nxs", "files", "openclaw");
+  private static final List<String> OPENCLAW_WORKSPACE =
+      List.of("MEMORY.md", "memory/*.md", "AGENTS.md", "SOUL.md", "USER.md", "IDENTITY.md",
+          "skills/**", "DECISION-LOG.md");
+
+  final Path home;
+  final VaultConfig config;
+  final StateStore store;
+  final AuditTrail audit;
+  final Clock clock;
+  final VaultIndex index;
+  private final Supplier<List<BackupSource>> extraSources;
+  private final Path keyFile;
+  private VaultKey key;
+
+  private Vault(
+      Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock,
+      Supplier<List<BackupSource>> extraSources) {
+    this.home = home.toAbsolutePath().normalize();
+    this.config = config;
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+    this.extraSources = extraSources;
+    this.index = new VaultIndex(store);
+    this.keyFile = this.home.resolve("keys").resolve("vault.key");
+  }
+
+  /**
+   * Opens the vault of a home and migrates its tables.
+   *
+   * @param extraSources the backup sources other modules registered (read at each backup)
+   */
+  public static Vault open(
+      Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock,
+      Supplier<List<BackupSource>> extraSources) {
+    store.migrate("vault");
+    return new Vault(home, config, store, audit, clock, extraSources);
+  }
+
+  /** Opens the vault with no sources beyond NXS's own and the configured ones. */
+  public static Vault open(
+      Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock) {
+    return open(home, config, store, audit, clock, List::of);
+  }
+
+  public VaultConfig config() {
+    return config;
+  }
+
+  /** The key file, {@code keys/vault.key}. */
+  public Path keyFile() {
+    return keyFile;
+  }
+
+  /**
+   * Backs up now: NXS's state (online copy), config and keys except the vault key, the registered
+   * and configured sources, OpenClaw's workspace and stores when enabled.
+   *
+   * @throws VaultException when no target took the snapshot (nothing is visible then)
+   */
+  public synchronized BackupResult create(Progress progress) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    String id = ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    Path staging = home.resolve("vault").resolve("staging").resolve(id);
+    List<RepositoryLock> locks = new ArrayList<>();
+    try {
+      List<Repository> repos = repositories();
+      for (Repository repo : repos) {
+        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "backup", clock));
+        repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
+      }
+      removeOldStaging(started);
+      List<SourceTree> trees = sources(staging);
+      SnapshotWriter.Written written =
+          new SnapshotWriter(repos, progress).write(id, started, hostName(), trees);
+      Manifest m = written.manifest();
+      SnapshotInfo info =
+          new SnapshotInfo(id, started, m.files().size(), m.bytes(), written.addedBlobs(),
+              written.addedBytes(), written.committedTo(), null, null);
+      index.putSnapshot(info);
+      Map<String, Long> memory = memorySizes(m);
+      List<MemoryLoss> losses = memoryLosses(index.memorySizesBefore(id), memory);
+      index.putMemorySizes(id, memory);
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("snapshot", id);
+      details.put("files", info.files());
+      details.put("bytes", info.bytes());
+      details.put("added_bytes", info.addedBytes());
+      details.put("millis", millis);
+      details.put("targets", written.committedTo());
+      if (!written.failedTargets().isEmpty()) {
+        details.put("failed_targets", written.failedTargets());
+      }
+      audit.append(
+          new AuditEvent("backup.create",
+              written.failedTargets().isEmpty() ? Severity.INFO : Severity.HIGH, "nxs", id, details));
+      for (MemoryLoss loss : losses) {
+        audit.append(
+            new AuditEvent("backup.memory_loss", Severity.HIGH, "nxs", loss.path(),
+                Map.of("snapshot", id, "previous_size", loss.previousSize(), "size", loss.size())));
+      }
+      index.recordRun("backup", started, clock.instant(), true, id, millis,
+          written.failedTargets().isEmpty() ? "ok" : "failed targets: " + written.failedTargets());
+      return new BackupResult(info, millis, written.failedTargets(), losses);
+    } catch (VaultException | IOException e) {
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      index.recordRun("backup", started, clock.instant(), false, null, millis, e.getMessage());
+      audit.append(
+          new AuditEvent("backup.failed", Severity.HIGH, "nxs", id,
+              Map.of("error", String.valueOf(e.getMessage()))));
+      throw e instanceof VaultException ve
+          ? ve
+          : new VaultException("backup failed: " + e.getMessage(), e);
+    } finally {
+      locks.forEach(RepositoryLock::close);
+      deleteTree(staging);
+    }
+  }
+
+  /**
+   * The snapshots the targets hold, oldest first; the index is brought in line with the targets on
+   * the way (a snapshot committed by a process killed before it updated the index appears here).
+   */
+  public synchronized List<SnapshotInfo> list() {
+    Map<String, List<String>> onTargets = new LinkedHashMap<>();
+    Map<String, Repository> holder = new HashMap<>();
+    for (Repository repo : repositories()) {
+      try {
+        for (String id : repo.snapshotIds()) {
+          onTargets.computeIfAbsent(id, k -> new ArrayList<>()).add(repo.target().describe());
+          holder.putIfAbsent(id, repo);
+        }
+      } catch (IOException e) {
+        throw new VaultException(
+            "cannot list snapshots at " + repo.target().describe() + ": " + e.getMessage(), e);
+      }
+    }
+    Map<String, SnapshotInfo> indexed = new HashMap<>();
+    for (SnapshotInfo s : index.snapshots()) {
+      if (!onTargets.containsKey(s.id())) {
+        index.deleteSnapshot(s.id());
+      } else {
+        indexed.put(s.id(), s);
+      }
+    }
+    for (Map.Entry<String, List<String>> e : onTargets.entrySet()) {
+      SnapshotInfo s = indexed.get(e.getKey());
+      if (s == null || !s.targets().equals(e.getValue())) {
+        SnapshotInfo info = s;
+        if (info == null) {
+          info = infoFromManifest(holder.get(e.getKey()), e.getKey(), e.getValue());
+        }
+        index.putSnapshot(
+            new SnapshotInfo(info.id(), info.createdAt(), info.files(), info.bytes(),
+                info.addedBlobs(), info.addedBytes(), e.getValue(), null, null));
+      }
+    }
+    return index.snapshots();
+  }
+
+  /**
+   * The snapshot an argument names: an id, a unique id prefix, or {@code latest}.
+   *
+   * @throws VaultException when none or several match
+   */
+  public SnapshotInfo find(String idOrLatest) {
+    List<SnapshotInfo> all = list();
+    if (all.isEmpty()) {
+      throw new VaultException("there are no snapshots yet: run 'nxs backup create'");
+    }
+    if (idOrLatest == null || idOrLatest.equals("latest")) {
+      return all.getLast();
+    }
+    List<SnapshotInfo> match = all.stream().filter(s -> s.id().startsWith(idOrLatest)).toList();
+    if (match.isEmpty()) {
+      throw new VaultException(
+          "no snapshot '" + idOrLatest + "': 'nxs backup list' shows the ids");
+    }
+    if (match.size() > 1) {
+      throw new VaultException(
+          "'" + idOrLatest + "' matches " + match.size() + " snapshots: give more of the id");
+    }
+    return match.getFirst();
+  }
+
+  private SnapshotInfo infoFromManifest(Repository repo, String id, List<String> targets) {
+    try {
+      Manifest m = repo.manifest(id);
+      return new SnapshotInfo(id, m.createdAt(), m.files().size(), m.bytes(), 0, 0, targets, null, null);
+    } catch (IOException | VaultException e) {
+      // Listed all the same, so verify can name it as damaged.
+      return new SnapshotInfo(id, Instant.EPOCH, 0, 0, 0, 0, targets, null, null);
+    }
+  }
+
+  /** Opens every target's repository (creating empty ones). */
+  List<Repository> repositories() {
+    if (key == null) {
+      key = VaultKey.loadOrCreate(keyFile);
+    }
+    List<Repository> repos = new ArrayList<>();
+    for (VaultConfig.Target t : config.targets()) {
+      repos.add(Repository.openOrCreate(new LocalTarget(resolve(t.path())), key));
+    }
+    return repos;
+  }
+
+  /** Opens the repositories with the existing key only: never creates one (restores, verifies). */
+  List<Repository> existingRepositories() {
+    if (key == null) {
+      if (!Files.exists(keyFile)) {
+        throw new VaultException(
+            "there is no vault key at " + keyFile
+                + ": copy the vault.key you kept apart from the backups there");
+      }
+      key = VaultKey.load(keyFile);
+    }
+    return repositories();
+  }
+
+  Path resolve(String path) {
+    String expanded =
+        path.startsWith("~/") || path.equals("~")
+            ? System.getProperty("user.home") + path.substring(1)
+            : path;
+    return home.resolve(expanded).normalize();
+  }
+
+  /** The trees a backup reads, staging consistent copies of databases first. */
+  private List<SourceTree> sources(Path staging) throws IOException {
+    List<SourceTree> trees = new ArrayList<>();
+    Path nxs = staging.resolve("nxs");
+    Files.createDirectories(nxs);
+    try (Connection c = store.connect()) {
+      SqliteCopy.copy(c, nxs.resolve("state.db"));
+    } catch (SQLException e) {
+      throw new VaultException("cannot open the state database to copy it: " + e.getMessage(), e);
+    }
+    trees.add(SourceTree.all("nxs", nxs));
+    trees.add(
+        new SourceTree("nxs", home,
+            List.of("nxs.yaml", "secrets.yaml", "rules/**", "keys/**"),
+            List.of("keys/vault.key", "keys/.*")));
+    for (BackupSource source : extraSources.get()) {
+      if (RESERVED.contains(source.name())) {
+        throw new VaultException(
+            "backup source '" + source.name() + "' uses a reserved name (" + RESERVED + ")");
+      }
+      Path dir = staging.resolve("ext").resolve(source.name());
+      Files.createDirectories(dir);
+      source.exportTo(dir);
+      trees.add(SourceTree.all(source.name(), dir));
+    }
+    Map<String, Integer> names = new HashMap<>();
+    for (VaultConfig.Source s : config.sources()) {
+      Path root = resolve(s.path());
+      String base = root.getFileName() == null ? "root" : root.getFileName().toString();
+      int n = names.merge(base, 1, Integer::sum);
+      trees.add(new SourceTree("files/" + (n == 1 ? base : base + "-" + n), root, s.include(), s.exclude()));
+    }
+    Path openclaw = resolve(config.openclawHome());
+    boolean withOpenclaw = config.openclaw() != null ? config.openclaw() : Files.isDirectory(openclaw);
+    if (withOpenclaw) {
+      trees.add(new SourceTree("openclaw/workspace", openclaw.resolve("workspace"), OPENCLAW_WORKSPACE, List.of()));
+      Path dbs = staging.resolve("openclaw");
+      for (Path db : openclawDatabases(openclaw)) {
+        SqliteCopy.copyReadOnly(db, dbs.resolve(openclaw.relativize(db).toString()));
+      }
+      trees.add(SourceTree.all("openclaw", dbs));
+    }
+    return trees;
+  }
+
+  private static List<Path> openclawDatabases(Path openclaw) throws IOException {
+    List<Path> dbs = new ArrayList<>();
+    Path agents = openclaw.resolve("agents");
+    if (Files.isDirectory(agents)) {
+      try (Stream<Path> list = Files.list(agents)) {
+        list.map(a -> a.resolve("agent").resolve("openclaw-agent.sqlite"))
+            .filter(Files::isRegularFile)
+            .sorted()
+            .forEach(dbs::add);
+      }
+    }
+    Path state = openclaw.resolve("state").resolve("openclaw.sqlite");
+    if (Files.isRegularFile(state)) {
+      dbs.add(state);
+    }
+    return dbs;
+  }
+
+  /** Whether a snapshot path is an agent memory file (MEMORY.md or a daily memory/*.md). */
+  static boolean isMemoryFile(String path) {
+    return path.endsWith("/MEMORY.md") || path.equals("MEMORY.md")
+        || path.matches("(.*/)?memory/[^/]+\\.md");
+  }
+
+  private static Map<String, Long> memorySizes(Manifest m) {
+    Map<String, Long> sizes = new HashMap<>();
+    for (Manifest.Entry e : m.files()) {
+      if (isMemoryFile(e.path())) {
+        sizes.put(e.path(), e.size());
+      }
+    }
+    return sizes;
+  }
+
+  static List<MemoryLoss> memoryLosses(Map<String, Long> before, Map<String, Long> now) {
+    List<MemoryLoss> losses = new ArrayList<>();
+    before.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              long size = now.getOrDefault(e.getKey(), 0L);
+              if (!now.containsKey(e.getKey()) || size * 2 < e.getValue()) {
+                losses.add(new MemoryLoss(e.getKey(), e.getValue(), size));
+              }
+            });
+    return losses;
+  }
+
+  private void removeOldStaging(Instant now) throws IOException {
+    Path dir = home.resolve("vault").resolve("staging");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : list.toList()) {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(now.minus(Duration.ofHours(1)))) {
+          deleteTree(p);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot remove " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The newest snapshot that passed a verify, if any. */
+  public Optional<SnapshotInfo> lastVerified() {
+    return index.lastVerified();
+  }
+}
