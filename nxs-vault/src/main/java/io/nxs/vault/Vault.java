@@ -14,6 +14,8 @@ import io.nxs.vault.internal.SourceTree;
 import io.nxs.vault.internal.SqliteCopy;
 import io.nxs.vault.internal.VaultIndex;
 import io.nxs.vault.internal.VaultKey;
+import io.nxs.vault.internal.Verifier;
+import io.nxs.vault.internal.Restorer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -409,6 +411,207 @@ public final class Vault {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "unknown";
+    }
+  }
+
+  /**
+   * Verifies snapshots on every target (SPEC VA2) and repairs what another target holds intact.
+   *
+   * @param which a snapshot id, {@code latest}, or {@code all} (also when null)
+   * @param deep re-read and decrypt every blob instead of today's rotating sample
+   */
+  public synchronized VerifyReport verify(String which, boolean deep, Progress progress) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    List<String> ids =
+        which == null || which.equals("all")
+            ? list().stream().map(SnapshotInfo::id).toList()
+            : List.of(find(which).id());
+    List<Repository> repos = existingRepositories();
+    List<RepositoryLock> locks = new ArrayList<>();
+    List<VerifyReport.Problem> problems = new ArrayList<>();
+    List<VerifyReport.Problem> repaired = new ArrayList<>();
+    long blobs = 0;
+    long blobsRead = 0;
+    long bytesRead = 0;
+    try {
+      for (Repository repo : repos) {
+        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "verify", clock));
+      }
+      for (Repository repo : repos) {
+        Set<String> held;
+        try {
+          held = Set.copyOf(repo.snapshotIds());
+        } catch (IOException e) {
+          throw new VaultException(
+              "cannot list " + repo.target().describe() + ": " + e.getMessage(), e);
+        }
+        List<String> here = ids.stream().filter(held::contains).toList();
+        Verifier verifier =
+            new Verifier(repo, deep, started.atZone(ZoneOffset.UTC).toLocalDate(), progress);
+        for (Verifier.SnapshotCheck check : verifier.check(here)) {
+          for (VerifyReport.Problem p : check.problems()) {
+            if (repair(repo, repos, p)) {
+              repaired.add(p);
+            } else {
+              problems.add(p);
+            }
+          }
+        }
+        blobs += verifier.blobsChecked();
+        blobsRead += verifier.blobsRead();
+        bytesRead += verifier.bytesRead();
+      }
+    } finally {
+      locks.forEach(RepositoryLock::close);
+    }
+    Instant finished = clock.instant();
+    Set<String> damaged = new java.util.HashSet<>();
+    problems.forEach(p -> damaged.add(p.snapshot()));
+    for (String id : ids) {
+      index.markVerified(id, finished, !damaged.contains(id));
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    VerifyReport report =
+        new VerifyReport(problems.isEmpty(), deep, ids.size(), blobs, blobsRead, bytesRead, millis,
+            problems, repaired);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("ok", report.ok());
+    details.put("deep", deep);
+    details.put("snapshots", ids.size());
+    details.put("blobs_read", blobsRead);
+    details.put("problems", problems.stream().limit(20).map(VerifyReport.Problem::describe).toList());
+    details.put("repaired", repaired.size());
+    audit.append(new AuditEvent("backup.verify", report.ok() ? Severity.INFO : Severity.HIGH, "nxs",
+        which == null ? "all" : which, details));
+    index.recordRun("verify", started, finished, report.ok(), null, millis,
+        report.ok() ? "ok" : problems.size() + " problems");
+    return report;
+  }
+
+  /** Copies a good object from another target over a damaged one; true when it worked. */
+  private static boolean repair(Repository damaged, List<Repository> all, VerifyReport.Problem p) {
+    boolean manifest = p.path() == null;
+    String name = p.object().substring(p.object().lastIndexOf('/') + 1);
+    for (Repository other : all) {
+      if (other == damaged) {
+        continue;
+      }
+      try {
+        if (manifest) {
+          other.manifest(name);
+          damaged.target().put(p.object(), other.target().get(p.object()));
+        } else {
+          byte[] sealed = other.getSealedBlob(name);
+          byte[] plain = other.sealer().open(name, sealed);
+          if (!HexFormat.of().formatHex(other.sealer().key().newNamingMac().doFinal(plain)).equals(name)) {
+            continue;
+          }
+          damaged.putSealedBlob(name, sealed);
+        }
+        return true;
+      } catch (IOException | VaultException e) {
+        // Not intact there either: try the next target.
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Restores a snapshot, or one file or directory of it, into a directory that is absent or
+   * empty. Everything is written into a temporary sibling and checked against the manifest's
+   * SHA-256 first, then moved into place: a failure (wrong key, damaged blob) leaves nothing.
+   *
+   * @param which a snapshot id or {@code latest}
+   * @param to the directory; never the NXS home (use the recovery for the live state database)
+   * @param file a path in the snapshot, e.g. {@code files/agent/MEMORY.md}; null for all
+   */
+  public synchronized RestoreResult restore(String which, Path to, String file, Progress progress) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    Path dest = to.toAbsolutePath().normalize();
+    if (dest.equals(home)) {
+      throw new VaultException(
+          "restoring over the NXS home " + home + " is refused: the running daemon's state.db would"
+              + " be replaced under it; restore into another directory, or stop NXS and run"
+              + " 'nxs backup recover' (the level-6 healing action does it safely)");
+    }
+    if (Files.exists(dest) && !isEmptyDirectory(dest)) {
+      throw new VaultException(
+          "restore target " + dest + " is not an empty directory: choose a new or empty one");
+    }
+    List<Repository> repos = existingRepositories();
+    SnapshotInfo info = find(which);
+    List<RepositoryLock> locks = new ArrayList<>();
+    Path temp = dest.resolveSibling("." + dest.getFileName() + ".restoring-"
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+    try {
+      for (Repository repo : repos) {
+        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "restore", clock));
+      }
+      Manifest m = readManifest(repos, info.id());
+      List<Manifest.Entry> entries =
+          file == null ? m.entries()
+              : m.entries().stream().filter(e -> Restorer.selects(file, e)).toList();
+      if (entries.isEmpty()) {
+        throw new VaultException(
+            "snapshot " + info.id() + " has no file '" + file + "': paths look like "
+                + (m.files().isEmpty() ? Vault.STATE_DB_PATH : m.files().getFirst().path()));
+      }
+      Files.createDirectories(temp);
+      long bytes = new Restorer(repos, progress).restore(m, entries, temp);
+      if (Files.exists(dest)) {
+        Files.delete(dest);
+      }
+      Files.move(temp, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      long files = entries.stream().filter(e -> e.type() == Manifest.EntryType.FILE).count();
+      RestoreResult result = new RestoreResult(info.id(), dest, files, bytes, millis);
+      audit.append(new AuditEvent("backup.restore", Severity.MEDIUM, "nxs", info.id(),
+          Map.of("to", dest.toString(), "file", file == null ? "*" : file, "files", files,
+              "bytes", bytes, "millis", millis)));
+      index.recordRun("restore", started, clock.instant(), true, info.id(), millis, dest.toString());
+      return result;
+    } catch (IOException | VaultException e) {
+      deleteTree(temp);
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      index.recordRun("restore", started, clock.instant(), false, info.id(), millis,
+          String.valueOf(e.getMessage()));
+      audit.append(new AuditEvent("backup.restore_failed", Severity.HIGH, "nxs", info.id(),
+          Map.of("error", String.valueOf(e.getMessage()))));
+      throw e instanceof VaultException ve
+          ? ve
+          : new VaultException("restore failed: " + e.getMessage(), e);
+    } finally {
+      locks.forEach(RepositoryLock::close);
+    }
+  }
+
+  /** The manifest from the first target holding it intact. */
+  static Manifest readManifest(List<Repository> repos, String id) {
+    List<String> failures = new ArrayList<>();
+    for (Repository repo : repos) {
+      try {
+        return repo.manifest(id);
+      } catch (java.nio.file.NoSuchFileException e) {
+        failures.add(repo.target().describe() + ": missing");
+      } catch (IOException | VaultException e) {
+        failures.add(repo.target().describe() + ": " + e.getMessage());
+      }
+    }
+    throw new VaultException(
+        "the manifest of snapshot " + id + " is damaged or missing on every target ("
+            + String.join("; ", failures) + ")");
+  }
+
+  private static boolean isEmptyDirectory(Path dir) {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
     }
   }
 
