@@ -16,6 +16,7 @@ import io.nxs.vault.internal.VaultIndex;
 import io.nxs.vault.internal.VaultKey;
 import io.nxs.vault.internal.Verifier;
 import io.nxs.vault.internal.Restorer;
+import io.nxs.vault.internal.RetentionRule;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -573,7 +574,11 @@ public final class Vault {
       index.recordRun("restore", started, clock.instant(), true, info.id(), millis, dest.toString());
       return result;
     } catch (IOException | VaultException e) {
-      deleteTree(temp);
+      try {
+        deleteTree(temp);
+      } catch (VaultException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       index.recordRun("restore", started, clock.instant(), false, info.id(), millis,
           String.valueOf(e.getMessage()));
@@ -612,6 +617,205 @@ public final class Vault {
       return list.findAny().isEmpty();
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Applies the retention policy: removes the snapshots it does not keep, then the blobs no
+   * remaining snapshot uses. Holds every repository's exclusive lock, so it never runs beside a
+   * backup; a lock left by a killed process expires.
+   *
+   * @throws VaultException when another operation holds a lock, or a manifest cannot be read
+   *     (then nothing is deleted: an unreadable manifest's blobs might still be needed)
+   */
+  public synchronized PruneResult prune(boolean dryRun) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    List<Repository> repos = existingRepositories();
+    List<RepositoryLock> locks = new ArrayList<>();
+    Set<String> keep;
+    List<String> removed;
+    long blobsRemoved = 0;
+    long bytesFreed = 0;
+    try {
+      for (Repository repo : repos) {
+        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.EXCLUSIVE, "prune", clock));
+      }
+      Map<String, Instant> created = new LinkedHashMap<>();
+      for (SnapshotInfo s : list()) {
+        created.put(s.id(), s.createdAt());
+      }
+      keep = RetentionRule.keep(created, config.retention());
+      removed = created.keySet().stream().filter(id -> !keep.contains(id)).sorted().toList();
+      for (Repository repo : repos) {
+        List<String> ids = repo.snapshotIds();
+        Set<String> used = new java.util.HashSet<>();
+        for (String id : ids) {
+          if (!keep.contains(id)) {
+            continue;
+          }
+          Manifest m;
+          try {
+            m = repo.manifest(id);
+          } catch (IOException | VaultException e) {
+            throw new VaultException(
+                "prune stopped before deleting anything at " + repo.target().describe()
+                    + ": the manifest of snapshot " + id + " cannot be read (" + e.getMessage()
+                    + "); run 'nxs backup verify' and repair or remove it first");
+          }
+          m.files().forEach(f -> f.chunks().forEach(c -> used.add(c.id())));
+        }
+        Map<String, Long> blobs = repo.blobs();
+        if (dryRun) {
+          for (Map.Entry<String, Long> b : blobs.entrySet()) {
+            if (!used.contains(b.getKey())) {
+              blobsRemoved++;
+              bytesFreed += b.getValue();
+            }
+          }
+          continue;
+        }
+        // Manifests first: a snapshot disappears whole before any of its blobs does.
+        for (String id : ids) {
+          if (!keep.contains(id)) {
+            repo.deleteSnapshot(id);
+          }
+        }
+        for (Map.Entry<String, Long> b : blobs.entrySet()) {
+          if (!used.contains(b.getKey())) {
+            repo.deleteBlob(b.getKey());
+            blobsRemoved++;
+            bytesFreed += b.getValue();
+          }
+        }
+        repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
+      }
+    } catch (IOException e) {
+      throw new VaultException("prune failed: " + e.getMessage(), e);
+    } finally {
+      locks.forEach(RepositoryLock::close);
+    }
+    if (!dryRun) {
+      removed.forEach(index::deleteSnapshot);
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    PruneResult result =
+        new PruneResult(dryRun, keep.stream().sorted().toList(), removed, blobsRemoved, bytesFreed, millis);
+    if (!dryRun) {
+      audit.append(new AuditEvent("backup.prune", Severity.INFO, "nxs", "retention",
+          Map.of("kept", keep.size(), "removed", removed.size(), "blobs_removed", blobsRemoved,
+              "bytes_freed", bytesFreed)));
+      index.recordRun("prune", started, clock.instant(), true, null, millis,
+          removed.size() + " snapshots, " + blobsRemoved + " blobs");
+    }
+    return result;
+  }
+
+  /**
+   * Runs a restore drill (SPEC VA7): restores the newest snapshot into a scratch directory under
+   * {@code <home>/vault/drills}, checks every SQLite database in it, measures the time taken (the
+   * RTO), records a {@code backup.drill} audit event with the figures, and removes the scratch.
+   */
+  public synchronized DrillResult drill(Progress progress) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    SnapshotInfo newest = find("latest");
+    Path scratch = home.resolve("vault").resolve("drills").resolve(newest.id());
+    deleteTree(scratch);
+    List<String> findings = new ArrayList<>();
+    long files = 0;
+    long bytes = 0;
+    int databases = 0;
+    try {
+      RestoreResult restored = restore(newest.id(), scratch, null, progress);
+      files = restored.files();
+      bytes = restored.bytes();
+      try (Stream<Path> walk = Files.walk(scratch)) {
+        for (Path p : walk.filter(Files::isRegularFile).filter(SqliteCopy::isDatabase).toList()) {
+          databases++;
+          List<String> check = SqliteCopy.integrityCheck(p);
+          if (!check.equals(List.of("ok"))) {
+            findings.add(scratch.relativize(p) + ": " + String.join("; ", check.subList(0, Math.min(3, check.size()))));
+          }
+        }
+      }
+    } catch (VaultException | IOException e) {
+      findings.add(e.getMessage());
+    } finally {
+      deleteTree(scratch);
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    long target = Duration.ofMinutes(15).toMillis();
+    DrillResult result =
+        new DrillResult(newest.id(), findings.isEmpty(), millis, target, files, bytes, databases, findings);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("ok", result.ok());
+    details.put("rto_millis", millis);
+    details.put("rto_target_millis", target);
+    details.put("files", files);
+    details.put("bytes", bytes);
+    details.put("databases", databases);
+    details.put("findings", findings);
+    audit.append(new AuditEvent("backup.drill",
+        result.ok() && millis <= target ? Severity.INFO : Severity.HIGH, "nxs", newest.id(), details));
+    index.recordRun("drill", started, clock.instant(), result.ok(), newest.id(), millis,
+        result.ok() ? "rto " + millis + " ms" : String.join("; ", findings));
+    return result;
+  }
+
+  /**
+   * Writes the first target's repository (still encrypted) into one tar file for offline keeping
+   * (SPEC VA5). Written to a temporary file and renamed, so a half export never has the name.
+   */
+  public synchronized ExportResult export(Path file) {
+    Path out = file.toAbsolutePath().normalize();
+    Repository repo = existingRepositories().getFirst();
+    Path tmp = out.resolveSibling("." + out.getFileName() + ".partial");
+    long objects = 0;
+    long snapshots = 0;
+    try (RepositoryLock lock =
+        RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "export", clock)) {
+      Files.createDirectories(out.getParent());
+      List<String> keys = new ArrayList<>(repo.target().list(""));
+      keys.removeIf(k -> k.startsWith("locks/"));
+      keys.sort(Comparator.naturalOrder());
+      try (var fileOut = Files.newOutputStream(tmp);
+          var buffered = new java.io.BufferedOutputStream(fileOut, 1 << 16);
+          var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(buffered)) {
+        tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+        for (String key : keys) {
+          byte[] data = repo.target().get(key);
+          var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("nxs-vault/" + key);
+          entry.setSize(data.length);
+          entry.setModTime(java.util.Date.from(clock.instant()));
+          entry.setMode(0600);
+          tar.putArchiveEntry(entry);
+          tar.write(data);
+          tar.closeArchiveEntry();
+          objects++;
+          if (key.startsWith("snapshots/")) {
+            snapshots++;
+          }
+        }
+        tar.finish();
+      }
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      ExportResult result = new ExportResult(out, objects, snapshots, Files.size(out));
+      audit.append(new AuditEvent("backup.export", Severity.INFO, "nxs", out.toString(),
+          Map.of("objects", objects, "snapshots", snapshots, "bytes", result.bytes())));
+      index.recordRun("export", clock.instant(), clock.instant(), true, null, 0, out.toString());
+      return result;
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new VaultException("cannot export to " + out + ": " + e.getMessage(), e);
     }
   }
 

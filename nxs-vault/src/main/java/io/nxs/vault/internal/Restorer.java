@@ -87,7 +87,7 @@ public final class Restorer {
           ? ve
           : new VaultException("restore failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
-      pool.shutdownNow();
+      stop(pool);
     }
     progress.done();
     return bytes;
@@ -163,5 +163,17 @@ public final class Restorer {
   public static boolean selects(String file, Entry e) {
     String f = file.endsWith("/") ? file.substring(0, file.length() - 1) : file;
     return e.path().equals(f) || e.path().startsWith(f + "/");
+  }
+
+  /** Stops the workers and waits for them, so nothing writes after a failure is reported. */
+  static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new VaultException("workers did not stop within a minute");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -109,7 +109,7 @@ public final class SnapshotWriter {
           ? ve
           : new VaultException("backup " + id + " failed: " + cause.getMessage(), cause);
     } finally {
-      pool.shutdownNow();
+      Restorer.stop(pool);
     }
     entries.sort(Comparator.comparing(Entry::path));
     Manifest manifest = new Manifest(1, id, createdAt, host, entries);

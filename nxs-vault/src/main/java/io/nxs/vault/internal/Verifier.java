@@ -136,7 +136,7 @@ public final class Verifier {
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } finally {
-      pool.shutdownNow();
+      Restorer.stop(pool);
     }
     progress.done();
   }
