@@ -6,6 +6,7 @@ import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.ext.BackupSource;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.BackupResult.MemoryLoss;
+import io.nxs.vault.internal.HostName;
 import io.nxs.vault.internal.LocalTarget;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.RepositoryLock;
@@ -18,7 +19,6 @@ import io.nxs.vault.internal.Verifier;
 import io.nxs.vault.internal.Restorer;
 import io.nxs.vault.internal.RetentionRule;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,7 +132,7 @@ public final class Vault {
       removeOldStaging(started);
       List<SourceTree> trees = sources(staging);
       SnapshotWriter.Written written =
-          new SnapshotWriter(repos, progress).write(id, started, hostName(), trees);
+          new SnapshotWriter(repos, progress).write(id, started, HostName.get(), trees);
       Manifest m = written.manifest();
       SnapshotInfo info =
           new SnapshotInfo(id, started, m.files().size(), m.bytes(), written.addedBlobs(),
@@ -404,14 +404,6 @@ public final class Vault {
       }
     } catch (IOException e) {
       throw new VaultException("cannot remove " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 
@@ -688,7 +680,8 @@ public final class Vault {
             bytesFreed += b.getValue();
           }
         }
-        repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
+        // Under the exclusive lock nobody writes: every temporary file is a crash's leftover.
+        repo.target().removeLeftovers(Instant.MAX);
       }
     } catch (IOException e) {
       throw new VaultException("prune failed: " + e.getMessage(), e);

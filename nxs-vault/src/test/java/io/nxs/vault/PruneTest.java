@@ -75,6 +75,22 @@ class PruneTest {
   }
 
   @Test
+  void lockOfAProcessThatDiedIsStaleAndRemoved() throws Exception {
+    Vault vault = vaultKeeping(1);
+    vault.create(Progress.NONE);
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(f.repo().resolve("locks/dead-backup"),
+        "{\"kind\":\"shared\",\"operation\":\"backup\",\"host\":\""
+            + io.nxs.vault.internal.HostName.get() + "\",\"pid\":" + gone.pid()
+            + ",\"expires_at\":\"" + f.clock.instant().plus(Duration.ofHours(5)) + "\"}");
+
+    vault.prune(false);
+
+    assertThat(f.repo().resolve("locks/dead-backup")).doesNotExist();
+  }
+
+  @Test
   void concurrentBackupsAndPrunesFromTwoProcessesNeverLeaveASnapshotWithMissingBlobs()
       throws Exception {
     Vault daemon = vaultKeeping(1);

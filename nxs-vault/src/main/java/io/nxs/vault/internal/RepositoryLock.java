@@ -21,8 +21,9 @@ import java.util.UUID;
  * <p>Backups (and restores, verifies) take a shared lock, prune takes an exclusive one. Each side
  * first writes its own lock, then looks for the other kind: whichever writes second sees the first
  * and backs off, so a prune never deletes a blob a running backup counts on. Locks carry an expiry
- * ({@link #TTL}); an expired lock, left by a killed process, is ignored and removed, so a crash
- * never deadlocks the repository.
+ * ({@link #TTL}) and its holder's host and pid: a lock whose time is up, or whose holder on this
+ * host is no longer running (SIGKILL, power loss), is stale and removed by whoever finds it, so a
+ * crash never deadlocks the repository.
  */
 public final class RepositoryLock implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class RepositoryLock implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
     body.put("operation", operation);
+    body.put("host", HostName.get());
     body.put("pid", ProcessHandle.current().pid());
     body.put("created_at", now.toString());
     body.put("expires_at", now.plus(TTL).toString());
@@ -90,7 +92,8 @@ public final class RepositoryLock implements AutoCloseable {
         continue;
       }
       Instant expires = Instant.parse(node.path("expires_at").asText(Instant.EPOCH.toString()));
-      if (!expires.isAfter(clock.instant())) {
+      if (!expires.isAfter(clock.instant())
+          || holderIsGone(node.path("host").asText(""), node.path("pid").asLong())) {
         target.delete(key);
         continue;
       }
@@ -103,6 +106,12 @@ public final class RepositoryLock implements AutoCloseable {
               expires));
     }
     return held;
+  }
+
+  private static boolean holderIsGone(String host, long pid) {
+    return host.equals(HostName.get())
+        && pid != ProcessHandle.current().pid()
+        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE;
   }
 
   @Override
