@@ -227,18 +227,18 @@ public final class Vault {
   public SnapshotInfo find(String idOrLatest) {
     List<SnapshotInfo> all = list();
     if (all.isEmpty()) {
-      throw new VaultException("there are no snapshots yet: run 'nxs backup create'");
+      throw new SnapshotNotFoundException("there are no snapshots yet: run 'nxs backup create'");
     }
     if (idOrLatest == null || idOrLatest.equals("latest")) {
       return all.getLast();
     }
     List<SnapshotInfo> match = all.stream().filter(s -> s.id().startsWith(idOrLatest)).toList();
     if (match.isEmpty()) {
-      throw new VaultException(
+      throw new SnapshotNotFoundException(
           "no snapshot '" + idOrLatest + "': 'nxs backup list' shows the ids");
     }
     if (match.size() > 1) {
-      throw new VaultException(
+      throw new SnapshotNotFoundException(
           "'" + idOrLatest + "' matches " + match.size() + " snapshots: give more of the id");
     }
     return match.getFirst();
@@ -280,6 +280,11 @@ public final class Vault {
   }
 
   Path resolve(String path) {
+    return resolve(home, path);
+  }
+
+  /** A configured path: {@code ~} is the user's home, relative paths are under the NXS home. */
+  static Path resolve(Path home, String path) {
     String expanded =
         path.startsWith("~/") || path.equals("~")
             ? System.getProperty("user.home") + path.substring(1)
