@@ -132,7 +132,7 @@ public final class Vault {
       removeOldStaging(started);
       List<SourceTree> trees = sources(staging);
       SnapshotWriter.Written written =
-          new SnapshotWriter(repos, progress).write(id, started, HostName.get(), trees);
+          new SnapshotWriter(repos, progress).write(id, started, HostName.get(), trees, parent(repos));
       Manifest m = written.manifest();
       SnapshotInfo info =
           new SnapshotInfo(id, started, m.files().size(), m.bytes(), written.addedBlobs(),
@@ -252,6 +252,21 @@ public final class Vault {
       // Listed all the same, so verify can name it as damaged.
       return new SnapshotInfo(id, Instant.EPOCH, 0, 0, 0, 0, targets, null, null);
     }
+  }
+
+  /** The newest snapshot of the first target that can be read, as the parent of the next. */
+  private static Manifest parent(List<Repository> repos) {
+    for (Repository repo : repos) {
+      try {
+        List<String> ids = repo.snapshotIds();
+        if (!ids.isEmpty()) {
+          return repo.manifest(ids.getLast());
+        }
+      } catch (IOException | VaultException e) {
+        // No parent from this target: files are read again, which is only slower.
+      }
+    }
+    return null;
   }
 
   /** Opens every target's repository (creating empty ones). */

@@ -73,13 +73,14 @@ class VaultModuleTest {
     ApiKeyStore keys = new ApiKeyStore(f.store, f.audit, f.clock);
     admin = keys.create(Scope.ADMIN, "admin", null, "test").secret();
     reader = keys.create(Scope.READ, "reader", null, "test").secret();
-    http = new HttpServer(new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(1)), keys,
+    http = new HttpServer(new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)), keys,
         new AuthFailureLimiter(f.clock), f.audit, metrics, extensions.readinessChecks(),
         module.routes()).start();
   }
 
   @AfterEach
   void stop() {
+    client.close();
     http.stop();
     module.close();
     scheduler.shutdownNow();

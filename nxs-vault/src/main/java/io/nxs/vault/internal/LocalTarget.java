@@ -15,7 +15,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -23,12 +26,15 @@ import java.util.stream.Stream;
  * A repository in a local directory (or a mounted disk). Objects are written to a temporary file
  * beside their final name ({@code .<name>.tmp-<random>}), forced to disk, then renamed into
  * place, so a crash leaves at most a temporary file, which {@link #removeLeftovers} deletes.
+ * Blobs are written with {@link #putBatched} and forced to disk together by {@link #flush} before
+ * the manifest that names them is committed.
  */
 public final class LocalTarget implements Target {
 
   private static final String TMP = ".tmp-";
 
   private final Path root;
+  private final Set<Path> unsynced = ConcurrentHashMap.newKeySet();
 
   public LocalTarget(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -47,7 +53,7 @@ public final class LocalTarget implements Target {
   @Override
   public void put(String key, byte[] data) throws IOException {
     Path file = path(key);
-    Path tmp = writeTemporary(file, data);
+    Path tmp = writeTemporary(file, data, true);
     try {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -57,9 +63,34 @@ public final class LocalTarget implements Target {
   }
 
   @Override
+  public void putBatched(String key, byte[] data) throws IOException {
+    Path file = path(key);
+    Path tmp = writeTemporary(file, data, false);
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    unsynced.add(file);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    Set<Path> dirs = new HashSet<>();
+    for (Path file : List.copyOf(unsynced)) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.force(false);
+      }
+      dirs.add(file.getParent());
+      unsynced.remove(file);
+    }
+    dirs.forEach(SecureFiles::syncDirectory);
+  }
+
+  @Override
   public boolean putIfAbsent(String key, byte[] data) throws IOException {
     Path file = path(key);
-    Path tmp = writeTemporary(file, data);
+    Path tmp = writeTemporary(file, data, true);
     try {
       // A hard link fails when the name is taken: an atomic "create if absent" with full content.
       Files.createLink(file, tmp);
@@ -129,7 +160,7 @@ public final class LocalTarget implements Target {
     return p;
   }
 
-  private static Path writeTemporary(Path file, byte[] data) throws IOException {
+  private static Path writeTemporary(Path file, byte[] data, boolean force) throws IOException {
     Path dir = file.getParent();
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir);
@@ -143,7 +174,9 @@ public final class LocalTarget implements Target {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(false);
+      if (force) {
+        ch.force(false);
+      }
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
       throw e;

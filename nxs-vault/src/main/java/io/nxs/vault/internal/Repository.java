@@ -109,9 +109,19 @@ public final class Repository {
     return sealed.length;
   }
 
-  /** Stores a blob already sealed (a repair copy from another target). */
+  /** Stores a blob already sealed (a repair copy from another target): durable at once. */
   public void putSealedBlob(String name, byte[] sealed) throws IOException {
     target.put(blobKey(name), sealed);
+  }
+
+  /** Stores a sealed blob, durable after {@link #flush}. */
+  public void putSealedBlobBatched(String name, byte[] sealed) throws IOException {
+    target.putBatched(blobKey(name), sealed);
+  }
+
+  /** Makes the batched blobs durable; call before committing a manifest that names them. */
+  public void flush() throws IOException {
+    target.flush();
   }
 
   public byte[] getSealedBlob(String name) throws IOException {

@@ -25,6 +25,7 @@ public final class Sealer {
   private static final int TAG_BITS = 128;
   private static final int HEADER = MAGIC.length + 1 + NONCE;
   private static final int ZSTD_LEVEL = 3;
+  private static final int SLICE = 64 * 1024;
 
   private final VaultKey key;
   private final SecureRandom random = new SecureRandom();
@@ -62,7 +63,13 @@ public final class Sealer {
       System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
       out[MAGIC.length] = flags;
       System.arraycopy(nonce, 0, out, MAGIC.length + 1, NONCE);
-      cipher.doFinal(body, bodyOff, bodyLen, out, HEADER);
+      int written = HEADER;
+      // Slices, not one call: the JIT compiles (and so intrinsifies with AES-NI/PCLMUL) a method
+      // called often, never one long call; one 4 MiB doFinal stays interpreted at ~40 MB/s.
+      for (int pos = 0; pos < bodyLen; pos += SLICE) {
+        written += cipher.update(body, bodyOff + pos, Math.min(SLICE, bodyLen - pos), out, written);
+      }
+      cipher.doFinal(out, written);
       return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM failed: " + e.getMessage(), e);
@@ -92,7 +99,16 @@ public final class Sealer {
           key.encryption(),
           new GCMParameterSpec(TAG_BITS, sealed, MAGIC.length + 1, NONCE));
       cipher.updateAAD(aad(name));
-      byte[] body = cipher.doFinal(sealed, HEADER, sealed.length - HEADER);
+      int length = sealed.length - HEADER;
+      byte[] body = new byte[cipher.getOutputSize(length)];
+      int written = 0;
+      for (int pos = 0; pos < length; pos += SLICE) {
+        written += cipher.update(sealed, HEADER + pos, Math.min(SLICE, length - pos), body, written);
+      }
+      written += cipher.doFinal(body, written);
+      if (written != body.length) {
+        body = Arrays.copyOf(body, written);
+      }
       if (flags == 1) {
         long size = Zstd.getFrameContentSize(body);
         if (size < 0 || size > Integer.MAX_VALUE) {

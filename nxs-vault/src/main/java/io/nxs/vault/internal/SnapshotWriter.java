@@ -37,7 +37,8 @@ import javax.crypto.Mac;
 /**
  * Writes one snapshot to every healthy repository: walks the source trees (symlinks recorded, never
  * followed), cuts each file into fixed 4 MiB chunks, names each chunk by HMAC-SHA-256, seals and
- * stores only the chunks a repository lacks, then commits the manifest last.
+ * stores only the chunks a repository lacks, then commits the manifest last. A file whose size and
+ * mtime match the parent snapshot's entry is not read again.
  *
  * <p>Files are read in parallel, one task per file, on as many threads as cores. A chunk is sealed
  * once and stored into each repository through a per-repository map of known blobs, whose {@code
@@ -53,6 +54,7 @@ public final class SnapshotWriter {
   private final Map<Repository, Map<String, Long>> known = new LinkedHashMap<>();
   private final Map<Repository, String> failures = new ConcurrentHashMap<>();
   private final Progress progress;
+  private final Map<String, Entry> unchanged = new ConcurrentHashMap<>();
   private final AtomicLong addedBlobs = new AtomicLong();
   private final AtomicLong addedBytes = new AtomicLong();
 
@@ -71,7 +73,11 @@ public final class SnapshotWriter {
    *
    * @throws VaultException when no repository could take it
    */
-  public Written write(String id, Instant createdAt, String host, List<SourceTree> trees) {
+  public Written write(
+      String id, Instant createdAt, String host, List<SourceTree> trees, Manifest parent) {
+    if (parent != null) {
+      parent.files().forEach(e -> unchanged.put(e.path(), e));
+    }
     for (Repository repo : repositories) {
       try {
         known.put(repo, new ConcurrentHashMap<>(repo.blobs()));
@@ -116,6 +122,8 @@ public final class SnapshotWriter {
     List<String> committed = new ArrayList<>();
     for (Repository repo : healthy()) {
       try {
+        // Blobs are durable before the manifest that names them exists.
+        repo.flush();
         repo.putManifest(manifest);
         committed.add(repo.target().describe());
       } catch (IOException e) {
@@ -145,8 +153,31 @@ public final class SnapshotWriter {
     failures.putIfAbsent(repo, e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
+  /**
+   * The parent snapshot's entry when the file looks unchanged (same size and mtime, as restic and
+   * rsync judge it) and every target still holds its blobs: then the file is not read again.
+   */
+  private Entry reuse(Pending p) {
+    Entry old = unchanged.get(p.path);
+    if (old == null || old.size() != p.size || !old.mtime().equals(p.mtime)) {
+      return null;
+    }
+    for (Repository repo : healthy()) {
+      Map<String, Long> blobs = known.get(repo);
+      if (old.chunks().stream().anyMatch(c -> !blobs.containsKey(c.id()))) {
+        return null;
+      }
+    }
+    progress.advance(p.size);
+    return p.entry(old.sha256(), old.chunks(), old.size());
+  }
+
   /** Reads one file, stores its missing chunks; null when it vanished meanwhile. */
   private Entry storeFile(Pending p) throws IOException {
+    Entry reused = reuse(p);
+    if (reused != null) {
+      return reused;
+    }
     MessageDigest sha = sha256();
     Mac naming = repositories.getFirst().sealer().key().newNamingMac();
     List<Chunk> chunks = new ArrayList<>();
@@ -191,7 +222,7 @@ public final class SnapshotWriter {
                   name,
                   n -> {
                     try {
-                      repo.putSealedBlob(n, toStore);
+                      repo.putSealedBlobBatched(n, toStore);
                     } catch (IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     }

@@ -19,6 +19,17 @@ public interface Target {
   void put(String key, byte[] data) throws IOException;
 
   /**
+   * Stores an object whole, atomically, but durable only after the next {@link #flush}: lets many
+   * blobs share one round of disk syncs. The default is {@link #put}.
+   */
+  default void putBatched(String key, byte[] data) throws IOException {
+    put(key, data);
+  }
+
+  /** Makes every {@link #putBatched} object so far durable. */
+  default void flush() throws IOException {}
+
+  /**
    * Stores an object only when the key is free.
    *
    * @return false when the key was taken
