@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
       KeyCommand.class,
       StatusCommand.class,
       AuditCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      BackupCommand.class
     })
 public final class NxsCommand implements Callable<Integer> {
 
