@@ -141,17 +141,17 @@
   async function health() {
     const ready = await (await fetch('/readyz')).json();
     const doctor = await optional('/api/v1/health');
-    const kpis = el('div', { class: 'kpis' });
-    const score = pick(doctor, 'score', 'health_score', 'overall.score');
-    const uptime = pick(doctor, 'uptime_24h', 'uptime.ratio_24h', 'uptime');
-    kpis.append(
+    const kpis = doctor === null ? null : await optional('/api/v1/kpis');
+    const score = doctor?.score;
+    const uptime = kpis?.uptime_percent;
+    const row = el('div', { class: 'kpis' },
       kpi(score === undefined ? '—' : Math.round(score), 'health score (0–100)',
         score === undefined ? '' : score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'bad'),
-      kpi(uptime === undefined ? '—' : `${(uptime * (uptime <= 1 ? 100 : 1)).toFixed(2)}%`,
-        'uptime, last 24 h'),
+      kpi(uptime === undefined ? '—' : `${uptime.toFixed(2)}%`, 'uptime, last 24 h',
+        uptime === undefined ? '' : uptime >= 99.9 ? 'ok' : uptime >= 99 ? 'warn' : 'bad'),
       kpi(ready.ready ? 'ready' : 'not ready', 'daemon', ready.ready ? 'ok' : 'bad'));
     const modules = Object.entries(ready.modules || {});
-    fill('health', kpis, table([
+    fill('health', row, table([
       ['Module', ([name]) => name],
       ['State', ([, m]) => badge(m.ready ? 'ready' : 'failed')],
       ['Detail', ([, m]) => m.detail],
@@ -188,16 +188,17 @@
   }
 
   async function failovers() {
-    const body = await api('/api/v1/audit?since=24h&type=' + encodeURIComponent('gateway.*') + '&limit=200');
+    const body = await api('/api/v1/audit?since=24h&type=' + encodeURIComponent('provider.*') + '&limit=200');
     const rows = list(body, 'entries')
-      .filter((e) => /failover|breaker|exhausted/.test(e.event_type))
+      .filter((e) => /failover|breaker_open|switched|air_gapped/.test(e.event_type))
       .reverse()
       .slice(0, 20);
     fill('failovers', table([
       ['When', (e) => when(e.timestamp)],
       ['What', (e) => e.event_type],
       ['Provider', (e) => e.target],
-      ['Detail', (e) => pick(e.details, 'to', 'state', 'reason')],
+      ['Detail', (e) => (e.details?.to ? `to ${e.details.to}` : '') + (e.details?.took_ms !== undefined ? ` in ${e.details.took_ms} ms` : '')
+        + (e.details?.reason ? ` ${e.details.reason}` : '')],
     ], rows, 'No failovers in the last 24 hours.'));
   }
 
@@ -205,43 +206,41 @@
     const body = await optional('/api/v1/incidents');
     if (body === null) return notRunning('incidents', 'Doctor');
     const rows = list(body, 'incidents');
-    fill('incidents', table([
-      ['Opened', (i) => when(pick(i, 'opened_at', 'openedAt', 'started_at', 'created_at'))],
-      ['Severity', (i) => badge(pick(i, 'severity'))],
-      ['Root cause', (i) => pick(i, 'root_cause.summary', 'root_cause.rule', 'root_cause', 'rootCause', 'title')],
-      ['Confidence', (i) => {
-        const c = pick(i, 'confidence', 'root_cause.confidence');
-        return c === undefined ? '—' : `${Math.round(c <= 1 ? c * 100 : c)}%`;
-      }],
-      ['Related alerts', (i) => {
-        const a = pick(i, 'alerts', 'related_alerts');
-        return Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : pick(x, 'rule', 'name', 'id'))).join(', ') : a;
-      }],
-      ['State', (i) => badge(pick(i, 'state', 'status'))],
-    ], rows, 'No incidents. All quiet.'));
+    fill('incidents',
+      el('p', { class: 'muted' }, `${body.open ?? 0} open`),
+      table([
+        ['Opened', (r) => when(r.incident.openedAt)],
+        ['Severity', (r) => badge(r.incident.severity)],
+        ['Root cause', (r) => el('details', {},
+          el('summary', {}, r.incident.rootCause?.title || r.incident.rootCause?.ruleId || r.incident.reason || '—'),
+          el('pre', {}, r.tree || ''))],
+        ['Confidence', (r) => `${Math.round((r.incident.confidence || 0) * 100)}%`],
+        ['Related alerts', (r) => (r.incident.related || []).map((m) => m.title || m.ruleId).join(', ') || '—'],
+        ['State', (r) => badge(r.incident.open ? 'open' : 'resolved')],
+      ], rows, 'No incidents. All quiet.'));
   }
 
   async function healing() {
     const body = await optional('/api/v1/healing');
     if (body === null) return notRunning('healing', 'Doctor');
-    const rows = list(body, 'actions', 'healing', 'items');
-    fill('healing', table([
-      ['When', (h) => when(pick(h, 'requested_at', 'created_at', 'at', 'started_at'))],
-      ['Action', (h) => pick(h, 'action', 'name')],
-      ['Level', (h) => pick(h, 'level')],
-      ['Target', (h) => pick(h, 'target', 'reason')],
-      ['State', (h) => badge(pick(h, 'state', 'status'))],
-      ['', (h) => {
-        const state = String(pick(h, 'state', 'status') || '').toLowerCase();
-        if (!['pending', 'awaiting_approval', 'pending_approval'].includes(state)) return '';
-        const id = pick(h, 'id');
-        return el('button', {
+    const waiting = list(body, 'awaiting_approval');
+    const waitingIds = new Set(waiting.map((h) => h.id));
+    const rows = [...waiting, ...list(body, 'healing').filter((h) => !waitingIds.has(h.id))].slice(0, 30);
+    fill('healing',
+      body.dry_run ? el('p', { class: 'banner' }, 'Dry run: actions are logged, not executed.') : null,
+      table([
+        ['When', (h) => when(h.requestedAt)],
+        ['Action', (h) => h.action],
+        ['Level', (h) => h.level],
+        ['Target', (h) => h.target],
+        ['State', (h) => badge(h.state)],
+        ['Detail', (h) => h.detail],
+        ['', (h) => (h.state !== 'AWAITING_APPROVAL' ? '' : el('button', {
           type: 'button',
-          'aria-label': `Approve ${pick(h, 'action', 'name')} (${id})`,
-          onclick: (ev) => approve(id, ev.currentTarget),
-        }, 'Approve');
-      }],
-    ], rows, 'No healing actions yet.'));
+          'aria-label': `Approve ${h.action} on ${h.target} (${h.id})`,
+          onclick: (ev) => approve(h.id, ev.currentTarget),
+        }, 'Approve'))],
+      ], rows, 'No healing actions yet.'));
   }
 
   async function approve(id, button) {
@@ -259,18 +258,33 @@
   async function backups() {
     const body = await optional('/api/v1/backups');
     if (body === null) return notRunning('backups', 'vault');
-    const rows = list(body, 'backups', 'snapshots');
-    fill('backups', table([
-      ['Snapshot', (b) => pick(b, 'id')],
-      ['Taken', (b) => when(pick(b, 'created_at', 'createdAt', 'taken_at'))],
-      ['Verified', (b) => badge(pick(b, 'verified', 'verify.ok', 'last_verify.ok') ?? 'never')],
-      ['Hashes matched', (b) => pick(b, 'hashes_matched', 'verify.files_checked', 'files')],
-      ['Age vs RPO', (b) => pick(b, 'age_vs_rpo', 'rpo_status')],
-      ['Last drill RTO', (b) => {
-        const s = pick(b, 'last_drill.rto_seconds', 'drill_rto_seconds', 'rto_seconds');
-        return s === undefined ? '—' : `${Number(s).toFixed(1)} s`;
-      }],
-    ], rows, 'No backups yet: run nxs backup create.'));
+    const drills = await api('/api/v1/audit?type=backup.drill&limit=1');
+    const drill = list(drills, 'entries').at(-1);
+    const health = body.health || {};
+    fill('backups',
+      el('p', {}, badge(health.status), ' ', health.detail || ''),
+      el('p', { class: 'muted' }, drill
+        ? `Last restore drill ${drill.details.ok ? 'passed' : 'FAILED'}: RTO ${(drill.details.rto_millis / 1000).toFixed(1)} s `
+          + `(target ${Math.round(drill.details.rto_target_millis / 60000)} min), `
+        : 'No restore drill yet: nxs backup drill.', drill ? when(drill.timestamp) : ''),
+      table([
+        ['Snapshot', (b) => b.id],
+        ['Taken', (b) => when(b.created_at)],
+        ['Files', (b) => b.files],
+        ['Size', (b) => bytes(b.bytes)],
+        ['Verified', (b) => (b.verify_ok === undefined ? badge('never') : el('span', {},
+          badge(b.verify_ok ? 'verified' : 'failed'), ' ', when(b.verified_at)))],
+        ['Hashes', (b) => (b.verify_ok === undefined ? '—' : b.verify_ok ? 'all checked matched' : 'MISMATCH')],
+        ['Targets', (b) => (b.targets || []).join(', ')],
+      ], list(body, 'snapshots').slice(0, 20), 'No backups yet: run nxs backup create.'));
+  }
+
+  function bytes(n) {
+    if (n === undefined) return '—';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
   }
 
   async function host() {
@@ -333,9 +347,10 @@
       load().catch((e) => problem(name, e, WHAT[name]))));
   }
 
+  // Events can come by the hundred under load (one per upstream attempt): refresh at most every 2 s.
   function scheduleRefresh() {
     if (pendingRefresh) return;
-    pendingRefresh = setTimeout(() => { pendingRefresh = null; refresh(); }, 300);
+    pendingRefresh = setTimeout(() => { pendingRefresh = null; refresh(); }, 2000);
   }
 
   // ---- live events over SSE (fetch, so the key stays in a header) --------------------------

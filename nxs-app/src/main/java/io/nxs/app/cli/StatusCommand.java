@@ -79,26 +79,26 @@ final class StatusCommand implements Callable<Integer> {
       return items(providers, "providers");
     }
 
+    /** Open incidents as the Doctor lists them ({@code {"incident": {...}, "tree": "..."}}). */
     List<JsonNode> openIncidents() {
       return items(incidents, "incidents").stream()
-          .filter(i -> !isOneOf(text(i, "state", "status"), "resolved", "closed"))
+          .map(i -> i.path("incident"))
+          .filter(i -> i.path("open").asBoolean())
           .toList();
     }
 
     List<JsonNode> pendingApprovals() {
-      return items(healing, "actions", "healing", "items").stream()
-          .filter(h -> isOneOf(text(h, "state", "status"), "pending", "awaiting_approval", "pending_approval"))
-          .toList();
+      return items(healing, "awaiting_approval");
     }
 
     Optional<JsonNode> lastBackup() {
-      return items(backups, "backups", "snapshots").stream()
-          .max((a, b) -> text(a, "created_at", "taken_at").compareTo(text(b, "created_at", "taken_at")));
+      return items(backups, "snapshots").stream()
+          .max((a, b) -> a.path("created_at").asText().compareTo(b.path("created_at").asText()));
     }
 
     List<JsonNode> openBreakers() {
       return providerList().stream()
-          .filter(p -> isOneOf(text(p, "breaker.state", "breaker", "state"), "open", "forced_open"))
+          .filter(p -> isOneOf(p.path("breaker").asText(), "open", "forced_open"))
           .toList();
     }
 
@@ -141,7 +141,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private String healthLine(JsonNode h) {
-      JsonNode score = first(h, "score", "health_score", "overall.score");
+      JsonNode score = h.path("score");
       if (score.isMissingNode()) {
         return dim("no score yet");
       }
@@ -157,7 +157,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       List<String> parts = new ArrayList<>();
       for (JsonNode p : all) {
-        String state = text(p, "breaker.state", "breaker", "state");
+        String state = p.path("breaker").asText("?");
         String label = p.path("name").asText() + " " + state;
         parts.add(isOneOf(state, "closed") ? green(label) : isOneOf(state, "half_open") ? yellow(label) : red(label));
       }
@@ -171,9 +171,8 @@ final class StatusCommand implements Callable<Integer> {
       }
       List<String> parts = new ArrayList<>();
       for (JsonNode i : open) {
-        String cause = text(i, "root_cause.summary", "root_cause.rule", "root_cause", "title");
-        JsonNode conf = first(i, "confidence", "root_cause.confidence");
-        parts.add(cause + (conf.isMissingNode() ? "" : " (" + percent(conf.asDouble()) + ")"));
+        String cause = text(i, "rootCause.title", "rootCause.ruleId", "reason");
+        parts.add(cause + " (confidence " + percent(i.path("confidence").asDouble()) + ")");
       }
       return red(open.size() + " open: ") + String.join("; ", parts);
     }
@@ -185,7 +184,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       List<String> parts = new ArrayList<>();
       for (JsonNode h : pending) {
-        parts.add(text(h, "action", "name") + " level " + text(h, "level")
+        parts.add(text(h, "action") + " on " + text(h, "target") + ", level " + text(h, "level")
             + " — nxs doctor approve " + text(h, "id"));
       }
       return yellow(pending.size() + " pending: ") + String.join("; ", parts);
@@ -197,12 +196,13 @@ final class StatusCommand implements Callable<Integer> {
         return red("none yet — nxs backup create");
       }
       JsonNode b = last.get();
-      String when = text(b, "created_at", "taken_at");
-      String age = age(when);
-      JsonNode verified = first(b, "verified", "verify.ok", "last_verify.ok");
-      String v = verified.isMissingNode() || verified.isNull() ? yellow("not verified")
-          : verified.asBoolean() || "ok".equals(verified.asText()) ? green("verified") : red("verify FAILED");
-      return age + " ago, " + v + "  (" + text(b, "id") + ")";
+      String age = age(b.path("created_at").asText());
+      JsonNode verified = b.path("verify_ok");
+      String v = verified.isMissingNode() ? yellow("not verified")
+          : verified.asBoolean() ? green("verified") : red("verify FAILED");
+      JsonNode health = backups.get().path("health");
+      String rpo = health.path("status").asText().equals("UP") ? "" : "  " + red(health.path("detail").asText());
+      return age + " ago, " + v + "  (" + text(b, "id") + ")" + rpo;
     }
 
     private String age(String iso) {
