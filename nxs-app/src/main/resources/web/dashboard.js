@@ -247,11 +247,12 @@
     button.disabled = true;
     try {
       await api(`/api/v1/healing/${encodeURIComponent(id)}/approve`, { method: 'POST' });
-      status(`Approved ${id}.`);
+      $('action-line').textContent = `Approved ${id}.`;
       await healing();
     } catch (e) {
       button.disabled = false;
-      status(e.status === 403 ? 'Approving needs an admin key.' : `Approval failed: ${e.message}`);
+      $('action-line').textContent =
+        e.status === 403 ? 'Approving needs an admin key.' : `Approval failed: ${e.message}`;
     }
   }
 

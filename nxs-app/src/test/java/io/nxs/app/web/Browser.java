@@ -106,10 +106,15 @@ final class Browser implements AutoCloseable {
 
   /** Text of an element once it is not blank. */
   String textOf(String css) {
+    return textWhen(css, t -> !t.isBlank());
+  }
+
+  /** Text of an element once {@code until} holds for it. */
+  String textWhen(String css, Predicate<String> until) {
     return await(
         d -> {
           String t = d.findElement(By.cssSelector(css)).getText();
-          return t.isBlank() ? null : t;
+          return until.test(t) ? t : null;
         });
   }
 
