@@ -5,6 +5,7 @@ import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.module.NxsModule;
+import io.nxs.gateway.GatewayModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ final class Modules {
 
   /** Fresh instances of every capability module, in start order. */
   static List<NxsModule> create() {
-    return new ArrayList<>();
+    List<NxsModule> modules = new ArrayList<>();
+    modules.add(new GatewayModule());
+    return modules;
   }
 
   /** A loader that knows the kernel's sections and every module's. */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ConfigCommand.class,
       KeyCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      ProviderCommand.class
     })
 public final class NxsCommand implements Callable<Integer> {
 
