@@ -1,7 +1,6 @@
 package io.nxs.gateway.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nxs.core.Severity;
@@ -144,10 +143,6 @@ public final class Telemetry implements AutoCloseable {
   /** Records an audit entry and waits until it is durable (for operator actions). */
   void auditNow(String type, Severity severity, String actor, String target, Map<String, Object> details) {
     audit.append(new AuditEvent(type, severity, actor, target, details));
-  }
-
-  DistributionSummary summary(String name, String provider) {
-    return DistributionSummary.builder(name).tag("provider", provider).register(metrics);
   }
 
   /** Waits for pending audit entries. */
