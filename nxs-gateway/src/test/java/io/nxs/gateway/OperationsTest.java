@@ -59,6 +59,26 @@ class OperationsTest {
   }
 
   @Test
+  void budgetsRaiseEventsAtEachThresholdAndAHardStopAnswers429() throws Exception {
+    f = GatewayFixture.start(
+        GatewayFixture.providers(a, b).replaceFirst("retry: 0", "retry: 0\n    prices: {prompt: 1000, completion: 1000}")
+            + "budgets:\n  global: {monthly: 40, hard_stop: true}\n");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(f.post("/v1/chat/completions", chat("nxs-auto")).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> stopped = f.post("/v1/chat/completions", chat("nxs-auto"));
+
+    assertThat(f.events(GatewayEvent.BudgetReached.class)).extracting(GatewayEvent.BudgetReached::percent)
+        .containsExactly(50, 75, 90, 100);
+    assertThat(stopped.statusCode()).isEqualTo(429);
+    assertThat(json(stopped.body()).at("/error/code").asText()).isEqualTo("budget_exhausted");
+    assertThat(json(stopped.body()).at("/error/message").asText())
+        .contains("global monthly budget is spent (45.0000 of 40.0000)").contains("resets on 2026-02-01");
+    assertThat(a.count("/v1/chat/completions")).isEqualTo(3);
+  }
+
+  @Test
   void switchProviderIsALevelThreeHealingActionThatOpensTheBreaker() throws Exception {
     f = GatewayFixture.start(GatewayFixture.providers(a, b));
     a.once(Script.status(500));
@@ -122,6 +142,25 @@ class OperationsTest {
       assertThat(e.localProviders()).containsExactly("b");
     });
     assertThat(json(f.get("/api/v1/providers", f.key).body()).get("air_gapped").asBoolean()).isTrue();
+  }
+
+  @Test
+  void repeatedFailoversAreEachAnEventButTheAuditLogGetsOneEntryPerTenSecondsWithACount() throws Exception {
+    f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("retry: 0", "retry: 0\n    circuit_breaker: {failure_threshold: 100}"));
+    a.always(Script.status(500));
+
+    for (int i = 0; i < 4; i++) {
+      f.post("/v1/chat/completions", chat("nxs-auto"));
+    }
+    f.clock.advance(java.time.Duration.ofSeconds(11));
+    f.post("/v1/chat/completions", chat("nxs-auto"));
+
+    assertThat(f.events(GatewayEvent.FailedOver.class)).hasSize(5);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> f.auditEntries("provider.failover").size() == 2);
+    assertThat(f.auditEntries("provider.failover"))
+        .extracting(e -> ((Number) e.details().get("more_since_last_entry")).intValue())
+        .containsExactly(0, 3);
   }
 
   @Test

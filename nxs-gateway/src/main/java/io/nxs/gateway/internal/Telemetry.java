@@ -79,12 +79,47 @@ public final class Telemetry implements AutoCloseable {
         .register(metrics)
         .record(took);
     events.publish(new GatewayEvent.FailedOver(clock.instant(), from, to, took, attempts));
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("to", to);
-    details.put("took_ms", took.toMillis());
-    details.put("attempts", attempts.stream().map(Attempt::describe).toList());
-    audit("provider.failover", Severity.MEDIUM, from, details);
+    long skipped = coalesce("failover:" + from + "->" + to);
+    if (skipped >= 0) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("to", to);
+      details.put("took_ms", took.toMillis());
+      details.put("attempts", attempts.stream().map(Attempt::describe).toList());
+      details.put("more_since_last_entry", skipped);
+      audit("provider.failover", Severity.MEDIUM, from, details);
+    }
   }
+
+  /**
+   * Whether a repeated audit entry is due: the first of its kind, then at most one per {@link
+   * #AUDIT_COALESCE}. A provider that is down for an hour must not turn every request into a
+   * durable write; events and metrics still see each occurrence.
+   *
+   * @return how many were skipped since the last entry, or -1 when this one is skipped too
+   */
+  private long coalesce(String kind) {
+    java.time.Instant now = clock.instant();
+    synchronized (lastAudited) {
+      Tally t = lastAudited.computeIfAbsent(kind, k -> new Tally());
+      if (t.at != null && now.isBefore(t.at.plus(AUDIT_COALESCE))) {
+        t.skipped++;
+        return -1;
+      }
+      long skipped = t.skipped;
+      t.skipped = 0;
+      t.at = now;
+      return skipped;
+    }
+  }
+
+  private static final Duration AUDIT_COALESCE = Duration.ofSeconds(10);
+
+  private static final class Tally {
+    java.time.Instant at;
+    long skipped;
+  }
+
+  private final Map<String, Tally> lastAudited = new java.util.HashMap<>();
 
   void allFailed(String route, List<Attempt> attempts) {
     Counter.builder("nxs.gateway.exhausted")
@@ -111,16 +146,22 @@ public final class Telemetry implements AutoCloseable {
 
   void credentialFailed(String provider, String credential, int status) {
     events.publish(new GatewayEvent.CredentialFailed(clock.instant(), provider, credential, status));
-    audit(
-        "security.credential_failure", Severity.HIGH, provider,
-        Map.of("credential", credential, "status", status));
+    long skipped = coalesce("credential:" + provider + "/" + credential);
+    if (skipped >= 0) {
+      audit(
+          "security.credential_failure", Severity.HIGH, provider,
+          Map.of("credential", credential, "status", status, "more_since_last_entry", skipped));
+    }
   }
 
   void credentialSwitched(String provider, String from, String to, String reason) {
     events.publish(new GatewayEvent.CredentialSwitched(clock.instant(), provider, from, to, reason));
-    audit(
-        "provider.credential_switch", Severity.MEDIUM, provider,
-        Map.of("from", from, "to", to, "reason", reason));
+    long skipped = coalesce("switch:" + provider + "/" + from + "->" + to);
+    if (skipped >= 0) {
+      audit(
+          "provider.credential_switch", Severity.MEDIUM, provider,
+          Map.of("from", from, "to", to, "reason", reason, "more_since_last_entry", skipped));
+    }
   }
 
   void publish(GatewayEvent event) {
