@@ -106,9 +106,11 @@ final class Router {
     if (!routes.containsKey(route)) {
       // The default chain goes by priority, the faster first among equals (GW10); a route keeps
       // the order its operator wrote.
+      Map<ProviderRuntime, Long> latency = new java.util.IdentityHashMap<>();
+      ordered.forEach(p -> latency.put(p, latencyRank(p)));
       ordered.sort(
           Comparator.comparingInt((ProviderRuntime p) -> p.config().priority())
-              .thenComparingLong(p -> latencyRank(p)));
+              .thenComparingLong(latency::get));
     }
     if (failover.mode() == FailoverConfig.Mode.WEIGHTED) {
       ordered = weightedOrder(ordered);

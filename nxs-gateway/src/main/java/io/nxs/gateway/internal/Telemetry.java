@@ -36,6 +36,8 @@ public final class Telemetry implements AutoCloseable {
   private final AuditTrail audit;
   private final MeterRegistry metrics;
   private final Clock clock;
+  private final Map<String, Counter> attemptCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Timer> latencyTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService auditWriter =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nxs-gateway-audit").factory());
 
@@ -55,18 +57,27 @@ public final class Telemetry implements AutoCloseable {
   }
 
   void attempt(String route, Attempt a) {
-    Counter.builder("nxs.gateway.attempts")
-        .description("Attempts on upstream providers by outcome")
-        .tag("provider", a.provider())
-        .tag("outcome", a.outcome().label())
-        .register(metrics)
+    // Meters are looked up once per provider and outcome, not built on every request.
+    attemptCounters
+        .computeIfAbsent(
+            a.provider() + '\u0000' + a.outcome().label(),
+            k ->
+                Counter.builder("nxs.gateway.attempts")
+                    .description("Attempts on upstream providers by outcome")
+                    .tag("provider", a.provider())
+                    .tag("outcome", a.outcome().label())
+                    .register(metrics))
         .increment();
     if (a.outcome().tried()) {
-      Timer.builder("nxs.gateway.upstream.latency")
-          .description("Time to an upstream's answer (first token when streaming)")
-          .tag("provider", a.provider())
-          .publishPercentileHistogram()
-          .register(metrics)
+      latencyTimers
+          .computeIfAbsent(
+              a.provider(),
+              p ->
+                  Timer.builder("nxs.gateway.upstream.latency")
+                      .description("Time to an upstream's answer (first token when streaming)")
+                      .tag("provider", p)
+                      .publishPercentileHistogram()
+                      .register(metrics))
           .record(a.took());
     }
     events.publish(new GatewayEvent.AttemptFinished(clock.instant(), route, a));
