@@ -190,7 +190,7 @@ final class Router {
         () -> {
           Lane lane = new Lane(pending.next(), call, rc);
           running.add(lane);
-          Thread.ofVirtual()
+          lane.thread = Thread.ofVirtual()
               .name("nxs-hedge-" + lane.provider.name())
               .start(
                   () -> {
@@ -247,8 +247,24 @@ final class Router {
       for (Lane l : running) {
         l.cancel();
       }
+      // Cancelling closes the losers' connections, so their attempts end at once; waiting for
+      // that (briefly) puts them in the attempt trail the client receives.
+      long until = System.nanoTime() + LOSER_GRACE_NANOS;
+      for (Lane l : running) {
+        try {
+          long left = until - System.nanoTime();
+          if (left > 0 && l.thread != null) {
+            l.thread.join(java.time.Duration.ofNanos(left));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
   }
+
+  private static final long LOSER_GRACE_NANOS = 100_000_000L;
 
   /**
    * One provider's part of a request: its attempts, retries and credential fallback.
@@ -260,6 +276,7 @@ final class Router {
     private volatile boolean cancelled;
     private volatile UpstreamExchange current;
     private volatile AttemptResult result;
+    private volatile Thread thread;
 
     Lane(ProviderRuntime provider, UpstreamCall call, RequestContext rc) {
       this.provider = provider;
