@@ -6,6 +6,7 @@ import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.module.NxsModule;
 import io.nxs.doctor.DoctorModule;
+import io.nxs.gateway.GatewayModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ final class Modules {
    */
   static List<NxsModule> create() {
     List<NxsModule> modules = new ArrayList<>();
+    modules.add(new GatewayModule());
     modules.add(new VaultModule());
     modules.add(new DoctorModule());
     return modules;

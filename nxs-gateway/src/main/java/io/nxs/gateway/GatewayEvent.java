@@ -41,6 +41,14 @@ public sealed interface GatewayEvent extends NxsEvent {
   record RotationExtended(Instant at, String provider, double successRate, Instant until)
       implements GatewayEvent {}
 
+  /**
+   * A monthly budget crossed 50, 75, 90 or 100 % (GW9).
+   *
+   * @param scope {@code global} or an API key id
+   */
+  record BudgetReached(Instant at, String scope, int percent, double spent, double limit)
+      implements GatewayEvent {}
+
   /** Every remote provider is unreachable (or one came back): local providers only (GW12). */
   record AirGapped(Instant at, boolean airGapped, List<String> localProviders)
       implements GatewayEvent {}

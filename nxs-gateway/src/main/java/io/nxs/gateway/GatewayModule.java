@@ -52,7 +52,8 @@ public final class GatewayModule implements NxsModule {
   @Override
   public List<ConfigSection<?>> configSections() {
     return List.of(
-        ProvidersConfig.SECTION, FailoverConfig.SECTION, ModelRoutes.SECTION, ProvidersFile.SECTION);
+        ProvidersConfig.SECTION, FailoverConfig.SECTION, ModelRoutes.SECTION, ProvidersFile.SECTION,
+        BudgetsConfig.SECTION);
   }
 
   @Override
@@ -62,7 +63,8 @@ public final class GatewayModule implements NxsModule {
     telemetry = new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
     gateway =
         new Gateway(
-            config, context.store(), telemetry, new SplittableRandom(), context.home().resolve(SECRETS_FILE));
+            config, context.config().section(BudgetsConfig.SECTION), context.store(), telemetry,
+            new SplittableRandom(), context.home().resolve(SECRETS_FILE));
     gateway.register(context.extensions());
     routes.addAll(gateway.routes());
     ScheduledExecutorService scheduler = context.scheduler();

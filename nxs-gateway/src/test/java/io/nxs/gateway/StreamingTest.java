@@ -133,6 +133,19 @@ class StreamingTest {
   }
 
   @Test
+  void anUpstreamThatHoldsTheConnectionAfterDoneStillEndsCleanlyAndPromptly() throws Exception {
+    a.always(Script.holdAfterDone());
+    f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("timeout: 5s", "timeout: 30s\n    idle_timeout: 20s"));
+
+    long start = System.nanoTime();
+    HttpResponse<String> r = f.post("/v1/chat/completions", streamingChat("nxs-auto"));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(r.body()).endsWith("data: [DONE]\n\n").doesNotContain("stream_interrupted");
+    assertThat(f.events(GatewayEvent.AttemptFinished.class)).extracting(e -> e.attempt().outcome()).containsExactly(Outcome.OK);
+  }
+
+  @Test
   void aMalformedChunkBeforeContentFailsOver() throws Exception {
     a.always(Script.malformed());
     f = GatewayFixture.start(GatewayFixture.providers(a, b));

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       KeyCommand.class,
       StatusCommand.class,
       AuditCommand.class,
+      ProviderCommand.class,
       DoctorCommand.class,
       BackupCommand.class
     })

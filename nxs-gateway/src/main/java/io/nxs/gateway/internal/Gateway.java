@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.state.StateStore;
+import io.nxs.gateway.BudgetsConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
 import java.nio.file.Path;
@@ -28,13 +29,19 @@ public final class Gateway implements AutoCloseable {
   private final UsageLedger usage;
   private final AirGap airGap;
   private final CredentialRotation rotation;
+  private final BudgetGuard budgets;
 
   /**
    * @param secrets the secrets file ({@code secrets.yaml} in the home)
    * @throws io.nxs.core.NxsException when the secrets file is invalid
    */
   public Gateway(
-      GatewayConfig config, StateStore store, Telemetry telemetry, RandomGenerator random, Path secrets) {
+      GatewayConfig config,
+      BudgetsConfig budgetsConfig,
+      StateStore store,
+      Telemetry telemetry,
+      RandomGenerator random,
+      Path secrets) {
     this.config = config;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
@@ -53,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     this.airGap = new AirGap(remote, local, telemetry);
     this.router = new Router(config, runtimes, telemetry, airGap, random);
     this.usage = new UsageLedger(store, clock);
+    this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
     this.rotation =
         new CredentialRotation(
             new SecretsFile(secrets, router.providers().keySet()), router.providers(), config.failover(), telemetry);
@@ -96,6 +104,10 @@ public final class Gateway implements AutoCloseable {
 
   boolean airGapped() {
     return airGap.active();
+  }
+
+  BudgetGuard budgets() {
+    return budgets;
   }
 
   CredentialRotation rotation() {

@@ -61,6 +61,7 @@ public final class ProxyRoutes implements HttpRoutes {
     String route = router.routeOf(model);
     List<ProviderRuntime> chain = router.chain(route, ctx.header(RESIDENCY_HEADER));
     String keyId = HttpServer.key(ctx).map(ApiKey::id).orElse("-");
+    gateway.budgets().admit(keyId);
     RequestContext rc = new RequestContext(route, keyId, router.failover().globalTimeout());
     UpstreamCall call = UpstreamCall.of(endpoint, body);
     AttemptResult result = router.route(call, rc, chain);
@@ -78,7 +79,7 @@ public final class ProxyRoutes implements HttpRoutes {
     noteFailover(rc, provider);
     ProviderConfig pc = ready.provider().config();
     if (ready.exchange() == null) {
-      gateway.usage().record(provider, ready.model(), keyId, ready.usage(), promptPrice(pc), completionPrice(pc));
+      gateway.budgets().spend(keyId, gateway.usage().record(provider, ready.model(), keyId, ready.usage(), promptPrice(pc), completionPrice(pc)));
       ctx.status(200).contentType("application/json").result(ready.body());
       return;
     }
@@ -100,7 +101,7 @@ public final class ProxyRoutes implements HttpRoutes {
       return; // the client hung up; the upstream exchange is already cancelled
     }
     ProviderConfig pc = ready.provider().config();
-    gateway.usage().record(ready.provider().name(), ready.model(), keyId, end.usage(), promptPrice(pc), completionPrice(pc));
+    gateway.budgets().spend(keyId, gateway.usage().record(ready.provider().name(), ready.model(), keyId, end.usage(), promptPrice(pc), completionPrice(pc)));
     if (end.outcome() == Outcome.CUT) {
       Duration took = ready.attempt().took().plus(Duration.ofNanos(System.nanoTime() - start));
       gateway.router().recordCut(ready.provider(), rc, relay.cutAttempt(end, took));

@@ -106,9 +106,11 @@ final class Router {
     if (!routes.containsKey(route)) {
       // The default chain goes by priority, the faster first among equals (GW10); a route keeps
       // the order its operator wrote.
+      Map<ProviderRuntime, Long> latency = new java.util.IdentityHashMap<>();
+      ordered.forEach(p -> latency.put(p, latencyRank(p)));
       ordered.sort(
           Comparator.comparingInt((ProviderRuntime p) -> p.config().priority())
-              .thenComparingLong(p -> latencyRank(p)));
+              .thenComparingLong(latency::get));
     }
     if (failover.mode() == FailoverConfig.Mode.WEIGHTED) {
       ordered = weightedOrder(ordered);
@@ -188,7 +190,7 @@ final class Router {
         () -> {
           Lane lane = new Lane(pending.next(), call, rc);
           running.add(lane);
-          Thread.ofVirtual()
+          lane.thread = Thread.ofVirtual()
               .name("nxs-hedge-" + lane.provider.name())
               .start(
                   () -> {
@@ -245,8 +247,24 @@ final class Router {
       for (Lane l : running) {
         l.cancel();
       }
+      // Cancelling closes the losers' connections, so their attempts end at once; waiting for
+      // that (briefly) puts them in the attempt trail the client receives.
+      long until = System.nanoTime() + LOSER_GRACE_NANOS;
+      for (Lane l : running) {
+        try {
+          long left = until - System.nanoTime();
+          if (left > 0 && l.thread != null) {
+            l.thread.join(java.time.Duration.ofNanos(left));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
   }
+
+  private static final long LOSER_GRACE_NANOS = 100_000_000L;
 
   /**
    * One provider's part of a request: its attempts, retries and credential fallback.
@@ -258,6 +276,7 @@ final class Router {
     private volatile boolean cancelled;
     private volatile UpstreamExchange current;
     private volatile AttemptResult result;
+    private volatile Thread thread;
 
     Lane(ProviderRuntime provider, UpstreamCall call, RequestContext rc) {
       this.provider = provider;

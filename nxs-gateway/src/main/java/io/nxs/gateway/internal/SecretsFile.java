@@ -211,11 +211,11 @@ final class SecretsFile {
       return null;
     }
     if (!v.isTextual() || v.asText().isBlank()) {
-      throw new NxsException(file + ": providers." + provider + "." + field + ": expected a non-empty string");
+      throw new NxsException(file + ": providers." + provider + ": " + field + " must be a non-empty string");
     }
     String s = v.asText().strip();
     if (!s.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new NxsException(file + ": providers." + provider + "." + field + ": contains spaces or control characters");
+      throw new NxsException(file + ": providers." + provider + ": " + field + " has spaces or control characters");
     }
     Redaction.register(s);
     return s;

@@ -27,6 +27,8 @@ final class StreamRelay {
   /** How a relay ended. */
   record End(Outcome outcome, JsonNode usage, String detail) {}
 
+  private static final long AFTER_DONE_NANOS = 200_000_000L;
+
   private final AttemptResult.Ready ready;
   private final UpstreamCall call;
   private final OutputStream out;
@@ -55,15 +57,22 @@ final class StreamRelay {
       out.flush();
       while (true) {
         String line;
+        // After [DONE] the answer is complete: wait only briefly for the body's end (so the
+        // connection can be reused), never an idle_timeout, and never report an error.
+        long wait = done ? AFTER_DONE_NANOS : idle;
         try {
-          line = ex.nextLine(Math.min(ready.streamDeadline(), System.nanoTime() + idle));
-        } catch (TimeoutException e) {
+          line = ex.nextLine(Math.min(ready.streamDeadline(), System.nanoTime() + wait));
+        } catch (TimeoutException | IOException e) {
           ex.cancel();
+          if (done) {
+            out.flush();
+            return new End(Outcome.OK, usage, "");
+          }
+          if (e instanceof IOException io) {
+            return fail("the upstream connection broke (" + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()) + ")");
+          }
           boolean total = System.nanoTime() - ready.streamDeadline() >= 0;
           return fail(total ? "the stream exceeded the provider's total timeout" : "no chunk within idle_timeout");
-        } catch (IOException e) {
-          ex.cancel();
-          return fail("the upstream connection broke (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
         if (line == null) {
           if (done) {

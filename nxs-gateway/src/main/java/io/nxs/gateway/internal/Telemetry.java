@@ -1,7 +1,6 @@
 package io.nxs.gateway.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nxs.core.Severity;
@@ -37,6 +36,8 @@ public final class Telemetry implements AutoCloseable {
   private final AuditTrail audit;
   private final MeterRegistry metrics;
   private final Clock clock;
+  private final Map<String, Counter> attemptCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Timer> latencyTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService auditWriter =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nxs-gateway-audit").factory());
 
@@ -56,18 +57,27 @@ public final class Telemetry implements AutoCloseable {
   }
 
   void attempt(String route, Attempt a) {
-    Counter.builder("nxs.gateway.attempts")
-        .description("Attempts on upstream providers by outcome")
-        .tag("provider", a.provider())
-        .tag("outcome", a.outcome().label())
-        .register(metrics)
+    // Meters are looked up once per provider and outcome, not built on every request.
+    attemptCounters
+        .computeIfAbsent(
+            a.provider() + '\u0000' + a.outcome().label(),
+            k ->
+                Counter.builder("nxs.gateway.attempts")
+                    .description("Attempts on upstream providers by outcome")
+                    .tag("provider", a.provider())
+                    .tag("outcome", a.outcome().label())
+                    .register(metrics))
         .increment();
     if (a.outcome().tried()) {
-      Timer.builder("nxs.gateway.upstream.latency")
-          .description("Time to an upstream's answer (first token when streaming)")
-          .tag("provider", a.provider())
-          .publishPercentileHistogram()
-          .register(metrics)
+      latencyTimers
+          .computeIfAbsent(
+              a.provider(),
+              p ->
+                  Timer.builder("nxs.gateway.upstream.latency")
+                      .description("Time to an upstream's answer (first token when streaming)")
+                      .tag("provider", p)
+                      .publishPercentileHistogram()
+                      .register(metrics))
           .record(a.took());
     }
     events.publish(new GatewayEvent.AttemptFinished(clock.instant(), route, a));
@@ -80,12 +90,47 @@ public final class Telemetry implements AutoCloseable {
         .register(metrics)
         .record(took);
     events.publish(new GatewayEvent.FailedOver(clock.instant(), from, to, took, attempts));
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("to", to);
-    details.put("took_ms", took.toMillis());
-    details.put("attempts", attempts.stream().map(Attempt::describe).toList());
-    audit("provider.failover", Severity.MEDIUM, from, details);
+    long skipped = coalesce("failover:" + from + "->" + to);
+    if (skipped >= 0) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("to", to);
+      details.put("took_ms", took.toMillis());
+      details.put("attempts", attempts.stream().map(Attempt::describe).toList());
+      details.put("more_since_last_entry", skipped);
+      audit("provider.failover", Severity.MEDIUM, from, details);
+    }
   }
+
+  /**
+   * Whether a repeated audit entry is due: the first of its kind, then at most one per {@link
+   * #AUDIT_COALESCE}. A provider that is down for an hour must not turn every request into a
+   * durable write; events and metrics still see each occurrence.
+   *
+   * @return how many were skipped since the last entry, or -1 when this one is skipped too
+   */
+  private long coalesce(String kind) {
+    java.time.Instant now = clock.instant();
+    synchronized (lastAudited) {
+      Tally t = lastAudited.computeIfAbsent(kind, k -> new Tally());
+      if (t.at != null && now.isBefore(t.at.plus(AUDIT_COALESCE))) {
+        t.skipped++;
+        return -1;
+      }
+      long skipped = t.skipped;
+      t.skipped = 0;
+      t.at = now;
+      return skipped;
+    }
+  }
+
+  private static final Duration AUDIT_COALESCE = Duration.ofSeconds(10);
+
+  private static final class Tally {
+    java.time.Instant at;
+    long skipped;
+  }
+
+  private final Map<String, Tally> lastAudited = new java.util.HashMap<>();
 
   void allFailed(String route, List<Attempt> attempts) {
     Counter.builder("nxs.gateway.exhausted")
@@ -112,16 +157,22 @@ public final class Telemetry implements AutoCloseable {
 
   void credentialFailed(String provider, String credential, int status) {
     events.publish(new GatewayEvent.CredentialFailed(clock.instant(), provider, credential, status));
-    audit(
-        "security.credential_failure", Severity.HIGH, provider,
-        Map.of("credential", credential, "status", status));
+    long skipped = coalesce("credential:" + provider + "/" + credential);
+    if (skipped >= 0) {
+      audit(
+          "security.credential_failure", Severity.HIGH, provider,
+          Map.of("credential", credential, "status", status, "more_since_last_entry", skipped));
+    }
   }
 
   void credentialSwitched(String provider, String from, String to, String reason) {
     events.publish(new GatewayEvent.CredentialSwitched(clock.instant(), provider, from, to, reason));
-    audit(
-        "provider.credential_switch", Severity.MEDIUM, provider,
-        Map.of("from", from, "to", to, "reason", reason));
+    long skipped = coalesce("switch:" + provider + "/" + from + "->" + to);
+    if (skipped >= 0) {
+      audit(
+          "provider.credential_switch", Severity.MEDIUM, provider,
+          Map.of("from", from, "to", to, "reason", reason, "more_since_last_entry", skipped));
+    }
   }
 
   void publish(GatewayEvent event) {
@@ -144,10 +195,6 @@ public final class Telemetry implements AutoCloseable {
   /** Records an audit entry and waits until it is durable (for operator actions). */
   void auditNow(String type, Severity severity, String actor, String target, Map<String, Object> details) {
     audit.append(new AuditEvent(type, severity, actor, target, details));
-  }
-
-  DistributionSummary summary(String name, String provider) {
-    return DistributionSummary.builder(name).tag("provider", provider).register(metrics);
   }
 
   /** Waits for pending audit entries. */

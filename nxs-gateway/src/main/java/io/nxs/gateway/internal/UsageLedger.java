@@ -52,21 +52,40 @@ public final class UsageLedger {
     this.clock = clock;
   }
 
-  /** Adds one answered request, with the upstream's {@code usage} (may be null). */
-  void record(String provider, String model, String apiKeyId, JsonNode usage, double promptPrice, double completionPrice) {
+  /**
+   * Adds one answered request, with the upstream's {@code usage} (may be null).
+   *
+   * @return the request's cost
+   */
+  double record(String provider, String model, String apiKeyId, JsonNode usage, double promptPrice, double completionPrice) {
     long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
     long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
     Key key =
         new Key(
             LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(), provider,
             model == null ? "" : model, apiKeyId == null ? "-" : apiKeyId);
+    double cost = (prompt * promptPrice + completion * completionPrice) / 1000.0;
     synchronized (this) {
       Totals t = pending.computeIfAbsent(key, k -> new Totals());
       t.requests++;
       t.prompt += prompt;
       t.completion += completion;
-      t.cost += (prompt * promptPrice + completion * completionPrice) / 1000.0;
+      t.cost += cost;
     }
+    return cost;
+  }
+
+  /** This UTC month's cost so far: {@code global} and per API key id (for budgets). */
+  public Map<String, Double> monthToDate() {
+    LocalDate first = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1);
+    Map<String, Double> out = new HashMap<>();
+    double global = 0;
+    for (Row r : totals(first)) {
+      out.merge(r.apiKeyId(), r.cost(), Double::sum);
+      global += r.cost();
+    }
+    out.put("global", global);
+    return out;
   }
 
   /** Writes pending totals to the table in one transaction. */

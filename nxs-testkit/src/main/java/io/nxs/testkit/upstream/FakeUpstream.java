@@ -325,6 +325,12 @@ public final class FakeUpstream implements Closeable {
       chunk(out, "data: " + u + "\n\n");
     }
     chunk(out, "data: [DONE]\n\n");
+    if (script.fault() == Script.Fault.HOLD_AFTER_DONE) {
+      while (in.read() >= 0) {
+        // hold the unterminated body open until the client closes the connection
+      }
+      return false;
+    }
     end(out);
     return true;
   }

@@ -48,7 +48,9 @@ public record Script(
     /** 503 with the body local servers send while a model loads. */
     MODEL_LOADING,
     /** 401 when the request carries {@link Script#rejectedKey}; a good answer otherwise. */
-    REJECT_KEY
+    REJECT_KEY,
+    /** A good stream up to {@code [DONE]}, but the body is never terminated: the connection stays open. */
+    HOLD_AFTER_DONE
   }
 
   public Script {
@@ -97,6 +99,10 @@ public record Script(
     return new Script(
         Fault.REJECT_KEY, 200, -1, Duration.ZERO, Duration.ZERO, Duration.ZERO,
         ok().chunks(), 0, false, key);
+  }
+
+  public static Script holdAfterDone() {
+    return ok().with(Fault.HOLD_AFTER_DONE);
   }
 
   public static Script slowFirstByte(Duration delay) {
