@@ -71,7 +71,8 @@
 
   const STATE_CLASS = {
     closed: 'ok', ok: 'ok', healthy: 'ok', ready: 'ok', verified: 'ok', succeeded: 'ok', resolved: 'ok',
-    valid: 'ok', active: 'ok', done: 'ok', true: 'ok',
+    valid: 'ok', active: 'ok', done: 'ok', true: 'ok', up: 'ok',
+    down: 'bad', verifying: 'warn', rate_limited: 'warn', escalated: 'bad',
     half_open: 'warn', pending: 'warn', awaiting_approval: 'warn', warning: 'warn', degraded: 'warn',
     overlap: 'warn', medium: 'warn', acknowledged: 'warn', running: 'warn',
     open: 'bad', failed: 'bad', critical: 'bad', high: 'bad', unhealthy: 'bad', firing: 'bad',
@@ -399,11 +400,23 @@
     if (name !== 'event') return;
     try {
       const ev = JSON.parse(data.join('\n'));
-      status(`Live: ${ev.type} at ${new Date(ev.at).toLocaleTimeString()}`);
+      const at = new Date(ev.at).toLocaleTimeString();
+      status(`Live: ${ev.type} at ${at}`);
+      logEvent(at, ev);
     } catch (e) {
       status('Live: event received.');
     }
     scheduleRefresh();
+  }
+
+  // The last 20 events, newest first; attempts are too many to be news and are left out.
+  function logEvent(at, ev) {
+    if (ev.type === 'AttemptFinished') return;
+    const detail = ['provider', 'from', 'to', 'rule', 'id']
+      .map((k) => ev.event?.[k]).filter((v) => typeof v === 'string').join(' ');
+    const log = $('live-log');
+    log.prepend(el('li', {}, el('span', { class: 'muted' }, at), ` ${ev.type} `, detail));
+    while (log.children.length > 20) log.lastChild.remove();
   }
 
   function status(message) {
