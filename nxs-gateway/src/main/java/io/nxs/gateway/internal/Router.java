@@ -168,8 +168,18 @@ final class Router {
     if (failover.mode() == FailoverConfig.Mode.PARALLEL && chain.size() > 1) {
       return hedge(call, rc, chain);
     }
-    for (ProviderRuntime p : chain) {
+    AttemptResult.Rejected tooLong = null;
+    for (int i = 0; i < chain.size(); i++) {
+      ProviderRuntime p = chain.get(i);
       AttemptResult r = new Lane(p, call, rc).run();
+      if (r instanceof AttemptResult.Rejected rejected
+          && isContextLength(rejected)
+          && largerWindowLater(chain, i)) {
+        // GW5: a prompt too long for this model may fit a later, larger one; if none answers,
+        // the client still gets this 400 rather than a gateway error.
+        tooLong = tooLong == null ? rejected : tooLong;
+        continue;
+      }
       if (!(r instanceof AttemptResult.Failed)) {
         return r;
       }
@@ -177,7 +187,28 @@ final class Router {
         break;
       }
     }
-    return null;
+    return tooLong;
+  }
+
+  private static final java.util.regex.Pattern CONTEXT_LENGTH =
+      java.util.regex.Pattern.compile(
+          "(?i)context_length_exceeded|context length|maximum context|context window|too many tokens");
+
+  static boolean isContextLength(AttemptResult.Rejected r) {
+    return r.status() == 400 && r.body() != null && CONTEXT_LENGTH.matcher(r.body()).find();
+  }
+
+  private static boolean largerWindowLater(List<ProviderRuntime> chain, int index) {
+    int window = chain.get(index).config().contextWindow();
+    if (window <= 0) {
+      return false;
+    }
+    for (int j = index + 1; j < chain.size(); j++) {
+      if (chain.get(j).config().contextWindow() > window) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private AttemptResult hedge(UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain) {
