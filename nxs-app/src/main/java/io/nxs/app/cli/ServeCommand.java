@@ -1,6 +1,11 @@
 package io.nxs.app.cli;
 
+import io.nxs.app.ConfigCheck;
 import io.nxs.app.Daemon;
+import io.nxs.core.NxsException;
+import io.nxs.core.state.CorruptStateException;
+import io.nxs.vault.StateRecovery;
+import io.nxs.vault.VaultConfig;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -23,6 +28,22 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** VA8: what to run when state.db is corrupt, naming the snapshot it would come from. */
+  static String recoveryHint(GlobalOptions global) {
+    VaultConfig config;
+    try {
+      config = ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
+    } catch (NxsException e) {
+      config = VaultConfig.defaults();
+    }
+    return new StateRecovery(global.home().dir(), config, Clock.systemUTC())
+        .newestSnapshot()
+        .map(id -> "to repair it, run 'nxs backup recover': it keeps the corrupt file and restores"
+            + " state.db from the newest good snapshot (" + id + " or older)")
+        .orElse("no backup snapshot exists to restore it from: NXS stays stopped; move state.db"
+            + " aside to start with empty state");
+  }
+
   @Override
   public Integer call() {
     GlobalOptions global = Commands.global(spec);
@@ -32,13 +53,21 @@ final class ServeCommand implements Callable<Integer> {
     // after a full drain, as service managers expect.
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
-    Daemon daemon = Daemon.start(global.home(), global.env, Clock.systemUTC());
+    Daemon daemon;
+    try {
+      daemon = Daemon.start(global.home(), global.env, Clock.systemUTC());
+    } catch (CorruptStateException e) {
+      throw new NxsException(e.getMessage() + "; " + recoveryHint(global), e);
+    }
     Thread hook = new Thread(daemon::close, "nxs-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("NXS is running: http://127.0.0.1:" + daemon.port() + "/  (home " + daemon.home().dir() + ")");
     out.println(
         "Admin API key: " + daemon.home().adminKey()
             + (daemon.firstStart() ? " (created now; keep it secret)" : ""));
+    out.println(
+        "Dashboard: open http://127.0.0.1:" + daemon.port() + "/ and log in with the key in "
+            + daemon.home().adminKey() + " (cat it)");
     out.println("listening on port " + daemon.port());
     out.flush();
     try {

@@ -1,0 +1,108 @@
+package io.nxs.vault;
+
+import io.micrometer.core.instrument.Gauge;
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.module.ModuleContext;
+import io.nxs.core.module.NxsModule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vault in the daemon: scheduled backups (each followed by a quick verify of the new snapshot
+ * and a prune), daily verifies and monthly drills, the level-6 healing action "restore from
+ * backup", a health and metric source for the Doctor, Micrometer gauges and the {@code
+ * /api/v1/backups} routes.
+ */
+public final class VaultModule implements NxsModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VaultModule.class);
+
+  private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private Vault vault;
+  private VaultHealth health;
+
+  @Override
+  public String name() {
+    return "vault";
+  }
+
+  @Override
+  public List<ConfigSection<?>> configSections() {
+    return List.of(VaultConfig.SECTION);
+  }
+
+  @Override
+  public void start(ModuleContext ctx) {
+    VaultConfig config = ctx.config().section(VaultConfig.SECTION);
+    vault = Vault.open(ctx.home(), config, ctx.store(), ctx.audit(), ctx.clock(),
+        () -> ctx.extensions().backupSources().all());
+    health = new VaultHealth(vault.index, config.rpo(), ctx.clock());
+    ctx.extensions().healingActions().register(new RestoreFromBackupAction(vault, ctx.store()));
+    ctx.extensions().healthSources().register(health);
+    ctx.extensions().metricSources().register(health);
+    Gauge.builder("nxs_vault_last_good_age_seconds",
+            health, h -> h.lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0))
+        .description("Age of the newest verified snapshot; -1 when there is none")
+        .register(ctx.metrics());
+    Gauge.builder("nxs_vault_backup_success_ratio", health,
+            h -> h.collect().get(1).value())
+        .description("Share of the last 100 backups that succeeded")
+        .register(ctx.metrics());
+    VaultConfig.Schedule s = config.schedule();
+    every(ctx, s.backup(), "backup", () -> {
+      BackupResult result = vault.create(Progress.NONE);
+      health.backedUp(result);
+      vault.verify(result.snapshot().id(), false, Progress.NONE);
+      vault.prune(false);
+    });
+    every(ctx, s.verify(), "verify", () -> vault.verify("all", false, Progress.NONE));
+    every(ctx, s.drill(), "drill", () -> vault.drill(Progress.NONE));
+  }
+
+  /** Runs a job on a virtual thread every interval; one vault job at a time, none when zero. */
+  private void every(ModuleContext ctx, Duration interval, String what, Runnable job) {
+    if (interval.isZero()) {
+      return;
+    }
+    long millis = interval.toMillis();
+    schedules.add(ctx.scheduler().scheduleAtFixedRate(
+        () -> Thread.ofVirtual().name("vault-" + what).start(() -> {
+          if (!busy.compareAndSet(false, true)) {
+            LOG.info("scheduled {} skipped: another vault job is running", what);
+            return;
+          }
+          try {
+            job.run();
+          } catch (VaultException e) {
+            LOG.warn("scheduled {} failed: {}", what, e.getMessage());
+          } finally {
+            busy.set(false);
+          }
+        }),
+        millis, millis, TimeUnit.MILLISECONDS));
+  }
+
+  /** The vault, once started. */
+  public Vault vault() {
+    return vault;
+  }
+
+  @Override
+  public List<HttpRoutes> routes() {
+    return List.of(new VaultRoutes(vault, health));
+  }
+
+  @Override
+  public void close() {
+    schedules.forEach(f -> f.cancel(false));
+    schedules.clear();
+  }
+}

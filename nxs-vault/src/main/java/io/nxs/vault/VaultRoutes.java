@@ -1,0 +1,102 @@
+package io.nxs.vault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.nxs.core.Json;
+import io.nxs.core.auth.Scope;
+import io.nxs.core.http.ApiException;
+import io.nxs.core.http.HttpRoutes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /api/v1/backups}: list (read scope); create, verify, restore, prune, drill and export
+ * (admin scope). The CLI goes through these while the daemon runs, so two writers never race.
+ * Unknown snapshots are 404, a held lock is 409, other refusals 400 with the reason.
+ */
+final class VaultRoutes implements HttpRoutes {
+
+  static final String PATH = "/api/v1/backups";
+
+  private final Vault vault;
+  private final VaultHealth health;
+
+  VaultRoutes(Vault vault, VaultHealth health) {
+    this.vault = vault;
+    this.health = health;
+  }
+
+  @Override
+  public void addTo(RoutesConfig routes) {
+    routes.get(PATH, ctx -> ctx.json(listing()), Scope.READ);
+    routes.post(PATH, ctx -> {
+      BackupResult result = run(() -> vault.create(Progress.NONE));
+      health.backedUp(result);
+      ctx.status(201).json(result);
+    }, Scope.ADMIN);
+    routes.post(PATH + "/prune", ctx -> {
+      boolean dryRun = body(ctx).path("dry_run").asBoolean(false);
+      ctx.json(run(() -> vault.prune(dryRun)));
+    }, Scope.ADMIN);
+    routes.post(PATH + "/drill", ctx -> ctx.json(run(() -> vault.drill(Progress.NONE))), Scope.ADMIN);
+    routes.post(PATH + "/export", ctx -> {
+      String file = body(ctx).path("file").asText("");
+      if (file.isBlank()) {
+        throw ApiException.badRequest("body must be JSON like {\"file\":\"/mnt/usb/nxs-backup.tar\"}");
+      }
+      ctx.json(run(() -> vault.export(Path.of(file))));
+    }, Scope.ADMIN);
+    routes.post(PATH + "/{id}/verify", ctx -> {
+      boolean deep = body(ctx).path("deep").asBoolean(false)
+          || "true".equals(ctx.queryParam("deep"));
+      ctx.json(run(() -> vault.verify(ctx.pathParam("id"), deep, Progress.NONE)));
+    }, Scope.ADMIN);
+    routes.post(PATH + "/{id}/restore", ctx -> {
+      JsonNode body = body(ctx);
+      String to = body.path("to").asText("");
+      if (to.isBlank()) {
+        throw ApiException.badRequest(
+            "body must be JSON like {\"to\":\"/tmp/restore\",\"file\":\"files/agent/MEMORY.md\"}");
+      }
+      String file = body.hasNonNull("file") ? body.get("file").asText() : null;
+      ctx.json(run(() -> vault.restore(ctx.pathParam("id"), Path.of(to), file, Progress.NONE)));
+    }, Scope.ADMIN);
+  }
+
+  private Map<String, Object> listing() {
+    List<SnapshotInfo> snapshots = run(vault::list);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("snapshots", snapshots);
+    body.put("count", snapshots.size());
+    body.put("last_verified", vault.lastVerified().map(SnapshotInfo::id).orElse(null));
+    body.put("health", health.check());
+    return body;
+  }
+
+  private static JsonNode body(Context ctx) {
+    String text = ctx.body();
+    if (text.isBlank()) {
+      return Json.mapper().createObjectNode();
+    }
+    try {
+      return Json.mapper().readTree(text);
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body is not JSON");
+    }
+  }
+
+  private static <T> T run(Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (SnapshotNotFoundException e) {
+      throw ApiException.notFound(e.getMessage());
+    } catch (RepositoryLockedException e) {
+      throw new ApiException(409, "invalid_request_error", "locked", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.nxs.vault.internal;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A place that stores a repository's objects by key ({@code config}, {@code blobs/ab/<name>},
+ * {@code snapshots/<id>}, {@code locks/<id>}). Every implementation makes {@link #put} atomic and
+ * durable: a reader sees the whole object or none, even after a crash mid-write.
+ */
+public interface Target {
+
+  /** Where it is, for messages, e.g. {@code local:/srv/backups}. */
+  String describe();
+
+  /** Stores an object whole, replacing any old one; durable when it returns. */
+  void put(String key, byte[] data) throws IOException;
+
+  /**
+   * Stores an object whole, atomically, but durable only after the next {@link #flush}: lets many
+   * blobs share one round of disk syncs. The default is {@link #put}.
+   */
+  default void putBatched(String key, byte[] data) throws IOException {
+    put(key, data);
+  }
+
+  /** Makes every {@link #putBatched} object so far durable. */
+  default void flush() throws IOException {}
+
+  /**
+   * Stores an object only when the key is free.
+   *
+   * @return false when the key was taken
+   */
+  boolean putIfAbsent(String key, byte[] data) throws IOException;
+
+  /**
+   * Reads an object.
+   *
+   * @throws java.nio.file.NoSuchFileException when it does not exist
+   */
+  byte[] get(String key) throws IOException;
+
+  /** The stored size, empty when the object does not exist. */
+  OptionalLong size(String key) throws IOException;
+
+  /** The keys under a prefix ending in {@code /}, in no particular order. */
+  List<String> list(String prefix) throws IOException;
+
+  /** Deletes an object; no error when it is gone already. */
+  void delete(String key) throws IOException;
+
+  /**
+   * Removes what writes interrupted by a crash left behind (temporary files) older than a time.
+   *
+   * @return how many were removed
+   */
+  int removeLeftovers(Instant olderThan) throws IOException;
+}
