@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param connectTimeout TCP/TLS connect limit; default 5s, never above {@code timeout}
  * @param firstTokenTimeout limit until the first byte of the answer; default {@code timeout}
  * @param idleTimeout longest gap between stream chunks; default {@code timeout}
+ * @param contextWindow the model's context window in tokens, or 0 when unknown; a context-length
+ *     400 falls over to a later provider in the chain with a larger window (GW5)
  */
 public record ProviderConfig(
     String name,
@@ -45,7 +47,8 @@ public record ProviderConfig(
     Prices prices,
     Duration connectTimeout,
     Duration firstTokenTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    int contextWindow) {
 
   /** The {@code model} value that asks the provider's {@code /v1/models}. */
   public static final String AUTO_DETECT = "auto-detect";
@@ -68,7 +71,8 @@ public record ProviderConfig(
       @JsonProperty("prices") Prices prices,
       @JsonProperty("connect_timeout") Duration connectTimeout,
       @JsonProperty("first_token_timeout") Duration firstTokenTimeout,
-      @JsonProperty("idle_timeout") Duration idleTimeout) {
+      @JsonProperty("idle_timeout") Duration idleTimeout,
+      @JsonProperty("context_window") Integer contextWindow) {
     this(
         name,
         baseUrl,
@@ -84,7 +88,8 @@ public record ProviderConfig(
         prices,
         connectTimeout == null ? min(Duration.ofSeconds(5), total(timeout)) : connectTimeout,
         firstTokenTimeout == null ? total(timeout) : firstTokenTimeout,
-        idleTimeout == null ? total(timeout) : idleTimeout);
+        idleTimeout == null ? total(timeout) : idleTimeout,
+        contextWindow == null ? 0 : contextWindow);
   }
 
   public ProviderConfig {
@@ -122,6 +127,9 @@ public record ProviderConfig(
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw new IllegalArgumentException("weight must be > 0, but was " + weight);
     }
+    if (contextWindow < 0) {
+      throw new IllegalArgumentException("context_window must be >= 0, but was " + contextWindow);
+    }
     if (connectTimeout.compareTo(timeout) > 0) {
       throw new IllegalArgumentException(
           "connect_timeout (" + connectTimeout.toMillis() + "ms) must not exceed timeout ("
@@ -155,7 +163,7 @@ public record ProviderConfig(
     return new ProviderConfig(
         name, baseUrl, current == null ? "" : current, model, priority, timeout, retry,
         circuitBreaker, region, weight, next, prices, connectTimeout, firstTokenTimeout,
-        idleTimeout);
+        idleTimeout, contextWindow);
   }
 
   @Override

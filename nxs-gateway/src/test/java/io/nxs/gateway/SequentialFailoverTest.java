@@ -97,6 +97,32 @@ class SequentialFailoverTest {
   }
 
   @Test
+  void aContextLength400FallsOverToALaterProviderWithALargerWindow() throws Exception {
+    f = GatewayFixture.start(
+        GatewayFixture.providers(a, b)
+            .replaceFirst("retry: 0", "retry: 0\n    context_window: 8192")
+            .replaceFirst("priority: 2\n    timeout: 5s\n    retry: 0", "priority: 2\n    timeout: 5s\n    retry: 0\n    context_window: 131072"));
+    a.always(Script.contextTooLong());
+
+    HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=client_error;\\d+ms, b=ok;\\d+ms");
+  }
+
+  @Test
+  void aContextLength400WithoutALargerWindowIsReturnedAsIs() throws Exception {
+    f = GatewayFixture.start(GatewayFixture.providers(a, b));
+    a.always(Script.contextTooLong());
+
+    HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"));
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r.body()).at("/error/code").asText()).isEqualTo("context_length_exceeded");
+    assertThat(b.requests()).isEmpty();
+  }
+
+  @Test
   void whenEveryProviderFailsTheErrorListsEachAttemptInTheOpenAiShape() throws Exception {
     f = GatewayFixture.start(GatewayFixture.providers(a, b));
     a.kill();

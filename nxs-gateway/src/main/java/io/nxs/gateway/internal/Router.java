@@ -168,8 +168,18 @@ final class Router {
     if (failover.mode() == FailoverConfig.Mode.PARALLEL && chain.size() > 1) {
       return hedge(call, rc, chain);
     }
-    for (ProviderRuntime p : chain) {
-      AttemptResult r = new Lane(p, call, rc).run();
+    AttemptResult.Rejected tooLong = null;
+    for (int i = 0; i < chain.size(); i++) {
+      ProviderRuntime p = chain.get(i);
+      AttemptResult r = new ProviderLane(p, call, rc, failover, airGap, telemetry).run();
+      if (r instanceof AttemptResult.Rejected rejected
+          && isContextLength(rejected)
+          && largerWindowLater(chain, i)) {
+        // GW5: a prompt too long for this model may fit a later, larger one; if none answers,
+        // the client still gets this 400 rather than a gateway error.
+        tooLong = tooLong == null ? rejected : tooLong;
+        continue;
+      }
       if (!(r instanceof AttemptResult.Failed)) {
         return r;
       }
@@ -177,21 +187,42 @@ final class Router {
         break;
       }
     }
-    return null;
+    return tooLong;
+  }
+
+  private static final java.util.regex.Pattern CONTEXT_LENGTH =
+      java.util.regex.Pattern.compile(
+          "(?i)context_length_exceeded|context length|maximum context|context window|too many tokens");
+
+  static boolean isContextLength(AttemptResult.Rejected r) {
+    return r.status() == 400 && r.body() != null && CONTEXT_LENGTH.matcher(r.body()).find();
+  }
+
+  private static boolean largerWindowLater(List<ProviderRuntime> chain, int index) {
+    int window = chain.get(index).config().contextWindow();
+    if (window <= 0) {
+      return false;
+    }
+    for (int j = index + 1; j < chain.size(); j++) {
+      if (chain.get(j).config().contextWindow() > window) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private AttemptResult hedge(UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain) {
-    LinkedBlockingQueue<Lane> done = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<ProviderLane> done = new LinkedBlockingQueue<>();
     Object lock = new Object();
     boolean[] decided = {false};
-    List<Lane> running = new ArrayList<>();
+    List<ProviderLane> running = new ArrayList<>();
     Iterator<ProviderRuntime> pending = chain.iterator();
     Runnable startNext =
         () -> {
-          Lane lane = new Lane(pending.next(), call, rc);
+          ProviderLane lane = new ProviderLane(pending.next(), call, rc, failover, airGap, telemetry);
           running.add(lane);
           lane.thread = Thread.ofVirtual()
-              .name("nxs-hedge-" + lane.provider.name())
+              .name("nxs-hedge-" + lane.provider().name())
               .start(
                   () -> {
                     lane.result = lane.run();
@@ -214,7 +245,7 @@ final class Router {
         }
         long now = System.nanoTime();
         long until = pending.hasNext() ? Math.min(nextHedgeAt, rc.deadlineNanos()) : rc.deadlineNanos();
-        Lane finished = done.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
+        ProviderLane finished = done.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
         if (finished == null) {
           if (rc.expired()) {
             return null;
@@ -240,17 +271,17 @@ final class Router {
     } finally {
       synchronized (lock) {
         decided[0] = true;
-        for (Lane l = done.poll(); l != null; l = done.poll()) {
+        for (ProviderLane l = done.poll(); l != null; l = done.poll()) {
           l.discard();
         }
       }
-      for (Lane l : running) {
+      for (ProviderLane l : running) {
         l.cancel();
       }
       // Cancelling closes the losers' connections, so their attempts end at once; waiting for
       // that (briefly) puts them in the attempt trail the client receives.
       long until = System.nanoTime() + LOSER_GRACE_NANOS;
-      for (Lane l : running) {
+      for (ProviderLane l : running) {
         try {
           long left = until - System.nanoTime();
           if (left > 0 && l.thread != null) {
@@ -266,161 +297,12 @@ final class Router {
 
   private static final long LOSER_GRACE_NANOS = 100_000_000L;
 
-  /**
-   * One provider's part of a request: its attempts, retries and credential fallback.
-   */
-  private final class Lane {
-    private final ProviderRuntime provider;
-    private final UpstreamCall call;
-    private final RequestContext rc;
-    private volatile boolean cancelled;
-    private volatile UpstreamExchange current;
-    private volatile AttemptResult result;
-    private volatile Thread thread;
-
-    Lane(ProviderRuntime provider, UpstreamCall call, RequestContext rc) {
-      this.provider = provider;
-      this.call = call;
-      this.rc = rc;
-    }
-
-    /** Stops the lane and closes its connection. */
-    void cancel() {
-      cancelled = true;
-      UpstreamExchange ex = current;
-      if (ex != null) {
-        ex.cancel();
-      }
-    }
-
-    /** A lane that finished after the race was decided: close what it holds. */
-    void discard() {
-      cancelled = true;
-      if (result instanceof AttemptResult.Ready r && r.exchange() != null) {
-        r.exchange().cancel();
-      }
-    }
-
-    AttemptResult run() {
-      int tries = 1 + Math.min(provider.config().retry(), failover.maxRetriesPerProvider());
-      AttemptResult last = null;
-      for (int i = 0; i < tries; i++) {
-        if (cancelled) {
-          break;
-        }
-        if (rc.expired()) {
-          last = skipped(Outcome.DEADLINE, "the request's global_timeout passed");
-          break;
-        }
-        if (airGap.active() && !provider.config().local()) {
-          last = skipped(Outcome.AIR_GAPPED, "remote providers are unreachable; using local ones");
-          break;
-        }
-        if (i == 0) {
-          provider.budget().onFirstAttempt();
-        } else if (!provider.budget().tryRetry()) {
-          last = skipped(Outcome.RETRY_BUDGET, "the provider's retry budget is spent");
-          break;
-        }
-        if (!provider.breaker().tryAcquirePermission()) {
-          last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().getState());
-          break;
-        }
-        last = withCredentials();
-        Outcome o = last.attempt().outcome();
-        if (!(last instanceof AttemptResult.Failed)) {
-          return last;
-        }
-        if (o == Outcome.RATE_LIMITED
-            || o == Outcome.AUTH_FAILED
-            || o == Outcome.WARMING_UP
-            || o == Outcome.CANCELLED) {
-          break;
-        }
-      }
-      return last;
-    }
-
-    /** One attempt under one breaker permission: the next key first, the current on 401/403. */
-    private AttemptResult withCredentials() {
-      CircuitBreaker breaker = provider.breaker();
-      List<Credentials.Key> keys = provider.credentials().order();
-      AttemptResult r = null;
-      for (int k = 0; k < keys.size(); k++) {
-        Credentials.Key key = keys.get(k);
-        r = provider.attempt(call, key, rc.deadlineNanos(), ex -> current = ex);
-        current = null;
-        if (cancelled && r instanceof AttemptResult.Failed) {
-          Attempt a = r.attempt();
-          r = new AttemptResult.Failed(
-              new Attempt(a.provider(), Outcome.CANCELLED, a.status(), "another provider answered first",
-                  a.credential(), a.startedAt(), a.took()), null);
-        }
-        Outcome o = r.attempt().outcome();
-        if (key.label().equals(Credentials.NEXT) && (o == Outcome.OK || o == Outcome.AUTH_FAILED)) {
-          provider.credentials().recordNext(o == Outcome.OK);
-        }
-        record(r.attempt());
-        if (o != Outcome.AUTH_FAILED) {
-          break;
-        }
-        telemetry.credentialFailed(provider.name(), key.label(), r.attempt().status());
-        if (k + 1 < keys.size()) {
-          telemetry.credentialSwitched(
-              provider.name(), key.label(), keys.get(k + 1).label(), "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
-        }
-      }
-      Attempt a = r.attempt();
-      Outcome o = a.outcome();
-      long nanos = a.took().toNanos();
-      if (o == Outcome.OK) {
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-      } else if (o.breakerFailure()) {
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(a.describe()));
-        if (r instanceof AttemptResult.Failed f && f.retryAfter() != null && !f.retryAfter().isZero()) {
-          coolDown(f.retryAfter());
-        }
-      } else {
-        breaker.releasePermission();
-      }
-      return r;
-    }
-
-    /** GW5: a 429's Retry-After keeps the breaker open exactly that long. */
-    private void coolDown(Duration retryAfter) {
-      try {
-        provider.breaker().transitionToOpenStateFor(retryAfter);
-      } catch (RuntimeException e) {
-        // already open for longer: keep the longer wait
-      }
-    }
-
-    private AttemptResult skipped(Outcome outcome, String detail) {
-      Attempt a = new Attempt(provider.name(), outcome, 0, detail, "none", telemetry.clock().instant(), Duration.ZERO);
-      record(a);
-      return new AttemptResult.Failed(a, null);
-    }
-
-    private void record(Attempt a) {
-      rc.add(a);
-      provider.stats().record(a);
-      airGap.observe(provider.name(), a.outcome());
-      telemetry.attempt(rc.route(), a);
-    }
-  }
-
   /** A stream that broke after the point of no return counts against its provider. */
   void recordCut(ProviderRuntime provider, RequestContext rc, Attempt cut) {
     rc.add(cut);
     provider.stats().record(cut);
     telemetry.attempt(rc.route(), cut);
-    provider.breaker().onError(cut.took().toNanos(), TimeUnit.NANOSECONDS, new UpstreamFailure(cut.describe()));
-  }
-
-  /** What the breaker records for a failed attempt. */
-  static final class UpstreamFailure extends RuntimeException {
-    UpstreamFailure(String message) {
-      super(message, null, false, false);
-    }
+    provider.breaker().onError(
+        cut.took().toNanos(), TimeUnit.NANOSECONDS, new ProviderLane.UpstreamFailure(cut.describe()));
   }
 }

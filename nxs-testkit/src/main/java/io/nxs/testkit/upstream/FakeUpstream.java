@@ -236,6 +236,12 @@ public final class FakeUpstream implements Closeable {
         writeJson(out, script.status(), headers, error("upstream " + name + " answers " + script.status(), code(script.status())));
         return true;
       }
+      case CONTEXT_TOO_LONG -> {
+        writeJson(out, 400, Map.of(), error(
+            "This model's maximum context length is 8192 tokens; your messages resulted in 9000 tokens",
+            "context_length_exceeded"));
+        return true;
+      }
       case MODEL_LOADING -> {
         writeJson(out, 503, Map.of(), error("Model is loading, please retry shortly", "model_loading"));
         return true;

@@ -49,6 +49,8 @@ public record Script(
     MODEL_LOADING,
     /** 401 when the request carries {@link Script#rejectedKey}; a good answer otherwise. */
     REJECT_KEY,
+    /** 400 {@code context_length_exceeded}: the prompt is too long for this model. */
+    CONTEXT_TOO_LONG,
     /** A good stream up to {@code [DONE]}, but the body is never terminated: the connection stays open. */
     HOLD_AFTER_DONE
   }
@@ -99,6 +101,10 @@ public record Script(
     return new Script(
         Fault.REJECT_KEY, 200, -1, Duration.ZERO, Duration.ZERO, Duration.ZERO,
         ok().chunks(), 0, false, key);
+  }
+
+  public static Script contextTooLong() {
+    return ok().with(Fault.CONTEXT_TOO_LONG);
   }
 
   public static Script holdAfterDone() {
