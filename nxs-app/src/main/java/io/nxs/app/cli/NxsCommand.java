@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ConfigCommand.class,
       KeyCommand.class,
+      StatusCommand.class,
       AuditCommand.class,
       DoctorCommand.class
     })
