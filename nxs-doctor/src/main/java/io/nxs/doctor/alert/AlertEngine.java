@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class AlertEngine {
   private final Clock clock;
   private final Duration staleAfter;
   private final Map<String, Entry> open = new ConcurrentHashMap<>();
+  private final Map<String, Integer> openPerRule = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Instant>> fires = new HashMap<>();
   private final Map<String, String> evaluationErrors = new ConcurrentHashMap<>();
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
@@ -77,7 +79,7 @@ public final class AlertEngine {
     this.clock = clock;
     this.staleAfter = staleAfter;
     for (AlertStore.Stored s : store.open()) {
-      open.put(s.alert().key(), new Entry(s.seq(), s.alert()));
+      put(new Entry(s.seq(), s.alert()));
     }
     this.nextSeq = store.nextSeq();
   }
@@ -113,44 +115,94 @@ public final class AlertEngine {
   private void evaluateRule(
       Rule rule, SampleStore samples, long freshAfter, Instant now, Set<String> seen, List<Transition> out) {
     List<String> metrics = rule.metrics();
-    List<Map<Map<String, String>, Series>> columns = new ArrayList<>(metrics.size());
-    Set<Map<String, String>> labelSets = new LinkedHashSet<>();
-    for (String m : metrics) {
-      Map<Map<String, String>, Series> series = samples.seriesOf(m);
-      columns.add(series);
-      for (Map.Entry<Map<String, String>, Series> s : series.entrySet()) {
-        if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
-          labelSets.add(s.getKey());
+    int n = metrics.size();
+    @SuppressWarnings("unchecked")
+    Map<Map<String, String>, Series>[] columns = new Map[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = samples.seriesOf(metrics.get(i));
+    }
+    int[] conditionIndex = indexes(metrics, rule.condition().metrics());
+    int[] resolveIndex = rule.resolveCondition() == null ? null : indexes(metrics, rule.resolveCondition().metrics());
+    boolean hasOpen = openPerRule.getOrDefault(rule.id(), 0) > 0;
+    double[] values = new double[n];
+    double[] cond = new double[conditionIndex.length];
+    Iterable<Map<String, String>> labelSets;
+    if (n == 1) {
+      // the common case: one metric, its series are the label sets
+      labelSets = columns[0].keySet();
+    } else {
+      Set<Map<String, String>> sets = new LinkedHashSet<>();
+      for (Map<Map<String, String>, Series> column : columns) {
+        for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
+          if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
+            sets.add(s.getKey());
+          }
         }
       }
+      if (sets.isEmpty()) {
+        sets.add(Map.of());
+      }
+      labelSets = sets;
     }
-    if (labelSets.isEmpty()) {
-      labelSets.add(Map.of());
-    }
-    String firstMetric = rule.condition().metrics().getFirst();
     for (Map<String, String> labels : labelSets) {
-      Map<String, Double> values = new HashMap<>(metrics.size() * 2);
       boolean complete = true;
-      for (int i = 0; i < metrics.size(); i++) {
-        Series s = columns.get(i).get(labels);
+      for (int i = 0; i < n; i++) {
+        Series s = columns[i].get(labels);
         if (s == null || s.latestMillis() < freshAfter) {
-          s = columns.get(i).get(Map.of());
+          s = labels.isEmpty() ? null : columns[i].get(Map.of());
         }
         if (s == null || s.latestMillis() < freshAfter) {
           complete = false;
           break;
         }
-        values.put(metrics.get(i), s.latest());
+        values[i] = s.latest();
       }
-      String key = Alert.key(rule.id(), labels);
       if (!complete) {
         continue;
       }
+      for (int i = 0; i < cond.length; i++) {
+        cond[i] = values[conditionIndex[i]];
+      }
+      boolean holds = rule.condition().test(cond);
+      if (!holds && !hasOpen) {
+        // steady state: nothing to start, nothing open to resolve; no key, no allocation
+        continue;
+      }
+      String key = Alert.key(rule.id(), labels);
+      if (hasOpen) {
+        seen.add(key);
+      }
+      Entry e = open.get(key);
+      if (!holds && e == null) {
+        continue;
+      }
       seen.add(key);
-      boolean holds = rule.condition().test(values);
-      Boolean resolves = rule.resolveCondition() == null ? null : rule.resolveCondition().test(values);
-      step(rule, labels, key, holds, resolves, values, values.get(firstMetric), now, out);
+      Boolean resolves = null;
+      if (resolveIndex != null && e != null) {
+        double[] r = new double[resolveIndex.length];
+        for (int i = 0; i < r.length; i++) {
+          r[i] = values[resolveIndex[i]];
+        }
+        resolves = rule.resolveCondition().test(r);
+      }
+      Map<String, Double> named = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        named.put(metrics.get(i), values[i]);
+      }
+      step(rule, labels, key, holds, resolves, named, values[indexOf(metrics, rule.condition().metrics().getFirst())], now, out);
     }
+  }
+
+  private static int[] indexes(List<String> all, List<String> some) {
+    int[] idx = new int[some.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = all.indexOf(some.get(i));
+    }
+    return idx;
+  }
+
+  private static int indexOf(List<String> all, String one) {
+    return all.indexOf(one);
   }
 
   private void step(
@@ -171,7 +223,7 @@ public final class AlertEngine {
             immediate ? AlertState.FIRING : AlertState.PENDING, now, immediate ? now : null, null, value,
             render(rule, values, labels), false, null, null, component(rule, labels), rule.category());
         e = new Entry(nextSeq++, a);
-        open.put(key, e);
+        put(e);
         if (immediate) {
           e.alert = withFlapping(e.alert, recordFire(key, now));
         }
@@ -241,13 +293,24 @@ public final class AlertEngine {
     AlertState from = e.alert.state();
     e.alert = copy(e.alert, AlertState.RESOLVED, e.alert.firedAt(), now, e.alert.value(), e.alert.message(), e.alert.flapping(), e.alert.ackedBy());
     store.save(e.seq, e.alert);
-    open.remove(e.alert.key());
+    remove(e);
     out.add(new Transition(e.alert, from, AlertState.RESOLVED));
   }
 
   private void drop(Entry e) {
     store.delete(e.seq);
-    open.remove(e.alert.key());
+    remove(e);
+  }
+
+  private void put(Entry e) {
+    open.put(e.alert.key(), e);
+    openPerRule.merge(e.alert.ruleId(), 1, Integer::sum);
+  }
+
+  private void remove(Entry e) {
+    if (open.remove(e.alert.key()) != null) {
+      openPerRule.computeIfPresent(e.alert.ruleId(), (k, v) -> v <= 1 ? null : v - 1);
+    }
   }
 
   /**
