@@ -126,23 +126,28 @@ public final class AlertEngine {
     boolean hasOpen = openPerRule.getOrDefault(rule.id(), 0) > 0;
     double[] values = new double[n];
     double[] cond = new double[conditionIndex.length];
-    Iterable<Map<String, String>> labelSets;
     if (n == 1) {
-      // the common case: one metric, its series are the label sets
-      labelSets = columns[0].keySet();
-    } else {
-      Set<Map<String, String>> sets = new LinkedHashSet<>();
-      for (Map<Map<String, String>, Series> column : columns) {
-        for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
-          if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
-            sets.add(s.getKey());
-          }
+      // the common case: one metric, each of its series is one label set
+      for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
+        Series s = entry.getValue();
+        if (s.latestMillis() < freshAfter) {
+          continue;
+        }
+        values[0] = s.latest();
+        evaluateSeries(rule, metrics, entry.getKey(), values, conditionIndex, resolveIndex, cond, hasOpen, now, seen, out);
+      }
+      return;
+    }
+    Set<Map<String, String>> labelSets = new LinkedHashSet<>();
+    for (Map<Map<String, String>, Series> column : columns) {
+      for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
+        if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
+          labelSets.add(s.getKey());
         }
       }
-      if (sets.isEmpty()) {
-        sets.add(Map.of());
-      }
-      labelSets = sets;
+    }
+    if (labelSets.isEmpty()) {
+      labelSets.add(Map.of());
     }
     for (Map<String, String> labels : labelSets) {
       boolean complete = true;
@@ -160,37 +165,44 @@ public final class AlertEngine {
       if (!complete) {
         continue;
       }
-      for (int i = 0; i < cond.length; i++) {
-        cond[i] = values[conditionIndex[i]];
-      }
-      boolean holds = rule.condition().test(cond);
-      if (!holds && !hasOpen) {
-        // steady state: nothing to start, nothing open to resolve; no key, no allocation
-        continue;
-      }
-      String key = Alert.key(rule.id(), labels);
-      if (hasOpen) {
-        seen.add(key);
-      }
-      Entry e = open.get(key);
-      if (!holds && e == null) {
-        continue;
-      }
-      seen.add(key);
-      Boolean resolves = null;
-      if (resolveIndex != null && e != null) {
-        double[] r = new double[resolveIndex.length];
-        for (int i = 0; i < r.length; i++) {
-          r[i] = values[resolveIndex[i]];
-        }
-        resolves = rule.resolveCondition().test(r);
-      }
-      Map<String, Double> named = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        named.put(metrics.get(i), values[i]);
-      }
-      step(rule, labels, key, holds, resolves, named, values[indexOf(metrics, rule.condition().metrics().getFirst())], now, out);
+      evaluateSeries(rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, now, seen, out);
     }
+  }
+
+  private void evaluateSeries(
+      Rule rule, List<String> metrics, Map<String, String> labels, double[] values, int[] conditionIndex,
+      int[] resolveIndex, double[] cond, boolean hasOpen, Instant now, Set<String> seen, List<Transition> out) {
+    int n = metrics.size();
+    for (int i = 0; i < cond.length; i++) {
+      cond[i] = values[conditionIndex[i]];
+    }
+    boolean holds = rule.condition().test(cond);
+    if (!holds && !hasOpen) {
+      // steady state: nothing to start, nothing open to resolve; no key, no allocation
+      return;
+    }
+    String key = Alert.key(rule.id(), labels);
+    if (hasOpen) {
+      seen.add(key);
+    }
+    Entry e = open.get(key);
+    if (!holds && e == null) {
+      return;
+    }
+    seen.add(key);
+    Boolean resolves = null;
+    if (resolveIndex != null && e != null) {
+      double[] r = new double[resolveIndex.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = values[resolveIndex[i]];
+      }
+      resolves = rule.resolveCondition().test(r);
+    }
+    Map<String, Double> named = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      named.put(metrics.get(i), values[i]);
+    }
+    step(rule, labels, key, holds, resolves, named, values[indexOf(metrics, rule.condition().metrics().getFirst())], now, out);
   }
 
   private static int[] indexes(List<String> all, List<String> some) {

@@ -61,6 +61,16 @@ public final class Condition {
           .cache(1024)
           .create();
 
+  /** Evaluation options shared by every evaluation, so JEXL does not copy them per call. */
+  private static final org.apache.commons.jexl3.JexlOptions OPTIONS = options();
+
+  private static org.apache.commons.jexl3.JexlOptions options() {
+    org.apache.commons.jexl3.JexlOptions o = new org.apache.commons.jexl3.JexlOptions().set(JEXL);
+    o.setAntish(false);
+    o.setSharedInstance(true);
+    return o;
+  }
+
   private static final Pattern DURATION =
       Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)(?![\\w.])");
   private static final Pattern SIZE =
@@ -249,7 +259,12 @@ public final class Condition {
   }
 
   /** The metric values of one evaluation, as JEXL reads the positional variables. */
-  private record Values(double[] values) implements JexlContext {
+  private record Values(double[] values) implements JexlContext, JexlContext.OptionsHandle {
+    @Override
+    public org.apache.commons.jexl3.JexlOptions getEngineOptions() {
+      return OPTIONS;
+    }
+
     @Override
     public Object get(String name) {
       return values[index(name)];
