@@ -90,12 +90,26 @@ public final class AlertEngine {
     long freshAfter = now.toEpochMilli() - staleAfter.toMillis();
     List<Transition> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (Rule rule : rules.all()) {
+    // Phase 1 reads only (samples, open alerts) and may run on several cores; phase 2 changes
+    // state in rule order on this thread, so transitions and ids stay deterministic.
+    List<Rule> all = new ArrayList<>(rules.all());
+    var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
+    List<List<Candidate>> found = stream.map(rule -> {
+      List<Candidate> c = new ArrayList<>();
       try {
-        evaluateRule(rule, samples, freshAfter, now, seen, out);
+        evaluateRule(rule, samples, freshAfter, c);
         evaluationErrors.remove(rule.id());
       } catch (IllegalArgumentException e) {
         evaluationErrors.put(rule.id(), e.getMessage());
+      }
+      return c;
+    }).toList();
+    for (List<Candidate> candidates : found) {
+      for (Candidate c : candidates) {
+        seen.add(c.key());
+        if (c.step()) {
+          step(c.rule(), c.labels(), c.key(), c.holds(), c.resolves(), c.named(), c.value(), now, out);
+        }
       }
     }
     for (Entry e : List.copyOf(open.values())) {
@@ -112,8 +126,15 @@ public final class AlertEngine {
     return out;
   }
 
-  private void evaluateRule(
-      Rule rule, SampleStore samples, long freshAfter, Instant now, Set<String> seen, List<Transition> out) {
+  /** One series of one rule that needs attention in phase 2 (or only counts as seen). */
+  private record Candidate(
+      Rule rule, Map<String, String> labels, String key, boolean step, boolean holds, Boolean resolves,
+      Map<String, Double> named, double value) {}
+
+  /** Rules evaluated on several cores from this many on. */
+  static final int PARALLEL_FROM = 64;
+
+  private void evaluateRule(Rule rule, SampleStore samples, long freshAfter, List<Candidate> out) {
     List<String> metrics = rule.metrics();
     int n = metrics.size();
     @SuppressWarnings("unchecked")
@@ -134,7 +155,7 @@ public final class AlertEngine {
           continue;
         }
         values[0] = s.latest();
-        evaluateSeries(rule, metrics, entry.getKey(), values, conditionIndex, resolveIndex, cond, hasOpen, now, seen, out);
+        evaluateSeries(rule, metrics, entry.getKey(), values, conditionIndex, resolveIndex, cond, hasOpen, out);
       }
       return;
     }
@@ -165,13 +186,13 @@ public final class AlertEngine {
       if (!complete) {
         continue;
       }
-      evaluateSeries(rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, now, seen, out);
+      evaluateSeries(rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, out);
     }
   }
 
   private void evaluateSeries(
       Rule rule, List<String> metrics, Map<String, String> labels, double[] values, int[] conditionIndex,
-      int[] resolveIndex, double[] cond, boolean hasOpen, Instant now, Set<String> seen, List<Transition> out) {
+      int[] resolveIndex, double[] cond, boolean hasOpen, List<Candidate> out) {
     int n = metrics.size();
     for (int i = 0; i < cond.length; i++) {
       cond[i] = values[conditionIndex[i]];
@@ -182,14 +203,11 @@ public final class AlertEngine {
       return;
     }
     String key = Alert.key(rule.id(), labels);
-    if (hasOpen) {
-      seen.add(key);
-    }
     Entry e = open.get(key);
     if (!holds && e == null) {
+      out.add(new Candidate(rule, labels, key, false, false, null, null, 0));
       return;
     }
-    seen.add(key);
     Boolean resolves = null;
     if (resolveIndex != null && e != null) {
       double[] r = new double[resolveIndex.length];
@@ -202,7 +220,8 @@ public final class AlertEngine {
     for (int i = 0; i < n; i++) {
       named.put(metrics.get(i), values[i]);
     }
-    step(rule, labels, key, holds, resolves, named, values[indexOf(metrics, rule.condition().metrics().getFirst())], now, out);
+    out.add(new Candidate(rule, labels, key, true, holds, resolves, named,
+        values[indexOf(metrics, rule.condition().metrics().getFirst())]));
   }
 
   private static int[] indexes(List<String> all, List<String> some) {
