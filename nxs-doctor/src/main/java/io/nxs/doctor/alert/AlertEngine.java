@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class AlertEngine {
   private final Clock clock;
   private final Duration staleAfter;
   private final Map<String, Entry> open = new ConcurrentHashMap<>();
+  private final Map<String, Integer> openPerRule = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Instant>> fires = new HashMap<>();
   private final Map<String, String> evaluationErrors = new ConcurrentHashMap<>();
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
@@ -77,7 +79,7 @@ public final class AlertEngine {
     this.clock = clock;
     this.staleAfter = staleAfter;
     for (AlertStore.Stored s : store.open()) {
-      open.put(s.alert().key(), new Entry(s.seq(), s.alert()));
+      put(new Entry(s.seq(), s.alert()));
     }
     this.nextSeq = store.nextSeq();
   }
@@ -88,12 +90,26 @@ public final class AlertEngine {
     long freshAfter = now.toEpochMilli() - staleAfter.toMillis();
     List<Transition> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (Rule rule : rules.all()) {
+    // Phase 1 reads only (samples, open alerts) and may run on several cores; phase 2 changes
+    // state in rule order on this thread, so transitions and ids stay deterministic.
+    List<Rule> all = new ArrayList<>(rules.all());
+    var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
+    List<List<Candidate>> found = stream.map(rule -> {
+      List<Candidate> c = new ArrayList<>();
       try {
-        evaluateRule(rule, samples, freshAfter, now, seen, out);
+        evaluateRule(rule, samples, freshAfter, c);
         evaluationErrors.remove(rule.id());
       } catch (IllegalArgumentException e) {
         evaluationErrors.put(rule.id(), e.getMessage());
+      }
+      return c;
+    }).toList();
+    for (List<Candidate> candidates : found) {
+      for (Candidate c : candidates) {
+        seen.add(c.key());
+        if (c.step()) {
+          step(c.rule(), c.labels(), c.key(), c.holds(), c.resolves(), c.named(), c.value(), now, out);
+        }
       }
     }
     for (Entry e : List.copyOf(open.values())) {
@@ -110,15 +126,42 @@ public final class AlertEngine {
     return out;
   }
 
-  private void evaluateRule(
-      Rule rule, SampleStore samples, long freshAfter, Instant now, Set<String> seen, List<Transition> out) {
+  /** One series of one rule that needs attention in phase 2 (or only counts as seen). */
+  private record Candidate(
+      Rule rule, Map<String, String> labels, String key, boolean step, boolean holds, Boolean resolves,
+      Map<String, Double> named, double value) {}
+
+  /** Rules evaluated on several cores from this many on. */
+  static final int PARALLEL_FROM = 64;
+
+  private void evaluateRule(Rule rule, SampleStore samples, long freshAfter, List<Candidate> out) {
     List<String> metrics = rule.metrics();
-    List<Map<Map<String, String>, Series>> columns = new ArrayList<>(metrics.size());
+    int n = metrics.size();
+    @SuppressWarnings("unchecked")
+    Map<Map<String, String>, Series>[] columns = new Map[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = samples.seriesOf(metrics.get(i));
+    }
+    int[] conditionIndex = indexes(metrics, rule.condition().metrics());
+    int[] resolveIndex = rule.resolveCondition() == null ? null : indexes(metrics, rule.resolveCondition().metrics());
+    boolean hasOpen = openPerRule.getOrDefault(rule.id(), 0) > 0;
+    double[] values = new double[n];
+    double[] cond = new double[conditionIndex.length];
+    if (n == 1) {
+      // the common case: one metric, each of its series is one label set
+      for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
+        Series s = entry.getValue();
+        if (s.latestMillis() < freshAfter) {
+          continue;
+        }
+        values[0] = s.latest();
+        evaluateSeries(rule, metrics, entry.getKey(), values, conditionIndex, resolveIndex, cond, hasOpen, out);
+      }
+      return;
+    }
     Set<Map<String, String>> labelSets = new LinkedHashSet<>();
-    for (String m : metrics) {
-      Map<Map<String, String>, Series> series = samples.seriesOf(m);
-      columns.add(series);
-      for (Map.Entry<Map<String, String>, Series> s : series.entrySet()) {
+    for (Map<Map<String, String>, Series> column : columns) {
+      for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
         if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
           labelSets.add(s.getKey());
         }
@@ -127,30 +170,70 @@ public final class AlertEngine {
     if (labelSets.isEmpty()) {
       labelSets.add(Map.of());
     }
-    String firstMetric = rule.condition().metrics().getFirst();
     for (Map<String, String> labels : labelSets) {
-      Map<String, Double> values = new HashMap<>(metrics.size() * 2);
       boolean complete = true;
-      for (int i = 0; i < metrics.size(); i++) {
-        Series s = columns.get(i).get(labels);
+      for (int i = 0; i < n; i++) {
+        Series s = columns[i].get(labels);
         if (s == null || s.latestMillis() < freshAfter) {
-          s = columns.get(i).get(Map.of());
+          s = labels.isEmpty() ? null : columns[i].get(Map.of());
         }
         if (s == null || s.latestMillis() < freshAfter) {
           complete = false;
           break;
         }
-        values.put(metrics.get(i), s.latest());
+        values[i] = s.latest();
       }
-      String key = Alert.key(rule.id(), labels);
       if (!complete) {
         continue;
       }
-      seen.add(key);
-      boolean holds = rule.condition().test(values);
-      Boolean resolves = rule.resolveCondition() == null ? null : rule.resolveCondition().test(values);
-      step(rule, labels, key, holds, resolves, values, values.get(firstMetric), now, out);
+      evaluateSeries(rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, out);
     }
+  }
+
+  private void evaluateSeries(
+      Rule rule, List<String> metrics, Map<String, String> labels, double[] values, int[] conditionIndex,
+      int[] resolveIndex, double[] cond, boolean hasOpen, List<Candidate> out) {
+    int n = metrics.size();
+    for (int i = 0; i < cond.length; i++) {
+      cond[i] = values[conditionIndex[i]];
+    }
+    boolean holds = rule.condition().test(cond);
+    if (!holds && !hasOpen) {
+      // steady state: nothing to start, nothing open to resolve; no key, no allocation
+      return;
+    }
+    String key = Alert.key(rule.id(), labels);
+    Entry e = open.get(key);
+    if (!holds && e == null) {
+      out.add(new Candidate(rule, labels, key, false, false, null, null, 0));
+      return;
+    }
+    Boolean resolves = null;
+    if (resolveIndex != null && e != null) {
+      double[] r = new double[resolveIndex.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = values[resolveIndex[i]];
+      }
+      resolves = rule.resolveCondition().test(r);
+    }
+    Map<String, Double> named = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      named.put(metrics.get(i), values[i]);
+    }
+    out.add(new Candidate(rule, labels, key, true, holds, resolves, named,
+        values[indexOf(metrics, rule.condition().metrics().getFirst())]));
+  }
+
+  private static int[] indexes(List<String> all, List<String> some) {
+    int[] idx = new int[some.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = all.indexOf(some.get(i));
+    }
+    return idx;
+  }
+
+  private static int indexOf(List<String> all, String one) {
+    return all.indexOf(one);
   }
 
   private void step(
@@ -171,7 +254,7 @@ public final class AlertEngine {
             immediate ? AlertState.FIRING : AlertState.PENDING, now, immediate ? now : null, null, value,
             render(rule, values, labels), false, null, null, component(rule, labels), rule.category());
         e = new Entry(nextSeq++, a);
-        open.put(key, e);
+        put(e);
         if (immediate) {
           e.alert = withFlapping(e.alert, recordFire(key, now));
         }
@@ -241,13 +324,24 @@ public final class AlertEngine {
     AlertState from = e.alert.state();
     e.alert = copy(e.alert, AlertState.RESOLVED, e.alert.firedAt(), now, e.alert.value(), e.alert.message(), e.alert.flapping(), e.alert.ackedBy());
     store.save(e.seq, e.alert);
-    open.remove(e.alert.key());
+    remove(e);
     out.add(new Transition(e.alert, from, AlertState.RESOLVED));
   }
 
   private void drop(Entry e) {
     store.delete(e.seq);
-    open.remove(e.alert.key());
+    remove(e);
+  }
+
+  private void put(Entry e) {
+    open.put(e.alert.key(), e);
+    openPerRule.merge(e.alert.ruleId(), 1, Integer::sum);
+  }
+
+  private void remove(Entry e) {
+    if (open.remove(e.alert.key()) != null) {
+      openPerRule.computeIfPresent(e.alert.ruleId(), (k, v) -> v <= 1 ? null : v - 1);
+    }
   }
 
   /**

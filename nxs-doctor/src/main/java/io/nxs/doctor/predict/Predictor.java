@@ -82,8 +82,29 @@ public final class Predictor {
     return java.util.Collections.unmodifiableMap(w);
   }
 
-  /** Computes the derived samples at {@code nowMillis} and the health report. */
+  /**
+   * Prediction runs at most this often; at a 1 s resolution the regressions and z-scores of the
+   * last hour would otherwise dominate the Doctor's own CPU use, for trends that move slowly.
+   */
+  public static final Duration MIN_PERIOD = Duration.ofSeconds(10);
+
+  private List<Sample> lastSamples = List.of();
+  private long lastRun = Long.MIN_VALUE;
+
+  /**
+   * Computes the derived samples at {@code nowMillis} and the health report; within {@link
+   * #MIN_PERIOD} of the last computation it returns that one's samples again.
+   */
   public synchronized List<Sample> predict(long nowMillis) {
+    if (lastRun != Long.MIN_VALUE && nowMillis >= lastRun && nowMillis - lastRun < MIN_PERIOD.toMillis()) {
+      return lastSamples;
+    }
+    lastRun = nowMillis;
+    lastSamples = compute(nowMillis);
+    return lastSamples;
+  }
+
+  private List<Sample> compute(long nowMillis) {
     long from = nowMillis - WINDOW.toMillis();
     List<Sample> out = new ArrayList<>();
     List<HealthReport.Exhaustion> exhaustion = new ArrayList<>();

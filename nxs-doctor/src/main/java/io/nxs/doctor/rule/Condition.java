@@ -61,6 +61,16 @@ public final class Condition {
           .cache(1024)
           .create();
 
+  /** Evaluation options shared by every evaluation, so JEXL does not copy them per call. */
+  private static final org.apache.commons.jexl3.JexlOptions OPTIONS = options();
+
+  private static org.apache.commons.jexl3.JexlOptions options() {
+    org.apache.commons.jexl3.JexlOptions o = new org.apache.commons.jexl3.JexlOptions().set(JEXL);
+    o.setAntish(false);
+    o.setSharedInstance(true);
+    return o;
+  }
+
   private static final Pattern DURATION =
       Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)(?![\\w.])");
   private static final Pattern SIZE =
@@ -103,10 +113,23 @@ public final class Condition {
     if (names.isEmpty()) {
       throw new IllegalArgumentException("bad expression '" + source + "': it names no metric");
     }
-    Condition c = new Condition(source, expression, List.copyOf(names));
-    Map<String, Object> probe = new java.util.HashMap<>();
-    names.forEach(n -> probe.put(n, 1.0));
-    c.test(probe);
+    // Rename the dotted metrics to positional identifiers (__m0, __m1, ...) and compile again:
+    // evaluation then reads plain variables from an array instead of JEXL resolving "antish"
+    // dotted names, which builds strings on every access.
+    List<String> ordered = List.copyOf(names);
+    String positional = jexl;
+    for (int i = 0; i < ordered.size(); i++) {
+      positional = renameOutsideQuotes(positional, ordered.get(i), "__m" + i);
+    }
+    try {
+      expression = JEXL.createExpression(positional);
+    } catch (JexlException e) {
+      throw new IllegalArgumentException("bad expression '" + source + "': " + reason(e));
+    }
+    Condition c = new Condition(source, expression, ordered);
+    double[] ones = new double[ordered.size()];
+    java.util.Arrays.fill(ones, 1.0);
+    c.test(ones);
     return c;
   }
 
@@ -126,6 +149,23 @@ public final class Condition {
    * @throws IllegalArgumentException when a metric is missing or the result is not true/false
    */
   public boolean test(Map<String, ?> values) {
+    double[] v = new double[metrics.size()];
+    for (int i = 0; i < v.length; i++) {
+      Object x = values.get(metrics.get(i));
+      if (!(x instanceof Number n)) {
+        throw new IllegalArgumentException("cannot evaluate '" + source + "': no value for " + metrics.get(i));
+      }
+      v[i] = n.doubleValue();
+    }
+    return test(v);
+  }
+
+  /**
+   * Evaluates the condition with values in the order of {@link #metrics()}.
+   *
+   * @throws IllegalArgumentException when the result is not true/false
+   */
+  public boolean test(double[] values) {
     Object result;
     try {
       result = expression.evaluate(new Values(values));
@@ -218,11 +258,16 @@ public final class Condition {
     return source;
   }
 
-  /** The metric values of one evaluation, as JEXL reads variables. */
-  private record Values(Map<String, ?> values) implements JexlContext {
+  /** The metric values of one evaluation, as JEXL reads the positional variables. */
+  private record Values(double[] values) implements JexlContext, JexlContext.OptionsHandle {
+    @Override
+    public org.apache.commons.jexl3.JexlOptions getEngineOptions() {
+      return OPTIONS;
+    }
+
     @Override
     public Object get(String name) {
-      return values.get(name);
+      return values[index(name)];
     }
 
     @Override
@@ -232,7 +277,22 @@ public final class Condition {
 
     @Override
     public boolean has(String name) {
-      return values.containsKey(name);
+      return name.startsWith("__m") && index(name) < values.length;
     }
+
+    private static int index(String name) {
+      return Integer.parseInt(name, 3, name.length(), 10);
+    }
+  }
+
+  /** Replaces a whole dotted name outside string literals. */
+  private static String renameOutsideQuotes(String text, String name, String replacement) {
+    Pattern p = Pattern.compile("(?<![\\w.])" + Pattern.quote(name) + "(?![\\w.])");
+    StringBuilder out = new StringBuilder();
+    List<String> parts = splitQuoted(text);
+    for (int i = 0; i < parts.size(); i++) {
+      out.append(i % 2 == 1 ? parts.get(i) : p.matcher(parts.get(i)).replaceAll(Matcher.quoteReplacement(replacement)));
+    }
+    return out.toString();
   }
 }

@@ -136,4 +136,28 @@ class AlertLifecycleTest {
       assertThat(fx.doctor.alerts().open()).filteredOn(a -> a.ruleId().equals("disk-space-critical")).hasSize(1);
     }
   }
+
+  @Test
+  void manyRulesEvaluatedOnSeveralCoresGiveOneAlertEachWithDistinctIds() throws Exception {
+    try (DoctorFixture fx = new DoctorFixture()) {
+      StringBuilder yaml = new StringBuilder("rules:\n");
+      for (int i = 0; i < 80; i++) {
+        yaml.append("  - id: load-").append(i).append("\n    severity: low\n    condition: \"bench.load > ")
+            .append(i).append("\"\n");
+      }
+      java.nio.file.Path file = fx.home.resolve("rules").resolve("many.yaml");
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.writeString(file, yaml);
+      for (int host = 0; host < 3; host++) {
+        fx.synthetic.set("bench.load", Map.of("host", "h" + host), 40);
+      }
+
+      fx.tick(TEN_S);
+
+      var firing = fx.doctor.alerts().open().stream().filter(a -> a.ruleId().startsWith("load-")).toList();
+      assertThat(fx.doctor.rules().current().all()).hasSizeGreaterThanOrEqualTo(AlertEngine.PARALLEL_FROM);
+      assertThat(firing).hasSize(40 * 3).allMatch(a -> a.state() == AlertState.FIRING);
+      assertThat(firing.stream().map(Alert::id).distinct()).hasSize(120);
+    }
+  }
 }

@@ -60,6 +60,19 @@ public final class CollectorOverhead {
           seconds, processPercent, tickPercent);
       System.out.printf("series %d, ring capacity %d points, live samples %.1f KiB (%.0f bytes per series-hour at 1 s)%n",
           seriesCount, doctor.samples().capacity(), bytes / 1024.0, (double) bytes / seriesCount);
+      HostCollector host = new HostCollector(Clock.systemUTC());
+      SecurityCollector security = new SecurityCollector(home.path(), List.of("keys"));
+      long h0 = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < 30; i++) {
+        host.collect();
+      }
+      long h1 = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < 30; i++) {
+        security.collect();
+      }
+      long h2 = threads.getCurrentThreadCpuTime();
+      System.out.printf("per collection: host (OSHI) %.2f ms CPU, security %.2f ms CPU%n",
+          (h1 - h0) / 30e6, (h2 - h1) / 30e6);
       doctor.close();
       audit.close();
     }

@@ -21,9 +21,9 @@ class PredictionTest {
       Random noise = new Random(7);
       // 40 % full, filling 12 % per hour (0.2 % a minute), with ±0.3 % of measurement noise
       double percentPerSecond = 12.0 / 3600;
-      for (int s = 0; s <= 3600; s += 10) {
+      for (int s = 0; s <= 3600; s += 30) {
         fx.synthetic.set("disk.usage_percent", ROOT, 40 + percentPerSecond * s + (noise.nextDouble() - 0.5) * 0.6);
-        fx.tick(TEN_S);
+        fx.tick(Duration.ofSeconds(30));
       }
       double truthHours = (100 - (40 + percentPerSecond * 3600)) / 12.0; // 4 h
 
@@ -79,11 +79,11 @@ class PredictionTest {
   void steadyNoiseRaisesNoAlert() {
     try (DoctorFixture fx = new DoctorFixture()) {
       Random noise = new Random(3);
-      for (int i = 0; i < 720; i++) { // two hours every 10 s
+      for (int i = 0; i < 240; i++) { // two hours every 30 s
         fx.synthetic.set("cpu.usage_percent", 30 + (noise.nextDouble() - 0.5) * 4);
         fx.synthetic.set("disk.usage_percent", ROOT, 70 + (noise.nextDouble() - 0.5) * 2);
         fx.synthetic.set("memory.used_percent", 55 + (noise.nextDouble() - 0.5) * 6);
-        fx.tick(TEN_S);
+        fx.tick(Duration.ofSeconds(30));
       }
 
       assertThat(fx.doctor.alerts().open()).isEmpty();
