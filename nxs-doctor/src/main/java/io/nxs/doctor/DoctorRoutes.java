@@ -49,6 +49,8 @@ public final class DoctorRoutes implements HttpRoutes {
     routes.post("/api/v1/healing/{id}/approve", this::approve, Scope.ADMIN);
     routes.get("/api/v1/doctor/rules", this::rules, Scope.READ);
     routes.get("/api/v1/kpis", ctx -> ctx.json(doctor.kpis()), Scope.READ);
+    routes.get(
+        "/api/v1/doctor/host", ctx -> ctx.json(HostView.of(doctor.samples(), doctor.health())), Scope.READ);
   }
 
   private void alerts(Context ctx) {

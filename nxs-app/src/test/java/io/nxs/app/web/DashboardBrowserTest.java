@@ -75,7 +75,9 @@ class DashboardBrowserTest {
     try (Browser b = Browser.open(daemon.port())) {
       b.logIn(adminKey);
 
-      assertThat(b.panel("health")).contains("ready").contains("audit");
+      assertThat(b.panel("health")).contains("ready").contains("audit").contains("health score");
+      assertThat(b.panelWhen("host", t -> t.contains("CPU"))).contains("Memory").contains("Disk");
+      assertThat(b.find("#panel-host canvas").isDisplayed()).isTrue();
       assertThat(b.panelWhen("audit", t -> t.contains("nxs.start"))).contains("admin.key_create");
       b.screenshot("dashboard");
 
