@@ -31,7 +31,10 @@ class DashboardBrowserTest {
   void startDaemon() throws Exception {
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
+    // The Doctor samples every second here, so the host charts have points within the test.
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: 0") + "doctor:\n  interval: 1s\n");
     daemon = Daemon.start(home, Map.of(), Clock.systemUTC());
     adminKey = Files.readString(home.adminKey(), StandardCharsets.UTF_8).strip();
   }
