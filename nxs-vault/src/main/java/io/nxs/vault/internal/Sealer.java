@@ -14,7 +14,8 @@ import javax.crypto.spec.GCMParameterSpec;
  * Compresses (zstd) and encrypts (AES-256-GCM from the JDK) one object of the repository, and
  * undoes it.
  *
- * <p>Layout: {@code "NXV2" | flags (1 byte: 1 = zstd) | nonce prefix (8 random bytes) | segments}.
+ * <p>Layout: {@code "NXV2" | flags | nonce prefix (8 random bytes) | segments}; flags bit 0 = zstd,
+ * bits 4-7 = log2 of the segment size.
  * The body is cut into 16 KiB segments, each sealed by AES-256-GCM on its own with the nonce
  * {@code prefix || segment index (4 bytes)} and the additional data {@code name || 0x00 || last}
  * ({@code last} = 1 on the final segment only): the online-AE "STREAM" construction (Hoang et al.
@@ -30,7 +31,9 @@ public final class Sealer {
   private static final int PREFIX = 8;
   private static final int TAG = 16;
   private static final int HEADER = MAGIC.length + 1 + PREFIX;
-  private static final int SEGMENT = 16 * 1024;
+  /** Segment size as a power of two, 2^14 = 16 KiB; recorded in the flags, so it may change. */
+  private static final int SEGMENT_BITS = 14;
+  private static final int SEGMENT = 1 << SEGMENT_BITS;
   private static final int ZSTD_LEVEL = 3;
 
   private final VaultKey key;
@@ -49,14 +52,14 @@ public final class Sealer {
     byte[] body = plain;
     int bodyOff = offset;
     int bodyLen = length;
-    byte flags = 0;
+    byte flags = (byte) (SEGMENT_BITS << 4);
     if (length > 64) {
       byte[] packed = Zstd.compress(Arrays.copyOfRange(plain, offset, offset + length), ZSTD_LEVEL);
       if (packed.length < length) {
         body = packed;
         bodyOff = 0;
         bodyLen = packed.length;
-        flags = 1;
+        flags |= 1;
       }
     }
     byte[] prefix = new byte[PREFIX];
@@ -99,11 +102,16 @@ public final class Sealer {
       throw new DamagedObjectException(name, "not a vault object (bad header or too short)");
     }
     byte flags = sealed[MAGIC.length];
+    int bits = (flags >> 4) & 0x0f;
+    if (bits < 10) {
+      throw new DamagedObjectException(name, "bad segment size in the header");
+    }
+    int segment = 1 << bits;
     byte[] prefix = Arrays.copyOfRange(sealed, MAGIC.length + 1, HEADER);
     int total = sealed.length - HEADER;
-    int segments = Math.max(1, (total + SEGMENT + TAG - 1) / (SEGMENT + TAG));
+    int segments = Math.max(1, (total + segment + TAG - 1) / (segment + TAG));
     int bodyLen = total - segments * TAG;
-    if (bodyLen < 0 || (segments > 1 && total - (segments - 1) * (SEGMENT + TAG) < TAG)) {
+    if (bodyLen < 0 || (segments > 1 && total - (segments - 1) * (segment + TAG) < TAG)) {
       throw new DamagedObjectException(name, "truncated");
     }
     byte[] body = new byte[bodyLen];
@@ -113,7 +121,7 @@ public final class Sealer {
       int read = HEADER;
       int written = 0;
       for (int i = 0; i < segments; i++) {
-        int len = Math.min(SEGMENT + TAG, sealed.length - read);
+        int len = Math.min(segment + TAG, sealed.length - read);
         cipher.init(Cipher.DECRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
         cipher.updateAAD(aad(aadName, i == segments - 1));
         written += cipher.doFinal(sealed, read, len, body, written);
@@ -124,7 +132,7 @@ public final class Sealer {
     } catch (GeneralSecurityException e) {
       throw new DamagedObjectException(name, e.getMessage());
     }
-    if (flags == 1) {
+    if ((flags & 1) == 1) {
       long size = Zstd.getFrameContentSize(body);
       if (size < 0 || size > Integer.MAX_VALUE) {
         throw new DamagedObjectException(name, "compressed frame has no valid size");
