@@ -16,7 +16,7 @@ import javax.crypto.spec.GCMParameterSpec;
  *
  * <p>Layout: {@code "NXV2" | flags | nonce prefix (8 random bytes) | segments}; flags bit 0 = zstd,
  * bits 4-7 = log2 of the segment size.
- * The body is cut into 16 KiB segments, each sealed by AES-256-GCM on its own with the nonce
+ * The body is cut into 4 KiB segments, each sealed by AES-256-GCM on its own with the nonce
  * {@code prefix || segment index (4 bytes)} and the additional data {@code name || 0x00 || last}
  * ({@code last} = 1 on the final segment only): the online-AE "STREAM" construction (Hoang et al.
  * 2015) that Tink's streaming AEAD and age also use. So a reordered, dropped, truncated or
@@ -31,8 +31,8 @@ public final class Sealer {
   private static final int PREFIX = 8;
   private static final int TAG = 16;
   private static final int HEADER = MAGIC.length + 1 + PREFIX;
-  /** Segment size as a power of two, 2^14 = 16 KiB; recorded in the flags, so it may change. */
-  private static final int SEGMENT_BITS = 14;
+  /** Segment size as a power of two, 2^12 = 4 KiB; recorded in the flags, so it may change. */
+  private static final int SEGMENT_BITS = 12;
   private static final int SEGMENT = 1 << SEGMENT_BITS;
   private static final int ZSTD_LEVEL = 3;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SealerTest {
 
-  private static final int SEG = 16 * 1024;
+  private static final int SEG = 4 * 1024;
 
   @TempDir Path dir;
 
