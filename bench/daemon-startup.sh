@@ -28,6 +28,7 @@ start=()
 for i in $(seq "$runs"); do
   home="$work/home-$i"; mkdir -p "$home"
   printf 'server:\n  port: 0\n' > "$home/nxs.yaml"
+  : > "$work/out-$i"
   t0=$(now_ms)
   "$java" $opts -jar "$jar" serve --home "$home" > "$work/out-$i" 2>&1 &
   pid=$!
@@ -35,8 +36,9 @@ for i in $(seq "$runs"); do
   while [ -z "$port" ]; do
     port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/out-$i" | head -n 1)
     kill -0 "$pid" 2>/dev/null || { cat "$work/out-$i"; exit 1; }
+    [ -n "$port" ] || sleep 0.02
   done
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do :; done
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do sleep 0.02; done
   t1=$(now_ms)
   start+=($((t1 - t0)))
   if [ "$i" -lt "$runs" ]; then kill -TERM "$pid"; wait "$pid" || true; fi
@@ -47,6 +49,7 @@ kill -TERM "$pid"; wait "$pid" || true
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 fm=$(median "${floor[@]}"); sm=$(median "${start[@]}")
+echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs: $runs"
 echo "jvm floor (nxs --version) ms: ${floor[*]}  median $fm"
 echo "cold start to /readyz 200 ms: ${start[*]}  median $sm"

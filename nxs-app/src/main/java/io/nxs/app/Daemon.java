@@ -1,6 +1,9 @@
 package io.nxs.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nxs.app.web.Dashboard;
+import io.nxs.audit.ArchiveResult;
+import io.nxs.audit.AuditConfig;
 import io.nxs.audit.AuditLog;
 import io.nxs.audit.AuditRoutes;
 import io.nxs.core.NxsException;
@@ -10,8 +13,10 @@ import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.AuthFailureLimiter;
 import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
+import io.nxs.core.config.Durations;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.http.HttpRoutes;
@@ -27,6 +32,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +50,15 @@ public final class Daemon implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
+  /** How often the daemon publishes its {@link Heartbeat}. */
+  static final java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofSeconds(10);
+
   private final NxsHome home;
   private final StateStore store;
   private final AuditLog audit;
   private final List<NxsModule> modules;
   private final ScheduledExecutorService scheduler;
+  private final Dashboard dashboard;
   private final HttpServer http;
   private final boolean firstStart;
   private boolean closed;
@@ -59,6 +69,7 @@ public final class Daemon implements AutoCloseable {
       AuditLog audit,
       List<NxsModule> modules,
       ScheduledExecutorService scheduler,
+      Dashboard dashboard,
       HttpServer http,
       boolean firstStart) {
     this.home = home;
@@ -66,6 +77,7 @@ public final class Daemon implements AutoCloseable {
     this.audit = audit;
     this.modules = modules;
     this.scheduler = scheduler;
+    this.dashboard = dashboard;
     this.http = http;
     this.firstStart = firstStart;
   }
@@ -86,16 +98,20 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
     List<NxsModule> started = new ArrayList<>();
+    Dashboard dashboard = null;
     try {
       ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
       ensureAdminKey(home, keys);
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      EventBus events = new EventBus();
       ModuleContext context =
           new ModuleContext(
-              home.dir(), config, store, audit, new EventBus(), metrics, extensions, clock, scheduler);
+              home.dir(), config, store, audit, events, metrics, extensions, clock, scheduler);
+      dashboard = new Dashboard(events, Version.current());
       List<HttpRoutes> routes = new ArrayList<>();
+      routes.add(dashboard);
       routes.add(new AuditRoutes(audit));
       routes.add(new KeyRoutes(keys));
       for (NxsModule module : modules) {
@@ -107,6 +123,11 @@ public final class Daemon implements AutoCloseable {
         routes.addAll(module.routes());
       }
       ServerConfig server = config.section(ServerConfig.SECTION);
+      // A sign of life for the Doctor's nxs.last_heartbeat: published by the shared scheduler, so a
+      // wedged scheduler shows as a missing heartbeat.
+      scheduler.scheduleAtFixedRate(
+          () -> events.publish(new Heartbeat(clock.instant(), "daemon")),
+          0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
       HttpServer http =
           new HttpServer(
                   server, keys, new AuthFailureLimiter(clock), audit, metrics,
@@ -119,8 +140,12 @@ public final class Daemon implements AutoCloseable {
                   "pid", ProcessHandle.current().pid(),
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
-      return new Daemon(home, store, audit, started, scheduler, http, firstStart);
+      scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
+      return new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
     } catch (RuntimeException e) {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       for (NxsModule m : started.reversed()) {
         m.close();
       }
@@ -128,6 +153,29 @@ public final class Daemon implements AutoCloseable {
       audit.close();
       throw e;
     }
+  }
+
+  /**
+   * Moves audit entries older than the retention to a signed archive (AU3) a minute after start
+   * and then daily, so a daemon restarted every night still archives.
+   */
+  private static void scheduleArchiving(
+      ScheduledExecutorService scheduler, AuditLog audit, Duration retention) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            ArchiveResult result = audit.archive(retention);
+            if (result.entries() > 0) {
+              LOG.info("archived {} audit entries older than {}", result.entries(), Durations.format(retention));
+            }
+          } catch (RuntimeException e) {
+            // Logged, not thrown: a thrown exception would cancel every later run.
+            LOG.error("audit archiving failed; the entries stay in the live log: {}", e.getMessage());
+          }
+        },
+        1,
+        Duration.ofDays(1).toMinutes(),
+        TimeUnit.MINUTES);
   }
 
   private static ReadinessCheck simpleReadiness(String name) {
@@ -186,6 +234,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
       try {

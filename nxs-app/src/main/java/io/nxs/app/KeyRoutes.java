@@ -18,7 +18,7 @@ import java.util.Map;
  * API keys over HTTP (admin only): {@code GET /api/v1/keys}, {@code POST /api/v1/keys} with
  * {@code {"scope","name","expires"}}, {@code DELETE /api/v1/keys/{id}}.
  */
-final class KeyRoutes implements HttpRoutes {
+public final class KeyRoutes implements HttpRoutes {
 
   private final ApiKeyStore keys;
 
@@ -71,7 +71,8 @@ final class KeyRoutes implements HttpRoutes {
     return HttpServer.key(ctx).map(ApiKey::id).orElse("anonymous");
   }
 
-  static Map<String, Object> view(ApiKey k) {
+  /** A key's public record as the API and the CLI show it; never the key itself. */
+  public static Map<String, Object> view(ApiKey k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", k.id());
     m.put("name", k.name());

@@ -5,6 +5,8 @@ import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.module.NxsModule;
+import io.nxs.doctor.DoctorModule;
+import io.nxs.gateway.GatewayModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,15 @@ final class Modules {
 
   private Modules() {}
 
-  /** Fresh instances of every capability module, in start order. */
+  /**
+   * Fresh instances of every capability module, in start order: the Doctor last, so the healing
+   * actions and health sources the others register are there when it starts watching.
+   */
   static List<NxsModule> create() {
     List<NxsModule> modules = new ArrayList<>();
+    modules.add(new GatewayModule());
     modules.add(new VaultModule());
+    modules.add(new DoctorModule());
     return modules;
   }
 

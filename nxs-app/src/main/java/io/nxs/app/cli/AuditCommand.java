@@ -9,10 +9,8 @@ import io.nxs.audit.ReportPeriod;
 import io.nxs.audit.VerifyReport;
 import io.nxs.core.config.Durations;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -32,15 +30,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.Report.class,
       AuditCommand.Archive.class
     })
-final class AuditCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class AuditCommand extends CommandGroup {
 
   @Command(
       name = "verify",
@@ -55,17 +45,13 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
-        List<VerifyReport> reports = new ArrayList<>();
-        for (Path archive : home.audit.archiveFiles()) {
-          reports.add(home.audit.verifyArchive(archive));
-        }
-        reports.add(home.audit.verify());
+        VerifyReport report = home.audit.verify();
         if (Commands.global(spec).json()) {
-          Commands.printJson(spec, reports);
+          Commands.printJson(spec, report);
         } else {
-          reports.forEach(r -> Commands.out(spec).println((r.ok() ? "ok   " : "FAIL ") + r.message()));
+          Commands.out(spec).println((report.ok() ? "ok   " : "FAIL ") + report.message());
         }
-        return reports.stream().allMatch(VerifyReport::ok) ? ExitCode.OK : ExitCode.PROBLEM;
+        return report.ok() ? ExitCode.OK : ExitCode.PROBLEM;
       }
     }
   }

@@ -15,15 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Configuration tools.",
     subcommands = ConfigCommand.Check.class)
-final class ConfigCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class ConfigCommand extends CommandGroup {
 
   /** {@code nxs config check [FILE]}. */
   @Command(

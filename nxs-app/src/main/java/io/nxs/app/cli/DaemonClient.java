@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The CLI's way to the running daemon: the address from the home's {@code nxs.yaml}, the key from
@@ -61,6 +62,22 @@ final class DaemonClient {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  /** A GET that answers with a body whatever its status, such as {@code /readyz}'s 503. */
+  JsonNode probe(String path) {
+    return exchange(HttpRequest.newBuilder(uri(path)).GET()).body();
+  }
+
+  /** Where the daemon is, e.g. {@code http://127.0.0.1:8787}. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
+  /** A GET whose route may be absent (a module this build does not run): empty on 404. */
+  Optional<JsonNode> find(String path) {
+    Answer answer = exchange(HttpRequest.newBuilder(uri(path)).GET());
+    return answer.status() == 404 ? Optional.empty() : Optional.of(answer.bodyOrThrow());
+  }
+
   JsonNode post(String path, Object body) {
     return send(
         HttpRequest.newBuilder(uri(path))
@@ -73,6 +90,10 @@ final class DaemonClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) {
+    return exchange(request).bodyOrThrow();
+  }
+
+  private Answer exchange(HttpRequest.Builder request) {
     HttpResponse<String> response;
     try {
       response =
@@ -95,10 +116,15 @@ final class DaemonClient {
     } catch (IOException e) {
       throw new NxsException("the daemon answered " + response.statusCode() + " with a body that is not JSON");
     }
-    if (response.statusCode() >= 400) {
-      String message = body.path("error").path("message").asText("HTTP " + response.statusCode());
-      throw new NxsException(message);
+    return new Answer(response.statusCode(), body);
+  }
+
+  private record Answer(int status, JsonNode body) {
+    JsonNode bodyOrThrow() {
+      if (status >= 400) {
+        throw new NxsException(body.path("error").path("message").asText("HTTP " + status));
+      }
+      return body;
     }
-    return body;
   }
 }

@@ -1,5 +1,6 @@
 package io.nxs.app.cli;
 
+import io.nxs.app.KeyRoutes;
 import io.nxs.core.auth.ApiKey;
 import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.CreatedKey;
@@ -24,26 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Manage API keys (works with the daemon running or stopped).",
     subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
-final class KeyCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
-
-  static Map<String, Object> view(ApiKey k) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", k.id());
-    m.put("name", k.name());
-    m.put("scope", k.scope().label());
-    m.put("created_at", k.createdAt().toString());
-    m.put("expires_at", k.expiresAt() == null ? "never" : k.expiresAt().toString());
-    m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
-    return m;
-  }
+final class KeyCommand extends CommandGroup {
 
   @Command(
       name = "create",
@@ -84,7 +66,7 @@ final class KeyCommand implements Callable<Integer> {
         CreatedKey created =
             home.keys(clock).create(s, name == null ? s.label() + "-key" : name, ttl, "cli");
         if (Commands.global(spec).json()) {
-          Map<String, Object> body = new LinkedHashMap<>(view(created.key()));
+          Map<String, Object> body = new LinkedHashMap<>(KeyRoutes.view(created.key()));
           body.put("key", created.secret());
           Commands.printJson(spec, body);
         } else {
@@ -92,7 +74,7 @@ final class KeyCommand implements Callable<Integer> {
           out.println(created.secret());
           out.println(
               "id " + created.key().id() + ", scope " + s.label() + ", expires "
-                  + view(created.key()).get("expires_at")
+                  + KeyRoutes.view(created.key()).get("expires_at")
                   + " - shown once; store it now");
         }
       }
@@ -111,7 +93,7 @@ final class KeyCommand implements Callable<Integer> {
         ApiKeyStore keys = home.keys(clock);
         List<ApiKey> all = keys.list();
         if (Commands.global(spec).json()) {
-          Commands.printJson(spec, all.stream().map(KeyCommand::view).toList());
+          Commands.printJson(spec, all.stream().map(KeyRoutes::view).toList());
           return ExitCode.OK;
         }
         PrintWriter out = Commands.out(spec);
@@ -121,14 +103,20 @@ final class KeyCommand implements Callable<Integer> {
               k.revokedAt() != null ? "revoked" : k.validAt(clock.instant()) ? "valid" : "expired";
           out.printf(
               "%-14s %-6s %-20s %-26s %s%n",
-              k.id(), k.scope().label(), k.name(), view(k).get("expires_at"), state);
+              k.id(), k.scope().label(), k.name(), KeyRoutes.view(k).get("expires_at"), state);
         }
       }
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API key now.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Revoke an API key now.",
+        "A running daemon refuses it within 2 seconds (it remembers valid keys that long)."
+      })
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -141,7 +129,7 @@ final class KeyCommand implements Callable<Integer> {
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
         ApiKey revoked = home.keys(clock).revoke(id, "cli");
         if (Commands.global(spec).json()) {
-          Commands.printJson(spec, view(revoked));
+          Commands.printJson(spec, KeyRoutes.view(revoked));
         } else {
           Commands.out(spec).println("revoked " + revoked.id() + " (" + revoked.name() + ")");
         }

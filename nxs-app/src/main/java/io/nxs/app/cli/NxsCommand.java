@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ConfigCommand.class,
       KeyCommand.class,
+      StatusCommand.class,
       AuditCommand.class,
+      ProviderCommand.class,
+      DoctorCommand.class,
       BackupCommand.class
     })
 public final class NxsCommand implements Callable<Integer> {

@@ -65,6 +65,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println(
         "Admin API key: " + daemon.home().adminKey()
             + (daemon.firstStart() ? " (created now; keep it secret)" : ""));
+    out.println(
+        "Dashboard: open http://127.0.0.1:" + daemon.port() + "/ and log in with the key in "
+            + daemon.home().adminKey() + " (cat it)");
     out.println("listening on port " + daemon.port());
     out.flush();
     try {

@@ -1,5 +1,6 @@
 package io.nxs.app.cli;
 
+import io.nxs.app.Version;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar's manifest, or {@code dev} when run from classes. */
@@ -7,7 +8,6 @@ public final class VersionProvider implements IVersionProvider {
 
   @Override
   public String[] getVersion() {
-    String v = VersionProvider.class.getPackage().getImplementationVersion();
-    return new String[] {"nxs " + (v == null ? "dev" : v), "java " + Runtime.version()};
+    return new String[] {"nxs " + Version.current(), "java " + Runtime.version()};
   }
 }

@@ -10,6 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks the live chain in {@code audit_entries} against {@code audit_anchor} and {@code
@@ -55,22 +59,25 @@ public final class ChainVerifier {
     byte[] prevBytes = EntryCodec.unhex(expectedPrev);
     long count = 0;
     boolean lastSigned = false;
+    List<Signed> signed = new ArrayList<>();
+    VerifyReport chainProblem = null;
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT seq, ts_millis, event_type, severity, actor, target, details, prev_hash,"
                     + " hash, signature FROM audit_entries ORDER BY seq")) {
-      while (rs.next()) {
+      while (chainProblem == null && rs.next()) {
         count++;
         long seq = rs.getLong(1);
         String prevHash = rs.getString(8);
         String hash = rs.getString(9);
         String signature = rs.getString(10);
         if (seq != expectedSeq) {
-          return VerifyReport.bad(LIVE, count, expectedSeq, Problem.MISSING,
+          chainProblem = VerifyReport.bad(LIVE, count, expectedSeq, Problem.MISSING,
               seq == expectedSeq + 1
                   ? "the entry is missing (the next one present is seq " + seq + ")"
                   : "entries " + expectedSeq + " to " + (seq - 1) + " are missing");
+          break;
         }
         boolean linked = expectedPrev.equals(prevHash);
         byte[] storedPrev = linked ? prevBytes : unhexOrNull(prevHash);
@@ -83,23 +90,24 @@ public final class ChainVerifier {
         if (!linked) {
           Long holder = seqHolding(c, prevHash, seq);
           if (holder != null) {
-            return VerifyReport.bad(LIVE, count, seq, Problem.REORDERED,
+            chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.REORDERED,
                 "it links to the hash of seq " + holder + " instead of seq " + (seq - 1));
-          }
-          if (!selfConsistent || count == 1) {
-            return VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
+          } else if (!selfConsistent || count == 1) {
+            chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
                 "its prev_hash does not match the hash of seq " + (seq - 1));
+          } else {
+            chainProblem = VerifyReport.bad(LIVE, count, seq - 1, Problem.EDITED,
+                "its hash was rewritten: seq " + seq + " links to a different hash");
           }
-          return VerifyReport.bad(LIVE, count, seq - 1, Problem.EDITED,
-              "its hash was rewritten: seq " + seq + " links to a different hash");
+          break;
         }
         if (!selfConsistent) {
-          return VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
+          chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
               "its content no longer matches its hash");
+          break;
         }
-        if (signature != null && !keys.verify("entry", actual, signature)) {
-          return VerifyReport.bad(LIVE, count, seq, Problem.BAD_SIGNATURE,
-              "its signature does not verify with the audit public key");
+        if (signature != null) {
+          signed.add(new Signed(seq, count, actual, signature));
         }
         lastSigned = signature != null;
         expectedPrev = hash;
@@ -107,8 +115,27 @@ public final class ChainVerifier {
         expectedSeq++;
       }
     }
+    // The walk above is hashing only; the batch signatures (one Ed25519 check each) are
+    // independent of one another, so they are checked in parallel, and the earliest problem of
+    // either kind is the one reported.
+    long problemSeq = chainProblem == null ? Long.MAX_VALUE : chainProblem.firstBadSeq();
+    Optional<Signed> forged =
+        signed.parallelStream()
+            .filter(e -> e.seq() <= problemSeq)
+            .filter(e -> !keys.verify("entry", e.digest(), e.signature()))
+            .min(Comparator.comparingLong(Signed::seq));
+    if (forged.isPresent()) {
+      return VerifyReport.bad(LIVE, forged.get().count(), forged.get().seq(), Problem.BAD_SIGNATURE,
+          "its signature does not verify with the audit public key");
+    }
+    if (chainProblem != null) {
+      return chainProblem;
+    }
     return checkHead(c, count, expectedSeq - 1, expectedPrev, lastSigned);
   }
+
+  /** A batch's last entry: its recomputed hash and the signature stored with it. */
+  private record Signed(long seq, long count, byte[] digest, String signature) {}
 
   private VerifyReport checkHead(
       Connection c, long count, long lastSeq, String lastHash, boolean lastSigned)

@@ -1,5 +1,7 @@
 package io.nxs.core.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nxs.core.NxsException;
 import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
@@ -24,28 +26,44 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * API keys (SEC2): made with 256 random bits, stored only as SHA-256 hashes, scoped, expiring.
  *
  * <p>A plain SHA-256 suits here, unlike for passwords: the keys are random and long, so there is
  * nothing to guess from the hash. Every create and revoke is an audit event (SEC6).
+ *
+ * <p>Every request passes {@link #authenticate}, so keys that authenticated are remembered by hash
+ * for {@link #CACHE_TTL}; expiry is still checked against the clock on every call, and a revoke
+ * through this store takes effect at once. A revoke written by another process (the offline CLI)
+ * reaches a running daemon within {@link #CACHE_TTL}.
  */
 public final class ApiKeyStore {
 
   /** Every key starts with this, so scanners and the log redactor can recognise one. */
   public static final String PREFIX = "nxs_";
 
+  /** How long a running daemon may go on accepting a key revoked by another process. */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(2);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final StateStore store;
   private final AuditTrail audit;
   private final Clock clock;
+  private final Cache<String, ApiKey> known;
 
   public ApiKeyStore(StateStore store, AuditTrail audit, Clock clock) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
+    this.known =
+        Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(CACHE_TTL)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
   }
 
   /**
@@ -108,15 +126,24 @@ public final class ApiKeyStore {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
       return Optional.empty();
     }
+    String hash = hash(secret);
+    ApiKey key = known.getIfPresent(hash);
+    if (key == null) {
+      key = load(hash).orElse(null);
+      if (key == null) {
+        return Optional.empty();
+      }
+      known.put(hash, key);
+    }
+    return key.validAt(clock.instant()) ? Optional.of(key) : Optional.empty();
+  }
+
+  private Optional<ApiKey> load(String hash) {
     try (Connection c = store.connect();
         PreparedStatement ps = c.prepareStatement(SELECT + " WHERE key_hash = ?")) {
-      ps.setString(1, hash(secret));
+      ps.setString(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        ApiKey key = read(rs);
-        return key.validAt(clock.instant()) ? Optional.of(key) : Optional.empty();
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new NxsException("cannot check an API key: " + e.getMessage(), e);
@@ -160,6 +187,8 @@ public final class ApiKeyStore {
       }
     } catch (SQLException e) {
       throw new NxsException("cannot revoke key " + id + ": " + e.getMessage(), e);
+    } finally {
+      known.invalidateAll();
     }
     audit.append(new AuditEvent("admin.key_revoke", Severity.MEDIUM, actor, id, Map.of()));
     return list().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();

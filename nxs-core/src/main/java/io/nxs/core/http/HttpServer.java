@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nxs.core.Json;
@@ -24,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,9 @@ public final class HttpServer {
   public static final String KEY_ATTRIBUTE = "nxs.apiKey";
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  /** Pending connections the kernel may queue for us (Linux caps it at net.core.somaxconn). */
+  private static final int ACCEPT_QUEUE = 1024;
   private static final String STARTED_AT = "nxs.startedAt";
 
   private final ServerConfig config;
@@ -119,8 +126,16 @@ public final class HttpServer {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
     cfg.concurrency.useVirtualThreads = true;
-    cfg.jetty.host = config.host();
-    cfg.jetty.port = config.port();
+    // Our own connector, so a burst of new connections (an agent fanning out, a load test) waits
+    // in the kernel's accept queue instead of being refused at Jetty's default backlog of 50.
+    cfg.jetty.addConnector(
+        (server, http) -> {
+          ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+          connector.setHost(config.host());
+          connector.setPort(config.port());
+          connector.setAcceptQueueSize(ACCEPT_QUEUE);
+          return connector;
+        });
     cfg.http.maxRequestSize = 32L * 1024 * 1024;
     cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
     // Javalin attaches its servlet handler inside a wrapper it finds on the server, so requests
@@ -204,7 +219,10 @@ public final class HttpServer {
 
   private static String route(Context ctx) {
     try {
-      return ctx.endpoint().path;
+      // In an after-handler ctx.endpoint() is the after-handler itself ("*"); the route that
+      // served the request is the matched HTTP endpoint.
+      Endpoint served = ctx.endpoints().matchedHttpEndpoint();
+      return served == null ? "unmatched" : served.path;
     } catch (RuntimeException e) {
       return "unmatched";
     }
@@ -296,8 +314,34 @@ public final class HttpServer {
     if (app == null || !draining.compareAndSet(false, true)) {
       return 0;
     }
-    app.stop();
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      // Jetty finishes stopping every component and then reports that the grace period ran out;
+      // that is the outcome this method returns, not a failure of the stop itself.
+      if (!causedByTimeout(e)) {
+        throw e;
+      }
+      LOG.warn(
+          "grace period of {} ended with {} request(s) still in flight",
+          config.shutdownGrace(),
+          graceful.getCurrentRequestCount());
+    }
     return (int) graceful.getCurrentRequestCount();
+  }
+
+  private static boolean causedByTimeout(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof TimeoutException) {
+        return true;
+      }
+      for (Throwable s : c.getSuppressed()) {
+        if (causedByTimeout(s)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable t) {

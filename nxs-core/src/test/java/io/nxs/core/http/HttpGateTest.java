@@ -145,6 +145,19 @@ class HttpGateTest {
   }
 
   @Test
+  void requestTimersAreLabelledWithTheRouteThatServedThem() throws Exception {
+    get("/healthz", null);
+    get("/no/such/route", null);
+
+    String metrics = get("/metrics", null).body();
+
+    assertThat(metrics)
+        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/healthz\"[^}]*status=\"200\"")
+        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"unmatched\"[^}]*status=\"404\"")
+        .doesNotContain("route=\"*\"");
+  }
+
+  @Test
   void apiWithoutKeyIs401InTheOpenAiErrorShape() throws Exception {
     HttpResponse<String> r = get("/api/v1/thing", null);
 

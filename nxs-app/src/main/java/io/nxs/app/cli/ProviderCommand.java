@@ -1,0 +1,188 @@
+package io.nxs.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nxs.core.log.Redaction;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nxs provider list|test [NAME]|rotate NAME}: the gateway's upstream providers, through the
+ * running daemon (SPEC GW7, GW8).
+ */
+@Command(
+    name = "provider",
+    mixinStandardHelpOptions = true,
+    description = "Upstream model providers of the gateway (needs the daemon running).",
+    subcommands = {ProviderCommand.ListProviders.class, ProviderCommand.Test.class, ProviderCommand.Rotate.class})
+final class ProviderCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(Commands.out(spec));
+    return ExitCode.OK;
+  }
+
+  private static String percent(JsonNode n) {
+    return String.format(Locale.ROOT, "%.0f%%", n.asDouble() * 100);
+  }
+
+  private static String millis(JsonNode n) {
+    return n == null || n.isNull() || n.isMissingNode() ? "-" : n.asLong() + "ms";
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Breaker state, credential state, recent latency, error rate, last failure.")
+  static final class ListProviders implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode body = DaemonClient.connect(Commands.global(spec)).get("/api/v1/providers");
+      if (Commands.global(spec).json()) {
+        Commands.printJson(spec, body);
+        return ExitCode.OK;
+      }
+      PrintWriter out = Commands.out(spec);
+      out.println("mode " + body.path("mode").asText() + (body.path("air_gapped").asBoolean() ? ", AIR-GAPPED (local providers only)" : ""));
+      out.printf("%-18s %-4s %-10s %-8s %-7s %-7s %-6s %s%n", "NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
+      for (JsonNode p : body.path("providers")) {
+        out.printf(
+            "%-18s %-4d %-10s %-8s %-7s %-7s %-6s %s%n",
+            p.path("name").asText(), p.path("priority").asInt(), p.path("breaker").asText(),
+            p.path("credential").path("state").asText(), millis(p.path("latency_ms").path("p50")),
+            millis(p.path("latency_ms").path("p99")), percent(p.path("error_rate")),
+            p.path("last_failure").isNull() ? "-" : p.path("last_failure").asText("-"));
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
+      description = {"Probe providers now with GET /v1/models (costs no tokens).", "Exit 1 when one fails."})
+  static final class Test implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "one provider (default: all)")
+    String name;
+
+    @Override
+    public Integer call() {
+      DaemonClient client = DaemonClient.connect(Commands.global(spec));
+      List<String> names = new ArrayList<>();
+      if (name != null) {
+        names.add(name);
+      } else {
+        client.get("/api/v1/providers").path("providers").forEach(p -> names.add(p.path("name").asText()));
+      }
+      List<JsonNode> results = new ArrayList<>();
+      for (String n : names) {
+        results.add(client.post("/api/v1/providers/" + n + "/test", Map.of()));
+      }
+      boolean allOk = results.stream().allMatch(r -> r.path("ok").asBoolean());
+      if (Commands.global(spec).json()) {
+        Commands.printJson(spec, results);
+      } else {
+        PrintWriter out = Commands.out(spec);
+        for (JsonNode r : results) {
+          out.printf(
+              "%-4s %-18s %-12s %6sms  %s%n",
+              r.path("ok").asBoolean() ? "ok" : "FAIL", r.path("provider").asText(),
+              r.path("outcome").asText(), r.path("took_ms").asText(),
+              r.path("model").isTextual() ? "model " + r.path("model").asText() : r.path("detail").asText());
+        }
+      }
+      return allOk ? ExitCode.OK : ExitCode.PROBLEM;
+    }
+  }
+
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Give a provider a new API key.",
+        "Default: an overlap (new key first, old key as fallback; promoted after the overlap",
+        "at >= 99%% success). --emergency: switch at once and retire the old key."
+      })
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "the provider")
+    String name;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    KeySource source;
+
+    @Option(names = "--emergency", description = "switch at once and retire the old key (audited as security.key_compromise)")
+    boolean emergency;
+
+    static final class KeySource {
+      @Option(names = "--key-file", paramLabel = "F", description = "read the new key from this file")
+      Path file;
+
+      @Option(names = "--key-env", paramLabel = "VAR", description = "read the new key from this environment variable")
+      String env;
+    }
+
+    @Override
+    public Integer call() {
+      String key = readKey();
+      Redaction.register(key);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("key", key);
+      body.put("emergency", emergency);
+      JsonNode r = DaemonClient.connect(Commands.global(spec)).post("/api/v1/providers/" + name + "/rotate", body);
+      if (Commands.global(spec).json()) {
+        Commands.printJson(spec, r);
+      } else if (emergency) {
+        Commands.out(spec).println(name + ": switched to the new key; the old key is retired");
+      } else {
+        Commands.out(spec).println(
+            name + ": new key in use with the old one as fallback until " + r.path("overlap_until").asText()
+                + "; promoted then if >= 99% of its calls succeed");
+      }
+      return ExitCode.OK;
+    }
+
+    private String readKey() {
+      String key;
+      if (source.file != null) {
+        try {
+          key = Files.readString(source.file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          throw new UsageException("--key-file: cannot read " + source.file + " (" + e.getClass().getSimpleName() + ")");
+        }
+      } else {
+        key = Commands.global(spec).env.get(source.env);
+        if (key == null) {
+          throw new UsageException("--key-env: the variable " + source.env + " is not set");
+        }
+        key = key.strip();
+      }
+      if (key.isEmpty()) {
+        throw new UsageException("the new key is empty");
+      }
+      return key;
+    }
+  }
+}

@@ -1,0 +1,471 @@
+// NXS dashboard: reads the daemon's own /api/v1 routes with the key the operator logged in with.
+// Data is only ever put into the page as text (never as HTML), so nothing a log entry or an upstream
+// says can run as script. The key lives in sessionStorage: gone when the tab closes.
+(() => {
+  'use strict';
+
+  const STORAGE_KEY = 'nxs-api-key';
+  const REFRESH_MS = 15000;
+  const $ = (id) => document.getElementById(id);
+  let apiKey = sessionStorage.getItem(STORAGE_KEY);
+  let streamAbort = null;
+  let refreshTimer = null;
+  let pendingRefresh = null;
+  const charts = {};
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  // ---- DOM helpers -------------------------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  function pick(obj, ...names) {
+    for (const n of names) {
+      const v = n.split('.').reduce((o, p) => (o == null ? undefined : o[p]), obj);
+      if (v !== undefined && v !== null) return v;
+    }
+    return undefined;
+  }
+
+  function list(body, ...names) {
+    if (Array.isArray(body)) return body;
+    for (const n of names) if (Array.isArray(body?.[n])) return body[n];
+    return [];
+  }
+
+  function when(iso) {
+    if (!iso) return '—';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    const secs = Math.round((Date.now() - d.getTime()) / 1000);
+    const ago = secs < 60 ? `${secs}s` : secs < 3600 ? `${Math.round(secs / 60)}m`
+      : secs < 86400 ? `${Math.round(secs / 3600)}h` : `${Math.round(secs / 86400)}d`;
+    return el('time', { datetime: d.toISOString(), title: d.toISOString() },
+      secs >= 0 ? `${ago} ago` : d.toISOString());
+  }
+
+  function text(v) {
+    if (v === undefined || v === null || v === '') return '—';
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  const STATE_CLASS = {
+    closed: 'ok', ok: 'ok', healthy: 'ok', ready: 'ok', verified: 'ok', succeeded: 'ok', resolved: 'ok',
+    valid: 'ok', active: 'ok', done: 'ok', true: 'ok', up: 'ok',
+    down: 'bad', verifying: 'warn', rate_limited: 'warn', escalated: 'bad',
+    half_open: 'warn', pending: 'warn', awaiting_approval: 'warn', warning: 'warn', degraded: 'warn',
+    overlap: 'warn', medium: 'warn', acknowledged: 'warn', running: 'warn',
+    open: 'bad', failed: 'bad', critical: 'bad', high: 'bad', unhealthy: 'bad', firing: 'bad',
+    compromised: 'bad', forced_open: 'bad', false: 'bad', rejected: 'bad',
+  };
+
+  function badge(value) {
+    const t = text(value);
+    const cls = STATE_CLASS[String(value).toLowerCase()] || '';
+    return el('span', { class: `badge ${cls}` }, t);
+  }
+
+  function table(columns, rows, empty) {
+    if (!rows.length) return el('p', { class: 'muted' }, empty);
+    return el('div', { class: 'table-wrap' },
+      el('table', {},
+        el('thead', {}, el('tr', {}, columns.map(([label]) => el('th', { scope: 'col' }, label)))),
+        el('tbody', {}, rows.map((r) => el('tr', {}, columns.map(([, f]) => {
+          const v = f(r);
+          return el('td', {}, v instanceof Node ? v : text(v));
+        }))))));
+  }
+
+  function fill(panel, ...nodes) {
+    const body = document.querySelector(`[data-panel="${panel}"]`);
+    body.replaceChildren(...nodes.flat().filter(Boolean));
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+
+  async function api(path, options = {}) {
+    const res = await fetch(path, {
+      ...options,
+      headers: { ...(options.headers || {}), Authorization: `Bearer ${apiKey}` },
+    });
+    const json = (res.headers.get('content-type') || '').includes('json');
+    const body = json ? await res.json() : await res.text();
+    if (res.status === 401) {
+      logout('The key is unknown, expired or revoked: log in again.');
+    }
+    if (!res.ok) {
+      throw new ApiError(res.status, body?.error?.message || `${res.status} ${res.statusText}`);
+    }
+    return body;
+  }
+
+  async function optional(path) {
+    try {
+      return await api(path);
+    } catch (e) {
+      if (e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  function problem(panel, e, what) {
+    if (e.status === 401) return;
+    fill(panel, el('p', { class: 'error', role: 'alert' }, `Cannot load ${what}: ${e.message}`));
+  }
+
+  function notRunning(panel, module) {
+    fill(panel, el('p', { class: 'muted' }, `The ${module} module is not running in this daemon.`));
+  }
+
+  // ---- panels ------------------------------------------------------------------------------
+
+  async function health() {
+    const ready = await (await fetch('/readyz')).json();
+    const doctor = await optional('/api/v1/health');
+    const kpis = doctor === null ? null : await optional('/api/v1/kpis');
+    const score = doctor?.score;
+    const uptime = kpis?.uptime_percent;
+    const row = el('div', { class: 'kpis' },
+      kpi(score === undefined ? '—' : Math.round(score), 'health score (0–100)',
+        score === undefined ? '' : score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'bad'),
+      kpi(uptime === undefined ? '—' : `${uptime.toFixed(2)}%`, 'uptime, last 24 h',
+        uptime === undefined ? '' : uptime >= 99.9 ? 'ok' : uptime >= 99 ? 'warn' : 'bad'),
+      kpi(ready.ready ? 'ready' : 'not ready', 'daemon', ready.ready ? 'ok' : 'bad'));
+    const modules = Object.entries(ready.modules || {});
+    fill('health', row, table([
+      ['Module', ([name]) => name],
+      ['State', ([, m]) => badge(m.ready ? 'ready' : 'failed')],
+      ['Detail', ([, m]) => m.detail],
+    ], modules, 'No modules report readiness.'));
+  }
+
+  function kpi(value, label, cls) {
+    return el('div', { class: 'kpi' },
+      el('div', { class: `value ${cls || ''}` }, text(value)), el('div', { class: 'label' }, label));
+  }
+
+  async function providers() {
+    const body = await optional('/api/v1/providers');
+    if (body === null) return notRunning('providers', 'gateway');
+    const rows = list(body, 'providers');
+    const airGapped = pick(body, 'air_gapped', 'airGapped');
+    fill('providers',
+      airGapped ? el('p', { class: 'banner', role: 'status' },
+        'Air-gapped: only local providers are configured; no request leaves this machine.') : null,
+      table([
+        ['Provider', (p) => pick(p, 'name')],
+        ['Breaker', (p) => badge(pick(p, 'breaker.state', 'breaker', 'state'))],
+        ['p50 latency', (p) => {
+          const ms = pick(p, 'latency_ms.p50', 'latency.p50_ms', 'latency_p50_ms', 'latency_ms');
+          return ms === undefined ? '—' : `${Math.round(ms)} ms`;
+        }],
+        ['Error rate', (p) => {
+          const r = pick(p, 'error_rate', 'breaker.failure_rate', 'failure_rate');
+          return r === undefined || r < 0 ? '—' : `${(r <= 1 ? r * 100 : r).toFixed(1)}%`;
+        }],
+        ['Credential', (p) => badge(pick(p, 'credential.state', 'credential', 'credential_state'))],
+        ['Last failure', (p) => pick(p, 'last_failure.reason', 'last_failure', 'last_failure_reason')],
+      ], rows, 'No providers configured.'));
+  }
+
+  async function failovers() {
+    const body = await api('/api/v1/audit?since=24h&type=' + encodeURIComponent('provider.*') + '&limit=200');
+    const rows = list(body, 'entries')
+      .filter((e) => /failover|breaker_open|switched|air_gapped/.test(e.event_type))
+      .reverse()
+      .slice(0, 20);
+    fill('failovers', table([
+      ['When', (e) => when(e.timestamp)],
+      ['What', (e) => e.event_type],
+      ['Provider', (e) => e.target],
+      ['Detail', (e) => (e.details?.to ? `to ${e.details.to}` : '') + (e.details?.took_ms !== undefined ? ` in ${e.details.took_ms} ms` : '')
+        + (e.details?.reason ? ` ${e.details.reason}` : '')],
+    ], rows, 'No failovers in the last 24 hours.'));
+  }
+
+  async function incidents() {
+    const body = await optional('/api/v1/incidents');
+    if (body === null) return notRunning('incidents', 'Doctor');
+    const rows = list(body, 'incidents');
+    fill('incidents',
+      el('p', { class: 'muted' }, `${body.open ?? 0} open`),
+      table([
+        ['Opened', (r) => when(r.incident.openedAt)],
+        ['Severity', (r) => badge(r.incident.severity)],
+        ['Root cause', (r) => el('details', {},
+          el('summary', {}, r.incident.rootCause?.title || r.incident.rootCause?.ruleId || r.incident.reason || '—'),
+          el('pre', {}, r.tree || ''))],
+        ['Confidence', (r) => `${Math.round((r.incident.confidence || 0) * 100)}%`],
+        ['Related alerts', (r) => (r.incident.related || []).map((m) => m.title || m.ruleId).join(', ') || '—'],
+        ['State', (r) => badge(r.incident.open ? 'open' : 'resolved')],
+      ], rows, 'No incidents. All quiet.'));
+  }
+
+  async function healing() {
+    const body = await optional('/api/v1/healing');
+    if (body === null) return notRunning('healing', 'Doctor');
+    const waiting = list(body, 'awaiting_approval');
+    const waitingIds = new Set(waiting.map((h) => h.id));
+    const rows = [...waiting, ...list(body, 'healing').filter((h) => !waitingIds.has(h.id))].slice(0, 30);
+    fill('healing',
+      body.dry_run ? el('p', { class: 'banner' }, 'Dry run: actions are logged, not executed.') : null,
+      table([
+        ['When', (h) => when(h.requestedAt)],
+        ['Action', (h) => h.action],
+        ['Level', (h) => h.level],
+        ['Target', (h) => h.target],
+        ['State', (h) => badge(h.state)],
+        ['Detail', (h) => h.detail],
+        ['', (h) => (h.state !== 'AWAITING_APPROVAL' ? '' : el('button', {
+          type: 'button',
+          'aria-label': `Approve ${h.action} on ${h.target} (${h.id})`,
+          onclick: (ev) => approve(h.id, ev.currentTarget),
+        }, 'Approve'))],
+      ], rows, 'No healing actions yet.'));
+  }
+
+  async function approve(id, button) {
+    button.disabled = true;
+    try {
+      await api(`/api/v1/healing/${encodeURIComponent(id)}/approve`, { method: 'POST' });
+      $('action-line').textContent = `Approved ${id}.`;
+      await healing();
+    } catch (e) {
+      button.disabled = false;
+      $('action-line').textContent =
+        e.status === 403 ? 'Approving needs an admin key.' : `Approval failed: ${e.message}`;
+    }
+  }
+
+  async function backups() {
+    const body = await optional('/api/v1/backups');
+    if (body === null) return notRunning('backups', 'vault');
+    const drills = await api('/api/v1/audit?type=backup.drill&limit=1');
+    const drill = list(drills, 'entries').at(-1);
+    const health = body.health || {};
+    fill('backups',
+      el('p', {}, badge(health.status), ' ', health.detail || ''),
+      el('p', { class: 'muted' }, drill
+        ? `Last restore drill ${drill.details.ok ? 'passed' : 'FAILED'}: RTO ${(drill.details.rto_millis / 1000).toFixed(1)} s `
+          + `(target ${Math.round(drill.details.rto_target_millis / 60000)} min), `
+        : 'No restore drill yet: nxs backup drill.', drill ? when(drill.timestamp) : ''),
+      table([
+        ['Snapshot', (b) => b.id],
+        ['Taken', (b) => when(b.created_at)],
+        ['Files', (b) => b.files],
+        ['Size', (b) => bytes(b.bytes)],
+        ['Verified', (b) => (b.verify_ok === undefined ? badge('never') : el('span', {},
+          badge(b.verify_ok ? 'verified' : 'failed'), ' ', when(b.verified_at)))],
+        ['Hashes', (b) => (b.verify_ok === undefined ? '—' : b.verify_ok ? 'all checked matched' : 'MISMATCH')],
+        ['Targets', (b) => (b.targets || []).join(', ')],
+      ], list(body, 'snapshots').slice(0, 20), 'No backups yet: run nxs backup create.'));
+  }
+
+  function bytes(n) {
+    if (n === undefined) return '—';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+  }
+
+  async function host() {
+    const body = await optional('/api/v1/doctor/host');
+    if (body === null) return notRunning('host', 'Doctor');
+    const series = pick(body, 'series') || {};
+    const boxes = [];
+    for (const [name, s] of Object.entries(series)) {
+      const canvasId = `chart-${name.replace(/[^a-z0-9]/gi, '-')}`;
+      const prediction = pick(s, 'exhaustion_at', 'predicted_exhaustion');
+      boxes.push(el('figure', { class: 'chart' },
+        el('div', { class: 'chart-box' }, el('canvas', { id: canvasId, role: 'img', 'aria-label': `${name} over time` })),
+        el('figcaption', {}, `${name}: ${text(pick(s, 'latest'))}${pick(s, 'unit') ? ' ' + s.unit : ''}`,
+          prediction ? el('span', { class: 'warn' }, ' — full by ', when(prediction)) : '')));
+    }
+    fill('host', boxes.length ? el('div', { class: 'charts' }, boxes)
+      : el('p', { class: 'muted' }, 'No host samples yet.'));
+    for (const [name, s] of Object.entries(series)) drawChart(`chart-${name.replace(/[^a-z0-9]/gi, '-')}`, name, s);
+  }
+
+  function drawChart(canvasId, name, s) {
+    if (!window.Chart) return;
+    const points = (s.points || []).map(([t, v]) => ({ x: new Date(t).toLocaleTimeString(), y: v }));
+    charts[canvasId]?.destroy();
+    charts[canvasId] = new window.Chart(document.getElementById(canvasId), {
+      type: 'line',
+      data: { labels: points.map((p) => p.x), datasets: [{ label: name, data: points.map((p) => p.y),
+        borderColor: '#58a6ff', pointRadius: 0, tension: 0.2 }] },
+      options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } },
+        scales: { x: { ticks: { color: '#9aa7b4', maxTicksLimit: 6 } }, y: { ticks: { color: '#9aa7b4' } } } },
+    });
+  }
+
+  let auditFilter = '';
+
+  async function audit() {
+    const q = auditFilter ? `&type=${encodeURIComponent(auditFilter)}` : '';
+    const body = await api(`/api/v1/audit?limit=50${q}`);
+    const form = el('form', { class: 'filter', role: 'search',
+      onsubmit: (ev) => { ev.preventDefault(); auditFilter = ev.target.elements.type.value.trim(); audit().catch((e) => problem('audit', e, 'the audit log')); } },
+      el('label', { for: 'audit-type' }, 'Event type'),
+      el('input', { id: 'audit-type', name: 'type', value: auditFilter, placeholder: 'security.*' }),
+      el('button', { type: 'submit', class: 'secondary' }, 'Filter'));
+    fill('audit', form, table([
+      ['When', (e) => when(e.timestamp)],
+      ['Seq', (e) => e.seq],
+      ['Event', (e) => e.event_type],
+      ['Severity', (e) => badge(e.severity)],
+      ['Actor', (e) => e.actor],
+      ['Target', (e) => e.target],
+    ], list(body, 'entries').slice().reverse(), 'No entries match.'));
+  }
+
+  const PANELS = { health, providers, failovers, incidents, healing, backups, host, audit };
+  const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
+    healing: 'healing actions', backups: 'backups', host: 'host metrics', audit: 'the audit log' };
+
+  async function refresh() {
+    await Promise.all(Object.entries(PANELS).map(([name, load]) =>
+      load().catch((e) => problem(name, e, WHAT[name]))));
+  }
+
+  // Events can come by the hundred under load (one per upstream attempt): refresh at most every 2 s.
+  function scheduleRefresh() {
+    if (pendingRefresh) return;
+    pendingRefresh = setTimeout(() => { pendingRefresh = null; refresh(); }, 2000);
+  }
+
+  // ---- live events over SSE (fetch, so the key stays in a header) --------------------------
+
+  async function listen() {
+    streamAbort?.abort();
+    const abort = new AbortController();
+    streamAbort = abort;
+    try {
+      const res = await fetch('/api/v1/events', {
+        headers: { Authorization: `Bearer ${apiKey}`, Accept: 'text/event-stream' },
+        signal: abort.signal,
+      });
+      if (!res.ok) throw new ApiError(res.status, res.statusText);
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          onMessage(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch (e) {
+      if (abort.signal.aborted) return;
+    }
+    if (!abort.signal.aborted && apiKey) setTimeout(listen, 3000);
+  }
+
+  function onMessage(block) {
+    let name = 'message';
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (name === 'hello') {
+      status('Live: connected to the daemon.');
+      return;
+    }
+    if (name !== 'event') return;
+    try {
+      const ev = JSON.parse(data.join('\n'));
+      const at = new Date(ev.at).toLocaleTimeString();
+      status(`Live: ${ev.type} at ${at}`);
+      logEvent(at, ev);
+    } catch (e) {
+      status('Live: event received.');
+    }
+    scheduleRefresh();
+  }
+
+  // The last 20 events, newest first; attempts are too many to be news and are left out.
+  function logEvent(at, ev) {
+    if (ev.type === 'AttemptFinished') return;
+    const detail = ['provider', 'from', 'to', 'rule', 'id']
+      .map((k) => ev.event?.[k]).filter((v) => typeof v === 'string').join(' ');
+    const log = $('live-log');
+    log.prepend(el('li', {}, el('span', { class: 'muted' }, at), ` ${ev.type} `, detail));
+    while (log.children.length > 20) log.lastChild.remove();
+  }
+
+  function status(message) {
+    $('status-line').textContent = message;
+  }
+
+  // ---- login -------------------------------------------------------------------------------
+
+  async function login(key) {
+    apiKey = key;
+    try {
+      await api('/api/v1/audit?limit=1');
+    } catch (e) {
+      apiKey = null;
+      sessionStorage.removeItem(STORAGE_KEY);
+      $('login-error').textContent = e.status === 401 ? 'That key is unknown, expired or revoked.'
+        : e.status === 429 ? e.message : `Cannot log in: ${e.message}`;
+      return;
+    }
+    sessionStorage.setItem(STORAGE_KEY, key);
+    $('login').hidden = true;
+    $('dashboard').hidden = false;
+    $('logout').hidden = false;
+    $('login-error').textContent = '';
+    await refresh();
+    clearInterval(refreshTimer);
+    refreshTimer = setInterval(refresh, REFRESH_MS);
+    listen();
+  }
+
+  function logout(message) {
+    apiKey = null;
+    sessionStorage.removeItem(STORAGE_KEY);
+    streamAbort?.abort();
+    clearInterval(refreshTimer);
+    $('dashboard').hidden = true;
+    $('logout').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+    $('api-key').focus();
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('login-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      login($('api-key').value.trim());
+    });
+    $('logout').addEventListener('click', () => logout('Logged out.'));
+    if (apiKey) login(apiKey);
+    else $('api-key').focus();
+  });
+})();

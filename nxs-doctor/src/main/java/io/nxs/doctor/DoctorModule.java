@@ -1,0 +1,95 @@
+package io.nxs.doctor;
+
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.module.ModuleContext;
+import io.nxs.core.module.NxsModule;
+import io.nxs.doctor.config.DoctorConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Doctor as a daemon module: reads {@code doctor:}, builds the {@link Doctor} and runs its
+ * tick every {@code doctor.interval} (SPEC DR1-DR9).
+ */
+public final class DoctorModule implements NxsModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DoctorModule.class);
+
+  private Doctor doctor;
+  private ScheduledFuture<?> ticker;
+  private java.util.concurrent.ExecutorService actions;
+
+  @Override
+  public String name() {
+    return "doctor";
+  }
+
+  @Override
+  public List<ConfigSection<?>> configSections() {
+    return List.of(DoctorConfig.SECTION);
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    DoctorConfig config = context.config().section(DoctorConfig.SECTION);
+    actions = Executors.newVirtualThreadPerTaskExecutor();
+    doctor = Doctor.create(context, config, actions);
+    if (!config.enabled()) {
+      LOG.info("the Doctor is disabled (doctor.enabled: false)");
+      return;
+    }
+    registerGauges(context);
+    Duration interval = config.interval();
+    ticker =
+        context.scheduler().scheduleAtFixedRate(
+            doctor::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void registerGauges(ModuleContext context) {
+    var registry = context.metrics();
+    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.health.score", doctor, d -> d.health().score())
+        .description("The Doctor's overall health score, 0-100").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.alerts.firing", doctor,
+            d -> d.alerts().open().stream().filter(a -> a.state().active()).count())
+        .description("Firing or acknowledged alerts").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.incidents.open", doctor, d -> d.openIncidents().size())
+        .description("Open incidents").register(registry);
+    for (String kpi : io.nxs.doctor.kpi.Kpis.TARGETS.keySet()) {
+      io.micrometer.core.instrument.Gauge.builder("nxs.doctor.kpi", doctor, d -> {
+            Object v = d.kpis().get(kpi);
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+          })
+          .tag("kpi", kpi).description("Resilience KPIs of seed 002 §5").register(registry);
+    }
+  }
+
+  /** The running Doctor; null before {@link #start}. */
+  public Doctor doctor() {
+    return doctor;
+  }
+
+  @Override
+  public List<HttpRoutes> routes() {
+    return doctor == null ? List.of() : List.of(new DoctorRoutes(doctor));
+  }
+
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.cancel(false);
+      ticker = null;
+    }
+    if (doctor != null) {
+      doctor.close();
+    }
+    if (actions != null) {
+      actions.shutdown();
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.nxs.doctor.rule;
+
+import io.nxs.core.config.ByteSize;
+import io.nxs.core.config.Durations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlContext;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlExpression;
+import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+import org.apache.commons.jexl3.introspection.JexlSandbox;
+
+/**
+ * A rule condition in the seed's syntax ({@code memory.available_mb < 512 AND memory.pressure >
+ * 80}, {@code nxs.last_heartbeat > 60s}), compiled and evaluated by Apache Commons JEXL: the one
+ * adapter between rule files and the expression library (ADR 0040).
+ *
+ * <p>Design note: JEXL parses and evaluates; this class only maps the seed's surface onto JEXL's
+ * before parsing, outside string literals: {@code AND}/{@code OR}/{@code NOT} become {@code
+ * &&}/{@code ||}/{@code !}, a duration literal ({@code 60s}, {@code 5m}) becomes its number of
+ * seconds and a size literal ({@code 512MB}, {@code 2GiB}) its number of MiB, the units the
+ * Doctor's metrics use ({@code *_mb} metrics are MiB, heartbeats and durations seconds). The engine
+ * is sandboxed: expressions only, no method calls, no object creation, no assignment, no loops, no
+ * access to any Java class.
+ */
+public final class Condition {
+
+  private static final JexlEngine JEXL =
+      new JexlBuilder()
+          .features(
+              new JexlFeatures()
+                  .script(false)
+                  .loops(false)
+                  .lambda(false)
+                  .methodCall(false)
+                  .newInstance(false)
+                  .sideEffect(false)
+                  .sideEffectGlobal(false)
+                  .localVar(false)
+                  .structuredLiteral(false)
+                  .pragma(false)
+                  .annotation(false)
+                  .importPragma(false)
+                  .namespacePragma(false)
+                  .register(false)
+                  .fatArrow(false)
+                  .thinArrow(false))
+          .permissions(JexlPermissions.RESTRICTED)
+          .sandbox(new JexlSandbox(false))
+          .antish(true)
+          .strict(true)
+          .safe(false)
+          .silent(false)
+          .cache(1024)
+          .create();
+
+  private static final Pattern DURATION =
+      Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)(?![\\w.])");
+  private static final Pattern SIZE =
+      Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?)\\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)(?![\\w.])");
+  private static final Pattern AND = Pattern.compile("\\bAND\\b");
+  private static final Pattern OR = Pattern.compile("\\bOR\\b");
+  private static final Pattern NOT = Pattern.compile("\\bNOT\\b");
+  private static final double MIB = 1024d * 1024d;
+
+  private final String source;
+  private final JexlExpression expression;
+  private final List<String> metrics;
+
+  private Condition(String source, JexlExpression expression, List<String> metrics) {
+    this.source = source;
+    this.expression = expression;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Compiles a condition.
+   *
+   * @throws IllegalArgumentException with one line saying what is wrong
+   */
+  public static Condition compile(String source) {
+    if (source == null || source.isBlank()) {
+      throw new IllegalArgumentException("condition is empty");
+    }
+    String jexl = translate(source);
+    JexlExpression expression;
+    try {
+      expression = JEXL.createExpression(jexl);
+    } catch (JexlException e) {
+      throw new IllegalArgumentException("bad expression '" + source + "': " + reason(e));
+    }
+    TreeSet<String> names = new TreeSet<>();
+    for (List<String> path : JEXL.createScript(jexl).getVariables()) {
+      names.add(String.join(".", path));
+    }
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("bad expression '" + source + "': it names no metric");
+    }
+    Condition c = new Condition(source, expression, List.copyOf(names));
+    Map<String, Object> probe = new java.util.HashMap<>();
+    names.forEach(n -> probe.put(n, 1.0));
+    c.test(probe);
+    return c;
+  }
+
+  /** The condition as written. */
+  public String source() {
+    return source;
+  }
+
+  /** The dotted metric names it reads, sorted. */
+  public List<String> metrics() {
+    return metrics;
+  }
+
+  /**
+   * Evaluates the condition with the given metric values.
+   *
+   * @throws IllegalArgumentException when a metric is missing or the result is not true/false
+   */
+  public boolean test(Map<String, ?> values) {
+    Object result;
+    try {
+      result = expression.evaluate(new Values(values));
+    } catch (JexlException e) {
+      throw new IllegalArgumentException("cannot evaluate '" + source + "': " + reason(e));
+    }
+    if (result instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(
+        "bad expression '" + source + "': it gives " + result + ", not true or false");
+  }
+
+  /** Maps the seed syntax onto JEXL's, leaving string literals alone. */
+  static String translate(String source) {
+    StringBuilder out = new StringBuilder();
+    List<String> parts = splitQuoted(source);
+    for (int i = 0; i < parts.size(); i++) {
+      String part = parts.get(i);
+      if (i % 2 == 1) {
+        out.append(part);
+        continue;
+      }
+      part = AND.matcher(part).replaceAll("&&");
+      part = OR.matcher(part).replaceAll("||");
+      part = NOT.matcher(part).replaceAll("!");
+      part = replace(SIZE, part, m -> number(ByteSize.parse(m.group(1) + m.group(2)).bytes() / MIB));
+      part = replace(DURATION, part, m -> number(Durations.parse(m.group(1) + m.group(2)).toMillis() / 1000.0));
+      out.append(part);
+    }
+    return out.toString();
+  }
+
+  private static String replace(Pattern p, String text, java.util.function.Function<Matcher, String> f) {
+    Matcher m = p.matcher(text);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(b, Matcher.quoteReplacement(f.apply(m)));
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+
+  private static String number(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** Alternating unquoted and quoted pieces: even indexes outside quotes, odd ones quoted. */
+  private static List<String> splitQuoted(String s) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (quote == 0 && (ch == '"' || ch == '\'')) {
+        parts.add(cur.toString());
+        cur.setLength(0);
+        quote = ch;
+        cur.append(ch);
+      } else if (quote != 0 && ch == quote) {
+        cur.append(ch);
+        parts.add(cur.toString());
+        cur.setLength(0);
+        quote = 0;
+      } else {
+        cur.append(ch);
+      }
+    }
+    parts.add(cur.toString());
+    if (quote != 0) {
+      throw new IllegalArgumentException("bad expression '" + s + "': unterminated string");
+    }
+    return parts;
+  }
+
+  private static String reason(JexlException e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    m = nl < 0 ? m : m.substring(0, nl);
+    int at = m.indexOf(' ');
+    // JEXL prefixes "org.apache...@1:5 " to its messages; keep the human part.
+    return m.contains("@") && at > 0 ? m.substring(at + 1).trim() : m;
+  }
+
+  @Override
+  public String toString() {
+    return source;
+  }
+
+  /** The metric values of one evaluation, as JEXL reads variables. */
+  private record Values(Map<String, ?> values) implements JexlContext {
+    @Override
+    public Object get(String name) {
+      return values.get(name);
+    }
+
+    @Override
+    public void set(String name, Object value) {
+      throw new UnsupportedOperationException("conditions cannot assign");
+    }
+
+    @Override
+    public boolean has(String name) {
+      return values.containsKey(name);
+    }
+  }
+}

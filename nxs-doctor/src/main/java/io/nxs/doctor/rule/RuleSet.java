@@ -1,0 +1,155 @@
+package io.nxs.doctor.rule;
+
+import io.nxs.core.NxsException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The rules in force: the 24 built-ins (classpath {@code io/nxs/doctor/rules/}), overridden by id
+ * by the custom rules in the rule directories, which are re-read when a file there changes (SPEC
+ * DR2). A rejected custom rule leaves the others, and every built-in, running.
+ */
+public final class RuleSet {
+
+  /** The built-in rule files, one per category of the seed's table. */
+  public static final List<String> BUILTIN_FILES =
+      List.of("resources.yaml", "network.yaml", "services.yaml", "security.yaml", "performance.yaml");
+
+  private final List<Path> dirs;
+  private final List<Rule> builtins;
+  private volatile Snapshot current;
+  private String fingerprint = "";
+
+  /** The rules of one load and what was rejected. */
+  public record Snapshot(Map<String, Rule> rules, List<RuleProblem> problems, List<String> overridden) {
+    public Snapshot {
+      rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+      problems = List.copyOf(problems);
+      overridden = List.copyOf(overridden);
+    }
+
+    public Optional<Rule> rule(String id) {
+      return Optional.ofNullable(rules.get(id));
+    }
+
+    public Collection<Rule> all() {
+      return rules.values();
+    }
+  }
+
+  /** @param dirs custom rule directories; missing ones are fine (no custom rules) */
+  public RuleSet(List<Path> dirs) {
+    this.dirs = List.copyOf(dirs);
+    this.builtins = builtin();
+    reloadIfChanged();
+  }
+
+  /** The built-in rules. */
+  public static List<Rule> builtin() {
+    List<Rule> rules = new ArrayList<>();
+    for (String file : BUILTIN_FILES) {
+      String resource = "/io/nxs/doctor/rules/" + file;
+      try (InputStream in = RuleSet.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new NxsException("built-in rule file " + resource + " is missing from the build");
+        }
+        RuleLoader.Result r = RuleLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + file);
+        if (!r.problems().isEmpty()) {
+          throw new NxsException("built-in rules are broken: " + r.problems().getFirst());
+        }
+        rules.addAll(r.rules());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return rules;
+  }
+
+  /** The rules in force now. */
+  public Snapshot current() {
+    return current;
+  }
+
+  /**
+   * Re-reads the custom rules when a file in the directories was added, changed or removed.
+   *
+   * @return the new snapshot when it reloaded, empty when nothing changed
+   */
+  public synchronized Optional<Snapshot> reloadIfChanged() {
+    List<Path> files = files();
+    StringBuilder fp = new StringBuilder();
+    for (Path f : files) {
+      try {
+        fp.append(f).append('|').append(Files.getLastModifiedTime(f).toMillis()).append('|').append(Files.size(f)).append('\n');
+      } catch (IOException e) {
+        fp.append(f).append("|gone\n");
+      }
+    }
+    if (current != null && fp.toString().equals(fingerprint)) {
+      return Optional.empty();
+    }
+    fingerprint = fp.toString();
+    Map<String, Rule> rules = new LinkedHashMap<>();
+    builtins.forEach(r -> rules.put(r.id(), r));
+    List<RuleProblem> problems = new ArrayList<>();
+    List<String> overridden = new ArrayList<>();
+    Map<String, Rule> custom = new LinkedHashMap<>();
+    for (Path f : files) {
+      String text;
+      try {
+        text = Files.readString(f, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        problems.add(new RuleProblem(f.toString(), 0, "", "cannot read: " + e.getMessage()));
+        continue;
+      }
+      RuleLoader.Result r = RuleLoader.parse(text, f.toString());
+      problems.addAll(r.problems());
+      for (Rule rule : r.rules()) {
+        Rule previous = custom.putIfAbsent(rule.id(), rule);
+        if (previous != null) {
+          problems.add(new RuleProblem(f.toString(), rule.line(), rule.id(),
+              "id already defined in " + previous.source() + ":" + previous.line()));
+        }
+      }
+    }
+    for (Rule rule : custom.values()) {
+      if (rules.containsKey(rule.id())) {
+        overridden.add(rule.id());
+      }
+      rules.put(rule.id(), rule);
+    }
+    current = new Snapshot(rules, problems, overridden);
+    return Optional.of(current);
+  }
+
+  private List<Path> files() {
+    List<Path> out = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> {
+              String n = p.getFileName().toString();
+              return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+            })
+            .sorted()
+            .forEach(out::add);
+      } catch (IOException e) {
+        throw new NxsException("cannot list rule directory " + dir + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package io.nxs.doctor.bench;
+
+import io.nxs.audit.AuditLog;
+import io.nxs.core.event.EventBus;
+import io.nxs.core.event.Heartbeat;
+import io.nxs.core.ext.Extensions;
+import io.nxs.core.state.StateStore;
+import io.nxs.doctor.Doctor;
+import io.nxs.doctor.collect.HostCollector;
+import io.nxs.doctor.collect.SecurityCollector;
+import io.nxs.doctor.config.DoctorConfig;
+import io.nxs.doctor.sample.Series;
+import io.nxs.testkit.TempHome;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Doctor at 1 s resolution on the real host (goal: < 2 % of one core), and the memory a series
+ * holds per hour of samples.
+ *
+ * <p>Runs the real Doctor (OSHI host collector, security collector, heartbeats, the 24 built-in
+ * rules, prediction, history writes to a real SQLite file) ticking once a second for {@code
+ * seconds} (default 60) after a 10 s warm-up, and reports the CPU time of the whole JVM process and
+ * of the ticking thread divided by the wall time.
+ *
+ * <p>Run: {@code bench/doctor-overhead [seconds]}
+ */
+public final class CollectorOverhead {
+
+  private CollectorOverhead() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    try (TempHome home = TempHome.create()) {
+      StateStore store = StateStore.open(home.resolve("state.db"));
+      AuditLog audit = AuditLog.open(store, home.resolve("keys"), Clock.systemUTC());
+      EventBus events = new EventBus();
+      DoctorConfig config = DoctorConfig.defaults().withInterval(Duration.ofSeconds(1));
+      Doctor doctor = Doctor.builder(config, store, audit, Clock.systemUTC())
+          .home(home.path())
+          .events(events)
+          .extensions(new Extensions())
+          .collectors(List.of(new HostCollector(Clock.systemUTC()), new SecurityCollector(home.path(), List.of("keys"))))
+          .build();
+      var threads = ManagementFactory.getThreadMXBean();
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      run(doctor, events, 10);
+      long cpu0 = os.getProcessCpuTime();
+      long thread0 = threads.getCurrentThreadCpuTime();
+      long wall0 = System.nanoTime();
+      run(doctor, events, seconds);
+      long wall = System.nanoTime() - wall0;
+      double processPercent = 100.0 * (os.getProcessCpuTime() - cpu0) / wall;
+      double tickPercent = 100.0 * (threads.getCurrentThreadCpuTime() - thread0) / wall;
+      int seriesCount = doctor.samples().seriesCount();
+      long bytes = doctor.samples().all().stream().mapToLong(Series::footprintBytes).sum();
+      System.out.printf("ticks at 1 s for %d s: process CPU %.2f %% of one core, ticking thread %.2f %%%n",
+          seconds, processPercent, tickPercent);
+      System.out.printf("series %d, ring capacity %d points, live samples %.1f KiB (%.0f bytes per series-hour at 1 s)%n",
+          seriesCount, doctor.samples().capacity(), bytes / 1024.0, (double) bytes / seriesCount);
+      doctor.close();
+      audit.close();
+    }
+  }
+
+  private static void run(Doctor doctor, EventBus events, int seconds) throws InterruptedException {
+    long next = System.nanoTime();
+    for (int i = 0; i < seconds; i++) {
+      events.publish(new Heartbeat(java.time.Instant.now(), "daemon"));
+      doctor.tick();
+      next += 1_000_000_000L;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+    }
+  }
+}

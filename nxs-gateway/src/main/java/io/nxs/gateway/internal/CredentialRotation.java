@@ -1,0 +1,167 @@
+package io.nxs.gateway.internal;
+
+import io.nxs.core.NxsException;
+import io.nxs.core.Severity;
+import io.nxs.core.http.ApiException;
+import io.nxs.gateway.FailoverConfig;
+import io.nxs.gateway.GatewayEvent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Credential rotation with overlap (GW7, seed 000 section 1): {@code rotate} starts an overlap in
+ * which the new key is tried first and the old one on an auth failure; {@link #evaluate()} at the
+ * end of the overlap promotes the new key (success rate at or above {@code rotation_min_success})
+ * or extends the overlap and raises an alert; {@code rotate --emergency} switches at once and
+ * retires the old key ({@code security.key_compromise}). Keys live in {@link SecretsFile}, which
+ * is hot-reloaded.
+ */
+final class CredentialRotation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialRotation.class);
+
+  /** What a rotation did, for the API (never a key). */
+  record Result(String provider, String mode, Instant overlapUntil, String credentialState) {}
+
+  private final SecretsFile file;
+  private final Map<String, ProviderRuntime> providers;
+  private final FailoverConfig failover;
+  private final Telemetry telemetry;
+  private final Set<String> managed = ConcurrentHashMap.newKeySet();
+
+  CredentialRotation(SecretsFile file, Map<String, ProviderRuntime> providers, FailoverConfig failover, Telemetry telemetry) {
+    this.file = file;
+    this.providers = providers;
+    this.failover = failover;
+    this.telemetry = telemetry;
+  }
+
+  /**
+   * Applies the secrets file at start.
+   *
+   * @throws NxsException when the file is invalid (the daemon then does not start)
+   */
+  void start() {
+    apply(file.load());
+  }
+
+  private void apply(Map<String, SecretsFile.Entry> entries) {
+    Instant now = telemetry.clock().instant();
+    entries.forEach(
+        (name, e) -> {
+          ProviderRuntime p = providers.get(name);
+          Instant until = e.overlapUntil() != null ? e.overlapUntil() : now.plus(failover.rotationOverlap());
+          p.credentials().set(e.apiKey(), e.apiKeyNext(), until);
+          managed.add(name);
+        });
+  }
+
+  /** Hot reload (GW7): a changed, valid file is applied; an invalid one is rolled back. */
+  void reloadIfChanged() {
+    if (!file.changed()) {
+      return;
+    }
+    try {
+      apply(file.load());
+      LOG.info("reloaded provider credentials from {}", file.path());
+      telemetry.audit("provider.secrets_reloaded", Severity.INFO, file.path().toString(), Map.of());
+    } catch (NxsException e) {
+      LOG.warn("rejected a change to {} and kept the last good credentials: {}", file.path(), e.getMessage());
+      file.rollBack();
+      telemetry.audit(
+          "provider.secrets_rejected", Severity.HIGH, file.path().toString(),
+          Map.of("reason", e.getMessage(), "kept", "last good version"));
+    }
+  }
+
+  /**
+   * Rotates a provider's key.
+   *
+   * @param emergency switch at once and retire the old key, instead of an overlap
+   * @throws ApiException 404 for an unknown provider, 400 for an unusable key
+   */
+  synchronized Result rotate(String provider, String newKey, boolean emergency, String actor) {
+    ProviderRuntime p = providers.get(provider);
+    if (p == null) {
+      throw ApiException.notFound("no provider named '" + provider + "' (see GET /api/v1/providers)");
+    }
+    String key = newKey == null ? "" : newKey.strip();
+    if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ApiException.badRequest("the new key is empty or contains spaces or control characters");
+    }
+    Credentials c = p.credentials();
+    if (key.equals(c.current()) || key.equals(c.next())) {
+      throw ApiException.badRequest("the new key is already in use by " + provider);
+    }
+    Instant now = telemetry.clock().instant();
+    managed.add(provider);
+    if (emergency) {
+      c.replace(key);
+      persist();
+      telemetry.auditNow(
+          "security.key_compromise", Severity.CRITICAL, actor, provider,
+          Map.of("action", "emergency rotation: old key retired at once"));
+      telemetry.credentialSwitched(provider, Credentials.CURRENT, Credentials.CURRENT, "emergency rotation");
+      return new Result(provider, "emergency", null, c.state());
+    }
+    Instant until = now.plus(failover.rotationOverlap());
+    c.startOverlap(key, until);
+    persist();
+    telemetry.auditNow(
+        "provider.key_rotation_started", Severity.MEDIUM, actor, provider,
+        Map.of("overlap_until", until.toString()));
+    telemetry.credentialSwitched(provider, Credentials.CURRENT, Credentials.NEXT, "rotation started; old key kept as fallback");
+    return new Result(provider, "overlap", until, c.state());
+  }
+
+  /** Ends due overlaps: promotion at the required success rate, else extension and an alert. */
+  synchronized void evaluate() {
+    Instant now = telemetry.clock().instant();
+    boolean changed = false;
+    for (ProviderRuntime p : providers.values()) {
+      Credentials c = p.credentials();
+      double rate = c.nextSuccessRate();
+      Credentials.Decision d = c.evaluate(now, failover.rotationMinSuccess(), failover.rotationOverlap());
+      switch (d) {
+        case PROMOTED -> {
+          changed = true;
+          managed.add(p.name());
+          telemetry.credentialSwitched(p.name(), Credentials.NEXT, Credentials.CURRENT, "promoted after overlap at " + percent(rate) + " success");
+          telemetry.audit("provider.key_promoted", Severity.INFO, p.name(), Map.of("success_rate", rate));
+        }
+        case EXTENDED -> {
+          changed = true;
+          managed.add(p.name());
+          telemetry.publish(new GatewayEvent.RotationExtended(now, p.name(), rate, c.overlapUntil()));
+          telemetry.audit(
+              "provider.rotation_extended", Severity.HIGH, p.name(),
+              Map.of("success_rate", rate < 0 ? "unused" : percent(rate), "until", c.overlapUntil().toString()));
+        }
+        case NOTHING -> {
+          // overlap still running, or none
+        }
+      }
+    }
+    if (changed) {
+      persist();
+    }
+  }
+
+  private void persist() {
+    Map<String, SecretsFile.Entry> entries = new LinkedHashMap<>();
+    for (String name : managed) {
+      Credentials c = providers.get(name).credentials();
+      entries.put(name, new SecretsFile.Entry(c.current(), c.next(), c.overlapUntil()));
+    }
+    file.write(entries);
+  }
+
+  private static String percent(double rate) {
+    return String.format(java.util.Locale.ROOT, "%.1f%%", rate * 100);
+  }
+}

@@ -1,0 +1,174 @@
+package io.nxs.gateway.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.nxs.core.ext.Extensions;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.state.StateStore;
+import io.nxs.gateway.BudgetsConfig;
+import io.nxs.gateway.GatewayConfig;
+import io.nxs.gateway.ProviderConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's run-time graph: one {@link ProviderRuntime} per provider, the router, usage
+ * ledger, air-gap tracker and telemetry, built from a checked {@link GatewayConfig}.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private final GatewayConfig config;
+  private final List<ProviderRuntime> runtimes = new ArrayList<>();
+  private final Router router;
+  private final Telemetry telemetry;
+  private final UsageLedger usage;
+  private final AirGap airGap;
+  private final CredentialRotation rotation;
+  private final BudgetGuard budgets;
+
+  /**
+   * @param secrets the secrets file ({@code secrets.yaml} in the home)
+   * @throws io.nxs.core.NxsException when the secrets file is invalid
+   */
+  public Gateway(
+      GatewayConfig config,
+      BudgetsConfig budgetsConfig,
+      StateStore store,
+      Telemetry telemetry,
+      RandomGenerator random,
+      Path secrets) {
+    this.config = config;
+    this.telemetry = telemetry;
+    Clock clock = telemetry.clock();
+    for (ProviderConfig pc : config.providers()) {
+      ProviderRuntime r =
+          new ProviderRuntime(
+              pc, config.failover(),
+              new Credentials(pc.apiKey(), pc.apiKeyNext(), clock.instant().plus(config.failover().rotationOverlap())),
+              clock);
+      watch(r);
+      runtimes.add(r);
+    }
+    Set<String> remote =
+        config.providers().stream().filter(p -> !p.local()).map(ProviderConfig::name).collect(Collectors.toSet());
+    List<String> local = config.providers().stream().filter(ProviderConfig::local).map(ProviderConfig::name).toList();
+    this.airGap = new AirGap(remote, local, telemetry);
+    this.router = new Router(config, runtimes, telemetry, airGap, random);
+    this.usage = new UsageLedger(store, clock);
+    this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
+    this.rotation =
+        new CredentialRotation(
+            new SecretsFile(secrets, router.providers().keySet()), router.providers(), config.failover(), telemetry);
+    rotation.start();
+  }
+
+  /** Registers the health sources, readiness check, figures and healing action. */
+  public void register(Extensions extensions) {
+    GatewayExtensions.register(this, extensions);
+  }
+
+  /** Probes one provider now (GW8): {@code GET /v1/models}. */
+  ProviderRuntime.ProbeResult probe(ProviderRuntime p) {
+    ProviderRuntime.ProbeResult r =
+        p.probe(p.credentials().order().getFirst(), System.nanoTime() + p.config().firstTokenTimeout().toNanos());
+    airGap.observe(p.name(), r.outcome());
+    return r;
+  }
+
+  /** Probes every provider in parallel and waits for them (bounded by their timeouts). */
+  public void probeAll() {
+    List<Thread> threads = new ArrayList<>();
+    for (ProviderRuntime p : runtimes) {
+      threads.add(Thread.ofVirtual().name("nxs-probe-" + p.name()).start(() -> probe(p)));
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Hot reload of the secrets file and the end of rotation overlaps (GW7). */
+  public void maintainCredentials() {
+    rotation.reloadIfChanged();
+    rotation.evaluate();
+  }
+
+  boolean airGapped() {
+    return airGap.active();
+  }
+
+  BudgetGuard budgets() {
+    return budgets;
+  }
+
+  CredentialRotation rotation() {
+    return rotation;
+  }
+
+  private void watch(ProviderRuntime r) {
+    CircuitBreaker b = r.breaker();
+    b.getEventPublisher()
+        .onStateTransition(
+            e ->
+                telemetry.breakerTransition(
+                    r.name(), e.getStateTransition().getFromState().name(),
+                    e.getStateTransition().getToState().name(),
+                    r.stats().snapshot().lastFailure() == null ? "" : r.stats().snapshot().lastFailure()));
+    Gauge.builder("nxs.gateway.breaker.state", b, cb -> stateValue(cb.getState()))
+        .description("Breaker state: 0 closed, 1 half open, 2 open")
+        .tag("provider", r.name())
+        .register(telemetry.metrics());
+  }
+
+  private static double stateValue(CircuitBreaker.State s) {
+    return switch (s) {
+      case CLOSED, DISABLED, METRICS_ONLY -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN, FORCED_OPEN -> 2;
+    };
+  }
+
+  /** The HTTP routes: the OpenAI-compatible proxy and the provider API. */
+  public List<HttpRoutes> routes() {
+    return List.of(new ProxyRoutes(this), new ProviderRoutes(this));
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  Router router() {
+    return router;
+  }
+
+  Telemetry telemetry() {
+    return telemetry;
+  }
+
+  public UsageLedger usage() {
+    return usage;
+  }
+
+  List<ProviderRuntime> runtimes() {
+    return runtimes;
+  }
+
+  /** Writes pending usage totals. */
+  public void flush() {
+    usage.flush();
+  }
+
+  @Override
+  public void close() {
+    usage.flush();
+  }
+}

@@ -1,0 +1,124 @@
+package io.nxs.gateway.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.nxs.core.Json;
+import io.nxs.core.auth.ApiKey;
+import io.nxs.core.auth.Scope;
+import io.nxs.core.config.Durations;
+import io.nxs.core.http.ApiException;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.http.HttpServer;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator's view of the gateway (GW8, GW9, GW7): {@code GET /api/v1/providers}, {@code GET
+ * /api/v1/usage}, and the admin actions {@code POST /api/v1/providers/{name}/test} and {@code
+ * POST /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false}}).
+ */
+public final class ProviderRoutes implements HttpRoutes {
+
+  private final Gateway gateway;
+
+  ProviderRoutes(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  @Override
+  public void addTo(RoutesConfig routes) {
+    routes.get("/api/v1/providers", this::list, Scope.READ);
+    routes.get("/api/v1/usage", this::usage, Scope.READ);
+    routes.post("/api/v1/providers/{name}/test", this::test, Scope.ADMIN);
+    routes.post("/api/v1/providers/{name}/rotate", this::rotate, Scope.ADMIN);
+  }
+
+  private void list(Context ctx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("mode", gateway.config().failover().mode().label());
+    body.put("air_gapped", gateway.airGapped());
+    body.put("providers", gateway.runtimes().stream().map(ProviderView::of).toList());
+    ctx.json(body);
+  }
+
+  private void usage(Context ctx) {
+    String since = ctx.queryParam("since");
+    java.time.Duration window;
+    try {
+      window = since == null ? java.time.Duration.ofDays(30) : Durations.parse(since);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("since: " + e.getMessage());
+    }
+    LocalDate from = LocalDate.ofInstant(gateway.telemetry().clock().instant().minus(window), ZoneOffset.UTC);
+    List<UsageLedger.Row> rows = gateway.usage().totals(from);
+    Map<String, Object> totals = new LinkedHashMap<>();
+    totals.put("requests", rows.stream().mapToLong(UsageLedger.Row::requests).sum());
+    totals.put("prompt_tokens", rows.stream().mapToLong(UsageLedger.Row::promptTokens).sum());
+    totals.put("completion_tokens", rows.stream().mapToLong(UsageLedger.Row::completionTokens).sum());
+    totals.put("cost", rows.stream().mapToDouble(UsageLedger.Row::cost).sum());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("since", from.toString());
+    body.put("rows", rows.stream().map(ProviderRoutes::row).toList());
+    body.put("totals", totals);
+    ctx.json(body);
+  }
+
+  private static Map<String, Object> row(UsageLedger.Row r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("provider", r.provider());
+    m.put("model", r.model());
+    m.put("api_key_id", r.apiKeyId());
+    m.put("requests", r.requests());
+    m.put("prompt_tokens", r.promptTokens());
+    m.put("completion_tokens", r.completionTokens());
+    m.put("cost", r.cost());
+    return m;
+  }
+
+  private void test(Context ctx) {
+    ProviderRuntime p = provider(ctx);
+    ProviderRuntime.ProbeResult r = gateway.probe(p);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("provider", p.name());
+    body.put("ok", r.outcome() == io.nxs.gateway.Outcome.OK);
+    body.putAll(ProviderView.probe(r));
+    ctx.json(body);
+  }
+
+  private void rotate(Context ctx) {
+    ProviderRuntime p = provider(ctx);
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(ctx.bodyAsBytes());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body must be JSON: {\"key\": \"...\", \"emergency\": false}");
+    }
+    if (body == null || !body.path("key").isTextual()) {
+      throw ApiException.badRequest("the body must name the new key: {\"key\": \"...\", \"emergency\": false}");
+    }
+    String actor = HttpServer.key(ctx).map(ApiKey::id).orElse("api");
+    CredentialRotation.Result r =
+        gateway.rotation().rotate(p.name(), body.get("key").asText(), body.path("emergency").asBoolean(false), actor);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("provider", r.provider());
+    out.put("mode", r.mode());
+    out.put("overlap_until", r.overlapUntil() == null ? null : r.overlapUntil().toString());
+    out.put("credential", r.credentialState());
+    ctx.json(out);
+  }
+
+  private ProviderRuntime provider(Context ctx) {
+    String name = ctx.pathParam("name");
+    ProviderRuntime p = gateway.router().providers().get(name);
+    if (p == null) {
+      throw ApiException.notFound(
+          "no provider named '" + name + "' (known: " + String.join(", ", gateway.router().providers().keySet()) + ")");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,392 @@
+package io.nxs.gateway.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.nxs.core.Json;
+import io.nxs.gateway.Attempt;
+import io.nxs.gateway.FailoverConfig;
+import io.nxs.gateway.Outcome;
+import io.nxs.gateway.ProviderConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One configured provider at run time: its HTTP client, breaker, credentials, retry budget and
+ * recent figures, and the code that makes one attempt on it and classifies the result (GW5).
+ *
+ * <p>Design note: an attempt reads the upstream only up to the point of no return (the whole
+ * body, or a stream's first content chunk); until then nothing has reached the client, so every
+ * failure is an invisible failover (GW6). Deadlines are real elapsed time ({@code nanoTime}); the
+ * injected clock drives only the breaker, the retry budget and timestamps.
+ */
+final class ProviderRuntime {
+
+  private static final int ERROR_BODY_LIMIT = 64 * 1024;
+  private static final int BODY_LIMIT = 64 * 1024 * 1024;
+
+  private final ProviderConfig config;
+  private final HttpClient client;
+  private final CircuitBreaker breaker;
+  private final Credentials credentials;
+  private final RetryBudget budget;
+  private final ProviderStats stats = new ProviderStats();
+  private final Clock clock;
+  private volatile String detectedModel;
+  private volatile ProbeResult lastProbe;
+
+  ProviderRuntime(ProviderConfig config, FailoverConfig failover, Credentials credentials, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.credentials = credentials;
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(config.connectTimeout())
+            .version(config.baseUrl().startsWith("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.breaker = CircuitBreaker.of(config.name(), breakerConfig(config.circuitBreaker(), clock));
+    this.budget = new RetryBudget(failover.retryBudget(), failover.minRetriesPerSecond(), clock);
+  }
+
+  /** GW3 on Resilience4j: open after N failures in the window, one trial call when half open. */
+  static CircuitBreakerConfig breakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
+    CircuitBreakerConfig.Builder b =
+        CircuitBreakerConfig.custom()
+            .slidingWindow(
+                (int) s.window().toSeconds(), s.failureThreshold(),
+                CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            .failureRateThreshold(s.failureRateThreshold())
+            .waitDurationInOpenState(Duration.ofSeconds(s.timeoutSeconds()))
+            .permittedNumberOfCallsInHalfOpenState(1)
+            .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .clock(clock);
+    if (s.slowCallDuration().isZero()) {
+      b.slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(1));
+    } else {
+      b.slowCallRateThreshold(s.failureRateThreshold()).slowCallDurationThreshold(s.slowCallDuration());
+    }
+    return b.build();
+  }
+
+  ProviderConfig config() {
+    return config;
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  Credentials credentials() {
+    return credentials;
+  }
+
+  RetryBudget budget() {
+    return budget;
+  }
+
+  ProviderStats stats() {
+    return stats;
+  }
+
+  ProbeResult lastProbe() {
+    return lastProbe;
+  }
+
+  /** The model this provider is called with: configured, or detected from {@code /v1/models}. */
+  String model(long deadlineNanos) throws IOException, TimeoutException {
+    if (!config.autoDetect()) {
+      return config.model();
+    }
+    String m = detectedModel;
+    if (m != null) {
+      return m;
+    }
+    ProbeResult probe = probe(credentials.order().getFirst(), deadlineNanos);
+    if (probe.model() == null) {
+      throw new IOException("auto-detect found no model: " + probe.detail());
+    }
+    return probe.model();
+  }
+
+  /**
+   * A light probe (GW8, GW12): {@code GET /v1/models}, which costs no tokens. Remembers the first
+   * model for {@code auto-detect}.
+   */
+  ProbeResult probe(Credentials.Key key, long deadlineNanos) {
+    long start = System.nanoTime();
+    Instant at = clock.instant();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/models")).GET();
+    authorize(b, key);
+    UpstreamExchange ex = UpstreamExchange.send(client, b.build());
+    ProbeResult result;
+    try {
+      long deadline = Math.min(deadlineNanos, start + config.firstTokenTimeout().toNanos());
+      int status = ex.awaitHeaders(deadline);
+      String body = ex.readRest(deadline, ERROR_BODY_LIMIT);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (status == 200) {
+        JsonNode first = Json.mapper().readTree(body).path("data").path(0).path("id");
+        String model = first.isTextual() ? first.asText() : null;
+        if (config.autoDetect() && model != null) {
+          detectedModel = model;
+        }
+        result = new ProbeResult(at, Outcome.OK, status, took, model, model == null ? "no model listed" : "ok");
+      } else {
+        Outcome o = classifyStatus(status, body);
+        result = new ProbeResult(at, o, status, took, null, firstLine(body));
+      }
+    } catch (TimeoutException e) {
+      ex.cancel();
+      result = new ProbeResult(at, Outcome.TIMEOUT, 0, Duration.ofNanos(System.nanoTime() - start), null, "no answer in time");
+    } catch (IOException e) {
+      ex.cancel();
+      result = new ProbeResult(at, classify(e), 0, Duration.ofNanos(System.nanoTime() - start), null, message(e));
+    }
+    lastProbe = result;
+    return result;
+  }
+
+  /**
+   * One attempt with one credential, read up to the point of no return.
+   *
+   * @param deadlineNanos the request's deadline
+   * @param onStart receives the exchange as soon as it exists, so a hedging loser can be cancelled
+   */
+  AttemptResult attempt(
+      UpstreamCall call, Credentials.Key key, long deadlineNanos, java.util.function.Consumer<UpstreamExchange> onStart) {
+    long start = System.nanoTime();
+    Instant at = clock.instant();
+    long attemptDeadline = Math.min(deadlineNanos, start + config.timeout().toNanos());
+    long firstDeadline = Math.min(attemptDeadline, start + config.firstTokenTimeout().toNanos());
+    UpstreamExchange ex = null;
+    try {
+      String model = model(firstDeadline);
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(config.baseUrl() + call.endpoint()))
+              .header("Content-Type", "application/json")
+              .header("Accept", call.stream() ? "text/event-stream" : "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(call.bodyFor(model)));
+      authorize(b, key);
+      ex = UpstreamExchange.send(client, b.build());
+      onStart.accept(ex);
+      int status = ex.awaitHeaders(firstDeadline);
+      if (status / 100 != 2) {
+        String body = readQuietly(ex, attemptDeadline);
+        Outcome outcome = classifyStatus(status, body);
+        Attempt a = attempt(at, start, outcome, status, upstreamMessage(body), key);
+        if (outcome == Outcome.CLIENT_ERROR) {
+          return new AttemptResult.Rejected(a, status, body);
+        }
+        return new AttemptResult.Failed(a, outcome == Outcome.RATE_LIMITED ? retryAfter(ex.headers(), clock) : null);
+      }
+      if (!call.stream()) {
+        String body = ex.readRest(attemptDeadline, BODY_LIMIT);
+        JsonNode json;
+        try {
+          json = Json.mapper().readTree(body);
+        } catch (IOException e) {
+          return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not JSON", key);
+        }
+        if (json == null || !json.isObject()) {
+          return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
+        }
+        if (json.has("error")) {
+          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(body), key);
+        }
+        JsonNode usage = json.get("usage");
+        return new AttemptResult.Ready(
+            attempt(at, start, Outcome.OK, status, "", key), this, model, null, List.of(), body,
+            usage, attemptDeadline);
+      }
+      List<String> prefix = new ArrayList<>();
+      while (true) {
+        String line = ex.nextLine(firstDeadline);
+        if (line == null) {
+          return failed(at, start, Outcome.RESET, status, "the stream ended before any content", key);
+        }
+        prefix.add(line);
+        if (!line.startsWith("data:")) {
+          continue;
+        }
+        String data = line.substring(5).strip();
+        boolean done = data.equals("[DONE]");
+        JsonNode chunk = null;
+        if (!done) {
+          try {
+            chunk = Json.mapper().readTree(data);
+          } catch (IOException e) {
+            ex.cancel();
+            return failed(at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not JSON", key);
+          }
+          if (chunk == null || !chunk.isObject()) {
+            ex.cancel();
+            return failed(at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not a JSON object", key);
+          }
+          if (chunk.has("error")) {
+            ex.cancel();
+            return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(data), key);
+          }
+        }
+        if (done || StreamChunks.hasContent(chunk)) {
+          return new AttemptResult.Ready(
+              attempt(at, start, Outcome.OK, status, "", key), this, model, ex, prefix, null, null,
+              attemptDeadline);
+        }
+      }
+    } catch (TimeoutException e) {
+      cancel(ex);
+      return failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
+    } catch (IOException e) {
+      cancel(ex);
+      return failed(at, start, classify(e), 0, message(e), key);
+    }
+  }
+
+  private static void cancel(UpstreamExchange ex) {
+    if (ex != null) {
+      ex.cancel();
+    }
+  }
+
+  private AttemptResult.Failed failed(
+      Instant at, long start, Outcome o, int status, String detail, Credentials.Key key) {
+    return new AttemptResult.Failed(attempt(at, start, o, status, detail, key), null);
+  }
+
+  private Attempt attempt(Instant at, long start, Outcome o, int status, String detail, Credentials.Key key) {
+    return new Attempt(
+        config.name(), o, status, detail, key.secret().isEmpty() ? "none" : key.label(), at,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void authorize(HttpRequest.Builder b, Credentials.Key key) {
+    if (!key.secret().isEmpty()) {
+      b.header("Authorization", "Bearer " + key.secret());
+    }
+  }
+
+  private static String readQuietly(UpstreamExchange ex, long deadline) {
+    try {
+      return ex.readRest(Math.min(deadline, System.nanoTime() + 5_000_000_000L), ERROR_BODY_LIMIT);
+    } catch (IOException | TimeoutException e) {
+      ex.cancel();
+      return "";
+    }
+  }
+
+  /** GW5: which statuses fail over and which go back to the client. */
+  static Outcome classifyStatus(int status, String body) {
+    if (status == 429) {
+      return Outcome.RATE_LIMITED;
+    }
+    if (status == 401 || status == 403) {
+      return Outcome.AUTH_FAILED;
+    }
+    if (status == 408) {
+      return Outcome.TIMEOUT;
+    }
+    if (status == 503 && body != null && body.toLowerCase(Locale.ROOT).contains("loading")) {
+      return Outcome.WARMING_UP;
+    }
+    if (status >= 500) {
+      return Outcome.SERVER_ERROR;
+    }
+    if (status >= 400) {
+      return Outcome.CLIENT_ERROR;
+    }
+    return Outcome.UNPARSEABLE; // 1xx/3xx where an answer was expected
+  }
+
+  static Outcome classify(IOException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof HttpConnectTimeoutException || c instanceof HttpTimeoutException) {
+        return Outcome.TIMEOUT;
+      }
+      if (c instanceof ConnectException) {
+        return Outcome.REFUSED;
+      }
+    }
+    return Outcome.RESET;
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(HttpHeaders headers, Clock clock) {
+    if (headers == null) {
+      return null;
+    }
+    String value = headers.firstValue("Retry-After").orElse(null);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
+    } catch (NumberFormatException e) {
+      try {
+        Instant when =
+            java.time.ZonedDateTime.parse(value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant();
+        Duration d = Duration.between(clock.instant(), when);
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (java.time.format.DateTimeParseException ignored) {
+        return null;
+      }
+    }
+  }
+
+  private static String message(IOException e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    }
+    return firstLine(m);
+  }
+
+  /** The upstream's error message (OpenAI shape), or the body's first line. */
+  static String upstreamMessage(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    try {
+      JsonNode m = Json.mapper().readTree(body).path("error").path("message");
+      if (m.isTextual()) {
+        return firstLine(m.asText());
+      }
+    } catch (IOException e) {
+      // not JSON: fall through to the raw first line
+    }
+    return firstLine(body);
+  }
+
+  private static String firstLine(String s) {
+    String line = s.lines().findFirst().orElse("").strip();
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
+  /**
+   * The last probe.
+   *
+   * @param model the first model listed, or null
+   */
+  record ProbeResult(Instant at, Outcome outcome, int status, Duration took, String model, String detail) {}
+}
