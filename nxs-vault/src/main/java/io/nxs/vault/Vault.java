@@ -1,5 +1,6 @@
 package io.nxs.vault;
 
+import io.nxs.core.NxsException;
 import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
@@ -124,15 +125,33 @@ public final class Vault {
     Path staging = home.resolve("vault").resolve("staging").resolve(id);
     List<RepositoryLock> locks = new ArrayList<>();
     try {
-      List<Repository> repos = repositories();
-      for (Repository repo : repos) {
-        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "backup", clock));
-        repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
+      // A target that cannot be opened or locked is reported; the others still get the snapshot.
+      Map<String, String> unreachable = new LinkedHashMap<>();
+      List<Repository> repos = new ArrayList<>();
+      for (VaultConfig.Target t : config.targets()) {
+        try {
+          Repository repo = repository(t);
+          locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "backup", clock));
+          repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
+          repos.add(repo);
+        } catch (WrongKeyException e) {
+          throw e;
+        } catch (NxsException | IOException e) {
+          unreachable.put(t.type() + ":" + resolve(t.path()), e.getMessage());
+        }
+      }
+      if (repos.isEmpty()) {
+        throw new VaultException("no target could take the backup: " + unreachable);
       }
       removeOldStaging(started);
       List<SourceTree> trees = sources(staging);
-      SnapshotWriter.Written written =
+      SnapshotWriter.Written writtenHere =
           new SnapshotWriter(repos, progress).write(id, started, HostName.get(), trees, parent(repos));
+      Map<String, String> failed = new LinkedHashMap<>(unreachable);
+      failed.putAll(writtenHere.failedTargets());
+      SnapshotWriter.Written written =
+          new SnapshotWriter.Written(writtenHere.manifest(), writtenHere.addedBlobs(),
+              writtenHere.addedBytes(), writtenHere.committedTo(), failed);
       Manifest m = written.manifest();
       SnapshotInfo info =
           new SnapshotInfo(id, started, m.files().size(), m.bytes(), written.addedBlobs(),
@@ -276,9 +295,16 @@ public final class Vault {
     }
     List<Repository> repos = new ArrayList<>();
     for (VaultConfig.Target t : config.targets()) {
-      repos.add(Repository.openOrCreate(new LocalTarget(resolve(t.path())), key));
+      repos.add(repository(t));
     }
     return repos;
+  }
+
+  private Repository repository(VaultConfig.Target t) {
+    if (key == null) {
+      key = VaultKey.loadOrCreate(keyFile);
+    }
+    return Repository.openOrCreate(new LocalTarget(resolve(t.path())), key);
   }
 
   /** Opens the repositories with the existing key only: never creates one (restores, verifies). */

@@ -130,6 +130,21 @@ class BackupTest {
         .hasMessageContaining("other.key");
   }
 
+  @Test
+  void aFailingTargetIsReportedAndTheOtherTargetStillGetsTheSnapshot() throws Exception {
+    Files.writeString(f.home.resolve("not-a-directory"), "a file where a target should be");
+    Vault vault = f.vault(VaultConfig.defaults().withTargets(List.of(
+        new VaultConfig.Target("local", "backups"), new VaultConfig.Target("local", "not-a-directory"))));
+
+    BackupResult result = vault.create(Progress.NONE);
+
+    assertThat(result.failedTargets()).containsOnlyKeys("local:" + f.home.resolve("not-a-directory"));
+    assertThat(result.snapshot().targets()).containsExactly("local:" + f.repo());
+    assertThat(f.audit.query(AuditQuery.parse(null, "backup.create", null)).getLast().severityLabel())
+        .isEqualTo("high");
+    assertThat(new Vault[] {f.vault()}[0].verify("all", true, Progress.NONE).ok()).isTrue();
+  }
+
   static Manifest manifest(Vault vault, String id) {
     try {
       return vault.repositories().getFirst().manifest(id);

@@ -119,6 +119,18 @@ class TamperTest {
   }
 
   @Test
+  void quickVerifyReReadsEveryBlobOnceOverThirtyDays() {
+    long blobs = vault.verify("all", false, Progress.NONE).blobs();
+    long reRead = 0;
+    for (int day = 0; day < io.nxs.vault.internal.Verifier.ROTATION_DAYS; day++) {
+      reRead += vault.verify("all", false, Progress.NONE).blobsRead();
+      f.clock.advance(java.time.Duration.ofDays(1));
+    }
+
+    assertThat(reRead).isEqualTo(blobs);
+  }
+
+  @Test
   void damagedBlobIsRepairedFromASecondTargetThatHoldsItIntact() throws Exception {
     VaultConfig two = VaultConfig.defaults().withTargets(List.of(
         new VaultConfig.Target("local", "backups"), new VaultConfig.Target("local", "offsite")));

@@ -102,13 +102,6 @@ public final class Repository {
     return names;
   }
 
-  /** Seals and stores a chunk; returns the stored size. */
-  public long putBlob(String name, byte[] plain, int length) throws IOException {
-    byte[] sealed = sealer.seal(name, plain, 0, length);
-    target.put(blobKey(name), sealed);
-    return sealed.length;
-  }
-
   /** Stores a blob already sealed (a repair copy from another target): durable at once. */
   public void putSealedBlob(String name, byte[] sealed) throws IOException {
     target.put(blobKey(name), sealed);

@@ -1,0 +1,89 @@
+package io.nxs.vault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SealerTest {
+
+  private static final int SEG = 4 * 1024;
+
+  @TempDir Path dir;
+
+  private Sealer sealer(String name) {
+    return new Sealer(VaultKey.loadOrCreate(dir.resolve(name)));
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {0, 1, 64, 65, SEG - 1, SEG, SEG + 1, 3 * SEG, 4 << 20})
+  void sealedObjectsOpenToTheSameBytesAtEverySegmentBoundary(int size) {
+    Sealer s = sealer("k");
+    byte[] plain = random(size);
+    byte[] text = new byte[size];
+    Arrays.fill(text, (byte) 'a');
+
+    assertThat(s.open("blobs/x", s.seal("blobs/x", plain))).isEqualTo(plain);
+    assertThat(s.open("blobs/y", s.seal("blobs/y", text))).isEqualTo(text);
+  }
+
+  @Test
+  void sameContentNeverSealsToTheSameBytes() {
+    Sealer s = sealer("k");
+    byte[] plain = random(1000);
+
+    assertThat(s.seal("a", plain)).isNotEqualTo(s.seal("a", plain));
+  }
+
+  @Test
+  void truncationAtASegmentBoundaryIsDetected() {
+    Sealer s = sealer("k");
+    byte[] sealed = s.seal("b", random(3 * SEG));
+    int header = 4 + 1 + 8;
+
+    byte[] twoSegments = Arrays.copyOf(sealed, header + 2 * (SEG + 16));
+
+    assertThatThrownBy(() -> s.open("b", twoSegments)).isInstanceOf(DamagedObjectException.class);
+  }
+
+  @Test
+  void swappedSegmentsRenamedObjectsAndAnotherKeyAreDetected() {
+    Sealer s = sealer("k");
+    byte[] sealed = s.seal("c", random(3 * SEG));
+    int header = 4 + 1 + 8;
+    byte[] swapped = sealed.clone();
+    System.arraycopy(sealed, header + SEG + 16, swapped, header, SEG + 16);
+    System.arraycopy(sealed, header, swapped, header + SEG + 16, SEG + 16);
+
+    assertThatThrownBy(() -> s.open("c", swapped)).isInstanceOf(DamagedObjectException.class);
+    assertThatThrownBy(() -> s.open("d", sealed)).isInstanceOf(DamagedObjectException.class);
+    assertThatThrownBy(() -> sealer("other").open("c", sealed))
+        .isInstanceOf(DamagedObjectException.class)
+        .hasMessageContaining("authentication failed");
+  }
+
+  @Test
+  void keyFileIsPrivateAndMalformedKeysAreRefusedClearly() throws Exception {
+    VaultKey.loadOrCreate(dir.resolve("vault.key"));
+    assertThat(io.nxs.core.state.SecureFiles.permissions(dir.resolve("vault.key"))).isEqualTo("rw-------");
+    Files.writeString(dir.resolve("short.key"), "c2hvcnQ=");
+
+    assertThatThrownBy(() -> VaultKey.load(dir.resolve("short.key")))
+        .hasMessageContaining("must hold 32 bytes");
+    assertThatThrownBy(() -> VaultKey.load(dir.resolve("missing.key")))
+        .hasMessageContaining("cannot read the vault key");
+  }
+}
