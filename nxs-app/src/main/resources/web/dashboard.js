@@ -168,23 +168,17 @@
     const body = await optional('/api/v1/providers');
     if (body === null) return notRunning('providers', 'gateway');
     const rows = list(body, 'providers');
-    const airGapped = pick(body, 'air_gapped', 'airGapped');
+    const airGapped = body.air_gapped;
     fill('providers',
       airGapped ? el('p', { class: 'banner', role: 'status' },
         'Air-gapped: only local providers are configured; no request leaves this machine.') : null,
       table([
-        ['Provider', (p) => pick(p, 'name')],
-        ['Breaker', (p) => badge(pick(p, 'breaker.state', 'breaker', 'state'))],
-        ['p50 latency', (p) => {
-          const ms = pick(p, 'latency_ms.p50', 'latency.p50_ms', 'latency_p50_ms', 'latency_ms');
-          return ms === undefined ? '—' : `${Math.round(ms)} ms`;
-        }],
-        ['Error rate', (p) => {
-          const r = pick(p, 'error_rate', 'breaker.failure_rate', 'failure_rate');
-          return r === undefined || r < 0 ? '—' : `${(r <= 1 ? r * 100 : r).toFixed(1)}%`;
-        }],
-        ['Credential', (p) => badge(pick(p, 'credential.state', 'credential', 'credential_state'))],
-        ['Last failure', (p) => pick(p, 'last_failure.reason', 'last_failure', 'last_failure_reason')],
+        ['Provider', (p) => p.name],
+        ['Breaker', (p) => badge(p.breaker)],
+        ['p50 latency', (p) => (typeof p.latency_ms?.p50 === 'number' ? `${Math.round(p.latency_ms.p50)} ms` : '—')],
+        ['Error rate', (p) => (typeof p.error_rate === 'number' && p.samples ? `${(p.error_rate * 100).toFixed(1)}%` : '—')],
+        ['Credential', (p) => badge(p.credential?.state)],
+        ['Last failure', (p) => (p.last_failure ? el('span', {}, p.last_failure, ' ', when(p.last_failure_at)) : '—')],
       ], rows, 'No providers configured.'));
   }
 

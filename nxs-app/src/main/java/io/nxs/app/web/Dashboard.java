@@ -161,12 +161,12 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
     static final List<Panel> ALL =
         List.of(
             new Panel("health", "Health", false),
-            new Panel("providers", "Providers", false),
+            new Panel("failovers", "Recent failovers", false),
+            new Panel("providers", "Providers", true),
             new Panel("incidents", "Incidents", true),
             new Panel("healing", "Healing", true),
             new Panel("backups", "Backups", true),
             new Panel("host", "Host", true),
-            new Panel("failovers", "Recent failovers", false),
             new Panel("audit", "Audit log", true));
 
     Map<String, Object> model() {
