@@ -45,15 +45,7 @@ import picocli.CommandLine.Spec;
       BackupCommand.Export.class,
       BackupCommand.Recover.class
     })
-final class BackupCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class BackupCommand extends CommandGroup {
 
   /** Runs through the daemon when it answers, else on the home directly; returns JSON either way. */
   static JsonNode either(

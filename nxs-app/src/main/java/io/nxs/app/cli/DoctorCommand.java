@@ -39,15 +39,7 @@ import picocli.CommandLine.Spec;
       DoctorCommand.Approve.class,
       DoctorCommand.Status.class
     })
-final class DoctorCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class DoctorCommand extends CommandGroup {
 
   @Command(
       name = "rules",

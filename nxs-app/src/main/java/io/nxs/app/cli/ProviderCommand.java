@@ -29,15 +29,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Upstream model providers of the gateway (needs the daemon running).",
     subcommands = {ProviderCommand.ListProviders.class, ProviderCommand.Test.class, ProviderCommand.Rotate.class})
-final class ProviderCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(Commands.out(spec));
-    return ExitCode.OK;
-  }
+final class ProviderCommand extends CommandGroup {
 
   private static String percent(JsonNode n) {
     return String.format(Locale.ROOT, "%.0f%%", n.asDouble() * 100);
