@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ public final class Daemon implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Dashboard dashboard;
   private final HttpServer http;
+  private Optional<SystemdNotifier> systemd = Optional.empty();
   private final boolean firstStart;
   private boolean closed;
 
@@ -141,7 +143,10 @@ public final class Daemon implements AutoCloseable {
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
       scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
-      return new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
+      Daemon daemon = new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
+      daemon.systemd = SystemdNotifier.fromEnv(env);
+      daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
+      return daemon;
     } catch (RuntimeException e) {
       if (dashboard != null) {
         dashboard.close();
@@ -234,6 +239,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    systemd.ifPresent(SystemdNotifier::stopping);
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
