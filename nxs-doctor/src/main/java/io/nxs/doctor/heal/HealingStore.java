@@ -1,14 +1,13 @@
 package io.nxs.doctor.heal;
 
 import io.nxs.core.Json;
+import io.nxs.doctor.db.JsonRows;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The healing log in SQLite ({@code doctor_healing}), one JSON body per attempt. */
@@ -59,20 +58,6 @@ public final class HealingStore {
   }
 
   private List<HealingRecord> query(String sql, int limit) {
-    List<HealingRecord> out = new ArrayList<>();
-    try (Connection c = store.connect();
-        PreparedStatement q = c.prepareStatement(sql)) {
-      if (limit >= 0) {
-        q.setInt(1, limit);
-      }
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          out.add(Json.mapper().readValue(rs.getString(1), HealingRecord.class));
-        }
-      }
-    } catch (SQLException | IOException e) {
-      throw new NxsException("cannot read the healing log: " + e.getMessage(), e);
-    }
-    return out;
+    return JsonRows.read(store, sql, limit, HealingRecord.class, "the healing log");
   }
 }

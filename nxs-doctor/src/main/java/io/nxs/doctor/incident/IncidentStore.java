@@ -1,15 +1,14 @@
 package io.nxs.doctor.incident;
 
 import io.nxs.core.Json;
+import io.nxs.doctor.db.JsonRows;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Incidents in SQLite ({@code doctor_incidents}), each as its JSON body. */
@@ -67,20 +66,6 @@ public final class IncidentStore {
   }
 
   private List<Incident> query(String sql, int limit) {
-    List<Incident> out = new ArrayList<>();
-    try (Connection c = store.connect();
-        PreparedStatement q = c.prepareStatement(sql)) {
-      if (limit >= 0) {
-        q.setInt(1, limit);
-      }
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          out.add(Json.mapper().readValue(rs.getString(1), Incident.class));
-        }
-      }
-    } catch (SQLException | IOException e) {
-      throw new NxsException("cannot read the Doctor's incidents: " + e.getMessage(), e);
-    }
-    return out;
+    return JsonRows.read(store, sql, limit, Incident.class, "the Doctor's incidents");
   }
 }
