@@ -37,14 +37,6 @@
     return node;
   }
 
-  function pick(obj, ...names) {
-    for (const n of names) {
-      const v = n.split('.').reduce((o, p) => (o == null ? undefined : o[p]), obj);
-      if (v !== undefined && v !== null) return v;
-    }
-    return undefined;
-  }
-
   function list(body, ...names) {
     if (Array.isArray(body)) return body;
     for (const n of names) if (Array.isArray(body?.[n])) return body[n];
@@ -286,14 +278,14 @@
   async function host() {
     const body = await optional('/api/v1/doctor/host');
     if (body === null) return notRunning('host', 'Doctor');
-    const series = pick(body, 'series') || {};
+    const series = body.series || {};
     const boxes = [];
     for (const [name, s] of Object.entries(series)) {
       const canvasId = `chart-${name.replace(/[^a-z0-9]/gi, '-')}`;
-      const prediction = pick(s, 'exhaustion_at', 'predicted_exhaustion');
+      const prediction = s.exhaustion_at;
       boxes.push(el('figure', { class: 'chart' },
         el('div', { class: 'chart-box' }, el('canvas', { id: canvasId, role: 'img', 'aria-label': `${name} over time` })),
-        el('figcaption', {}, `${name}: ${text(pick(s, 'latest'))}${pick(s, 'unit') ? ' ' + s.unit : ''}`,
+        el('figcaption', {}, `${name}: ${text(s.latest)} ${s.unit}`,
           prediction ? el('span', { class: 'warn' }, ' — full by ', when(prediction)) : '')));
     }
     fill('host', boxes.length ? el('div', { class: 'charts' }, boxes)

@@ -52,7 +52,7 @@ public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
   /** How often the daemon publishes its {@link Heartbeat}. */
-  static final java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofSeconds(10);
+  static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(10);
 
   private final NxsHome home;
   private final StateStore store;
