@@ -1,10 +1,10 @@
 package io.nxs.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nxs.app.ConfigCheck;
 import io.nxs.app.NxsHome;
 import io.nxs.core.Json;
 import io.nxs.core.NxsException;
+import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.http.ServerConfig;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,9 @@ final class DaemonClient {
       throw new UsageException(
           "no NXS home at " + home.dir() + ": start NXS once with 'nxs serve', or pass --home");
     }
-    ServerConfig server = ConfigCheck.check(home.config(), global.env).section(ServerConfig.SECTION);
+    // Only the address is needed here: the daemon validated the whole file when it started.
+    ServerConfig server =
+        ConfigLoader.only(List.of(ServerConfig.SECTION), global.env).load(home.config()).section(ServerConfig.SECTION);
     String host = server.host().equals("0.0.0.0") || server.host().equals("::") ? "127.0.0.1" : server.host();
     if (host.contains(":")) {
       host = "[" + host + "]";

@@ -41,6 +41,7 @@ import java.util.TreeSet;
 public final class ConfigLoader {
 
   private final Map<String, ConfigSection<?>> sections = new LinkedHashMap<>();
+  private final boolean othersAllowed;
   private final EnvExpander expander;
   private final ObjectMapper mapper;
   private final YAMLFactory yaml = new YAMLFactory();
@@ -50,6 +51,20 @@ public final class ConfigLoader {
    * @param env the environment for {@code ${NAME}} expansion
    */
   public ConfigLoader(Collection<ConfigSection<?>> sections, Map<String, String> env) {
+    this(sections, env, false);
+  }
+
+  /**
+   * A loader that reads only the given sections and passes over every other top-level key
+   * unchecked: for a client that needs one section (the CLI finding the daemon's address) without
+   * loading and validating every module's. Use the full loader to check a file.
+   */
+  public static ConfigLoader only(Collection<ConfigSection<?>> sections, Map<String, String> env) {
+    return new ConfigLoader(sections, env, true);
+  }
+
+  private ConfigLoader(Collection<ConfigSection<?>> sections, Map<String, String> env, boolean othersAllowed) {
+    this.othersAllowed = othersAllowed;
     for (ConfigSection<?> s : sections) {
       ConfigSection<?> previous = this.sections.putIfAbsent(s.name(), s);
       if (previous != null && previous.type() != s.type()) {
@@ -115,6 +130,11 @@ public final class ConfigLoader {
         String key = p.currentName();
         JsonLocation keyAt = p.currentTokenLocation();
         ConfigSection<?> section = sections.get(key);
+        if (section == null && othersAllowed) {
+          p.nextToken();
+          p.skipChildren();
+          continue;
+        }
         if (section == null) {
           throw at(source, keyAt, key, "unknown key (known: " + String.join(", ", known()) + ")");
         }

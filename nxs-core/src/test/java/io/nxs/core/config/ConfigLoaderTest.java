@@ -114,6 +114,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aLoaderForSomeSectionsPassesOverTheOthersUnread() {
+    ConfigLoader serverOnly = ConfigLoader.only(List.of(ServerConfig.SECTION), Map.of());
+    String text =
+        """
+        gateway:
+          upstreams:
+            - name: a
+              api_key: ${UNSET_KEY}
+              nonsense: [1, {deep: true}]
+        server:
+          port: 8800
+        doctor: {rules: []}
+        """;
+
+    assertThat(serverOnly.parse(text, "nxs.yaml").section(ServerConfig.SECTION).port()).isEqualTo(8800);
+    assertThatThrownBy(() -> serverOnly.parse("server:\n  port: eighty\n", "nxs.yaml"))
+        .hasMessageStartingWith("nxs.yaml:2:9: server.port: ");
+  }
+
+  @Test
   void wrongTypeQuotesTheValue() {
     assertThatThrownBy(() -> loader.parse("server:\n  port: eighty\n", "nxs.yaml"))
         .isInstanceOf(ConfigException.class)
