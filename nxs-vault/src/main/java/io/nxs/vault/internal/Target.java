@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  * {@code snapshots/<id>}, {@code locks/<id>}). Every implementation makes {@link #put} atomic and
  * durable: a reader sees the whole object or none, even after a crash mid-write.
  */
-public interface Target {
+public interface Target extends AutoCloseable {
 
   /** Where it is, for messages, e.g. {@code local:/srv/backups}. */
   String describe();
@@ -58,4 +58,8 @@ public interface Target {
    * @return how many were removed
    */
   int removeLeftovers(Instant olderThan) throws IOException;
+
+  /** Releases connections and files; the default has none. */
+  @Override
+  default void close() {}
 }
