@@ -145,6 +145,7 @@ public final class Vault {
       // A target that cannot be opened or locked is reported; the others still get the snapshot.
       Map<String, String> unreachable = new LinkedHashMap<>();
       List<Repository> repos = new ArrayList<>();
+      key(true);
       for (VaultConfig.Target t : config.targets()) {
         try {
           Repository repo = repository(t);
@@ -312,6 +313,7 @@ public final class Vault {
    * @throws VaultException when none opens, or a repository was written with another key
    */
   List<Repository> repositories() {
+    key(true);
     List<Repository> repos = new ArrayList<>();
     Map<String, String> failed = new LinkedHashMap<>();
     for (VaultConfig.Target t : config.targets()) {

@@ -111,9 +111,16 @@ public final class GitTarget implements Target {
         c.setString("remote", "origin", "url", url);
         c.setString("remote", "origin", "fetch", refSpec(branch).toString());
         c.setBoolean("core", null, "autocrlf", false);
-        c.setBoolean("gc", null, "auto", false);
         c.save();
       }
+      // Objects are sealed (encrypted, so incompressible and never alike): spare the CPU that
+      // zlib and delta search would spend on them.
+      StoredConfig c = git.getRepository().getConfig();
+      c.setInt("core", null, "compression", 1);
+      c.setString("core", null, "bigFileThreshold", "64k");
+      c.setBoolean("pack", null, "deltaCompression", false);
+      c.setBoolean("gc", null, "auto", false);
+      c.save();
       GitTarget target = new GitTarget(url, branch, dir, git, credentials);
       target.sync();
       return target;
