@@ -111,13 +111,7 @@ public final class Repository {
   /** Every blob's name and stored size. */
   public Map<String, Long> blobs() throws IOException {
     Map<String, Long> names = new HashMap<>();
-    for (String key : target.list("blobs/")) {
-      String name = key.substring(key.lastIndexOf('/') + 1);
-      OptionalLong size = target.size(key);
-      if (size.isPresent()) {
-        names.put(name, size.getAsLong());
-      }
-    }
+    target.listSizes("blobs/").forEach((key, size) -> names.put(key.substring(key.lastIndexOf('/') + 1), size));
     return names;
   }
 

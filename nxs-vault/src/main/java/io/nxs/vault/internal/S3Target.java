@@ -151,6 +151,20 @@ public final class S3Target implements Target {
   }
 
   @Override
+  public java.util.Map<String, Long> listSizes(String under) throws IOException {
+    java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+    call(under, () -> {
+      for (S3Object o : s3.listObjectsV2Paginator(
+              ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + under).build())
+          .contents()) {
+        sizes.put(o.key().substring(prefix.length()), o.size());
+      }
+      return null;
+    });
+    return sizes;
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     call(key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(prefix + key).build()));
   }

@@ -119,6 +119,16 @@ abstract class TargetContract {
   }
 
   @Test
+  void listSizesGivesEachKeysStoredSize() throws Exception {
+    target.put("blobs/ab/ab01", bytes("12345"));
+    target.put("blobs/cd/cd02", new byte[0]);
+    target.put("snapshots/s1", bytes("x"));
+
+    assertThat(target.listSizes("blobs/"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("blobs/ab/ab01", 5L, "blobs/cd/cd02", 0L));
+  }
+
+  @Test
   void deleteRemovesAndDeletingTwiceIsNoError() throws Exception {
     target.put("locks/l1", bytes("held"));
 
