@@ -136,7 +136,7 @@ public final class GitTarget implements Target {
   }
 
   /** The local clone. */
-  public Path clone() {
+  public Path cloneDirectory() {
     return dir;
   }
 

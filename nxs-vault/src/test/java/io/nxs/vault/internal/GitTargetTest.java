@@ -52,7 +52,7 @@ class GitTargetTest extends TargetContract {
   void writesNeverPushedAreDroppedWhenTheCloneIsOpenedAgain() throws Exception {
     target.put("snapshots/pushed", "yes".getBytes());
     target.putBatched("blobs/cd/cd02", "never flushed".getBytes());
-    Path clone = ((GitTarget) target).clone();
+    Path clone = ((GitTarget) target).cloneDirectory();
     target.close();
 
     target = GitTarget.open(url, "main", clone.getParent(), Map.of());
