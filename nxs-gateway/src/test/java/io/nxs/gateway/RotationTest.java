@@ -146,6 +146,20 @@ class RotationTest {
   }
 
   @Test
+  void theVaultsCredentialsInTheSecretsFileAreAcceptedAndSurviveARotation() throws Exception {
+    Files.writeString(secrets(), "providers:\n  a:\n    api_key: edited-key-3333\n"
+        + "vault:\n  s3:\n    nxs-backups:\n      access_key: vault-access-6666\n      secret_key: vault-secret-7777\n");
+    f.module.gateway().maintainCredentials();
+    f.post("/v1/chat/completions", chat("nxs-auto"));
+    assertThat(lastKeyAtA()).isEqualTo("Bearer edited-key-3333");
+
+    rotate(NEW, true);
+
+    String after = Files.readString(secrets());
+    assertThat(after).contains(NEW).contains("nxs-backups").contains("vault-secret-7777");
+  }
+
+  @Test
   void aBrokenSecretsFileIsRejectedAndTheLastGoodOneKept() throws Exception {
     rotate(NEW, true);
     String good = Files.readString(secrets());

@@ -1,6 +1,8 @@
 package io.nxs.vault;
 
-import io.nxs.vault.internal.LocalTarget;
+import io.nxs.core.NxsException;
+import io.nxs.vault.internal.Target;
+import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.Restorer;
 import io.nxs.vault.internal.SqliteCopy;
@@ -17,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,11 +39,17 @@ public final class StateRecovery {
   private final Path home;
   private final VaultConfig config;
   private final Clock clock;
+  private final Map<String, String> env;
 
   public StateRecovery(Path home, VaultConfig config, Clock clock) {
+    this(home, config, clock, System.getenv());
+  }
+
+  StateRecovery(Path home, VaultConfig config, Clock clock, Map<String, String> env) {
     this.home = home.toAbsolutePath().normalize();
     this.config = config;
     this.clock = clock;
+    this.env = Map.copyOf(env);
   }
 
   /**
@@ -160,18 +169,31 @@ public final class StateRecovery {
   }
 
   private List<Repository> repositories() {
-    Path keyFile = home.resolve("keys").resolve("vault.key");
-    if (!Files.exists(keyFile)) {
-      throw new VaultException(
-          "there is no vault key at " + keyFile + ": without it no snapshot can be read");
-    }
-    VaultKey key = VaultKey.load(keyFile);
-    List<Repository> repos = new ArrayList<>();
+    List<Target> targets = new ArrayList<>();
     for (VaultConfig.Target t : config.targets()) {
-      Path dir = Vault.resolve(home, t.path());
-      if (Files.isDirectory(dir)) {
-        repos.add(Repository.openOrCreate(new LocalTarget(dir), key));
+      if (t.type().equals("local") && !Files.isDirectory(Vault.resolve(home, t.path()))) {
+        continue;
       }
+      try {
+        targets.add(Targets.open(t, home, p -> Vault.resolve(home, p), env, home.resolve("secrets.yaml")));
+      } catch (NxsException e) {
+        // Unreachable: the other targets may hold a good snapshot.
+      }
+    }
+    VaultKey key;
+    if (config.passphraseEnv() != null) {
+      key = Vault.passphraseKey(config, env, targets);
+    } else {
+      Path keyFile = home.resolve("keys").resolve("vault.key");
+      if (!Files.exists(keyFile)) {
+        throw new VaultException(
+            "there is no vault key at " + keyFile + ": without it no snapshot can be read");
+      }
+      key = VaultKey.load(keyFile);
+    }
+    List<Repository> repos = new ArrayList<>();
+    for (Target t : targets) {
+      repos.add(Repository.openOrCreate(t, key));
     }
     return repos;
   }

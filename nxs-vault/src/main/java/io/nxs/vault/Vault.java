@@ -8,7 +8,8 @@ import io.nxs.core.ext.BackupSource;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.BackupResult.MemoryLoss;
 import io.nxs.vault.internal.HostName;
-import io.nxs.vault.internal.LocalTarget;
+import io.nxs.vault.internal.Target;
+import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.RepositoryLock;
 import io.nxs.vault.internal.SnapshotWriter;
@@ -52,6 +53,8 @@ import java.util.stream.Stream;
  */
 public final class Vault {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Vault.class);
+
   /** Snapshot paths of NXS's own files. */
   public static final String STATE_DB_PATH = "nxs/state.db";
 
@@ -70,6 +73,8 @@ public final class Vault {
   final VaultIndex index;
   private final Supplier<List<BackupSource>> extraSources;
   private final Path keyFile;
+  private final Map<VaultConfig.Target, Target> openTargets = new HashMap<>();
+  private Map<String, String> env = System.getenv();
   private VaultKey key;
 
   private Vault(
@@ -107,6 +112,18 @@ public final class Vault {
     return config;
   }
 
+  /** Reads S3 credentials and the passphrase from these variables instead of the process's. */
+  Vault environment(Map<String, String> variables) {
+    this.env = Map.copyOf(variables);
+    return this;
+  }
+
+  /** Closes the targets' connections and clones. */
+  public synchronized void close() {
+    openTargets.values().forEach(Target::close);
+    openTargets.clear();
+  }
+
   /** The key file, {@code keys/vault.key}. */
   public Path keyFile() {
     return keyFile;
@@ -128,6 +145,7 @@ public final class Vault {
       // A target that cannot be opened or locked is reported; the others still get the snapshot.
       Map<String, String> unreachable = new LinkedHashMap<>();
       List<Repository> repos = new ArrayList<>();
+      key(true);
       for (VaultConfig.Target t : config.targets()) {
         try {
           Repository repo = repository(t);
@@ -137,7 +155,7 @@ public final class Vault {
         } catch (WrongKeyException e) {
           throw e;
         } catch (NxsException | IOException e) {
-          unreachable.put(t.type() + ":" + resolve(t.path()), e.getMessage());
+          unreachable.put(describe(t), e.getMessage());
         }
       }
       if (repos.isEmpty()) {
@@ -288,28 +306,58 @@ public final class Vault {
     return null;
   }
 
-  /** Opens every target's repository (creating empty ones). */
+  /**
+   * Opens every reachable target's repository (creating empty ones); a target that cannot be
+   * opened is left out while another one opens.
+   *
+   * @throws VaultException when none opens, or a repository was written with another key
+   */
   List<Repository> repositories() {
-    if (key == null) {
-      key = VaultKey.loadOrCreate(keyFile);
-    }
+    key(true);
     List<Repository> repos = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
     for (VaultConfig.Target t : config.targets()) {
-      repos.add(repository(t));
+      try {
+        repos.add(repository(t));
+      } catch (WrongKeyException e) {
+        throw e;
+      } catch (NxsException e) {
+        failed.put(describe(t), e.getMessage());
+      }
     }
+    if (repos.isEmpty()) {
+      throw new VaultException("no target can be opened: " + failed);
+    }
+    failed.forEach((where, why) -> LOG.warn("vault target {} left out: {}", where, why));
     return repos;
   }
 
   private Repository repository(VaultConfig.Target t) {
-    if (key == null) {
-      key = VaultKey.loadOrCreate(keyFile);
-    }
-    return Repository.openOrCreate(new LocalTarget(resolve(t.path())), key);
+    return Repository.openOrCreate(target(t), key(true));
   }
 
-  /** Opens the repositories with the existing key only: never creates one (restores, verifies). */
-  List<Repository> existingRepositories() {
-    if (key == null) {
+  /**
+   * The vault key: {@code keys/vault.key} (created when {@code create}), or derived from the
+   * passphrase in {@code vault.passphrase_env} with the parameters the first reachable repository
+   * records (fresh ones for a new vault).
+   */
+  private synchronized VaultKey key(boolean create) {
+    if (key != null) {
+      return key;
+    }
+    if (config.passphraseEnv() != null) {
+      List<Target> targets = new ArrayList<>();
+      for (VaultConfig.Target t : config.targets()) {
+        try {
+          targets.add(target(t));
+        } catch (NxsException e) {
+          // Unreachable now: its parameters, if any, are the same as the others'.
+        }
+      }
+      key = passphraseKey(config, env, targets);
+    } else if (create) {
+      key = VaultKey.loadOrCreate(keyFile);
+    } else {
       if (!Files.exists(keyFile)) {
         throw new VaultException(
             "there is no vault key at " + keyFile
@@ -317,6 +365,52 @@ public final class Vault {
       }
       key = VaultKey.load(keyFile);
     }
+    return key;
+  }
+
+  /** The key derived from the configured passphrase variable, with the targets' KDF parameters. */
+  static VaultKey passphraseKey(VaultConfig config, Map<String, String> env, List<Target> targets) {
+    String variable = config.passphraseEnv();
+    String passphrase = env.get(variable);
+    if (passphrase == null || passphrase.isEmpty()) {
+      throw new VaultException(
+          "vault.passphrase_env names " + variable + ", which is not set: export the vault"
+              + " passphrase in it (the vault key is derived from it)");
+    }
+    io.nxs.core.log.Redaction.register(passphrase);
+    VaultKey.Kdf kdf = null;
+    for (Target t : targets) {
+      try {
+        Optional<VaultKey.Kdf> found = Repository.kdf(t);
+        if (found.isPresent()) {
+          kdf = found.get();
+          break;
+        }
+      } catch (IOException e) {
+        // No repository there yet, or unreachable: look at the next.
+      }
+    }
+    return VaultKey.fromPassphrase(variable, passphrase, kdf == null ? VaultKey.Kdf.fresh() : kdf);
+  }
+
+  /** The target of a configured entry, opened once and kept (S3 connections, the git clone). */
+  private synchronized Target target(VaultConfig.Target t) {
+    Target open = openTargets.get(t);
+    if (open == null) {
+      open = Targets.open(t, home, this::resolve, env, home.resolve("secrets.yaml"));
+      openTargets.put(t, open);
+    }
+    return open;
+  }
+
+  /** A target as messages name it, before it is opened. */
+  private String describe(VaultConfig.Target t) {
+    return t.type().equals("local") ? "local:" + resolve(t.path()) : t.where();
+  }
+
+  /** Opens the repositories with the existing key only: never creates one (restores, verifies). */
+  List<Repository> existingRepositories() {
+    key(false);
     return repositories();
   }
 
@@ -726,6 +820,8 @@ public final class Vault {
             bytesFreed += b.getValue();
           }
         }
+        // Removals a target batches (git) reach it now.
+        repo.flush();
         // Under the exclusive lock nobody writes: every temporary file is a crash's leftover.
         repo.target().removeLeftovers(Instant.MAX);
       }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param schedule how often the daemon backs up, verifies and drills
  * @param rpo the recovery point objective: a last verified backup older than this is unhealthy;
  *     default 1h
+ * @param passphraseEnv the environment variable holding a passphrase the vault key is derived from
+ *     (PBKDF2, ADR 0058) instead of {@code keys/vault.key}; default none (the key file)
  */
 public record VaultConfig(
     List<Source> sources,
@@ -28,7 +30,8 @@ public record VaultConfig(
     List<Target> targets,
     Retention retention,
     Schedule schedule,
-    Duration rpo) {
+    Duration rpo,
+    String passphraseEnv) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<VaultConfig> SECTION =
@@ -42,7 +45,8 @@ public record VaultConfig(
       @JsonProperty("targets") List<Target> targets,
       @JsonProperty("retention") Retention retention,
       @JsonProperty("schedule") Schedule schedule,
-      @JsonProperty("rpo") Duration rpo) {
+      @JsonProperty("rpo") Duration rpo,
+      @JsonProperty("passphrase_env") String passphraseEnv) {
     this.sources = sources == null ? List.of() : List.copyOf(sources);
     this.openclaw = openclaw;
     this.openclawHome = openclawHome == null ? "~/.openclaw" : openclawHome;
@@ -53,34 +57,53 @@ public record VaultConfig(
     this.retention = retention == null ? Retention.DEFAULT : retention;
     this.schedule = schedule == null ? Schedule.DEFAULT : schedule;
     this.rpo = rpo == null ? Duration.ofHours(1) : rpo;
+    if (passphraseEnv != null && !passphraseEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "passphrase_env names an environment variable, e.g. NXS_VAULT_PASSPHRASE, not a value");
+    }
+    this.passphraseEnv = passphraseEnv;
     if (this.rpo.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException(
           "rpo must be at least 1m, but was " + Durations.format(this.rpo));
     }
     for (int i = 0; i < this.targets.size(); i++) {
       for (int j = 0; j < i; j++) {
-        if (this.targets.get(i).path().equals(this.targets.get(j).path())) {
+        if (this.targets.get(i).where().equals(this.targets.get(j).where())) {
           throw new IllegalArgumentException(
-              "targets[" + j + "] and targets[" + i + "] are the same directory '"
-                  + this.targets.get(i).path() + "': give each target its own place");
+              "targets[" + j + "] and targets[" + i + "] are the same place '"
+                  + this.targets.get(i).where() + "': give each target its own place");
         }
       }
     }
   }
 
+  /** A configuration with the vault key in {@code keys/vault.key}. */
+  public VaultConfig(
+      List<Source> sources, Boolean openclaw, String openclawHome, List<Target> targets,
+      Retention retention, Schedule schedule, Duration rpo) {
+    this(sources, openclaw, openclawHome, targets, retention, schedule, rpo, null);
+  }
+
   /** The defaults: NXS's own state to {@code <home>/backups}. */
   public static VaultConfig defaults() {
-    return new VaultConfig(null, null, null, null, null, null, null);
+    return new VaultConfig(null, null, null, null, null, null, null, null);
   }
 
   /** A copy with other targets, for tests and the CLI. */
   public VaultConfig withTargets(List<Target> newTargets) {
-    return new VaultConfig(sources, openclaw, openclawHome, newTargets, retention, schedule, rpo);
+    return new VaultConfig(
+        sources, openclaw, openclawHome, newTargets, retention, schedule, rpo, passphraseEnv);
   }
 
   /** A copy with other sources. */
   public VaultConfig withSources(List<Source> newSources) {
-    return new VaultConfig(newSources, openclaw, openclawHome, targets, retention, schedule, rpo);
+    return new VaultConfig(
+        newSources, openclaw, openclawHome, targets, retention, schedule, rpo, passphraseEnv);
+  }
+
+  /** A copy whose key is derived from the passphrase in an environment variable. */
+  public VaultConfig withPassphraseEnv(String name) {
+    return new VaultConfig(sources, openclaw, openclawHome, targets, retention, schedule, rpo, name);
   }
 
   /**
@@ -106,24 +129,150 @@ public record VaultConfig(
   }
 
   /**
-   * A place snapshots go.
+   * A place snapshots go (SPEC VA5). Each type has its own keys; a key of another type, or a
+   * missing one, is refused with a one-line error naming the key.
    *
-   * @param type {@code local} (this build); {@code s3} and {@code git} are refused with a clear
-   *     message until they are built
-   * @param path for {@code local}: the directory, relative paths under the NXS home
+   * @param type {@code local}, {@code s3} or {@code git}; default {@code local}
+   * @param path local: the directory, relative paths under the NXS home
+   * @param endpoint s3: the service's URL, e.g. {@code https://s3.eu-central-1.amazonaws.com}
+   * @param bucket s3: the bucket (created by the operator beforehand)
+   * @param prefix s3: a key prefix inside the bucket, e.g. {@code laptop/}; default none
+   * @param region s3: the signing region; default {@code us-east-1}
+   * @param pathStyle s3: {@code https://host/bucket/key} URLs rather than {@code
+   *     https://bucket.host/key}; default true (what MinIO, Garage, Ceph and most
+   *     S3-compatible services want)
+   * @param accessKeyEnv s3: the environment variable holding the access key; default {@code
+   *     NXS_S3_ACCESS_KEY}; when unset, {@code secrets.yaml}'s {@code vault.s3.<bucket>.access_key}
+   * @param secretKeyEnv s3: the same for the secret key; default {@code NXS_S3_SECRET_KEY}
+   * @param url git: the remote, e.g. {@code ssh://git@host/me/backups.git} or {@code file:///srv/b.git}
+   * @param branch git: the branch snapshots are committed to; default {@code main}
    */
-  public record Target(String type, String path) {
+  public record Target(
+      String type, String path, String endpoint, String bucket, String prefix, String region,
+      boolean pathStyle, String accessKeyEnv, String secretKeyEnv, String url, String branch) {
+
+    /** The target types. */
+    public static final List<String> TYPES = List.of("local", "s3", "git");
+
     @JsonCreator
-    public Target(@JsonProperty("type") String type, @JsonProperty("path") String path) {
-      this.type = type == null ? "local" : type;
-      if (!this.type.equals("local")) {
+    public Target(
+        @JsonProperty("type") String type,
+        @JsonProperty("path") String path,
+        @JsonProperty("endpoint") String endpoint,
+        @JsonProperty("bucket") String bucket,
+        @JsonProperty("prefix") String prefix,
+        @JsonProperty("region") String region,
+        @JsonProperty("path_style") Boolean pathStyle,
+        @JsonProperty("access_key_env") String accessKeyEnv,
+        @JsonProperty("secret_key_env") String secretKeyEnv,
+        @JsonProperty("url") String url,
+        @JsonProperty("branch") String branch) {
+      this(type, path, endpoint, bucket, prefix, region, pathStyle == null || pathStyle,
+          accessKeyEnv, secretKeyEnv, url, branch);
+    }
+
+    public Target {
+      type = type == null ? "local" : type;
+      if (!TYPES.contains(type)) {
         throw new IllegalArgumentException(
-            "target type '" + this.type + "' is not available in this build: use type: local");
+            "target type '" + type + "' is unknown: use local, s3 or git");
       }
-      if (path == null || path.isBlank()) {
-        throw new IllegalArgumentException("a local target needs a path");
+      switch (type) {
+        case "local" -> {
+          require(type, "path", path);
+          refuse(type, "endpoint", endpoint, "bucket", bucket, "prefix", prefix, "region", region,
+              "access_key_env", accessKeyEnv, "secret_key_env", secretKeyEnv, "url", url,
+              "branch", branch);
+        }
+        case "s3" -> {
+          require(type, "endpoint", endpoint);
+          require(type, "bucket", bucket);
+          refuse(type, "path", path, "url", url, "branch", branch);
+          try {
+            java.net.URI u = new java.net.URI(endpoint);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+              throw new java.net.URISyntaxException(endpoint, "not an http(s) URL");
+            }
+            if (u.getUserInfo() != null) {
+              throw new IllegalArgumentException(
+                  "an s3 target's endpoint must not carry credentials: put them in the"
+                      + " environment or secrets.yaml");
+            }
+          } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(
+                "an s3 target's endpoint must be an http(s) URL such as"
+                    + " https://s3.eu-central-1.amazonaws.com, but was '" + endpoint + "'");
+          }
+          prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+", "");
+          if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix = prefix + "/";
+          }
+          region = region == null || region.isBlank() ? "us-east-1" : region;
+          accessKeyEnv = envName("access_key_env", accessKeyEnv, "NXS_S3_ACCESS_KEY");
+          secretKeyEnv = envName("secret_key_env", secretKeyEnv, "NXS_S3_SECRET_KEY");
+        }
+        default -> {
+          require(type, "url", url);
+          refuse(type, "path", path, "endpoint", endpoint, "bucket", bucket, "prefix", prefix,
+              "region", region, "access_key_env", accessKeyEnv, "secret_key_env", secretKeyEnv);
+          branch = branch == null || branch.isBlank() ? "main" : branch;
+          if (!branch.matches("[A-Za-z0-9._/-]+") || branch.contains("..") || branch.startsWith("/")) {
+            throw new IllegalArgumentException("a git target's branch '" + branch + "' is not a valid branch name");
+          }
+          if (url.matches("(?i)[a-z][a-z0-9+.-]*://[^/@]*:[^/@]*@.*")) {
+            throw new IllegalArgumentException(
+                "a git target's url must not carry a password: use an ssh key or a credential helper");
+          }
+        }
       }
-      this.path = path;
+    }
+
+    /** A local directory target. */
+    public Target(String type, String path) {
+      this(type, path, null, null, null, null, true, null, null, null, null);
+    }
+
+    /** An S3 target with the default credential variables. */
+    public static Target s3(String endpoint, String bucket, String prefix) {
+      return new Target("s3", null, endpoint, bucket, prefix, null, true, null, null, null, null);
+    }
+
+    /** A git target. */
+    public static Target git(String url, String branch) {
+      return new Target("git", null, null, null, null, null, true, null, null, url, branch);
+    }
+
+    /** What makes two targets the same place, for the duplicate check and messages. */
+    public String where() {
+      return switch (type) {
+        case "local" -> "local:" + path;
+        case "s3" -> "s3:" + endpoint.replaceAll("/+$", "") + "/" + bucket + "/" + prefix;
+        default -> "git:" + url + "#" + branch;
+      };
+    }
+
+    private static void require(String type, String key, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("a " + type + " target needs " + key);
+      }
+    }
+
+    private static void refuse(String type, String... keysAndValues) {
+      for (int i = 0; i < keysAndValues.length; i += 2) {
+        if (keysAndValues[i + 1] != null) {
+          throw new IllegalArgumentException(
+              "'" + keysAndValues[i] + "' is not a key of a " + type + " target");
+        }
+      }
+    }
+
+    private static String envName(String key, String value, String fallback) {
+      String name = value == null || value.isBlank() ? fallback : value;
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException(
+            key + " names an environment variable, e.g. " + fallback + ", not a value");
+      }
+      return name;
     }
   }
 

@@ -12,25 +12,31 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the Doctor sees of the vault (SPEC VA2 recency, issue 5 memory loss guard): a health source
- * that is DOWN when no verified backup is younger than the RPO and DEGRADED when the last backup
- * found a memory file lost or cut, and the figures behind it as a metric source.
+ * that is DOWN when no verified backup is younger than the RPO; DEGRADED when the last backup
+ * found a memory file lost or cut, when a target failed to take the last backup, or when only one
+ * target is configured (SPEC VA5: at least two places; ADR 0057); and the figures behind it as a
+ * metric source.
  */
 final class VaultHealth implements HealthSource, MetricSource {
 
   private final VaultIndex index;
   private final Duration rpo;
   private final Clock clock;
+  private final int targets;
   private final AtomicReference<List<BackupResult.MemoryLoss>> losses =
       new AtomicReference<>(List.of());
+  private final AtomicReference<Map<String, String>> failedTargets = new AtomicReference<>(Map.of());
 
-  VaultHealth(VaultIndex index, Duration rpo, Clock clock) {
+  VaultHealth(VaultIndex index, Duration rpo, Clock clock, int targets) {
     this.index = index;
     this.rpo = rpo;
     this.clock = clock;
+    this.targets = targets;
   }
 
   void backedUp(BackupResult result) {
     losses.set(result.memoryLosses());
+    failedTargets.set(Map.copyOf(result.failedTargets()));
   }
 
   @Override
@@ -56,6 +62,18 @@ final class VaultHealth implements HealthSource, MetricSource {
           lost.size() + " memory file(s) lost or cut since the previous backup, e.g. " + first.path()
               + " " + first.previousSize() + " -> " + first.size() + " bytes; restore it with"
               + " 'nxs backup restore ID --file " + first.path() + "'");
+    }
+    Map<String, String> failed = failedTargets.get();
+    if (!failed.isEmpty()) {
+      Map.Entry<String, String> first = failed.entrySet().iterator().next();
+      return new Health(Status.DEGRADED,
+          failed.size() + " target(s) did not take the last backup, e.g. " + first.getKey() + ": "
+              + first.getValue());
+    }
+    if (targets < 2) {
+      return new Health(Status.DEGRADED,
+          "one target: a lost disk loses every backup; add a second to vault.targets (another"
+              + " disk, s3 or git)");
     }
     return new Health(Status.UP, "last verified backup " + age.get().toMinutes() + " min ago");
   }

@@ -44,7 +44,7 @@ public final class VaultModule implements NxsModule {
     VaultConfig config = ctx.config().section(VaultConfig.SECTION);
     vault = Vault.open(ctx.home(), config, ctx.store(), ctx.audit(), ctx.clock(),
         () -> ctx.extensions().backupSources().all());
-    health = new VaultHealth(vault.index, config.rpo(), ctx.clock());
+    health = new VaultHealth(vault.index, config.rpo(), ctx.clock(), config.targets().size());
     ctx.extensions().healingActions().register(new RestoreFromBackupAction(vault, ctx.store()));
     ctx.extensions().healthSources().register(health);
     ctx.extensions().metricSources().register(health);
@@ -104,5 +104,8 @@ public final class VaultModule implements NxsModule {
   public void close() {
     schedules.forEach(f -> f.cancel(false));
     schedules.clear();
+    if (vault != null) {
+      vault.close();
+    }
   }
 }

@@ -89,4 +89,20 @@ class StateRecoveryTest {
         .hasMessageContaining("there is no snapshot to recover");
     assertThat(Files.readAllBytes(f.home.resolve("state.db"))).isEqualTo(before);
   }
+
+  @Test
+  void aPassphraseVaultRecoversTheStateDatabaseWithNoKeyFile() throws Exception {
+    f.execute("INSERT INTO agent_notes (body) VALUES ('kept under a passphrase')");
+    VaultConfig config = VaultConfig.defaults().withPassphraseEnv("NXS_VAULT_PASSPHRASE");
+    java.util.Map<String, String> env = java.util.Map.of("NXS_VAULT_PASSPHRASE", "a long enough passphrase");
+    String id = f.vault(config).environment(env).create(Progress.NONE).snapshot().id();
+    corruptStateDb();
+
+    StateRecovery.Recovered r = new StateRecovery(f.home.path(), config, f.clock, env)
+        .recover(f.home.resolve("state.db"), Progress.NONE);
+
+    assertThat(r.snapshot()).isEqualTo(id);
+    assertThat(f.home.resolve("keys/vault.key")).doesNotExist();
+    assertThat(SqliteCopy.integrityCheck(f.home.resolve("state.db"))).containsExactly("ok");
+  }
 }

@@ -56,16 +56,65 @@ class VaultConfigTest {
 
   @Test
   void badValuesAreRefusedWithTheirLocationAndWhatIsWrong() {
-    assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: s3\n      path: x\n"))
+    assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: ftp\n      path: x\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("nxs.yaml:3")
-        .hasMessageContaining("target type 's3' is not available in this build");
+        .hasMessageContaining("target type 'ftp' is unknown: use local, s3 or git");
     assertThatThrownBy(() -> parse("vault:\n  retention:\n    daily: -1\n"))
         .hasMessageContaining("daily must be in [0, 10000], but was -1");
     assertThatThrownBy(() -> parse("vault:\n  schedule:\n    backup: 10s\n"))
         .hasMessageContaining("at least 1m");
     assertThatThrownBy(() -> parse(
             "vault:\n  targets:\n    - {type: local, path: a}\n    - {type: local, path: a}\n"))
-        .hasMessageContaining("are the same directory 'a'");
+        .hasMessageContaining("are the same place 'local:a'");
+  }
+
+  @Test
+  void s3AndGitTargetsBindWithTheirDefaults() {
+    VaultConfig c = parse("""
+        vault:
+          passphrase_env: NXS_VAULT_PASSPHRASE
+          targets:
+            - type: s3
+              endpoint: https://s3.example.org
+              bucket: nxs-backups
+              prefix: laptop
+            - type: git
+              url: https://git.example.org/me/backups.git
+        """);
+
+    VaultConfig.Target s3 = c.targets().get(0);
+    assertThat(s3.prefix()).isEqualTo("laptop/");
+    assertThat(s3.region()).isEqualTo("us-east-1");
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.accessKeyEnv()).isEqualTo("NXS_S3_ACCESS_KEY");
+    assertThat(s3.secretKeyEnv()).isEqualTo("NXS_S3_SECRET_KEY");
+    assertThat(c.targets().get(1).branch()).isEqualTo("main");
+    assertThat(c.passphraseEnv()).isEqualTo("NXS_VAULT_PASSPHRASE");
+  }
+
+  @Test
+  void eachTargetTypeRefusesMissingAndForeignKeysOnOneLocatedLine() {
+    assertThatThrownBy(() -> parse(
+            "vault:\n  targets:\n    - type: s3\n      endpoint: https://s3.example.org\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nxs.yaml:3")
+        .hasMessageContaining("a s3 target needs bucket");
+    assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: git\n      branch: main\n"))
+        .hasMessageContaining("a git target needs url");
+    assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: local\n      path: b\n      bucket: x\n"))
+        .hasMessageContaining("'bucket' is not a key of a local target");
+    assertThatThrownBy(() -> parse(
+            "vault:\n  targets:\n    - {type: s3, endpoint: 's3.example.org', bucket: b}\n"))
+        .hasMessageContaining("must be an http(s) URL");
+    assertThatThrownBy(() -> parse(
+            "vault:\n  targets:\n    - {type: s3, endpoint: 'https://s3.example.org', bucket: b, access_key_env: 'AKIA SECRET'}\n"))
+        .hasMessageContaining("access_key_env names an environment variable");
+    assertThatThrownBy(() -> parse(
+            "vault:\n  targets:\n    - {type: git, url: 'https://me:hunter2hunter2@git.example.org/b.git'}\n"))
+        .hasMessageContaining("must not carry a password")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> parse("vault:\n  passphrase_env: 'correct horse battery'\n"))
+        .hasMessageContaining("passphrase_env names an environment variable");
   }
 }

@@ -45,7 +45,8 @@ final class VaultFixture implements AutoCloseable {
     VaultConfig config =
         base.withSources(List.of(new VaultConfig.Source(agent.toString(), null, null)));
     return Vault.open(home.path(), new VaultConfig(config.sources(), false, null,
-        config.targets(), config.retention(), config.schedule(), config.rpo()), store, audit, clock);
+        config.targets(), config.retention(), config.schedule(), config.rpo(),
+        config.passphraseEnv()), store, audit, clock);
   }
 
   Path repo() {

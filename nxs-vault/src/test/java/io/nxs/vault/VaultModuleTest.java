@@ -149,7 +149,9 @@ class VaultModuleTest {
 
     module.vault().create(Progress.NONE);
     module.vault().verify("latest", false, Progress.NONE);
-    assertThat(health.check().status()).isEqualTo(HealthSource.Status.UP);
+    // The default is one target: verified and recent, but one lost disk away from no backup.
+    assertThat(health.check().status()).isEqualTo(HealthSource.Status.DEGRADED);
+    assertThat(health.check().detail()).contains("one target").contains("add a second");
 
     f.clock.advance(Duration.ofMinutes(61));
     assertThat(health.check().status()).isEqualTo(HealthSource.Status.DOWN);

@@ -273,7 +273,7 @@ final class BackupCommand extends CommandGroup {
           v -> v.export(out));
       print(spec, r, n -> "exported " + n.path("snapshots").asLong() + " snapshots ("
           + n.path("objects").asLong() + " objects, " + size(n.path("bytes").asLong()) + ") to "
-          + n.path("file").asText() + "; keep keys/vault.key apart from it");
+          + n.path("file").asText() + "; keep the vault key (keys/vault.key, or the passphrase) apart from it");
       return ExitCode.OK;
     }
   }

@@ -54,6 +54,22 @@ class CliTest {
   }
 
   @Test
+  void configCheckAcceptsTheShippedVaultExampleUncommented() throws Exception {
+    String text = new String(NxsHome.defaultConfig(), java.nio.charset.StandardCharsets.UTF_8);
+    int vault = text.indexOf("# vault:");
+    String uncommented = text.substring(0, vault)
+        + text.substring(vault).lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+            .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    Path file = dir.resolve("nxs.yaml");
+    Files.writeString(file, uncommented);
+
+    CliRunner.Result r = new CliRunner(null).run("config", "check", file.toString());
+
+    assertThat(uncommented).contains("\nvault:\n").contains("type: s3");
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  @Test
   void configCheckNamesFileLineColumnAndExitsTwo() throws Exception {
     Path file = dir.resolve("nxs.yaml");
     Files.writeString(file, "server:\n  port: 8787\n  hostname: x\n");

@@ -125,6 +125,10 @@ final class SecretsFile {
   synchronized void write(Map<String, Entry> entries) {
     ObjectNode root = YAML.createObjectNode();
     ObjectNode ps = root.putObject("providers");
+    JsonNode vault = currentVaultSection();
+    if (vault != null) {
+      root.set("vault", vault);
+    }
     entries.forEach(
         (name, e) -> {
           ObjectNode n = ps.putObject(name);
@@ -154,6 +158,16 @@ final class SecretsFile {
     lastFingerprint = fingerprint(text);
   }
 
+  /** The vault's section of the file as it is now, to keep it across a rewrite; null when none. */
+  private JsonNode currentVaultSection() {
+    try {
+      JsonNode now = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      return now != null && now.has("vault") ? now.get("vault") : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private Map<String, Entry> parse(String text) {
     JsonNode root;
     try {
@@ -168,8 +182,10 @@ final class SecretsFile {
     if (root == null || root.isMissingNode() || root.isNull()) {
       return out;
     }
-    if (!root.isObject() || !root.path("providers").isObject() || root.size() != 1) {
-      throw new NxsException(file + ": expected one top-level key 'providers' holding a mapping of provider names");
+    // 'vault' holds the vault's S3 credentials (nxs-vault reads it); it is kept as it is.
+    if (!root.isObject() || !root.path("providers").isObject()
+        || root.size() != (root.has("vault") ? 2 : 1)) {
+      throw new NxsException(file + ": expected the top-level key 'providers' holding a mapping of provider names (and 'vault', for the vault's credentials)");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = root.get("providers").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();

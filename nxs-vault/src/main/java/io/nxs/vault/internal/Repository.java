@@ -56,6 +56,9 @@ public final class Repository {
         fresh.put("version", 1);
         fresh.put("id", UUID.randomUUID().toString());
         fresh.put("key_check", java.util.Base64.getEncoder().encodeToString(check));
+        if (key.kdf() != null) {
+          fresh.put("kdf", key.kdf());
+        }
         target.putIfAbsent(CONFIG, Json.write(fresh).getBytes(StandardCharsets.UTF_8));
         config = target.get(CONFIG);
       }
@@ -64,13 +67,29 @@ public final class Repository {
       try {
         sealer.open(CONFIG, check);
       } catch (DamagedObjectException e) {
-        throw new WrongKeyException(target.describe(), key.file());
+        throw key.file() != null
+            ? new WrongKeyException(target.describe(), key.file())
+            : new WrongKeyException(target.describe(), key.source());
       }
       return repo;
     } catch (IOException | IllegalArgumentException e) {
       throw new VaultException(
           "cannot open the repository at " + target.describe() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The passphrase derivation a repository's {@code config} records, if any.
+   *
+   * @throws NoSuchFileException when the target holds no repository yet
+   */
+  public static java.util.Optional<VaultKey.Kdf> kdf(Target target) throws IOException {
+    JsonNode node = Json.mapper().readTree(target.get(CONFIG)).path("kdf");
+    if (node.isMissingNode() || node.isNull()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new VaultKey.Kdf(
+        node.path("algorithm").asText(""), node.path("iterations").asInt(), node.path("salt").asText("")));
   }
 
   public Target target() {
@@ -92,13 +111,7 @@ public final class Repository {
   /** Every blob's name and stored size. */
   public Map<String, Long> blobs() throws IOException {
     Map<String, Long> names = new HashMap<>();
-    for (String key : target.list("blobs/")) {
-      String name = key.substring(key.lastIndexOf('/') + 1);
-      OptionalLong size = target.size(key);
-      if (size.isPresent()) {
-        names.put(name, size.getAsLong());
-      }
-    }
+    target.listSizes("blobs/").forEach((key, size) -> names.put(key.substring(key.lastIndexOf('/') + 1), size));
     return names;
   }
 

@@ -118,6 +118,8 @@ public final class RepositoryLock implements AutoCloseable {
   public void close() {
     try {
       target.delete(key);
+      // A target that batches removals (git) makes this one visible now.
+      target.flush();
     } catch (IOException e) {
       // It expires by itself; nothing waits on it longer than TTL.
     }

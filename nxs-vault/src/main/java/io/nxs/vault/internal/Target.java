@@ -8,9 +8,10 @@ import java.util.OptionalLong;
 /**
  * A place that stores a repository's objects by key ({@code config}, {@code blobs/ab/<name>},
  * {@code snapshots/<id>}, {@code locks/<id>}). Every implementation makes {@link #put} atomic and
- * durable: a reader sees the whole object or none, even after a crash mid-write.
+ * durable: a reader sees the whole object or none, even after a crash mid-write. Implementations:
+ * {@link LocalTarget}, {@link S3Target}, {@link GitTarget}; all pass the same contract test.
  */
-public interface Target {
+public interface Target extends AutoCloseable {
 
   /** Where it is, for messages, e.g. {@code local:/srv/backups}. */
   String describe();
@@ -49,7 +50,25 @@ public interface Target {
   /** The keys under a prefix ending in {@code /}, in no particular order. */
   List<String> list(String prefix) throws IOException;
 
-  /** Deletes an object; no error when it is gone already. */
+  /**
+   * The keys under a prefix with their stored sizes. The default asks {@link #size} for each; a
+   * target whose listing carries sizes (s3) answers in one listing.
+   */
+  default java.util.Map<String, Long> listSizes(String prefix) throws IOException {
+    java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+    for (String key : list(prefix)) {
+      OptionalLong size = size(key);
+      if (size.isPresent()) {
+        sizes.put(key, size.getAsLong());
+      }
+    }
+    return sizes;
+  }
+
+  /**
+   * Deletes an object; no error when it is gone already. A target may make the removal durable
+   * only at the next {@link #flush} (git batches removals into one commit).
+   */
   void delete(String key) throws IOException;
 
   /**
@@ -58,4 +77,8 @@ public interface Target {
    * @return how many were removed
    */
   int removeLeftovers(Instant olderThan) throws IOException;
+
+  /** Releases connections and files; the default has none. */
+  @Override
+  default void close() {}
 }
