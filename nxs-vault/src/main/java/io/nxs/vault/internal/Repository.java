@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -142,10 +141,6 @@ public final class Repository {
    */
   public byte[] getBlob(String name) throws IOException {
     return sealer.open(name, target.get(blobKey(name)));
-  }
-
-  public OptionalLong blobSize(String name) throws IOException {
-    return target.size(blobKey(name));
   }
 
   public void deleteBlob(String name) throws IOException {

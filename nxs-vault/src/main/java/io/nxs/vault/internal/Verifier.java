@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -119,6 +118,15 @@ public final class Verifier {
 
   private void checkBlobs(Map<String, Long> stored) {
     blobsChecked = stored.size();
+    // One listing gives every blob's size (one request on s3, not one per blob).
+    Map<String, Long> present;
+    try {
+      present = repo.blobs();
+    } catch (IOException e) {
+      String finding = "blob unreadable: cannot list the blobs: " + e.getMessage();
+      stored.keySet().forEach(name -> blobFindings.put(name, finding));
+      return;
+    }
     long total = deep ? stored.values().stream().mapToLong(Long::longValue).sum() : stored.size();
     progress.start(deep ? "deep verify" : "verify", total);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -126,7 +134,7 @@ public final class Verifier {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Map.Entry<String, Long> b : stored.entrySet()) {
-        futures.add(pool.submit(() -> checkBlob(b.getKey(), b.getValue())));
+        futures.add(pool.submit(() -> checkBlob(b.getKey(), b.getValue(), present.get(b.getKey()))));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -141,15 +149,14 @@ public final class Verifier {
     progress.done();
   }
 
-  private void checkBlob(String name, long storedSize) {
+  private void checkBlob(String name, long storedSize, Long size) {
     try {
-      OptionalLong size = repo.blobSize(name);
-      if (size.isEmpty()) {
+      if (size == null) {
         blobFindings.put(name, "blob missing");
         return;
       }
-      if (size.getAsLong() != storedSize) {
-        blobFindings.put(name, "blob size " + size.getAsLong() + " instead of " + storedSize);
+      if (size != storedSize) {
+        blobFindings.put(name, "blob size " + size + " instead of " + storedSize);
         return;
       }
       if (deep || inTodaysSample(name, today)) {
