@@ -169,6 +169,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    usage.flush();
+    try {
+      usage.flush();
+    } finally {
+      runtimes.forEach(ProviderRuntime::close);
+    }
   }
 }
