@@ -139,6 +139,17 @@ final class ProviderRuntime {
     return b.build();
   }
 
+  /**
+   * A credential's breaker (GW7): the provider's settings, but it counts only 401/403 against
+   * answers, so no slow-call rule.
+   */
+  static CircuitBreakerConfig credentialBreakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
+    return CircuitBreakerConfig.from(breakerConfig(s, clock))
+        .slowCallRateThreshold(100)
+        .slowCallDurationThreshold(Duration.ofDays(1))
+        .build();
+  }
+
   ProviderConfig config() {
     return config;
   }

@@ -4,9 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -21,25 +21,26 @@ import org.apache.hc.core5.http.HttpEntity;
  * <p>Design note: the exchange runs on the request's own (virtual) thread with Apache HttpClient's
  * classic, blocking API: the thread writes the request and reads the answer itself, so no selector
  * thread or executor stands between the upstream's bytes and the client (see ADR 0033). A blocking
- * read cannot take a deadline, so each wait announces its deadline to a shared watch; when a
- * deadline passes while the thread still waits, the watch aborts the exchange, which closes the
- * connection and turns the read into a {@link TimeoutException}. {@link #cancel()} (a hedging
- * loser, a timed-out attempt) aborts the same way from any thread.
+ * read cannot take a deadline, so each wait writes its deadline into the exchange, and one watch
+ * thread looks at the open exchanges every {@link Deadlines#TICK_NANOS}; when a deadline passed
+ * while the thread still waits, the watch aborts the exchange, which closes the connection and
+ * turns the read into a {@link TimeoutException}. A deadline is thus kept to within a few
+ * milliseconds, and a request costs the watch no wake-up of its own (a timer per wait did: one
+ * context switch per request). {@link #cancel()} (a hedging loser, a timed-out attempt) aborts
+ * the same way from any thread.
  */
 final class UpstreamExchange {
 
   /** Nothing is being waited for. */
   private static final long NONE = Long.MAX_VALUE;
 
-  private static final ScheduledThreadPoolExecutor WATCH = watch();
+  private static final Deadlines DEADLINES = new Deadlines();
 
   private final CloseableHttpClient client;
   private final HttpUriRequestBase request;
   private volatile long deadline = NONE;
   private volatile boolean timedOut;
   private volatile boolean cancelled;
-  private ScheduledFuture<?> alarm;
-  private long alarmAt;
   private ClassicHttpResponse response;
   private BufferedReader reader;
   private int status = -1;
@@ -48,14 +49,6 @@ final class UpstreamExchange {
   private UpstreamExchange(CloseableHttpClient client, HttpUriRequestBase request) {
     this.client = client;
     this.request = request;
-  }
-
-  private static ScheduledThreadPoolExecutor watch() {
-    ScheduledThreadPoolExecutor w =
-        new ScheduledThreadPoolExecutor(
-            1, Thread.ofPlatform().daemon().name("nxs-gateway-deadlines").factory());
-    w.setRemoveOnCancelPolicy(true);
-    return w;
   }
 
   /** Prepares the exchange; the request goes out in {@link #awaitHeaders}. */
@@ -166,6 +159,7 @@ final class UpstreamExchange {
   void cancel() {
     cancelled = true;
     request.cancel();
+    DEADLINES.forget(this);
   }
 
   /**
@@ -185,56 +179,87 @@ final class UpstreamExchange {
     return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
   }
 
-  /**
-   * Announces the deadline of the wait that follows. The alarm is set only when none is set for an
-   * earlier time: a later deadline (the next chunk's) is picked up when the alarm rings.
-   */
+  /** Announces the deadline of the wait that follows; {@link #DEADLINES} checks it. */
   private void arm(long deadlineNanos) {
     deadline = deadlineNanos;
-    synchronized (this) {
-      if (alarm == null || deadlineNanos - alarmAt < 0) {
-        if (alarm != null) {
-          alarm.cancel(false);
-        }
-        schedule(deadlineNanos);
-      }
-    }
+    DEADLINES.watch(this);
   }
 
-  private void schedule(long at) {
-    alarmAt = at;
-    alarm = WATCH.schedule(this::ring, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private void ring() {
+  /** Called by the watch: aborts the exchange when the wait in progress is past its deadline. */
+  private boolean expireIfDue(long now) {
     long d = deadline;
-    synchronized (this) {
-      alarm = null;
-      if (d == NONE || ended) {
-        return; // not waiting now: the next wait sets a new alarm
-      }
-      if (System.nanoTime() - d < 0) {
-        schedule(d);
-        return;
-      }
+    if (d == NONE || ended) {
+      return true; // not waiting any more
+    }
+    if (now - d < 0) {
+      return false;
     }
     timedOut = true;
     request.cancel();
+    return true;
   }
 
-  /** Ends the exchange: no alarm left, the connection back to the pool (or closed if unread). */
+  /** Ends the exchange: the connection back to the pool (or closed if unread). */
   private void finish() {
-    synchronized (this) {
-      if (alarm != null) {
-        alarm.cancel(false);
-        alarm = null;
-      }
-    }
+    DEADLINES.forget(this);
     if (response != null) {
       try {
         response.close();
       } catch (IOException e) {
         // closing a broken connection: nothing to keep
+      }
+    }
+  }
+
+  /**
+   * The watch over open exchanges: one daemon thread that checks every tick while any exchange
+   * is open, and sleeps until the next one opens after a quiet second.
+   */
+  private static final class Deadlines {
+    static final long TICK_NANOS = 2_000_000L;
+    private static final long QUIET_NANOS = 1_000_000_000L;
+
+    private final Set<UpstreamExchange> open = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean sleeping;
+
+    Deadlines() {
+      thread = Thread.ofPlatform().daemon().name("nxs-gateway-deadlines").start(this::run);
+    }
+
+    void watch(UpstreamExchange ex) {
+      if (open.add(ex) && sleeping) {
+        LockSupport.unpark(thread);
+      }
+    }
+
+    void forget(UpstreamExchange ex) {
+      open.remove(ex);
+    }
+
+    private void run() {
+      long quietSince = System.nanoTime();
+      while (true) {
+        long now = System.nanoTime();
+        if (open.isEmpty()) {
+          if (now - quietSince > QUIET_NANOS) {
+            sleeping = true;
+            if (open.isEmpty()) {
+              LockSupport.park(this);
+            }
+            sleeping = false;
+            quietSince = System.nanoTime();
+            continue;
+          }
+        } else {
+          quietSince = now;
+          for (UpstreamExchange ex : open) {
+            if (ex.deadline != NONE && ex.expireIfDue(now)) {
+              open.remove(ex);
+            }
+          }
+        }
+        LockSupport.parkNanos(this, TICK_NANOS);
       }
     }
   }
