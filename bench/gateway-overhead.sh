@@ -29,6 +29,7 @@ start_server() { # classpath name -> "upstream_port nxs_port key"
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$1" \
     io.nxs.gateway.bench.OverheadBenchServer >"$work/$2.out" 2>"$work/$2.err" &
   pids+=($!)
+  echo $! >"$work/$2.pid"
   for _ in $(seq 120); do grep -q READY "$work/$2.out" 2>/dev/null && break; sleep 0.5; done
 }
 start_server "$classpath" server
@@ -46,6 +47,7 @@ if [ -x "$portkey_dir/node_modules/.bin/gateway" ]; then
   pport=$((20000 + RANDOM % 20000))
   "$portkey_dir/node_modules/.bin/gateway" --port=$pport >"$work/portkey.log" 2>&1 &
   pids+=($!)
+  echo $! >"$work/portkey.pid"
   for _ in $(seq 60); do grep -q "Ready for connections" "$work/portkey.log" 2>/dev/null && break; sleep 0.5; done
   portkey=$pport
 fi
@@ -80,7 +82,21 @@ run() { # url lua conns
 direct_lua=$(script fast)
 nxs_lua=$(script fast)
 pk_lua=$(script fast "$pk_headers")
-declare -A url lua paced_lua
+declare -A url lua paced_lua pid
+pid[direct]=$(cat "$work/server.pid"); pid[NXS]=${pid[direct]}
+[ -n "$before" ] && pid["NXS before"]=$(cat "$work/before.pid")
+[ -n "$portkey" ] && pid[Portkey]=$(cat "$work/portkey.pid")
+# CPU ticks of a process's threads, without the JIT compiler and GC threads (which measure how
+# warm the JVM is, not what a request costs); for node, every thread.
+cpu_ticks() {
+  local t=0 d
+  for d in /proc/$1/task/*; do
+    case "$(cat "$d/comm" 2>/dev/null)" in "C1 Comp"*|"C2 Comp"*|G1*|"GC Thr"*|"VM Thr"*|"VM Per"*) ;;
+      *) t=$((t + $(awk '{print $14+$15}' "$d/stat" 2>/dev/null || echo 0)));; esac
+  done
+  echo $t
+}
+tck=$(getconf CLK_TCK)
 targets=(direct NXS)
 url[direct]="http://127.0.0.1:$up/v1/chat/completions"; lua[direct]=$direct_lua
 url[NXS]="http://127.0.0.1:$nxs/v1/chat/completions"; lua[NXS]=$nxs_lua
@@ -110,21 +126,29 @@ done
   echo "- Upstream: the testkit's FakeUpstream on loopback (plain JSON chat completion, keep-alive)."
   echo "- NXS: gateway module + real HTTP server + API-key gate + SQLite state, as the daemon wires it."
   echo "- Cells run target after target for each load, so each row of a load shares the same minutes."
+  echo "- Server CPU per request: user+system time of the serving process's threads during the cell"
+  echo "  (JIT compiler and GC threads left out) over the requests wrk completed. The NXS bench JVM"
+  echo "  also hosts the upstream stub, so its figure includes the stub's, which the direct row shows;"
+  echo "  Portkey's (node) does not. This figure is robust to other jobs on the machine; latency is not."
   echo
   echo "## Added latency and throughput (plain chat completion)"
   echo
-  echo "| load | target | rps | p50 / p99 ms | added p50 / p99 ms | rps / direct | wrk errors |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| load | target | rps | p50 / p99 ms | added p50 / p99 ms | rps / direct | server CPU ms / request | wrk errors |"
+  echo "|---|---|---|---|---|---|---|---|"
 } >"$out"
 for load in 1 64 512 paced; do
   if [ "$load" = paced ]; then conns=10; label="~1,000 req/s (10 conns, 10 ms think time)"; else conns=$load; label="c=$load"; fi
   for t in "${targets[@]}"; do
     if [ "$load" = paced ]; then l=${paced_lua[$t]}; else l=${lua[$t]}; fi
+    c0=$(cpu_ticks "${pid[$t]}")
     read -r rps p50 p99 err < <(run "${url[$t]}" "$l" $conns)
+    c1=$(cpu_ticks "${pid[$t]}")
+    n=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
     if [ "$t" = direct ]; then drps=$rps; dp50=$p50; dp99=$p99; fi
-    awk -v lb="$label" -v t="$t" -v r=$rps -v a=$p50 -v b=$p99 -v dr=$drps -v d5=$dp50 -v d9=$dp99 -v e="$err" 'BEGIN {
-      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | 1.00 | %s |\n", lb, t, r, a, b, e;
-      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %.2f | %s |\n", lb, t, r, a, b, a-d5, b-d9, r/dr, e }' >>"$out"
+    awk -v lb="$label" -v t="$t" -v r=$rps -v a=$p50 -v b=$p99 -v dr=$drps -v d5=$dp50 -v d9=$dp99 -v e="$err" -v cpu=$((c1 - c0)) -v n="${n:-0}" -v tck=$tck 'BEGIN {
+      c = n > 0 ? sprintf("%.3f", cpu * 1000 / tck / n) : "n/a";
+      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | 1.00 | %s | %s |\n", lb, t, r, a, b, c, e;
+      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %.2f | %s | %s |\n", lb, t, r, a, b, a-d5, b-d9, r/dr, c, e }' >>"$out"
   done
 done
 {
