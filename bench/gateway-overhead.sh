@@ -122,7 +122,7 @@ done
   echo
   echo "- Machine: $(nproc) cores shared with other jobs (noisy), $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Command: \`${BEFORE:+BEFORE=$BEFORE }DURATION=$duration bench/gateway-overhead.sh\` (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), ${duration} per cell, wrk and all servers on the same 2 cores)"
+  echo "- Command: \`${BEFORE:+BEFORE=$BEFORE }DURATION=$duration${WARMUP:+ WARMUP=$WARMUP} bench/gateway-overhead.sh\` (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), ${duration} per cell, wrk and all servers on the same 2 cores)"
   echo "- Upstream: the testkit's FakeUpstream on loopback (plain JSON chat completion, keep-alive)."
   echo "- NXS: gateway module + real HTTP server + API-key gate + SQLite state, as the daemon wires it."
   echo "- Cells run target after target for each load, so each row of a load shares the same minutes."
