@@ -29,6 +29,16 @@ public sealed interface GatewayEvent extends NxsEvent {
   record BreakerTransitioned(Instant at, String provider, String from, String to, String reason)
       implements GatewayEvent {}
 
+  /**
+   * One credential's breaker changed state (GW7): a key that keeps failing 401/403 is skipped
+   * while OPEN, and the provider's other key goes on serving.
+   *
+   * @param credential {@code current} or {@code next}
+   */
+  record CredentialBreakerTransitioned(
+      Instant at, String provider, String credential, String from, String to)
+      implements GatewayEvent {}
+
   /** A 401/403 from a provider (GW5, GW7): a credential needs attention. */
   record CredentialFailed(Instant at, String provider, String credential, int status)
       implements GatewayEvent {}

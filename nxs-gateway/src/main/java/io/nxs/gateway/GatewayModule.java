@@ -53,7 +53,7 @@ public final class GatewayModule implements NxsModule {
   public List<ConfigSection<?>> configSections() {
     return List.of(
         ProvidersConfig.SECTION, FailoverConfig.SECTION, ModelRoutes.SECTION, ProvidersFile.SECTION,
-        BudgetsConfig.SECTION);
+        BudgetsConfig.SECTION, ResidencyConfig.SECTION);
   }
 
   @Override
@@ -63,7 +63,8 @@ public final class GatewayModule implements NxsModule {
     telemetry = new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
     gateway =
         new Gateway(
-            config, context.config().section(BudgetsConfig.SECTION), context.store(), telemetry,
+            config, context.config().section(BudgetsConfig.SECTION),
+            context.config().section(ResidencyConfig.SECTION), context.store(), telemetry,
             new SplittableRandom(), context.home().resolve(SECRETS_FILE));
     gateway.register(context.extensions());
     routes.addAll(gateway.routes());

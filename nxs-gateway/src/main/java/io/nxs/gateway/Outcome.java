@@ -26,6 +26,8 @@ public enum Outcome {
   CLIENT_ERROR(false),
   /** The stream broke after content reached the client; ended with an in-band error. */
   CUT(true),
+  /** Not tried with this key: its credential breaker is open after repeated 401/403 (GW7). */
+  CREDENTIAL_OPEN(false),
   /** Not tried: the provider's breaker is open. */
   BREAKER_OPEN(false),
   /** Not tried again: the provider's retry budget is spent. */
@@ -50,7 +52,8 @@ public enum Outcome {
 
   /** Whether the attempt reached the provider at all. */
   public boolean tried() {
-    return this != BREAKER_OPEN && this != RETRY_BUDGET && this != DEADLINE && this != AIR_GAPPED;
+    return this != BREAKER_OPEN && this != CREDENTIAL_OPEN && this != RETRY_BUDGET && this != DEADLINE
+        && this != AIR_GAPPED;
   }
 
   /** Lower-case label for JSON, headers and metrics. */

@@ -1,5 +1,7 @@
 package io.nxs.gateway.internal;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nxs.core.log.Redaction;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,11 @@ import java.util.List;
  * one. The next key is tried first and the current one on an auth failure; the next key's results
  * decide, when the overlap ends, whether it is promoted (success rate at or above the minimum) or
  * the overlap is extended.
+ *
+ * <p>Each role has its own Resilience4j breaker that counts only auth results (401/403 against
+ * answers), so a key that keeps failing is skipped while the provider's breaker, which never
+ * counts auth failures, stays closed for the other key. A breaker belongs to a key: when the key
+ * in a role changes (rotation, promotion, reload) its breaker starts closed again.
  *
  * <p>Every key is registered with the log redactor as soon as it is known.
  */
@@ -39,8 +46,17 @@ final class Credentials {
   private Instant overlapUntil;
   private long nextSuccesses;
   private long nextFailures;
+  private final CircuitBreaker currentBreaker;
+  private final CircuitBreaker nextBreaker;
 
-  Credentials(String current, String next, Instant overlapUntil) {
+  /**
+   * @param provider the provider's name, for the breakers' names ({@code <provider>/current})
+   * @param breakers the settings of both credential breakers (the provider's {@code
+   *     circuit_breaker})
+   */
+  Credentials(String current, String next, Instant overlapUntil, String provider, CircuitBreakerConfig breakers) {
+    this.currentBreaker = CircuitBreaker.of(provider + "/" + CURRENT, breakers);
+    this.nextBreaker = CircuitBreaker.of(provider + "/" + NEXT, breakers);
     this.current = blankToNull(current);
     this.next = blankToNull(next);
     this.overlapUntil = this.next == null ? null : overlapUntil;
@@ -58,6 +74,11 @@ final class Credentials {
       keys.add(new Key(CURRENT, current == null ? "" : current));
     }
     return keys;
+  }
+
+  /** The breaker of a role ({@link #CURRENT} or {@link #NEXT}). */
+  CircuitBreaker breaker(String label) {
+    return NEXT.equals(label) ? nextBreaker : currentBreaker;
   }
 
   /** Counts one result of the next key. */
@@ -78,6 +99,10 @@ final class Credentials {
     if (n == null || !n.equals(next)) {
       nextSuccesses = 0;
       nextFailures = 0;
+      nextBreaker.reset();
+    }
+    if (c == null || !c.equals(current)) {
+      currentBreaker.reset();
     }
     current = c;
     next = n;
@@ -90,6 +115,7 @@ final class Credentials {
     overlapUntil = until;
     nextSuccesses = 0;
     nextFailures = 0;
+    nextBreaker.reset();
     Redaction.register(newKey);
   }
 
@@ -101,6 +127,8 @@ final class Credentials {
     overlapUntil = null;
     nextSuccesses = 0;
     nextFailures = 0;
+    currentBreaker.reset();
+    nextBreaker.reset();
   }
 
   /**
@@ -116,6 +144,8 @@ final class Credentials {
       current = next;
       next = null;
       overlapUntil = null;
+      currentBreaker.reset();
+      nextBreaker.reset();
       return Decision.PROMOTED;
     }
     overlapUntil = now.plus(extension);

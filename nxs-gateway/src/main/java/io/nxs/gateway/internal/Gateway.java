@@ -8,6 +8,7 @@ import io.nxs.core.state.StateStore;
 import io.nxs.gateway.BudgetsConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
+import io.nxs.gateway.ResidencyConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class Gateway implements AutoCloseable {
   private final AirGap airGap;
   private final CredentialRotation rotation;
   private final BudgetGuard budgets;
+  private final ResidencyConfig residency;
 
   /**
    * @param secrets the secrets file ({@code secrets.yaml} in the home)
@@ -38,18 +40,22 @@ public final class Gateway implements AutoCloseable {
   public Gateway(
       GatewayConfig config,
       BudgetsConfig budgetsConfig,
+      ResidencyConfig residency,
       StateStore store,
       Telemetry telemetry,
       RandomGenerator random,
       Path secrets) {
     this.config = config;
+    this.residency = residency;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
     for (ProviderConfig pc : config.providers()) {
       ProviderRuntime r =
           new ProviderRuntime(
               pc, config.failover(),
-              new Credentials(pc.apiKey(), pc.apiKeyNext(), clock.instant().plus(config.failover().rotationOverlap())),
+              new Credentials(
+                  pc.apiKey(), pc.apiKeyNext(), clock.instant().plus(config.failover().rotationOverlap()),
+                  pc.name(), ProviderRuntime.credentialBreakerConfig(pc.circuitBreaker(), clock)),
               clock);
       watch(r);
       runtimes.add(r);
@@ -106,6 +112,10 @@ public final class Gateway implements AutoCloseable {
     return airGap.active();
   }
 
+  ResidencyConfig residency() {
+    return residency;
+  }
+
   BudgetGuard budgets() {
     return budgets;
   }
@@ -127,6 +137,20 @@ public final class Gateway implements AutoCloseable {
         .description("Breaker state: 0 closed, 1 half open, 2 open")
         .tag("provider", r.name())
         .register(telemetry.metrics());
+    for (String label : List.of(Credentials.CURRENT, Credentials.NEXT)) {
+      CircuitBreaker cb = r.credentials().breaker(label);
+      cb.getEventPublisher()
+          .onStateTransition(
+              e ->
+                  telemetry.credentialBreakerTransition(
+                      r.name(), label, e.getStateTransition().getFromState().name(),
+                      e.getStateTransition().getToState().name()));
+      Gauge.builder("nxs.gateway.credential.breaker.state", cb, c -> stateValue(c.getState()))
+          .description("Credential breaker state: 0 closed, 1 half open, 2 open")
+          .tag("provider", r.name())
+          .tag("credential", label)
+          .register(telemetry.metrics());
+    }
   }
 
   private static double stateValue(CircuitBreaker.State s) {
@@ -169,6 +193,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    usage.flush();
+    try {
+      usage.flush();
+    } finally {
+      runtimes.forEach(ProviderRuntime::close);
+    }
   }
 }

@@ -98,6 +98,7 @@ final class ProviderLane {
       }
       if (o == Outcome.RATE_LIMITED
           || o == Outcome.AUTH_FAILED
+          || o == Outcome.CREDENTIAL_OPEN
           || o == Outcome.WARMING_UP
           || o == Outcome.CANCELLED) {
         break;
@@ -113,6 +114,11 @@ final class ProviderLane {
     AttemptResult r = null;
     for (int k = 0; k < keys.size(); k++) {
       Credentials.Key key = keys.get(k);
+      CircuitBreaker keyBreaker = provider.credentials().breaker(key.label());
+      if (!keyBreaker.tryAcquirePermission()) {
+        r = skippedKey(key, keyBreaker);
+        continue;
+      }
       r = provider.attempt(call, key, rc.deadlineNanos(), ex -> current = ex);
       current = null;
       if (cancelled && r instanceof AttemptResult.Failed) {
@@ -122,6 +128,14 @@ final class ProviderLane {
                 a.credential(), a.startedAt(), a.took()), null);
       }
       Outcome o = r.attempt().outcome();
+      long took = r.attempt().took().toNanos();
+      if (o == Outcome.AUTH_FAILED) {
+        keyBreaker.onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(r.attempt().describe()));
+      } else if (o == Outcome.OK) {
+        keyBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
+      } else {
+        keyBreaker.releasePermission(); // not the key's fault either way
+      }
       if (key.label().equals(Credentials.NEXT) && (o == Outcome.OK || o == Outcome.AUTH_FAILED)) {
         provider.credentials().recordNext(o == Outcome.OK);
       }
@@ -158,6 +172,17 @@ final class ProviderLane {
     } catch (RuntimeException e) {
       // Resilience4j refuses the transition from some states (e.g. DISABLED): nothing to cool down
     }
+  }
+
+  /** A key whose breaker is open is not tried; the trail says so, and the next key goes on. */
+  private AttemptResult skippedKey(Credentials.Key key, CircuitBreaker keyBreaker) {
+    Attempt a =
+        new Attempt(
+            provider.name(), Outcome.CREDENTIAL_OPEN, 0,
+            "the " + key.label() + " key's breaker is " + keyBreaker.getState() + " after repeated 401/403",
+            key.label(), telemetry.clock().instant(), Duration.ZERO);
+    record(a);
+    return new AttemptResult.Failed(a, null);
   }
 
   private AttemptResult skipped(Outcome outcome, String detail) {

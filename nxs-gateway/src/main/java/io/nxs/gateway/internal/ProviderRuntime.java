@@ -9,21 +9,30 @@ import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.Outcome;
 import io.nxs.gateway.ProviderConfig;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * One configured provider at run time: its HTTP client, breaker, credentials, retry budget and
@@ -40,7 +49,11 @@ final class ProviderRuntime {
   private static final int BODY_LIMIT = 64 * 1024 * 1024;
 
   private final ProviderConfig config;
-  private final HttpClient client;
+  /** Connections kept per provider; beyond this, requests wait for one (bounded by their deadline). */
+  private static final int MAX_CONNECTIONS = 4096;
+  private static final ContentType JSON = ContentType.create("application/json");
+
+  private final CloseableHttpClient client;
   private final CircuitBreaker breaker;
   private final Credentials credentials;
   private final RetryBudget budget;
@@ -53,15 +66,54 @@ final class ProviderRuntime {
     this.config = config;
     this.clock = clock;
     this.credentials = credentials;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(config.connectTimeout())
-            .version(config.baseUrl().startsWith("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.client = httpClient(config);
     this.breaker = CircuitBreaker.of(config.name(), breakerConfig(config.circuitBreaker(), clock));
     this.budget = new RetryBudget(failover.retryBudget(), failover.minRetriesPerSecond(), clock);
+  }
+
+  /**
+   * A pooled HTTP/1.1 keep-alive client whose calls run on the caller's thread (ADR 0033). It does
+   * nothing on its own: no retries, redirects, cookies or decompression (a stream must pass
+   * through as it comes). Deadlines are {@link UpstreamExchange}'s alone: no socket timeout, since
+   * on a virtual thread every read with a timeout arms a JDK timer of its own (measured: at 512
+   * concurrent requests nearly every proxied request sat in such a timed read).
+   */
+  private static CloseableHttpClient httpClient(ProviderConfig config) {
+    ConnectionConfig connection =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(config.connectTimeout()))
+            .setSocketTimeout(Timeout.DISABLED)
+            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+            .build();
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setMaxConnTotal(MAX_CONNECTIONS)
+                .setDefaultConnectionConfig(connection)
+                .setDefaultSocketConfig(
+                    SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(Timeout.DISABLED).build())
+                .build())
+        .setDefaultRequestConfig(
+            RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.of(config.timeout()))
+                .setResponseTimeout(Timeout.DISABLED)
+                .setRedirectsEnabled(false)
+                .build())
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .disableContentCompression()
+        .disableConnectionState()
+        .evictIdleConnections(TimeValue.ofSeconds(30))
+        .build();
+  }
+
+  /** Closes the provider's pooled connections. */
+  void close() {
+    client.close(CloseMode.GRACEFUL);
   }
 
   /** GW3 on Resilience4j: open after N failures in the window, one trial call when half open. */
@@ -82,6 +134,17 @@ final class ProviderRuntime {
       b.slowCallRateThreshold(s.failureRateThreshold()).slowCallDurationThreshold(s.slowCallDuration());
     }
     return b.build();
+  }
+
+  /**
+   * A credential's breaker (GW7): the provider's settings, but it counts only 401/403 against
+   * answers, so no slow-call rule.
+   */
+  static CircuitBreakerConfig credentialBreakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
+    return CircuitBreakerConfig.from(breakerConfig(s, clock))
+        .slowCallRateThreshold(100)
+        .slowCallDurationThreshold(Duration.ofDays(1))
+        .build();
   }
 
   ProviderConfig config() {
@@ -135,9 +198,9 @@ final class ProviderRuntime {
   ProbeResult probe(Credentials.Key key, long deadlineNanos) {
     long start = System.nanoTime();
     Instant at = clock.instant();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/models")).GET();
-    authorize(b, key);
-    UpstreamExchange ex = UpstreamExchange.send(client, b.build());
+    HttpGet get = new HttpGet(config.baseUrl() + "/models");
+    authorize(get, key);
+    UpstreamExchange ex = UpstreamExchange.send(client, get);
     ProbeResult result;
     try {
       long deadline = Math.min(deadlineNanos, start + config.firstTokenTimeout().toNanos());
@@ -181,13 +244,11 @@ final class ProviderRuntime {
     UpstreamExchange ex = null;
     try {
       String model = model(firstDeadline);
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(config.baseUrl() + call.endpoint()))
-              .header("Content-Type", "application/json")
-              .header("Accept", call.stream() ? "text/event-stream" : "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(call.bodyFor(model)));
-      authorize(b, key);
-      ex = UpstreamExchange.send(client, b.build());
+      HttpPost post = new HttpPost(config.baseUrl() + call.endpoint());
+      post.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
+      post.setEntity(new ByteArrayEntity(call.bodyFor(model), JSON));
+      authorize(post, key);
+      ex = UpstreamExchange.send(client, post);
       onStart.accept(ex);
       int status = ex.awaitHeaders(firstDeadline);
       if (status / 100 != 2) {
@@ -197,7 +258,7 @@ final class ProviderRuntime {
         if (outcome == Outcome.CLIENT_ERROR) {
           return new AttemptResult.Rejected(a, status, body);
         }
-        return new AttemptResult.Failed(a, outcome == Outcome.RATE_LIMITED ? retryAfter(ex.headers(), clock) : null);
+        return new AttemptResult.Failed(a, outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
       }
       if (!call.stream()) {
         String body = ex.readRest(attemptDeadline, BODY_LIMIT);
@@ -279,9 +340,9 @@ final class ProviderRuntime {
         Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static void authorize(HttpRequest.Builder b, Credentials.Key key) {
+  private static void authorize(HttpUriRequestBase request, Credentials.Key key) {
     if (!key.secret().isEmpty()) {
-      b.header("Authorization", "Bearer " + key.secret());
+      request.setHeader("Authorization", "Bearer " + key.secret());
     }
   }
 
@@ -319,7 +380,7 @@ final class ProviderRuntime {
 
   static Outcome classify(IOException e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof HttpConnectTimeoutException || c instanceof HttpTimeoutException) {
+      if (c instanceof InterruptedIOException) { // connect and socket timeouts
         return Outcome.TIMEOUT;
       }
       if (c instanceof ConnectException) {
@@ -330,11 +391,7 @@ final class ProviderRuntime {
   }
 
   /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(HttpHeaders headers, Clock clock) {
-    if (headers == null) {
-      return null;
-    }
-    String value = headers.firstValue("Retry-After").orElse(null);
+  static Duration retryAfter(String value, Clock clock) {
     if (value == null || value.isBlank()) {
       return null;
     }

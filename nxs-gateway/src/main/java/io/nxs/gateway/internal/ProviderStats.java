@@ -4,6 +4,9 @@ import io.nxs.gateway.Attempt;
 import io.nxs.gateway.Outcome;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Recent figures of one provider for the API, the CLI and the Doctor: the last 100 tried
@@ -13,44 +16,50 @@ final class ProviderStats {
 
   private static final int SIZE = 100;
 
-  private final long[] latencies = new long[SIZE];
-  private final boolean[] failures = new boolean[SIZE];
-  private int count;
-  private int next;
-  private String lastFailure;
-  private Instant lastFailureAt;
-  private Instant lastSuccessAt;
+  /** The last failure, as one value so its reason and time always belong together. */
+  private record Failure(String reason, Instant at) {}
 
-  synchronized void record(Attempt a) {
+  // Lock-free: every request of a provider records here, and under hundreds of concurrent
+  // requests a monitor made them queue (seen in thread dumps at 512 connections).
+  private final AtomicLongArray latencies = new AtomicLongArray(SIZE);
+  private final AtomicIntegerArray failures = new AtomicIntegerArray(SIZE);
+  private final AtomicLong recorded = new AtomicLong();
+  private volatile Failure lastFailure;
+  private volatile Instant lastSuccessAt;
+
+  void record(Attempt a) {
     if (!a.outcome().tried() || a.outcome() == Outcome.CANCELLED) {
       return;
     }
-    latencies[next] = a.took().toMillis();
-    failures[next] = a.outcome() != Outcome.OK && a.outcome() != Outcome.CLIENT_ERROR;
-    next = (next + 1) % SIZE;
-    count = Math.min(count + 1, SIZE);
-    if (failures[(next + SIZE - 1) % SIZE]) {
-      lastFailure = a.describe();
-      lastFailureAt = a.startedAt();
+    boolean failed = a.outcome() != Outcome.OK && a.outcome() != Outcome.CLIENT_ERROR;
+    int slot = (int) (recorded.getAndIncrement() % SIZE);
+    latencies.set(slot, a.took().toMillis());
+    failures.set(slot, failed ? 1 : 0);
+    if (failed) {
+      lastFailure = new Failure(a.describe(), a.startedAt());
     } else {
       lastSuccessAt = a.startedAt();
     }
   }
 
-  synchronized Snapshot snapshot() {
-    long[] sorted = Arrays.copyOf(latencies, count);
-    Arrays.sort(sorted);
+  /** The figures now; a record racing with it may or may not be counted. */
+  Snapshot snapshot() {
+    int count = (int) Math.min(recorded.get(), SIZE);
+    long[] sorted = new long[count];
     int failed = 0;
     for (int i = 0; i < count; i++) {
-      failed += failures[i] ? 1 : 0;
+      sorted[i] = latencies.get(i);
+      failed += failures.get(i);
     }
+    Arrays.sort(sorted);
+    Failure last = lastFailure;
     return new Snapshot(
         count,
         count == 0 ? 0 : failed / (double) count,
         count == 0 ? -1 : sorted[(count - 1) / 2],
         count == 0 ? -1 : sorted[(int) Math.ceil(count * 0.99) - 1],
-        lastFailure,
-        lastFailureAt,
+        last == null ? null : last.reason(),
+        last == null ? null : last.at(),
         lastSuccessAt);
   }
 

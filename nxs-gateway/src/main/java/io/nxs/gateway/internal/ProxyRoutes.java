@@ -15,10 +15,12 @@ import io.nxs.gateway.Attempt;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.Outcome;
 import io.nxs.gateway.ProviderConfig;
+import io.nxs.gateway.ResidencyConfig;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -59,8 +61,9 @@ public final class ProxyRoutes implements HttpRoutes {
     Router router = gateway.router();
     String model = body.path("model").asText("");
     String route = router.routeOf(model);
-    List<ProviderRuntime> chain = router.chain(route, ctx.header(RESIDENCY_HEADER));
-    String keyId = HttpServer.key(ctx).map(ApiKey::id).orElse("-");
+    ApiKey apiKey = HttpServer.key(ctx).orElse(null);
+    List<ProviderRuntime> chain = router.chain(route, residency(apiKey, ctx.header(RESIDENCY_HEADER)));
+    String keyId = apiKey == null ? "-" : apiKey.id();
     gateway.budgets().admit(keyId);
     RequestContext rc = new RequestContext(route, keyId, router.failover().globalTimeout());
     UpstreamCall call = UpstreamCall.of(endpoint, body);
@@ -106,6 +109,28 @@ public final class ProxyRoutes implements HttpRoutes {
       Duration took = ready.attempt().took().plus(Duration.ofNanos(System.nanoTime() - start));
       gateway.router().recordCut(ready.provider(), rc, relay.cutAttempt(end, took));
     }
+  }
+
+  /**
+   * The residency a request is held to (GW10): its key's default from {@code residency.keys},
+   * narrowed by the header; a header outside the key's default is refused, never obeyed.
+   *
+   * @return the residency tag, or null for none
+   * @throws ApiException 403 when the header would widen the key's default
+   */
+  private String residency(ApiKey key, String header) {
+    String requested = header == null || header.isBlank() ? null : header.strip().toLowerCase(Locale.ROOT);
+    String fixed = key == null ? null : gateway.residency().defaultFor(key.id(), key.name());
+    if (fixed == null || requested == null) {
+      return fixed != null ? fixed : requested;
+    }
+    if (!ResidencyConfig.within(requested, fixed)) {
+      throw new ApiException(
+          403, "permission_error", "residency_not_allowed",
+          "key " + key.id() + " is held to residency '" + fixed + "' (residency.keys in nxs.yaml); "
+              + RESIDENCY_HEADER + ": " + requested + " may narrow it (e.g. " + fixed + "-west), not leave it");
+    }
+    return requested;
   }
 
   private void noteFailover(RequestContext rc, String winner) {

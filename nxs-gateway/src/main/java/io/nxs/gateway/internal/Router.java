@@ -7,6 +7,7 @@ import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.Outcome;
 import io.nxs.gateway.ProviderConfig;
+import io.nxs.gateway.ResidencyConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -118,12 +119,16 @@ final class Router {
     return ordered;
   }
 
-  /** GW10: a provider may serve a residency when its region is it (or within it), or it is local. */
+  /**
+   * GW10: a provider may serve a residency when its region is it (or within it). A provider with
+   * no region may serve it only when it is local (the data stays on this machine); a local address
+   * with a region is judged by the region, since a loopback proxy may forward anywhere.
+   */
   static boolean allows(ProviderConfig p, String residency) {
-    if (p.local()) {
-      return true;
+    if (p.region() == null) {
+      return p.local();
     }
-    return p.region() != null && (p.region().equals(residency) || p.region().startsWith(residency + "-"));
+    return ResidencyConfig.within(p.region(), residency);
   }
 
   private static long latencyRank(ProviderRuntime p) {

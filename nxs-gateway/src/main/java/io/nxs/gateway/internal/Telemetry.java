@@ -155,6 +155,24 @@ public final class Telemetry implements AutoCloseable {
         severity, provider, Map.of("from", from, "to", to, "reason", reason));
   }
 
+  void credentialBreakerTransition(String provider, String credential, String from, String to) {
+    Counter.builder("nxs.gateway.credential.breaker.transitions")
+        .description("Credential circuit breaker state changes")
+        .tag("provider", provider)
+        .tag("credential", credential)
+        .tag("to", to)
+        .register(metrics)
+        .increment();
+    events.publish(
+        new GatewayEvent.CredentialBreakerTransitioned(clock.instant(), provider, credential, from, to));
+    boolean open = to.equals("OPEN") || to.equals("FORCED_OPEN");
+    audit(
+        "provider.credential_breaker_" + to.toLowerCase(java.util.Locale.ROOT),
+        open ? Severity.HIGH : Severity.INFO, provider,
+        Map.of("credential", credential, "from", from, "to", to,
+            "reason", open ? "repeated 401/403 with the " + credential + " key" : "trial"));
+  }
+
   void credentialFailed(String provider, String credential, int status) {
     events.publish(new GatewayEvent.CredentialFailed(clock.instant(), provider, credential, status));
     long skipped = coalesce("credential:" + provider + "/" + credential);

@@ -1,88 +1,99 @@
 package io.nxs.gateway.internal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * One HTTP exchange with an upstream, read line by line with deadlines.
+ * One HTTP exchange with an upstream, read line by line with deadlines, on the calling thread.
  *
- * <p>Design note: the JDK client pushes the body's lines into a queue (its line subscriber), and
- * the request's thread polls that queue with the deadline that applies at that point (first
- * token, gap between chunks, total). Polling with a timeout is the only way to bound a blocking
- * read here; {@link #cancel()} cancels the body subscription and the exchange, which closes the
- * connection, so a hedging loser or a timed-out attempt frees its socket at once.
+ * <p>Design note: the exchange runs on the request's own (virtual) thread with Apache HttpClient's
+ * classic, blocking API: the thread writes the request and reads the answer itself, so no selector
+ * thread or executor stands between the upstream's bytes and the client (see ADR 0033). A blocking
+ * read cannot take a deadline, so each wait writes its deadline into the exchange, and one watch
+ * thread looks at the open exchanges every {@link Deadlines#TICK_NANOS}; when a deadline passed
+ * while the thread still waits, the watch aborts the exchange, which closes the connection and
+ * turns the read into a {@link TimeoutException}. A deadline is thus kept to within a few
+ * milliseconds, and a request costs the watch no wake-up of its own (a timer per wait did: one
+ * context switch per request). {@link #cancel()} (a hedging loser, a timed-out attempt) aborts
+ * the same way from any thread.
  */
 final class UpstreamExchange {
 
-  private static final Object HEADERS = new Object();
-  private static final Object END = new Object();
+  /** Nothing is being waited for. */
+  private static final long NONE = Long.MAX_VALUE;
 
-  private record Failure(Throwable cause) {}
+  private static final Deadlines DEADLINES = new Deadlines();
 
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private volatile Flow.Subscription subscription;
-  private volatile int status = -1;
-  private volatile HttpHeaders headers;
-  private volatile boolean ended;
-  private CompletableFuture<?> call;
+  private final CloseableHttpClient client;
+  private final HttpUriRequestBase request;
+  private volatile long deadline = NONE;
+  private volatile boolean timedOut;
+  private volatile boolean cancelled;
+  private ClassicHttpResponse response;
+  private BufferedReader reader;
+  private int status = -1;
+  private boolean ended;
 
-  private UpstreamExchange() {}
+  private UpstreamExchange(CloseableHttpClient client, HttpUriRequestBase request) {
+    this.client = client;
+    this.request = request;
+  }
 
-  /** Starts the exchange; returns at once. */
-  static UpstreamExchange send(HttpClient client, HttpRequest request) {
-    UpstreamExchange ex = new UpstreamExchange();
-    ex.call =
-        client.sendAsync(
-            request,
-            info -> {
-              ex.status = info.statusCode();
-              ex.headers = info.headers();
-              ex.queue.add(HEADERS);
-              return HttpResponse.BodySubscribers.fromLineSubscriber(ex.new Lines());
-            });
-    ex.call.whenComplete(
-        (r, t) -> {
-          if (t != null) {
-            ex.queue.add(new Failure(unwrap(t)));
-          }
-        });
-    return ex;
+  /** Prepares the exchange; the request goes out in {@link #awaitHeaders}. */
+  static UpstreamExchange send(CloseableHttpClient client, HttpUriRequestBase request) {
+    return new UpstreamExchange(client, request);
   }
 
   /**
-   * Waits for the status line and headers.
+   * Sends the request and waits for the status line and headers.
    *
    * @return the HTTP status
    * @throws TimeoutException when they do not arrive before {@code deadlineNanos}
    * @throws IOException when the exchange failed (refused, reset ...)
    */
   int awaitHeaders(long deadlineNanos) throws TimeoutException, IOException {
-    while (status < 0) {
-      Object item = poll(deadlineNanos);
-      if (item instanceof Failure f) {
-        throw asIo(f.cause());
-      }
-      if (item == END) {
-        break;
-      }
+    if (status >= 0) {
+      return status;
     }
-    if (status < 0) {
-      throw new IOException("the connection closed before a status line");
+    if (cancelled) {
+      throw new IOException("cancelled");
+    }
+    arm(deadlineNanos);
+    try {
+      response = client.executeOpen(null, request, HttpClientContext.create());
+    } catch (IOException | RuntimeException e) {
+      finish();
+      throw failure(e);
+    } finally {
+      deadline = NONE;
+    }
+    status = response.getCode();
+    HttpEntity entity = response.getEntity();
+    if (entity == null) {
+      ended = true;
+      finish();
+    } else {
+      reader = new BufferedReader(new InputStreamReader(entity.getContent(), StandardCharsets.UTF_8), 8192);
     }
     return status;
   }
 
-  HttpHeaders headers() {
-    return headers;
+  /** A response header's first value, or null. */
+  String header(String name) {
+    Header h = response == null ? null : response.getFirstHeader(name);
+    return h == null ? null : h.getValue();
   }
 
   /**
@@ -96,97 +107,160 @@ final class UpstreamExchange {
     if (ended) {
       return null;
     }
-    while (true) {
-      Object item = poll(deadlineNanos);
-      if (item instanceof String line) {
-        return line;
-      }
-      if (item == END) {
-        ended = true;
-        return null;
-      }
-      if (item instanceof Failure f) {
-        ended = true;
-        throw asIo(f.cause());
-      }
+    if (System.nanoTime() - deadlineNanos >= 0 && !reader.ready()) {
+      throw new TimeoutException();
     }
+    arm(deadlineNanos);
+    String line;
+    try {
+      line = reader.readLine();
+    } catch (IOException | RuntimeException e) {
+      ended = true;
+      finish();
+      throw failure(e);
+    } finally {
+      deadline = NONE;
+    }
+    if (line == null) {
+      ended = true;
+      finish();
+    }
+    return line;
   }
 
-  /** The rest of the body, joined with newlines, at most {@code limit} characters. */
+  /** The rest of the body as it came, at most {@code limit} characters. */
   String readRest(long deadlineNanos, int limit) throws TimeoutException, IOException {
-    StringBuilder sb = new StringBuilder();
-    for (String line = nextLine(deadlineNanos); line != null; line = nextLine(deadlineNanos)) {
-      if (!sb.isEmpty()) {
-        sb.append('\n');
-      }
-      sb.append(line);
-      if (sb.length() > limit) {
-        throw new IOException("the upstream body exceeds " + limit + " characters");
-      }
+    if (ended) {
+      return "";
     }
+    StringBuilder sb = new StringBuilder();
+    char[] buf = new char[8192];
+    arm(deadlineNanos);
+    try {
+      for (int n = reader.read(buf); n >= 0; n = reader.read(buf)) {
+        sb.append(buf, 0, n);
+        if (sb.length() > limit) {
+          throw new IOException("the upstream body exceeds " + limit + " characters");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      ended = true;
+      finish();
+      throw failure(e);
+    } finally {
+      deadline = NONE;
+    }
+    ended = true;
+    finish();
     return sb.toString();
   }
 
-  /** Abandons the exchange and closes its connection; safe to call more than once. */
+  /** Abandons the exchange and closes its connection; safe to call more than once, from any thread. */
   void cancel() {
-    Flow.Subscription s = subscription;
-    if (s != null) {
-      s.cancel();
-    }
-    if (call != null) {
-      call.cancel(true);
-    }
-    queue.add(new Failure(new IOException("cancelled")));
+    cancelled = true;
+    request.cancel();
+    DEADLINES.forget(this);
   }
 
-  private Object poll(long deadlineNanos) throws TimeoutException {
-    long wait = deadlineNanos - System.nanoTime();
-    try {
-      Object item = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-      if (item == null) {
-        throw new TimeoutException();
+  /**
+   * What a failed wait becomes: a timeout when the deadline passed, else an {@link IOException}.
+   *
+   * @throws TimeoutException when the watch aborted the exchange at its deadline
+   */
+  private IOException failure(Exception e) throws TimeoutException {
+    if (timedOut) {
+      TimeoutException t = new TimeoutException("deadline passed");
+      t.initCause(e);
+      throw t;
+    }
+    if (cancelled) {
+      return new IOException("cancelled", e);
+    }
+    return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+  }
+
+  /** Announces the deadline of the wait that follows; {@link #DEADLINES} checks it. */
+  private void arm(long deadlineNanos) {
+    deadline = deadlineNanos;
+    DEADLINES.watch(this);
+  }
+
+  /** Called by the watch: aborts the exchange when the wait in progress is past its deadline. */
+  private boolean expireIfDue(long now) {
+    long d = deadline;
+    if (d == NONE || ended) {
+      return true; // not waiting any more
+    }
+    if (now - d < 0) {
+      return false;
+    }
+    timedOut = true;
+    request.cancel();
+    return true;
+  }
+
+  /** Ends the exchange: the connection back to the pool (or closed if unread). */
+  private void finish() {
+    DEADLINES.forget(this);
+    if (response != null) {
+      try {
+        response.close();
+      } catch (IOException e) {
+        // closing a broken connection: nothing to keep
       }
-      return item;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TimeoutException("interrupted");
     }
   }
 
-  private static IOException asIo(Throwable t) {
-    return t instanceof IOException io ? io : new IOException(t.getMessage(), t);
-  }
+  /**
+   * The watch over open exchanges: one daemon thread that checks every tick while any exchange
+   * is open, and sleeps until the next one opens after a quiet second.
+   */
+  private static final class Deadlines {
+    static final long TICK_NANOS = 2_000_000L;
+    private static final long QUIET_NANOS = 1_000_000_000L;
 
-  private static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
-  }
+    private final Set<UpstreamExchange> open = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean sleeping;
 
-  /** Receives the body's lines from the JDK client. */
-  private final class Lines implements Flow.Subscriber<String> {
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
+    Deadlines() {
+      thread = Thread.ofPlatform().daemon().name("nxs-gateway-deadlines").start(this::run);
     }
 
-    @Override
-    public void onNext(String line) {
-      queue.add(line);
+    void watch(UpstreamExchange ex) {
+      if (open.add(ex) && sleeping) {
+        LockSupport.unpark(thread);
+      }
     }
 
-    @Override
-    public void onError(Throwable t) {
-      queue.add(new Failure(unwrap(t)));
+    void forget(UpstreamExchange ex) {
+      open.remove(ex);
     }
 
-    @Override
-    public void onComplete() {
-      queue.add(END);
+    private void run() {
+      long quietSince = System.nanoTime();
+      while (true) {
+        long now = System.nanoTime();
+        if (open.isEmpty()) {
+          if (now - quietSince > QUIET_NANOS) {
+            sleeping = true;
+            if (open.isEmpty()) {
+              LockSupport.park(this);
+            }
+            sleeping = false;
+            quietSince = System.nanoTime();
+            continue;
+          }
+        } else {
+          quietSince = now;
+          for (UpstreamExchange ex : open) {
+            if (ex.deadline != NONE && ex.expireIfDue(now)) {
+              open.remove(ex);
+            }
+          }
+        }
+        LockSupport.parkNanos(this, TICK_NANOS);
+      }
     }
   }
 }

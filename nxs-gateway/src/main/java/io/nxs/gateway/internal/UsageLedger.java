@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token and cost totals (GW9) per UTC day, provider, model and API key, in SQLite.
@@ -45,7 +46,10 @@ public final class UsageLedger {
 
   private final StateStore store;
   private final Clock clock;
-  private Map<Key, Totals> pending = new HashMap<>();
+  // Requests add under the key's bin lock only (ConcurrentHashMap.compute), not one lock for all:
+  // a flush takes each entry out with remove(), so an addition lands either in the batch being
+  // written or in a new entry for the next flush, never in neither.
+  private final ConcurrentHashMap<Key, Totals> pending = new ConcurrentHashMap<>();
 
   public UsageLedger(StateStore store, Clock clock) {
     this.store = store;
@@ -65,13 +69,16 @@ public final class UsageLedger {
             LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(), provider,
             model == null ? "" : model, apiKeyId == null ? "-" : apiKeyId);
     double cost = (prompt * promptPrice + completion * completionPrice) / 1000.0;
-    synchronized (this) {
-      Totals t = pending.computeIfAbsent(key, k -> new Totals());
-      t.requests++;
-      t.prompt += prompt;
-      t.completion += completion;
-      t.cost += cost;
-    }
+    pending.compute(
+        key,
+        (k, t) -> {
+          Totals sum = t == null ? new Totals() : t;
+          sum.requests++;
+          sum.prompt += prompt;
+          sum.completion += completion;
+          sum.cost += cost;
+          return sum;
+        });
     return cost;
   }
 
@@ -90,13 +97,15 @@ public final class UsageLedger {
 
   /** Writes pending totals to the table in one transaction. */
   public void flush() {
-    Map<Key, Totals> batch;
-    synchronized (this) {
-      if (pending.isEmpty()) {
-        return;
+    if (pending.isEmpty()) {
+      return;
+    }
+    Map<Key, Totals> batch = new HashMap<>();
+    for (Key k : pending.keySet()) {
+      Totals t = pending.remove(k);
+      if (t != null) {
+        batch.put(k, t);
       }
-      batch = pending;
-      pending = new HashMap<>();
     }
     try (Connection c = store.connect()) {
       c.setAutoCommit(false);
@@ -126,17 +135,18 @@ public final class UsageLedger {
       }
       c.commit();
     } catch (SQLException e) {
-      synchronized (this) {
-        // Put the batch back so the next flush retries it.
-        batch.forEach(
-            (k, t) -> {
-              Totals now = pending.computeIfAbsent(k, x -> new Totals());
-              now.requests += t.requests;
-              now.prompt += t.prompt;
-              now.completion += t.completion;
-              now.cost += t.cost;
-            });
-      }
+      // Put the batch back so the next flush retries it.
+      batch.forEach(
+          (k, t) ->
+              pending.merge(
+                  k, t,
+                  (now, back) -> {
+                    now.requests += back.requests;
+                    now.prompt += back.prompt;
+                    now.completion += back.completion;
+                    now.cost += back.cost;
+                    return now;
+                  }));
       throw new NxsException("cannot write usage totals to " + store.file() + ": " + e.getMessage(), e);
     }
   }

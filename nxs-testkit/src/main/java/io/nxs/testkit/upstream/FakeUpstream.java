@@ -64,7 +64,11 @@ public final class FakeUpstream implements Closeable {
   private final String name;
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  /** Requests kept for {@link #requests()}: the newest this many (a load test sends millions). */
+  public static final int KEPT_REQUESTS = 10_000;
+
   private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger kept = new AtomicInteger();
   private final Queue<Script> onceScripts = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Script> always = new AtomicReference<>(Script.ok());
   private final AtomicInteger completed = new AtomicInteger();
@@ -120,7 +124,7 @@ public final class FakeUpstream implements Closeable {
     return this;
   }
 
-  /** Every request received so far, oldest first. */
+  /** The requests received so far (the newest {@link #KEPT_REQUESTS}), oldest first. */
   public List<Received> requests() {
     return new ArrayList<>(received);
   }
@@ -182,6 +186,9 @@ public final class FakeUpstream implements Closeable {
           return;
         }
         received.add(request);
+        if (kept.incrementAndGet() > KEPT_REQUESTS && received.poll() != null) {
+          kept.decrementAndGet();
+        }
         if (!answer(request, socket, in, out)) {
           return;
         }
