@@ -66,7 +66,9 @@ class FaultMatrixTest {
         FakeUpstream b = FakeUpstream.start("b")) {
       String yaml =
           GatewayFixture.providers(a, b)
-                  .replace("timeout: 5s", "timeout: 5s\n    first_token_timeout: 300ms\n    idle_timeout: 300ms")
+                  // Short waits for the faulty provider only: the healthy one keeps its defaults,
+                  // so a busy machine's slow first token is never mistaken for its failure.
+                  .replaceFirst("timeout: 5s", "timeout: 5s\n    first_token_timeout: 300ms\n    idle_timeout: 300ms")
                   .replace("retry: 0", "retry: 0\n    circuit_breaker: {failure_threshold: 1000}")
                   .replaceFirst("api_key: key-of-a", "api_key: key-of-a\n    api_key_next: next-key-of-a\n    weight: 1000")
                   .replaceFirst("api_key: key-of-b", "api_key: key-of-b\n    weight: 0.001")
