@@ -617,7 +617,8 @@ public final class Vault {
     details.put("repaired", repaired.size());
     audit.append(new AuditEvent("backup.verify", report.ok() ? Severity.INFO : Severity.HIGH, "nxs",
         which == null ? "all" : which, details));
-    index.recordRun("verify", started, finished, report.ok(), null, millis,
+    index.recordRun("verify", started, finished, report.ok(),
+        which == null || which.equals("all") ? null : ids.getFirst(), millis,
         report.ok() ? "ok" : problems.size() + " problems");
     return report;
   }
@@ -957,5 +958,13 @@ public final class Vault {
   /** The newest snapshot that passed a verify, if any. */
   public Optional<SnapshotInfo> lastVerified() {
     return index.lastVerified();
+  }
+
+  /**
+   * When the newest run of a kind ({@code backup}, {@code verify}, {@code drill}, ...) started;
+   * for {@code verify}, only a verify of every snapshot counts.
+   */
+  public Optional<Instant> lastStarted(String kind) {
+    return index.lastStarted(kind);
   }
 }

@@ -6,8 +6,10 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,12 +69,19 @@ public final class VaultModule implements NxsModule {
     every(ctx, s.drill(), "drill", () -> vault.drill(Progress.NONE));
   }
 
-  /** Runs a job on a virtual thread every interval; one vault job at a time, none when zero. */
+  /**
+   * Runs a job on a virtual thread every interval; one vault job at a time, none when zero. The
+   * first run keeps the cadence across restarts: it is due one interval after the last run of its
+   * kind (recorded in state.db), so a daemon restarted every day still verifies daily and drills
+   * monthly; see {@link #firstDelay}.
+   */
   private void every(ModuleContext ctx, Duration interval, String what, Runnable job) {
     if (interval.isZero()) {
       return;
     }
     long millis = interval.toMillis();
+    long first = firstDelay(vault.lastStarted(what), interval, ctx.clock().instant()).toMillis();
+    LOG.debug("scheduled {} every {}, next in {} ms", what, interval, first);
     schedules.add(ctx.scheduler().scheduleAtFixedRate(
         () -> Thread.ofVirtual().name("vault-" + what).start(() -> {
           if (!busy.compareAndSet(false, true)) {
@@ -87,7 +96,26 @@ public final class VaultModule implements NxsModule {
             busy.set(false);
           }
         }),
-        millis, millis, TimeUnit.MILLISECONDS));
+        first, millis, TimeUnit.MILLISECONDS));
+  }
+
+  /** Start-up time the daemon gets before an overdue job runs. */
+  static final Duration OVERDUE_GRACE = Duration.ofMinutes(1);
+
+  /**
+   * How long after start the first scheduled run of a job waits: a full interval when it never
+   * ran; else what is left of the interval since its last run, at least {@link #OVERDUE_GRACE}
+   * when that is already over.
+   */
+  static Duration firstDelay(Optional<Instant> lastStarted, Duration interval, Instant now) {
+    if (lastStarted.isEmpty()) {
+      return interval;
+    }
+    Duration left = Duration.between(now, lastStarted.get().plus(interval));
+    if (left.compareTo(interval) > 0) {
+      return interval; // the clock went back: never wait longer than one interval
+    }
+    return left.compareTo(OVERDUE_GRACE) < 0 ? OVERDUE_GRACE : left;
   }
 
   /** The vault, once started. */

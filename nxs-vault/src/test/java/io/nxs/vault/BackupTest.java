@@ -11,6 +11,7 @@ import io.nxs.vault.internal.VaultKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -155,5 +156,24 @@ class BackupTest {
 
   static Manifest.Entry entry(Manifest m, String path) {
     return m.entries().stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theLastRunOfEachKindIsKnownAndABackupsOwnCheckIsNotAFullVerify() {
+    Vault vault = f.vault();
+    assertThat(vault.lastStarted("backup")).isEmpty();
+
+    Instant backupAt = f.clock.instant();
+    BackupResult result = vault.create(Progress.NONE);
+    f.clock.advance(Duration.ofMinutes(5));
+    vault.verify(result.snapshot().id(), false, Progress.NONE);
+
+    assertThat(vault.lastStarted("backup")).hasValue(backupAt);
+    assertThat(vault.lastStarted("verify")).as("one snapshot's check").isEmpty();
+
+    f.clock.advance(Duration.ofMinutes(5));
+    Instant verifyAt = f.clock.instant();
+    vault.verify("all", false, Progress.NONE);
+    assertThat(vault.lastStarted("verify")).hasValue(verifyAt);
   }
 }

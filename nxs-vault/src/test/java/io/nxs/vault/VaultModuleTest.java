@@ -29,8 +29,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -204,5 +206,19 @@ class VaultModuleTest {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
         .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aScheduledJobResumesItsCadenceAfterARestart() {
+    Instant now = Instant.parse("2026-12-01T12:00:00Z");
+    Duration day = Duration.ofDays(1);
+
+    assertThat(VaultModule.firstDelay(Optional.empty(), day, now)).as("never ran").isEqualTo(day);
+    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofHours(20))), day, now))
+        .as("ran 20 h ago").isEqualTo(Duration.ofHours(4));
+    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofDays(40))), day, now))
+        .as("overdue").isEqualTo(VaultModule.OVERDUE_GRACE);
+    assertThat(VaultModule.firstDelay(Optional.of(now.plus(Duration.ofDays(3))), day, now))
+        .as("clock went back").isEqualTo(day);
   }
 }

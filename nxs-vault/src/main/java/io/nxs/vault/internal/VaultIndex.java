@@ -129,6 +129,26 @@ public final class VaultIndex {
     return out;
   }
 
+  /**
+   * When the newest run of a kind started, successful or not; for {@code verify} only a verify of
+   * every snapshot (a backup's check of its own new snapshot names that snapshot).
+   */
+  public Optional<Instant> lastStarted(String kind) {
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT started_at FROM vault_runs WHERE kind = ?"
+                    + (kind.equals("verify") ? " AND snapshot_id IS NULL" : "")
+                    + " ORDER BY id DESC LIMIT 1")) {
+      ps.setString(1, kind);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
   /** The newest snapshot that passed a verify. */
   public Optional<SnapshotInfo> lastVerified() {
     return snapshots().reversed().stream()
