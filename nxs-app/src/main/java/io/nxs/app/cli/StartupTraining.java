@@ -1,0 +1,185 @@
+package io.nxs.app.cli;
+
+import io.nxs.app.Daemon;
+import io.nxs.app.NxsHome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * A short run of what NXS does most, for the launcher's class-data sharing archive: {@code ./nxs}
+ * runs it once per build with {@code -XX:ArchiveClassesAtExit}, so the archive holds the classes
+ * of the daemon and of the CLI commands an operator runs, not only those of whichever command
+ * happened to run first (a CLI command through the daemon: 2.05 → 1.6 s, see
+ * bench/results/2026-12-02-vault-vs-restic.md).
+ *
+ * <p>It works in a temporary home and touches nothing else: the daemon starting and stopping, CLI
+ * commands through the daemon and on a stopped home, the vault backing up, verifying and
+ * restoring a few megabytes, and the HTTP routes the CLI does not take. Exits 1 when a step
+ * fails, so the launcher keeps no archive made from a broken run.
+ */
+public final class StartupTraining {
+
+  private static final int MIB = 1 << 20;
+
+  private final Path dir;
+  private final Path homeDir;
+  private final Cli cli = new Cli(Map.of());
+
+  StartupTraining(Path dir) {
+    this.dir = dir;
+    this.homeDir = dir.resolve("home");
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Files.createTempDirectory("nxs-training-");
+    int code = 0;
+    try {
+      new StartupTraining(dir).run();
+    } catch (RuntimeException | IOException e) {
+      System.err.println("nxs: the start-up training run failed: " + e.getMessage());
+      code = 1;
+    } finally {
+      deleteTree(dir);
+    }
+    System.exit(code);
+  }
+
+  /** Runs the whole workload; throws when a command does not succeed. */
+  void run() throws IOException {
+    Path data = dir.resolve("data");
+    writeTree(data);
+    NxsHome home = new NxsHome(homeDir);
+    home.initialize();
+    int port = freePort();
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: " + port)
+            + "\nvault:\n  openclaw: false\n  sources:\n    - path: " + data
+            + "\n  schedule:\n    backup: 0s\n");
+
+    cli("config", "check");
+    try (Daemon daemon = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      cli("status");
+      cli("status", "-o", "json");
+      cli("backup", "create", "-o", "json");
+      cli("backup", "list");
+      cli("backup", "verify", "--deep");
+      cli("backup", "restore", "latest", "--to", dir.resolve("restored-by-daemon").toString());
+      cli("doctor", "status");
+      cli("doctor", "incidents");
+      cli("provider", "list");
+      cli("key", "list");
+      cli("audit", "verify");
+      http(port, home);
+    }
+    Files.writeString(data.resolve("notes/changed.md"), "# changed after the first snapshot\n");
+    cli("backup", "create");
+    cli("backup", "verify", "--deep", "-o", "json");
+    cli("backup", "restore", "latest", "--to", dir.resolve("restored").toString());
+    cli("backup", "list", "-o", "json");
+    cli("audit", "verify");
+  }
+
+  /**
+   * The HTTP paths the CLI does not take: probes, metrics, the dashboard and a chat completion
+   * (answered with the gateway's error, as no provider runs here; the status is not checked).
+   */
+  private static void http(int port, NxsHome home) throws IOException {
+    String key = Files.readString(home.adminKey()).strip();
+    String base = "http://127.0.0.1:" + port;
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      for (String path : List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
+        send(client, HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key).GET());
+      }
+      String chat =
+          "{\"model\":\"nxs-auto\",\"stream\":true,\"max_completion_tokens\":16,"
+              + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+      send(
+          client,
+          HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+              .header("Authorization", "Bearer " + key)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(chat)));
+    }
+  }
+
+  private static void send(HttpClient client, HttpRequest.Builder request) throws IOException {
+    try {
+      client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private void cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--home");
+    all.add(homeDir.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = cli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+    if (code != 0) {
+      throw new IllegalStateException(
+          "'nxs " + String.join(" ", args) + "' exited " + code + ": " + err.toString().strip());
+    }
+  }
+
+  /** Text that compresses, random bytes that do not, and sizes from empty to several chunks. */
+  private static void writeTree(Path data) throws IOException {
+    SplittableRandom random = new SplittableRandom(42);
+    Files.createDirectories(data.resolve("notes"));
+    Files.createDirectories(data.resolve("blobs"));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      text.append("- decision ").append(i).append(": keep the agent alive on cheap machines\n");
+    }
+    for (int i = 0; i < 16; i++) {
+      Files.writeString(data.resolve("notes/memory-" + i + ".md"), text.substring(0, 4096 * (i + 1)));
+    }
+    Files.writeString(data.resolve("notes/MEMORY.md"), text);
+    Files.write(data.resolve("notes/empty"), new byte[0]);
+    for (int i = 0; i < 2; i++) {
+      byte[] bytes = new byte[5 * MIB];
+      random.nextBytes(bytes);
+      Files.write(data.resolve("blobs/random-" + i + ".bin"), bytes);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.nxs.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's class archive is only as good as its training run: every step must succeed. */
+class StartupTrainingTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theTrainingWorkloadRunsEveryCommandSuccessfully() {
+    assertThatCode(() -> new StartupTraining(dir).run()).doesNotThrowAnyException();
+  }
+}
