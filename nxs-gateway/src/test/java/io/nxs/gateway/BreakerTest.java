@@ -8,24 +8,15 @@ import io.nxs.testkit.upstream.FakeUpstream;
 import io.nxs.testkit.upstream.Script;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Breakers (GW3), Retry-After (GW5) and the retry budget (GW4), on the injected clock. */
 class BreakerTest {
 
-  private final FakeUpstream a = FakeUpstream.start("a");
-  private final FakeUpstream b = FakeUpstream.start("b");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    a.close();
-    b.close();
-  }
+  @AutoClose private final FakeUpstream a = FakeUpstream.start("a");
+  @AutoClose private final FakeUpstream b = FakeUpstream.start("b");
+  @AutoClose private GatewayFixture f;
 
   private String config(String extraForA) {
     return GatewayFixture.providers(a, b)

@@ -9,24 +9,15 @@ import io.nxs.testkit.upstream.FakeUpstream;
 import io.nxs.testkit.upstream.Script;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Parallel (hedged) and weighted modes (GW4), and the global deadline. */
 class ModesTest {
 
-  private final FakeUpstream slow = FakeUpstream.start("slow");
-  private final FakeUpstream fast = FakeUpstream.start("fast");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    slow.close();
-    fast.close();
-  }
+  @AutoClose private final FakeUpstream slow = FakeUpstream.start("slow");
+  @AutoClose private final FakeUpstream fast = FakeUpstream.start("fast");
+  @AutoClose private GatewayFixture f;
 
   @Test
   void hedgingAnswersNearTheFastProvidersTimeAndClosesTheLosersConnection() throws Exception {

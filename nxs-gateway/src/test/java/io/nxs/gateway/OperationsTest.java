@@ -15,24 +15,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Usage and cost (GW9), the Doctor's extension points, probes and air-gapped mode (GW8, GW12). */
 class OperationsTest {
 
-  private final FakeUpstream a = FakeUpstream.start("a");
-  private final FakeUpstream b = FakeUpstream.start("b");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    a.close();
-    b.close();
-  }
+  @AutoClose private final FakeUpstream a = FakeUpstream.start("a");
+  @AutoClose private final FakeUpstream b = FakeUpstream.start("b");
+  @AutoClose private GatewayFixture f;
 
   @Test
   void usageIsTotalledPerProviderModelAndKeyWithCostAndKeptInSqlite() throws Exception {

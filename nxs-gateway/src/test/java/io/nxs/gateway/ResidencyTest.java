@@ -11,7 +11,7 @@ import io.nxs.testkit.upstream.FakeUpstream;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,18 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class ResidencyTest {
 
-  private final FakeUpstream us = FakeUpstream.start("us");
-  private final FakeUpstream eu = FakeUpstream.start("eu");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    us.close();
-    eu.close();
-  }
+  @AutoClose private final FakeUpstream us = FakeUpstream.start("us");
+  @AutoClose private final FakeUpstream eu = FakeUpstream.start("eu");
+  @AutoClose private GatewayFixture f;
 
   private String yaml(String residency) {
     return "providers:\n"

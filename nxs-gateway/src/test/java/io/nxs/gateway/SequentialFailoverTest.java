@@ -10,24 +10,15 @@ import io.nxs.testkit.upstream.FakeUpstream;
 import io.nxs.testkit.upstream.Script;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Non-streaming requests through the real gateway to real loopback upstreams, sequential mode. */
 class SequentialFailoverTest {
 
-  private final FakeUpstream a = FakeUpstream.start("a");
-  private final FakeUpstream b = FakeUpstream.start("b");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    a.close();
-    b.close();
-  }
+  @AutoClose private final FakeUpstream a = FakeUpstream.start("a");
+  @AutoClose private final FakeUpstream b = FakeUpstream.start("b");
+  @AutoClose private GatewayFixture f;
 
   @Test
   void theFirstProviderAnswersWithItsOwnModelAndSaysWhoAnswered() throws Exception {

@@ -11,24 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Streaming (GW6): invisible failover before the first content chunk, honest ends after it. */
 class StreamingTest {
 
-  private final FakeUpstream a = FakeUpstream.start("a");
-  private final FakeUpstream b = FakeUpstream.start("b");
-  private GatewayFixture f;
-
-  @AfterEach
-  void stop() {
-    if (f != null) {
-      f.close();
-    }
-    a.close();
-    b.close();
-  }
+  @AutoClose private final FakeUpstream a = FakeUpstream.start("a");
+  @AutoClose private final FakeUpstream b = FakeUpstream.start("b");
+  @AutoClose private GatewayFixture f;
 
   private List<String> dataLines(HttpResponse<String> r) {
     return r.body().lines().filter(l -> !l.isEmpty()).toList();

@@ -5,6 +5,7 @@ import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.ext.BackupSource;
+import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.BackupResult.MemoryLoss;
 import io.nxs.vault.internal.HostName;
@@ -535,13 +536,8 @@ public final class Vault {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      SecureFiles.deleteTree(dir);
     } catch (IOException e) {
       throw new VaultException("cannot remove " + dir + ": " + e.getMessage(), e);
     }

@@ -2,10 +2,10 @@ package io.nxs.app.cli;
 
 import io.nxs.app.Daemon;
 import io.nxs.app.NxsHome;
+import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * A short run of what NXS does most, for the launcher's class-data sharing archive: {@code ./nxs}
@@ -56,7 +54,7 @@ public final class StartupTraining {
       System.err.println("nxs: the start-up training run failed: " + e.getMessage());
       code = 1;
     } finally {
-      deleteTree(dir);
+      SecureFiles.deleteTree(dir);
     }
     System.exit(code);
   }
@@ -166,20 +164,6 @@ public final class StartupTraining {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }

@@ -4,6 +4,7 @@ import io.nxs.core.NxsException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +14,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Files that hold secrets or state: created 0600 (directories 0700) from the first byte (SEC4), and
@@ -84,6 +87,21 @@ public final class SecureFiles {
       ch.force(true);
     } catch (IOException e) {
       // Some file systems refuse to open a directory; the rename is still atomic there.
+    }
+  }
+
+  /**
+   * Deletes a directory and everything under it, symlinks removed and never followed; nothing
+   * when it does not exist.
+   */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
