@@ -98,7 +98,8 @@ public final class Daemon implements AutoCloseable {
     store.migrate("core");
     AuditLog audit = AuditLog.open(store, home.keys(), clock);
     ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
     List<NxsModule> started = new ArrayList<>();
     Dashboard dashboard = null;
     try {
@@ -129,21 +130,32 @@ public final class Daemon implements AutoCloseable {
       // wedged scheduler shows as a missing heartbeat.
       scheduler.scheduleAtFixedRate(
           () -> events.publish(new Heartbeat(clock.instant(), "daemon")),
-          0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+          0,
+          HEARTBEAT_PERIOD.toMillis(),
+          TimeUnit.MILLISECONDS);
       HttpServer http =
           new HttpServer(
-                  server, keys, new AuthFailureLimiter(clock), audit, metrics,
-                  extensions.readinessChecks(), routes)
+                  server,
+                  keys,
+                  new AuthFailureLimiter(clock),
+                  audit,
+                  metrics,
+                  extensions.readinessChecks(),
+                  routes)
               .start();
       audit.append(
           new AuditEvent(
-              "nxs.start", Severity.INFO, "nxs", home.dir().toString(),
+              "nxs.start",
+              Severity.INFO,
+              "nxs",
+              home.dir().toString(),
               Map.of(
                   "pid", ProcessHandle.current().pid(),
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
       scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
-      Daemon daemon = new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
+      Daemon daemon =
+          new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
       return daemon;
@@ -161,8 +173,8 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Moves audit entries older than the retention to a signed archive (AU3) a minute after start
-   * and then daily, so a daemon restarted every night still archives.
+   * Moves audit entries older than the retention to a signed archive (AU3) a minute after start and
+   * then daily, so a daemon restarted every night still archives.
    */
   private static void scheduleArchiving(
       ScheduledExecutorService scheduler, AuditLog audit, Duration retention) {
@@ -171,11 +183,15 @@ public final class Daemon implements AutoCloseable {
           try {
             ArchiveResult result = audit.archive(retention);
             if (result.entries() > 0) {
-              LOG.info("archived {} audit entries older than {}", result.entries(), Durations.format(retention));
+              LOG.info(
+                  "archived {} audit entries older than {}",
+                  result.entries(),
+                  Durations.format(retention));
             }
           } catch (RuntimeException e) {
             // Logged, not thrown: a thrown exception would cancel every later run.
-            LOG.error("audit archiving failed; the entries stay in the live log: {}", e.getMessage());
+            LOG.error(
+                "audit archiving failed; the entries stay in the live log: {}", e.getMessage());
           }
         },
         1,
@@ -197,7 +213,9 @@ public final class Daemon implements AutoCloseable {
     };
   }
 
-  /** Writes keys/admin.key (0600) with a fresh admin key on first start, or after it was deleted. */
+  /**
+   * Writes keys/admin.key (0600) with a fresh admin key on first start, or after it was deleted.
+   */
   private static void ensureAdminKey(NxsHome home, ApiKeyStore keys) {
     try {
       if (Files.exists(home.adminKey())) {
@@ -257,7 +275,10 @@ public final class Daemon implements AutoCloseable {
     }
     audit.append(
         new AuditEvent(
-            "nxs.stop", Severity.INFO, "nxs", home.dir().toString(),
+            "nxs.stop",
+            Severity.INFO,
+            "nxs",
+            home.dir().toString(),
             Map.of("unfinished_requests", unfinished)));
     audit.close();
     LOG.info("stopped{}", unfinished == 0 ? "" : " with " + unfinished + " unfinished requests");

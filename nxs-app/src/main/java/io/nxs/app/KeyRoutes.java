@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * API keys over HTTP (admin only): {@code GET /api/v1/keys}, {@code POST /api/v1/keys} with
- * {@code {"scope","name","expires"}}, {@code DELETE /api/v1/keys/{id}}.
+ * API keys over HTTP (admin only): {@code GET /api/v1/keys}, {@code POST /api/v1/keys} with {@code
+ * {"scope","name","expires"}}, {@code DELETE /api/v1/keys/{id}}.
  */
 public final class KeyRoutes implements HttpRoutes {
 
@@ -28,7 +28,10 @@ public final class KeyRoutes implements HttpRoutes {
 
   @Override
   public void addTo(RoutesConfig routes) {
-    routes.get("/api/v1/keys", ctx -> ctx.json(keys.list().stream().map(KeyRoutes::view).toList()), Scope.ADMIN);
+    routes.get(
+        "/api/v1/keys",
+        ctx -> ctx.json(keys.list().stream().map(KeyRoutes::view).toList()),
+        Scope.ADMIN);
     routes.post("/api/v1/keys", this::create, Scope.ADMIN);
     routes.delete(
         "/api/v1/keys/{id}",
@@ -46,7 +49,8 @@ public final class KeyRoutes implements HttpRoutes {
     Scope scope = Scope.parse(req.scope() == null ? "read" : req.scope());
     Duration ttl = ttl(scope, req.expires());
     CreatedKey created =
-        keys.create(scope, req.name() == null ? scope.label() + "-key" : req.name(), ttl, actor(ctx));
+        keys.create(
+            scope, req.name() == null ? scope.label() + "-key" : req.name(), ttl, actor(ctx));
     Map<String, Object> body = new LinkedHashMap<>(view(created.key()));
     body.put("key", created.secret());
     ctx.status(201).json(body);

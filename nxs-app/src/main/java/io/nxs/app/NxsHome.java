@@ -21,9 +21,7 @@ import java.util.Map;
  */
 public record NxsHome(Path dir) {
 
-  /**
-   * The home to use: {@code --home} if given, else {@code $NXS_HOME}, else {@code ~/.nxs}.
-   */
+  /** The home to use: {@code --home} if given, else {@code $NXS_HOME}, else {@code ~/.nxs}. */
   public static NxsHome resolve(Path option, Map<String, String> env) {
     if (option != null) {
       return new NxsHome(option.toAbsolutePath().normalize());

@@ -34,7 +34,9 @@ final class SystemdNotifier implements AutoCloseable {
     this.watchdog = watchdog;
   }
 
-  /** A notifier when {@code NOTIFY_SOCKET} is set; the watchdog period from {@code WATCHDOG_USEC}. */
+  /**
+   * A notifier when {@code NOTIFY_SOCKET} is set; the watchdog period from {@code WATCHDOG_USEC}.
+   */
   static Optional<SystemdNotifier> fromEnv(Map<String, String> env) {
     String socket = env.get("NOTIFY_SOCKET");
     if (socket == null || socket.isBlank()) {
@@ -57,7 +59,9 @@ final class SystemdNotifier implements AutoCloseable {
     send("--ready", "--status=serving on port " + port);
     if (watchdog != null && !watchdog.isZero()) {
       long every = Math.max(1, watchdog.toMillis() / 2);
-      keepalive = scheduler.scheduleAtFixedRate(() -> send("WATCHDOG=1"), every, every, TimeUnit.MILLISECONDS);
+      keepalive =
+          scheduler.scheduleAtFixedRate(
+              () -> send("WATCHDOG=1"), every, every, TimeUnit.MILLISECONDS);
     }
   }
 

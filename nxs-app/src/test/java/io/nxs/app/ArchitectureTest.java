@@ -13,9 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The module rules of DESIGN.md, checked on the compiled code: the kernel depends on no module;
- * a capability depends on the kernel (and the audit log), never on another capability; nothing
- * but the CLI writes to the console; no package cycles.
+ * The module rules of DESIGN.md, checked on the compiled code: the kernel depends on no module; a
+ * capability depends on the kernel (and the audit log), never on another capability; nothing but
+ * the CLI writes to the console; no package cycles.
  */
 class ArchitectureTest {
 
@@ -37,19 +37,27 @@ class ArchitectureTest {
   @Test
   void theKernelDependsOnNoModule() {
     noClasses()
-        .that().resideInAPackage("io.nxs.core..")
-        .should().dependOnClassesThat()
+        .that()
+        .resideInAPackage("io.nxs.core..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.nxs.audit..", "io.nxs.gateway..", "io.nxs.doctor..", "io.nxs.vault..",
-            "io.nxs.app..", "io.nxs.testkit..")
+            "io.nxs.audit..",
+            "io.nxs.gateway..",
+            "io.nxs.doctor..",
+            "io.nxs.vault..",
+            "io.nxs.app..",
+            "io.nxs.testkit..")
         .check(classes);
   }
 
   @Test
   void theAuditLogDependsOnlyOnTheKernel() {
     noClasses()
-        .that().resideInAPackage("io.nxs.audit..")
-        .should().dependOnClassesThat()
+        .that()
+        .resideInAPackage("io.nxs.audit..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("io.nxs.gateway..", "io.nxs.doctor..", "io.nxs.vault..", "io.nxs.app..")
         .allowEmptyShould(true)
         .check(classes);
@@ -68,9 +76,14 @@ class ArchitectureTest {
             .map(c -> "io.nxs." + c + "..")
             .toArray(String[]::new);
     noClasses()
-        .that().resideInAPackage("io.nxs." + capability + "..")
-        .should().dependOnClassesThat().resideInAnyPackage(others)
-        .orShould().dependOnClassesThat().resideInAPackage("io.nxs.app..")
+        .that()
+        .resideInAPackage("io.nxs." + capability + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(others)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("io.nxs.app..")
         .allowEmptyShould(true)
         .check(classes);
   }
@@ -78,10 +91,14 @@ class ArchitectureTest {
   @Test
   void onlyTheCliWritesToTheConsole() {
     noClasses()
-        .that().resideOutsideOfPackage("io.nxs.app.cli..")
-        .and().doNotHaveFullyQualifiedName(io.nxs.app.cli.Main.class.getName())
-        .should().accessField(System.class, "out")
-        .orShould().accessField(System.class, "err")
+        .that()
+        .resideOutsideOfPackage("io.nxs.app.cli..")
+        .and()
+        .doNotHaveFullyQualifiedName(io.nxs.app.cli.Main.class.getName())
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
         .check(classes);
   }
 

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What was acknowledged is never lost, not even on SIGKILL: the daemon runs as a child process
- * while clients create API keys (each an audit append acknowledged only once durable); it is
- * killed at a random moment, restarted, and killed again, 20 times. Afterwards the audit chain
- * verifies and every acknowledged key has its signed audit entry.
+ * while clients create API keys (each an audit append acknowledged only once durable); it is killed
+ * at a random moment, restarted, and killed again, 20 times. Afterwards the audit chain verifies
+ * and every acknowledged key has its signed audit entry.
  */
 class CrashRecoveryTest {
 
@@ -51,8 +51,12 @@ class CrashRecoveryTest {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
     for (int round = 0; round < ROUNDS; round++) {
-      DaemonProcess daemon = DaemonProcess.start(
-              io.nxs.app.cli.Main.class.getName(), home, Duration.ofSeconds(120), "-XX:TieredStopAtLevel=1");
+      DaemonProcess daemon =
+          DaemonProcess.start(
+              io.nxs.app.cli.Main.class.getName(),
+              home,
+              Duration.ofSeconds(120),
+              "-XX:TieredStopAtLevel=1");
       String admin = daemon.adminKey();
       // Kill after a random number of acknowledgements rather than after a random sleep: the
       // moment is random with respect to the writes in flight, and the test never waits on time.
@@ -69,7 +73,8 @@ class CrashRecoveryTest {
                     () -> {
                       int n = 0;
                       while (running.get()) {
-                        String keyId = createKey(daemon.baseUrl(), admin, "crash-" + id + "-" + n++);
+                        String keyId =
+                            createKey(daemon.baseUrl(), admin, "crash-" + id + "-" + n++);
                         if (keyId == null) {
                           return;
                         }
@@ -93,7 +98,8 @@ class CrashRecoveryTest {
       VerifyReport report = audit.verify();
       assertThat(report.ok()).as(report.message()).isTrue();
       List<AuditEntry> created =
-          audit.query(AuditQuery.parse("30d", "admin.key_create", null).withLimit(AuditQuery.MAX_LIMIT));
+          audit.query(
+              AuditQuery.parse("30d", "admin.key_create", null).withLimit(AuditQuery.MAX_LIMIT));
       Set<String> audited = ConcurrentHashMap.newKeySet();
       created.forEach(e -> audited.add(e.target()));
       assertThat(acknowledged).hasSizeGreaterThan(ROUNDS * 5);
@@ -109,8 +115,9 @@ class CrashRecoveryTest {
               HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/keys"))
                   .header("Authorization", "Bearer " + admin)
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(
-                      "{\"scope\":\"read\",\"name\":\"" + name + "\"}"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"scope\":\"read\",\"name\":\"" + name + "\"}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 201) {

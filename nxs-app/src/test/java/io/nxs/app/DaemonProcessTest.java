@@ -30,7 +30,8 @@ class DaemonProcessTest {
   @Test
   void printsWhereTheKeyIsAndStopsCleanlyOnSigterm() throws Exception {
     Path home = homeOnFreePort(dir);
-    DaemonProcess daemon = DaemonProcess.start(io.nxs.app.cli.Main.class.getName(), home, Duration.ofSeconds(60));
+    DaemonProcess daemon =
+        DaemonProcess.start(io.nxs.app.cli.Main.class.getName(), home, Duration.ofSeconds(60));
     String key = daemon.adminKey();
 
     HttpResponse<String> bad =
@@ -49,7 +50,8 @@ class DaemonProcessTest {
         .contains("stopped")
         .doesNotContain(key)
         .doesNotContain("nxs_definitely_not_a_real_key_0000");
-    CliRunner.Result stop = new CliRunner(home).run("audit", "query", "--type", "nxs.*", "-o", "json");
+    CliRunner.Result stop =
+        new CliRunner(home).run("audit", "query", "--type", "nxs.*", "-o", "json");
     assertThat(stop.out()).contains("nxs.stop");
   }
 }

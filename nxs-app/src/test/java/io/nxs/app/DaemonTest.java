@@ -32,7 +32,8 @@ class DaemonTest {
   }
 
   private HttpResponse<String> get(Daemon d, String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -59,12 +60,13 @@ class DaemonTest {
       assertThat(SecureFiles.permissions(home.stateDb())).isEqualTo("rw-------");
       assertThat(SecureFiles.permissions(home.adminKey())).isEqualTo("rw-------");
       try (var keys = Files.list(home.keys())) {
-        assertThat(keys).allSatisfy(
-            k -> {
-              if (!k.toString().endsWith(".pub")) {
-                assertThat(SecureFiles.permissions(k)).isEqualTo("rw-------");
-              }
-            });
+        assertThat(keys)
+            .allSatisfy(
+                k -> {
+                  if (!k.toString().endsWith(".pub")) {
+                    assertThat(SecureFiles.permissions(k)).isEqualTo("rw-------");
+                  }
+                });
       }
       String admin = Files.readString(home.adminKey()).strip();
 

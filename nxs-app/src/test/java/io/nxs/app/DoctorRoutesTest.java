@@ -23,9 +23,15 @@ class DoctorRoutesTest {
 
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private HttpResponse<String> send(Daemon d, String method, String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
-        .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+  private HttpResponse<String> send(Daemon d, String method, String path, String key)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
+            .method(
+                method,
+                method.equals("POST")
+                    ? HttpRequest.BodyPublishers.ofString("{}")
+                    : HttpRequest.BodyPublishers.noBody());
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -36,12 +42,20 @@ class DoctorRoutesTest {
   void routesAnswerWithTheirShapesAndAdminRoutesRefuseReadKeys() throws Exception {
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
+    Files.writeString(
+        home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       String admin = Files.readString(home.adminKey()).strip();
-      Files.writeString(home.config(), Files.readString(home.config()).replace("port: 0", "port: " + d.port()));
-      String read = new CliRunner(home.dir()).run("key", "create", "--scope", "read", "--name", "viewer")
-          .out().lines().findFirst().orElseThrow().strip();
+      Files.writeString(
+          home.config(), Files.readString(home.config()).replace("port: 0", "port: " + d.port()));
+      String read =
+          new CliRunner(home.dir())
+              .run("key", "create", "--scope", "read", "--name", "viewer")
+              .out()
+              .lines()
+              .findFirst()
+              .orElseThrow()
+              .strip();
 
       JsonNode rules = Json.mapper().readTree(send(d, "GET", "/api/v1/doctor/rules", admin).body());
       JsonNode kpis = Json.mapper().readTree(send(d, "GET", "/api/v1/kpis", admin).body());

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon under a stand-in for systemd's notify socket: a real Unix datagram socket (bound by
- * python3, which the JDK cannot do) that records each message, reached through the real
- * {@code systemd-notify} from Debian's systemd package.
+ * python3, which the JDK cannot do) that records each message, reached through the real {@code
+ * systemd-notify} from Debian's systemd package.
  */
 class SystemdNotifierTest {
 
@@ -39,7 +39,11 @@ class SystemdNotifierTest {
     }
     Path socket = dir.resolve("notify.sock");
     Path log = dir.resolve("received.log");
-    listener = new ProcessBuilder("python3", "-c", """
+    listener =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                """
         import socket, sys
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         s.bind(sys.argv[1])
@@ -48,8 +52,13 @@ class SystemdNotifierTest {
             while True:
                 log.write(s.recv(4096).decode() + "\\n---\\n")
                 log.flush()
-        """, socket.toString(), log.toString()).redirectErrorStream(true).start();
-    assertThat(new String(listener.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("bound");
+        """,
+                socket.toString(),
+                log.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(new String(listener.getInputStream().readNBytes(5), StandardCharsets.UTF_8))
+        .isEqualTo("bound");
     return socket;
   }
 
@@ -63,13 +72,16 @@ class SystemdNotifierTest {
     Path socket = listen();
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
+    Files.writeString(
+        home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
     Map<String, String> env = Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "400000");
 
     try (Daemon d = Daemon.start(home, env, Clock.systemUTC())) {
       await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("READY=1"));
       assertThat(received()).contains("STATUS=serving on port " + d.port());
-      await().atMost(Duration.ofSeconds(20)).until(() -> received().split("WATCHDOG=1", -1).length > 2);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> received().split("WATCHDOG=1", -1).length > 2);
     }
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("STOPPING=1"));

@@ -9,8 +9,8 @@ import java.time.Duration;
 /**
  * The {@code audit:} section of {@code nxs.yaml} (SPEC AU3).
  *
- * @param retention how long entries stay in the live log before {@link AuditLog#archive} moves
- *     them to a signed archive file; default 30d, at least 1h
+ * @param retention how long entries stay in the live log before {@link AuditLog#archive} moves them
+ *     to a signed archive file; default 30d, at least 1h
  */
 public record AuditConfig(@JsonProperty("retention") Duration retention) {
 
@@ -27,8 +27,7 @@ public record AuditConfig(@JsonProperty("retention") Duration retention) {
     retention = retention == null ? DEFAULT_RETENTION : retention;
     if (retention.compareTo(Duration.ofHours(1)) < 0) {
       throw new IllegalArgumentException(
-          "retention must be at least 1h, but was "
-              + Durations.format(retention));
+          "retention must be at least 1h, but was " + Durations.format(retention));
     }
   }
 

@@ -23,7 +23,15 @@ import java.util.Map;
  *     committed batch (it covers every earlier entry through the chain), null on the others
  */
 @JsonPropertyOrder({
-  "seq", "timestamp", "event_type", "severity", "actor", "target", "details", "prev_hash", "hash",
+  "seq",
+  "timestamp",
+  "event_type",
+  "severity",
+  "actor",
+  "target",
+  "details",
+  "prev_hash",
+  "hash",
   "signature"
 })
 public record AuditEntry(

@@ -30,11 +30,11 @@ import java.util.stream.Stream;
 /**
  * The hash-chained, Ed25519-signed audit log (SPEC AU1-AU4) in the shared state store.
  *
- * <p>Appends are group-committed: concurrent callers share one SQLite transaction and one
- * signature (on the batch's last entry, whose hash covers the batch through the chain), and each
- * returns only after that transaction committed. Several instances (the daemon and a CLI command)
- * may append to the same file at once: each commit takes SQLite's write lock first and continues
- * the chain from the tip it reads inside the transaction. See
+ * <p>Appends are group-committed: concurrent callers share one SQLite transaction and one signature
+ * (on the batch's last entry, whose hash covers the batch through the chain), and each returns only
+ * after that transaction committed. Several instances (the daemon and a CLI command) may append to
+ * the same file at once: each commit takes SQLite's write lock first and continues the chain from
+ * the tip it reads inside the transaction. See
  * docs/adr/0020-audit-chain-and-checkpoint-signatures.md.
  *
  * <p>Entries older than the retention move to signed archive files under {@code
@@ -71,8 +71,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    * Migrates the audit tables and loads the signing key pair from {@code keysDir}, creating it
    * ({@code audit-signing.key} mode 0600, {@code audit-signing.pub}) when the log is new.
    *
-   * @throws NxsException when the key is missing or damaged for a log that already has entries,
-   *     or the tables cannot be migrated
+   * @throws NxsException when the key is missing or damaged for a log that already has entries, or
+   *     the tables cannot be migrated
    */
   public static AuditLog open(StateStore store, Path keysDir, Path archiveDir, Clock clock) {
     store.migrate("audit");
@@ -82,7 +82,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM audit_head")) {
       fresh = rs.next() && rs.getLong(1) == 0;
     } catch (SQLException e) {
-      throw new NxsException("cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
     return new AuditLog(store, archiveDir, clock, SigningKeys.loadOrCreate(keysDir, fresh));
   }
@@ -91,16 +92,21 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    * Appends an event and returns once its transaction has committed durably.
    *
    * @return the entry's seq
-   * @throws NxsException when the details are not JSON-able or too large, the log is closed, or
-   *     the commit failed
+   * @throws NxsException when the details are not JSON-able or too large, the log is closed, or the
+   *     commit failed
    */
   @Override
   public long append(AuditEvent event) {
     String details = EntryCodec.canonicalDetails(event.details());
     return writer.append(
         new Pending(
-            clock.millis(), event.type(), event.severity().label(), event.actor(), event.target(),
-            details, new CompletableFuture<>()));
+            clock.millis(),
+            event.type(),
+            event.severity().label(),
+            event.actor(),
+            event.target(),
+            details,
+            new CompletableFuture<>()));
   }
 
   /**
@@ -122,7 +128,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new NxsException("cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
     if (!live.ok()) {
       return live;
@@ -139,11 +146,19 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
       ArchiveFiles.Summary s = check.summary();
       String name = file.getFileName().toString();
       if (s.firstSeq() != nextSeq) {
-        return VerifyReport.bad(name, total, nextSeq, VerifyReport.Problem.MISSING,
+        return VerifyReport.bad(
+            name,
+            total,
+            nextSeq,
+            VerifyReport.Problem.MISSING,
             "no archive file holds it (this file starts at seq " + s.firstSeq() + ")");
       }
       if (!s.firstPrevHash().equals(nextPrev)) {
-        return VerifyReport.bad(name, total, s.firstSeq(), VerifyReport.Problem.EDITED,
+        return VerifyReport.bad(
+            name,
+            total,
+            s.firstSeq(),
+            VerifyReport.Problem.EDITED,
             "it does not link to the previous archive file");
       }
       total += check.report().entriesChecked();
@@ -151,7 +166,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
       nextPrev = s.lastHash();
     }
     if (anchorPrev != null && (anchorSeq != nextSeq || !anchorPrev.equals(nextPrev))) {
-      return VerifyReport.bad(ChainVerifier.LIVE, total, nextSeq, VerifyReport.Problem.MISSING,
+      return VerifyReport.bad(
+          ChainVerifier.LIVE,
+          total,
+          nextSeq,
+          VerifyReport.Problem.MISSING,
           "the archive files end before the live chain starts (seq " + anchorSeq + ")");
     }
     return VerifyReport.ok(ChainVerifier.LIVE + (nextSeq > 1 ? " and archives" : ""), total);
@@ -175,8 +194,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     if (q.actor() != null) {
       where.append(" AND actor = ?");
     }
-    String sql = "SELECT * FROM (SELECT " + EntryRows.COLUMNS + " FROM audit_entries" + where
-        + " ORDER BY seq DESC LIMIT ?) ORDER BY seq";
+    String sql =
+        "SELECT * FROM (SELECT "
+            + EntryRows.COLUMNS
+            + " FROM audit_entries"
+            + where
+            + " ORDER BY seq DESC LIMIT ?) ORDER BY seq";
     List<AuditEntry> out = new ArrayList<>();
     try (Connection c = store.connect();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -195,7 +218,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new NxsException("cannot query the audit log in " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot query the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -216,7 +240,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     try (Connection c = store.connect()) {
       return AuditReportWriter.write(c, clock.instant(), period, format);
     } catch (SQLException e) {
-      throw new NxsException("cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
   }
 
@@ -242,21 +267,25 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw new NxsException("cannot archive the audit log in " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot archive the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
   }
 
   private ArchiveResult archiveLocked(Connection c, long cutoff) throws SQLException {
     VerifyReport report = new ChainVerifier(keys).verify(c);
     if (!report.ok()) {
-      throw new NxsException("refusing to archive a chain that does not verify: " + report.message());
+      throw new NxsException(
+          "refusing to archive a chain that does not verify: " + report.message());
     }
     long first;
     long last;
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT MIN(seq), MAX(seq), (SELECT MIN(seq) FROM audit_entries WHERE ts_millis >= "
-                + cutoff + ") FROM audit_entries")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT MIN(seq), MAX(seq), (SELECT MIN(seq) FROM audit_entries WHERE ts_millis >= "
+                    + cutoff
+                    + ") FROM audit_entries")) {
       rs.next();
       first = rs.getLong(1);
       last = rs.getLong(3) != 0 ? rs.getLong(3) - 1 : rs.getLong(2);
@@ -268,18 +297,19 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     removeLeftovers(first);
     ArchiveFiles.Summary summary = new ArchiveFiles(keys).write(c, archiveDir, first, last, file);
     try (PreparedStatement del = c.prepareStatement("DELETE FROM audit_entries WHERE seq <= ?");
-        PreparedStatement anchor = c.prepareStatement(
-            "INSERT INTO audit_anchor (id, seq, prev_hash, archive, signature) VALUES (1, ?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq,"
-                + " prev_hash = excluded.prev_hash, archive = excluded.archive,"
-                + " signature = excluded.signature")) {
+        PreparedStatement anchor =
+            c.prepareStatement(
+                "INSERT INTO audit_anchor (id, seq, prev_hash, archive, signature) VALUES (1, ?, ?, ?, ?)"
+                    + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq,"
+                    + " prev_hash = excluded.prev_hash, archive = excluded.archive,"
+                    + " signature = excluded.signature")) {
       del.setLong(1, last);
       del.executeUpdate();
       anchor.setLong(1, last + 1);
       anchor.setString(2, summary.lastHash());
       anchor.setString(3, file.getFileName().toString());
-      anchor.setString(4,
-          keys.sign("anchor", ChainVerifier.anchorDigest(last + 1, summary.lastHash())));
+      anchor.setString(
+          4, keys.sign("anchor", ChainVerifier.anchorDigest(last + 1, summary.lastHash())));
       anchor.executeUpdate();
     }
     return new ArchiveResult(last - first + 1, first, last, file);
@@ -296,8 +326,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         try {
           Files.delete(p);
         } catch (IOException e) {
-          throw new NxsException("cannot replace the unfinished audit archive " + p + ": "
-              + e.getMessage(), e);
+          throw new NxsException(
+              "cannot replace the unfinished audit archive " + p + ": " + e.getMessage(), e);
         }
       }
     }
@@ -314,7 +344,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new NxsException("cannot list audit archives in " + archiveDir + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot list audit archives in " + archiveDir + ": " + e.getMessage(), e);
     }
   }
 

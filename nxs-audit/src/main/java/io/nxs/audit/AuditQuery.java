@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A filter over audit entries, as {@code nxs audit query --since 24h --type 'security.*' --actor
- * A} and {@code GET /api/v1/audit} take it (SPEC AU4).
+ * A filter over audit entries, as {@code nxs audit query --since 24h --type 'security.*' --actor A}
+ * and {@code GET /api/v1/audit} take it (SPEC AU4).
  *
  * <p>Build one with {@link #parse}; every part is optional. A relative {@code since} ({@code 24h})
  * is resolved against the log's clock when the query runs.
@@ -76,7 +76,8 @@ public record AuditQuery(Duration window, Instant from, String typeGlob, String 
       if (!GLOB.matcher(glob).matches()) {
         throw new NxsException(
             "type must be a lower-case event type with * as wildcard, like 'security.*', but was '"
-                + quote(typeGlob) + "'");
+                + quote(typeGlob)
+                + "'");
       }
     }
     String who = null;
@@ -141,12 +142,15 @@ public record AuditQuery(Duration window, Instant from, String typeGlob, String 
   private static Instant absolute(String text, String original) {
     Instant at;
     try {
-      at = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-          : Instant.parse(text);
+      at =
+          text.length() == 10
+              ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+              : Instant.parse(text);
     } catch (DateTimeException e) {
       throw new NxsException(
           "since must be like 30m, 24h, 7d or an ISO time like 2026-11-01T00:00:00Z, but was '"
-              + quote(original) + "'");
+              + quote(original)
+              + "'");
     }
     if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
       throw new NxsException(

@@ -43,10 +43,20 @@ public record VerifyReport(
   }
 
   /** A failing report naming the first bad seq. */
-  public static VerifyReport bad(String source, long entries, long seq, Problem problem, String why) {
+  public static VerifyReport bad(
+      String source, long entries, long seq, Problem problem, String why) {
     return new VerifyReport(
-        source, false, entries, seq, problem,
-        source + ": seq " + seq + " " + problem.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-            + ": " + why);
+        source,
+        false,
+        entries,
+        seq,
+        problem,
+        source
+            + ": seq "
+            + seq
+            + " "
+            + problem.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + ": "
+            + why);
   }
 }

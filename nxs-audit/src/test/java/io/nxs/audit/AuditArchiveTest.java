@@ -41,10 +41,14 @@ class AuditArchiveTest {
     assertThat(result.entries()).isEqualTo(6);
     assertThat(result.firstSeq()).isEqualTo(1);
     assertThat(result.lastSeq()).isEqualTo(6);
-    assertThat(result.file()).isEqualTo(
-        f.home.resolve("audit/archive/audit-000000000001-000000000006.jsonl"));
+    assertThat(result.file())
+        .isEqualTo(f.home.resolve("audit/archive/audit-000000000001-000000000006.jsonl"));
     assertThat(SecureFiles.permissions(result.file())).isEqualTo("rw-------");
-    assertThat(Files.readAllLines(result.file())).hasSize(7).last().asString().startsWith("{\"archive\"");
+    assertThat(Files.readAllLines(result.file()))
+        .hasSize(7)
+        .last()
+        .asString()
+        .startsWith("{\"archive\"");
     assertThat(f.count()).isEqualTo(4);
     assertThat(f.log.verifyArchive(result.file()).ok()).isTrue();
     VerifyReport all = f.log.verify();

@@ -25,7 +25,11 @@ class AuditConfigTest {
 
   @Test
   void retentionIsConfigurable() {
-    assertThat(loader.parse("audit:\n  retention: 90d\n", "nxs.yaml").section(AuditConfig.SECTION).retention())
+    assertThat(
+            loader
+                .parse("audit:\n  retention: 90d\n", "nxs.yaml")
+                .section(AuditConfig.SECTION)
+                .retention())
         .isEqualTo(Duration.ofDays(90));
   }
 

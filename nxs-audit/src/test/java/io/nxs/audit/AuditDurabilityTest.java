@@ -39,7 +39,8 @@ class AuditDurabilityTest {
       long seq = f.log.append(AuditFixture.event(i));
 
       try (Connection other = f.jdbc();
-          var ps = other.prepareStatement("SELECT target, signature FROM audit_entries WHERE seq = ?")) {
+          var ps =
+              other.prepareStatement("SELECT target, signature FROM audit_entries WHERE seq = ?")) {
         ps.setLong(1, seq);
         try (var rs = ps.executeQuery()) {
           assertThat(rs.next()).as("entry %d committed before append returned", seq).isTrue();
@@ -58,14 +59,17 @@ class AuditDurabilityTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       for (int t = 0; t < threads; t++) {
         int id = t;
-        Callable<List<Long>> task = () -> {
-          List<Long> seqs = new ArrayList<>();
-          for (int i = 0; i < perThread; i++) {
-            seqs.add(f.log.append(new AuditEvent("test.load", Severity.INFO, "thread-" + id,
-                "t", Map.of("i", i))));
-          }
-          return seqs;
-        };
+        Callable<List<Long>> task =
+            () -> {
+              List<Long> seqs = new ArrayList<>();
+              for (int i = 0; i < perThread; i++) {
+                seqs.add(
+                    f.log.append(
+                        new AuditEvent(
+                            "test.load", Severity.INFO, "thread-" + id, "t", Map.of("i", i))));
+              }
+              return seqs;
+            };
         results.add(pool.submit(task));
       }
     }
@@ -79,7 +83,9 @@ class AuditDurabilityTest {
     VerifyReport report = f.log.verify();
     assertThat(report.ok()).as(report.message()).isTrue();
     assertThat(report.entriesChecked()).isEqualTo(threads * perThread);
-    assertThat(signedCount()).as("group commit signs once per batch").isBetween(1L, (long) threads * perThread);
+    assertThat(signedCount())
+        .as("group commit signs once per batch")
+        .isBetween(1L, (long) threads * perThread);
   }
 
   @Test
@@ -88,11 +94,13 @@ class AuditDurabilityTest {
         ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<?>> done = new ArrayList<>();
       for (AuditLog log : List.of(f.log, cli, f.log, cli)) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 60; i++) {
-            log.append(AuditFixture.event(i));
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 60; i++) {
+                    log.append(AuditFixture.event(i));
+                  }
+                }));
       }
       for (Future<?> d : done) {
         d.get();
@@ -153,8 +161,8 @@ class AuditDurabilityTest {
 
   @Test
   void detailsThatAreNotJsonAreRejectedAndNothingIsWritten() throws Exception {
-    AuditEvent bad = new AuditEvent("test.bad", Severity.LOW, "nxs", "t",
-        Map.of("blob", "x".repeat(20_000)));
+    AuditEvent bad =
+        new AuditEvent("test.bad", Severity.LOW, "nxs", "t", Map.of("blob", "x".repeat(20_000)));
 
     assertThatThrownBy(() -> f.log.append(bad))
         .isInstanceOf(NxsException.class)

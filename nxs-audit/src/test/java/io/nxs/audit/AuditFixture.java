@@ -34,7 +34,8 @@ final class AuditFixture implements AutoCloseable {
   }
 
   int sql(String statement) throws SQLException {
-    try (Connection c = jdbc(); var s = c.createStatement()) {
+    try (Connection c = jdbc();
+        var s = c.createStatement()) {
       return s.executeUpdate(statement);
     }
   }

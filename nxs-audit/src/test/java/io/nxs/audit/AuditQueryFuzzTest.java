@@ -22,16 +22,35 @@ class AuditQueryFuzzTest {
 
   @FuzzTest(maxDuration = "20s")
   void parserThrowsOnlyNxsException(FuzzedDataProvider data) {
-    parse(data.consumeString(64), data.consumeString(64), data.consumeString(64),
+    parse(
+        data.consumeString(64),
+        data.consumeString(64),
+        data.consumeString(64),
         data.consumeRemainingAsString());
   }
 
   /** A seeded sweep of mutated near-valid inputs, so CI exercises more than the corpus. */
   @Test
   void mutatedInputsThrowOnlyNxsException() {
-    String[] seeds = {"24h", "7d", "30m", "2w", "2026-11-01T00:00:00Z", "2026-11-01",
-        "security.*", "*.failover", "provider.failover", "gate", "100", "9999999d",
-        "+1000000000-01-01T00:00:00Z", "1e9", "-5", "\u2028", "\0"};
+    String[] seeds = {
+      "24h",
+      "7d",
+      "30m",
+      "2w",
+      "2026-11-01T00:00:00Z",
+      "2026-11-01",
+      "security.*",
+      "*.failover",
+      "provider.failover",
+      "gate",
+      "100",
+      "9999999d",
+      "+1000000000-01-01T00:00:00Z",
+      "1e9",
+      "-5",
+      "\u2028",
+      "\0"
+    };
     String alphabet = "0123456789smhdwTZ:-.+*_ az\u00e9\u2028\n\0[]?%'\"\\";
     Random random = new Random(20261122);
     for (int i = 0; i < 5000; i++) {
@@ -42,8 +61,13 @@ class AuditQueryFuzzTest {
           int at = random.nextInt(s.length() + 1);
           switch (random.nextInt(3)) {
             case 0 -> s.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-            case 1 -> { if (at < s.length()) s.deleteCharAt(at); }
-            default -> { if (at < s.length()) s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length()))); }
+            case 1 -> {
+              if (at < s.length()) s.deleteCharAt(at);
+            }
+            default -> {
+              if (at < s.length())
+                s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            }
           }
         }
         parts[p] = random.nextInt(8) == 0 ? null : s.toString();

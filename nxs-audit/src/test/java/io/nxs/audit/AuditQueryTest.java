@@ -27,7 +27,14 @@ class AuditQueryTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"30m, PT30M", "24h, PT24H", "7d, PT168H", "2w, PT336H", "90s, PT1M30S", "' 7D ', PT168H"})
+  @CsvSource({
+    "30m, PT30M",
+    "24h, PT24H",
+    "7d, PT168H",
+    "2w, PT336H",
+    "90s, PT1M30S",
+    "' 7D ', PT168H"
+  })
   void relativeSinceIsAWindow(String since, String expected) {
     assertThat(AuditQuery.parse(since, null, null).window()).isEqualTo(Duration.parse(expected));
   }
@@ -41,7 +48,16 @@ class AuditQueryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"yesterday", "24", "-1h", "1y", "99999999d", "2026-13-01", "+99999-01-01T00:00:00Z"})
+  @ValueSource(
+      strings = {
+        "yesterday",
+        "24",
+        "-1h",
+        "1y",
+        "99999999d",
+        "2026-13-01",
+        "+99999-01-01T00:00:00Z"
+      })
   void badSinceIsOneLineQuotingTheValue(String since) {
     assertThatThrownBy(() -> AuditQuery.parse(since, null, null))
         .isInstanceOf(NxsException.class)
@@ -71,7 +87,8 @@ class AuditQueryTest {
   void sinceTypeGlobAndActorFilterEntries() {
     f.log.append(new AuditEvent("security.lockout", Severity.HIGH, "gate", "10.0.0.9", Map.of()));
     f.clock.advance(Duration.ofHours(30));
-    f.log.append(new AuditEvent("security.auth_failure", Severity.MEDIUM, "gate", "10.0.0.9", Map.of()));
+    f.log.append(
+        new AuditEvent("security.auth_failure", Severity.MEDIUM, "gate", "10.0.0.9", Map.of()));
     f.log.append(new AuditEvent("provider.failover", Severity.INFO, "gateway", "ollama", Map.of()));
     f.log.append(new AuditEvent("security.anomaly", Severity.HIGH, "doctor", "host", Map.of()));
     f.clock.advance(Duration.ofHours(1));

@@ -24,9 +24,12 @@ class AuditReportTest {
     f.log.append(new AuditEvent("backup.created", Severity.INFO, "vault", "daily", Map.of()));
     f.clock.advance(Duration.ofDays(10));
     f.log.append(new AuditEvent("security.lockout", Severity.HIGH, "gate", "10.0.0|9", Map.of()));
-    f.log.append(new AuditEvent("security.key_compromise", Severity.CRITICAL, "admin", "k_1", Map.of()));
-    f.log.append(new AuditEvent("provider.failover", Severity.MEDIUM, "gateway", "ollama", Map.of()));
-    f.log.append(new AuditEvent("provider.failover", Severity.MEDIUM, "gateway", "openai", Map.of()));
+    f.log.append(
+        new AuditEvent("security.key_compromise", Severity.CRITICAL, "admin", "k_1", Map.of()));
+    f.log.append(
+        new AuditEvent("provider.failover", Severity.MEDIUM, "gateway", "ollama", Map.of()));
+    f.log.append(
+        new AuditEvent("provider.failover", Severity.MEDIUM, "gateway", "openai", Map.of()));
     f.clock.advance(Duration.ofDays(1));
   }
 

@@ -49,7 +49,9 @@ class AuditRoutesTest {
                 new Extensions().readinessChecks(),
                 List.of(new AuditRoutes(f.log)))
             .start();
-    f.log.append(new AuditEvent("security.lockout", Severity.HIGH, "gate", "10.0.0.9", Map.of("failures", 6)));
+    f.log.append(
+        new AuditEvent(
+            "security.lockout", Severity.HIGH, "gate", "10.0.0.9", Map.of("failures", 6)));
     f.clock.advance(Duration.ofHours(2));
     f.log.append(new AuditEvent("provider.failover", Severity.INFO, "gateway", "ollama", Map.of()));
   }
@@ -91,7 +93,8 @@ class AuditRoutesTest {
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(Json.mapper().readTree(r.body()).at("/error/message").asText())
-        .startsWith("since must be").contains("'yesterday'");
+        .startsWith("since must be")
+        .contains("'yesterday'");
   }
 
   @Test
@@ -101,7 +104,8 @@ class AuditRoutesTest {
 
   private HttpResponse<String> get(String query, String key) throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + AuditRoutes.PATH + query));
+        HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + AuditRoutes.PATH + query));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }

@@ -75,13 +75,25 @@ class AuditTamperTest {
   void anEditWithACorrectlyRecomputedHashIsCaughtByTheSignature() throws Exception {
     try (Connection c = f.jdbc();
         var s = c.createStatement();
-        var rs = s.executeQuery("SELECT seq, ts_millis, event_type, severity, target, details,"
-            + " prev_hash FROM audit_entries WHERE seq = 6")) {
+        var rs =
+            s.executeQuery(
+                "SELECT seq, ts_millis, event_type, severity, target, details,"
+                    + " prev_hash FROM audit_entries WHERE seq = 6")) {
       rs.next();
-      byte[] forged = EntryCodec.hash(6, rs.getLong(2), rs.getString(3), rs.getString(4),
-          "mallory", rs.getString(5), rs.getString(6), EntryCodec.unhex(rs.getString(7)));
-      f.sql("UPDATE audit_entries SET actor = 'mallory', hash = '" + EntryCodec.hex(forged)
-          + "' WHERE seq = 6");
+      byte[] forged =
+          EntryCodec.hash(
+              6,
+              rs.getLong(2),
+              rs.getString(3),
+              rs.getString(4),
+              "mallory",
+              rs.getString(5),
+              rs.getString(6),
+              EntryCodec.unhex(rs.getString(7)));
+      f.sql(
+          "UPDATE audit_entries SET actor = 'mallory', hash = '"
+              + EntryCodec.hex(forged)
+              + "' WHERE seq = 6");
     }
 
     VerifyReport report = f.log.verify();
@@ -134,12 +146,21 @@ class AuditTamperTest {
 
   @Test
   void twoSwappedEntriesAreNamedAsReordered() throws Exception {
-    String cols = "ts_millis, event_type, severity, actor, target, details, prev_hash, hash, signature";
-    try (Connection c = f.jdbc(); var s = c.createStatement()) {
-      s.executeUpdate("CREATE TEMP TABLE swap AS SELECT seq, " + cols + " FROM audit_entries"
-          + " WHERE seq IN (3, 4)");
-      s.executeUpdate("UPDATE audit_entries SET (" + cols + ") = (SELECT " + cols
-          + " FROM swap WHERE swap.seq = 7 - audit_entries.seq) WHERE seq IN (3, 4)");
+    String cols =
+        "ts_millis, event_type, severity, actor, target, details, prev_hash, hash, signature";
+    try (Connection c = f.jdbc();
+        var s = c.createStatement()) {
+      s.executeUpdate(
+          "CREATE TEMP TABLE swap AS SELECT seq, "
+              + cols
+              + " FROM audit_entries"
+              + " WHERE seq IN (3, 4)");
+      s.executeUpdate(
+          "UPDATE audit_entries SET ("
+              + cols
+              + ") = (SELECT "
+              + cols
+              + " FROM swap WHERE swap.seq = 7 - audit_entries.seq) WHERE seq IN (3, 4)");
     }
 
     VerifyReport report = f.log.verify();
@@ -174,7 +195,10 @@ class AuditTamperTest {
 
   @Test
   void aForgedHeadSignatureIsDetected() throws Exception {
-    f.sql("UPDATE audit_head SET signature = '" + Base64.getEncoder().encodeToString(new byte[64]) + "'");
+    f.sql(
+        "UPDATE audit_head SET signature = '"
+            + Base64.getEncoder().encodeToString(new byte[64])
+            + "'");
 
     VerifyReport report = f.log.verify();
 
@@ -184,8 +208,9 @@ class AuditTamperTest {
 
   @Test
   void entriesInsertedPastTheSignedHeadAreDetected() throws Exception {
-    f.sql("INSERT INTO audit_entries SELECT 11, ts_millis, event_type, severity, actor, target,"
-        + " details, hash, hash, NULL FROM audit_entries WHERE seq = 10");
+    f.sql(
+        "INSERT INTO audit_entries SELECT 11, ts_millis, event_type, severity, actor, target,"
+            + " details, hash, hash, NULL FROM audit_entries WHERE seq = 10");
 
     VerifyReport report = f.log.verify();
 

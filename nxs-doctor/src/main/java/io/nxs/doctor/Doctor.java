@@ -19,8 +19,6 @@ import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.heal.Healer;
 import io.nxs.doctor.heal.HealingRecord;
 import io.nxs.doctor.heal.HealingStore;
-import io.nxs.doctor.rule.Rule;
-import io.nxs.doctor.rule.RuleAction;
 import io.nxs.doctor.incident.Correlator;
 import io.nxs.doctor.incident.DependencyGraph;
 import io.nxs.doctor.incident.Incident;
@@ -29,6 +27,8 @@ import io.nxs.doctor.kpi.Kpis;
 import io.nxs.doctor.notify.IncidentNotifier;
 import io.nxs.doctor.predict.HealthReport;
 import io.nxs.doctor.predict.Predictor;
+import io.nxs.doctor.rule.Rule;
+import io.nxs.doctor.rule.RuleAction;
 import io.nxs.doctor.rule.RuleProblem;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleHistory;
@@ -91,8 +91,15 @@ public final class Doctor implements AutoCloseable {
     }
     this.probes = new ServiceProbes(services, clock);
     b.store.migrate("doctor");
-    this.healer = new Healer(b.config.healing(), services,
-        b.extensions == null ? null : b.extensions.healingActions(), new HealingStore(b.store), b.audit, clock, b.actions);
+    this.healer =
+        new Healer(
+            b.config.healing(),
+            services,
+            b.extensions == null ? null : b.extensions.healingActions(),
+            new HealingStore(b.store),
+            b.audit,
+            clock,
+            b.actions);
     List<MetricSource> all = new ArrayList<>();
     all.add(heartbeats);
     all.add(healer);
@@ -102,13 +109,16 @@ public final class Doctor implements AutoCloseable {
     if (b.config.openclaw().enabled()) {
       all.add(new io.nxs.doctor.collect.OpenClawCollector(b.config.openclaw(), clock));
     }
-    if (!b.config.network().targets().isEmpty() || !b.config.network().dnsNames().isEmpty()
+    if (!b.config.network().targets().isEmpty()
+        || !b.config.network().dnsNames().isEmpty()
         || b.config.network().meshInterface() != null) {
       all.add(new io.nxs.doctor.collect.NetworkCollector(b.config.network()));
     }
     all.addAll(b.collectors);
     this.collectors = List.copyOf(all);
-    this.samples = new SampleStore(b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
+    this.samples =
+        new SampleStore(
+            b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
     this.history = new SampleHistory(b.store, b.config.history().retention());
     List<Path> dirs = new ArrayList<>();
     if (b.home != null) {
@@ -122,12 +132,18 @@ public final class Doctor implements AutoCloseable {
     this.kpis = new Kpis(b.store, clock, b.config.interval());
     this.rules = new RuleSet(dirs);
     reportProblems(rules.current().problems());
-    Duration stale = b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
-        ? b.config.interval().multipliedBy(3) : Duration.ofMinutes(2);
+    Duration stale =
+        b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
+            ? b.config.interval().multipliedBy(3)
+            : Duration.ofMinutes(2);
     this.alerts = new AlertEngine(new AlertStore(b.store), clock, stale);
     this.incidentStore = new IncidentStore(b.store);
-    this.correlator = new Correlator(
-        new DependencyGraph(b.config.dependencies()), Correlator.builtinPatterns(), incidentStore, clock);
+    this.correlator =
+        new Correlator(
+            new DependencyGraph(b.config.dependencies()),
+            Correlator.builtinPatterns(),
+            incidentStore,
+            clock);
     this.notifier = new IncidentNotifier(b.config.notifications(), clock, b.actions, hostName());
     if (b.events != null) {
       subscriptions.add(b.events.subscribe(Heartbeat.class, heartbeats::onHeartbeat));
@@ -140,15 +156,18 @@ public final class Doctor implements AutoCloseable {
         .home(ctx.home())
         .events(ctx.events())
         .extensions(ctx.extensions())
-        .collectors(List.of(
-            new HostCollector(ctx.clock()),
-            new io.nxs.doctor.collect.SecurityCollector(ctx.home(), config.integrityPaths()),
-            new io.nxs.doctor.collect.InternalCollector(ctx.metrics(), ctx.extensions().healthSources(), ctx.clock())))
+        .collectors(
+            List.of(
+                new HostCollector(ctx.clock()),
+                new io.nxs.doctor.collect.SecurityCollector(ctx.home(), config.integrityPaths()),
+                new io.nxs.doctor.collect.InternalCollector(
+                    ctx.metrics(), ctx.extensions().healthSources(), ctx.clock())))
         .actions(actions)
         .build();
   }
 
-  public static Builder builder(DoctorConfig config, StateStore store, AuditTrail audit, Clock clock) {
+  public static Builder builder(
+      DoctorConfig config, StateStore store, AuditTrail audit, Clock clock) {
     return new Builder(config, store, audit, clock);
   }
 
@@ -166,15 +185,25 @@ public final class Doctor implements AutoCloseable {
     samples.ingest(now, predictor.predict(now));
     List<AlertEngine.Transition> transitions = alerts.evaluate(rules.current(), samples);
     for (AlertEngine.Transition t : transitions) {
-      LOG.info("alert {} {} -> {}: {}", t.alert().id(), t.from() == null ? "new" : t.from().label(), t.to().label(), t.alert().message());
+      LOG.info(
+          "alert {} {} -> {}: {}",
+          t.alert().id(),
+          t.from() == null ? "new" : t.from().label(),
+          t.to().label(),
+          t.alert().message());
     }
     healer.tick(alerts);
     healer.accept(transitions);
     escalate();
-    List<Incident> incidents = correlator.accept(transitions, id -> rules.current().rule(id), alerts);
+    List<Incident> incidents =
+        correlator.accept(transitions, id -> rules.current().rule(id), alerts);
     for (Incident i : incidents) {
-      LOG.info("incident {} {}: root cause {} (confidence {})", i.id(), i.open() ? "open" : "closed",
-          i.rootCause().title(), String.format(java.util.Locale.ROOT, "%.2f", i.confidence()));
+      LOG.info(
+          "incident {} {}: root cause {} (confidence {})",
+          i.id(),
+          i.open() ? "open" : "closed",
+          i.rootCause().title(),
+          String.format(java.util.Locale.ROOT, "%.2f", i.confidence()));
     }
     notifier.accept(incidents, correlator.openIncidents());
     kpis.alive();
@@ -192,9 +221,14 @@ public final class Doctor implements AutoCloseable {
         continue;
       }
       java.util.Optional<RuleAction> e = rules.current().rule(a.ruleId()).flatMap(Rule::escalation);
-      if (e.isPresent() && !now.isBefore(a.firedAt().plus(e.get().after())) && alerts.markEscalated(a.id())) {
-        LOG.warn("alert {} fired unacknowledged for {}: escalating to {}", a.id(),
-            io.nxs.core.config.Durations.format(e.get().after()), e.get().action());
+      if (e.isPresent()
+          && !now.isBefore(a.firedAt().plus(e.get().after()))
+          && alerts.markEscalated(a.id())) {
+        LOG.warn(
+            "alert {} fired unacknowledged for {}: escalating to {}",
+            a.id(),
+            io.nxs.core.config.Durations.format(e.get().after()),
+            e.get().action());
         healer.request(e.get().action(), a);
       }
     }
@@ -231,8 +265,13 @@ public final class Doctor implements AutoCloseable {
     for (RuleProblem p : problems) {
       if (reportedProblems.add(p.toString())) {
         LOG.warn("rule rejected: {}", p);
-        audit.append(new AuditEvent("doctor.rule_rejected", Severity.MEDIUM, "nxs", p.file(),
-            Map.of("line", p.line(), "rule", p.ruleId(), "reason", p.reason())));
+        audit.append(
+            new AuditEvent(
+                "doctor.rule_rejected",
+                Severity.MEDIUM,
+                "nxs",
+                p.file(),
+                Map.of("line", p.line(), "rule", p.ruleId(), "reason", p.reason())));
       }
     }
   }
@@ -294,8 +333,13 @@ public final class Doctor implements AutoCloseable {
   /** Acknowledges an alert and audits who did it. */
   public Alert acknowledge(String alertId, String actor) {
     Alert a = alerts.acknowledge(alertId, actor);
-    audit.append(new AuditEvent("doctor.alert_ack", Severity.INFO, actor, alertId,
-        Map.of("rule", a.ruleId(), "state", a.state().label())));
+    audit.append(
+        new AuditEvent(
+            "doctor.alert_ack",
+            Severity.INFO,
+            actor,
+            alertId,
+            Map.of("rule", a.ruleId(), "state", a.state().label())));
     return a;
   }
 

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Doctor as a daemon module: reads {@code doctor:}, builds the {@link Doctor} and runs its
- * tick every {@code doctor.interval} (SPEC DR1-DR9).
+ * The Doctor as a daemon module: reads {@code doctor:}, builds the {@link Doctor} and runs its tick
+ * every {@code doctor.interval} (SPEC DR1-DR9).
  */
 public final class DoctorModule implements NxsModule {
 
@@ -47,25 +47,42 @@ public final class DoctorModule implements NxsModule {
     registerGauges(context);
     Duration interval = config.interval();
     ticker =
-        context.scheduler().scheduleAtFixedRate(
-            doctor::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        context
+            .scheduler()
+            .scheduleAtFixedRate(
+                doctor::tickSafely,
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
   }
 
   private void registerGauges(ModuleContext context) {
     var registry = context.metrics();
-    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.health.score", doctor, d -> d.health().score())
-        .description("The Doctor's overall health score, 0-100").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.alerts.firing", doctor,
+    io.micrometer.core.instrument.Gauge.builder(
+            "nxs.doctor.health.score", doctor, d -> d.health().score())
+        .description("The Doctor's overall health score, 0-100")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "nxs.doctor.alerts.firing",
+            doctor,
             d -> d.alerts().open().stream().filter(a -> a.state().active()).count())
-        .description("Firing or acknowledged alerts").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("nxs.doctor.incidents.open", doctor, d -> d.openIncidents().size())
-        .description("Open incidents").register(registry);
+        .description("Firing or acknowledged alerts")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "nxs.doctor.incidents.open", doctor, d -> d.openIncidents().size())
+        .description("Open incidents")
+        .register(registry);
     for (String kpi : io.nxs.doctor.kpi.Kpis.TARGETS.keySet()) {
-      io.micrometer.core.instrument.Gauge.builder("nxs.doctor.kpi", doctor, d -> {
-            Object v = d.kpis().get(kpi);
-            return v instanceof Number n ? n.doubleValue() : Double.NaN;
-          })
-          .tag("kpi", kpi).description("Resilience KPIs of seed 002 §5").register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "nxs.doctor.kpi",
+              doctor,
+              d -> {
+                Object v = d.kpis().get(kpi);
+                return v instanceof Number n ? n.doubleValue() : Double.NaN;
+              })
+          .tag("kpi", kpi)
+          .description("Resilience KPIs of seed 002 §5")
+          .register(registry);
     }
   }
 

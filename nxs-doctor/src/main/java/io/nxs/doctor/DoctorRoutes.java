@@ -50,7 +50,9 @@ public final class DoctorRoutes implements HttpRoutes {
     routes.get("/api/v1/doctor/rules", this::rules, Scope.READ);
     routes.get("/api/v1/kpis", ctx -> ctx.json(doctor.kpis()), Scope.READ);
     routes.get(
-        "/api/v1/doctor/host", ctx -> ctx.json(HostView.of(doctor.samples(), doctor.health())), Scope.READ);
+        "/api/v1/doctor/host",
+        ctx -> ctx.json(HostView.of(doctor.samples(), doctor.health())),
+        Scope.READ);
   }
 
   private void alerts(Context ctx) {
@@ -62,16 +64,19 @@ public final class DoctorRoutes implements HttpRoutes {
     try {
       ctx.json(doctor.acknowledge(ctx.pathParam("id"), actor(ctx)));
     } catch (NxsException e) {
-      throw e.getMessage().startsWith("no open alert") ? ApiException.notFound(e.getMessage())
+      throw e.getMessage().startsWith("no open alert")
+          ? ApiException.notFound(e.getMessage())
           : ApiException.badRequest(e.getMessage());
     }
   }
 
   private void incidents(Context ctx) {
     List<Incident> recent = doctor.recentIncidents(50);
-    List<Map<String, Object>> out = recent.stream()
-        .sorted((a, b) -> Boolean.compare(b.open(), a.open()))
-        .map(DoctorRoutes::withTree).toList();
+    List<Map<String, Object>> out =
+        recent.stream()
+            .sorted((a, b) -> Boolean.compare(b.open(), a.open()))
+            .map(DoctorRoutes::withTree)
+            .toList();
     ctx.json(Map.of("incidents", out, "open", recent.stream().filter(Incident::open).count()));
   }
 
@@ -85,16 +90,26 @@ public final class DoctorRoutes implements HttpRoutes {
 
   private void healing(Context ctx) {
     List<HealingRecord> log = doctor.healingLog(100);
-    List<HealingRecord> awaiting = doctor.healer().unfinished().stream()
-        .filter(r -> r.state() == HealingRecord.State.AWAITING_APPROVAL).toList();
-    ctx.json(Map.of("healing", log, "awaiting_approval", awaiting, "dry_run", doctor.config().healing().dryRun()));
+    List<HealingRecord> awaiting =
+        doctor.healer().unfinished().stream()
+            .filter(r -> r.state() == HealingRecord.State.AWAITING_APPROVAL)
+            .toList();
+    ctx.json(
+        Map.of(
+            "healing",
+            log,
+            "awaiting_approval",
+            awaiting,
+            "dry_run",
+            doctor.config().healing().dryRun()));
   }
 
   private void approve(Context ctx) {
     try {
       ctx.json(doctor.approve(ctx.pathParam("id"), actor(ctx)));
     } catch (NxsException e) {
-      throw e.getMessage().startsWith("no healing attempt") ? ApiException.notFound(e.getMessage())
+      throw e.getMessage().startsWith("no healing attempt")
+          ? ApiException.notFound(e.getMessage())
           : new ApiException(409, "invalid_request_error", "conflict", e.getMessage());
     }
   }
@@ -102,12 +117,14 @@ public final class DoctorRoutes implements HttpRoutes {
   private void rules(Context ctx) {
     RuleSet.Snapshot snap = doctor.rules().current();
     Map<String, String> errors = doctor.alerts().evaluationErrors();
-    List<Map<String, Object>> rules = snap.all().stream().map(r -> describe(r, errors.get(r.id()))).toList();
-    ctx.json(Map.of(
-        "rules", rules,
-        "count", rules.size(),
-        "overridden", snap.overridden(),
-        "rejected", snap.problems().stream().map(Object::toString).toList()));
+    List<Map<String, Object>> rules =
+        snap.all().stream().map(r -> describe(r, errors.get(r.id()))).toList();
+    ctx.json(
+        Map.of(
+            "rules", rules,
+            "count", rules.size(),
+            "overridden", snap.overridden(),
+            "rejected", snap.problems().stream().map(Object::toString).toList()));
   }
 
   /** A rule as JSON for the API and the CLI. */

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The host's CPU, memory and disk for the dashboard's charts ({@code GET /api/v1/doctor/host}):
- * the live window of each series, thinned to at most {@link #MAX_POINTS} points, with the
- * predicted time of exhaustion where the Doctor's regression found one.
+ * The host's CPU, memory and disk for the dashboard's charts ({@code GET /api/v1/doctor/host}): the
+ * live window of each series, thinned to at most {@link #MAX_POINTS} points, with the predicted
+ * time of exhaustion where the Doctor's regression found one.
  */
 public final class HostView {
 
@@ -49,8 +49,10 @@ public final class HostView {
 
   private static Map<String, Object> chart(Series s, Instant exhaustionAt) {
     long latest = s.latestMillis();
-    Series.Points p = latest == Long.MIN_VALUE ? new Series.Points(new long[0], new double[0])
-        : s.since(latest - WINDOW.toMillis());
+    Series.Points p =
+        latest == Long.MIN_VALUE
+            ? new Series.Points(new long[0], new double[0])
+            : s.since(latest - WINDOW.toMillis());
     int stride = Math.max(1, (p.size() + MAX_POINTS - 1) / MAX_POINTS);
     List<List<Object>> points = new ArrayList<>();
     for (int i = 0; i < p.size(); i += stride) {
@@ -66,13 +68,16 @@ public final class HostView {
     return m;
   }
 
-  private static Instant exhaustion(HealthReport health, String resource, Map<String, String> labels) {
+  private static Instant exhaustion(
+      HealthReport health, String resource, Map<String, String> labels) {
     if (health == null) {
       return null;
     }
     for (HealthReport.Exhaustion e : health.exhaustion()) {
-      if (e.resource().equals(resource) && e.labels().equals(labels)
-          && e.hours() > 0 && e.hours() < Predictor.NO_EXHAUSTION) {
+      if (e.resource().equals(resource)
+          && e.labels().equals(labels)
+          && e.hours() > 0
+          && e.hours() < Predictor.NO_EXHAUSTION) {
         return health.at().plus(Duration.ofMinutes(Math.round(e.hours() * 60)));
       }
     }

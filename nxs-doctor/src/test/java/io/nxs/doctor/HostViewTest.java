@@ -40,8 +40,14 @@ class HostViewTest {
     SampleStore samples = new SampleStore(Duration.ofHours(1), Duration.ofSeconds(60), 100);
     samples.add("disk.usage_percent", Map.of("mount", "/"), T0.toEpochMilli(), 90);
     samples.add("disk.usage_percent", Map.of("mount", "/data"), T0.toEpochMilli(), 20);
-    HealthReport health = new HealthReport(T0, 70, Map.of(), Map.of(),
-        List.of(new HealthReport.Exhaustion("disk", Map.of("mount", "/"), 2.5, 4.0)), List.of());
+    HealthReport health =
+        new HealthReport(
+            T0,
+            70,
+            Map.of(),
+            Map.of(),
+            List.of(new HealthReport.Exhaustion("disk", Map.of("mount", "/"), 2.5, 4.0)),
+            List.of());
 
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> series =

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The {@code failover:} block of the seed's {@code providers.yaml} (SPEC GW2, GW4), plus the
- * tuning issue 3 adds.
+ * The {@code failover:} block of the seed's {@code providers.yaml} (SPEC GW2, GW4), plus the tuning
+ * issue 3 adds.
  *
  * @param mode how the chain is walked; default {@code sequential}
  * @param maxRetriesPerProvider cap on a provider's own {@code retry}; default 2, in [0, 10]
@@ -94,7 +94,9 @@ public record FailoverConfig(
   public enum Mode {
     /** One after another in priority order. */
     SEQUENTIAL,
-    /** Hedged: the next provider starts when the first is slow or failing; the first answer wins. */
+    /**
+     * Hedged: the next provider starts when the first is slow or failing; the first answer wins.
+     */
     PARALLEL,
     /** Spread by weight (and health); the rest follow in order as fallbacks. */
     WEIGHTED;

@@ -1,9 +1,9 @@
 package io.nxs.gateway;
 
+import io.nxs.core.NxsException;
 import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.config.NxsConfig;
-import io.nxs.core.NxsException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +36,22 @@ public record GatewayConfig(
     for (Map.Entry<String, List<String>> route : routes.chains().entrySet()) {
       if (names.contains(route.getKey()) || route.getKey().equals(AUTO)) {
         throw new NxsException(
-            source + ": routes." + route.getKey()
+            source
+                + ": routes."
+                + route.getKey()
                 + ": a route must not share its name with a provider or 'auto'");
       }
       for (String p : route.getValue()) {
         if (!names.contains(p)) {
           throw new NxsException(
-              source + ": routes." + route.getKey() + ": unknown provider '" + p + "' (known: "
-                  + String.join(", ", names.stream().sorted().toList()) + ")");
+              source
+                  + ": routes."
+                  + route.getKey()
+                  + ": unknown provider '"
+                  + p
+                  + "' (known: "
+                  + String.join(", ", names.stream().sorted().toList())
+                  + ")");
         }
       }
     }
@@ -65,10 +73,16 @@ public record GatewayConfig(
         throw new NxsException(
             config.source() + ": set either providers or providers_file, not both");
       }
-      return load(file.get(), env, config.section(FailoverConfig.SECTION), config.section(ModelRoutes.SECTION));
+      return load(
+          file.get(),
+          env,
+          config.section(FailoverConfig.SECTION),
+          config.section(ModelRoutes.SECTION));
     }
     return new GatewayConfig(
-        inline.list(), config.section(FailoverConfig.SECTION), config.section(ModelRoutes.SECTION),
+        inline.list(),
+        config.section(FailoverConfig.SECTION),
+        config.section(ModelRoutes.SECTION),
         config.source());
   }
 

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The gateway's events on the core bus (SPEC GW11): every attempt, failover, breaker transition
- * and credential switch, with timings. The Doctor and the dashboard subscribe; nobody polls.
+ * The gateway's events on the core bus (SPEC GW11): every attempt, failover, breaker transition and
+ * credential switch, with timings. The Doctor and the dashboard subscribe; nobody polls.
  */
 public sealed interface GatewayEvent extends NxsEvent {
 
@@ -30,8 +30,8 @@ public sealed interface GatewayEvent extends NxsEvent {
       implements GatewayEvent {}
 
   /**
-   * One credential's breaker changed state (GW7): a key that keeps failing 401/403 is skipped
-   * while OPEN, and the provider's other key goes on serving.
+   * One credential's breaker changed state (GW7): a key that keeps failing 401/403 is skipped while
+   * OPEN, and the provider's other key goes on serving.
    *
    * @param credential {@code current} or {@code next}
    */

@@ -7,14 +7,14 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.gateway.internal.Gateway;
 import io.nxs.gateway.internal.Telemetry;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The provider gateway (SPEC GW1-GW12): an OpenAI-compatible endpoint in front of a chain of
@@ -32,6 +32,7 @@ public final class GatewayModule implements NxsModule {
 
   /** Provider credentials kept out of nxs.yaml, in the NXS home (GW7). */
   public static final String SECRETS_FILE = "secrets.yaml";
+
   private final List<HttpRoutes> routes = new ArrayList<>();
 
   /** The daemon's constructor: {@code ${ENV}} in a providers file expands from the process. */
@@ -52,31 +53,50 @@ public final class GatewayModule implements NxsModule {
   @Override
   public List<ConfigSection<?>> configSections() {
     return List.of(
-        ProvidersConfig.SECTION, FailoverConfig.SECTION, ModelRoutes.SECTION, ProvidersFile.SECTION,
-        BudgetsConfig.SECTION, ResidencyConfig.SECTION);
+        ProvidersConfig.SECTION,
+        FailoverConfig.SECTION,
+        ModelRoutes.SECTION,
+        ProvidersFile.SECTION,
+        BudgetsConfig.SECTION,
+        ResidencyConfig.SECTION);
   }
 
   @Override
   public void start(ModuleContext context) {
     config = GatewayConfig.from(context.config(), context.home(), env);
     context.store().migrate("gateway");
-    telemetry = new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
+    telemetry =
+        new Telemetry(context.events(), context.audit(), context.metrics(), context.clock());
     gateway =
         new Gateway(
-            config, context.config().section(BudgetsConfig.SECTION),
-            context.config().section(ResidencyConfig.SECTION), context.store(), telemetry,
-            new SplittableRandom(), context.home().resolve(SECRETS_FILE));
+            config,
+            context.config().section(BudgetsConfig.SECTION),
+            context.config().section(ResidencyConfig.SECTION),
+            context.store(),
+            telemetry,
+            new SplittableRandom(),
+            context.home().resolve(SECRETS_FILE));
     gateway.register(context.extensions());
     routes.addAll(gateway.routes());
     ScheduledExecutorService scheduler = context.scheduler();
     tasks.add(scheduler.scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS));
-    tasks.add(scheduler.scheduleWithFixedDelay(
-        () -> background("credential maintenance", gateway::maintainCredentials), 2, 2, TimeUnit.SECONDS));
+    tasks.add(
+        scheduler.scheduleWithFixedDelay(
+            () -> background("credential maintenance", gateway::maintainCredentials),
+            2,
+            2,
+            TimeUnit.SECONDS));
     long probeMillis = config.failover().probeInterval().toMillis();
     // Probes block on the network: the scheduler only hands them to a virtual thread.
-    tasks.add(scheduler.scheduleWithFixedDelay(
-        () -> Thread.ofVirtual().name("nxs-gateway-probes").start(() -> background("provider probes", gateway::probeAll)),
-        probeMillis, probeMillis, TimeUnit.MILLISECONDS));
+    tasks.add(
+        scheduler.scheduleWithFixedDelay(
+            () ->
+                Thread.ofVirtual()
+                    .name("nxs-gateway-probes")
+                    .start(() -> background("provider probes", gateway::probeAll)),
+            probeMillis,
+            probeMillis,
+            TimeUnit.MILLISECONDS));
   }
 
   private static void background(String what, Runnable task) {

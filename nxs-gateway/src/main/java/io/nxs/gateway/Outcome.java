@@ -52,7 +52,10 @@ public enum Outcome {
 
   /** Whether the attempt reached the provider at all. */
   public boolean tried() {
-    return this != BREAKER_OPEN && this != CREDENTIAL_OPEN && this != RETRY_BUDGET && this != DEADLINE
+    return this != BREAKER_OPEN
+        && this != CREDENTIAL_OPEN
+        && this != RETRY_BUDGET
+        && this != DEADLINE
         && this != AIR_GAPPED;
   }
 

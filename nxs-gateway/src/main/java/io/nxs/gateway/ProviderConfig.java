@@ -107,12 +107,14 @@ public record ProviderConfig(
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
         || uri.getHost() == null) {
       throw new IllegalArgumentException(
-          "base_url must be an http(s) URL such as http://localhost:11434/v1, but was '" + baseUrl
+          "base_url must be an http(s) URL such as http://localhost:11434/v1, but was '"
+              + baseUrl
               + "'");
     }
     baseUrl = stripSlash(baseUrl.strip());
     if (model.isBlank()) {
-      throw new IllegalArgumentException("model must not be empty (use 'auto-detect' to ask /v1/models)");
+      throw new IllegalArgumentException(
+          "model must not be empty (use 'auto-detect' to ask /v1/models)");
     }
     if (priority < 0) {
       throw new IllegalArgumentException("priority must be >= 0, but was " + priority);
@@ -132,8 +134,11 @@ public record ProviderConfig(
     }
     if (connectTimeout.compareTo(timeout) > 0) {
       throw new IllegalArgumentException(
-          "connect_timeout (" + connectTimeout.toMillis() + "ms) must not exceed timeout ("
-              + timeout.toMillis() + "ms)");
+          "connect_timeout ("
+              + connectTimeout.toMillis()
+              + "ms) must not exceed timeout ("
+              + timeout.toMillis()
+              + "ms)");
     }
   }
 
@@ -161,16 +166,36 @@ public record ProviderConfig(
   /** A copy with other credentials (used by rotation and the secrets file). */
   public ProviderConfig withKeys(String current, String next) {
     return new ProviderConfig(
-        name, baseUrl, current == null ? "" : current, model, priority, timeout, retry,
-        circuitBreaker, region, weight, next, prices, connectTimeout, firstTokenTimeout,
-        idleTimeout, contextWindow);
+        name,
+        baseUrl,
+        current == null ? "" : current,
+        model,
+        priority,
+        timeout,
+        retry,
+        circuitBreaker,
+        region,
+        weight,
+        next,
+        prices,
+        connectTimeout,
+        firstTokenTimeout,
+        idleTimeout,
+        contextWindow);
   }
 
   @Override
   public String toString() {
     // Never print credentials.
-    return "ProviderConfig[name=" + name + ", baseUrl=" + baseUrl + ", model=" + model
-        + ", priority=" + priority + "]";
+    return "ProviderConfig[name="
+        + name
+        + ", baseUrl="
+        + baseUrl
+        + ", model="
+        + model
+        + ", priority="
+        + priority
+        + "]";
   }
 
   private static Duration total(Duration timeout) {
@@ -237,7 +262,8 @@ public record ProviderConfig(
             "timeout_seconds must be in [1, 86400], but was " + timeoutSeconds);
       }
       if (window.toSeconds() < 1) {
-        throw new IllegalArgumentException("window must be at least 1s, but was " + window.toMillis() + "ms");
+        throw new IllegalArgumentException(
+            "window must be at least 1s, but was " + window.toMillis() + "ms");
       }
       if (!(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
         throw new IllegalArgumentException(

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code providers:} list (SPEC GW2): the seed's {@code providers.yaml} loads as written.
- * Names must be unique.
+ * The {@code providers:} list (SPEC GW2): the seed's {@code providers.yaml} loads as written. Names
+ * must be unique.
  */
 public final class ProvidersConfig {
 

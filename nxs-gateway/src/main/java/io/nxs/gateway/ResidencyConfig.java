@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The optional {@code residency:} section (GW10): a default residency per NXS API key, so an agent
- * whose data must stay in the EU cannot reach another region even when it sends no
- * {@code x-nxs-residency} header (see ADR 0034).
+ * whose data must stay in the EU cannot reach another region even when it sends no {@code
+ * x-nxs-residency} header (see ADR 0034).
  *
  * <pre>
  * residency:
@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>An entry names a key by its id or its name; the id's entry wins when both have one. A name
- * outlives the key itself: a key made again under the same name keeps the restriction, so
- * replacing a key never silently lifts it.
+ * outlives the key itself: a key made again under the same name keeps the restriction, so replacing
+ * a key never silently lifts it.
  *
  * @param keys residency tag by API key id or name, lower case
  */
@@ -42,7 +42,11 @@ public record ResidencyConfig(Map<String, String> keys) {
             String t = tag == null ? "" : tag.strip().toLowerCase(Locale.ROOT);
             if (!TAG.matcher(t).matches()) {
               throw new IllegalArgumentException(
-                  "keys." + key + ": residency '" + tag + "' is not a region tag such as eu or eu-west");
+                  "keys."
+                      + key
+                      + ": residency '"
+                      + tag
+                      + "' is not a region tag such as eu or eu-west");
             }
             checked.put(key, t);
           });
@@ -56,7 +60,10 @@ public record ResidencyConfig(Map<String, String> keys) {
     return byId != null ? byId : keyName == null ? null : keys.get(keyName);
   }
 
-  /** Whether {@code tag} lies within {@code residency}: the same, or a sub-region ({@code eu-west} within {@code eu}). */
+  /**
+   * Whether {@code tag} lies within {@code residency}: the same, or a sub-region ({@code eu-west}
+   * within {@code eu}).
+   */
   public static boolean within(String tag, String residency) {
     return tag.equals(residency) || tag.startsWith(residency + "-");
   }

@@ -22,7 +22,8 @@ class BreakerTest {
     return GatewayFixture.providers(a, b)
         .replaceFirst(
             "retry: 0\n",
-            "retry: 0\n    circuit_breaker: {failure_threshold: 3, timeout_seconds: 60}\n" + extraForA);
+            "retry: 0\n    circuit_breaker: {failure_threshold: 3, timeout_seconds: 60}\n"
+                + extraForA);
   }
 
   private String attempts() throws Exception {
@@ -32,7 +33,9 @@ class BreakerTest {
   }
 
   private String breakerState() throws Exception {
-    return GatewayFixture.json(f.get("/api/v1/providers", f.key).body()).at("/providers/0/breaker").asText();
+    return GatewayFixture.json(f.get("/api/v1/providers", f.key).body())
+        .at("/providers/0/breaker")
+        .asText();
   }
 
   @Test
@@ -48,13 +51,17 @@ class BreakerTest {
     assertThat(a.count("/v1/chat/completions")).isEqualTo(3);
     assertThat(f.events(GatewayEvent.BreakerTransitioned.class))
         .singleElement()
-        .satisfies(e -> {
-          assertThat(e.provider()).isEqualTo("a");
-          assertThat(e.from()).isEqualTo("CLOSED");
-          assertThat(e.to()).isEqualTo("OPEN");
-        });
-    assertThat(f.metrics.get("nxs.gateway.breaker.state").tag("provider", "a").gauge().value()).isEqualTo(2.0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.breaker_open").isEmpty());
+        .satisfies(
+            e -> {
+              assertThat(e.provider()).isEqualTo("a");
+              assertThat(e.from()).isEqualTo("CLOSED");
+              assertThat(e.to()).isEqualTo("OPEN");
+            });
+    assertThat(f.metrics.get("nxs.gateway.breaker.state").tag("provider", "a").gauge().value())
+        .isEqualTo(2.0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.breaker_open").isEmpty());
   }
 
   @Test
@@ -134,9 +141,10 @@ class BreakerTest {
 
   @Test
   void aSpentRetryBudgetStopsRetriesToADeadProvider() throws Exception {
-    f = GatewayFixture.start(
-        config("").replaceFirst("retry: 0", "retry: 3")
-            + "failover: {retry_budget: 0, min_retries_per_second: 0}\n");
+    f =
+        GatewayFixture.start(
+            config("").replaceFirst("retry: 0", "retry: 3")
+                + "failover: {retry_budget: 0, min_retries_per_second: 0}\n");
     a.always(Script.status(500));
 
     assertThat(attempts()).matches("a=server_error;\\d+ms, a=retry_budget;0ms, b=ok;\\d+ms");
@@ -145,9 +153,10 @@ class BreakerTest {
 
   @Test
   void theBudgetAllowsRetriesInProportionToFirstAttempts() throws Exception {
-    f = GatewayFixture.start(
-        config("").replaceFirst("retry: 0", "retry: 1")
-            + "failover: {retry_budget: 0.5, min_retries_per_second: 0, max_retries_per_provider: 1}\n");
+    f =
+        GatewayFixture.start(
+            config("").replaceFirst("retry: 0", "retry: 1")
+                + "failover: {retry_budget: 0.5, min_retries_per_second: 0, max_retries_per_provider: 1}\n");
     a.always(Script.status(500).withRetryAfter(-1));
 
     // Each first attempt earns half a retry: requests 1 and 3 spend none, 2 and 4 may retry once.

@@ -24,9 +24,10 @@ class ConcurrencyTest {
   void fiveHundredConcurrentStreamsAllCompleteCleanly() throws Exception {
     try (FakeUpstream down = FakeUpstream.start("down");
         FakeUpstream up = FakeUpstream.start("up");
-        GatewayFixture f = GatewayFixture.start(
-            GatewayFixture.providers(down, up).replace("timeout: 5s", "timeout: 60s")
-                + "failover: {global_timeout: 90s}\n")) {
+        GatewayFixture f =
+            GatewayFixture.start(
+                GatewayFixture.providers(down, up).replace("timeout: 5s", "timeout: 60s")
+                    + "failover: {global_timeout: 90s}\n")) {
       down.kill();
       // Chunks spaced out so that all 500 streams are open at the same time.
       up.always(Script.ok().withChunkGap(Duration.ofMillis(3000)));
@@ -42,12 +43,16 @@ class ConcurrencyTest {
                 client.sendAsync(
                     HttpRequest.newBuilder(URI.create(f.url("/v1/chat/completions")))
                         .header("Authorization", "Bearer " + f.key)
-                        .POST(HttpRequest.BodyPublishers.ofString(GatewayFixture.streamingChat("nxs-auto")))
+                        .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                GatewayFixture.streamingChat("nxs-auto")))
                         .build(),
                     HttpResponse.BodyHandlers.ofString()));
           }
           int expected = batch * 50;
-          await().atMost(Duration.ofSeconds(60)).until(() -> up.count("/v1/chat/completions") >= expected);
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> up.count("/v1/chat/completions") >= expected);
           peak.accumulateAndGet(up.openConnections(), Math::max);
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
@@ -57,7 +62,10 @@ class ConcurrencyTest {
           HttpResponse<String> response = r.join();
           assertThat(response.statusCode()).isEqualTo(200);
           assertThat(response.headers().firstValue("x-nxs-provider")).hasValue("up");
-          assertThat(response.body()).contains("\" upstream\"").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+          assertThat(response.body())
+              .contains("\" upstream\"")
+              .endsWith("data: [DONE]\n\n")
+              .doesNotContain("\"error\"");
         }
         assertThat(up.count("/v1/chat/completions")).isEqualTo(500);
       } finally {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One Resilience4j breaker per credential (GW3, GW7): during an overlap, a new key that keeps
- * failing 401 is skipped once its breaker opens, while the provider's breaker stays closed and
- * the old key serves; after {@code timeout_seconds} (on the fake clock) one trial decides.
+ * failing 401 is skipped once its breaker opens, while the provider's breaker stays closed and the
+ * old key serves; after {@code timeout_seconds} (on the fake clock) one trial decides.
  */
 class CredentialBreakerTest {
 
@@ -34,9 +34,11 @@ class CredentialBreakerTest {
         GatewayFixture.providers(a, b)
             .replace("api_key: key-of-a", "api_key: " + OLD)
             .replaceFirst(
-                "    retry: 0\n", "    retry: 0\n    circuit_breaker: {failure_threshold: 3, timeout_seconds: 30}\n");
+                "    retry: 0\n",
+                "    retry: 0\n    circuit_breaker: {failure_threshold: 3, timeout_seconds: 30}\n");
     f = GatewayFixture.start(yaml);
-    HttpResponse<String> rotated = f.postAdmin("/api/v1/providers/a/rotate", "{\"key\":\"" + NEW + "\"}");
+    HttpResponse<String> rotated =
+        f.postAdmin("/api/v1/providers/a/rotate", "{\"key\":\"" + NEW + "\"}");
     assertThat(rotated.statusCode()).isEqualTo(200);
   }
 
@@ -52,11 +54,13 @@ class CredentialBreakerTest {
   }
 
   @Test
-  void aKeyThatKeepsFailingIsSkippedWhileTheProviderBreakerStaysClosedForTheOtherKey() throws Exception {
+  void aKeyThatKeepsFailingIsSkippedWhileTheProviderBreakerStaysClosedForTheOtherKey()
+      throws Exception {
     a.always(Script.rejectKey(NEW));
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"));
-      assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
+      assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+          .matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
     }
 
     int before = a.requests().size();
@@ -64,7 +68,8 @@ class CredentialBreakerTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("a");
-    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=credential_open;0ms, a=ok;\\d+ms");
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .matches("a=credential_open;0ms, a=ok;\\d+ms");
     assertThat(a.requests().subList(before, a.requests().size()))
         .extracting(q -> q.header("authorization"))
         .containsExactly("Bearer " + OLD);
@@ -82,9 +87,12 @@ class CredentialBreakerTest {
             });
     assertThat(f.events(GatewayEvent.BreakerTransitioned.class)).isEmpty();
     assertThat(f.metrics.scrape())
-        .contains("nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"next\",provider=\"a\"} 2.0")
-        .contains("nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"current\",provider=\"a\"} 0.0");
-    await().atMost(Duration.ofSeconds(10))
+        .contains(
+            "nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"next\",provider=\"a\"} 2.0")
+        .contains(
+            "nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"current\",provider=\"a\"} 0.0");
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> !f.auditEntries("provider.credential_breaker_open").isEmpty());
   }
 
@@ -99,7 +107,8 @@ class CredentialBreakerTest {
     // Still rejected at the trial: open again, and the old key answers.
     f.clock.advance(Duration.ofSeconds(31));
     HttpResponse<String> failedTrial = f.post("/v1/chat/completions", chat("nxs-auto"));
-    assertThat(failedTrial.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
+    assertThat(failedTrial.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
     assertThat(providerA().at("/credential/next_breaker").asText()).isEqualTo("OPEN");
 
     // The upstream now accepts the new key: the next trial closes the breaker.
@@ -111,6 +120,11 @@ class CredentialBreakerTest {
     assertThat(providerA().at("/credential/next_breaker").asText()).isEqualTo("CLOSED");
     assertThat(f.events(GatewayEvent.CredentialBreakerTransitioned.class))
         .extracting(e -> e.from() + "->" + e.to())
-        .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+        .containsExactly(
+            "CLOSED->OPEN",
+            "OPEN->HALF_OPEN",
+            "HALF_OPEN->OPEN",
+            "OPEN->HALF_OPEN",
+            "HALF_OPEN->CLOSED");
   }
 }

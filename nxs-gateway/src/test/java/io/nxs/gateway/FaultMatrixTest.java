@@ -38,12 +38,18 @@ class FaultMatrixTest {
         new Fault("refuse", FakeUpstream::kill, "refused"),
         new Fault("reset", u -> u.always(Script.reset()), "reset"),
         new Fault("hang", u -> u.always(Script.hang()), "timeout"),
-        new Fault("slow first byte", u -> u.always(Script.slowFirstByte(Duration.ofSeconds(3))), "timeout"),
+        new Fault(
+            "slow first byte",
+            u -> u.always(Script.slowFirstByte(Duration.ofSeconds(3))),
+            "timeout"),
         new Fault("slow drip", u -> u.always(Script.slowDrip(Duration.ofSeconds(3))), "timeout"),
         new Fault("500", u -> u.always(Script.status(500)), "server_error"),
         new Fault("503", u -> u.always(Script.status(503)), "server_error"),
         new Fault("429 with Retry-After", u -> u.always(Script.rateLimited(30)), "rate_limited"),
-        new Fault("401 for one key only", u -> u.always(Script.rejectKey("next-key-of-a")), "auth_failed"),
+        new Fault(
+            "401 for one key only",
+            u -> u.always(Script.rejectKey("next-key-of-a")),
+            "auth_failed"),
         new Fault("malformed JSON", u -> u.always(Script.malformed()), "unparseable"),
         new Fault("stream cut after 1 chunk", u -> u.always(Script.cutAfter(1)), "ok"),
         new Fault("model loading", u -> u.always(Script.modelLoading()), "warming_up"));
@@ -68,15 +74,24 @@ class FaultMatrixTest {
           GatewayFixture.providers(a, b)
                   // Short waits for the faulty provider only: the healthy one keeps its defaults,
                   // so a busy machine's slow first token is never mistaken for its failure.
-                  .replaceFirst("timeout: 5s", "timeout: 5s\n    first_token_timeout: 300ms\n    idle_timeout: 300ms")
+                  .replaceFirst(
+                      "timeout: 5s",
+                      "timeout: 5s\n    first_token_timeout: 300ms\n    idle_timeout: 300ms")
                   .replace("retry: 0", "retry: 0\n    circuit_breaker: {failure_threshold: 1000}")
-                  .replaceFirst("api_key: key-of-a", "api_key: key-of-a\n    api_key_next: next-key-of-a\n    weight: 1000")
+                  .replaceFirst(
+                      "api_key: key-of-a",
+                      "api_key: key-of-a\n    api_key_next: next-key-of-a\n    weight: 1000")
                   .replaceFirst("api_key: key-of-b", "api_key: key-of-b\n    weight: 0.001")
-              + "failover: {mode: " + mode + ", hedge_delay: 200ms, global_timeout: " + GLOBAL_TIMEOUT.toSeconds() + "s}\n";
+              + "failover: {mode: "
+              + mode
+              + ", hedge_delay: 200ms, global_timeout: "
+              + GLOBAL_TIMEOUT.toSeconds()
+              + "s}\n";
       fault.inject().accept(a);
       try (GatewayFixture f = GatewayFixture.start(yaml)) {
         long start = System.nanoTime();
-        HttpResponse<String> r = f.post("/v1/chat/completions", GatewayFixture.streamingChat("nxs-auto"));
+        HttpResponse<String> r =
+            f.post("/v1/chat/completions", GatewayFixture.streamingChat("nxs-auto"));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(took).isLessThan(GLOBAL_TIMEOUT);
@@ -87,7 +102,8 @@ class FaultMatrixTest {
           case "stream cut after 1 chunk" -> {
             assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("a");
             assertThat(events).noneMatch(l -> l.equals("data: [DONE]"));
-            assertThat(json(events.getLast().substring(6)).at("/error/code").asText()).isEqualTo("stream_interrupted");
+            assertThat(json(events.getLast().substring(6)).at("/error/code").asText())
+                .isEqualTo("stream_interrupted");
             assertThat(trail).matches("a=ok;\\d+ms");
           }
           case "401 for one key only" -> {
@@ -100,7 +116,9 @@ class FaultMatrixTest {
             assertThat(events.getLast()).isEqualTo("data: [DONE]");
             String expected =
                 mode.equals("parallel")
-                    ? "a=(" + fault.outcome() + "|cancelled);\\d+ms, b=ok;\\d+ms|b=ok;\\d+ms, a=cancelled;\\d+ms"
+                    ? "a=("
+                        + fault.outcome()
+                        + "|cancelled);\\d+ms, b=ok;\\d+ms|b=ok;\\d+ms, a=cancelled;\\d+ms"
                     : "a=" + fault.outcome() + ";\\d+ms, b=ok;\\d+ms";
             assertThat(trail).matches(expected);
           }

@@ -3,11 +3,11 @@ package io.nxs.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nxs.core.NxsException;
 import io.nxs.core.config.ConfigException;
 import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.config.NxsConfig;
-import io.nxs.core.NxsException;
 import io.nxs.testkit.TempHome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class GatewayConfigTest {
 
   private final TempHome home = TempHome.create();
-  private static final Map<String, String> ENV = Map.of("KIMI_API_KEY", "sk-kimi-test-000000000000");
+  private static final Map<String, String> ENV =
+      Map.of("KIMI_API_KEY", "sk-kimi-test-000000000000");
 
   @AfterEach
   void cleanUp() {
@@ -48,7 +49,8 @@ class GatewayConfigTest {
 
     GatewayConfig c = GatewayConfig.load(file, ENV);
 
-    assertThat(c.providers()).extracting(ProviderConfig::name)
+    assertThat(c.providers())
+        .extracting(ProviderConfig::name)
         .containsExactly("kimi-primary", "lmstudio-local", "ollama-local");
     ProviderConfig kimi = c.providers().getFirst();
     assertThat(kimi.baseUrl()).isEqualTo("https://api.moonshot.cn/v1");
@@ -87,12 +89,16 @@ class GatewayConfigTest {
   void providersFileIsResolvedAgainstTheHome() throws IOException {
     Files.writeString(home.resolve("providers.yaml"), seed());
     NxsConfig config =
-        new ConfigLoader(sections(), ENV).parse("providers_file: providers.yaml\nroutes:\n  coding: [kimi-primary, ollama-local]\n", "nxs.yaml");
+        new ConfigLoader(sections(), ENV)
+            .parse(
+                "providers_file: providers.yaml\nroutes:\n  coding: [kimi-primary, ollama-local]\n",
+                "nxs.yaml");
 
     GatewayConfig c = GatewayConfig.from(config, home.path(), ENV);
 
     assertThat(c.providers()).hasSize(3);
-    assertThat(c.routes().chains()).containsEntry("coding", List.of("kimi-primary", "ollama-local"));
+    assertThat(c.routes().chains())
+        .containsEntry("coding", List.of("kimi-primary", "ollama-local"));
   }
 
   @Test
@@ -109,7 +115,12 @@ class GatewayConfigTest {
   @Test
   void aBadValueInsideAProviderNamesFileLineAndKey() throws IOException {
     Path file = home.resolve("providers.yaml");
-    Files.writeString(file, seed().replace("retry: 1\n    circuit_breaker:\n      failure_threshold: 2", "retry: many\n    circuit_breaker:\n      failure_threshold: 2"));
+    Files.writeString(
+        file,
+        seed()
+            .replace(
+                "retry: 1\n    circuit_breaker:\n      failure_threshold: 2",
+                "retry: many\n    circuit_breaker:\n      failure_threshold: 2"));
 
     assertThatThrownBy(() -> GatewayConfig.load(file, ENV))
         .isInstanceOf(ConfigException.class)
@@ -139,7 +150,8 @@ class GatewayConfigTest {
 
   @Test
   void duplicateProviderNamesAreRefused() {
-    String yaml = "providers:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\n  - name: a\n    base_url: http://127.0.0.1:2/v1\n";
+    String yaml =
+        "providers:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\n  - name: a\n    base_url: http://127.0.0.1:2/v1\n";
 
     assertThatThrownBy(() -> new ConfigLoader(sections(), ENV).parse(yaml, "nxs.yaml"))
         .isInstanceOf(ConfigException.class)
@@ -158,7 +170,8 @@ class GatewayConfigTest {
 
   @Test
   void aRouteToAnUnknownProviderIsRefused() {
-    String yaml = "providers:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\nroutes:\n  coding: [a, b]\n";
+    String yaml =
+        "providers:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\nroutes:\n  coding: [a, b]\n";
     NxsConfig config = new ConfigLoader(sections(), ENV).parse(yaml, "nxs.yaml");
 
     assertThatThrownBy(() -> GatewayConfig.from(config, home.path(), ENV))
@@ -168,7 +181,8 @@ class GatewayConfigTest {
 
   @Test
   void providersAndProvidersFileTogetherAreRefused() {
-    String yaml = "providers_file: p.yaml\nproviders:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\n";
+    String yaml =
+        "providers_file: p.yaml\nproviders:\n  - name: a\n    base_url: http://127.0.0.1:1/v1\n";
     NxsConfig config = new ConfigLoader(sections(), ENV).parse(yaml, "nxs.yaml");
 
     assertThatThrownBy(() -> GatewayConfig.from(config, home.path(), ENV))
@@ -193,7 +207,11 @@ class GatewayConfigTest {
         """;
 
     ProviderConfig p =
-        new ConfigLoader(sections(), ENV).parse(yaml, "nxs.yaml").section(ProvidersConfig.SECTION).list().getFirst();
+        new ConfigLoader(sections(), ENV)
+            .parse(yaml, "nxs.yaml")
+            .section(ProvidersConfig.SECTION)
+            .list()
+            .getFirst();
 
     assertThat(p.region()).isEqualTo("eu");
     assertThat(p.weight()).isEqualTo(3.0);

@@ -38,9 +38,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 /**
- * A real gateway behind the real HTTP gate: a temporary home with the state store, the real
- * audit log, an event bus that remembers what it saw, and the {@link GatewayModule} started with
- * the given configuration, on a free loopback port.
+ * A real gateway behind the real HTTP gate: a temporary home with the state store, the real audit
+ * log, an event bus that remembers what it saw, and the {@link GatewayModule} started with the
+ * given configuration, on a free loopback port.
  */
 final class GatewayFixture implements AutoCloseable {
 
@@ -67,15 +67,21 @@ final class GatewayFixture implements AutoCloseable {
     List<ConfigSection<?>> sections = new ArrayList<>(module.configSections());
     NxsConfig config = new ConfigLoader(sections, env).parse(yaml, "nxs.yaml");
     module.start(
-        new ModuleContext(home.path(), config, store, audit, events, metrics, extensions, clock, scheduler));
+        new ModuleContext(
+            home.path(), config, store, audit, events, metrics, extensions, clock, scheduler));
     ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
     key = keys.create(Scope.READ, "agent", null, "test").secret();
     adminKey = keys.create(Scope.ADMIN, "operator", null, "test").secret();
     List<HttpRoutes> routes = module.routes();
     server =
         new HttpServer(
-                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(1)), keys,
-                new AuthFailureLimiter(clock), audit, metrics, extensions.readinessChecks(), routes)
+                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(1)),
+                keys,
+                new AuthFailureLimiter(clock),
+                audit,
+                metrics,
+                extensions.readinessChecks(),
+                routes)
             .start();
   }
 
@@ -92,11 +98,21 @@ final class GatewayFixture implements AutoCloseable {
     StringBuilder sb = new StringBuilder("providers:\n");
     int priority = 1;
     for (FakeUpstream u : upstreams) {
-      sb.append("  - name: ").append(u.name()).append('\n')
-          .append("    base_url: ").append(u.baseUrl()).append('\n')
-          .append("    api_key: key-of-").append(u.name()).append('\n')
-          .append("    model: model-").append(u.name()).append('\n')
-          .append("    priority: ").append(priority++).append('\n')
+      sb.append("  - name: ")
+          .append(u.name())
+          .append('\n')
+          .append("    base_url: ")
+          .append(u.baseUrl())
+          .append('\n')
+          .append("    api_key: key-of-")
+          .append(u.name())
+          .append('\n')
+          .append("    model: model-")
+          .append(u.name())
+          .append('\n')
+          .append("    priority: ")
+          .append(priority++)
+          .append('\n')
           .append("    timeout: 5s\n")
           .append("    retry: 0\n");
     }
@@ -107,7 +123,8 @@ final class GatewayFixture implements AutoCloseable {
     return "http://127.0.0.1:" + server.port() + path;
   }
 
-  HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
+  HttpResponse<String> post(String path, String body, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url(path)))
             .header("Authorization", "Bearer " + key)
@@ -121,11 +138,15 @@ final class GatewayFixture implements AutoCloseable {
 
   HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + bearer).GET().build(),
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + bearer)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> postAdmin(String path, String body) throws IOException, InterruptedException {
+  HttpResponse<String> postAdmin(String path, String body)
+      throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(url(path)))
             .header("Authorization", "Bearer " + adminKey)
@@ -140,7 +161,9 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   static String streamingChat(String model) {
-    return "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    return "{\"model\":\""
+        + model
+        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
   }
 
   <E extends NxsEvent> List<E> events(Class<E> type) {
@@ -157,7 +180,8 @@ final class GatewayFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    // Close the client's idle keep-alive connections first, so the graceful stop has none to wait for.
+    // Close the client's idle keep-alive connections first, so the graceful stop has none to wait
+    // for.
     http.shutdownNow();
     server.stop();
     module.close();

@@ -54,15 +54,18 @@ class OpenAiSdkTest {
     assertThat(completion.choices().getFirst().message().content()).hasValue("Hello from upstream");
     assertThat(completion.model()).isEqualTo("model-good");
     assertThat(broken.count("/v1/chat/completions")).isEqualTo(1);
-    assertThat(good.requests().getFirst().json().get("max_completion_tokens").asInt()).isEqualTo(32);
+    assertThat(good.requests().getFirst().json().get("max_completion_tokens").asInt())
+        .isEqualTo(32);
   }
 
   @Test
   void aStreamedCompletionComesFromTheWorkingProviderAndEndsCleanly() {
     List<String> pieces = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params())) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(params())) {
       stream.stream()
-          .forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(pieces::add)));
+          .forEach(
+              chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(pieces::add)));
     }
 
     assertThat(String.join("", pieces)).isEqualTo("Hello from upstream");

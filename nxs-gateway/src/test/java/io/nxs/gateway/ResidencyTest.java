@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GW10 with a key's default residency ({@code residency.keys}): the fixture's READ key is named
- * {@code agent}, its admin key {@code operator}. A US provider comes first by priority, so any
- * leak would reach it.
+ * {@code agent}, its admin key {@code operator}. A US provider comes first by priority, so any leak
+ * would reach it.
  */
 class ResidencyTest {
 
@@ -27,8 +27,12 @@ class ResidencyTest {
 
   private String yaml(String residency) {
     return "providers:\n"
-        + "  - {name: us, base_url: '" + us.baseUrl() + "', model: m, region: us-east, priority: 1, retry: 0}\n"
-        + "  - {name: eu, base_url: '" + eu.baseUrl() + "', model: m, region: eu-west, priority: 2, retry: 0}\n"
+        + "  - {name: us, base_url: '"
+        + us.baseUrl()
+        + "', model: m, region: us-east, priority: 1, retry: 0}\n"
+        + "  - {name: eu, base_url: '"
+        + eu.baseUrl()
+        + "', model: m, region: eu-west, priority: 2, retry: 0}\n"
         + residency;
   }
 
@@ -52,11 +56,13 @@ class ResidencyTest {
   void theHeaderMayNarrowTheKeysDefaultButNotLeaveIt() throws Exception {
     f = GatewayFixture.start(yaml("residency:\n  keys:\n    agent: eu\n"));
 
-    HttpResponse<String> narrower = f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "eu-west");
+    HttpResponse<String> narrower =
+        f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "eu-west");
     assertThat(narrower.statusCode()).isEqualTo(200);
     assertThat(narrower.headers().firstValue("x-nxs-provider")).hasValue("eu");
 
-    HttpResponse<String> wider = f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "us");
+    HttpResponse<String> wider =
+        f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "us");
     assertThat(wider.statusCode()).isEqualTo(403);
     assertThat(json(wider.body()).at("/error/code").asText()).isEqualTo("residency_not_allowed");
     assertThat(json(wider.body()).at("/error/message").asText()).contains("'eu'");

@@ -36,7 +36,9 @@ class RotationTest {
   void start() {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     logs.start();
-    f = GatewayFixture.start(GatewayFixture.providers(a, b).replace("api_key: key-of-a", "api_key: " + OLD));
+    f =
+        GatewayFixture.start(
+            GatewayFixture.providers(a, b).replace("api_key: key-of-a", "api_key: " + OLD));
   }
 
   @AfterEach
@@ -48,7 +50,8 @@ class RotationTest {
   }
 
   private HttpResponse<String> rotate(String key, boolean emergency) throws Exception {
-    return f.postAdmin("/api/v1/providers/a/rotate", "{\"key\":\"" + key + "\",\"emergency\":" + emergency + "}");
+    return f.postAdmin(
+        "/api/v1/providers/a/rotate", "{\"key\":\"" + key + "\",\"emergency\":" + emergency + "}");
   }
 
   private String lastKeyAtA() {
@@ -56,7 +59,9 @@ class RotationTest {
   }
 
   private String credentialState() throws Exception {
-    return json(f.get("/api/v1/providers", f.key).body()).at("/providers/0/credential/state").asText();
+    return json(f.get("/api/v1/providers", f.key).body())
+        .at("/providers/0/credential/state")
+        .asText();
   }
 
   private Path secrets() {
@@ -72,12 +77,20 @@ class RotationTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("a");
-    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
-    assertThat(a.requests()).extracting(q -> q.header("authorization")).containsExactly("Bearer " + NEW, "Bearer " + OLD);
-    assertThat(f.events(GatewayEvent.CredentialFailed.class)).singleElement().satisfies(e -> assertThat(e.credential()).isEqualTo("next"));
-    assertThat(f.events(GatewayEvent.CredentialSwitched.class)).extracting(GatewayEvent.CredentialSwitched::reason)
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .matches("a=auth_failed;\\d+ms, a=ok;\\d+ms");
+    assertThat(a.requests())
+        .extracting(q -> q.header("authorization"))
+        .containsExactly("Bearer " + NEW, "Bearer " + OLD);
+    assertThat(f.events(GatewayEvent.CredentialFailed.class))
+        .singleElement()
+        .satisfies(e -> assertThat(e.credential()).isEqualTo("next"));
+    assertThat(f.events(GatewayEvent.CredentialSwitched.class))
+        .extracting(GatewayEvent.CredentialSwitched::reason)
         .anyMatch(reason -> reason.contains("HTTP 401"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("security.credential_failure").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("security.credential_failure").isEmpty());
     assertThat(SecureFiles.permissions(secrets())).isEqualTo("rw-------");
   }
 
@@ -96,10 +109,15 @@ class RotationTest {
 
     assertThat(credentialState()).isEqualTo("single");
     String file = Files.readString(secrets());
-    assertThat(file).contains("api_key: \"" + NEW + "\"").doesNotContain("api_key_next").doesNotContain(OLD);
+    assertThat(file)
+        .contains("api_key: \"" + NEW + "\"")
+        .doesNotContain("api_key_next")
+        .doesNotContain(OLD);
     a.always(Script.rejectKey(NEW));
     HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"));
-    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).startsWith("a=auth_failed;").contains("b=ok");
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .startsWith("a=auth_failed;")
+        .contains("b=ok");
     assertThat(lastKeyAtA()).isEqualTo("Bearer " + NEW);
   }
 
@@ -114,12 +132,17 @@ class RotationTest {
 
     f.module.gateway().maintainCredentials();
 
-    assertThat(f.events(GatewayEvent.RotationExtended.class)).singleElement().satisfies(e -> {
-      assertThat(e.successRate()).isZero();
-      assertThat(e.until()).isEqualTo(f.clock.instant().plus(Duration.ofHours(24)));
-    });
+    assertThat(f.events(GatewayEvent.RotationExtended.class))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.successRate()).isZero();
+              assertThat(e.until()).isEqualTo(f.clock.instant().plus(Duration.ofHours(24)));
+            });
     assertThat(credentialState()).isEqualTo("overlap");
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.rotation_extended").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.rotation_extended").isEmpty());
   }
 
   @Test
@@ -129,8 +152,11 @@ class RotationTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).doesNotContain(NEW);
     f.post("/v1/chat/completions", chat("nxs-auto"));
-    assertThat(a.requests()).extracting(q -> q.header("authorization")).containsExactly("Bearer " + NEW);
-    assertThat(f.auditEntries("security.key_compromise")).singleElement()
+    assertThat(a.requests())
+        .extracting(q -> q.header("authorization"))
+        .containsExactly("Bearer " + NEW);
+    assertThat(f.auditEntries("security.key_compromise"))
+        .singleElement()
         .satisfies(e -> assertThat(e.toString()).doesNotContain(NEW).doesNotContain(OLD));
     assertThat(Files.readString(secrets())).doesNotContain(OLD);
   }
@@ -147,8 +173,10 @@ class RotationTest {
 
   @Test
   void theVaultsCredentialsInTheSecretsFileAreAcceptedAndSurviveARotation() throws Exception {
-    Files.writeString(secrets(), "providers:\n  a:\n    api_key: edited-key-3333\n"
-        + "vault:\n  s3:\n    nxs-backups:\n      access_key: vault-access-6666\n      secret_key: vault-secret-7777\n");
+    Files.writeString(
+        secrets(),
+        "providers:\n  a:\n    api_key: edited-key-3333\n"
+            + "vault:\n  s3:\n    nxs-backups:\n      access_key: vault-access-6666\n      secret_key: vault-secret-7777\n");
     f.module.gateway().maintainCredentials();
     f.post("/v1/chat/completions", chat("nxs-auto"));
     assertThat(lastKeyAtA()).isEqualTo("Bearer edited-key-3333");
@@ -171,8 +199,11 @@ class RotationTest {
     assertThat(lastKeyAtA()).isEqualTo("Bearer " + NEW);
     assertThat(Files.readString(secrets())).isEqualTo(good);
     assertThat(secrets().resolveSibling("secrets.yaml.rejected")).exists();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
-    assertThat(f.auditEntries("provider.secrets_rejected").toString()).doesNotContain("broken-key-4444");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
+    assertThat(f.auditEntries("provider.secrets_rejected").toString())
+        .doesNotContain("broken-key-4444");
   }
 
   @Test
@@ -183,8 +214,15 @@ class RotationTest {
     f.post("/v1/chat/completions", chat("nxs-auto"));
 
     assertThat(lastKeyAtA()).isEqualTo("Bearer " + OLD);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
-    assertThat(f.auditEntries("provider.secrets_rejected").getFirst().details().get("reason").toString())
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
+    assertThat(
+            f.auditEntries("provider.secrets_rejected")
+                .getFirst()
+                .details()
+                .get("reason")
+                .toString())
         .contains("providers.nobody: no such provider");
   }
 
@@ -201,13 +239,21 @@ class RotationTest {
 
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(bad.statusCode()).isEqualTo(400);
-    List<String> everything = new java.util.ArrayList<>(List.of(r.body(), bad.body(), r.headers().map().toString()));
-    logs.list.forEach(e -> everything.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
+    List<String> everything =
+        new java.util.ArrayList<>(List.of(r.body(), bad.body(), r.headers().map().toString()));
+    logs.list.forEach(
+        e ->
+            everything.add(
+                e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.secrets_rejected").isEmpty());
     String audit = f.auditEntries(null).toString();
     assertThat(audit).contains("security.credential_failure");
     everything.add(audit);
-    assertThat(everything).noneMatch(s -> s.contains(OLD) || s.contains(NEW) || s.contains("key-of-b"));
+    assertThat(everything)
+        .noneMatch(s -> s.contains(OLD) || s.contains(NEW) || s.contains("key-of-b"));
     assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("rejected a change"));
   }
 }

@@ -28,7 +28,8 @@ class SequentialFailoverTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("a");
-    assertThat(r.headers().firstValue("x-nxs-attempts")).hasValueSatisfying(h -> assertThat(h).startsWith("a=ok;"));
+    assertThat(r.headers().firstValue("x-nxs-attempts"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("a=ok;"));
     JsonNode body = json(r.body());
     assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hello from upstream");
     assertThat(body.get("model").asText()).isEqualTo("model-a");
@@ -51,11 +52,14 @@ class SequentialFailoverTest {
         .matches("a=refused;\\d+ms, b=ok;\\d+ms");
     assertThat(f.events(GatewayEvent.FailedOver.class))
         .singleElement()
-        .satisfies(e -> {
-          assertThat(e.from()).isEqualTo("a");
-          assertThat(e.to()).isEqualTo("b");
-        });
-    await().atMost(Duration.ofSeconds(10)).until(() -> !f.auditEntries("provider.failover").isEmpty());
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo("a");
+              assertThat(e.to()).isEqualTo("b");
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !f.auditEntries("provider.failover").isEmpty());
   }
 
   @Test
@@ -73,7 +77,8 @@ class SequentialFailoverTest {
   }
 
   @Test
-  void aClientsBadRequestIsReturnedAsIsAndNeitherRetriedNorCountedAgainstTheProvider() throws Exception {
+  void aClientsBadRequestIsReturnedAsIsAndNeitherRetriedNorCountedAgainstTheProvider()
+      throws Exception {
     f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("retry: 0", "retry: 2"));
     a.always(Script.status(400));
 
@@ -89,16 +94,20 @@ class SequentialFailoverTest {
 
   @Test
   void aContextLength400FallsOverToALaterProviderWithALargerWindow() throws Exception {
-    f = GatewayFixture.start(
-        GatewayFixture.providers(a, b)
-            .replaceFirst("retry: 0", "retry: 0\n    context_window: 8192")
-            .replaceFirst("priority: 2\n    timeout: 5s\n    retry: 0", "priority: 2\n    timeout: 5s\n    retry: 0\n    context_window: 131072"));
+    f =
+        GatewayFixture.start(
+            GatewayFixture.providers(a, b)
+                .replaceFirst("retry: 0", "retry: 0\n    context_window: 8192")
+                .replaceFirst(
+                    "priority: 2\n    timeout: 5s\n    retry: 0",
+                    "priority: 2\n    timeout: 5s\n    retry: 0\n    context_window: 131072"));
     a.always(Script.contextTooLong());
 
     HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"));
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=client_error;\\d+ms, b=ok;\\d+ms");
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .matches("a=client_error;\\d+ms, b=ok;\\d+ms");
   }
 
   @Test
@@ -182,7 +191,15 @@ class SequentialFailoverTest {
 
     JsonNode sent = a.requests().getFirst().json();
     JsonNode original = json(body);
-    for (String field : new String[] {"messages", "tools", "tool_choice", "response_format", "max_completion_tokens", "vendor_ext"}) {
+    for (String field :
+        new String[] {
+          "messages",
+          "tools",
+          "tool_choice",
+          "response_format",
+          "max_completion_tokens",
+          "vendor_ext"
+        }) {
       assertThat(sent.get(field)).as(field).isEqualTo(original.get(field));
     }
     assertThat(sent.get("model").asText()).isEqualTo("model-a");
@@ -193,11 +210,13 @@ class SequentialFailoverTest {
     f = GatewayFixture.start(GatewayFixture.providers(a, b));
     a.always(Script.status(502));
 
-    HttpResponse<String> completion = f.post("/v1/completions", "{\"model\":\"x\",\"prompt\":\"Say\"}");
+    HttpResponse<String> completion =
+        f.post("/v1/completions", "{\"model\":\"x\",\"prompt\":\"Say\"}");
     HttpResponse<String> embedding = f.post("/v1/embeddings", "{\"model\":\"x\",\"input\":\"hi\"}");
 
     assertThat(completion.statusCode()).isEqualTo(200);
-    assertThat(json(completion.body()).at("/choices/0/text").asText()).isEqualTo("Hello from upstream");
+    assertThat(json(completion.body()).at("/choices/0/text").asText())
+        .isEqualTo("Hello from upstream");
     assertThat(embedding.statusCode()).isEqualTo(200);
     assertThat(embedding.headers().firstValue("x-nxs-provider")).hasValue("b");
     assertThat(json(embedding.body()).at("/data/0/embedding").size()).isEqualTo(3);
@@ -233,7 +252,8 @@ class SequentialFailoverTest {
             + "  - {name: eu-1, base_url: 'https://eu.invalid/v1', region: eu-west, priority: 2}\n";
     f = GatewayFixture.start(yaml);
 
-    HttpResponse<String> r = f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "ch");
+    HttpResponse<String> r =
+        f.post("/v1/chat/completions", chat("nxs-auto"), "x-nxs-residency", "ch");
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r.body()).at("/error/code").asText()).isEqualTo("residency_unavailable");

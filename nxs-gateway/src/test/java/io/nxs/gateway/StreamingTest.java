@@ -32,7 +32,8 @@ class StreamingTest {
     HttpResponse<String> r = f.post("/v1/chat/completions", streamingChat("nxs-auto"));
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+    assertThat(r.headers().firstValue("content-type").orElseThrow())
+        .startsWith("text/event-stream");
     assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("a");
     List<String> lines = dataLines(r);
     assertThat(lines.getLast()).isEqualTo("data: [DONE]");
@@ -43,7 +44,8 @@ class StreamingTest {
     assertThat(text.toString()).isEqualTo("Hello from upstream");
     assertThat(r.body()).as("usage was not asked for").doesNotContain("\"usage\"");
     assertThat(a.requests().getFirst().json().at("/stream_options/include_usage").asBoolean())
-        .as("NXS asks the upstream for usage").isTrue();
+        .as("NXS asks the upstream for usage")
+        .isTrue();
   }
 
   @Test
@@ -65,7 +67,10 @@ class StreamingTest {
 
     assertThat(viaNxs.statusCode()).isEqualTo(200);
     assertThat(dataLines(viaNxs)).isEqualTo(dataLines(direct));
-    assertThat(viaNxs.body()).contains("\"tool_calls\"").contains("\"usage\"").contains("\"x_vendor\"");
+    assertThat(viaNxs.body())
+        .contains("\"tool_calls\"")
+        .contains("\"usage\"")
+        .contains("\"x_vendor\"");
   }
 
   @Test
@@ -77,8 +82,12 @@ class StreamingTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("b");
-    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow()).matches("a=reset;\\d+ms, b=ok;\\d+ms");
-    assertThat(r.body()).doesNotContain("chatcmpl-a").contains("chatcmpl-b").endsWith("data: [DONE]\n\n");
+    assertThat(r.headers().firstValue("x-nxs-attempts").orElseThrow())
+        .matches("a=reset;\\d+ms, b=ok;\\d+ms");
+    assertThat(r.body())
+        .doesNotContain("chatcmpl-a")
+        .contains("chatcmpl-b")
+        .endsWith("data: [DONE]\n\n");
   }
 
   @Test
@@ -91,7 +100,8 @@ class StreamingTest {
     assertThat(r.statusCode()).isEqualTo(200);
     List<String> lines = dataLines(r);
     assertThat(lines).noneMatch(l -> l.equals("data: [DONE]"));
-    assertThat(json(lines.getLast().substring(6)).at("/error/code").asText()).isEqualTo("stream_interrupted");
+    assertThat(json(lines.getLast().substring(6)).at("/error/code").asText())
+        .isEqualTo("stream_interrupted");
     assertThat(r.body()).contains("\"one\"").contains("\" two\"").doesNotContain("three");
     assertThat(b.count("/v1/chat/completions")).isZero();
     assertThat(f.events(GatewayEvent.AttemptFinished.class))
@@ -102,7 +112,10 @@ class StreamingTest {
   @Test
   void aSlowFirstByteBeyondFirstTokenTimeoutFailsOver() throws Exception {
     a.always(Script.ok().withFirstChunkDelay(Duration.ofSeconds(3)));
-    f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("timeout: 5s", "timeout: 5s\n    first_token_timeout: 300ms"));
+    f =
+        GatewayFixture.start(
+            GatewayFixture.providers(a, b)
+                .replaceFirst("timeout: 5s", "timeout: 5s\n    first_token_timeout: 300ms"));
 
     HttpResponse<String> r = f.post("/v1/chat/completions", streamingChat("nxs-auto"));
 
@@ -114,7 +127,10 @@ class StreamingTest {
   @Test
   void aDripSlowerThanIdleTimeoutAfterTheFirstChunkEndsWithAnInBandError() throws Exception {
     a.always(Script.slowDrip(Duration.ofSeconds(2)));
-    f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("timeout: 5s", "timeout: 5s\n    idle_timeout: 300ms"));
+    f =
+        GatewayFixture.start(
+            GatewayFixture.providers(a, b)
+                .replaceFirst("timeout: 5s", "timeout: 5s\n    idle_timeout: 300ms"));
 
     HttpResponse<String> r = f.post("/v1/chat/completions", streamingChat("nxs-auto"));
 
@@ -126,14 +142,19 @@ class StreamingTest {
   @Test
   void anUpstreamThatHoldsTheConnectionAfterDoneStillEndsCleanlyAndPromptly() throws Exception {
     a.always(Script.holdAfterDone());
-    f = GatewayFixture.start(GatewayFixture.providers(a, b).replaceFirst("timeout: 5s", "timeout: 30s\n    idle_timeout: 20s"));
+    f =
+        GatewayFixture.start(
+            GatewayFixture.providers(a, b)
+                .replaceFirst("timeout: 5s", "timeout: 30s\n    idle_timeout: 20s"));
 
     long start = System.nanoTime();
     HttpResponse<String> r = f.post("/v1/chat/completions", streamingChat("nxs-auto"));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(r.body()).endsWith("data: [DONE]\n\n").doesNotContain("stream_interrupted");
-    assertThat(f.events(GatewayEvent.AttemptFinished.class)).extracting(e -> e.attempt().outcome()).containsExactly(Outcome.OK);
+    assertThat(f.events(GatewayEvent.AttemptFinished.class))
+        .extracting(e -> e.attempt().outcome())
+        .containsExactly(Outcome.OK);
   }
 
   @Test
@@ -151,7 +172,8 @@ class StreamingTest {
   void completionsStreamToo() throws Exception {
     f = GatewayFixture.start(GatewayFixture.providers(a, b));
 
-    HttpResponse<String> r = f.post("/v1/completions", "{\"model\":\"x\",\"prompt\":\"Say\",\"stream\":true}");
+    HttpResponse<String> r =
+        f.post("/v1/completions", "{\"model\":\"x\",\"prompt\":\"Say\",\"stream\":true}");
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"text\":\"Hello\"").endsWith("data: [DONE]\n\n");

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * that kill and restart it.
  *
  * <p>{@link #kill()} sends SIGKILL (nothing in the daemon runs), {@link #terminate} SIGTERM (the
- * daemon drains and exits 0). The child writes its output to a file in the home's parent
- * directory rather than a pipe, so nothing is lost or blocked when the process dies abruptly.
+ * daemon drains and exits 0). The child writes its output to a file in the home's parent directory
+ * rather than a pipe, so nothing is lost or blocked when the process dies abruptly.
  */
 public final class DaemonProcess implements AutoCloseable {
 
@@ -41,7 +41,8 @@ public final class DaemonProcess implements AutoCloseable {
    *
    * @param mainClass the CLI's main class name (the testkit does not depend on the app)
    */
-  public static DaemonProcess start(String mainClass, Path home, Duration timeout, String... jvmArgs) {
+  public static DaemonProcess start(
+      String mainClass, Path home, Duration timeout, String... jvmArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");

@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * The level-6 healing action (SPEC DR6, VA8) {@code vault.restore_from_backup}: replaces the live
- * state database's content with the newest verified snapshot's copy, safely under a running
- * daemon. The snapshot's copy is restored into a scratch directory and integrity-checked, the
- * current database is copied aside (kept), then SQLite's backup API writes the good copy into the
- * live database ({@code restore from}), under SQLite's own locks, so no connection ever sees a
+ * state database's content with the newest verified snapshot's copy, safely under a running daemon.
+ * The snapshot's copy is restored into a scratch directory and integrity-checked, the current
+ * database is copied aside (kept), then SQLite's backup API writes the good copy into the live
+ * database ({@code restore from}), under SQLite's own locks, so no connection ever sees a
  * half-replaced file. Waits for an operator's approval (level 6).
  */
 final class RestoreFromBackupAction implements HealingAction {
@@ -57,15 +57,20 @@ final class RestoreFromBackupAction implements HealingAction {
   public Outcome execute(String target, boolean dryRun) {
     SnapshotInfo snapshot;
     try {
-      snapshot = target == null || target.isBlank()
-          ? vault.lastVerified().orElseGet(() -> vault.find("latest"))
-          : vault.find(target);
+      snapshot =
+          target == null || target.isBlank()
+              ? vault.lastVerified().orElseGet(() -> vault.find("latest"))
+              : vault.find(target);
     } catch (VaultException e) {
       return new Outcome(false, e.getMessage());
     }
     if (dryRun) {
-      return new Outcome(true,
-          "would restore state.db from snapshot " + snapshot.id() + " (taken " + snapshot.createdAt()
+      return new Outcome(
+          true,
+          "would restore state.db from snapshot "
+              + snapshot.id()
+              + " (taken "
+              + snapshot.createdAt()
               + "); changes since then would be lost; the current database is kept aside");
     }
     Path scratch = vault.home.resolve("vault").resolve("heal-" + snapshot.id());
@@ -75,24 +80,43 @@ final class RestoreFromBackupAction implements HealingAction {
       Path good = scratch.resolve(Vault.STATE_DB_PATH);
       List<String> check = SqliteCopy.integrityCheck(good);
       if (!check.equals(List.of("ok"))) {
-        return new Outcome(false, "snapshot " + snapshot.id() + "'s state.db fails its integrity check: " + check);
+        return new Outcome(
+            false, "snapshot " + snapshot.id() + "'s state.db fails its integrity check: " + check);
       }
-      Path aside = store.file().resolveSibling(
-          store.file().getFileName() + ".before-restore-" + STAMP.format(vault.clock.instant()));
+      Path aside =
+          store
+              .file()
+              .resolveSibling(
+                  store.file().getFileName()
+                      + ".before-restore-"
+                      + STAMP.format(vault.clock.instant()));
       Files.copy(store.file(), aside);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         // sqlite-jdbc's "restore from" drives SQLite's online backup API into this connection's db.
-        s.executeUpdate("restore from \"" + good.toAbsolutePath().toString().replace("\"", "\"\"") + "\"");
+        s.executeUpdate(
+            "restore from \"" + good.toAbsolutePath().toString().replace("\"", "\"\"") + "\"");
       }
       store.checkIntegrity();
-      String detail = "restored state.db from snapshot " + snapshot.id() + " (taken " + snapshot.createdAt()
-          + "); the previous file is kept at " + aside + "; restart NXS so every module reloads";
-      vault.audit.append(new AuditEvent("backup.recover", Severity.HIGH, "nxs", snapshot.id(),
-          Map.of("kept", aside.toString(), "snapshot_time", snapshot.createdAt().toString())));
+      String detail =
+          "restored state.db from snapshot "
+              + snapshot.id()
+              + " (taken "
+              + snapshot.createdAt()
+              + "); the previous file is kept at "
+              + aside
+              + "; restart NXS so every module reloads";
+      vault.audit.append(
+          new AuditEvent(
+              "backup.recover",
+              Severity.HIGH,
+              "nxs",
+              snapshot.id(),
+              Map.of("kept", aside.toString(), "snapshot_time", snapshot.createdAt().toString())));
       return new Outcome(true, detail);
     } catch (VaultException | IOException | SQLException e) {
-      return new Outcome(false, "restore from snapshot " + snapshot.id() + " failed: " + e.getMessage());
+      return new Outcome(
+          false, "restore from snapshot " + snapshot.id() + " failed: " + e.getMessage());
     } finally {
       Vault.deleteTree(scratch);
     }

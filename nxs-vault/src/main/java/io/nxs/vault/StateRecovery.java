@@ -1,11 +1,11 @@
 package io.nxs.vault;
 
 import io.nxs.core.NxsException;
-import io.nxs.vault.internal.Target;
-import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.Restorer;
 import io.nxs.vault.internal.SqliteCopy;
+import io.nxs.vault.internal.Target;
+import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.VaultKey;
 import io.nxs.vault.internal.Verifier;
 import java.io.IOException;
@@ -60,7 +60,8 @@ public final class StateRecovery {
    * @param movedAside where the corrupt file now is
    * @param skipped newer snapshots passed over because they were damaged
    */
-  public record Recovered(String snapshot, Instant snapshotTime, Path movedAside, List<String> skipped) {}
+  public record Recovered(
+      String snapshot, Instant snapshotTime, Path movedAside, List<String> skipped) {}
 
   /** The newest snapshot on any target, without checking it; empty when there is none. */
   public Optional<String> newestSnapshot() {
@@ -97,7 +98,9 @@ public final class StateRecovery {
     ids.sort(java.util.Comparator.reverseOrder());
     if (ids.isEmpty()) {
       throw new VaultException(
-          "there is no snapshot to recover " + stateDb + " from: NXS cannot start on a corrupt"
+          "there is no snapshot to recover "
+              + stateDb
+              + " from: NXS cannot start on a corrupt"
               + " database; move it aside to start with empty state");
     }
     List<String> skipped = new ArrayList<>();
@@ -135,7 +138,8 @@ public final class StateRecovery {
       Vault.deleteTree(scratch);
     }
     throw new VaultException(
-        "no snapshot holds a good copy of state.db (" + String.join("; ", skipped)
+        "no snapshot holds a good copy of state.db ("
+            + String.join("; ", skipped)
             + "); nothing was changed");
   }
 
@@ -144,7 +148,8 @@ public final class StateRecovery {
       Verifier v = new Verifier(repo, true, LocalDate.now(ZoneOffset.UTC), Progress.NONE);
       List<Verifier.SnapshotCheck> checks = v.check(List.of(m.id()));
       boolean stateOk =
-          checks.stream().flatMap(c -> c.problems().stream())
+          checks.stream()
+              .flatMap(c -> c.problems().stream())
               .noneMatch(p -> p.path() == null || p.path().equals(Vault.STATE_DB_PATH));
       if (stateOk) {
         return;
@@ -162,7 +167,10 @@ public final class StateRecovery {
     for (String suffix : List.of("-wal", "-shm")) {
       Path side = stateDb.resolveSibling(stateDb.getFileName() + suffix);
       if (Files.exists(side)) {
-        Files.move(side, aside.resolveSibling(aside.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            side,
+            aside.resolveSibling(aside.getFileName() + suffix),
+            StandardCopyOption.ATOMIC_MOVE);
       }
     }
     return aside;
@@ -175,7 +183,8 @@ public final class StateRecovery {
         continue;
       }
       try {
-        targets.add(Targets.open(t, home, p -> Vault.resolve(home, p), env, home.resolve("secrets.yaml")));
+        targets.add(
+            Targets.open(t, home, p -> Vault.resolve(home, p), env, home.resolve("secrets.yaml")));
       } catch (NxsException e) {
         // Unreachable: the other targets may hold a good snapshot.
       }

@@ -9,18 +9,18 @@ import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.BackupResult.MemoryLoss;
 import io.nxs.vault.internal.HostName;
-import io.nxs.vault.internal.Target;
-import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.RepositoryLock;
+import io.nxs.vault.internal.Restorer;
+import io.nxs.vault.internal.RetentionRule;
 import io.nxs.vault.internal.SnapshotWriter;
 import io.nxs.vault.internal.SourceTree;
 import io.nxs.vault.internal.SqliteCopy;
+import io.nxs.vault.internal.Target;
+import io.nxs.vault.internal.Targets;
 import io.nxs.vault.internal.VaultIndex;
 import io.nxs.vault.internal.VaultKey;
 import io.nxs.vault.internal.Verifier;
-import io.nxs.vault.internal.Restorer;
-import io.nxs.vault.internal.RetentionRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +63,15 @@ public final class Vault {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Set<String> RESERVED = Set.of("nxs", "files", "openclaw");
   private static final List<String> OPENCLAW_WORKSPACE =
-      List.of("MEMORY.md", "memory/*.md", "AGENTS.md", "SOUL.md", "USER.md", "IDENTITY.md",
-          "skills/**", "DECISION-LOG.md");
+      List.of(
+          "MEMORY.md",
+          "memory/*.md",
+          "AGENTS.md",
+          "SOUL.md",
+          "USER.md",
+          "IDENTITY.md",
+          "skills/**",
+          "DECISION-LOG.md");
 
   final Path home;
   final VaultConfig config;
@@ -79,7 +86,11 @@ public final class Vault {
   private VaultKey key;
 
   private Vault(
-      Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock,
+      Path home,
+      VaultConfig config,
+      StateStore store,
+      AuditTrail audit,
+      Clock clock,
       Supplier<List<BackupSource>> extraSources) {
     this.home = home.toAbsolutePath().normalize();
     this.config = config;
@@ -97,7 +108,11 @@ public final class Vault {
    * @param extraSources the backup sources other modules registered (read at each backup)
    */
   public static Vault open(
-      Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock,
+      Path home,
+      VaultConfig config,
+      StateStore store,
+      AuditTrail audit,
+      Clock clock,
       Supplier<List<BackupSource>> extraSources) {
     store.migrate("vault");
     return new Vault(home, config, store, audit, clock, extraSources);
@@ -139,7 +154,10 @@ public final class Vault {
   public synchronized BackupResult create(Progress progress) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    String id = ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String id =
+        ID_TIME.format(started)
+            + "-"
+            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Path staging = home.resolve("vault").resolve("staging").resolve(id);
     List<RepositoryLock> locks = new ArrayList<>();
     try {
@@ -150,7 +168,8 @@ public final class Vault {
       for (VaultConfig.Target t : config.targets()) {
         try {
           Repository repo = repository(t);
-          locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "backup", clock));
+          locks.add(
+              RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "backup", clock));
           repo.target().removeLeftovers(started.minus(Duration.ofHours(1)));
           repos.add(repo);
         } catch (WrongKeyException e) {
@@ -165,16 +184,29 @@ public final class Vault {
       removeOldStaging(started);
       List<SourceTree> trees = sources(staging);
       SnapshotWriter.Written writtenHere =
-          new SnapshotWriter(repos, progress).write(id, started, HostName.get(), trees, parent(repos));
+          new SnapshotWriter(repos, progress)
+              .write(id, started, HostName.get(), trees, parent(repos));
       Map<String, String> failed = new LinkedHashMap<>(unreachable);
       failed.putAll(writtenHere.failedTargets());
       SnapshotWriter.Written written =
-          new SnapshotWriter.Written(writtenHere.manifest(), writtenHere.addedBlobs(),
-              writtenHere.addedBytes(), writtenHere.committedTo(), failed);
+          new SnapshotWriter.Written(
+              writtenHere.manifest(),
+              writtenHere.addedBlobs(),
+              writtenHere.addedBytes(),
+              writtenHere.committedTo(),
+              failed);
       Manifest m = written.manifest();
       SnapshotInfo info =
-          new SnapshotInfo(id, started, m.files().size(), m.bytes(), written.addedBlobs(),
-              written.addedBytes(), written.committedTo(), null, null);
+          new SnapshotInfo(
+              id,
+              started,
+              m.files().size(),
+              m.bytes(),
+              written.addedBlobs(),
+              written.addedBytes(),
+              written.committedTo(),
+              null,
+              null);
       index.putSnapshot(info);
       Map<String, Long> memory = memorySizes(m);
       List<MemoryLoss> losses = memoryLosses(index.memorySizesBefore(id), memory);
@@ -191,21 +223,39 @@ public final class Vault {
         details.put("failed_targets", written.failedTargets());
       }
       audit.append(
-          new AuditEvent("backup.create",
-              written.failedTargets().isEmpty() ? Severity.INFO : Severity.HIGH, "nxs", id, details));
+          new AuditEvent(
+              "backup.create",
+              written.failedTargets().isEmpty() ? Severity.INFO : Severity.HIGH,
+              "nxs",
+              id,
+              details));
       for (MemoryLoss loss : losses) {
         audit.append(
-            new AuditEvent("backup.memory_loss", Severity.HIGH, "nxs", loss.path(),
+            new AuditEvent(
+                "backup.memory_loss",
+                Severity.HIGH,
+                "nxs",
+                loss.path(),
                 Map.of("snapshot", id, "previous_size", loss.previousSize(), "size", loss.size())));
       }
-      index.recordRun("backup", started, clock.instant(), true, id, millis,
+      index.recordRun(
+          "backup",
+          started,
+          clock.instant(),
+          true,
+          id,
+          millis,
           written.failedTargets().isEmpty() ? "ok" : "failed targets: " + written.failedTargets());
       return new BackupResult(info, millis, written.failedTargets(), losses);
     } catch (VaultException | IOException e) {
       long millis = (System.nanoTime() - t0) / 1_000_000;
       index.recordRun("backup", started, clock.instant(), false, null, millis, e.getMessage());
       audit.append(
-          new AuditEvent("backup.failed", Severity.HIGH, "nxs", id,
+          new AuditEvent(
+              "backup.failed",
+              Severity.HIGH,
+              "nxs",
+              id,
               Map.of("error", String.valueOf(e.getMessage()))));
       throw e instanceof VaultException ve
           ? ve
@@ -250,8 +300,16 @@ public final class Vault {
           info = infoFromManifest(holder.get(e.getKey()), e.getKey(), e.getValue());
         }
         index.putSnapshot(
-            new SnapshotInfo(info.id(), info.createdAt(), info.files(), info.bytes(),
-                info.addedBlobs(), info.addedBytes(), e.getValue(), null, null));
+            new SnapshotInfo(
+                info.id(),
+                info.createdAt(),
+                info.files(),
+                info.bytes(),
+                info.addedBlobs(),
+                info.addedBytes(),
+                e.getValue(),
+                null,
+                null));
       }
     }
     return index.snapshots();
@@ -285,7 +343,8 @@ public final class Vault {
   private SnapshotInfo infoFromManifest(Repository repo, String id, List<String> targets) {
     try {
       Manifest m = repo.manifest(id);
-      return new SnapshotInfo(id, m.createdAt(), m.files().size(), m.bytes(), 0, 0, targets, null, null);
+      return new SnapshotInfo(
+          id, m.createdAt(), m.files().size(), m.bytes(), 0, 0, targets, null, null);
     } catch (IOException | VaultException e) {
       // Listed all the same, so verify can name it as damaged.
       return new SnapshotInfo(id, Instant.EPOCH, 0, 0, 0, 0, targets, null, null);
@@ -308,8 +367,8 @@ public final class Vault {
   }
 
   /**
-   * Opens every reachable target's repository (creating empty ones); a target that cannot be
-   * opened is left out while another one opens.
+   * Opens every reachable target's repository (creating empty ones); a target that cannot be opened
+   * is left out while another one opens.
    *
    * @throws VaultException when none opens, or a repository was written with another key
    */
@@ -361,7 +420,8 @@ public final class Vault {
     } else {
       if (!Files.exists(keyFile)) {
         throw new VaultException(
-            "there is no vault key at " + keyFile
+            "there is no vault key at "
+                + keyFile
                 + ": copy the vault.key you kept apart from the backups there");
       }
       key = VaultKey.load(keyFile);
@@ -375,7 +435,9 @@ public final class Vault {
     String passphrase = env.get(variable);
     if (passphrase == null || passphrase.isEmpty()) {
       throw new VaultException(
-          "vault.passphrase_env names " + variable + ", which is not set: export the vault"
+          "vault.passphrase_env names "
+              + variable
+              + ", which is not set: export the vault"
               + " passphrase in it (the vault key is derived from it)");
     }
     io.nxs.core.log.Redaction.register(passphrase);
@@ -440,7 +502,9 @@ public final class Vault {
     }
     trees.add(SourceTree.all("nxs", nxs));
     trees.add(
-        new SourceTree("nxs", home,
+        new SourceTree(
+            "nxs",
+            home,
             List.of("nxs.yaml", "secrets.yaml", "rules/**", "keys/**"),
             List.of("keys/vault.key", "keys/.*")));
     for (BackupSource source : extraSources.get()) {
@@ -458,12 +522,17 @@ public final class Vault {
       Path root = resolve(s.path());
       String base = root.getFileName() == null ? "root" : root.getFileName().toString();
       int n = names.merge(base, 1, Integer::sum);
-      trees.add(new SourceTree("files/" + (n == 1 ? base : base + "-" + n), root, s.include(), s.exclude()));
+      trees.add(
+          new SourceTree(
+              "files/" + (n == 1 ? base : base + "-" + n), root, s.include(), s.exclude()));
     }
     Path openclaw = resolve(config.openclawHome());
-    boolean withOpenclaw = config.openclaw() != null ? config.openclaw() : Files.isDirectory(openclaw);
+    boolean withOpenclaw =
+        config.openclaw() != null ? config.openclaw() : Files.isDirectory(openclaw);
     if (withOpenclaw) {
-      trees.add(new SourceTree("openclaw/workspace", openclaw.resolve("workspace"), OPENCLAW_WORKSPACE, List.of()));
+      trees.add(
+          new SourceTree(
+              "openclaw/workspace", openclaw.resolve("workspace"), OPENCLAW_WORKSPACE, List.of()));
       Path dbs = staging.resolve("openclaw");
       for (Path db : openclawDatabases(openclaw)) {
         SqliteCopy.copyReadOnly(db, dbs.resolve(openclaw.relativize(db).toString()));
@@ -493,7 +562,8 @@ public final class Vault {
 
   /** Whether a snapshot path is an agent memory file (MEMORY.md or a daily memory/*.md). */
   static boolean isMemoryFile(String path) {
-    return path.endsWith("/MEMORY.md") || path.equals("MEMORY.md")
+    return path.endsWith("/MEMORY.md")
+        || path.equals("MEMORY.md")
         || path.matches("(.*/)?memory/[^/]+\\.md");
   }
 
@@ -565,7 +635,8 @@ public final class Vault {
     long bytesRead = 0;
     try {
       for (Repository repo : repos) {
-        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "verify", clock));
+        locks.add(
+            RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "verify", clock));
       }
       for (Repository repo : repos) {
         Set<String> held;
@@ -602,19 +673,38 @@ public final class Vault {
     }
     long millis = (System.nanoTime() - t0) / 1_000_000;
     VerifyReport report =
-        new VerifyReport(problems.isEmpty(), deep, ids.size(), blobs, blobsRead, bytesRead, millis,
-            problems, repaired);
+        new VerifyReport(
+            problems.isEmpty(),
+            deep,
+            ids.size(),
+            blobs,
+            blobsRead,
+            bytesRead,
+            millis,
+            problems,
+            repaired);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("ok", report.ok());
     details.put("deep", deep);
     details.put("snapshots", ids.size());
     details.put("blobs_read", blobsRead);
-    details.put("problems", problems.stream().limit(20).map(VerifyReport.Problem::describe).toList());
+    details.put(
+        "problems", problems.stream().limit(20).map(VerifyReport.Problem::describe).toList());
     details.put("repaired", repaired.size());
-    audit.append(new AuditEvent("backup.verify", report.ok() ? Severity.INFO : Severity.HIGH, "nxs",
-        which == null ? "all" : which, details));
-    index.recordRun("verify", started, finished, report.ok(),
-        which == null || which.equals("all") ? null : ids.getFirst(), millis,
+    audit.append(
+        new AuditEvent(
+            "backup.verify",
+            report.ok() ? Severity.INFO : Severity.HIGH,
+            "nxs",
+            which == null ? "all" : which,
+            details));
+    index.recordRun(
+        "verify",
+        started,
+        finished,
+        report.ok(),
+        which == null || which.equals("all") ? null : ids.getFirst(),
+        millis,
         report.ok() ? "ok" : problems.size() + " problems");
     return report;
   }
@@ -634,7 +724,9 @@ public final class Vault {
         } else {
           byte[] sealed = other.getSealedBlob(name);
           byte[] plain = other.sealer().open(name, sealed);
-          if (!HexFormat.of().formatHex(other.sealer().key().newNamingMac().doFinal(plain)).equals(name)) {
+          if (!HexFormat.of()
+              .formatHex(other.sealer().key().newNamingMac().doFinal(plain))
+              .equals(name)) {
             continue;
           }
           damaged.putSealedBlob(name, sealed);
@@ -648,9 +740,9 @@ public final class Vault {
   }
 
   /**
-   * Restores a snapshot, or one file or directory of it, into a directory that is absent or
-   * empty. Everything is written into a temporary sibling and checked against the manifest's
-   * SHA-256 first, then moved into place: a failure (wrong key, damaged blob) leaves nothing.
+   * Restores a snapshot, or one file or directory of it, into a directory that is absent or empty.
+   * Everything is written into a temporary sibling and checked against the manifest's SHA-256
+   * first, then moved into place: a failure (wrong key, damaged blob) leaves nothing.
    *
    * @param which a snapshot id or {@code latest}
    * @param to the directory; never the NXS home (use the recovery for the live state database)
@@ -662,7 +754,9 @@ public final class Vault {
     Path dest = to.toAbsolutePath().normalize();
     if (dest.equals(home)) {
       throw new VaultException(
-          "restoring over the NXS home " + home + " is refused: the running daemon's state.db would"
+          "restoring over the NXS home "
+              + home
+              + " is refused: the running daemon's state.db would"
               + " be replaced under it; restore into another directory, or stop NXS and run"
               + " 'nxs backup recover' (the level-6 healing action does it safely)");
     }
@@ -673,19 +767,29 @@ public final class Vault {
     List<Repository> repos = existingRepositories();
     SnapshotInfo info = find(which);
     List<RepositoryLock> locks = new ArrayList<>();
-    Path temp = dest.resolveSibling("." + dest.getFileName() + ".restoring-"
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+    Path temp =
+        dest.resolveSibling(
+            "."
+                + dest.getFileName()
+                + ".restoring-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
     try {
       for (Repository repo : repos) {
-        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "restore", clock));
+        locks.add(
+            RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.SHARED, "restore", clock));
       }
       Manifest m = readManifest(repos, info.id());
       List<Manifest.Entry> entries =
-          file == null ? m.entries()
+          file == null
+              ? m.entries()
               : m.entries().stream().filter(e -> Restorer.selects(file, e)).toList();
       if (entries.isEmpty()) {
         throw new VaultException(
-            "snapshot " + info.id() + " has no file '" + file + "': paths look like "
+            "snapshot "
+                + info.id()
+                + " has no file '"
+                + file
+                + "': paths look like "
                 + (m.files().isEmpty() ? Vault.STATE_DB_PATH : m.files().getFirst().path()));
       }
       Files.createDirectories(temp);
@@ -697,10 +801,25 @@ public final class Vault {
       long millis = (System.nanoTime() - t0) / 1_000_000;
       long files = entries.stream().filter(e -> e.type() == Manifest.EntryType.FILE).count();
       RestoreResult result = new RestoreResult(info.id(), dest, files, bytes, millis);
-      audit.append(new AuditEvent("backup.restore", Severity.MEDIUM, "nxs", info.id(),
-          Map.of("to", dest.toString(), "file", file == null ? "*" : file, "files", files,
-              "bytes", bytes, "millis", millis)));
-      index.recordRun("restore", started, clock.instant(), true, info.id(), millis, dest.toString());
+      audit.append(
+          new AuditEvent(
+              "backup.restore",
+              Severity.MEDIUM,
+              "nxs",
+              info.id(),
+              Map.of(
+                  "to",
+                  dest.toString(),
+                  "file",
+                  file == null ? "*" : file,
+                  "files",
+                  files,
+                  "bytes",
+                  bytes,
+                  "millis",
+                  millis)));
+      index.recordRun(
+          "restore", started, clock.instant(), true, info.id(), millis, dest.toString());
       return result;
     } catch (IOException | VaultException e) {
       try {
@@ -709,10 +828,21 @@ public final class Vault {
         e.addSuppressed(cleanup);
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      index.recordRun("restore", started, clock.instant(), false, info.id(), millis,
+      index.recordRun(
+          "restore",
+          started,
+          clock.instant(),
+          false,
+          info.id(),
+          millis,
           String.valueOf(e.getMessage()));
-      audit.append(new AuditEvent("backup.restore_failed", Severity.HIGH, "nxs", info.id(),
-          Map.of("error", String.valueOf(e.getMessage()))));
+      audit.append(
+          new AuditEvent(
+              "backup.restore_failed",
+              Severity.HIGH,
+              "nxs",
+              info.id(),
+              Map.of("error", String.valueOf(e.getMessage()))));
       throw e instanceof VaultException ve
           ? ve
           : new VaultException("restore failed: " + e.getMessage(), e);
@@ -734,8 +864,11 @@ public final class Vault {
       }
     }
     throw new VaultException(
-        "the manifest of snapshot " + id + " is damaged or missing on every target ("
-            + String.join("; ", failures) + ")");
+        "the manifest of snapshot "
+            + id
+            + " is damaged or missing on every target ("
+            + String.join("; ", failures)
+            + ")");
   }
 
   private static boolean isEmptyDirectory(Path dir) {
@@ -754,8 +887,8 @@ public final class Vault {
    * remaining snapshot uses. Holds every repository's exclusive lock, so it never runs beside a
    * backup; a lock left by a killed process expires.
    *
-   * @throws VaultException when another operation holds a lock, or a manifest cannot be read
-   *     (then nothing is deleted: an unreadable manifest's blobs might still be needed)
+   * @throws VaultException when another operation holds a lock, or a manifest cannot be read (then
+   *     nothing is deleted: an unreadable manifest's blobs might still be needed)
    */
   public synchronized PruneResult prune(boolean dryRun) {
     Instant started = clock.instant();
@@ -768,7 +901,8 @@ public final class Vault {
     long bytesFreed = 0;
     try {
       for (Repository repo : repos) {
-        locks.add(RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.EXCLUSIVE, "prune", clock));
+        locks.add(
+            RepositoryLock.acquire(repo.target(), RepositoryLock.Kind.EXCLUSIVE, "prune", clock));
       }
       Map<String, Instant> created = new LinkedHashMap<>();
       for (SnapshotInfo s : list()) {
@@ -788,8 +922,12 @@ public final class Vault {
             m = repo.manifest(id);
           } catch (IOException | VaultException e) {
             throw new VaultException(
-                "prune stopped before deleting anything at " + repo.target().describe()
-                    + ": the manifest of snapshot " + id + " cannot be read (" + e.getMessage()
+                "prune stopped before deleting anything at "
+                    + repo.target().describe()
+                    + ": the manifest of snapshot "
+                    + id
+                    + " cannot be read ("
+                    + e.getMessage()
                     + "); run 'nxs backup verify' and repair or remove it first");
           }
           m.files().forEach(f -> f.chunks().forEach(c -> used.add(c.id())));
@@ -832,12 +970,31 @@ public final class Vault {
     }
     long millis = (System.nanoTime() - t0) / 1_000_000;
     PruneResult result =
-        new PruneResult(dryRun, keep.stream().sorted().toList(), removed, blobsRemoved, bytesFreed, millis);
+        new PruneResult(
+            dryRun, keep.stream().sorted().toList(), removed, blobsRemoved, bytesFreed, millis);
     if (!dryRun) {
-      audit.append(new AuditEvent("backup.prune", Severity.INFO, "nxs", "retention",
-          Map.of("kept", keep.size(), "removed", removed.size(), "blobs_removed", blobsRemoved,
-              "bytes_freed", bytesFreed)));
-      index.recordRun("prune", started, clock.instant(), true, null, millis,
+      audit.append(
+          new AuditEvent(
+              "backup.prune",
+              Severity.INFO,
+              "nxs",
+              "retention",
+              Map.of(
+                  "kept",
+                  keep.size(),
+                  "removed",
+                  removed.size(),
+                  "blobs_removed",
+                  blobsRemoved,
+                  "bytes_freed",
+                  bytesFreed)));
+      index.recordRun(
+          "prune",
+          started,
+          clock.instant(),
+          true,
+          null,
+          millis,
           removed.size() + " snapshots, " + blobsRemoved + " blobs");
     }
     return result;
@@ -867,7 +1024,10 @@ public final class Vault {
           databases++;
           List<String> check = SqliteCopy.integrityCheck(p);
           if (!check.equals(List.of("ok"))) {
-            findings.add(scratch.relativize(p) + ": " + String.join("; ", check.subList(0, Math.min(3, check.size()))));
+            findings.add(
+                scratch.relativize(p)
+                    + ": "
+                    + String.join("; ", check.subList(0, Math.min(3, check.size()))));
           }
         }
       }
@@ -879,7 +1039,8 @@ public final class Vault {
     long millis = (System.nanoTime() - t0) / 1_000_000;
     long target = Duration.ofMinutes(15).toMillis();
     DrillResult result =
-        new DrillResult(newest.id(), findings.isEmpty(), millis, target, files, bytes, databases, findings);
+        new DrillResult(
+            newest.id(), findings.isEmpty(), millis, target, files, bytes, databases, findings);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("ok", result.ok());
     details.put("rto_millis", millis);
@@ -888,9 +1049,20 @@ public final class Vault {
     details.put("bytes", bytes);
     details.put("databases", databases);
     details.put("findings", findings);
-    audit.append(new AuditEvent("backup.drill",
-        result.ok() && millis <= target ? Severity.INFO : Severity.HIGH, "nxs", newest.id(), details));
-    index.recordRun("drill", started, clock.instant(), result.ok(), newest.id(), millis,
+    audit.append(
+        new AuditEvent(
+            "backup.drill",
+            result.ok() && millis <= target ? Severity.INFO : Severity.HIGH,
+            "nxs",
+            newest.id(),
+            details));
+    index.recordRun(
+        "drill",
+        started,
+        clock.instant(),
+        result.ok(),
+        newest.id(),
+        millis,
         result.ok() ? "rto " + millis + " ms" : String.join("; ", findings));
     return result;
   }
@@ -913,11 +1085,14 @@ public final class Vault {
       keys.sort(Comparator.naturalOrder());
       try (var fileOut = Files.newOutputStream(tmp);
           var buffered = new java.io.BufferedOutputStream(fileOut, 1 << 16);
-          var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(buffered)) {
-        tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+          var tar =
+              new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(buffered)) {
+        tar.setLongFileMode(
+            org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
         for (String key : keys) {
           byte[] data = repo.target().get(key);
-          var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("nxs-vault/" + key);
+          var entry =
+              new org.apache.commons.compress.archivers.tar.TarArchiveEntry("nxs-vault/" + key);
           entry.setSize(data.length);
           entry.setModTime(java.util.Date.from(clock.instant()));
           entry.setMode(0600);
@@ -931,14 +1106,23 @@ public final class Vault {
         }
         tar.finish();
       }
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+      try (var ch =
+          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          tmp,
+          out,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       ExportResult result = new ExportResult(out, objects, snapshots, Files.size(out));
-      audit.append(new AuditEvent("backup.export", Severity.INFO, "nxs", out.toString(),
-          Map.of("objects", objects, "snapshots", snapshots, "bytes", result.bytes())));
+      audit.append(
+          new AuditEvent(
+              "backup.export",
+              Severity.INFO,
+              "nxs",
+              out.toString(),
+              Map.of("objects", objects, "snapshots", snapshots, "bytes", result.bytes())));
       index.recordRun("export", clock.instant(), clock.instant(), true, null, 0, out.toString());
       return result;
     } catch (IOException e) {
@@ -957,8 +1141,8 @@ public final class Vault {
   }
 
   /**
-   * When the newest run of a kind ({@code backup}, {@code verify}, {@code drill}, ...) started;
-   * for {@code verify}, only a verify of every snapshot counts.
+   * When the newest run of a kind ({@code backup}, {@code verify}, {@code drill}, ...) started; for
+   * {@code verify}, only a verify of every snapshot counts.
    */
   public Optional<Instant> lastStarted(String kind) {
     return index.lastStarted(kind);

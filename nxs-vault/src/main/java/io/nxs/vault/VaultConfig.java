@@ -14,8 +14,8 @@ import java.util.List;
  * @param openclaw whether to add OpenClaw's workspace and SQLite stores; {@code null} (the default)
  *     means "when {@code openclaw_home} exists"
  * @param openclawHome OpenClaw's home; default {@code ~/.openclaw}
- * @param targets where snapshots go, each gets every snapshot; default one local directory,
- *     {@code <home>/backups}
+ * @param targets where snapshots go, each gets every snapshot; default one local directory, {@code
+ *     <home>/backups}
  * @param retention how many snapshots prune keeps; default 24 hourly, 7 daily, 4 weekly, 12 monthly
  * @param schedule how often the daemon backs up, verifies and drills
  * @param rpo the recovery point objective: a last verified backup older than this is unhealthy;
@@ -70,8 +70,13 @@ public record VaultConfig(
       for (int j = 0; j < i; j++) {
         if (this.targets.get(i).where().equals(this.targets.get(j).where())) {
           throw new IllegalArgumentException(
-              "targets[" + j + "] and targets[" + i + "] are the same place '"
-                  + this.targets.get(i).where() + "': give each target its own place");
+              "targets["
+                  + j
+                  + "] and targets["
+                  + i
+                  + "] are the same place '"
+                  + this.targets.get(i).where()
+                  + "': give each target its own place");
         }
       }
     }
@@ -79,8 +84,13 @@ public record VaultConfig(
 
   /** A configuration with the vault key in {@code keys/vault.key}. */
   public VaultConfig(
-      List<Source> sources, Boolean openclaw, String openclawHome, List<Target> targets,
-      Retention retention, Schedule schedule, Duration rpo) {
+      List<Source> sources,
+      Boolean openclaw,
+      String openclawHome,
+      List<Target> targets,
+      Retention retention,
+      Schedule schedule,
+      Duration rpo) {
     this(sources, openclaw, openclawHome, targets, retention, schedule, rpo, null);
   }
 
@@ -103,7 +113,8 @@ public record VaultConfig(
 
   /** A copy whose key is derived from the passphrase in an environment variable. */
   public VaultConfig withPassphraseEnv(String name) {
-    return new VaultConfig(sources, openclaw, openclawHome, targets, retention, schedule, rpo, name);
+    return new VaultConfig(
+        sources, openclaw, openclawHome, targets, retention, schedule, rpo, name);
   }
 
   /**
@@ -139,17 +150,27 @@ public record VaultConfig(
    * @param prefix s3: a key prefix inside the bucket, e.g. {@code laptop/}; default none
    * @param region s3: the signing region; default {@code us-east-1}
    * @param pathStyle s3: {@code https://host/bucket/key} URLs rather than {@code
-   *     https://bucket.host/key}; default true (what MinIO, Garage, Ceph and most
-   *     S3-compatible services want)
+   *     https://bucket.host/key}; default true (what MinIO, Garage, Ceph and most S3-compatible
+   *     services want)
    * @param accessKeyEnv s3: the environment variable holding the access key; default {@code
    *     NXS_S3_ACCESS_KEY}; when unset, {@code secrets.yaml}'s {@code vault.s3.<bucket>.access_key}
    * @param secretKeyEnv s3: the same for the secret key; default {@code NXS_S3_SECRET_KEY}
-   * @param url git: the remote, e.g. {@code ssh://git@host/me/backups.git} or {@code file:///srv/b.git}
+   * @param url git: the remote, e.g. {@code ssh://git@host/me/backups.git} or {@code
+   *     file:///srv/b.git}
    * @param branch git: the branch snapshots are committed to; default {@code main}
    */
   public record Target(
-      String type, String path, String endpoint, String bucket, String prefix, String region,
-      boolean pathStyle, String accessKeyEnv, String secretKeyEnv, String url, String branch) {
+      String type,
+      String path,
+      String endpoint,
+      String bucket,
+      String prefix,
+      String region,
+      boolean pathStyle,
+      String accessKeyEnv,
+      String secretKeyEnv,
+      String url,
+      String branch) {
 
     /** The target types. */
     public static final List<String> TYPES = List.of("local", "s3", "git");
@@ -167,8 +188,18 @@ public record VaultConfig(
         @JsonProperty("secret_key_env") String secretKeyEnv,
         @JsonProperty("url") String url,
         @JsonProperty("branch") String branch) {
-      this(type, path, endpoint, bucket, prefix, region, pathStyle == null || pathStyle,
-          accessKeyEnv, secretKeyEnv, url, branch);
+      this(
+          type,
+          path,
+          endpoint,
+          bucket,
+          prefix,
+          region,
+          pathStyle == null || pathStyle,
+          accessKeyEnv,
+          secretKeyEnv,
+          url,
+          branch);
     }
 
     public Target {
@@ -180,9 +211,24 @@ public record VaultConfig(
       switch (type) {
         case "local" -> {
           require(type, "path", path);
-          refuse(type, "endpoint", endpoint, "bucket", bucket, "prefix", prefix, "region", region,
-              "access_key_env", accessKeyEnv, "secret_key_env", secretKeyEnv, "url", url,
-              "branch", branch);
+          refuse(
+              type,
+              "endpoint",
+              endpoint,
+              "bucket",
+              bucket,
+              "prefix",
+              prefix,
+              "region",
+              region,
+              "access_key_env",
+              accessKeyEnv,
+              "secret_key_env",
+              secretKeyEnv,
+              "url",
+              url,
+              "branch",
+              branch);
         }
         case "s3" -> {
           require(type, "endpoint", endpoint);
@@ -190,7 +236,8 @@ public record VaultConfig(
           refuse(type, "path", path, "url", url, "branch", branch);
           try {
             java.net.URI u = new java.net.URI(endpoint);
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())
+                || u.getHost() == null) {
               throw new java.net.URISyntaxException(endpoint, "not an http(s) URL");
             }
             if (u.getUserInfo() != null) {
@@ -201,7 +248,9 @@ public record VaultConfig(
           } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(
                 "an s3 target's endpoint must be an http(s) URL such as"
-                    + " https://s3.eu-central-1.amazonaws.com, but was '" + endpoint + "'");
+                    + " https://s3.eu-central-1.amazonaws.com, but was '"
+                    + endpoint
+                    + "'");
           }
           prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+", "");
           if (!prefix.isEmpty() && !prefix.endsWith("/")) {
@@ -213,11 +262,28 @@ public record VaultConfig(
         }
         default -> {
           require(type, "url", url);
-          refuse(type, "path", path, "endpoint", endpoint, "bucket", bucket, "prefix", prefix,
-              "region", region, "access_key_env", accessKeyEnv, "secret_key_env", secretKeyEnv);
+          refuse(
+              type,
+              "path",
+              path,
+              "endpoint",
+              endpoint,
+              "bucket",
+              bucket,
+              "prefix",
+              prefix,
+              "region",
+              region,
+              "access_key_env",
+              accessKeyEnv,
+              "secret_key_env",
+              secretKeyEnv);
           branch = branch == null || branch.isBlank() ? "main" : branch;
-          if (!branch.matches("[A-Za-z0-9._/-]+") || branch.contains("..") || branch.startsWith("/")) {
-            throw new IllegalArgumentException("a git target's branch '" + branch + "' is not a valid branch name");
+          if (!branch.matches("[A-Za-z0-9._/-]+")
+              || branch.contains("..")
+              || branch.startsWith("/")) {
+            throw new IllegalArgumentException(
+                "a git target's branch '" + branch + "' is not a valid branch name");
           }
           if (url.matches("(?i)[a-z][a-z0-9+.-]*://[^/@]*:[^/@]*@.*")) {
             throw new IllegalArgumentException(
@@ -277,8 +343,8 @@ public record VaultConfig(
   }
 
   /**
-   * How many snapshots prune keeps per period (SPEC VA4): the newest snapshot of each of the last
-   * N hours, days, ISO weeks and months, plus the newest snapshot overall.
+   * How many snapshots prune keeps per period (SPEC VA4): the newest snapshot of each of the last N
+   * hours, days, ISO weeks and months, plus the newest snapshot overall.
    *
    * @param hourly default 24
    * @param daily default 7

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the Doctor sees of the vault (SPEC VA2 recency, issue 5 memory loss guard): a health source
- * that is DOWN when no verified backup is younger than the RPO; DEGRADED when the last backup
- * found a memory file lost or cut, when a target failed to take the last backup, or when only one
- * target is configured (SPEC VA5: at least two places; ADR 0057); and the figures behind it as a
- * metric source.
+ * that is DOWN when no verified backup is younger than the RPO; DEGRADED when the last backup found
+ * a memory file lost or cut, when a target failed to take the last backup, or when only one target
+ * is configured (SPEC VA5: at least two places; ADR 0057); and the figures behind it as a metric
+ * source.
  */
 final class VaultHealth implements HealthSource, MetricSource {
 
@@ -25,7 +25,8 @@ final class VaultHealth implements HealthSource, MetricSource {
   private final int targets;
   private final AtomicReference<List<BackupResult.MemoryLoss>> losses =
       new AtomicReference<>(List.of());
-  private final AtomicReference<Map<String, String>> failedTargets = new AtomicReference<>(Map.of());
+  private final AtomicReference<Map<String, String>> failedTargets =
+      new AtomicReference<>(Map.of());
 
   VaultHealth(VaultIndex index, Duration rpo, Clock clock, int targets) {
     this.index = index;
@@ -48,30 +49,49 @@ final class VaultHealth implements HealthSource, MetricSource {
   public Health check() {
     Optional<Duration> age = lastGoodAge();
     if (age.isEmpty()) {
-      return new Health(Status.DOWN, "no verified backup yet: run 'nxs backup create' and 'nxs backup verify'");
+      return new Health(
+          Status.DOWN, "no verified backup yet: run 'nxs backup create' and 'nxs backup verify'");
     }
     if (age.get().compareTo(rpo) > 0) {
-      return new Health(Status.DOWN,
-          "the last verified backup is " + age.get().toMinutes() + " min old, older than the RPO of "
-              + rpo.toMinutes() + " min");
+      return new Health(
+          Status.DOWN,
+          "the last verified backup is "
+              + age.get().toMinutes()
+              + " min old, older than the RPO of "
+              + rpo.toMinutes()
+              + " min");
     }
     List<BackupResult.MemoryLoss> lost = losses.get();
     if (!lost.isEmpty()) {
       BackupResult.MemoryLoss first = lost.getFirst();
-      return new Health(Status.DEGRADED,
-          lost.size() + " memory file(s) lost or cut since the previous backup, e.g. " + first.path()
-              + " " + first.previousSize() + " -> " + first.size() + " bytes; restore it with"
-              + " 'nxs backup restore ID --file " + first.path() + "'");
+      return new Health(
+          Status.DEGRADED,
+          lost.size()
+              + " memory file(s) lost or cut since the previous backup, e.g. "
+              + first.path()
+              + " "
+              + first.previousSize()
+              + " -> "
+              + first.size()
+              + " bytes; restore it with"
+              + " 'nxs backup restore ID --file "
+              + first.path()
+              + "'");
     }
     Map<String, String> failed = failedTargets.get();
     if (!failed.isEmpty()) {
       Map.Entry<String, String> first = failed.entrySet().iterator().next();
-      return new Health(Status.DEGRADED,
-          failed.size() + " target(s) did not take the last backup, e.g. " + first.getKey() + ": "
+      return new Health(
+          Status.DEGRADED,
+          failed.size()
+              + " target(s) did not take the last backup, e.g. "
+              + first.getKey()
+              + ": "
               + first.getValue());
     }
     if (targets < 2) {
-      return new Health(Status.DEGRADED,
+      return new Health(
+          Status.DEGRADED,
           "one target: a lost disk loses every backup; add a second to vault.targets (another"
               + " disk, s3 or git)");
     }
@@ -82,7 +102,10 @@ final class VaultHealth implements HealthSource, MetricSource {
   public List<Sample> collect() {
     double age = lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0);
     List<VaultIndex.Run> runs = index.runs("backup", 100);
-    double rate = runs.isEmpty() ? 1.0 : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
+    double rate =
+        runs.isEmpty()
+            ? 1.0
+            : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
     return List.of(
         new Sample("vault.last_good_age_seconds", Map.of(), age),
         new Sample("vault.backup_success_rate", Map.of(), rate),

@@ -44,27 +44,38 @@ public final class VaultModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     VaultConfig config = ctx.config().section(VaultConfig.SECTION);
-    vault = Vault.open(ctx.home(), config, ctx.store(), ctx.audit(), ctx.clock(),
-        () -> ctx.extensions().backupSources().all());
+    vault =
+        Vault.open(
+            ctx.home(),
+            config,
+            ctx.store(),
+            ctx.audit(),
+            ctx.clock(),
+            () -> ctx.extensions().backupSources().all());
     health = new VaultHealth(vault.index, config.rpo(), ctx.clock(), config.targets().size());
     ctx.extensions().healingActions().register(new RestoreFromBackupAction(vault, ctx.store()));
     ctx.extensions().healthSources().register(health);
     ctx.extensions().metricSources().register(health);
-    Gauge.builder("nxs_vault_last_good_age_seconds",
-            health, h -> h.lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0))
+    Gauge.builder(
+            "nxs_vault_last_good_age_seconds",
+            health,
+            h -> h.lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0))
         .description("Age of the newest verified snapshot; -1 when there is none")
         .register(ctx.metrics());
-    Gauge.builder("nxs_vault_backup_success_ratio", health,
-            h -> h.collect().get(1).value())
+    Gauge.builder("nxs_vault_backup_success_ratio", health, h -> h.collect().get(1).value())
         .description("Share of the last 100 backups that succeeded")
         .register(ctx.metrics());
     VaultConfig.Schedule s = config.schedule();
-    every(ctx, s.backup(), "backup", () -> {
-      BackupResult result = vault.create(Progress.NONE);
-      health.backedUp(result);
-      vault.verify(result.snapshot().id(), false, Progress.NONE);
-      vault.prune(false);
-    });
+    every(
+        ctx,
+        s.backup(),
+        "backup",
+        () -> {
+          BackupResult result = vault.create(Progress.NONE);
+          health.backedUp(result);
+          vault.verify(result.snapshot().id(), false, Progress.NONE);
+          vault.prune(false);
+        });
     every(ctx, s.verify(), "verify", () -> vault.verify("all", false, Progress.NONE));
     every(ctx, s.drill(), "drill", () -> vault.drill(Progress.NONE));
   }
@@ -82,30 +93,39 @@ public final class VaultModule implements NxsModule {
     long millis = interval.toMillis();
     long first = firstDelay(vault.lastStarted(what), interval, ctx.clock().instant()).toMillis();
     LOG.debug("scheduled {} every {}, next in {} ms", what, interval, first);
-    schedules.add(ctx.scheduler().scheduleAtFixedRate(
-        () -> Thread.ofVirtual().name("vault-" + what).start(() -> {
-          if (!busy.compareAndSet(false, true)) {
-            LOG.info("scheduled {} skipped: another vault job is running", what);
-            return;
-          }
-          try {
-            job.run();
-          } catch (VaultException e) {
-            LOG.warn("scheduled {} failed: {}", what, e.getMessage());
-          } finally {
-            busy.set(false);
-          }
-        }),
-        first, millis, TimeUnit.MILLISECONDS));
+    schedules.add(
+        ctx.scheduler()
+            .scheduleAtFixedRate(
+                () ->
+                    Thread.ofVirtual()
+                        .name("vault-" + what)
+                        .start(
+                            () -> {
+                              if (!busy.compareAndSet(false, true)) {
+                                LOG.info(
+                                    "scheduled {} skipped: another vault job is running", what);
+                                return;
+                              }
+                              try {
+                                job.run();
+                              } catch (VaultException e) {
+                                LOG.warn("scheduled {} failed: {}", what, e.getMessage());
+                              } finally {
+                                busy.set(false);
+                              }
+                            }),
+                first,
+                millis,
+                TimeUnit.MILLISECONDS));
   }
 
   /** Start-up time the daemon gets before an overdue job runs. */
   static final Duration OVERDUE_GRACE = Duration.ofMinutes(1);
 
   /**
-   * How long after start the first scheduled run of a job waits: a full interval when it never
-   * ran; else what is left of the interval since its last run, at least {@link #OVERDUE_GRACE}
-   * when that is already over.
+   * How long after start the first scheduled run of a job waits: a full interval when it never ran;
+   * else what is left of the interval since its last run, at least {@link #OVERDUE_GRACE} when that
+   * is already over.
    */
   static Duration firstDelay(Optional<Instant> lastStarted, Duration interval, Instant now) {
     if (lastStarted.isEmpty()) {

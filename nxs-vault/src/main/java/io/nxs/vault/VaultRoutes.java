@@ -34,38 +34,55 @@ final class VaultRoutes implements HttpRoutes {
   @Override
   public void addTo(RoutesConfig routes) {
     routes.get(PATH, ctx -> ctx.json(listing()), Scope.READ);
-    routes.post(PATH, ctx -> {
-      BackupResult result = run(() -> vault.create(Progress.NONE));
-      health.backedUp(result);
-      ctx.status(201).json(result);
-    }, Scope.ADMIN);
-    routes.post(PATH + "/prune", ctx -> {
-      boolean dryRun = body(ctx).path("dry_run").asBoolean(false);
-      ctx.json(run(() -> vault.prune(dryRun)));
-    }, Scope.ADMIN);
-    routes.post(PATH + "/drill", ctx -> ctx.json(run(() -> vault.drill(Progress.NONE))), Scope.ADMIN);
-    routes.post(PATH + "/export", ctx -> {
-      String file = body(ctx).path("file").asText("");
-      if (file.isBlank()) {
-        throw ApiException.badRequest("body must be JSON like {\"file\":\"/mnt/usb/nxs-backup.tar\"}");
-      }
-      ctx.json(run(() -> vault.export(Path.of(file))));
-    }, Scope.ADMIN);
-    routes.post(PATH + "/{id}/verify", ctx -> {
-      boolean deep = body(ctx).path("deep").asBoolean(false)
-          || "true".equals(ctx.queryParam("deep"));
-      ctx.json(run(() -> vault.verify(ctx.pathParam("id"), deep, Progress.NONE)));
-    }, Scope.ADMIN);
-    routes.post(PATH + "/{id}/restore", ctx -> {
-      JsonNode body = body(ctx);
-      String to = body.path("to").asText("");
-      if (to.isBlank()) {
-        throw ApiException.badRequest(
-            "body must be JSON like {\"to\":\"/tmp/restore\",\"file\":\"files/agent/MEMORY.md\"}");
-      }
-      String file = body.hasNonNull("file") ? body.get("file").asText() : null;
-      ctx.json(run(() -> vault.restore(ctx.pathParam("id"), Path.of(to), file, Progress.NONE)));
-    }, Scope.ADMIN);
+    routes.post(
+        PATH,
+        ctx -> {
+          BackupResult result = run(() -> vault.create(Progress.NONE));
+          health.backedUp(result);
+          ctx.status(201).json(result);
+        },
+        Scope.ADMIN);
+    routes.post(
+        PATH + "/prune",
+        ctx -> {
+          boolean dryRun = body(ctx).path("dry_run").asBoolean(false);
+          ctx.json(run(() -> vault.prune(dryRun)));
+        },
+        Scope.ADMIN);
+    routes.post(
+        PATH + "/drill", ctx -> ctx.json(run(() -> vault.drill(Progress.NONE))), Scope.ADMIN);
+    routes.post(
+        PATH + "/export",
+        ctx -> {
+          String file = body(ctx).path("file").asText("");
+          if (file.isBlank()) {
+            throw ApiException.badRequest(
+                "body must be JSON like {\"file\":\"/mnt/usb/nxs-backup.tar\"}");
+          }
+          ctx.json(run(() -> vault.export(Path.of(file))));
+        },
+        Scope.ADMIN);
+    routes.post(
+        PATH + "/{id}/verify",
+        ctx -> {
+          boolean deep =
+              body(ctx).path("deep").asBoolean(false) || "true".equals(ctx.queryParam("deep"));
+          ctx.json(run(() -> vault.verify(ctx.pathParam("id"), deep, Progress.NONE)));
+        },
+        Scope.ADMIN);
+    routes.post(
+        PATH + "/{id}/restore",
+        ctx -> {
+          JsonNode body = body(ctx);
+          String to = body.path("to").asText("");
+          if (to.isBlank()) {
+            throw ApiException.badRequest(
+                "body must be JSON like {\"to\":\"/tmp/restore\",\"file\":\"files/agent/MEMORY.md\"}");
+          }
+          String file = body.hasNonNull("file") ? body.get("file").asText() : null;
+          ctx.json(run(() -> vault.restore(ctx.pathParam("id"), Path.of(to), file, Progress.NONE)));
+        },
+        Scope.ADMIN);
   }
 
   private Map<String, Object> listing() {

@@ -45,8 +45,16 @@ public record VerifyReport(
 
     /** One line for people. */
     public String describe() {
-      return "snapshot " + snapshot + (path == null ? " manifest" : " file " + path) + ": "
-          + finding + " (" + object + " at " + target + ")";
+      return "snapshot "
+          + snapshot
+          + (path == null ? " manifest" : " file " + path)
+          + ": "
+          + finding
+          + " ("
+          + object
+          + " at "
+          + target
+          + ")";
     }
   }
 }

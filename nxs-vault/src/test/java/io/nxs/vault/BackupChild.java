@@ -23,21 +23,29 @@ public final class BackupChild {
     store.migrate("core");
     AuditLog audit = AuditLog.open(store, home.resolve("keys"), Clock.systemUTC());
     VaultConfig base = VaultConfig.defaults();
-    VaultConfig config = new VaultConfig(
-        List.of(new VaultConfig.Source(agent.toString(), null, null)), false, null,
-        base.targets(), base.retention(), base.schedule(), base.rpo());
+    VaultConfig config =
+        new VaultConfig(
+            List.of(new VaultConfig.Source(agent.toString(), null, null)),
+            false,
+            null,
+            base.targets(),
+            base.retention(),
+            base.schedule(),
+            base.rpo());
     Vault vault = Vault.open(home, config, store, audit, Clock.systemUTC());
     out.println("started");
     out.flush();
-    BackupResult result = vault.create(new Progress() {
-      @Override
-      public void blobWritten(String name) {
-        synchronized (out) {
-          out.println("blob " + name);
-          out.flush();
-        }
-      }
-    });
+    BackupResult result =
+        vault.create(
+            new Progress() {
+              @Override
+              public void blobWritten(String name) {
+                synchronized (out) {
+                  out.println("blob " + name);
+                  out.flush();
+                }
+              }
+            });
     out.println("done " + result.snapshot().id());
     out.flush();
     audit.close();

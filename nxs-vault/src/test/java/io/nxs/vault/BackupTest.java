@@ -36,9 +36,15 @@ class BackupTest {
     List<SnapshotInfo> list = vault.list();
     assertThat(list).extracting(SnapshotInfo::id).containsExactly(result.snapshot().id());
     Manifest m = manifest(vault, result.snapshot().id());
-    assertThat(m.entries()).extracting(Manifest.Entry::path)
-        .contains(Vault.STATE_DB_PATH, "nxs/nxs.yaml", "files/agent/MEMORY.md",
-            "files/agent/Grüße ✓ 日本.md", "files/agent/empty.txt", "files/agent/empty-dir",
+    assertThat(m.entries())
+        .extracting(Manifest.Entry::path)
+        .contains(
+            Vault.STATE_DB_PATH,
+            "nxs/nxs.yaml",
+            "files/agent/MEMORY.md",
+            "files/agent/Grüße ✓ 日本.md",
+            "files/agent/empty.txt",
+            "files/agent/empty-dir",
             "files/agent/link-to-nowhere")
         .doesNotContain("nxs/keys/vault.key");
     assertThat(m.files()).allSatisfy(e -> assertThat(e.sha256()).hasSize(64));
@@ -86,7 +92,8 @@ class BackupTest {
 
   @Test
   void repositoryContentIsEncryptedAtRest() throws Exception {
-    Files.writeString(f.agent.resolve("secret-plan.md"), "the launch code is 0000-PLAINTEXT-MARKER");
+    Files.writeString(
+        f.agent.resolve("secret-plan.md"), "the launch code is 0000-PLAINTEXT-MARKER");
     Vault vault = f.vault();
     vault.create(Progress.NONE);
 
@@ -125,7 +132,8 @@ class BackupTest {
     Path otherKey = f.home.resolve("other.key");
 
     assertThatThrownBy(
-            () -> Repository.openOrCreate(new LocalTarget(f.repo()), VaultKey.loadOrCreate(otherKey)))
+            () ->
+                Repository.openOrCreate(new LocalTarget(f.repo()), VaultKey.loadOrCreate(otherKey)))
         .isInstanceOf(WrongKeyException.class)
         .hasMessageContaining("does not open the repository")
         .hasMessageContaining("other.key");
@@ -134,14 +142,21 @@ class BackupTest {
   @Test
   void aFailingTargetIsReportedAndTheOtherTargetStillGetsTheSnapshot() throws Exception {
     Files.writeString(f.home.resolve("not-a-directory"), "a file where a target should be");
-    Vault vault = f.vault(VaultConfig.defaults().withTargets(List.of(
-        new VaultConfig.Target("local", "backups"), new VaultConfig.Target("local", "not-a-directory"))));
+    Vault vault =
+        f.vault(
+            VaultConfig.defaults()
+                .withTargets(
+                    List.of(
+                        new VaultConfig.Target("local", "backups"),
+                        new VaultConfig.Target("local", "not-a-directory"))));
 
     BackupResult result = vault.create(Progress.NONE);
 
-    assertThat(result.failedTargets()).containsOnlyKeys("local:" + f.home.resolve("not-a-directory"));
+    assertThat(result.failedTargets())
+        .containsOnlyKeys("local:" + f.home.resolve("not-a-directory"));
     assertThat(result.snapshot().targets()).containsExactly("local:" + f.repo());
-    assertThat(f.audit.query(AuditQuery.parse(null, "backup.create", null)).getLast().severityLabel())
+    assertThat(
+            f.audit.query(AuditQuery.parse(null, "backup.create", null)).getLast().severityLabel())
         .isEqualTo("high");
     assertThat(new Vault[] {f.vault()}[0].verify("all", true, Progress.NONE).ok()).isTrue();
   }

@@ -37,13 +37,16 @@ class CrashTest {
       // Fresh content every round, so every backup stores new blobs that a kill can cut.
       Path dir = Files.createDirectories(f.agent.resolve("round-" + round));
       for (int i = 0; i < 12; i++) {
-        Files.write(dir.resolve("f" + i + ".bin"), RandomTree.bytes(random, 50_000 + random.nextInt(100_000)));
+        Files.write(
+            dir.resolve("f" + i + ".bin"),
+            RandomTree.bytes(random, 50_000 + random.nextInt(100_000)));
       }
       int killAfter = random.nextInt(16);
       Process child = start();
       boolean done = false;
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         int blobs = 0;
         String line;
         while ((line = out.readLine()) != null) {
@@ -82,7 +85,8 @@ class CrashTest {
         .isEqualTo(RandomTree.fingerprint(f.agent));
     vault.prune(false);
     try (Stream<Path> walk = Files.walk(f.repo())) {
-      assertThat(walk.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList())
+      assertThat(
+              walk.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList())
           .as("temporary files left by kills are cleaned by prune")
           .isEmpty();
     }
@@ -99,8 +103,6 @@ class CrashTest {
     command.add(BackupChild.class.getName());
     command.add(f.home.path().toString());
     command.add(f.agent.toString());
-    return new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 }

@@ -52,7 +52,8 @@ class DrillAndExportTest {
 
     assertThat(drill.ok()).isFalse();
     assertThat(drill.findings()).singleElement().asString().contains("files/agent/MEMORY.md");
-    assertThat(f.audit.query(AuditQuery.parse(null, "backup.drill", null)).getLast().severityLabel())
+    assertThat(
+            f.audit.query(AuditQuery.parse(null, "backup.drill", null)).getLast().severityLabel())
         .isEqualTo("high");
   }
 
@@ -68,12 +69,19 @@ class DrillAndExportTest {
     assertThat(export.snapshots()).isEqualTo(1);
     assertThat(tar).isRegularFile();
     Path unpacked = Files.createDirectories(f.home.resolve("unpacked"));
-    Process p = new ProcessBuilder("tar", "-xf", tar.toString(), "-C", unpacked.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("tar", "-xf", tar.toString(), "-C", unpacked.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    Vault fromExport = f.vault(VaultConfig.defaults().withTargets(
-        List.of(new VaultConfig.Target("local", unpacked.resolve("nxs-vault").toString()))));
+    Vault fromExport =
+        f.vault(
+            VaultConfig.defaults()
+                .withTargets(
+                    List.of(
+                        new VaultConfig.Target(
+                            "local", unpacked.resolve("nxs-vault").toString()))));
 
     fromExport.restore("latest", f.home.resolve("from-tar"), null, Progress.NONE);
 

@@ -27,8 +27,10 @@ class GitVaultTest {
     Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
     VaultConfig.Target remote = VaultConfig.Target.git(bare.toUri().toString(), null);
     RandomTree.fill(f.agent, 31, 12);
-    Vault vault = f.vault(VaultConfig.defaults().withTargets(
-        List.of(new VaultConfig.Target("local", "backups"), remote)));
+    Vault vault =
+        f.vault(
+            VaultConfig.defaults()
+                .withTargets(List.of(new VaultConfig.Target("local", "backups"), remote)));
 
     BackupResult backup = vault.create(Progress.NONE);
 
@@ -58,8 +60,15 @@ class GitVaultTest {
     Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
     VaultConfig.Target remote = VaultConfig.Target.git(bare.toUri().toString(), "main");
     VaultConfig keepOne = VaultConfig.defaults().withTargets(List.of(remote));
-    keepOne = new VaultConfig(keepOne.sources(), false, null, keepOne.targets(),
-        new VaultConfig.Retention(0, 0, 0, 0), keepOne.schedule(), keepOne.rpo());
+    keepOne =
+        new VaultConfig(
+            keepOne.sources(),
+            false,
+            null,
+            keepOne.targets(),
+            new VaultConfig.Retention(0, 0, 0, 0),
+            keepOne.schedule(),
+            keepOne.rpo());
     Vault vault = f.vault(keepOne);
     vault.create(Progress.NONE);
     f.clock.advance(java.time.Duration.ofDays(2));
@@ -69,8 +78,11 @@ class GitVaultTest {
 
     assertThat(pruned.removed()).hasSize(1);
     vault.close();
-    try (Git clone = Git.cloneRepository().setURI(bare.toUri().toString())
-        .setDirectory(dir.resolve("check").toFile()).call()) {
+    try (Git clone =
+        Git.cloneRepository()
+            .setURI(bare.toUri().toString())
+            .setDirectory(dir.resolve("check").toFile())
+            .call()) {
       try (var list = Files.list(dir.resolve("check/snapshots"))) {
         assertThat(list.map(p -> p.getFileName().toString()).toList()).containsExactly(newest);
       }

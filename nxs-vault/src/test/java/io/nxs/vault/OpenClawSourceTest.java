@@ -35,7 +35,9 @@ class OpenClawSourceTest {
     Files.createDirectories(ws.resolve("skills/search"));
     Files.writeString(ws.resolve("skills/search/SKILL.md"), "skill");
     Files.writeString(ws.resolve("scratch.tmp"), "not part of the agent's identity");
-    Path agentDb = Files.createDirectories(openclaw.resolve("agents/main/agent")).resolve("openclaw-agent.sqlite");
+    Path agentDb =
+        Files.createDirectories(openclaw.resolve("agents/main/agent"))
+            .resolve("openclaw-agent.sqlite");
     Files.createDirectories(openclaw.resolve("state"));
     Path stateDb = openclaw.resolve("state/openclaw.sqlite");
 
@@ -55,16 +57,33 @@ class OpenClawSourceTest {
       assertThat(Files.size(agentDb.resolveSibling("openclaw-agent.sqlite-wal"))).isPositive();
 
       VaultConfig base = VaultConfig.defaults();
-      Vault vault = Vault.open(f.home.path(), new VaultConfig(List.of(), true, openclaw.toString(),
-          base.targets(), base.retention(), base.schedule(), base.rpo()), f.store, f.audit, f.clock);
+      Vault vault =
+          Vault.open(
+              f.home.path(),
+              new VaultConfig(
+                  List.of(),
+                  true,
+                  openclaw.toString(),
+                  base.targets(),
+                  base.retention(),
+                  base.schedule(),
+                  base.rpo()),
+              f.store,
+              f.audit,
+              f.clock);
       String id = vault.create(Progress.NONE).snapshot().id();
 
       Manifest m = BackupTest.manifest(vault, id);
-      assertThat(m.files()).extracting(Manifest.Entry::path)
-          .contains("openclaw/workspace/MEMORY.md", "openclaw/workspace/memory/2026-12-01.md",
-              "openclaw/workspace/SOUL.md", "openclaw/workspace/DECISION-LOG.md",
+      assertThat(m.files())
+          .extracting(Manifest.Entry::path)
+          .contains(
+              "openclaw/workspace/MEMORY.md",
+              "openclaw/workspace/memory/2026-12-01.md",
+              "openclaw/workspace/SOUL.md",
+              "openclaw/workspace/DECISION-LOG.md",
               "openclaw/workspace/skills/search/SKILL.md",
-              "openclaw/agents/main/agent/openclaw-agent.sqlite", "openclaw/state/openclaw.sqlite")
+              "openclaw/agents/main/agent/openclaw-agent.sqlite",
+              "openclaw/state/openclaw.sqlite")
           .doesNotContain("openclaw/workspace/scratch.tmp")
           .noneMatch(p -> p.endsWith("-wal") || p.endsWith("-shm"));
 

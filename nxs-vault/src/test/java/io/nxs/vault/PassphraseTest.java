@@ -63,7 +63,8 @@ class PassphraseTest {
     f.vault(config()).environment(Map.of(VARIABLE, PASSPHRASE)).create(Progress.NONE);
 
     try (VaultFixture fresh = new VaultFixture()) {
-      Vault there = fresh.vault(config()).environment(Map.of(VARIABLE, "correct horse battery stable"));
+      Vault there =
+          fresh.vault(config()).environment(Map.of(VARIABLE, "correct horse battery stable"));
       Path to = fresh.home.resolve("nothing-here");
 
       assertThatThrownBy(() -> there.restore("latest", to, null, Progress.NONE))

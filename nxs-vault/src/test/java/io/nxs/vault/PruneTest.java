@@ -27,8 +27,15 @@ class PruneTest {
 
   private Vault vaultKeeping(int hourly) {
     VaultConfig base = VaultConfig.defaults();
-    return f.vault(new VaultConfig(base.sources(), false, null, base.targets(),
-        new VaultConfig.Retention(hourly, 0, 0, 0), base.schedule(), base.rpo()));
+    return f.vault(
+        new VaultConfig(
+            base.sources(),
+            false,
+            null,
+            base.targets(),
+            new VaultConfig.Retention(hourly, 0, 0, 0),
+            base.schedule(),
+            base.rpo()));
   }
 
   @Test
@@ -62,7 +69,8 @@ class PruneTest {
     vault.create(Progress.NONE);
     f.clock.advance(Duration.ofHours(1));
     vault.create(Progress.NONE);
-    RepositoryLock.acquire(new LocalTarget(f.repo()), RepositoryLock.Kind.SHARED, "backup", f.clock);
+    RepositoryLock.acquire(
+        new LocalTarget(f.repo()), RepositoryLock.Kind.SHARED, "backup", f.clock);
 
     assertThatThrownBy(() -> vault.prune(false))
         .isInstanceOf(VaultException.class)
@@ -80,10 +88,15 @@ class PruneTest {
     vault.create(Progress.NONE);
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Files.writeString(f.repo().resolve("locks/dead-backup"),
+    Files.writeString(
+        f.repo().resolve("locks/dead-backup"),
         "{\"kind\":\"shared\",\"operation\":\"backup\",\"host\":\""
-            + io.nxs.vault.internal.HostName.get() + "\",\"pid\":" + gone.pid()
-            + ",\"expires_at\":\"" + f.clock.instant().plus(Duration.ofHours(5)) + "\"}");
+            + io.nxs.vault.internal.HostName.get()
+            + "\",\"pid\":"
+            + gone.pid()
+            + ",\"expires_at\":\""
+            + f.clock.instant().plus(Duration.ofHours(5))
+            + "\"}");
 
     vault.prune(false);
 
@@ -100,8 +113,10 @@ class PruneTest {
     for (int round = 0; round < 6; round++) {
       Files.writeString(f.agent.resolve("round.md"), "round " + round);
       f.clock.advance(Duration.ofHours(1));
-      CompletableFuture<Object> backup = CompletableFuture.supplyAsync(() -> attempt(() -> daemon.create(Progress.NONE)));
-      CompletableFuture<Object> prune = CompletableFuture.supplyAsync(() -> attempt(() -> cli.prune(false)));
+      CompletableFuture<Object> backup =
+          CompletableFuture.supplyAsync(() -> attempt(() -> daemon.create(Progress.NONE)));
+      CompletableFuture<Object> prune =
+          CompletableFuture.supplyAsync(() -> attempt(() -> cli.prune(false)));
       CompletableFuture.allOf(backup, prune).join();
     }
 

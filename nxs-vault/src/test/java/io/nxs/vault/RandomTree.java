@@ -18,8 +18,9 @@ final class RandomTree {
   private RandomTree() {}
 
   /**
-   * Fills {@code dir} with files of random content: empty ones, small ones, one larger than a chunk,
-   * unicode names, nested directories, an empty directory and a symlink (dangling on purpose).
+   * Fills {@code dir} with files of random content: empty ones, small ones, one larger than a
+   * chunk, unicode names, nested directories, an empty directory and a symlink (dangling on
+   * purpose).
    */
   static void fill(Path dir, long seed, int files) {
     Random r = new Random(seed);
@@ -69,8 +70,12 @@ final class RandomTree {
         } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           out.put(rel, "dir");
         } else {
-          out.put(rel, HexFormat.of().formatHex(
-              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+          out.put(
+              rel,
+              HexFormat.of()
+                  .formatHex(
+                      java.security.MessageDigest.getInstance("SHA-256")
+                          .digest(Files.readAllBytes(p))));
         }
       }
     } catch (IOException e) {

@@ -54,9 +54,13 @@ class RestoreTest {
 
     assertThat(Files.readString(to.resolve("files/agent/MEMORY.md"))).isEqualTo("version one");
     assertThat(to.resolve("files/agent/other.md")).doesNotExist();
-    assertThat(Files.readString(
-            vault.restore("latest", f.home.resolve("two"), "files/agent/MEMORY.md", Progress.NONE)
-                .to().resolve("files/agent/MEMORY.md")))
+    assertThat(
+            Files.readString(
+                vault
+                    .restore(
+                        "latest", f.home.resolve("two"), "files/agent/MEMORY.md", Progress.NONE)
+                    .to()
+                    .resolve("files/agent/MEMORY.md")))
         .isEqualTo("version two");
   }
 
@@ -128,7 +132,8 @@ class RestoreTest {
 
     assertThatThrownBy(() -> vault.restore("1999", f.home.resolve("x"), null, Progress.NONE))
         .hasMessageContaining("no snapshot '1999'");
-    assertThatThrownBy(() -> vault.restore("latest", f.home.resolve("x"), "files/nope.md", Progress.NONE))
+    assertThatThrownBy(
+            () -> vault.restore("latest", f.home.resolve("x"), "files/nope.md", Progress.NONE))
         .hasMessageContaining("has no file 'files/nope.md'");
     assertThat(f.home.resolve("x")).doesNotExist();
     assertThat(vault.list()).hasSize(1);

@@ -29,14 +29,17 @@ class S3VaultTest {
   }
 
   private void credentialsInSecretsFile() throws Exception {
-    Files.writeString(f.home.resolve("secrets.yaml"), """
+    Files.writeString(
+        f.home.resolve("secrets.yaml"),
+        """
         providers: {}
         vault:
           s3:
             nxs:
               access_key: "%s"
               secret_key: "%s"
-        """.formatted(S3Server.CREDENTIALS.accessKey(), S3Server.CREDENTIALS.secretKey()));
+        """
+            .formatted(S3Server.CREDENTIALS.accessKey(), S3Server.CREDENTIALS.secretKey()));
   }
 
   @Test
@@ -44,8 +47,10 @@ class S3VaultTest {
     credentialsInSecretsFile();
     RandomTree.fill(f.agent, 21, 15);
     VaultConfig.Target bucket = s3Target();
-    Vault vault = f.vault(VaultConfig.defaults().withTargets(
-        List.of(new VaultConfig.Target("local", "backups"), bucket)));
+    Vault vault =
+        f.vault(
+            VaultConfig.defaults()
+                .withTargets(List.of(new VaultConfig.Target("local", "backups"), bucket)));
 
     BackupResult backup = vault.create(Progress.NONE);
 
@@ -67,10 +72,16 @@ class S3VaultTest {
   @Test
   void aStoppedS3ServerIsReportedAndTheLocalTargetStillGetsTheSnapshot() throws Exception {
     VaultConfig.Target down = VaultConfig.Target.s3(S3Server.deadEndpoint().toString(), "nxs", "p");
-    Vault vault = f.vault(VaultConfig.defaults().withTargets(
-            List.of(new VaultConfig.Target("local", "backups"), down)))
-        .environment(Map.of("NXS_S3_ACCESS_KEY", S3Server.CREDENTIALS.accessKey(),
-            "NXS_S3_SECRET_KEY", S3Server.CREDENTIALS.secretKey()));
+    Vault vault =
+        f.vault(
+                VaultConfig.defaults()
+                    .withTargets(List.of(new VaultConfig.Target("local", "backups"), down)))
+            .environment(
+                Map.of(
+                    "NXS_S3_ACCESS_KEY",
+                    S3Server.CREDENTIALS.accessKey(),
+                    "NXS_S3_SECRET_KEY",
+                    S3Server.CREDENTIALS.secretKey()));
 
     BackupResult result = vault.create(Progress.NONE);
 
@@ -79,7 +90,8 @@ class S3VaultTest {
         .doesNotContain(S3Server.CREDENTIALS.secretKey())
         .doesNotContain(S3Server.CREDENTIALS.accessKey());
     assertThat(result.snapshot().targets()).containsExactly("local:" + f.repo());
-    assertThat(f.audit.query(AuditQuery.parse(null, "backup.create", null)).getLast().severityLabel())
+    assertThat(
+            f.audit.query(AuditQuery.parse(null, "backup.create", null)).getLast().severityLabel())
         .isEqualTo("high");
     // Restores still work from what is reachable.
     Path to = f.home.resolve("from-local");
@@ -90,8 +102,9 @@ class S3VaultTest {
 
   @Test
   void missingCredentialsNameTheVariablesAndTheFileNeverAValue() {
-    Vault vault = f.vault(VaultConfig.defaults().withTargets(List.of(s3Target())))
-        .environment(Map.of("NXS_S3_ACCESS_KEY", "only-the-access-key"));
+    Vault vault =
+        f.vault(VaultConfig.defaults().withTargets(List.of(s3Target())))
+            .environment(Map.of("NXS_S3_ACCESS_KEY", "only-the-access-key"));
 
     assertThatThrownBy(() -> vault.create(Progress.NONE))
         .isInstanceOf(VaultException.class)

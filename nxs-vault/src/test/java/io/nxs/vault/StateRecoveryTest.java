@@ -46,14 +46,16 @@ class StateRecoveryTest {
     assertThatThrownBy(() -> StateStore.open(f.home.resolve("state.db")))
         .isInstanceOf(CorruptStateException.class);
 
-    StateRecovery.Recovered r = new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
-        .recover(f.home.resolve("state.db"), Progress.NONE);
+    StateRecovery.Recovered r =
+        new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
+            .recover(f.home.resolve("state.db"), Progress.NONE);
 
     assertThat(r.snapshot()).isEqualTo(id);
     assertThat(r.movedAside()).exists();
     assertThat(SqliteCopy.integrityCheck(f.home.resolve("state.db"))).containsExactly("ok");
     StateStore reopened = StateStore.open(f.home.resolve("state.db"));
-    try (var c = reopened.connect(); var s = c.createStatement();
+    try (var c = reopened.connect();
+        var s = c.createStatement();
         var rs = s.executeQuery("SELECT body FROM agent_notes")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("kept by the backup");
@@ -71,8 +73,9 @@ class StateRecoveryTest {
     Files.write(f.repo().resolve(Repository.blobKey(blob)), new byte[] {0});
     corruptStateDb();
 
-    StateRecovery.Recovered r = new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
-        .recover(f.home.resolve("state.db"), Progress.NONE);
+    StateRecovery.Recovered r =
+        new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
+            .recover(f.home.resolve("state.db"), Progress.NONE);
 
     assertThat(r.snapshot()).isEqualTo(older);
     assertThat(r.skipped()).singleElement().asString().startsWith(newer);
@@ -84,8 +87,10 @@ class StateRecoveryTest {
     corruptStateDb();
     byte[] before = Files.readAllBytes(f.home.resolve("state.db"));
 
-    assertThatThrownBy(() -> new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
-            .recover(f.home.resolve("state.db"), Progress.NONE))
+    assertThatThrownBy(
+            () ->
+                new StateRecovery(f.home.path(), VaultConfig.defaults(), f.clock)
+                    .recover(f.home.resolve("state.db"), Progress.NONE))
         .hasMessageContaining("there is no snapshot to recover");
     assertThat(Files.readAllBytes(f.home.resolve("state.db"))).isEqualTo(before);
   }
@@ -94,12 +99,14 @@ class StateRecoveryTest {
   void aPassphraseVaultRecoversTheStateDatabaseWithNoKeyFile() throws Exception {
     f.execute("INSERT INTO agent_notes (body) VALUES ('kept under a passphrase')");
     VaultConfig config = VaultConfig.defaults().withPassphraseEnv("NXS_VAULT_PASSPHRASE");
-    java.util.Map<String, String> env = java.util.Map.of("NXS_VAULT_PASSPHRASE", "a long enough passphrase");
+    java.util.Map<String, String> env =
+        java.util.Map.of("NXS_VAULT_PASSPHRASE", "a long enough passphrase");
     String id = f.vault(config).environment(env).create(Progress.NONE).snapshot().id();
     corruptStateDb();
 
-    StateRecovery.Recovered r = new StateRecovery(f.home.path(), config, f.clock, env)
-        .recover(f.home.resolve("state.db"), Progress.NONE);
+    StateRecovery.Recovered r =
+        new StateRecovery(f.home.path(), config, f.clock, env)
+            .recover(f.home.resolve("state.db"), Progress.NONE);
 
     assertThat(r.snapshot()).isEqualTo(id);
     assertThat(f.home.resolve("keys/vault.key")).doesNotExist();

@@ -52,12 +52,14 @@ class TamperTest {
     assertThat(report.ok()).isFalse();
     assertThat(report.problems())
         .singleElement()
-        .satisfies(p -> {
-          assertThat(p.path()).isEqualTo("files/agent/MEMORY.md");
-          assertThat(p.finding()).contains("authentication failed");
-        });
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("files/agent/MEMORY.md");
+              assertThat(p.finding()).contains("authentication failed");
+            });
     assertThat(vault.list().getFirst().verifyOk()).isFalse();
-    assertThat(f.audit.query(AuditQuery.parse(null, "backup.verify", null)).getLast().severityLabel())
+    assertThat(
+            f.audit.query(AuditQuery.parse(null, "backup.verify", null)).getLast().severityLabel())
         .isEqualTo("high");
   }
 
@@ -69,7 +71,8 @@ class TamperTest {
     VerifyReport report = vault.verify(null, false, Progress.NONE);
 
     assertThat(report.ok()).isFalse();
-    assertThat(report.problems()).extracting(VerifyReport.Problem::path)
+    assertThat(report.problems())
+        .extracting(VerifyReport.Problem::path)
         .containsExactly("files/agent/MEMORY.md");
     assertThat(report.problems().getFirst().finding()).contains("size");
   }
@@ -80,8 +83,10 @@ class TamperTest {
 
     VerifyReport report = vault.verify("latest", false, Progress.NONE);
 
-    assertThat(report.problems()).singleElement()
-        .satisfies(p -> assertThat(p.describe()).contains("files/agent/MEMORY.md").contains("missing"));
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.describe()).contains("files/agent/MEMORY.md").contains("missing"));
     Path to = f.home.resolve("r");
     assertThatThrownBy(() -> vault.restore(snapshot, to, null, Progress.NONE))
         .hasMessageContaining("files/agent/MEMORY.md");
@@ -98,23 +103,28 @@ class TamperTest {
     VerifyReport report = vault.verify("all", false, Progress.NONE);
 
     assertThat(report.ok()).isFalse();
-    assertThat(report.problems()).singleElement()
-        .satisfies(p -> {
-          assertThat(p.path()).isNull();
-          assertThat(p.describe()).contains(snapshot).contains("manifest damaged");
-        });
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isNull();
+              assertThat(p.describe()).contains(snapshot).contains("manifest damaged");
+            });
   }
 
   @Test
   void blobSwappedForAnotherBlobFailsAuthentication() throws Exception {
     Manifest m = BackupTest.manifest(vault, snapshot);
     String other = BackupTest.entry(m, "files/agent/notes.md").chunks().getFirst().id();
-    Files.copy(f.repo().resolve(Repository.blobKey(other)), memoryBlob,
+    Files.copy(
+        f.repo().resolve(Repository.blobKey(other)),
+        memoryBlob,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     VerifyReport report = vault.verify("all", true, Progress.NONE);
 
-    assertThat(report.problems()).extracting(VerifyReport.Problem::path)
+    assertThat(report.problems())
+        .extracting(VerifyReport.Problem::path)
         .contains("files/agent/MEMORY.md");
   }
 
@@ -132,8 +142,12 @@ class TamperTest {
 
   @Test
   void damagedBlobIsRepairedFromASecondTargetThatHoldsItIntact() throws Exception {
-    VaultConfig two = VaultConfig.defaults().withTargets(List.of(
-        new VaultConfig.Target("local", "backups"), new VaultConfig.Target("local", "offsite")));
+    VaultConfig two =
+        VaultConfig.defaults()
+            .withTargets(
+                List.of(
+                    new VaultConfig.Target("local", "backups"),
+                    new VaultConfig.Target("local", "offsite")));
     Vault both = f.vault(two);
     String id = both.create(Progress.NONE).snapshot().id();
     Files.write(memoryBlob, new byte[] {1, 2, 3});
@@ -142,7 +156,8 @@ class TamperTest {
     VerifyReport second = both.verify(id, true, Progress.NONE);
 
     assertThat(first.ok()).isTrue();
-    assertThat(first.repaired()).extracting(VerifyReport.Problem::path)
+    assertThat(first.repaired())
+        .extracting(VerifyReport.Problem::path)
         .containsExactly("files/agent/MEMORY.md");
     assertThat(second.repaired()).isEmpty();
     assertThat(second.ok()).isTrue();

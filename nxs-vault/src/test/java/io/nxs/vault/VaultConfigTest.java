@@ -32,7 +32,9 @@ class VaultConfigTest {
 
   @Test
   void sourcesTargetsAndRetentionBindAsWritten() {
-    VaultConfig c = parse("""
+    VaultConfig c =
+        parse(
+            """
         vault:
           sources:
             - path: ${AGENT}
@@ -47,8 +49,9 @@ class VaultConfigTest {
           schedule: {backup: 30m}
         """);
 
-    assertThat(c.sources()).containsExactly(
-        new VaultConfig.Source("/srv/agent", List.of("**/*.md"), List.of("**/.git/**")));
+    assertThat(c.sources())
+        .containsExactly(
+            new VaultConfig.Source("/srv/agent", List.of("**/*.md"), List.of("**/.git/**")));
     assertThat(c.targets()).hasSize(2);
     assertThat(c.retention()).isEqualTo(new VaultConfig.Retention(24, 14, 4, 12));
     assertThat(c.schedule().backup()).isEqualTo(Duration.ofMinutes(30));
@@ -64,14 +67,18 @@ class VaultConfigTest {
         .hasMessageContaining("daily must be in [0, 10000], but was -1");
     assertThatThrownBy(() -> parse("vault:\n  schedule:\n    backup: 10s\n"))
         .hasMessageContaining("at least 1m");
-    assertThatThrownBy(() -> parse(
-            "vault:\n  targets:\n    - {type: local, path: a}\n    - {type: local, path: a}\n"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "vault:\n  targets:\n    - {type: local, path: a}\n    - {type: local, path: a}\n"))
         .hasMessageContaining("are the same place 'local:a'");
   }
 
   @Test
   void s3AndGitTargetsBindWithTheirDefaults() {
-    VaultConfig c = parse("""
+    VaultConfig c =
+        parse(
+            """
         vault:
           passphrase_env: NXS_VAULT_PASSPHRASE
           targets:
@@ -95,23 +102,32 @@ class VaultConfigTest {
 
   @Test
   void eachTargetTypeRefusesMissingAndForeignKeysOnOneLocatedLine() {
-    assertThatThrownBy(() -> parse(
-            "vault:\n  targets:\n    - type: s3\n      endpoint: https://s3.example.org\n"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "vault:\n  targets:\n    - type: s3\n      endpoint: https://s3.example.org\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("nxs.yaml:3")
         .hasMessageContaining("a s3 target needs bucket");
     assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: git\n      branch: main\n"))
         .hasMessageContaining("a git target needs url");
-    assertThatThrownBy(() -> parse("vault:\n  targets:\n    - type: local\n      path: b\n      bucket: x\n"))
+    assertThatThrownBy(
+            () -> parse("vault:\n  targets:\n    - type: local\n      path: b\n      bucket: x\n"))
         .hasMessageContaining("'bucket' is not a key of a local target");
-    assertThatThrownBy(() -> parse(
-            "vault:\n  targets:\n    - {type: s3, endpoint: 's3.example.org', bucket: b}\n"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "vault:\n  targets:\n    - {type: s3, endpoint: 's3.example.org', bucket: b}\n"))
         .hasMessageContaining("must be an http(s) URL");
-    assertThatThrownBy(() -> parse(
-            "vault:\n  targets:\n    - {type: s3, endpoint: 'https://s3.example.org', bucket: b, access_key_env: 'AKIA SECRET'}\n"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "vault:\n  targets:\n    - {type: s3, endpoint: 'https://s3.example.org', bucket: b, access_key_env: 'AKIA SECRET'}\n"))
         .hasMessageContaining("access_key_env names an environment variable");
-    assertThatThrownBy(() -> parse(
-            "vault:\n  targets:\n    - {type: git, url: 'https://me:hunter2hunter2@git.example.org/b.git'}\n"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "vault:\n  targets:\n    - {type: git, url: 'https://me:hunter2hunter2@git.example.org/b.git'}\n"))
         .hasMessageContaining("must not carry a password")
         .hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> parse("vault:\n  passphrase_env: 'correct horse battery'\n"))

@@ -44,9 +44,20 @@ final class VaultFixture implements AutoCloseable {
   Vault vault(VaultConfig base) {
     VaultConfig config =
         base.withSources(List.of(new VaultConfig.Source(agent.toString(), null, null)));
-    return Vault.open(home.path(), new VaultConfig(config.sources(), false, null,
-        config.targets(), config.retention(), config.schedule(), config.rpo(),
-        config.passphraseEnv()), store, audit, clock);
+    return Vault.open(
+        home.path(),
+        new VaultConfig(
+            config.sources(),
+            false,
+            null,
+            config.targets(),
+            config.retention(),
+            config.schedule(),
+            config.rpo(),
+            config.passphraseEnv()),
+        store,
+        audit,
+        clock);
   }
 
   Path repo() {

@@ -21,9 +21,14 @@ class VaultHealthTest {
 
   @Test
   void aTargetThatMissedTheLastBackupDegradesUntilABackupReachesEveryTarget() throws Exception {
-    Files.writeString(f.home.resolve("offsite"), "a file where the second target's directory belongs");
-    VaultConfig two = VaultConfig.defaults().withTargets(List.of(
-        new VaultConfig.Target("local", "backups"), new VaultConfig.Target("local", "offsite")));
+    Files.writeString(
+        f.home.resolve("offsite"), "a file where the second target's directory belongs");
+    VaultConfig two =
+        VaultConfig.defaults()
+            .withTargets(
+                List.of(
+                    new VaultConfig.Target("local", "backups"),
+                    new VaultConfig.Target("local", "offsite")));
     Vault vault = f.vault(two);
     VaultHealth health = new VaultHealth(vault.index, Duration.ofHours(1), f.clock, 2);
 
@@ -52,7 +57,8 @@ class VaultHealthTest {
 
     assertThat(health.check().status()).isEqualTo(HealthSource.Status.DEGRADED);
     assertThat(health.check().detail())
-        .isEqualTo("one target: a lost disk loses every backup; add a second to vault.targets"
-            + " (another disk, s3 or git)");
+        .isEqualTo(
+            "one target: a lost disk loses every backup; add a second to vault.targets"
+                + " (another disk, s3 or git)");
   }
 }

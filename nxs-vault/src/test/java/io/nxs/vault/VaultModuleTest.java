@@ -53,31 +53,55 @@ class VaultModuleTest {
 
   @BeforeEach
   void start() {
-    extensions.backupSources().register(new BackupSource() {
-      @Override
-      public String name() {
-        return "gateway";
-      }
+    extensions
+        .backupSources()
+        .register(
+            new BackupSource() {
+              @Override
+              public String name() {
+                return "gateway";
+              }
 
-      @Override
-      public void exportTo(Path dir) throws java.io.IOException {
-        Files.writeString(dir.resolve("usage.json"), "{\"tokens\":42}");
-      }
-    });
-    VaultConfig config = new VaultConfig(
-        List.of(new VaultConfig.Source(f.agent.toString(), null, null)), false, null, null, null,
-        VaultConfig.Schedule.of(Duration.ZERO, Duration.ZERO, Duration.ZERO), null);
+              @Override
+              public void exportTo(Path dir) throws java.io.IOException {
+                Files.writeString(dir.resolve("usage.json"), "{\"tokens\":42}");
+              }
+            });
+    VaultConfig config =
+        new VaultConfig(
+            List.of(new VaultConfig.Source(f.agent.toString(), null, null)),
+            false,
+            null,
+            null,
+            null,
+            VaultConfig.Schedule.of(Duration.ZERO, Duration.ZERO, Duration.ZERO),
+            null);
     PrometheusMeterRegistry metrics = Metrics.prometheus();
     module = new VaultModule();
-    module.start(new ModuleContext(f.home.path(),
-        new NxsConfig("test", Map.of("vault", config)), f.store, f.audit, new EventBus(), metrics,
-        extensions, f.clock, scheduler));
+    module.start(
+        new ModuleContext(
+            f.home.path(),
+            new NxsConfig("test", Map.of("vault", config)),
+            f.store,
+            f.audit,
+            new EventBus(),
+            metrics,
+            extensions,
+            f.clock,
+            scheduler));
     ApiKeyStore keys = new ApiKeyStore(f.store, f.audit, f.clock);
     admin = keys.create(Scope.ADMIN, "admin", null, "test").secret();
     reader = keys.create(Scope.READ, "reader", null, "test").secret();
-    http = new HttpServer(new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)), keys,
-        new AuthFailureLimiter(f.clock), f.audit, metrics, extensions.readinessChecks(),
-        module.routes()).start();
+    http =
+        new HttpServer(
+                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
+                keys,
+                new AuthFailureLimiter(f.clock),
+                f.audit,
+                metrics,
+                extensions.readinessChecks(),
+                module.routes())
+            .start();
   }
 
   @AfterEach
@@ -101,13 +125,17 @@ class VaultModuleTest {
     assertThat(list.path("count").asInt()).isEqualTo(1);
     assertThat(list.path("snapshots").get(0).path("id").asText()).isEqualTo(id);
 
-    JsonNode verify = Json.mapper().readTree(post("/api/v1/backups/all/verify", "{\"deep\":true}", admin).body());
+    JsonNode verify =
+        Json.mapper().readTree(post("/api/v1/backups/all/verify", "{\"deep\":true}", admin).body());
     assertThat(verify.path("ok").asBoolean()).isTrue();
     assertThat(verify.path("deep").asBoolean()).isTrue();
 
     Path to = f.home.resolve("api-restore");
-    HttpResponse<String> restored = post("/api/v1/backups/latest/restore",
-        Json.write(Map.of("to", to.toString(), "file", "files/agent/MEMORY.md")), admin);
+    HttpResponse<String> restored =
+        post(
+            "/api/v1/backups/latest/restore",
+            Json.write(Map.of("to", to.toString(), "file", "files/agent/MEMORY.md")),
+            admin);
     assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
     assertThat(Files.readString(to.resolve("files/agent/MEMORY.md"))).isEqualTo("api memory");
 
@@ -123,8 +151,11 @@ class VaultModuleTest {
     HttpResponse<String> missing = post("/api/v1/backups/19990101/verify", "", admin);
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("no snapshot '19990101'");
-    HttpResponse<String> overHome = post("/api/v1/backups/latest/restore",
-        Json.write(Map.of("to", f.home.path().toString())), admin);
+    HttpResponse<String> overHome =
+        post(
+            "/api/v1/backups/latest/restore",
+            Json.write(Map.of("to", f.home.path().toString())),
+            admin);
     assertThat(overHome.statusCode()).isEqualTo(400);
     assertThat(overHome.body()).contains("refused");
   }
@@ -133,13 +164,19 @@ class VaultModuleTest {
   void pruneDrillAndExportRoutesRunAndReport() throws Exception {
     post("/api/v1/backups", "", admin);
 
-    assertThat(Json.mapper().readTree(post("/api/v1/backups/prune", "{\"dry_run\":true}", admin).body())
-        .path("dry_run").asBoolean()).isTrue();
+    assertThat(
+            Json.mapper()
+                .readTree(post("/api/v1/backups/prune", "{\"dry_run\":true}", admin).body())
+                .path("dry_run")
+                .asBoolean())
+        .isTrue();
     JsonNode drill = Json.mapper().readTree(post("/api/v1/backups/drill", "", admin).body());
     assertThat(drill.path("ok").asBoolean()).isTrue();
     assertThat(drill.path("rto_millis").asLong()).isPositive();
     Path tar = f.home.resolve("export.tar");
-    assertThat(post("/api/v1/backups/export", Json.write(Map.of("file", tar.toString())), admin).statusCode())
+    assertThat(
+            post("/api/v1/backups/export", Json.write(Map.of("file", tar.toString())), admin)
+                .statusCode())
         .isEqualTo(200);
     assertThat(tar).isRegularFile();
   }
@@ -166,7 +203,8 @@ class VaultModuleTest {
     module.vault().create(Progress.NONE);
     module.vault().verify("latest", true, Progress.NONE);
     f.execute("INSERT INTO agent_notes (body) VALUES ('after backup, lost on restore')");
-    HealingAction action = extensions.healingActions().find("vault.restore_from_backup").orElseThrow();
+    HealingAction action =
+        extensions.healingActions().find("vault.restore_from_backup").orElseThrow();
     assertThat(action.level()).isEqualTo(6);
 
     HealingAction.Outcome dry = action.execute("", true);
@@ -179,8 +217,10 @@ class VaultModuleTest {
     assertThat(done.success()).as(done.detail()).isTrue();
     assertThat(notes()).containsExactly("before backup");
     try (var list = Files.list(f.home.path())) {
-      Path kept = list.filter(p -> p.getFileName().toString().startsWith("state.db.before-restore-"))
-          .findFirst().orElseThrow();
+      Path kept =
+          list.filter(p -> p.getFileName().toString().startsWith("state.db.before-restore-"))
+              .findFirst()
+              .orElseThrow();
       assertThat(SqliteCopy.isDatabase(kept)).isTrue();
     }
   }
@@ -198,14 +238,22 @@ class VaultModuleTest {
   }
 
   private HttpResponse<String> get(String path, String key) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+            .header("Authorization", "Bearer " + key)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String body, String key) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -215,10 +263,13 @@ class VaultModuleTest {
 
     assertThat(VaultModule.firstDelay(Optional.empty(), day, now)).as("never ran").isEqualTo(day);
     assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofHours(20))), day, now))
-        .as("ran 20 h ago").isEqualTo(Duration.ofHours(4));
+        .as("ran 20 h ago")
+        .isEqualTo(Duration.ofHours(4));
     assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofDays(40))), day, now))
-        .as("overdue").isEqualTo(VaultModule.OVERDUE_GRACE);
+        .as("overdue")
+        .isEqualTo(VaultModule.OVERDUE_GRACE);
     assertThat(VaultModule.firstDelay(Optional.of(now.plus(Duration.ofDays(3))), day, now))
-        .as("clock went back").isEqualTo(day);
+        .as("clock went back")
+        .isEqualTo(day);
   }
 }

@@ -85,7 +85,9 @@ final class AuditCommand extends CommandGroup {
           return ExitCode.OK;
         }
         PrintWriter out = Commands.out(spec);
-        out.printf("%-7s %-24s %-8s %-26s %-14s %s%n", "SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
+        out.printf(
+            "%-7s %-24s %-8s %-26s %-14s %s%n",
+            "SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
         for (AuditEntry e : entries) {
           out.printf(
               "%-7d %-24s %-8s %-26s %-14s %s%n",
@@ -123,7 +125,9 @@ final class AuditCommand extends CommandGroup {
     @Override
     public Integer call() {
       ReportPeriod p =
-          period.daily ? ReportPeriod.DAILY : period.monthly ? ReportPeriod.MONTHLY : ReportPeriod.WEEKLY;
+          period.daily
+              ? ReportPeriod.DAILY
+              : period.monthly ? ReportPeriod.MONTHLY : ReportPeriod.WEEKLY;
       if (!format.equals("markdown") && !format.equals("json")) {
         throw new UsageException("--format must be markdown or json, but was '" + format + "'");
       }
@@ -165,9 +169,16 @@ final class AuditCommand extends CommandGroup {
         } else if (result.entries() == 0) {
           Commands.out(spec).println("nothing older than " + Durations.format(keep));
         } else {
-          Commands.out(spec).println(
-              "archived " + result.entries() + " entries (seq " + result.firstSeq() + "-"
-                  + result.lastSeq() + ") to " + result.file());
+          Commands.out(spec)
+              .println(
+                  "archived "
+                      + result.entries()
+                      + " entries (seq "
+                      + result.firstSeq()
+                      + "-"
+                      + result.lastSeq()
+                      + ") to "
+                      + result.file());
         }
       }
       return ExitCode.OK;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
-    description = "Encrypted, verified backups: create, list, verify, restore, prune, drill, export.",
+    description =
+        "Encrypted, verified backups: create, list, verify, restore, prune, drill, export.",
     subcommands = {
       BackupCommand.Create.class,
       BackupCommand.ListSnapshots.class,
@@ -47,7 +48,9 @@ import picocli.CommandLine.Spec;
     })
 final class BackupCommand extends CommandGroup {
 
-  /** Runs through the daemon when it answers, else on the home directly; returns JSON either way. */
+  /**
+   * Runs through the daemon when it answers, else on the home directly; returns JSON either way.
+   */
   static JsonNode either(
       CommandSpec spec, Function<DaemonClient, JsonNode> remote, Function<Vault, Object> offline) {
     GlobalOptions global = Commands.global(spec);
@@ -59,7 +62,8 @@ final class BackupCommand extends CommandGroup {
         // Not running: work on the home directly below.
       }
     }
-    VaultConfig config = ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
+    VaultConfig config =
+        ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
     try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
       Vault vault = Vault.open(home.home.dir(), config, home.store, home.audit, Clock.systemUTC());
       return Json.mapper().valueToTree(offline.apply(vault));
@@ -79,7 +83,9 @@ final class BackupCommand extends CommandGroup {
   }
 
   static Progress progress(CommandSpec spec) {
-    return Commands.global(spec).json() || System.console() == null ? Progress.NONE : new BarProgress();
+    return Commands.global(spec).json() || System.console() == null
+        ? Progress.NONE
+        : new BarProgress();
   }
 
   static void print(CommandSpec spec, JsonNode result, Function<JsonNode, String> text) {
@@ -109,19 +115,46 @@ final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode r = either(spec, c -> c.post("/api/v1/backups", null), v -> v.create(progress(spec)));
-      print(spec, r, n -> {
-        JsonNode s = n.path("snapshot");
-        StringBuilder b = new StringBuilder("snapshot " + s.path("id").asText() + ": "
-            + s.path("files").asLong() + " files, " + size(s.path("bytes").asLong()) + ", "
-            + size(s.path("added_bytes").asLong()) + " new, " + n.path("millis").asLong() + " ms");
-        n.path("failed_targets").fields().forEachRemaining(
-            f -> b.append("\nFAILED target ").append(f.getKey()).append(": ").append(f.getValue().asText()));
-        n.path("memory_losses").forEach(l -> b.append("\nWARNING memory file ")
-            .append(l.path("path").asText()).append(" shrank from ").append(l.path("previous_size").asLong())
-            .append(" to ").append(l.path("size").asLong()).append(" bytes"));
-        return b.toString();
-      });
+      JsonNode r =
+          either(spec, c -> c.post("/api/v1/backups", null), v -> v.create(progress(spec)));
+      print(
+          spec,
+          r,
+          n -> {
+            JsonNode s = n.path("snapshot");
+            StringBuilder b =
+                new StringBuilder(
+                    "snapshot "
+                        + s.path("id").asText()
+                        + ": "
+                        + s.path("files").asLong()
+                        + " files, "
+                        + size(s.path("bytes").asLong())
+                        + ", "
+                        + size(s.path("added_bytes").asLong())
+                        + " new, "
+                        + n.path("millis").asLong()
+                        + " ms");
+            n.path("failed_targets")
+                .fields()
+                .forEachRemaining(
+                    f ->
+                        b.append("\nFAILED target ")
+                            .append(f.getKey())
+                            .append(": ")
+                            .append(f.getValue().asText()));
+            n.path("memory_losses")
+                .forEach(
+                    l ->
+                        b.append("\nWARNING memory file ")
+                            .append(l.path("path").asText())
+                            .append(" shrank from ")
+                            .append(l.path("previous_size").asLong())
+                            .append(" to ")
+                            .append(l.path("size").asLong())
+                            .append(" bytes"));
+            return b.toString();
+          });
       return r.path("failed_targets").isEmpty() ? ExitCode.OK : ExitCode.PROBLEM;
     }
   }
@@ -133,29 +166,50 @@ final class BackupCommand extends CommandGroup {
     @Override
     public Integer call() {
       JsonNode r = either(spec, c -> c.get("/api/v1/backups").path("snapshots"), Vault::list);
-      print(spec, r, n -> {
-        StringBuilder b = new StringBuilder(
-            String.format("%-28s %-22s %7s %10s %-9s%n", "ID", "CREATED", "FILES", "SIZE", "VERIFIED"));
-        n.forEach(s -> b.append(String.format("%-28s %-22s %7d %10s %-9s%n",
-            s.path("id").asText(), s.path("created_at").asText().replaceAll("\\.\\d+Z$", "Z"),
-            s.path("files").asLong(), size(s.path("bytes").asLong()),
-            !s.hasNonNull("verify_ok") ? "never" : s.path("verify_ok").asBoolean() ? "ok" : "FAILED")));
-        if (n.isEmpty()) {
-          b.append("no snapshots yet: run 'nxs backup create'");
-        }
-        return b.toString().stripTrailing();
-      });
+      print(
+          spec,
+          r,
+          n -> {
+            StringBuilder b =
+                new StringBuilder(
+                    String.format(
+                        "%-28s %-22s %7s %10s %-9s%n",
+                        "ID", "CREATED", "FILES", "SIZE", "VERIFIED"));
+            n.forEach(
+                s ->
+                    b.append(
+                        String.format(
+                            "%-28s %-22s %7d %10s %-9s%n",
+                            s.path("id").asText(),
+                            s.path("created_at").asText().replaceAll("\\.\\d+Z$", "Z"),
+                            s.path("files").asLong(),
+                            size(s.path("bytes").asLong()),
+                            !s.hasNonNull("verify_ok")
+                                ? "never"
+                                : s.path("verify_ok").asBoolean() ? "ok" : "FAILED")));
+            if (n.isEmpty()) {
+              b.append("no snapshots yet: run 'nxs backup create'");
+            }
+            return b.toString().stripTrailing();
+          });
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Check that every blob exists with its size; --deep re-reads and decrypts all.",
-          "Exit 1 naming each damaged file."})
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check that every blob exists with its size; --deep re-reads and decrypts all.",
+        "Exit 1 naming each damaged file."
+      })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "ID", description = "a snapshot id, 'latest' or 'all' (default)")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "ID",
+        description = "a snapshot id, 'latest' or 'all' (default)")
     String id = "all";
 
     @Option(names = "--deep", description = "re-read and decrypt every blob, not today's sample")
@@ -163,40 +217,75 @@ final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode r = either(spec,
-          c -> c.post("/api/v1/backups/" + id + "/verify", Map.of("deep", deep)),
-          v -> v.verify(id, deep, progress(spec)));
-      print(spec, r, n -> {
-        StringBuilder b = new StringBuilder();
-        n.path("problems").forEach(p -> b.append("DAMAGED snapshot ").append(p.path("snapshot").asText())
-            .append(p.hasNonNull("path") ? " file " + p.path("path").asText() : " manifest")
-            .append(": ").append(p.path("finding").asText()).append(" (").append(p.path("object").asText())
-            .append(" at ").append(p.path("target").asText()).append(")\n"));
-        n.path("repaired").forEach(p -> b.append("repaired ").append(p.path("path").asText("manifest"))
-            .append(" from another target\n"));
-        b.append(n.path("ok").asBoolean() ? "ok   " : "FAIL ").append(n.path("snapshots").asInt())
-            .append(" snapshots, ").append(n.path("blobs").asLong()).append(" blobs, ")
-            .append(n.path("blobs_read").asLong()).append(" re-read")
-            .append(n.path("deep").asBoolean() ? " (deep)" : " (sample)");
-        return b.toString();
-      });
+      JsonNode r =
+          either(
+              spec,
+              c -> c.post("/api/v1/backups/" + id + "/verify", Map.of("deep", deep)),
+              v -> v.verify(id, deep, progress(spec)));
+      print(
+          spec,
+          r,
+          n -> {
+            StringBuilder b = new StringBuilder();
+            n.path("problems")
+                .forEach(
+                    p ->
+                        b.append("DAMAGED snapshot ")
+                            .append(p.path("snapshot").asText())
+                            .append(
+                                p.hasNonNull("path")
+                                    ? " file " + p.path("path").asText()
+                                    : " manifest")
+                            .append(": ")
+                            .append(p.path("finding").asText())
+                            .append(" (")
+                            .append(p.path("object").asText())
+                            .append(" at ")
+                            .append(p.path("target").asText())
+                            .append(")\n"));
+            n.path("repaired")
+                .forEach(
+                    p ->
+                        b.append("repaired ")
+                            .append(p.path("path").asText("manifest"))
+                            .append(" from another target\n"));
+            b.append(n.path("ok").asBoolean() ? "ok   " : "FAIL ")
+                .append(n.path("snapshots").asInt())
+                .append(" snapshots, ")
+                .append(n.path("blobs").asLong())
+                .append(" blobs, ")
+                .append(n.path("blobs_read").asLong())
+                .append(" re-read")
+                .append(n.path("deep").asBoolean() ? " (deep)" : " (sample)");
+            return b.toString();
+          });
       return r.path("ok").asBoolean() ? ExitCode.OK : ExitCode.PROBLEM;
     }
   }
 
-  @Command(name = "restore", mixinStandardHelpOptions = true,
-      description = {"Restore a snapshot (or one file) into a new or empty directory.",
-          "Never over the NXS home: to repair state.db use 'nxs backup recover'."})
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Restore a snapshot (or one file) into a new or empty directory.",
+        "Never over the NXS home: to repair state.db use 'nxs backup recover'."
+      })
   static final class Restore implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "ID", description = "a snapshot id or 'latest'")
     String id;
 
-    @Option(names = "--to", paramLabel = "DIR", description = "where to restore (default: ./nxs-restore-ID)")
+    @Option(
+        names = "--to",
+        paramLabel = "DIR",
+        description = "where to restore (default: ./nxs-restore-ID)")
     Path to;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "one file or directory of the snapshot, e.g. files/agent/MEMORY.md")
+    @Option(
+        names = "--file",
+        paramLabel = "PATH",
+        description = "one file or directory of the snapshot, e.g. files/agent/MEMORY.md")
     String file;
 
     @Override
@@ -207,17 +296,31 @@ final class BackupCommand extends CommandGroup {
       if (file != null) {
         body.put("file", file);
       }
-      JsonNode r = either(spec,
-          c -> c.post("/api/v1/backups/" + id + "/restore", body),
-          v -> v.restore(id, dest, file, progress(spec)));
-      print(spec, r, n -> "restored " + n.path("files").asLong() + " files (" + size(n.path("bytes").asLong())
-          + ") of snapshot " + n.path("snapshot").asText() + " into " + n.path("to").asText()
-          + ", each checked against its SHA-256");
+      JsonNode r =
+          either(
+              spec,
+              c -> c.post("/api/v1/backups/" + id + "/restore", body),
+              v -> v.restore(id, dest, file, progress(spec)));
+      print(
+          spec,
+          r,
+          n ->
+              "restored "
+                  + n.path("files").asLong()
+                  + " files ("
+                  + size(n.path("bytes").asLong())
+                  + ") of snapshot "
+                  + n.path("snapshot").asText()
+                  + " into "
+                  + n.path("to").asText()
+                  + ", each checked against its SHA-256");
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "prune", mixinStandardHelpOptions = true,
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
       description = "Remove snapshots outside the retention policy and blobs no snapshot uses.")
   static final class Prune implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -227,38 +330,66 @@ final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode r = either(spec, c -> c.post("/api/v1/backups/prune", Map.of("dry_run", dryRun)),
-          v -> v.prune(dryRun));
-      print(spec, r, n -> (dryRun ? "would remove " : "removed ") + n.path("removed").size()
-          + " snapshots and " + n.path("blobs_removed").asLong() + " blobs ("
-          + size(n.path("bytes_freed").asLong()) + "); kept " + n.path("kept").size());
+      JsonNode r =
+          either(
+              spec,
+              c -> c.post("/api/v1/backups/prune", Map.of("dry_run", dryRun)),
+              v -> v.prune(dryRun));
+      print(
+          spec,
+          r,
+          n ->
+              (dryRun ? "would remove " : "removed ")
+                  + n.path("removed").size()
+                  + " snapshots and "
+                  + n.path("blobs_removed").asLong()
+                  + " blobs ("
+                  + size(n.path("bytes_freed").asLong())
+                  + "); kept "
+                  + n.path("kept").size());
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "drill", mixinStandardHelpOptions = true,
-      description = "Restore the newest snapshot into a scratch directory, check it, measure the RTO.")
+  @Command(
+      name = "drill",
+      mixinStandardHelpOptions = true,
+      description =
+          "Restore the newest snapshot into a scratch directory, check it, measure the RTO.")
   static final class Drill implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      JsonNode r = either(spec, c -> c.post("/api/v1/backups/drill", null), v -> v.drill(progress(spec)));
-      print(spec, r, n -> {
-        StringBuilder b = new StringBuilder();
-        n.path("findings").forEach(f -> b.append("FAILED ").append(f.asText()).append('\n'));
-        b.append(n.path("ok").asBoolean() ? "ok   " : "FAIL ").append("drill of snapshot ")
-            .append(n.path("snapshot").asText()).append(": RTO ").append(n.path("rto_millis").asLong())
-            .append(" ms (target ").append(n.path("rto_target_millis").asLong() / 60_000).append(" min), ")
-            .append(n.path("files").asLong()).append(" files, ").append(n.path("databases").asInt())
-            .append(" databases checked");
-        return b.toString();
-      });
+      JsonNode r =
+          either(spec, c -> c.post("/api/v1/backups/drill", null), v -> v.drill(progress(spec)));
+      print(
+          spec,
+          r,
+          n -> {
+            StringBuilder b = new StringBuilder();
+            n.path("findings").forEach(f -> b.append("FAILED ").append(f.asText()).append('\n'));
+            b.append(n.path("ok").asBoolean() ? "ok   " : "FAIL ")
+                .append("drill of snapshot ")
+                .append(n.path("snapshot").asText())
+                .append(": RTO ")
+                .append(n.path("rto_millis").asLong())
+                .append(" ms (target ")
+                .append(n.path("rto_target_millis").asLong() / 60_000)
+                .append(" min), ")
+                .append(n.path("files").asLong())
+                .append(" files, ")
+                .append(n.path("databases").asInt())
+                .append(" databases checked");
+            return b.toString();
+          });
       return r.path("ok").asBoolean() ? ExitCode.OK : ExitCode.PROBLEM;
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true,
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
       description = "Write the repository (encrypted) into one tar file for offline keeping.")
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -269,57 +400,98 @@ final class BackupCommand extends CommandGroup {
     @Override
     public Integer call() {
       Path out = file.toAbsolutePath().normalize();
-      JsonNode r = either(spec, c -> c.post("/api/v1/backups/export", Map.of("file", out.toString())),
-          v -> v.export(out));
-      print(spec, r, n -> "exported " + n.path("snapshots").asLong() + " snapshots ("
-          + n.path("objects").asLong() + " objects, " + size(n.path("bytes").asLong()) + ") to "
-          + n.path("file").asText() + "; keep the vault key (keys/vault.key, or the passphrase) apart from it");
+      JsonNode r =
+          either(
+              spec,
+              c -> c.post("/api/v1/backups/export", Map.of("file", out.toString())),
+              v -> v.export(out));
+      print(
+          spec,
+          r,
+          n ->
+              "exported "
+                  + n.path("snapshots").asLong()
+                  + " snapshots ("
+                  + n.path("objects").asLong()
+                  + " objects, "
+                  + size(n.path("bytes").asLong())
+                  + ") to "
+                  + n.path("file").asText()
+                  + "; keep the vault key (keys/vault.key, or the passphrase) apart from it");
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "recover", mixinStandardHelpOptions = true,
-      description = {"Repair a corrupt state.db (VA8): move it aside and restore the newest good",
-          "snapshot's copy. NXS must be stopped. Changes after that snapshot are lost."})
+  @Command(
+      name = "recover",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Repair a corrupt state.db (VA8): move it aside and restore the newest good",
+        "snapshot's copy. NXS must be stopped. Changes after that snapshot are lost."
+      })
   static final class Recover implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--force", description = "recover even though state.db passes its integrity check")
+    @Option(
+        names = "--force",
+        description = "recover even though state.db passes its integrity check")
     boolean force;
 
     @Override
     public Integer call() {
       GlobalOptions global = Commands.global(spec);
       if (daemonAnswers(global)) {
-        throw new UsageException("NXS is running: stop it first (under a running daemon, approve"
-            + " the level-6 healing action 'vault.restore_from_backup' instead)");
+        throw new UsageException(
+            "NXS is running: stop it first (under a running daemon, approve"
+                + " the level-6 healing action 'vault.restore_from_backup' instead)");
       }
       Path stateDb = global.home().stateDb();
       if (!force) {
         try {
           StateStore.open(stateDb);
-          throw new UsageException(stateDb + " passes its integrity check: nothing to recover"
-              + " (--force rolls it back to the newest snapshot anyway)");
+          throw new UsageException(
+              stateDb
+                  + " passes its integrity check: nothing to recover"
+                  + " (--force rolls it back to the newest snapshot anyway)");
         } catch (CorruptStateException expected) {
           // Corrupt, as the user said: go on.
         }
       }
-      VaultConfig config = ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
+      VaultConfig config =
+          ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
       StateRecovery.Recovered r =
-          new StateRecovery(global.home().dir(), config, Clock.systemUTC()).recover(stateDb, progress(spec));
+          new StateRecovery(global.home().dir(), config, Clock.systemUTC())
+              .recover(stateDb, progress(spec));
       StateStore store = StateStore.open(stateDb);
       store.migrate("core");
       try (AuditLog audit = AuditLog.open(store, global.home().keys(), Clock.systemUTC())) {
-        audit.append(new AuditEvent("backup.recover", Severity.HIGH, "cli", r.snapshot(),
-            Map.of("moved_aside", r.movedAside().toString(), "snapshot_time", r.snapshotTime().toString(),
-                "skipped", r.skipped())));
+        audit.append(
+            new AuditEvent(
+                "backup.recover",
+                Severity.HIGH,
+                "cli",
+                r.snapshot(),
+                Map.of(
+                    "moved_aside",
+                    r.movedAside().toString(),
+                    "snapshot_time",
+                    r.snapshotTime().toString(),
+                    "skipped",
+                    r.skipped())));
       }
       JsonNode node = Json.mapper().valueToTree(r);
-      print(spec, node, n -> {
-        return "recovered state.db from snapshot " + r.snapshot() + " (taken " + r.snapshotTime()
-            + "): changes after that are lost; the corrupt file is kept at " + r.movedAside()
-            + (r.skipped().isEmpty() ? "" : "\nskipped damaged snapshots: " + r.skipped());
-      });
+      print(
+          spec,
+          node,
+          n -> {
+            return "recovered state.db from snapshot "
+                + r.snapshot()
+                + " (taken "
+                + r.snapshotTime()
+                + "): changes after that are lost; the corrupt file is kept at "
+                + r.movedAside()
+                + (r.skipped().isEmpty() ? "" : "\nskipped damaged snapshots: " + r.skipped());
+          });
       return ExitCode.OK;
     }
   }

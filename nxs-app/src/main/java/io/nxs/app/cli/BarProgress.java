@@ -13,13 +13,14 @@ final class BarProgress implements Progress {
   @Override
   public synchronized void start(String task, long total) {
     done();
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(Math.max(1, total))
-        .setUnit(" MiB", 1024 * 1024)
-        .showSpeed()
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(Math.max(1, total))
+            .setUnit(" MiB", 1024 * 1024)
+            .showSpeed()
+            .setConsumer(new ConsoleProgressBarConsumer(System.err))
+            .build();
   }
 
   @Override

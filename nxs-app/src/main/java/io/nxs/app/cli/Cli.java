@@ -8,8 +8,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Runs the {@code nxs} command line against given writers and returns the exit code, so tests
- * drive it exactly as a user would.
+ * Runs the {@code nxs} command line against given writers and returns the exit code, so tests drive
+ * it exactly as a user would.
  *
  * <p>Errors are one line: {@code nxs: <what is wrong and what to do>}; the stack trace only with
  * {@code --verbose}. Exit codes are in {@link ExitCode}.
@@ -52,7 +52,10 @@ public final class Cli {
     cmd.setParameterExceptionHandler(
         (e, arguments) -> {
           err.println("nxs: " + e.getMessage());
-          err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+          err.println(
+              "Run '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for usage.");
           err.flush();
           return ExitCode.USAGE;
         });

@@ -44,8 +44,11 @@ final class DaemonClient {
     }
     // Only the address is needed here: the daemon validated the whole file when it started.
     ServerConfig server =
-        ConfigLoader.only(List.of(ServerConfig.SECTION), global.env).load(home.config()).section(ServerConfig.SECTION);
-    String host = server.host().equals("0.0.0.0") || server.host().equals("::") ? "127.0.0.1" : server.host();
+        ConfigLoader.only(List.of(ServerConfig.SECTION), global.env)
+            .load(home.config())
+            .section(ServerConfig.SECTION);
+    String host =
+        server.host().equals("0.0.0.0") || server.host().equals("::") ? "127.0.0.1" : server.host();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
@@ -101,7 +104,10 @@ final class DaemonClient {
     try {
       response =
           http.send(
-              request.header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(10)).build(),
+              request
+                  .header("Authorization", "Bearer " + key)
+                  .timeout(Duration.ofMinutes(10))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpTimeoutException e) {
       throw new DaemonUnreachableException(
@@ -117,7 +123,8 @@ final class DaemonClient {
     try {
       body = Json.mapper().readTree(response.body().isEmpty() ? "{}" : response.body());
     } catch (IOException e) {
-      throw new NxsException("the daemon answered " + response.statusCode() + " with a body that is not JSON");
+      throw new NxsException(
+          "the daemon answered " + response.statusCode() + " with a body that is not JSON");
     }
     return new Answer(response.statusCode(), body);
   }

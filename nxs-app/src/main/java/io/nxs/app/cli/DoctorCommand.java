@@ -7,7 +7,6 @@ import io.nxs.doctor.DoctorRoutes;
 import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.rule.Rule;
 import io.nxs.doctor.rule.RuleLoader;
-import io.nxs.doctor.rule.RuleProblem;
 import io.nxs.doctor.rule.RuleSet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,7 +84,8 @@ final class DoctorCommand extends CommandGroup {
       List<Path> dirs = new ArrayList<>();
       dirs.add(home.dir().resolve("rules"));
       if (Files.exists(home.config())) {
-        DoctorConfig config = ConfigCheck.check(home.config(), global.env).section(DoctorConfig.SECTION);
+        DoctorConfig config =
+            ConfigCheck.check(home.config(), global.env).section(DoctorConfig.SECTION);
         if (config.rulesDir() != null) {
           dirs.add(home.dir().resolve(config.rulesDir()));
         }
@@ -100,7 +100,9 @@ final class DoctorCommand extends CommandGroup {
       } else {
         out.printf("%-30s %-9s %-13s %s%n", "ID", "SEVERITY", "CATEGORY", "CONDITION");
         for (Rule r : snap.all()) {
-          out.printf("%-30s %-9s %-13s %s%n", r.id(), r.severity().label(), r.category(), r.condition().source());
+          out.printf(
+              "%-30s %-9s %-13s %s%n",
+              r.id(), r.severity().label(), r.category(), r.condition().source());
         }
         snap.problems().forEach(p -> out.println("rejected: " + p));
       }
@@ -111,7 +113,8 @@ final class DoctorCommand extends CommandGroup {
   @Command(
       name = "incidents",
       mixinStandardHelpOptions = true,
-      description = "Print the newest incidents as trees: root cause, related alerts, suggested action.")
+      description =
+          "Print the newest incidents as trees: root cause, related alerts, suggested action.")
   static final class Incidents implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -140,7 +143,9 @@ final class DoctorCommand extends CommandGroup {
   static final class Approve implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "the healing attempt, e.g. H7 (see nxs doctor status)")
+    @Parameters(
+        paramLabel = "ID",
+        description = "the healing attempt, e.g. H7 (see nxs doctor status)")
     String id;
 
     @Override
@@ -148,14 +153,26 @@ final class DoctorCommand extends CommandGroup {
       if (!id.matches("[A-Za-z0-9_-]+")) {
         throw new UsageException("ID must look like H7, but was '" + id + "'");
       }
-      JsonNode r = DaemonClient.connect(Commands.global(spec))
-          .post("/api/v1/healing/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/approve", null);
+      JsonNode r =
+          DaemonClient.connect(Commands.global(spec))
+              .post(
+                  "/api/v1/healing/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/approve",
+                  null);
       if (Commands.global(spec).json()) {
         Commands.printJson(spec, r);
       } else {
-        Commands.out(spec).println("approved " + r.path("id").asText() + " (" + r.path("action").asText()
-            + ", level " + r.path("level").asInt() + "): " + r.path("state").asText().toLowerCase(Locale.ROOT)
-            + " - " + r.path("detail").asText());
+        Commands.out(spec)
+            .println(
+                "approved "
+                    + r.path("id").asText()
+                    + " ("
+                    + r.path("action").asText()
+                    + ", level "
+                    + r.path("level").asInt()
+                    + "): "
+                    + r.path("state").asText().toLowerCase(Locale.ROOT)
+                    + " - "
+                    + r.path("detail").asText());
       }
       return ExitCode.OK;
     }
@@ -164,7 +181,8 @@ final class DoctorCommand extends CommandGroup {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "The health score, firing alerts, open incidents and actions awaiting approval.")
+      description =
+          "The health score, firing alerts, open incidents and actions awaiting approval.")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -187,22 +205,44 @@ final class DoctorCommand extends CommandGroup {
       PrintWriter out = Commands.out(spec);
       out.printf(Locale.ROOT, "health %.0f/100", health.path("score").asDouble());
       List<String> dims = new ArrayList<>();
-      health.path("dimensions").fields().forEachRemaining(
-          e -> dims.add(String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue().asDouble())));
+      health
+          .path("dimensions")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  dims.add(
+                      String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue().asDouble())));
       out.println(dims.isEmpty() ? "" : " (" + String.join(", ", dims) + ")");
       for (JsonNode e : health.path("exhaustion")) {
-        out.printf(Locale.ROOT, "  %s %s full in %.1f h%n", e.path("resource").asText(),
-            e.path("labels").path("mount").asText(""), e.path("hours").asDouble());
+        out.printf(
+            Locale.ROOT,
+            "  %s %s full in %.1f h%n",
+            e.path("resource").asText(),
+            e.path("labels").path("mount").asText(""),
+            e.path("hours").asDouble());
       }
-      out.println(alerts.path("count").asInt() + " alerts, " + incidents.path("open").asInt() + " open incidents");
+      out.println(
+          alerts.path("count").asInt()
+              + " alerts, "
+              + incidents.path("open").asInt()
+              + " open incidents");
       for (JsonNode a : alerts.path("alerts")) {
-        out.printf("  %-5s %-12s %-9s %-28s %s%n", a.path("id").asText(), a.path("state").asText().toLowerCase(Locale.ROOT),
-            a.path("severity").asText().toLowerCase(Locale.ROOT), a.path("rule_id").asText(a.path("ruleId").asText()),
+        out.printf(
+            "  %-5s %-12s %-9s %-28s %s%n",
+            a.path("id").asText(),
+            a.path("state").asText().toLowerCase(Locale.ROOT),
+            a.path("severity").asText().toLowerCase(Locale.ROOT),
+            a.path("rule_id").asText(a.path("ruleId").asText()),
             a.path("message").asText());
       }
       for (JsonNode h : healing.path("awaiting_approval")) {
-        out.printf("awaiting approval: %s %s (level %d) on %s: nxs doctor approve %s%n", h.path("id").asText(),
-            h.path("action").asText(), h.path("level").asInt(), h.path("target").asText(), h.path("id").asText());
+        out.printf(
+            "awaiting approval: %s %s (level %d) on %s: nxs doctor approve %s%n",
+            h.path("id").asText(),
+            h.path("action").asText(),
+            h.path("level").asInt(),
+            h.path("target").asText(),
+            h.path("id").asText());
       }
       return ExitCode.OK;
     }

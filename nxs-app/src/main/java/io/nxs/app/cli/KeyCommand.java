@@ -73,7 +73,11 @@ final class KeyCommand extends CommandGroup {
           PrintWriter out = Commands.out(spec);
           out.println(created.secret());
           out.println(
-              "id " + created.key().id() + ", scope " + s.label() + ", expires "
+              "id "
+                  + created.key().id()
+                  + ", scope "
+                  + s.label()
+                  + ", expires "
                   + KeyRoutes.view(created.key()).get("expires_at")
                   + " - shown once; store it now");
         }

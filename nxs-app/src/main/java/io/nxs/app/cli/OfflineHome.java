@@ -7,8 +7,8 @@ import io.nxs.core.state.StateStore;
 import java.time.Clock;
 
 /**
- * A home opened by a CLI command directly, daemon running or not: SQLite serialises the writers
- * and the audit log appends inside an immediate transaction, so both processes keep one chain.
+ * A home opened by a CLI command directly, daemon running or not: SQLite serialises the writers and
+ * the audit log appends inside an immediate transaction, so both processes keep one chain.
  */
 final class OfflineHome implements AutoCloseable {
 

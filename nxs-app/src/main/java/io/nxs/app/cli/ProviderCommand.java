@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,7 +28,11 @@ import picocli.CommandLine.Spec;
     name = "provider",
     mixinStandardHelpOptions = true,
     description = "Upstream model providers of the gateway (needs the daemon running).",
-    subcommands = {ProviderCommand.ListProviders.class, ProviderCommand.Test.class, ProviderCommand.Rotate.class})
+    subcommands = {
+      ProviderCommand.ListProviders.class,
+      ProviderCommand.Test.class,
+      ProviderCommand.Rotate.class
+    })
 final class ProviderCommand extends CommandGroup {
 
   private static String percent(JsonNode n) {
@@ -54,14 +58,23 @@ final class ProviderCommand extends CommandGroup {
         return ExitCode.OK;
       }
       PrintWriter out = Commands.out(spec);
-      out.println("mode " + body.path("mode").asText() + (body.path("air_gapped").asBoolean() ? ", AIR-GAPPED (local providers only)" : ""));
-      out.printf("%-18s %-4s %-10s %-8s %-7s %-7s %-6s %s%n", "NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
+      out.println(
+          "mode "
+              + body.path("mode").asText()
+              + (body.path("air_gapped").asBoolean() ? ", AIR-GAPPED (local providers only)" : ""));
+      out.printf(
+          "%-18s %-4s %-10s %-8s %-7s %-7s %-6s %s%n",
+          "NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
       for (JsonNode p : body.path("providers")) {
         out.printf(
             "%-18s %-4d %-10s %-8s %-7s %-7s %-6s %s%n",
-            p.path("name").asText(), p.path("priority").asInt(), p.path("breaker").asText(),
-            p.path("credential").path("state").asText(), millis(p.path("latency_ms").path("p50")),
-            millis(p.path("latency_ms").path("p99")), percent(p.path("error_rate")),
+            p.path("name").asText(),
+            p.path("priority").asInt(),
+            p.path("breaker").asText(),
+            p.path("credential").path("state").asText(),
+            millis(p.path("latency_ms").path("p50")),
+            millis(p.path("latency_ms").path("p99")),
+            percent(p.path("error_rate")),
             p.path("last_failure").isNull() ? "-" : p.path("last_failure").asText("-"));
       }
       return ExitCode.OK;
@@ -71,7 +84,10 @@ final class ProviderCommand extends CommandGroup {
   @Command(
       name = "test",
       mixinStandardHelpOptions = true,
-      description = {"Probe providers now with GET /v1/models (costs no tokens).", "Exit 1 when one fails."})
+      description = {
+        "Probe providers now with GET /v1/models (costs no tokens).",
+        "Exit 1 when one fails."
+      })
   static final class Test implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -85,7 +101,10 @@ final class ProviderCommand extends CommandGroup {
       if (name != null) {
         names.add(name);
       } else {
-        client.get("/api/v1/providers").path("providers").forEach(p -> names.add(p.path("name").asText()));
+        client
+            .get("/api/v1/providers")
+            .path("providers")
+            .forEach(p -> names.add(p.path("name").asText()));
       }
       List<JsonNode> results = new ArrayList<>();
       for (String n : names) {
@@ -99,9 +118,13 @@ final class ProviderCommand extends CommandGroup {
         for (JsonNode r : results) {
           out.printf(
               "%-4s %-18s %-12s %6sms  %s%n",
-              r.path("ok").asBoolean() ? "ok" : "FAIL", r.path("provider").asText(),
-              r.path("outcome").asText(), r.path("took_ms").asText(),
-              r.path("model").isTextual() ? "model " + r.path("model").asText() : r.path("detail").asText());
+              r.path("ok").asBoolean() ? "ok" : "FAIL",
+              r.path("provider").asText(),
+              r.path("outcome").asText(),
+              r.path("took_ms").asText(),
+              r.path("model").isTextual()
+                  ? "model " + r.path("model").asText()
+                  : r.path("detail").asText());
         }
       }
       return allOk ? ExitCode.OK : ExitCode.PROBLEM;
@@ -125,14 +148,22 @@ final class ProviderCommand extends CommandGroup {
     @ArgGroup(exclusive = true, multiplicity = "1")
     KeySource source;
 
-    @Option(names = "--emergency", description = "switch at once and retire the old key (audited as security.key_compromise)")
+    @Option(
+        names = "--emergency",
+        description = "switch at once and retire the old key (audited as security.key_compromise)")
     boolean emergency;
 
     static final class KeySource {
-      @Option(names = "--key-file", paramLabel = "F", description = "read the new key from this file")
+      @Option(
+          names = "--key-file",
+          paramLabel = "F",
+          description = "read the new key from this file")
       Path file;
 
-      @Option(names = "--key-env", paramLabel = "VAR", description = "read the new key from this environment variable")
+      @Option(
+          names = "--key-env",
+          paramLabel = "VAR",
+          description = "read the new key from this environment variable")
       String env;
     }
 
@@ -143,15 +174,20 @@ final class ProviderCommand extends CommandGroup {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("key", key);
       body.put("emergency", emergency);
-      JsonNode r = DaemonClient.connect(Commands.global(spec)).post("/api/v1/providers/" + name + "/rotate", body);
+      JsonNode r =
+          DaemonClient.connect(Commands.global(spec))
+              .post("/api/v1/providers/" + name + "/rotate", body);
       if (Commands.global(spec).json()) {
         Commands.printJson(spec, r);
       } else if (emergency) {
         Commands.out(spec).println(name + ": switched to the new key; the old key is retired");
       } else {
-        Commands.out(spec).println(
-            name + ": new key in use with the old one as fallback until " + r.path("overlap_until").asText()
-                + "; promoted then if >= 99% of its calls succeed");
+        Commands.out(spec)
+            .println(
+                name
+                    + ": new key in use with the old one as fallback until "
+                    + r.path("overlap_until").asText()
+                    + "; promoted then if >= 99% of its calls succeed");
       }
       return ExitCode.OK;
     }
@@ -162,7 +198,8 @@ final class ProviderCommand extends CommandGroup {
         try {
           key = Files.readString(source.file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-          throw new UsageException("--key-file: cannot read " + source.file + " (" + e.getClass().getSimpleName() + ")");
+          throw new UsageException(
+              "--key-file: cannot read " + source.file + " (" + e.getClass().getSimpleName() + ")");
         }
       } else {
         key = Commands.global(spec).env.get(source.env);

@@ -38,10 +38,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     return new StateRecovery(global.home().dir(), config, Clock.systemUTC())
         .newestSnapshot()
-        .map(id -> "to repair it, run 'nxs backup recover': it keeps the corrupt file and restores"
-            + " state.db from the newest good snapshot (" + id + " or older)")
-        .orElse("no backup snapshot exists to restore it from: NXS stays stopped; move state.db"
-            + " aside to start with empty state");
+        .map(
+            id ->
+                "to repair it, run 'nxs backup recover': it keeps the corrupt file and restores"
+                    + " state.db from the newest good snapshot ("
+                    + id
+                    + " or older)")
+        .orElse(
+            "no backup snapshot exists to restore it from: NXS stays stopped; move state.db"
+                + " aside to start with empty state");
   }
 
   @Override
@@ -61,13 +66,22 @@ final class ServeCommand implements Callable<Integer> {
     }
     Thread hook = new Thread(daemon::close, "nxs-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("NXS is running: http://127.0.0.1:" + daemon.port() + "/  (home " + daemon.home().dir() + ")");
     out.println(
-        "Admin API key: " + daemon.home().adminKey()
+        "NXS is running: http://127.0.0.1:"
+            + daemon.port()
+            + "/  (home "
+            + daemon.home().dir()
+            + ")");
+    out.println(
+        "Admin API key: "
+            + daemon.home().adminKey()
             + (daemon.firstStart() ? " (created now; keep it secret)" : ""));
     out.println(
-        "Dashboard: open http://127.0.0.1:" + daemon.port() + "/ and log in with the key in "
-            + daemon.home().adminKey() + " (cat it)");
+        "Dashboard: open http://127.0.0.1:"
+            + daemon.port()
+            + "/ and log in with the key in "
+            + daemon.home().adminKey()
+            + " (cat it)");
     out.println("listening on port " + daemon.port());
     out.flush();
     try {

@@ -22,15 +22,15 @@ import java.util.SplittableRandom;
 
 /**
  * A short run of what NXS does most, for the launcher's class-data sharing archive: {@code ./nxs}
- * runs it once per build with {@code -XX:ArchiveClassesAtExit}, so the archive holds the classes
- * of the daemon and of the CLI commands an operator runs, not only those of whichever command
- * happened to run first (a CLI command through the daemon: 2.05 → 1.6 s, see
+ * runs it once per build with {@code -XX:ArchiveClassesAtExit}, so the archive holds the classes of
+ * the daemon and of the CLI commands an operator runs, not only those of whichever command happened
+ * to run first (a CLI command through the daemon: 2.05 → 1.6 s, see
  * bench/results/2026-12-02-vault-vs-restic.md).
  *
  * <p>It works in a temporary home and touches nothing else: the daemon starting and stopping, CLI
- * commands through the daemon and on a stopped home, the vault backing up, verifying and
- * restoring a few megabytes, and the HTTP routes the CLI does not take. Exits 1 when a step
- * fails, so the launcher keeps no archive made from a broken run.
+ * commands through the daemon and on a stopped home, the vault backing up, verifying and restoring
+ * a few megabytes, and the HTTP routes the CLI does not take. Exits 1 when a step fails, so the
+ * launcher keeps no archive made from a broken run.
  */
 public final class StartupTraining {
 
@@ -69,7 +69,8 @@ public final class StartupTraining {
     Files.writeString(
         home.config(),
         Files.readString(home.config()).replace("port: 8787", "port: " + port)
-            + "\nvault:\n  openclaw: false\n  sources:\n    - path: " + data
+            + "\nvault:\n  openclaw: false\n  sources:\n    - path: "
+            + data
             + "\n  schedule:\n    backup: 0s\n");
 
     cli("config", "check");
@@ -103,8 +104,13 @@ public final class StartupTraining {
     String key = Files.readString(home.adminKey()).strip();
     String base = "http://127.0.0.1:" + port;
     try (HttpClient client = HttpClient.newHttpClient()) {
-      for (String path : List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
-        send(client, HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key).GET());
+      for (String path :
+          List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
+        send(
+            client,
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
+                .GET());
       }
       String chat =
           "{\"model\":\"nxs-auto\",\"stream\":true,\"max_completion_tokens\":16,"
@@ -120,7 +126,8 @@ public final class StartupTraining {
 
   private static void send(HttpClient client, HttpRequest.Builder request) throws IOException {
     try {
-      client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+      client.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
@@ -150,7 +157,8 @@ public final class StartupTraining {
       text.append("- decision ").append(i).append(": keep the agent alive on cheap machines\n");
     }
     for (int i = 0; i < 16; i++) {
-      Files.writeString(data.resolve("notes/memory-" + i + ".md"), text.substring(0, 4096 * (i + 1)));
+      Files.writeString(
+          data.resolve("notes/memory-" + i + ".md"), text.substring(0, 4096 * (i + 1)));
     }
     Files.writeString(data.resolve("notes/MEMORY.md"), text);
     Files.write(data.resolve("notes/empty"), new byte[0]);

@@ -103,7 +103,9 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     boolean needsAttention() {
-      return !ready() || !openIncidents().isEmpty() || !pendingApprovals().isEmpty()
+      return !ready()
+          || !openIncidents().isEmpty()
+          || !pendingApprovals().isEmpty()
           || (!providerList().isEmpty() && openBreakers().size() == providerList().size());
     }
 
@@ -113,30 +115,60 @@ final class StatusCommand implements Callable<Integer> {
       o.put("ready", ready());
       o.set("modules", readiness.path("modules"));
       health.ifPresent(h -> o.set("health", h));
-      providers.ifPresent(p -> o.set("providers", JsonNodeFactory.instance.arrayNode().addAll(providerList())));
-      incidents.ifPresent(i -> o.set("open_incidents", JsonNodeFactory.instance.arrayNode().addAll(openIncidents())));
-      healing.ifPresent(h -> o.set("pending_approvals", JsonNodeFactory.instance.arrayNode().addAll(pendingApprovals())));
+      providers.ifPresent(
+          p -> o.set("providers", JsonNodeFactory.instance.arrayNode().addAll(providerList())));
+      incidents.ifPresent(
+          i ->
+              o.set(
+                  "open_incidents", JsonNodeFactory.instance.arrayNode().addAll(openIncidents())));
+      healing.ifPresent(
+          h ->
+              o.set(
+                  "pending_approvals",
+                  JsonNodeFactory.instance.arrayNode().addAll(pendingApprovals())));
       backups.ifPresent(b -> o.set("last_backup", lastBackup().orElse(null)));
       o.put("needs_attention", needsAttention());
       return o;
     }
 
     void print(PrintWriter out, Ansi ansi) {
-      out.println(ansi.string("@|bold NXS|@ " + url + "  " + (ready() ? green("ready") : red("NOT READY"))));
+      out.println(
+          ansi.string(
+              "@|bold NXS|@ " + url + "  " + (ready() ? green("ready") : red("NOT READY"))));
       if (!ready()) {
         List<String> waiting = new ArrayList<>();
-        readiness.path("modules").properties().forEach(e -> {
-          if (!e.getValue().path("ready").asBoolean()) {
-            waiting.add(e.getKey() + " (" + e.getValue().path("detail").asText() + ")");
-          }
-        });
+        readiness
+            .path("modules")
+            .properties()
+            .forEach(
+                e -> {
+                  if (!e.getValue().path("ready").asBoolean()) {
+                    waiting.add(e.getKey() + " (" + e.getValue().path("detail").asText() + ")");
+                  }
+                });
         row(out, ansi, "Not ready", String.join(", ", waiting));
       }
       row(out, ansi, "Health", health.map(this::healthLine).orElse(dim("Doctor not running")));
-      row(out, ansi, "Providers", providers.map(p -> providersLine()).orElse(dim("gateway not running")));
-      row(out, ansi, "Incidents", incidents.map(i -> incidentsLine()).orElse(dim("Doctor not running")));
-      row(out, ansi, "Approvals", healing.map(h -> approvalsLine()).orElse(dim("Doctor not running")));
-      row(out, ansi, "Last backup", backups.map(b -> backupLine()).orElse(dim("vault not running")));
+      row(
+          out,
+          ansi,
+          "Providers",
+          providers.map(p -> providersLine()).orElse(dim("gateway not running")));
+      row(
+          out,
+          ansi,
+          "Incidents",
+          incidents.map(i -> incidentsLine()).orElse(dim("Doctor not running")));
+      row(
+          out,
+          ansi,
+          "Approvals",
+          healing.map(h -> approvalsLine()).orElse(dim("Doctor not running")));
+      row(
+          out,
+          ansi,
+          "Last backup",
+          backups.map(b -> backupLine()).orElse(dim("vault not running")));
       out.flush();
     }
 
@@ -159,7 +191,10 @@ final class StatusCommand implements Callable<Integer> {
       for (JsonNode p : all) {
         String state = p.path("breaker").asText("?");
         String label = p.path("name").asText() + " " + state;
-        parts.add(isOneOf(state, "closed") ? green(label) : isOneOf(state, "half_open") ? yellow(label) : red(label));
+        parts.add(
+            isOneOf(state, "closed")
+                ? green(label)
+                : isOneOf(state, "half_open") ? yellow(label) : red(label));
       }
       return String.join(", ", parts);
     }
@@ -184,8 +219,14 @@ final class StatusCommand implements Callable<Integer> {
       }
       List<String> parts = new ArrayList<>();
       for (JsonNode h : pending) {
-        parts.add(text(h, "action") + " on " + text(h, "target") + ", level " + text(h, "level")
-            + " — nxs doctor approve " + text(h, "id"));
+        parts.add(
+            text(h, "action")
+                + " on "
+                + text(h, "target")
+                + ", level "
+                + text(h, "level")
+                + " — nxs doctor approve "
+                + text(h, "id"));
       }
       return yellow(pending.size() + " pending: ") + String.join("; ", parts);
     }
@@ -198,10 +239,15 @@ final class StatusCommand implements Callable<Integer> {
       JsonNode b = last.get();
       String age = age(b.path("created_at").asText());
       JsonNode verified = b.path("verify_ok");
-      String v = verified.isMissingNode() ? yellow("not verified")
-          : verified.asBoolean() ? green("verified") : red("verify FAILED");
+      String v =
+          verified.isMissingNode()
+              ? yellow("not verified")
+              : verified.asBoolean() ? green("verified") : red("verify FAILED");
       JsonNode health = backups.get().path("health");
-      String rpo = health.path("status").asText().equals("UP") ? "" : "  " + red(health.path("detail").asText());
+      String rpo =
+          health.path("status").asText().equals("UP")
+              ? ""
+              : "  " + red(health.path("detail").asText());
       return age + " ago, " + v + "  (" + text(b, "id") + ")" + rpo;
     }
 

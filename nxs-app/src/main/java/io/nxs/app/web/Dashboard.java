@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The web dashboard (SPEC UI1): one page at {@code /}, its assets, and a live event stream.
  *
- * <p>The page is a shell rendered on the server from a Mustache template (mustache.java, as the Doctor's messages): it holds no data, so an
- * unauthenticated browser sees the login form and nothing else. The browser keeps the key in its
- * session storage and reads everything through the same authenticated {@code /api/v1/*} routes the
- * CLI uses. Events on the in-process bus reach it over SSE at {@code /api/v1/events}, read with
- * {@code fetch} so the key travels in the {@code Authorization} header and never in a URL.
+ * <p>The page is a shell rendered on the server from a Mustache template (mustache.java, as the
+ * Doctor's messages): it holds no data, so an unauthenticated browser sees the login form and
+ * nothing else. The browser keeps the key in its session storage and reads everything through the
+ * same authenticated {@code /api/v1/*} routes the CLI uses. Events on the in-process bus reach it
+ * over SSE at {@code /api/v1/events}, read with {@code fetch} so the key travels in the {@code
+ * Authorization} header and never in a URL.
  */
 public final class Dashboard implements HttpRoutes, AutoCloseable {
 
@@ -42,8 +43,10 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
   /** What {@code /assets/{name}} serves: only these, from the classpath. */
   private static final Map<String, Asset> ASSETS =
       Map.of(
-          "dashboard.js", new Asset("web/dashboard.js", "text/javascript; charset=utf-8"),
-          "dashboard.css", new Asset("web/dashboard.css", "text/css; charset=utf-8"),
+          "dashboard.js",
+          new Asset("web/dashboard.js", "text/javascript; charset=utf-8"),
+          "dashboard.css",
+          new Asset("web/dashboard.css", "text/css; charset=utf-8"),
           "chart.umd.js",
           new Asset(
               "META-INF/resources/webjars/chart.js/4.5.1/dist/chart.umd.js",
@@ -85,7 +88,8 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
     }
     InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(asset.resource());
     if (in == null) {
-      throw new NxsException("the dashboard asset " + asset.resource() + " is missing from the build");
+      throw new NxsException(
+          "the dashboard asset " + asset.resource() + " is missing from the build");
     }
     ctx.header("Cache-Control", "private, max-age=300");
     ctx.contentType(asset.contentType()).result(in);

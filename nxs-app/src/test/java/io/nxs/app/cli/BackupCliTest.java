@@ -32,9 +32,10 @@ class BackupCliTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Files.writeString(home.config(), Files.readString(home.config())
-        .replace("port: 8787", "port: " + port)
-        + "\nvault:\n  schedule:\n    backup: 0s\n");
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: " + port)
+            + "\nvault:\n  schedule:\n    backup: 0s\n");
     cli = new CliRunner(home.dir());
   }
 
@@ -55,11 +56,15 @@ class BackupCliTest {
     assertThat(cli.run("backup", "list").out()).contains(id).contains(" ok");
 
     Path to = dir.resolve("restored");
-    CliRunner.Result restore = cli.run("backup", "restore", id, "--to", to.toString(), "--file", "nxs/nxs.yaml");
+    CliRunner.Result restore =
+        cli.run("backup", "restore", id, "--to", to.toString(), "--file", "nxs/nxs.yaml");
     assertThat(restore.code()).as(restore.err()).isZero();
-    assertThat(Files.readString(to.resolve("nxs/nxs.yaml"))).isEqualTo(Files.readString(home.config()));
+    assertThat(Files.readString(to.resolve("nxs/nxs.yaml")))
+        .isEqualTo(Files.readString(home.config()));
 
-    assertThat(json(cli.run("backup", "prune", "--dry-run", "-o", "json")).path("dry_run").asBoolean()).isTrue();
+    assertThat(
+            json(cli.run("backup", "prune", "--dry-run", "-o", "json")).path("dry_run").asBoolean())
+        .isTrue();
     CliRunner.Result drill = cli.run("backup", "drill");
     assertThat(drill.code()).as(drill.err()).isZero();
     assertThat(drill.out()).startsWith("ok").contains("RTO");
@@ -70,7 +75,8 @@ class BackupCliTest {
 
   @Test
   void verifyOfATamperedBlobExitsOneNamingTheFile() throws Exception {
-    Files.writeString(home.dir().resolve("secrets.yaml"), "openai: sk-test-" + "x".repeat(40) + "\n");
+    Files.writeString(
+        home.dir().resolve("secrets.yaml"), "openai: sk-test-" + "x".repeat(40) + "\n");
     json(cli.run("backup", "create", "-o", "json"));
     JsonNode snapshot = json(cli.run("backup", "list", "-o", "json")).get(0);
     assertThat(snapshot.path("files").asInt()).isPositive();
@@ -101,7 +107,8 @@ class BackupCliTest {
 
       CliRunner.Result list = cli.run("backup", "list");
       assertThat(list.out()).contains(created.path("snapshot").path("id").asText());
-      CliRunner.Result overHome = cli.run("backup", "restore", "latest", "--to", home.dir().toString());
+      CliRunner.Result overHome =
+          cli.run("backup", "restore", "latest", "--to", home.dir().toString());
       assertThat(overHome.code()).isEqualTo(ExitCode.PROBLEM);
       assertThat(overHome.err()).contains("refused");
       CliRunner.Result recover = cli.run("backup", "recover");

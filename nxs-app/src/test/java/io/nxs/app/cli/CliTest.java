@@ -33,7 +33,8 @@ class CliTest {
   @ParameterizedTest(name = "nxs {0} --help")
   @MethodSource("everyCommand")
   void everyCommandHasHelp(String command) {
-    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    List<String> args =
+        new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
 
     CliRunner.Result r = new CliRunner(null).run(args.toArray(String[]::new));
@@ -57,9 +58,12 @@ class CliTest {
   void configCheckAcceptsTheShippedVaultExampleUncommented() throws Exception {
     String text = new String(NxsHome.defaultConfig(), java.nio.charset.StandardCharsets.UTF_8);
     int vault = text.indexOf("# vault:");
-    String uncommented = text.substring(0, vault)
-        + text.substring(vault).lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
-            .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    String uncommented =
+        text.substring(0, vault)
+            + text.substring(vault)
+                .lines()
+                .map(l -> l.startsWith("# ") ? l.substring(2) : l)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     Path file = dir.resolve("nxs.yaml");
     Files.writeString(file, uncommented);
 

@@ -28,7 +28,9 @@ class DoctorCommandTest {
   @Test
   void rulesListsTheBuiltinsAndCustomOverridesOffline() throws Exception {
     NxsHome home = home();
-    Files.writeString(home.dir().resolve("rules/mine.yaml"), """
+    Files.writeString(
+        home.dir().resolve("rules/mine.yaml"),
+        """
         rules:
           - id: disk-space-critical
             severity: high
@@ -50,7 +52,9 @@ class DoctorCommandTest {
   @Test
   void validateNamesFileLineAndReasonAndExitsOne() throws Exception {
     Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         rules:
           - id: ok-rule
             severity: low
@@ -63,7 +67,9 @@ class DoctorCommandTest {
     CliRunner.Result r = new CliRunner(null).run("doctor", "rules", "--validate", file.toString());
 
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("ok   ok-rule").contains("FAIL " + file + ":7: rule 'bad-rule': bad expression");
+    assertThat(r.out())
+        .contains("ok   ok-rule")
+        .contains("FAIL " + file + ":7: rule 'bad-rule': bad expression");
   }
 
   @Test
@@ -87,7 +93,9 @@ class DoctorCommandTest {
   void aLevelFourActionRunsAfterNxsDoctorApprove() throws Exception {
     NxsHome home = home();
     Path marker = dir.resolve("reloaded");
-    String yaml = Files.readString(home.config()).replace("port: 8787", "port: 0") + """
+    String yaml =
+        Files.readString(home.config()).replace("port: 8787", "port: 0")
+            + """
         doctor:
           interval: 1s
           services:
@@ -99,15 +107,23 @@ class DoctorCommandTest {
                 level: 4
                 command: "echo {{target}} > '%s'"
                 on: [service-down]
-        """.formatted(marker);
+        """
+                .formatted(marker);
     Files.writeString(home.config(), yaml);
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       Files.writeString(home.config(), yaml.replace("port: 0", "port: " + d.port()));
       CliRunner cli = new CliRunner(home.dir());
 
-      JsonNode waiting = await().atMost(Duration.ofSeconds(30)).until(
-          () -> Json.mapper().readTree(cli.run("doctor", "status", "-o", "json").out()).path("awaiting_approval"),
-          n -> n.size() == 1).get(0);
+      JsonNode waiting =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      Json.mapper()
+                          .readTree(cli.run("doctor", "status", "-o", "json").out())
+                          .path("awaiting_approval"),
+                  n -> n.size() == 1)
+              .get(0);
       assertThat(marker).doesNotExist();
       CliRunner.Result approve = cli.run("doctor", "approve", waiting.path("id").asText());
       CliRunner.Result again = cli.run("doctor", "approve", waiting.path("id").asText());
@@ -115,7 +131,8 @@ class DoctorCommandTest {
       CliRunner.Result status = cli.run("doctor", "status");
 
       assertThat(approve.code()).as(approve.err()).isZero();
-      assertThat(approve.out()).startsWith("approved " + waiting.path("id").asText() + " (reload-extensions, level 4)");
+      assertThat(approve.out())
+          .startsWith("approved " + waiting.path("id").asText() + " (reload-extensions, level 4)");
       assertThat(marker).hasContent("broken");
       assertThat(again.code()).isEqualTo(1);
       assertThat(again.err()).contains("not awaiting approval");
@@ -127,9 +144,11 @@ class DoctorCommandTest {
   @Test
   void daemonCommandsWithoutADaemonExitThree() throws Exception {
     NxsHome home = home();
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 1"));
+    Files.writeString(
+        home.config(), Files.readString(home.config()).replace("port: 8787", "port: 1"));
 
-    CliRunner.Result r = new CliRunner(home.dir(), Map.of("NXS_API_KEY", "x")).run("doctor", "status");
+    CliRunner.Result r =
+        new CliRunner(home.dir(), Map.of("NXS_API_KEY", "x")).run("doctor", "status");
 
     assertThat(r.code()).isEqualTo(3);
   }

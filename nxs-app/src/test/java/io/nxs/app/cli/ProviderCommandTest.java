@@ -42,8 +42,12 @@ class ProviderCommandTest {
     }
     String providers =
         "providers:\n"
-            + "  - {name: a, base_url: '" + a.baseUrl() + "', api_key: old-key-of-a, model: m-a, priority: 1}\n"
-            + "  - {name: b, base_url: '" + b.baseUrl() + "', model: m-b, priority: 2}\n";
+            + "  - {name: a, base_url: '"
+            + a.baseUrl()
+            + "', api_key: old-key-of-a, model: m-a, priority: 1}\n"
+            + "  - {name: b, base_url: '"
+            + b.baseUrl()
+            + "', model: m-b, priority: 2}\n";
     Files.writeString(home.config(), "server:\n  port: " + port + "\n" + providers);
     daemon = Daemon.start(home, Map.of(), Clock.systemUTC());
   }
@@ -63,12 +67,15 @@ class ProviderCommandTest {
 
   private HttpResponse<String> chat() throws Exception {
     String key = Files.readString(home.adminKey()).strip();
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-            .header("Authorization", "Bearer " + key)
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"nxs-auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"nxs-auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -77,7 +84,10 @@ class ProviderCommandTest {
     CliRunner.Result json = nxs(Map.of(), "provider", "list", "-o", "json");
 
     assertThat(text.code()).isZero();
-    assertThat(text.out()).contains("NAME").contains("BREAKER").containsPattern("a\\s+1\\s+CLOSED\\s+single");
+    assertThat(text.out())
+        .contains("NAME")
+        .contains("BREAKER")
+        .containsPattern("a\\s+1\\s+CLOSED\\s+single");
     assertThat(json.code()).isZero();
     JsonNode body = Json.mapper().readTree(json.out());
     assertThat(body.at("/providers/1/name").asText()).isEqualTo("b");
@@ -99,7 +109,14 @@ class ProviderCommandTest {
 
   @Test
   void rotateStartsAnOverlapInWhichTheNewKeyIsUsedFirst() throws Exception {
-    CliRunner.Result r = nxs(Map.of("NEW_A_KEY", "new-key-of-a-123"), "provider", "rotate", "a", "--key-env", "NEW_A_KEY");
+    CliRunner.Result r =
+        nxs(
+            Map.of("NEW_A_KEY", "new-key-of-a-123"),
+            "provider",
+            "rotate",
+            "a",
+            "--key-env",
+            "NEW_A_KEY");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("old one as fallback").doesNotContain("new-key-of-a-123");
@@ -115,28 +132,35 @@ class ProviderCommandTest {
     Path keyFile = dir.resolve("new.key");
     Files.writeString(keyFile, "emergency-key-of-a-456\n");
 
-    CliRunner.Result r = nxs(Map.of(), "provider", "rotate", "a", "--key-file", keyFile.toString(), "--emergency");
+    CliRunner.Result r =
+        nxs(Map.of(), "provider", "rotate", "a", "--key-file", keyFile.toString(), "--emergency");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("old key is retired");
     assertThat(chat().statusCode()).isEqualTo(200);
-    assertThat(a.requests().getLast().header("authorization")).isEqualTo("Bearer emergency-key-of-a-456");
+    assertThat(a.requests().getLast().header("authorization"))
+        .isEqualTo("Bearer emergency-key-of-a-456");
     assertThat(Files.readString(home.dir().resolve("secrets.yaml"))).doesNotContain("old-key-of-a");
     CliRunner.Result audit = nxs(Map.of(), "audit", "query", "--type", "security.key_compromise");
-    assertThat(audit.out()).contains("security.key_compromise").doesNotContain("emergency-key-of-a-456");
+    assertThat(audit.out())
+        .contains("security.key_compromise")
+        .doesNotContain("emergency-key-of-a-456");
   }
 
   @Test
   void rotateNeedsExactlyOneKeySource() {
     CliRunner.Result none = nxs(Map.of(), "provider", "rotate", "a");
     CliRunner.Result unset = nxs(Map.of(), "provider", "rotate", "a", "--key-env", "NOPE");
-    CliRunner.Result unknown = nxs(Map.of("K", "some-new-key-789"), "provider", "rotate", "zzz", "--key-env", "K");
+    CliRunner.Result unknown =
+        nxs(Map.of("K", "some-new-key-789"), "provider", "rotate", "zzz", "--key-env", "K");
 
     assertThat(none.code()).isEqualTo(2);
     assertThat(unset.code()).isEqualTo(2);
     assertThat(unset.err()).contains("NOPE is not set");
     assertThat(unknown.code()).isEqualTo(1);
-    assertThat(unknown.err()).contains("no provider named 'zzz'").doesNotContain("some-new-key-789");
+    assertThat(unknown.err())
+        .contains("no provider named 'zzz'")
+        .doesNotContain("some-new-key-789");
   }
 
   @Test

@@ -21,13 +21,15 @@ class StatusCommandTest {
   private NxsHome home() throws Exception {
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
+    Files.writeString(
+        home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
     return home;
   }
 
   /** The daemon listens on a free port; the CLI finds it through nxs.yaml, so write it there. */
   private static void pointConfigAt(NxsHome home, int port) throws Exception {
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 0", "port: " + port));
+    Files.writeString(
+        home.config(), Files.readString(home.config()).replace("port: 0", "port: " + port));
   }
 
   @Test

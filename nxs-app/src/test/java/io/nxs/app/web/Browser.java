@@ -43,9 +43,15 @@ final class Browser implements AutoCloseable {
   /** A fresh browser (empty session storage) pointed at a daemon on {@code port}. */
   /** A browser emulating a phone's viewport (Chrome's device metrics, as DevTools does). */
   static Browser phone(int port, int width, int height) {
-    return open(port, 1366, 1000, Map.of(
-        "deviceMetrics", Map.of("width", width, "height", height, "pixelRatio", 3.0),
-        "userAgent", "Mozilla/5.0 (Linux; Android 14) Mobile"));
+    return open(
+        port,
+        1366,
+        1000,
+        Map.of(
+            "deviceMetrics",
+            Map.of("width", width, "height", height, "pixelRatio", 3.0),
+            "userAgent",
+            "Mozilla/5.0 (Linux; Android 14) Mobile"));
   }
 
   static Browser open(int port, int width, int height) {
@@ -55,18 +61,27 @@ final class Browser implements AutoCloseable {
   private static Browser open(int port, int width, int height, Map<String, Object> mobile) {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
     if (!"true".equals(System.getenv("CI"))) {
-      assumeTrue(present, "Debian chromium and chromium-driver are not installed; .ci/run installs them");
+      assumeTrue(
+          present, "Debian chromium and chromium-driver are not installed; .ci/run installs them");
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--window-size=" + width + "," + height, "--no-first-run", "--disable-extensions");
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=" + width + "," + height,
+        "--no-first-run",
+        "--disable-extensions");
     if (mobile != null) {
       options.setExperimentalOption("mobileEmulation", mobile);
     }
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     return new Browser(new ChromeDriver(service, options), "http://127.0.0.1:" + port);
   }
 

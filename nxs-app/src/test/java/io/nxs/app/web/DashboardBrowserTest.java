@@ -34,7 +34,8 @@ class DashboardBrowserTest {
     // The Doctor samples every second here, so the host charts have points within the test.
     Files.writeString(
         home.config(),
-        Files.readString(home.config()).replace("port: 8787", "port: 0") + "doctor:\n  interval: 1s\n");
+        Files.readString(home.config()).replace("port: 8787", "port: 0")
+            + "doctor:\n  interval: 1s\n");
     daemon = Daemon.start(home, Map.of(), Clock.systemUTC());
     adminKey = Files.readString(home.adminKey(), StandardCharsets.UTF_8).strip();
   }
@@ -51,13 +52,17 @@ class DashboardBrowserTest {
 
       assertThat(b.find("#login").isDisplayed()).isTrue();
       assertThat(b.find("#dashboard").isDisplayed()).isFalse();
-      assertThat(b.driver.getPageSource()).doesNotContain("nxs.start").doesNotContain("admin.key_create");
+      assertThat(b.driver.getPageSource())
+          .doesNotContain("nxs.start")
+          .doesNotContain("admin.key_create");
       b.screenshot("login");
     }
     HttpResponse<String> api =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/api/v1/audit")).build(),
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + daemon.port() + "/api/v1/audit"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(api.statusCode()).isEqualTo(401);
   }
@@ -110,12 +115,16 @@ class DashboardBrowserTest {
       b.logIn(adminKey);
       b.panel("health");
 
-      long viewport = (Long) ((JavascriptExecutor) b.driver).executeScript("return window.innerWidth");
+      long viewport =
+          (Long) ((JavascriptExecutor) b.driver).executeScript("return window.innerWidth");
       long pageWidth =
-          (Long) ((JavascriptExecutor) b.driver).executeScript("return document.documentElement.scrollWidth");
+          (Long)
+              ((JavascriptExecutor) b.driver)
+                  .executeScript("return document.documentElement.scrollWidth");
       assertThat(viewport).isEqualTo(390);
       assertThat(pageWidth).as("no sideways scrolling").isLessThanOrEqualTo(viewport);
-      assertThat(b.find("#panel-providers").getRect().getX()).isEqualTo(b.find("#panel-health").getRect().getX());
+      assertThat(b.find("#panel-providers").getRect().getX())
+          .isEqualTo(b.find("#panel-health").getRect().getX());
       b.screenshot("phone");
     }
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Doctor's panels in a real Chromium: a daemon whose Doctor probes a service that is down
- * (a real command that exits 1) and has a level-4 healing action waiting for approval.
+ * The Doctor's panels in a real Chromium: a daemon whose Doctor probes a service that is down (a
+ * real command that exits 1) and has a level-4 healing action waiting for approval.
  */
 class DashboardHealingBrowserTest {
 
@@ -33,7 +33,10 @@ class DashboardHealingBrowserTest {
     home = new NxsHome(dir.resolve("home"));
     home.initialize();
     marker = dir.resolve("healed");
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0") + """
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: 0")
+            + """
         doctor:
           interval: 1s
           services:
@@ -45,9 +48,12 @@ class DashboardHealingBrowserTest {
                 level: 4
                 command: "echo {{target}} > '%s'"
                 on: [service-down]
-        """.formatted(marker));
+        """
+                .formatted(marker));
     daemon = Daemon.start(home, Map.of(), Clock.systemUTC());
-    Files.writeString(home.config(), Files.readString(home.config()).replace("port: 0", "port: " + daemon.port()));
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 0", "port: " + daemon.port()));
   }
 
   @AfterEach
@@ -60,7 +66,9 @@ class DashboardHealingBrowserTest {
   }
 
   private String readKey() throws Exception {
-    CliRunner.Result r = new CliRunner(home.dir()).run("key", "create", "--scope", "read", "--name", "viewer", "-o", "json");
+    CliRunner.Result r =
+        new CliRunner(home.dir())
+            .run("key", "create", "--scope", "read", "--name", "viewer", "-o", "json");
     return Json.mapper().readTree(r.out()).path("key").asText();
   }
 

@@ -36,14 +36,17 @@ class DashboardProvidersBrowserTest {
   void startDaemon() throws Exception {
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
-    Files.writeString(home.config(), """
+    Files.writeString(
+        home.config(),
+        """
         server:
           port: 0
         providers:
           - {name: primary, base_url: '%s', model: m-primary, priority: 1, retry: 0,
              circuit_breaker: {failure_threshold: 1, timeout_seconds: 600}}
           - {name: backup, base_url: '%s', model: m-backup, priority: 2}
-        """.formatted(primary.baseUrl(), backup.baseUrl()));
+        """
+            .formatted(primary.baseUrl(), backup.baseUrl()));
     daemon = Daemon.start(home, Map.of(), Clock.systemUTC());
     adminKey = Files.readString(home.adminKey(), StandardCharsets.UTF_8).strip();
   }
@@ -56,13 +59,16 @@ class DashboardProvidersBrowserTest {
   }
 
   private HttpResponse<String> chat() throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/v1/chat/completions"))
-            .header("Authorization", "Bearer " + adminKey)
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"model\":\"nxs-auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.port() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + adminKey)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"nxs-auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -79,10 +85,12 @@ class DashboardProvidersBrowserTest {
       assertThat(answered.statusCode()).isEqualTo(200);
       assertThat(answered.headers().firstValue("x-nxs-provider")).hasValue("backup");
       // The breaker's change reaches the page as an event over SSE, which refreshes the panels.
-      assertThat(b.textWhen("#live-log", t -> t.contains("BreakerTransitioned"))).contains("primary");
+      assertThat(b.textWhen("#live-log", t -> t.contains("BreakerTransitioned")))
+          .contains("primary");
       String after = b.panelWhen("providers", t -> t.matches("(?s).*primary\\s+OPEN.*"));
       assertThat(after).containsPattern("backup\\s+CLOSED");
-      assertThat(b.panelWhen("failovers", t -> t.contains("provider.failover"))).contains("to backup");
+      assertThat(b.panelWhen("failovers", t -> t.contains("provider.failover")))
+          .contains("to backup");
       b.screenshot("providers-open");
     }
   }

@@ -29,8 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Signed archive files: {@code audit-<first>-<last>.jsonl}, one entry per line in the JSON shape
- * of {@link AuditEntry}, then one trailer line {@code {"archive":{...}}} whose Ed25519 signature
+ * Signed archive files: {@code audit-<first>-<last>.jsonl}, one entry per line in the JSON shape of
+ * {@link AuditEntry}, then one trailer line {@code {"archive":{...}}} whose Ed25519 signature
  * covers the seq range, the hash the first entry links to, the last hash and the entry count. The
  * file is verifiable on its own with the public key alone.
  */
@@ -74,10 +74,13 @@ public final class ArchiveFiles {
       SecureFiles.createPrivateFile(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
           BufferedWriter out =
-              new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
+              new BufferedWriter(
+                  new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
           PreparedStatement ps =
-              c.prepareStatement("SELECT " + EntryRows.COLUMNS
-                  + " FROM audit_entries WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+              c.prepareStatement(
+                  "SELECT "
+                      + EntryRows.COLUMNS
+                      + " FROM audit_entries WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
         ps.setLong(1, firstSeq);
         ps.setLong(2, lastSeq);
         try (ResultSet rs = ps.executeQuery()) {
@@ -91,8 +94,12 @@ public final class ArchiveFiles {
           }
         }
         if (count != lastSeq - firstSeq + 1) {
-          throw new NxsException("the audit chain has gaps between seq " + firstSeq + " and "
-              + lastSeq + ": run nxs audit verify");
+          throw new NxsException(
+              "the audit chain has gaps between seq "
+                  + firstSeq
+                  + " and "
+                  + lastSeq
+                  + ": run nxs audit verify");
         }
         Summary summary = new Summary(firstSeq, lastSeq, firstPrev, lastHash);
         Map<String, Object> trailer = new LinkedHashMap<>();
@@ -130,10 +137,15 @@ public final class ArchiveFiles {
         Map<String, Object> row = mapper.readValue(line, MAP);
         if (row.get("archive") instanceof Map<?, ?> trailer) {
           if (in.readLine() != null) {
-            return bad(source, count, expectedSeq, Problem.EDITED, "lines follow the signed trailer");
+            return bad(
+                source, count, expectedSeq, Problem.EDITED, "lines follow the signed trailer");
           }
-          return checkTrailer(source, count, trailer,
-              new Summary(firstSeq, expectedSeq == null ? 0 : expectedSeq - 1, firstPrev, expectedPrev));
+          return checkTrailer(
+              source,
+              count,
+              trailer,
+              new Summary(
+                  firstSeq, expectedSeq == null ? 0 : expectedSeq - 1, firstPrev, expectedPrev));
         }
         count++;
         long seq = ((Number) row.get("seq")).longValue();
@@ -145,19 +157,29 @@ public final class ArchiveFiles {
           expectedPrev = prevHash;
         }
         if (seq != expectedSeq) {
-          return bad(source, count, expectedSeq, seq > expectedSeq ? Problem.MISSING : Problem.REORDERED,
+          return bad(
+              source,
+              count,
+              expectedSeq,
+              seq > expectedSeq ? Problem.MISSING : Problem.REORDERED,
               "the next entry in the file is seq " + seq);
         }
         if (!expectedPrev.equals(prevHash)) {
-          return bad(source, count, seq, Problem.EDITED, "its prev_hash does not match seq " + (seq - 1));
+          return bad(
+              source, count, seq, Problem.EDITED, "its prev_hash does not match seq " + (seq - 1));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> details = (Map<String, Object>) row.get("details");
         byte[] actual =
-            EntryCodec.hash(seq, Instant.parse((String) row.get("timestamp")).toEpochMilli(),
-                (String) row.get("event_type"), (String) row.get("severity"),
-                (String) row.get("actor"), (String) row.get("target"),
-                EntryCodec.canonicalDetails(details), EntryCodec.unhex(prevHash));
+            EntryCodec.hash(
+                seq,
+                Instant.parse((String) row.get("timestamp")).toEpochMilli(),
+                (String) row.get("event_type"),
+                (String) row.get("severity"),
+                (String) row.get("actor"),
+                (String) row.get("target"),
+                EntryCodec.canonicalDetails(details),
+                EntryCodec.unhex(prevHash));
         if (!EntryCodec.hex(actual).equals(row.get("hash"))) {
           return bad(source, count, seq, Problem.EDITED, "its content no longer matches its hash");
         }
@@ -168,11 +190,22 @@ public final class ArchiveFiles {
         expectedPrev = (String) row.get("hash");
         expectedSeq = seq + 1;
       }
-      return bad(source, count, expectedSeq == null ? 1 : expectedSeq, Problem.TRUNCATED,
+      return bad(
+          source,
+          count,
+          expectedSeq == null ? 1 : expectedSeq,
+          Problem.TRUNCATED,
           "the file ends without its signed trailer");
-    } catch (JsonProcessingException | ClassCastException | NullPointerException
-        | IllegalArgumentException | java.time.DateTimeException e) {
-      return bad(source, count, expectedSeq == null ? 1 : expectedSeq, Problem.EDITED,
+    } catch (JsonProcessingException
+        | ClassCastException
+        | NullPointerException
+        | IllegalArgumentException
+        | java.time.DateTimeException e) {
+      return bad(
+          source,
+          count,
+          expectedSeq == null ? 1 : expectedSeq,
+          Problem.EDITED,
           "line " + (count + 1) + " is not a well-formed archive entry");
     } catch (IOException e) {
       throw new NxsException("cannot read audit archive " + file + ": " + e.getMessage(), e);
@@ -188,15 +221,27 @@ public final class ArchiveFiles {
             (String) t.get("last_hash"));
     Object signature = t.get("signature");
     if (signature == null || !keys.verify("archive", digest(promised), signature.toString())) {
-      return bad(source, count, promised.firstSeq(), Problem.BAD_SIGNATURE,
+      return bad(
+          source,
+          count,
+          promised.firstSeq(),
+          Problem.BAD_SIGNATURE,
           "the archive trailer's signature does not verify");
     }
     if (seen.lastSeq() < promised.lastSeq()) {
-      return bad(source, count, seen.lastSeq() + 1, Problem.TRUNCATED,
+      return bad(
+          source,
+          count,
+          seen.lastSeq() + 1,
+          Problem.TRUNCATED,
           "the trailer promises entries up to seq " + promised.lastSeq());
     }
     if (!promised.equals(seen)) {
-      return bad(source, count, promised.firstSeq(), Problem.EDITED,
+      return bad(
+          source,
+          count,
+          promised.firstSeq(),
+          Problem.EDITED,
           "the entries do not match the signed trailer");
     }
     return new Check(VerifyReport.ok(source, count), promised);
@@ -208,7 +253,14 @@ public final class ArchiveFiles {
 
   private static byte[] digest(Summary s) {
     return ChainVerifier.sha256(
-        "archive|" + s.firstSeq() + "|" + s.lastSeq() + "|" + s.firstPrevHash() + "|" + s.lastHash());
+        "archive|"
+            + s.firstSeq()
+            + "|"
+            + s.lastSeq()
+            + "|"
+            + s.firstPrevHash()
+            + "|"
+            + s.lastHash());
   }
 
   private static void moveInPlace(Path tmp, Path file) throws IOException {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nxs audit report}: counts by type and by severity over a period, and the notable
- * (critical and high) events, as a markdown document or JSON.
+ * {@code nxs audit report}: counts by type and by severity over a period, and the notable (critical
+ * and high) events, as a markdown document or JSON.
  */
 public final class AuditReportWriter {
 
@@ -61,8 +61,13 @@ public final class AuditReportWriter {
     }
     StringBuilder md = new StringBuilder();
     md.append("# NXS audit report\n\n");
-    md.append("Period: ").append(from).append(" to ").append(to).append(" (")
-        .append(io.nxs.core.config.Durations.format(period)).append(")  \n");
+    md.append("Period: ")
+        .append(from)
+        .append(" to ")
+        .append(to)
+        .append(" (")
+        .append(io.nxs.core.config.Durations.format(period))
+        .append(")  \n");
     md.append("Entries: ").append(total).append("\n\n");
     md.append("## By severity\n\n| Severity | Count |\n|---|---:|\n");
     bySeverity.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -71,7 +76,8 @@ public final class AuditReportWriter {
       md.append("No events in this period.\n");
     } else {
       md.append("| Type | Count |\n|---|---:|\n");
-      byType.forEach((k, v) -> md.append("| ").append(cell(k)).append(" | ").append(v).append(" |\n"));
+      byType.forEach(
+          (k, v) -> md.append("| ").append(cell(k)).append(" | ").append(v).append(" |\n"));
     }
     md.append("\n## Notable events (critical and high)\n\n");
     if (notable.isEmpty()) {
@@ -79,12 +85,23 @@ public final class AuditReportWriter {
     } else {
       md.append("| Seq | Time | Severity | Type | Actor | Target |\n|---:|---|---|---|---|---|\n");
       for (AuditEntry e : notable) {
-        md.append("| ").append(e.seq()).append(" | ").append(e.timestamp()).append(" | ")
-            .append(e.severityLabel()).append(" | ").append(cell(e.eventType())).append(" | ")
-            .append(cell(e.actor())).append(" | ").append(cell(e.target())).append(" |\n");
+        md.append("| ")
+            .append(e.seq())
+            .append(" | ")
+            .append(e.timestamp())
+            .append(" | ")
+            .append(e.severityLabel())
+            .append(" | ")
+            .append(cell(e.eventType()))
+            .append(" | ")
+            .append(cell(e.actor()))
+            .append(" | ")
+            .append(cell(e.target()))
+            .append(" |\n");
       }
       if (notableCount > notable.size()) {
-        md.append("\n… and ").append(notableCount - notable.size())
+        md.append("\n… and ")
+            .append(notableCount - notable.size())
             .append(" more: `nxs audit query` lists them all.\n");
       }
     }
@@ -95,8 +112,14 @@ public final class AuditReportWriter {
       throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + column + ", COUNT(*) FROM audit_entries WHERE ts_millis >= ?"
-            + " GROUP BY " + column + " ORDER BY COUNT(*) DESC, " + column)) {
+        c.prepareStatement(
+            "SELECT "
+                + column
+                + ", COUNT(*) FROM audit_entries WHERE ts_millis >= ?"
+                + " GROUP BY "
+                + column
+                + " ORDER BY COUNT(*) DESC, "
+                + column)) {
       ps.setLong(1, fromMillis);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -110,8 +133,12 @@ public final class AuditReportWriter {
   private static List<AuditEntry> notable(Connection c, long fromMillis) throws SQLException {
     List<AuditEntry> out = new ArrayList<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + EntryRows.COLUMNS + " FROM audit_entries WHERE ts_millis >= ?"
-            + " AND severity IN ('critical', 'high') ORDER BY seq LIMIT " + MAX_NOTABLE)) {
+        c.prepareStatement(
+            "SELECT "
+                + EntryRows.COLUMNS
+                + " FROM audit_entries WHERE ts_millis >= ?"
+                + " AND severity IN ('critical', 'high') ORDER BY seq LIMIT "
+                + MAX_NOTABLE)) {
       ps.setLong(1, fromMillis);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -51,7 +51,11 @@ public final class ChainVerifier {
         expectedSeq = rs.getLong(1);
         expectedPrev = rs.getString(2);
         if (!keys.verify("anchor", anchorDigest(expectedSeq, expectedPrev), rs.getString(3))) {
-          return VerifyReport.bad(LIVE, 0, expectedSeq, Problem.BAD_SIGNATURE,
+          return VerifyReport.bad(
+              LIVE,
+              0,
+              expectedSeq,
+              Problem.BAD_SIGNATURE,
               "the archive anchor's signature does not verify: the start of the live chain was moved");
         }
       }
@@ -73,10 +77,15 @@ public final class ChainVerifier {
         String hash = rs.getString(9);
         String signature = rs.getString(10);
         if (seq != expectedSeq) {
-          chainProblem = VerifyReport.bad(LIVE, count, expectedSeq, Problem.MISSING,
-              seq == expectedSeq + 1
-                  ? "the entry is missing (the next one present is seq " + seq + ")"
-                  : "entries " + expectedSeq + " to " + (seq - 1) + " are missing");
+          chainProblem =
+              VerifyReport.bad(
+                  LIVE,
+                  count,
+                  expectedSeq,
+                  Problem.MISSING,
+                  seq == expectedSeq + 1
+                      ? "the entry is missing (the next one present is seq " + seq + ")"
+                      : "entries " + expectedSeq + " to " + (seq - 1) + " are missing");
           break;
         }
         boolean linked = expectedPrev.equals(prevHash);
@@ -84,26 +93,49 @@ public final class ChainVerifier {
         byte[] actual =
             storedPrev == null
                 ? new byte[32]
-                : EntryCodec.hash(seq, rs.getLong(2), rs.getString(3), rs.getString(4),
-                    rs.getString(5), rs.getString(6), rs.getString(7), storedPrev);
+                : EntryCodec.hash(
+                    seq,
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    storedPrev);
         boolean selfConsistent = EntryCodec.hex(actual).equals(hash);
         if (!linked) {
           Long holder = seqHolding(c, prevHash, seq);
           if (holder != null) {
-            chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.REORDERED,
-                "it links to the hash of seq " + holder + " instead of seq " + (seq - 1));
+            chainProblem =
+                VerifyReport.bad(
+                    LIVE,
+                    count,
+                    seq,
+                    Problem.REORDERED,
+                    "it links to the hash of seq " + holder + " instead of seq " + (seq - 1));
           } else if (!selfConsistent || count == 1) {
-            chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
-                "its prev_hash does not match the hash of seq " + (seq - 1));
+            chainProblem =
+                VerifyReport.bad(
+                    LIVE,
+                    count,
+                    seq,
+                    Problem.EDITED,
+                    "its prev_hash does not match the hash of seq " + (seq - 1));
           } else {
-            chainProblem = VerifyReport.bad(LIVE, count, seq - 1, Problem.EDITED,
-                "its hash was rewritten: seq " + seq + " links to a different hash");
+            chainProblem =
+                VerifyReport.bad(
+                    LIVE,
+                    count,
+                    seq - 1,
+                    Problem.EDITED,
+                    "its hash was rewritten: seq " + seq + " links to a different hash");
           }
           break;
         }
         if (!selfConsistent) {
-          chainProblem = VerifyReport.bad(LIVE, count, seq, Problem.EDITED,
-              "its content no longer matches its hash");
+          chainProblem =
+              VerifyReport.bad(
+                  LIVE, count, seq, Problem.EDITED, "its content no longer matches its hash");
           break;
         }
         if (signature != null) {
@@ -125,7 +157,11 @@ public final class ChainVerifier {
             .filter(e -> !keys.verify("entry", e.digest(), e.signature()))
             .min(Comparator.comparingLong(Signed::seq));
     if (forged.isPresent()) {
-      return VerifyReport.bad(LIVE, forged.get().count(), forged.get().seq(), Problem.BAD_SIGNATURE,
+      return VerifyReport.bad(
+          LIVE,
+          forged.get().count(),
+          forged.get().seq(),
+          Problem.BAD_SIGNATURE,
           "its signature does not verify with the audit public key");
     }
     if (chainProblem != null) {
@@ -146,31 +182,51 @@ public final class ChainVerifier {
         if (lastSeq == 0) {
           return VerifyReport.ok(LIVE, 0);
         }
-        return VerifyReport.bad(LIVE, count, lastSeq + 1, Problem.TRUNCATED,
+        return VerifyReport.bad(
+            LIVE,
+            count,
+            lastSeq + 1,
+            Problem.TRUNCATED,
             "the signed head record is missing, so deleted newest entries cannot be ruled out");
       }
       long headSeq = rs.getLong(1);
       String headHash = rs.getString(2);
       if (!keys.verify("entry", EntryCodec.unhex(headHash), rs.getString(3))) {
-        return VerifyReport.bad(LIVE, count, headSeq, Problem.BAD_SIGNATURE,
+        return VerifyReport.bad(
+            LIVE,
+            count,
+            headSeq,
+            Problem.BAD_SIGNATURE,
             "the head record's signature does not verify");
       }
       if (headSeq > lastSeq) {
-        return VerifyReport.bad(LIVE, count, lastSeq + 1, Problem.TRUNCATED,
+        return VerifyReport.bad(
+            LIVE,
+            count,
+            lastSeq + 1,
+            Problem.TRUNCATED,
             headSeq == lastSeq + 1
                 ? "the newest entry was deleted (the signed head is seq " + headSeq + ")"
                 : "entries " + (lastSeq + 1) + " to " + headSeq + " were deleted from the end");
       }
       if (headSeq < lastSeq) {
-        return VerifyReport.bad(LIVE, count, headSeq + 1, Problem.EDITED,
+        return VerifyReport.bad(
+            LIVE,
+            count,
+            headSeq + 1,
+            Problem.EDITED,
             "entries after the signed head (seq " + headSeq + ") were added outside the log");
       }
       if (!headHash.equals(lastHash)) {
-        return VerifyReport.bad(LIVE, count, lastSeq, Problem.EDITED,
-            "its hash differs from the signed head");
+        return VerifyReport.bad(
+            LIVE, count, lastSeq, Problem.EDITED, "its hash differs from the signed head");
       }
       if (count > 0 && !lastSigned) {
-        return VerifyReport.bad(LIVE, count, lastSeq + 1, Problem.TRUNCATED,
+        return VerifyReport.bad(
+            LIVE,
+            count,
+            lastSeq + 1,
+            Problem.TRUNCATED,
             "the chain ends in an unsigned entry: the end of its batch was deleted");
       }
       return VerifyReport.ok(LIVE, count);

@@ -21,8 +21,8 @@ import java.util.Map;
  * share an encoding): a version tag, seq, timestamp millis, type, severity label, actor, target,
  * the details as canonical JSON, and the previous entry's 32-byte hash. Canonical JSON is Jackson
  * with map keys sorted at every level; it is produced once at append time by serializing, parsing
- * and serializing again, so re-serializing the parsed details (as archive verification does)
- * yields exactly the same text.
+ * and serializing again, so re-serializing the parsed details (as archive verification does) yields
+ * exactly the same text.
  */
 public final class EntryCodec {
 
@@ -55,12 +55,16 @@ public final class EntryCodec {
       String canonical = CANONICAL.writeValueAsString(CANONICAL.readValue(first, MAP));
       if (canonical.length() > MAX_DETAILS_CHARS) {
         throw new NxsException(
-            "audit details must be at most " + MAX_DETAILS_CHARS + " characters of JSON, but were "
-                + canonical.length() + ": record a summary, not the data");
+            "audit details must be at most "
+                + MAX_DETAILS_CHARS
+                + " characters of JSON, but were "
+                + canonical.length()
+                + ": record a summary, not the data");
       }
       return canonical;
     } catch (JsonProcessingException e) {
-      throw new NxsException("audit details cannot be written as JSON: " + e.getOriginalMessage(), e);
+      throw new NxsException(
+          "audit details cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -23,9 +23,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * CLI appends too) or another {@code AuditLog} on the same file therefore can never interleave
  * between reading the tip and writing after it. The last entry of the batch is signed; its hash
  * covers every earlier entry through the prev_hash links, so one signature per commit covers all.
- * {@code audit_head} is rewritten in the same transaction. Callers are released only after
- * {@code COMMIT} returned, and the store runs {@code synchronous=FULL} in WAL mode, so an
- * acknowledged append survives a SIGKILL or power loss.
+ * {@code audit_head} is rewritten in the same transaction. Callers are released only after {@code
+ * COMMIT} returned, and the store runs {@code synchronous=FULL} in WAL mode, so an acknowledged
+ * append survives a SIGKILL or power loss.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
@@ -92,7 +92,8 @@ public final class GroupCommitWriter implements AutoCloseable {
           if (e.getCause() instanceof NxsException nxs) {
             throw new NxsException(nxs.getMessage(), nxs);
           }
-          throw new NxsException("recording audit event " + pending.type() + " failed", e.getCause());
+          throw new NxsException(
+              "recording audit event " + pending.type() + " failed", e.getCause());
         }
       }
     } finally {
@@ -144,7 +145,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       closeConnection();
       NxsException failure =
-          new NxsException("cannot record audit events in " + store.file() + ": " + e.getMessage(), e);
+          new NxsException(
+              "cannot record audit events in " + store.file() + ": " + e.getMessage(), e);
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
@@ -174,8 +176,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         seq++;
         byte[] hash =
             EntryCodec.hash(
-                seq, p.timestampMillis(), p.type(), p.severity(), p.actor(), p.target(),
-                p.details(), prev);
+                seq,
+                p.timestampMillis(),
+                p.type(),
+                p.severity(),
+                p.actor(),
+                p.target(),
+                p.details(),
+                prev);
         lastHash = EntryCodec.hex(hash);
         signature = i == batch.size() - 1 ? keys.sign("entry", hash) : null;
         ps.setLong(1, seq);

@@ -56,15 +56,24 @@ public final class SigningKeys {
     if (!havePriv && !havePub) {
       if (!mayCreate) {
         throw new NxsException(
-            "the audit signing key " + priv + " is missing but the audit log already has entries:"
-                + " restore " + PRIVATE_FILE + " and " + PUBLIC_FILE + " from a backup");
+            "the audit signing key "
+                + priv
+                + " is missing but the audit log already has entries:"
+                + " restore "
+                + PRIVATE_FILE
+                + " and "
+                + PUBLIC_FILE
+                + " from a backup");
       }
       return create(keysDir, priv, pub);
     }
     if (!havePriv || !havePub) {
       throw new NxsException(
-          "only one half of the audit signing key pair exists in " + keysDir + " (missing "
-              + (havePriv ? PUBLIC_FILE : PRIVATE_FILE) + "): restore both files from a backup");
+          "only one half of the audit signing key pair exists in "
+              + keysDir
+              + " (missing "
+              + (havePriv ? PUBLIC_FILE : PRIVATE_FILE)
+              + "): restore both files from a backup");
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
@@ -76,14 +85,25 @@ public final class SigningKeys {
       byte[] probe = new byte[32];
       if (!keys.verify("probe", probe, keys.sign("probe", probe))) {
         throw new NxsException(
-            "the audit signing keys " + priv + " and " + pub + " do not belong together:"
+            "the audit signing keys "
+                + priv
+                + " and "
+                + pub
+                + " do not belong together:"
                 + " restore the matching pair from a backup");
       }
       return keys;
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new NxsException(
-          "the audit signing key in " + keysDir + " is damaged (" + e.getMessage()
-              + "): restore " + PRIVATE_FILE + " and " + PUBLIC_FILE + " from a backup",
+          "the audit signing key in "
+              + keysDir
+              + " is damaged ("
+              + e.getMessage()
+              + "): restore "
+              + PRIVATE_FILE
+              + " and "
+              + PUBLIC_FILE
+              + " from a backup",
           e);
     }
   }
@@ -96,7 +116,8 @@ public final class SigningKeys {
               .generatePublic(new X509EncodedKeySpec(readPem(publicKeyFile, "PUBLIC KEY", false)));
       return new SigningKeys(null, publicKey);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new NxsException("the audit public key " + publicKeyFile + " is damaged: " + e.getMessage(), e);
+      throw new NxsException(
+          "the audit public key " + publicKeyFile + " is damaged: " + e.getMessage(), e);
     }
   }
 
@@ -145,7 +166,9 @@ public final class SigningKeys {
       registerSecret(privPem);
       // Public first: a crash in between leaves only the public half, which open() reports
       // instead of silently minting a second key.
-      SecureFiles.writeAtomically(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+      SecureFiles.writeAtomically(
+          pub,
+          pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
       SecureFiles.writeAtomically(priv, privPem.getBytes(StandardCharsets.US_ASCII));
       return new SigningKeys(pair.getPrivate(), pair.getPublic());
     } catch (GeneralSecurityException e) {
@@ -156,17 +179,25 @@ public final class SigningKeys {
   /** Registers the key's base64, whole and line by line, so no log line ever shows it. */
   private static void registerSecret(String pemText) {
     StringBuilder body = new StringBuilder();
-    pemText.lines().filter(l -> !l.startsWith("-----")).forEach(l -> {
-      Redaction.register(l.strip());
-      body.append(l.strip());
-    });
+    pemText
+        .lines()
+        .filter(l -> !l.startsWith("-----"))
+        .forEach(
+            l -> {
+              Redaction.register(l.strip());
+              body.append(l.strip());
+            });
     Redaction.register(body.toString());
   }
 
   private static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n"
+    return "-----BEGIN "
+        + label
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + label + "-----\n";
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 
   private static byte[] readPem(Path file, String label, boolean secret) {

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Threads;
  * Durable, signed audit appends per second on a real SQLite file (WAL, synchronous=FULL).
  *
  * <p>{@code oneAppender} is the baseline: each append is its own transaction, fsync and Ed25519
- * signature. The others run many appenders at once, so the group commit shares one transaction,
- * one fsync and one signature among everything queued. Goal: at least 10,000 appends/s.
+ * signature. The others run many appenders at once, so the group commit shares one transaction, one
+ * fsync and one signature among everything queued. Goal: at least 10,000 appends/s.
  *
  * <p>Run: {@code bench/jmh nxs-audit -f 1 -wi 2 -i 3 AuditAppendBenchmark}
  */
@@ -34,7 +34,11 @@ import org.openjdk.jmh.annotations.Threads;
 public class AuditAppendBenchmark {
 
   private static final AuditEvent EVENT =
-      new AuditEvent("provider.failover", Severity.MEDIUM, "gateway", "ollama",
+      new AuditEvent(
+          "provider.failover",
+          Severity.MEDIUM,
+          "gateway",
+          "ollama",
           Map.of("from", "ollama", "to", "openai", "reason", "breaker open", "latency_ms", 1234));
 
   private TempHome home;
@@ -43,8 +47,9 @@ public class AuditAppendBenchmark {
   @Setup(Level.Trial)
   public void open() {
     home = TempHome.create();
-    log = AuditLog.open(StateStore.open(home.resolve("state.db")), home.resolve("keys"),
-        Clock.systemUTC());
+    log =
+        AuditLog.open(
+            StateStore.open(home.resolve("state.db")), home.resolve("keys"), Clock.systemUTC());
   }
 
   @TearDown(Level.Trial)

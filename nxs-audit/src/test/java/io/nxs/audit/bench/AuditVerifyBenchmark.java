@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Audit entries verified per second: {@code verify} recomputes every hash, checks every link and
- * every batch signature of a 100,000-entry chain written by 64 concurrent appenders.
- * {@code scanRows} is the baseline: the same rows read through JDBC with no checking, i.e. the
- * floor set by SQLite. Goal: at least 50,000 entries/s.
+ * every batch signature of a 100,000-entry chain written by 64 concurrent appenders. {@code
+ * scanRows} is the baseline: the same rows read through JDBC with no checking, i.e. the floor set
+ * by SQLite. Goal: at least 50,000 entries/s.
  *
  * <p>Run: {@code bench/jmh nxs-audit -f 1 -wi 2 -i 3 AuditVerifyBenchmark}
  */
@@ -55,12 +55,20 @@ public class AuditVerifyBenchmark {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < APPENDERS; t++) {
       int id = t;
-      threads.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < ENTRIES / APPENDERS; i++) {
-          log.append(new AuditEvent("provider.failover", Severity.MEDIUM, "appender-" + id,
-              "ollama", Map.of("i", i, "reason", "breaker open")));
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < ENTRIES / APPENDERS; i++) {
+                      log.append(
+                          new AuditEvent(
+                              "provider.failover",
+                              Severity.MEDIUM,
+                              "appender-" + id,
+                              "ollama",
+                              Map.of("i", i, "reason", "breaker open")));
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -94,12 +102,21 @@ public class AuditVerifyBenchmark {
     long sum = 0;
     try (Connection c = store.connect();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT seq, ts_millis, event_type, severity, actor, target,"
-            + " details, prev_hash, hash, signature FROM audit_entries ORDER BY seq")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT seq, ts_millis, event_type, severity, actor, target,"
+                    + " details, prev_hash, hash, signature FROM audit_entries ORDER BY seq")) {
       while (rs.next()) {
-        sum += rs.getLong(1) + rs.getLong(2) + rs.getString(3).length() + rs.getString(4).length()
-            + rs.getString(5).length() + rs.getString(6).length() + rs.getString(7).length()
-            + rs.getString(8).length() + rs.getString(9).length();
+        sum +=
+            rs.getLong(1)
+                + rs.getLong(2)
+                + rs.getString(3).length()
+                + rs.getString(4).length()
+                + rs.getString(5).length()
+                + rs.getString(6).length()
+                + rs.getString(7).length()
+                + rs.getString(8).length()
+                + rs.getString(9).length();
         String sig = rs.getString(10);
         sum += sig == null ? 0 : sig.length();
       }

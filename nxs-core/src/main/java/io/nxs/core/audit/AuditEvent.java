@@ -22,7 +22,8 @@ public record AuditEvent(
   public AuditEvent {
     if (type == null || !TYPE.matcher(type).matches()) {
       throw new IllegalArgumentException(
-          "audit event type must be dotted lower case like 'security.lockout', but was '" + type
+          "audit event type must be dotted lower case like 'security.lockout', but was '"
+              + type
               + "'");
     }
     Objects.requireNonNull(severity, "severity");

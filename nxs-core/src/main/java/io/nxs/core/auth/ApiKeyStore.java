@@ -115,9 +115,12 @@ public final class ApiKeyStore {
             actor,
             id,
             Map.of(
-                "name", name,
-                "scope", scope.label(),
-                "expires_at", expires == null ? "never" : expires.toString())));
+                "name",
+                name,
+                "scope",
+                scope.label(),
+                "expires_at",
+                expires == null ? "never" : expires.toString())));
     return new CreatedKey(key, secret);
   }
 
@@ -214,7 +217,8 @@ public final class ApiKeyStore {
 
   static String hash(String secret) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);

@@ -55,7 +55,9 @@ public final class AuthFailureLimiter {
       return Duration.ZERO;
     }
     var probe = bucket.estimateAbilityToConsume(1);
-    return probe.canBeConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
+    return probe.canBeConsumed()
+        ? Duration.ZERO
+        : Duration.ofNanos(probe.getNanosToWaitForRefill());
   }
 
   /**

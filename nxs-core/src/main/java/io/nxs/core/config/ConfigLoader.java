@@ -32,10 +32,10 @@ import java.util.TreeSet;
 /**
  * Reads {@code nxs.yaml} into immutable, validated section values.
  *
- * <p>Design note: the loader walks the top-level mapping itself and binds each section's value
- * with Jackson straight from the same streaming parser, so every error keeps the exact line and
- * column of the offending token. Unknown keys, wrong types, missing required keys and values the
- * section types reject in their constructors all become one {@link ConfigException} that names
+ * <p>Design note: the loader walks the top-level mapping itself and binds each section's value with
+ * Jackson straight from the same streaming parser, so every error keeps the exact line and column
+ * of the offending token. Unknown keys, wrong types, missing required keys and values the section
+ * types reject in their constructors all become one {@link ConfigException} that names
  * file:line:column and the dotted key. Keys are snake_case in files and camelCase in records.
  */
 public final class ConfigLoader {
@@ -63,14 +63,19 @@ public final class ConfigLoader {
     return new ConfigLoader(sections, env, true);
   }
 
-  private ConfigLoader(Collection<ConfigSection<?>> sections, Map<String, String> env, boolean othersAllowed) {
+  private ConfigLoader(
+      Collection<ConfigSection<?>> sections, Map<String, String> env, boolean othersAllowed) {
     this.othersAllowed = othersAllowed;
     for (ConfigSection<?> s : sections) {
       ConfigSection<?> previous = this.sections.putIfAbsent(s.name(), s);
       if (previous != null && previous.type() != s.type()) {
         throw new IllegalArgumentException(
-            "config section '" + s.name() + "' is registered twice: by " + previous.type().getName()
-                + " and by " + s.type().getName());
+            "config section '"
+                + s.name()
+                + "' is registered twice: by "
+                + previous.type().getName()
+                + " and by "
+                + s.type().getName());
       }
     }
     this.expander = new EnvExpander(env);

@@ -13,7 +13,9 @@ public final class EnvExpander {
 
   private final Map<String, String> env;
 
-  /** @param env the variables to expand from, usually {@code System.getenv()} */
+  /**
+   * @param env the variables to expand from, usually {@code System.getenv()}
+   */
   public EnvExpander(Map<String, String> env) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
   }
@@ -65,7 +67,10 @@ public final class EnvExpander {
       return reference.substring(sep + 2);
     }
     throw new IllegalArgumentException(
-        "environment variable " + name + " is not set: export it, or write ${" + name
+        "environment variable "
+            + name
+            + " is not set: export it, or write ${"
+            + name
             + ":-default}");
   }
 }

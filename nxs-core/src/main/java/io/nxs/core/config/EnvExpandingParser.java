@@ -1,9 +1,9 @@
 package io.nxs.core.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
-import com.fasterxml.jackson.core.JsonLocation;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,7 +54,11 @@ final class EnvExpandingParser extends JsonParserDelegate {
       } catch (IllegalArgumentException e) {
         var at = delegate.currentTokenLocation();
         throw new ConfigException(
-            source, at.getLineNr(), at.getColumnNr(), ConfigLoader.pathOf(delegate), e.getMessage());
+            source,
+            at.getLineNr(),
+            at.getColumnNr(),
+            ConfigLoader.pathOf(delegate),
+            e.getMessage());
       }
       expandedFor = JsonToken.VALUE_STRING;
     }

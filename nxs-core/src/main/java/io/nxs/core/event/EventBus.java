@@ -28,7 +28,8 @@ public final class EventBus {
    *
    * @return a handle that removes the subscription when closed
    */
-  public <E extends NxsEvent> AutoCloseable subscribe(Class<E> type, Consumer<? super E> subscriber) {
+  public <E extends NxsEvent> AutoCloseable subscribe(
+      Class<E> type, Consumer<? super E> subscriber) {
     Consumer<Object> adapter = event -> subscriber.accept(type.cast(event));
     subscribers.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(adapter);
     return () -> subscribers.get(type).remove(adapter);

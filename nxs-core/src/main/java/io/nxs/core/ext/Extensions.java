@@ -1,8 +1,8 @@
 package io.nxs.core.ext;
 
 /**
- * The extension points of one daemon: each module registers what it provides and finds what it
- * uses here, through the core interfaces only.
+ * The extension points of one daemon: each module registers what it provides and finds what it uses
+ * here, through the core interfaces only.
  */
 public final class Extensions {
 

@@ -37,8 +37,13 @@ public final class Registry<T> {
     T previous = byName.putIfAbsent(name, extension);
     if (previous != null && previous != extension) {
       throw new NxsException(
-          kind + " '" + name + "' is registered twice: by " + previous.getClass().getName()
-              + " and by " + extension.getClass().getName());
+          kind
+              + " '"
+              + name
+              + "' is registered twice: by "
+              + previous.getClass().getName()
+              + " and by "
+              + extension.getClass().getName());
     }
     return extension;
   }

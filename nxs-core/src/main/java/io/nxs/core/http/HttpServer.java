@@ -38,15 +38,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note: every request passes one gate. Public probes ({@code /healthz}, {@code /readyz},
  * {@code /metrics}) pass freely; {@code /v1/*} and {@code /api/*} need a bearer key with the scope
- * the route is tagged with. A client address that presents more than the allowed number of bad
- * keys is locked out with 429 and {@code Retry-After}; each failure and each lockout is audited. A
+ * the route is tagged with. A client address that presents more than the allowed number of bad keys
+ * is locked out with 429 and {@code Retry-After}; each failure and each lockout is audited. A
  * missing header is a plain 401 and does not count, so an un-logged-in dashboard never locks its
  * user out. Every response carries security headers; errors are JSON in the OpenAI shape, never a
  * stack trace.
  *
  * <p>Shutdown drains with Jetty's own graceful stop: readiness turns false, the connectors stop
- * accepting, and a {@link GracefulHandler} lets in-flight requests finish (responses fully
- * written) for up to the grace period before Jetty stops.
+ * accepting, and a {@link GracefulHandler} lets in-flight requests finish (responses fully written)
+ * for up to the grace period before Jetty stops.
  */
 public final class HttpServer {
 
@@ -57,6 +57,7 @@ public final class HttpServer {
 
   /** Pending connections the kernel may queue for us (Linux caps it at net.core.somaxconn). */
   private static final int ACCEPT_QUEUE = 1024;
+
   private static final String STARTED_AT = "nxs.startedAt";
 
   private final ServerConfig config;
@@ -105,7 +106,12 @@ public final class HttpServer {
       boundPort = app.port();
     } catch (RuntimeException e) {
       throw new NxsException(
-          "cannot listen on " + config.host() + ":" + config.port() + " (" + rootMessage(e)
+          "cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + " ("
+              + rootMessage(e)
               + "): is another NXS running? Stop it or set server.port in nxs.yaml",
           e);
     }
@@ -154,7 +160,8 @@ public final class HttpServer {
     cfg.routes.get("/readyz", this::ready);
     cfg.routes.get(
         "/metrics",
-        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     for (HttpRoutes r : routes) {
       r.addTo(cfg.routes);
     }
@@ -189,7 +196,10 @@ public final class HttpServer {
         405,
         ctx ->
             ApiError.respond(
-                ctx, 405, "invalid_request_error", "method_not_allowed",
+                ctx,
+                405,
+                "invalid_request_error",
+                "method_not_allowed",
                 ctx.method() + " is not allowed on " + ctx.path()));
   }
 
@@ -241,7 +251,9 @@ public final class HttpServer {
     String header = ctx.header("Authorization");
     if (header == null || header.isBlank()) {
       throw new ApiException(
-          401, "invalid_request_error", "missing_api_key",
+          401,
+          "invalid_request_error",
+          "missing_api_key",
           "missing API key: send 'Authorization: Bearer <key>' (see keys/admin.key in the NXS home)",
           Map.of("WWW-Authenticate", "Bearer realm=\"nxs\""));
     }
@@ -251,25 +263,38 @@ public final class HttpServer {
       boolean nowLocked = limiter.recordFailure(address);
       audit.append(
           new AuditEvent(
-              "security.auth_failure", Severity.MEDIUM, "anonymous", address,
+              "security.auth_failure",
+              Severity.MEDIUM,
+              "anonymous",
+              address,
               Map.of("path", path, "reason", "unknown, expired or revoked key")));
       if (nowLocked) {
         audit.append(
             new AuditEvent(
-                "security.lockout", Severity.HIGH, "nxs", address,
+                "security.lockout",
+                Severity.HIGH,
+                "nxs",
+                address,
                 Map.of("window", "15m", "reason", "too many failed authentications")));
         LOG.warn("locked out {} after repeated failed authentications", address);
       }
       throw new ApiException(
-          401, "invalid_request_error", "invalid_api_key",
+          401,
+          "invalid_request_error",
+          "invalid_api_key",
           "invalid API key: it is unknown, expired or revoked",
           Map.of("WWW-Authenticate", "Bearer realm=\"nxs\", error=\"invalid_token\""));
     }
     Scope needed = ctx.routeRoles().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.READ;
     if (!key.get().scope().allows(needed)) {
       throw new ApiException(
-          403, "permission_error", "insufficient_scope",
-          "this needs an admin key; key " + key.get().id() + " has scope " + key.get().scope().label());
+          403,
+          "permission_error",
+          "insufficient_scope",
+          "this needs an admin key; key "
+              + key.get().id()
+              + " has scope "
+              + key.get().scope().label());
     }
     ctx.attribute(KEY_ATTRIBUTE, key.get());
   }
@@ -277,7 +302,9 @@ public final class HttpServer {
   private static ApiException lockedOut(Duration locked) {
     long seconds = Math.max(1, (locked.toMillis() + 999) / 1000);
     return new ApiException(
-        429, "rate_limit_error", "auth_locked_out",
+        429,
+        "rate_limit_error",
+        "auth_locked_out",
         "too many failed authentications from this address: retry in " + seconds + "s",
         Map.of("Retry-After", Long.toString(seconds)));
   }

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * Removes secrets from text bound for logs and error bodies.
  *
  * <p>Two nets: the exact values NXS knows to be secret (API keys it minted or loaded, provider
- * credentials) are registered here and replaced wherever they appear; and patterns catch the
- * shapes secrets usually have (bearer tokens, {@code nxs_} and {@code sk-} keys, {@code
- * api_key=...} pairs) even when nobody registered them.
+ * credentials) are registered here and replaced wherever they appear; and patterns catch the shapes
+ * secrets usually have (bearer tokens, {@code nxs_} and {@code sk-} keys, {@code api_key=...}
+ * pairs) even when nobody registered them.
  */
 public final class Redaction {
 
@@ -58,7 +58,8 @@ public final class Redaction {
         .matcher(out)
         .replaceAll(
             m -> {
-              String prefix = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : "";
+              String prefix =
+                  m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : "";
               return java.util.regex.Matcher.quoteReplacement(prefix + MASK);
             });
   }

@@ -22,8 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param metrics the meter registry scraped at {@code /metrics}
  * @param extensions the extension points to register with and look up from
  * @param clock the one clock; never call {@code Instant.now()} directly
- * @param scheduler shared scheduler for periodic work (probes, collection); runs tasks on
- *     platform threads, so hand blocking work to a virtual thread
+ * @param scheduler shared scheduler for periodic work (probes, collection); runs tasks on platform
+ *     threads, so hand blocking work to a virtual thread
  */
 public record ModuleContext(
     Path home,

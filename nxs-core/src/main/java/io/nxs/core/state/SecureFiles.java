@@ -2,18 +2,18 @@ package io.nxs.core.state;
 
 import io.nxs.core.NxsException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.channels.FileChannel;
-import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -91,8 +91,8 @@ public final class SecureFiles {
   }
 
   /**
-   * Deletes a directory and everything under it, symlinks removed and never followed; nothing
-   * when it does not exist.
+   * Deletes a directory and everything under it, symlinks removed and never followed; nothing when
+   * it does not exist.
    */
   public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -110,7 +110,8 @@ public final class StateStore {
       throw new CorruptStateException(file, firstLine(e.getMessage()));
     }
     if (!(findings.size() == 1 && "ok".equals(findings.getFirst()))) {
-      throw new CorruptStateException(file, String.join("; ", findings.subList(0, Math.min(3, findings.size()))));
+      throw new CorruptStateException(
+          file, String.join("; ", findings.subList(0, Math.min(3, findings.size()))));
     }
   }
 

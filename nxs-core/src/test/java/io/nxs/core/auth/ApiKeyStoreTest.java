@@ -52,7 +52,8 @@ class ApiKeyStoreTest {
   void aRevokeByAnotherProcessReachesARunningDaemonWithinTheCacheTtl() {
     CreatedKey k = daemon.create(Scope.READ, "ci", null, "test");
     assertThat(daemon.authenticate(k.secret())).isPresent();
-    ApiKeyStore offlineCli = new ApiKeyStore(StateStore.open(home.resolve("state.db")), e -> 1, clock);
+    ApiKeyStore offlineCli =
+        new ApiKeyStore(StateStore.open(home.resolve("state.db")), e -> 1, clock);
 
     offlineCli.revoke(k.key().id(), "cli");
 

@@ -128,7 +128,8 @@ class ConfigLoaderTest {
         doctor: {rules: []}
         """;
 
-    assertThat(serverOnly.parse(text, "nxs.yaml").section(ServerConfig.SECTION).port()).isEqualTo(8800);
+    assertThat(serverOnly.parse(text, "nxs.yaml").section(ServerConfig.SECTION).port())
+        .isEqualTo(8800);
     assertThatThrownBy(() -> serverOnly.parse("server:\n  port: eighty\n", "nxs.yaml"))
         .hasMessageStartingWith("nxs.yaml:2:9: server.port: ");
   }

@@ -36,8 +36,10 @@ class HttpGateTest {
   // (nxs-app) check the same events land in the real, signed audit log.
   private final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
   private final AtomicBoolean moduleReady = new AtomicBoolean(true);
-  private final java.util.concurrent.CountDownLatch slowEntered = new java.util.concurrent.CountDownLatch(1);
-  private final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch slowEntered =
+      new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch slowRelease =
+      new java.util.concurrent.CountDownLatch(1);
   private final HttpClient client = HttpClient.newHttpClient();
   private ApiKeyStore keys;
   private HttpServer server;
@@ -46,7 +48,14 @@ class HttpGateTest {
   void start() {
     StateStore store = StateStore.open(home.resolve("state.db"));
     store.migrate("core");
-    keys = new ApiKeyStore(store, e -> { audited.add(e); return audited.size(); }, clock);
+    keys =
+        new ApiKeyStore(
+            store,
+            e -> {
+              audited.add(e);
+              return audited.size();
+            },
+            clock);
     Registry<ReadinessCheck> readiness = new Registry<>("readiness check", ReadinessCheck::name);
     readiness.register(
         new ReadinessCheck() {
@@ -77,7 +86,10 @@ class HttpGateTest {
                 new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
                 keys,
                 new AuthFailureLimiter(clock),
-                e -> { audited.add(e); return audited.size(); },
+                e -> {
+                  audited.add(e);
+                  return audited.size();
+                },
                 Metrics.prometheus(),
                 readiness,
                 List.of(routes))
@@ -152,8 +164,10 @@ class HttpGateTest {
     String metrics = get("/metrics", null).body();
 
     assertThat(metrics)
-        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/healthz\"[^}]*status=\"200\"")
-        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"unmatched\"[^}]*status=\"404\"")
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*route=\"/healthz\"[^}]*status=\"200\"")
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*route=\"unmatched\"[^}]*status=\"404\"")
         .doesNotContain("route=\"*\"");
   }
 
@@ -214,8 +228,8 @@ class HttpGateTest {
     HttpResponse<String> locked = get("/api/v1/thing", good.secret());
 
     assertThat(locked.statusCode()).isEqualTo(429);
-    assertThat(locked.headers().firstValue("Retry-After")).hasValueSatisfying(
-        v -> assertThat(Long.parseLong(v)).isBetween(1L, 900L));
+    assertThat(locked.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 900L));
     assertThat(audited).filteredOn(e -> e.type().equals("security.auth_failure")).hasSize(5);
     assertThat(audited).filteredOn(e -> e.type().equals("security.lockout")).hasSize(1);
 
@@ -238,19 +252,22 @@ class HttpGateTest {
     CreatedKey read = keys.create(Scope.READ, "viewer", null, "test");
 
     byte[] db = java.nio.file.Files.readAllBytes(home.resolve("state.db"));
-    byte[] wal = java.nio.file.Files.exists(home.resolve("state.db-wal"))
-        ? java.nio.file.Files.readAllBytes(home.resolve("state.db-wal"))
-        : new byte[0];
-    String all = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1)
-        + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] wal =
+        java.nio.file.Files.exists(home.resolve("state.db-wal"))
+            ? java.nio.file.Files.readAllBytes(home.resolve("state.db-wal"))
+            : new byte[0];
+    String all =
+        new String(db, java.nio.charset.StandardCharsets.ISO_8859_1)
+            + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThat(all).doesNotContain(read.secret());
     assertThat(read.toString()).doesNotContain(read.secret());
   }
 
   @Test
   void stopLetsInFlightRequestsFinishAndRefusesNewOnes() throws Exception {
-    var inFlight = client.sendAsync(
-        HttpRequest.newBuilder(uri("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+    var inFlight =
+        client.sendAsync(
+            HttpRequest.newBuilder(uri("/slow")).build(), HttpResponse.BodyHandlers.ofString());
     slowEntered.await();
     var stopped = java.util.concurrent.CompletableFuture.supplyAsync(server::stop);
 

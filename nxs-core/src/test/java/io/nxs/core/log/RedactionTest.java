@@ -71,7 +71,9 @@ class RedactionTest {
     }
 
     String out = sink.toString(StandardCharsets.UTF_8);
-    assertThat(out).doesNotContain("kimi-secret-123456").contains("upstream refused key [REDACTED]");
+    assertThat(out)
+        .doesNotContain("kimi-secret-123456")
+        .contains("upstream refused key [REDACTED]");
     assertThat(out).contains("IllegalStateException: bad key [REDACTED]");
   }
 }

@@ -44,8 +44,7 @@ class StateStoreTest {
     try (Connection c = store.connect();
         Statement s = c.createStatement();
         ResultSet rs =
-            s.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+            s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
       StringBuilder names = new StringBuilder();
       while (rs.next()) {
         names.append(rs.getString(1)).append(' ');
@@ -57,7 +56,8 @@ class StateStoreTest {
   @Test
   void refusesAFileThatIsNotADatabaseNamingTheFileAndWhatToDo() throws Exception {
     Path file = home.resolve("state.db");
-    Files.write(file, "this is not sqlite, just some bytes that are long enough".repeat(100).getBytes());
+    Files.write(
+        file, "this is not sqlite, just some bytes that are long enough".repeat(100).getBytes());
 
     assertThatThrownBy(() -> StateStore.open(file))
         .isInstanceOf(CorruptStateException.class)

@@ -60,10 +60,27 @@ public record Alert(
   /** {@code rule-id (label values)}, for the incident tree. */
   @JsonIgnore
   public String title() {
-    return labels.isEmpty() ? ruleId : ruleId + " (" + String.join(", ", new java.util.TreeMap<>(labels).values()) + ")";
+    return labels.isEmpty()
+        ? ruleId
+        : ruleId + " (" + String.join(", ", new java.util.TreeMap<>(labels).values()) + ")";
   }
 
   public Alert withIncident(String incident) {
-    return new Alert(id, ruleId, labels, severity, state, since, firedAt, resolvedAt, value, message, flapping, ackedBy, incident, component, category);
+    return new Alert(
+        id,
+        ruleId,
+        labels,
+        severity,
+        state,
+        since,
+        firedAt,
+        resolvedAt,
+        value,
+        message,
+        flapping,
+        ackedBy,
+        incident,
+        component,
+        category);
   }
 }

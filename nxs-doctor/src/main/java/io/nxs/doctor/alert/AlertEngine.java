@@ -13,8 +13,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Evaluates the rules over the live samples and runs each alert's lifecycle (SPEC DR2, DR3).
  *
  * <p>Design note: a rule is evaluated once per label set found among the series of the metrics it
- * reads (one alert per mount, per service); a metric without labels joins every label set. A
- * series whose newest sample is older than {@code staleAfter} is ignored, so a gone mount does not
- * keep an alert alive. Alerts are deduplicated by rule id + labels; each state change is written
- * to SQLite before it is reported. Flapping: a key that fired {@link #FLAP_FIRES} times within
- * {@link #FLAP_WINDOW} is marked flapping and resolves only after its condition stayed clear for
- * the whole window. Hysteresis: with a {@code resolve_condition}, a firing alert resolves only when
- * that is true.
+ * reads (one alert per mount, per service); a metric without labels joins every label set. A series
+ * whose newest sample is older than {@code staleAfter} is ignored, so a gone mount does not keep an
+ * alert alive. Alerts are deduplicated by rule id + labels; each state change is written to SQLite
+ * before it is reported. Flapping: a key that fired {@link #FLAP_FIRES} times within {@link
+ * #FLAP_WINDOW} is marked flapping and resolves only after its condition stayed clear for the whole
+ * window. Hysteresis: with a {@code resolve_condition}, a firing alert resolves only when that is
+ * true.
  */
 public final class AlertEngine {
 
@@ -94,21 +94,34 @@ public final class AlertEngine {
     // state in rule order on this thread, so transitions and ids stay deterministic.
     List<Rule> all = new ArrayList<>(rules.all());
     var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
-    List<List<Candidate>> found = stream.map(rule -> {
-      List<Candidate> c = new ArrayList<>();
-      try {
-        evaluateRule(rule, samples, freshAfter, c);
-        evaluationErrors.remove(rule.id());
-      } catch (IllegalArgumentException e) {
-        evaluationErrors.put(rule.id(), e.getMessage());
-      }
-      return c;
-    }).toList();
+    List<List<Candidate>> found =
+        stream
+            .map(
+                rule -> {
+                  List<Candidate> c = new ArrayList<>();
+                  try {
+                    evaluateRule(rule, samples, freshAfter, c);
+                    evaluationErrors.remove(rule.id());
+                  } catch (IllegalArgumentException e) {
+                    evaluationErrors.put(rule.id(), e.getMessage());
+                  }
+                  return c;
+                })
+            .toList();
     for (List<Candidate> candidates : found) {
       for (Candidate c : candidates) {
         seen.add(c.key());
         if (c.step()) {
-          step(c.rule(), c.labels(), c.key(), c.holds(), c.resolves(), c.named(), c.value(), now, out);
+          step(
+              c.rule(),
+              c.labels(),
+              c.key(),
+              c.holds(),
+              c.resolves(),
+              c.named(),
+              c.value(),
+              now,
+              out);
         }
       }
     }
@@ -128,8 +141,14 @@ public final class AlertEngine {
 
   /** One series of one rule that needs attention in phase 2 (or only counts as seen). */
   private record Candidate(
-      Rule rule, Map<String, String> labels, String key, boolean step, boolean holds, Boolean resolves,
-      Map<String, Double> named, double value) {}
+      Rule rule,
+      Map<String, String> labels,
+      String key,
+      boolean step,
+      boolean holds,
+      Boolean resolves,
+      Map<String, Double> named,
+      double value) {}
 
   /** Rules evaluated on several cores from this many on. */
   static final int PARALLEL_FROM = 64;
@@ -143,7 +162,10 @@ public final class AlertEngine {
       columns[i] = samples.seriesOf(metrics.get(i));
     }
     int[] conditionIndex = indexes(metrics, rule.condition().metrics());
-    int[] resolveIndex = rule.resolveCondition() == null ? null : indexes(metrics, rule.resolveCondition().metrics());
+    int[] resolveIndex =
+        rule.resolveCondition() == null
+            ? null
+            : indexes(metrics, rule.resolveCondition().metrics());
     boolean hasOpen = openPerRule.getOrDefault(rule.id(), 0) > 0;
     double[] values = new double[n];
     double[] cond = new double[conditionIndex.length];
@@ -155,7 +177,16 @@ public final class AlertEngine {
           continue;
         }
         values[0] = s.latest();
-        evaluateSeries(rule, metrics, entry.getKey(), values, conditionIndex, resolveIndex, cond, hasOpen, out);
+        evaluateSeries(
+            rule,
+            metrics,
+            entry.getKey(),
+            values,
+            conditionIndex,
+            resolveIndex,
+            cond,
+            hasOpen,
+            out);
       }
       return;
     }
@@ -186,13 +217,21 @@ public final class AlertEngine {
       if (!complete) {
         continue;
       }
-      evaluateSeries(rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, out);
+      evaluateSeries(
+          rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, out);
     }
   }
 
   private void evaluateSeries(
-      Rule rule, List<String> metrics, Map<String, String> labels, double[] values, int[] conditionIndex,
-      int[] resolveIndex, double[] cond, boolean hasOpen, List<Candidate> out) {
+      Rule rule,
+      List<String> metrics,
+      Map<String, String> labels,
+      double[] values,
+      int[] conditionIndex,
+      int[] resolveIndex,
+      double[] cond,
+      boolean hasOpen,
+      List<Candidate> out) {
     int n = metrics.size();
     for (int i = 0; i < cond.length; i++) {
       cond[i] = values[conditionIndex[i]];
@@ -220,8 +259,16 @@ public final class AlertEngine {
     for (int i = 0; i < n; i++) {
       named.put(metrics.get(i), values[i]);
     }
-    out.add(new Candidate(rule, labels, key, true, holds, resolves, named,
-        values[indexOf(metrics, rule.condition().metrics().getFirst())]));
+    out.add(
+        new Candidate(
+            rule,
+            labels,
+            key,
+            true,
+            holds,
+            resolves,
+            named,
+            values[indexOf(metrics, rule.condition().metrics().getFirst())]));
   }
 
   private static int[] indexes(List<String> all, List<String> some) {
@@ -237,22 +284,56 @@ public final class AlertEngine {
   }
 
   private void step(
-      Rule rule, Map<String, String> labels, String key, boolean holds, Boolean resolves,
-      Map<String, Double> values, double value, Instant now, List<Transition> out) {
+      Rule rule,
+      Map<String, String> labels,
+      String key,
+      boolean holds,
+      Boolean resolves,
+      Map<String, Double> values,
+      double value,
+      Instant now,
+      List<Transition> out) {
     Entry e = open.get(key);
     if (e != null && e.alert.component() == null) {
       Alert a = e.alert;
-      e.alert = new Alert(a.id(), a.ruleId(), a.labels(), a.severity(), a.state(), a.since(), a.firedAt(),
-          a.resolvedAt(), a.value(), a.message(), a.flapping(), a.ackedBy(), a.incidentId(),
-          component(rule, labels), rule.category());
+      e.alert =
+          new Alert(
+              a.id(),
+              a.ruleId(),
+              a.labels(),
+              a.severity(),
+              a.state(),
+              a.since(),
+              a.firedAt(),
+              a.resolvedAt(),
+              a.value(),
+              a.message(),
+              a.flapping(),
+              a.ackedBy(),
+              a.incidentId(),
+              component(rule, labels),
+              rule.category());
     }
     if (holds) {
       if (e == null) {
         boolean immediate = rule.duration().isZero();
-        Alert a = new Alert(
-            "A" + nextSeq, rule.id(), labels, rule.severity(),
-            immediate ? AlertState.FIRING : AlertState.PENDING, now, immediate ? now : null, null, value,
-            render(rule, values, labels), false, null, null, component(rule, labels), rule.category());
+        Alert a =
+            new Alert(
+                "A" + nextSeq,
+                rule.id(),
+                labels,
+                rule.severity(),
+                immediate ? AlertState.FIRING : AlertState.PENDING,
+                now,
+                immediate ? now : null,
+                null,
+                value,
+                render(rule, values, labels),
+                false,
+                null,
+                null,
+                component(rule, labels),
+                rule.category());
         e = new Entry(nextSeq++, a);
         put(e);
         if (immediate) {
@@ -268,18 +349,46 @@ public final class AlertEngine {
         e.recovered = false;
         // back before it could resolve (hysteresis or a flapping hold): a new failure all the same
         boolean flapping = recordFire(key, now) || e.alert.flapping();
-        e.alert = copy(e.alert, e.alert.state(), e.alert.firedAt(), null, value, render(rule, values, labels), flapping, e.alert.ackedBy());
+        e.alert =
+            copy(
+                e.alert,
+                e.alert.state(),
+                e.alert.firedAt(),
+                null,
+                value,
+                render(rule, values, labels),
+                flapping,
+                e.alert.ackedBy());
         store.save(e.seq, e.alert);
         out.add(new Transition(e.alert, e.alert.state(), AlertState.FIRING));
         return;
       }
-      if (e.alert.state() == AlertState.PENDING && !now.isBefore(e.alert.since().plus(rule.duration()))) {
+      if (e.alert.state() == AlertState.PENDING
+          && !now.isBefore(e.alert.since().plus(rule.duration()))) {
         boolean flapping = recordFire(key, now);
-        e.alert = copy(e.alert, AlertState.FIRING, now, null, value, render(rule, values, labels), flapping, e.alert.ackedBy());
+        e.alert =
+            copy(
+                e.alert,
+                AlertState.FIRING,
+                now,
+                null,
+                value,
+                render(rule, values, labels),
+                flapping,
+                e.alert.ackedBy());
         store.save(e.seq, e.alert);
         out.add(new Transition(e.alert, AlertState.PENDING, AlertState.FIRING));
       } else {
-        e.alert = copy(e.alert, e.alert.state(), e.alert.firedAt(), null, value, render(rule, values, labels), e.alert.flapping(), e.alert.ackedBy());
+        e.alert =
+            copy(
+                e.alert,
+                e.alert.state(),
+                e.alert.firedAt(),
+                null,
+                value,
+                render(rule, values, labels),
+                e.alert.flapping(),
+                e.alert.ackedBy());
       }
       return;
     }
@@ -290,7 +399,16 @@ public final class AlertEngine {
       drop(e);
       return;
     }
-    e.alert = copy(e.alert, e.alert.state(), e.alert.firedAt(), null, value, e.alert.message(), e.alert.flapping(), e.alert.ackedBy());
+    e.alert =
+        copy(
+            e.alert,
+            e.alert.state(),
+            e.alert.firedAt(),
+            null,
+            value,
+            e.alert.message(),
+            e.alert.flapping(),
+            e.alert.ackedBy());
     if (resolves != null && !resolves) {
       e.clearSince = null;
       return;
@@ -307,7 +425,9 @@ public final class AlertEngine {
   }
 
   private Alert withFlapping(Alert a, boolean flapping) {
-    return flapping ? copy(a, a.state(), a.firedAt(), a.resolvedAt(), a.value(), a.message(), true, a.ackedBy()) : a;
+    return flapping
+        ? copy(a, a.state(), a.firedAt(), a.resolvedAt(), a.value(), a.message(), true, a.ackedBy())
+        : a;
   }
 
   /** Records a fire and says whether the key now flaps. */
@@ -322,7 +442,16 @@ public final class AlertEngine {
 
   private void resolve(Entry e, Instant now, List<Transition> out) {
     AlertState from = e.alert.state();
-    e.alert = copy(e.alert, AlertState.RESOLVED, e.alert.firedAt(), now, e.alert.value(), e.alert.message(), e.alert.flapping(), e.alert.ackedBy());
+    e.alert =
+        copy(
+            e.alert,
+            AlertState.RESOLVED,
+            e.alert.firedAt(),
+            now,
+            e.alert.value(),
+            e.alert.message(),
+            e.alert.flapping(),
+            e.alert.ackedBy());
     store.save(e.seq, e.alert);
     remove(e);
     out.add(new Transition(e.alert, from, AlertState.RESOLVED));
@@ -350,29 +479,56 @@ public final class AlertEngine {
    * @throws NxsException when there is no open alert with that id, or it is still pending
    */
   public synchronized Alert acknowledge(String id, String actor) {
-    Entry e = open.values().stream().filter(x -> x.alert.id().equals(id)).findFirst()
-        .orElseThrow(() -> new NxsException("no open alert '" + id + "': see GET /api/v1/alerts"));
+    Entry e =
+        open.values().stream()
+            .filter(x -> x.alert.id().equals(id))
+            .findFirst()
+            .orElseThrow(
+                () -> new NxsException("no open alert '" + id + "': see GET /api/v1/alerts"));
     if (e.alert.state() == AlertState.PENDING) {
-      throw new NxsException("alert '" + id + "' is still pending; only a firing alert can be acknowledged");
+      throw new NxsException(
+          "alert '" + id + "' is still pending; only a firing alert can be acknowledged");
     }
     Instant now = clock.instant();
     if (e.clearSince != null) {
-      e.alert = copy(e.alert, AlertState.ACKNOWLEDGED, e.alert.firedAt(), null, e.alert.value(), e.alert.message(), e.alert.flapping(), actor);
+      e.alert =
+          copy(
+              e.alert,
+              AlertState.ACKNOWLEDGED,
+              e.alert.firedAt(),
+              null,
+              e.alert.value(),
+              e.alert.message(),
+              e.alert.flapping(),
+              actor);
       List<Transition> ignored = new ArrayList<>();
       resolve(e, now, ignored);
       return e.alert;
     }
-    e.alert = copy(e.alert, AlertState.ACKNOWLEDGED, e.alert.firedAt(), null, e.alert.value(), e.alert.message(), e.alert.flapping(), actor);
+    e.alert =
+        copy(
+            e.alert,
+            AlertState.ACKNOWLEDGED,
+            e.alert.firedAt(),
+            null,
+            e.alert.value(),
+            e.alert.message(),
+            e.alert.flapping(),
+            actor);
     store.save(e.seq, e.alert);
     return e.alert;
   }
 
   /** Links an open alert to an incident and persists the link. */
   public synchronized void assignIncident(String alertId, String incidentId) {
-    open.values().stream().filter(x -> x.alert.id().equals(alertId)).findFirst().ifPresent(e -> {
-      e.alert = e.alert.withIncident(incidentId);
-      store.save(e.seq, e.alert);
-    });
+    open.values().stream()
+        .filter(x -> x.alert.id().equals(alertId))
+        .findFirst()
+        .ifPresent(
+            e -> {
+              e.alert = e.alert.withIncident(incidentId);
+              store.save(e.seq, e.alert);
+            });
   }
 
   /**
@@ -395,7 +551,10 @@ public final class AlertEngine {
 
   /** Open (pending, firing, acknowledged) alerts, oldest first. */
   public List<Alert> open() {
-    return open.values().stream().sorted((a, b) -> Long.compare(a.seq, b.seq)).map(e -> e.alert).toList();
+    return open.values().stream()
+        .sorted((a, b) -> Long.compare(a.seq, b.seq))
+        .map(e -> e.alert)
+        .toList();
   }
 
   /** The open alert with this key, if any. */
@@ -419,7 +578,8 @@ public final class AlertEngine {
   }
 
   private MessageTemplate template(Rule rule) {
-    return templates.computeIfAbsent(rule.id() + "@" + rule.source() + ":" + rule.line(),
+    return templates.computeIfAbsent(
+        rule.id() + "@" + rule.source() + ":" + rule.line(),
         k -> MessageTemplate.compile(rule.id(), rule.message().orElse(rule.name())));
   }
 
@@ -433,11 +593,30 @@ public final class AlertEngine {
   }
 
   private static Alert copy(
-      Alert a, AlertState state, Instant firedAt, Instant resolvedAt, double value, String message,
-      boolean flapping, String ackedBy) {
+      Alert a,
+      AlertState state,
+      Instant firedAt,
+      Instant resolvedAt,
+      double value,
+      String message,
+      boolean flapping,
+      String ackedBy) {
     return new Alert(
-        a.id(), a.ruleId(), a.labels(), a.severity(), state, a.since(), firedAt, resolvedAt, value,
-        message, flapping, ackedBy, a.incidentId(), a.component(), a.category());
+        a.id(),
+        a.ruleId(),
+        a.labels(),
+        a.severity(),
+        state,
+        a.since(),
+        firedAt,
+        resolvedAt,
+        value,
+        message,
+        flapping,
+        ackedBy,
+        a.incidentId(),
+        a.component(),
+        a.category());
   }
 
   /** Every open alert, for tests and views. */

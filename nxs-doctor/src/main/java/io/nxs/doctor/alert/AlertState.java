@@ -3,9 +3,9 @@ package io.nxs.doctor.alert;
 import java.util.Locale;
 
 /**
- * Where an alert is in its lifecycle (SPEC DR3): pending (condition true, duration not yet met)
- * → firing → resolved (by itself when the rule auto-resolves) or acknowledged (by an operator,
- * then resolved once the condition clears).
+ * Where an alert is in its lifecycle (SPEC DR3): pending (condition true, duration not yet met) →
+ * firing → resolved (by itself when the rule auto-resolves) or acknowledged (by an operator, then
+ * resolved once the condition clears).
  */
 public enum AlertState {
   PENDING,

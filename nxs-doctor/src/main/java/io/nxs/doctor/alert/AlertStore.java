@@ -31,7 +31,8 @@ public final class AlertStore {
   /** The next free sequence number for new alert ids. */
   long nextSeq() {
     try (Connection c = store.connect();
-        PreparedStatement q = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM doctor_alerts");
+        PreparedStatement q =
+            c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM doctor_alerts");
         ResultSet rs = q.executeQuery()) {
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -93,8 +94,11 @@ public final class AlertStore {
 
   /** The newest resolved alerts. */
   public List<Alert> recentResolved(int limit) {
-    return query("SELECT * FROM doctor_alerts WHERE state = 'RESOLVED' ORDER BY seq DESC LIMIT ?", limit)
-        .stream().map(Stored::alert).toList();
+    return query(
+            "SELECT * FROM doctor_alerts WHERE state = 'RESOLVED' ORDER BY seq DESC LIMIT ?", limit)
+        .stream()
+        .map(Stored::alert)
+        .toList();
   }
 
   private List<Stored> query(String sql, Integer limit) {
@@ -107,12 +111,27 @@ public final class AlertStore {
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
           Map<String, String> labels =
-              Json.mapper().readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {});
-          out.add(new Stored(rs.getLong("seq"), new Alert(
-              rs.getString("id"), rs.getString("rule_id"), labels, Severity.parse(rs.getString("severity")),
-              AlertState.valueOf(rs.getString("state")), Instant.ofEpochMilli(rs.getLong("since")),
-              instant(rs, "fired_at"), instant(rs, "resolved_at"), rs.getDouble("value"), rs.getString("message"),
-              rs.getInt("flapping") == 1, rs.getString("acked_by"), rs.getString("incident_id"), null, null)));
+              Json.mapper()
+                  .readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {});
+          out.add(
+              new Stored(
+                  rs.getLong("seq"),
+                  new Alert(
+                      rs.getString("id"),
+                      rs.getString("rule_id"),
+                      labels,
+                      Severity.parse(rs.getString("severity")),
+                      AlertState.valueOf(rs.getString("state")),
+                      Instant.ofEpochMilli(rs.getLong("since")),
+                      instant(rs, "fired_at"),
+                      instant(rs, "resolved_at"),
+                      rs.getDouble("value"),
+                      rs.getString("message"),
+                      rs.getInt("flapping") == 1,
+                      rs.getString("acked_by"),
+                      rs.getString("incident_id"),
+                      null,
+                      null)));
         }
       }
     } catch (SQLException | IOException e) {

@@ -46,9 +46,16 @@ public final class HeartbeatCollector implements MetricSource {
   public List<Sample> collect() {
     long now = clock.millis();
     List<Sample> out = new ArrayList<>();
-    out.add(new Sample("nxs.last_heartbeat", Map.of(), (now - lastBeat.getOrDefault(DAEMON, startMillis)) / 1000.0));
-    lastBeat.forEach((source, at) ->
-        out.add(new Sample("heartbeat.age_seconds", Map.of("source", source), (now - at) / 1000.0)));
+    out.add(
+        new Sample(
+            "nxs.last_heartbeat",
+            Map.of(),
+            (now - lastBeat.getOrDefault(DAEMON, startMillis)) / 1000.0));
+    lastBeat.forEach(
+        (source, at) ->
+            out.add(
+                new Sample(
+                    "heartbeat.age_seconds", Map.of("source", source), (now - at) / 1000.0)));
     return out;
   }
 }

@@ -22,19 +22,29 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * Host figures through OSHI (SPEC DR1): CPU, load, memory (and PSI pressure where the kernel
- * offers {@code /proc/pressure/memory}), swap, disk space and inodes per mount (label {@code
- * mount}), file descriptors, network and disk I/O rates, and NXS's own process.
+ * Host figures through OSHI (SPEC DR1): CPU, load, memory (and PSI pressure where the kernel offers
+ * {@code /proc/pressure/memory}), swap, disk space and inodes per mount (label {@code mount}), file
+ * descriptors, network and disk I/O rates, and NXS's own process.
  *
  * <p>The lists of mounts, interfaces and disks are re-read every minute; in between only their
- * figures are. Rates are the difference to the previous collection divided by the time between them, so the
- * first collection reports none.
+ * figures are. Rates are the difference to the previous collection divided by the time between
+ * them, so the first collection reports none.
  */
 public final class HostCollector implements MetricSource {
 
   private static final double MIB = 1024d * 1024d;
   private static final Set<String> PSEUDO_FS =
-      Set.of("tmpfs", "devtmpfs", "squashfs", "proc", "sysfs", "cgroup", "cgroup2", "devpts", "nsfs", "ramfs");
+      Set.of(
+          "tmpfs",
+          "devtmpfs",
+          "squashfs",
+          "proc",
+          "sysfs",
+          "cgroup",
+          "cgroup2",
+          "devpts",
+          "nsfs",
+          "ramfs");
   private static final Path PSI_MEMORY = Path.of("/proc/pressure/memory");
 
   private final Clock clock;
@@ -45,7 +55,8 @@ public final class HostCollector implements MetricSource {
   private long previousCpuNanos = -1;
   private long previousWallNanos;
   private static final com.sun.management.OperatingSystemMXBean PROCESS =
-      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
   private long previousMillis = -1;
   private final Map<String, long[]> previousCounters = new HashMap<>();
   private List<OSFileStore> fileStores;
@@ -72,7 +83,9 @@ public final class HostCollector implements MetricSource {
   public synchronized List<Sample> collect() {
     long now = clock.millis();
     double seconds = previousMillis < 0 ? 0 : (now - previousMillis) / 1000.0;
-    if (inventoryAt == Long.MIN_VALUE || now - inventoryAt >= INVENTORY_EVERY_MS || now < inventoryAt) {
+    if (inventoryAt == Long.MIN_VALUE
+        || now - inventoryAt >= INVENTORY_EVERY_MS
+        || now < inventoryAt) {
       // enumerating mounts, interfaces and disks is OSHI's dearest call (udev, /proc/mounts);
       // between refreshes the cached objects only re-read their counters
       fileStores = os.getFileSystem().getFileStores(true);
@@ -116,7 +129,10 @@ public final class HostCollector implements MetricSource {
       out.add(sample("memory.used_percent", 100.0 * (total - available) / total));
     }
     long swapTotal = mem.getVirtualMemory().getSwapTotal();
-    out.add(sample("swap.used_percent", swapTotal <= 0 ? 0 : 100.0 * mem.getVirtualMemory().getSwapUsed() / swapTotal));
+    out.add(
+        sample(
+            "swap.used_percent",
+            swapTotal <= 0 ? 0 : 100.0 * mem.getVirtualMemory().getSwapUsed() / swapTotal));
     double pressure = memoryPressure();
     if (pressure >= 0) {
       out.add(sample("memory.pressure", pressure));
@@ -167,7 +183,9 @@ public final class HostCollector implements MetricSource {
       long inodes = store.getTotalInodes();
       if (inodes > 0) {
         // inodes as of the last inventory (at most a minute old)
-        out.add(new Sample("disk.inode_percent", mount, 100.0 * (inodes - store.getFreeInodes()) / inodes));
+        out.add(
+            new Sample(
+                "disk.inode_percent", mount, 100.0 * (inodes - store.getFreeInodes()) / inodes));
       }
     }
   }
@@ -186,18 +204,23 @@ public final class HostCollector implements MetricSource {
       counters = new java.util.LinkedHashMap<>();
       for (NetworkIF nif : networkIfs) {
         nif.updateAttributes();
-        counters.put(nif.getName(), new long[] {nif.getBytesRecv(), nif.getBytesSent(), nif.getInErrors() + nif.getOutErrors()});
+        counters.put(
+            nif.getName(),
+            new long[] {
+              nif.getBytesRecv(), nif.getBytesSent(), nif.getInErrors() + nif.getOutErrors()
+            });
       }
     }
-    counters.forEach((name, now) -> {
-      long[] before = previousCounters.put("net:" + name, now);
-      if (before != null && seconds > 0) {
-        Map<String, String> l = Map.of("interface", name);
-        out.add(new Sample("net.rx_bytes_per_s", l, Math.max(0, now[0] - before[0]) / seconds));
-        out.add(new Sample("net.tx_bytes_per_s", l, Math.max(0, now[1] - before[1]) / seconds));
-        out.add(new Sample("net.errors_per_s", l, Math.max(0, now[2] - before[2]) / seconds));
-      }
-    });
+    counters.forEach(
+        (name, now) -> {
+          long[] before = previousCounters.put("net:" + name, now);
+          if (before != null && seconds > 0) {
+            Map<String, String> l = Map.of("interface", name);
+            out.add(new Sample("net.rx_bytes_per_s", l, Math.max(0, now[0] - before[0]) / seconds));
+            out.add(new Sample("net.tx_bytes_per_s", l, Math.max(0, now[1] - before[1]) / seconds));
+            out.add(new Sample("net.errors_per_s", l, Math.max(0, now[2] - before[2]) / seconds));
+          }
+        });
   }
 
   /**
@@ -222,7 +245,11 @@ public final class HostCollector implements MetricSource {
       if (name.equals("lo") || f.length < 16) {
         continue;
       }
-      out.put(name, new long[] {Long.parseLong(f[0]), Long.parseLong(f[8]), Long.parseLong(f[2]) + Long.parseLong(f[10])});
+      out.put(
+          name,
+          new long[] {
+            Long.parseLong(f[0]), Long.parseLong(f[8]), Long.parseLong(f[2]) + Long.parseLong(f[10])
+          });
     }
     return out;
   }
@@ -236,19 +263,22 @@ public final class HostCollector implements MetricSource {
         counters.put(disk.getName(), new long[] {disk.getReadBytes(), disk.getWriteBytes()});
       }
     }
-    counters.forEach((name, now) -> {
-      long[] before = previousCounters.put("disk:" + name, now);
-      if (before != null && seconds > 0) {
-        Map<String, String> l = Map.of("device", name);
-        out.add(new Sample("disk.read_bytes_per_s", l, Math.max(0, now[0] - before[0]) / seconds));
-        out.add(new Sample("disk.write_bytes_per_s", l, Math.max(0, now[1] - before[1]) / seconds));
-      }
-    });
+    counters.forEach(
+        (name, now) -> {
+          long[] before = previousCounters.put("disk:" + name, now);
+          if (before != null && seconds > 0) {
+            Map<String, String> l = Map.of("device", name);
+            out.add(
+                new Sample("disk.read_bytes_per_s", l, Math.max(0, now[0] - before[0]) / seconds));
+            out.add(
+                new Sample("disk.write_bytes_per_s", l, Math.max(0, now[1] - before[1]) / seconds));
+          }
+        });
   }
 
   /**
-   * Bytes read and written per whole disk (those OSHI listed) from {@code /proc/diskstats}, or
-   * null where it does not exist; sectors there are 512 bytes whatever the device's sector size.
+   * Bytes read and written per whole disk (those OSHI listed) from {@code /proc/diskstats}, or null
+   * where it does not exist; sectors there are 512 bytes whatever the device's sector size.
    */
   private Map<String, long[]> procDiskStats() {
     List<String> lines;
@@ -274,11 +304,19 @@ public final class HostCollector implements MetricSource {
     long cpuNanos = PROCESS.getProcessCpuTime();
     long wallNanos = System.nanoTime();
     if (previousCpuNanos >= 0 && wallNanos > previousWallNanos) {
-      out.add(new Sample("process.cpu_percent", l, 100.0 * (cpuNanos - previousCpuNanos) / (wallNanos - previousWallNanos)));
+      out.add(
+          new Sample(
+              "process.cpu_percent",
+              l,
+              100.0 * (cpuNanos - previousCpuNanos) / (wallNanos - previousWallNanos)));
     }
     previousCpuNanos = cpuNanos;
     previousWallNanos = wallNanos;
-    out.add(new Sample("process.threads", l, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()));
+    out.add(
+        new Sample(
+            "process.threads",
+            l,
+            java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()));
     if (PROCESS instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
       out.add(new Sample("process.open_files", l, unix.getOpenFileDescriptorCount()));
     }

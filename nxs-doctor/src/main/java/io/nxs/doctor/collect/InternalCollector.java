@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * NXS's own figures (SPEC DR1 internal figures): from the HTTP server's {@code
  * http.server.requests} timer, per collection interval, {@code api.error_rate} (percent of 5xx),
- * {@code api.latency_ms} (mean) and {@code security.auth_failures_per_min} (401 answers); and
- * every registered health source (e.g. the gateway's providers) as {@code health.up{source}} (1 up,
- * 0.5 degraded, 0 down).
+ * {@code api.latency_ms} (mean) and {@code security.auth_failures_per_min} (401 answers); and every
+ * registered health source (e.g. the gateway's providers) as {@code health.up{source}} (1 up, 0.5
+ * degraded, 0 down).
  */
 public final class InternalCollector implements MetricSource {
 
@@ -63,11 +63,17 @@ public final class InternalCollector implements MetricSource {
       if (lastMillis >= 0 && now > lastMillis) {
         double requests = count - lastCount;
         double minutes = (now - lastMillis) / 60_000.0;
-        out.add(new Sample("api.error_rate", Map.of(), requests > 0 ? 100 * (errors - lastErrors) / requests : 0));
+        out.add(
+            new Sample(
+                "api.error_rate",
+                Map.of(),
+                requests > 0 ? 100 * (errors - lastErrors) / requests : 0));
         if (requests > 0) {
           out.add(new Sample("api.latency_ms", Map.of(), (totalMs - lastTotalMs) / requests));
         }
-        out.add(new Sample("security.auth_failures_per_min", Map.of(), (auth - lastAuthFailures) / minutes));
+        out.add(
+            new Sample(
+                "security.auth_failures_per_min", Map.of(), (auth - lastAuthFailures) / minutes));
       }
       lastMillis = now;
       lastCount = count;
@@ -78,11 +84,12 @@ public final class InternalCollector implements MetricSource {
     if (health != null) {
       for (HealthSource h : health.all()) {
         HealthSource.Health s = h.check();
-        double v = switch (s.status()) {
-          case UP -> 1;
-          case DEGRADED -> 0.5;
-          case DOWN -> 0;
-        };
+        double v =
+            switch (s.status()) {
+              case UP -> 1;
+              case DEGRADED -> 0.5;
+              case DOWN -> 0;
+            };
         out.add(new Sample("health.up", Map.of("source", h.name()), v));
       }
     }

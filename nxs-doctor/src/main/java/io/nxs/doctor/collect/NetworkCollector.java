@@ -68,7 +68,9 @@ public final class NetworkCollector implements MetricSource {
       boolean up = false;
       for (NetworkIF nif : system.getHardware().getNetworkIFs(true)) {
         if (nif.getName().equals(config.meshInterface())) {
-          up = nif.getIfOperStatus() == NetworkIF.IfOperStatus.UP || nif.getIfOperStatus() == NetworkIF.IfOperStatus.UNKNOWN;
+          up =
+              nif.getIfOperStatus() == NetworkIF.IfOperStatus.UP
+                  || nif.getIfOperStatus() == NetworkIF.IfOperStatus.UNKNOWN;
         }
       }
       out.add(new Sample("mesh.up", Map.of("interface", config.meshInterface()), up ? 1 : 0));

@@ -23,14 +23,14 @@ import java.util.Map;
  *
  * <p>The gateway is probed as the service {@code openclaw-gateway} on its {@code /readyz}, so the
  * built-in {@code service-down} rule and the level-2 restart apply to it; its restart follows the
- * gateway's contract: {@code openclaw gateway restart}, and on exit code 78 (a configuration
- * error) {@code openclaw doctor --fix --yes --non-interactive} once and one more restart, then it
- * stops and the failure escalates rather than loops. This collector adds what the gateway itself
- * reports: the {@code failing:[…]} list of a 503 from {@code /readyz} and, every {@link
- * #LINT_EVERY}, the findings of {@code openclaw doctor --lint --json} ({@code {ok,
- * findings:[{checkId, severity, message, fixHint}]}}) as {@code openclaw.failing{check, detail,
- * ...}}, which the built-in {@code openclaw-component-failing} rule turns into alerts. It
- * complements OpenClaw's own doctor (it runs it), it does not re-implement its checks.
+ * gateway's contract: {@code openclaw gateway restart}, and on exit code 78 (a configuration error)
+ * {@code openclaw doctor --fix --yes --non-interactive} once and one more restart, then it stops
+ * and the failure escalates rather than loops. This collector adds what the gateway itself reports:
+ * the {@code failing:[…]} list of a 503 from {@code /readyz} and, every {@link #LINT_EVERY}, the
+ * findings of {@code openclaw doctor --lint --json} ({@code {ok, findings:[{checkId, severity,
+ * message, fixHint}]}}) as {@code openclaw.failing{check, detail, ...}}, which the built-in {@code
+ * openclaw-component-failing} rule turns into alerts. It complements OpenClaw's own doctor (it runs
+ * it), it does not re-implement its checks.
  */
 public final class OpenClawCollector implements MetricSource {
 
@@ -45,7 +45,8 @@ public final class OpenClawCollector implements MetricSource {
 
   private final OpenClawConfig config;
   private final Clock clock;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final Map<Map<String, String>, Double> findings = new LinkedHashMap<>();
   private final Map<Map<String, String>, Double> readyFailing = new LinkedHashMap<>();
   private long lastLint = Long.MIN_VALUE;
@@ -58,9 +59,24 @@ public final class OpenClawCollector implements MetricSource {
   /** The gateway as a probed service with its contract-following restart. */
   public static ServiceConfig service(OpenClawConfig config) {
     String oc = "'" + config.command().replace("'", "'\\''") + "'";
-    String restart = oc + " gateway restart; rc=$?; if [ $rc -eq " + CONFIG_ERROR + " ]; then "
-        + oc + " doctor --fix --yes --non-interactive; " + oc + " gateway restart; rc=$?; fi; exit $rc";
-    return new ServiceConfig(SERVICE, config.readyUrl(), null, null, null, restart, List.of("nxs"), null,
+    String restart =
+        oc
+            + " gateway restart; rc=$?; if [ $rc -eq "
+            + CONFIG_ERROR
+            + " ]; then "
+            + oc
+            + " doctor --fix --yes --non-interactive; "
+            + oc
+            + " gateway restart; rc=$?; fi; exit $rc";
+    return new ServiceConfig(
+        SERVICE,
+        config.readyUrl(),
+        null,
+        null,
+        null,
+        restart,
+        List.of("nxs"),
+        null,
         Duration.ofSeconds(5));
   }
 
@@ -73,9 +89,13 @@ public final class OpenClawCollector implements MetricSource {
   public synchronized List<Sample> collect() {
     readyFailing.replaceAll((k, v) -> 0.0);
     try {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(config.readyUrl())).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(config.readyUrl()))
+                  .timeout(Duration.ofSeconds(5))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 503) {
         JsonNode failing = Json.mapper().readTree(r.body()).path("failing");
         for (JsonNode f : failing) {
@@ -99,8 +119,10 @@ public final class OpenClawCollector implements MetricSource {
   }
 
   private void lint() {
-    ShellCommand.Result r = ShellCommand.run(
-        "'" + config.command().replace("'", "'\\''") + "' doctor --lint --json", Duration.ofSeconds(60));
+    ShellCommand.Result r =
+        ShellCommand.run(
+            "'" + config.command().replace("'", "'\\''") + "' doctor --lint --json",
+            Duration.ofSeconds(60));
     findings.replaceAll((k, v) -> 0.0);
     try {
       JsonNode body = Json.mapper().readTree(r.output());
@@ -113,7 +135,13 @@ public final class OpenClawCollector implements MetricSource {
         findings.put(Map.copyOf(labels), 1.0);
       }
     } catch (IOException e) {
-      findings.put(Map.of("check", "doctor-lint", "detail", "openclaw doctor --lint --json gave no JSON: " + r.summary()), 1.0);
+      findings.put(
+          Map.of(
+              "check",
+              "doctor-lint",
+              "detail",
+              "openclaw doctor --lint --json gave no JSON: " + r.summary()),
+          1.0);
     }
   }
 }

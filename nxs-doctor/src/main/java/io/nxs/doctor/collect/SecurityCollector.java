@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  */
 public final class SecurityCollector implements MetricSource {
 
-  private static final Set<PosixFilePermission> OTHERS = Set.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+  private static final Set<PosixFilePermission> OTHERS =
+      Set.of(
+          PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
   private final Path home;
   private final List<Path> watched;
@@ -48,7 +49,9 @@ public final class SecurityCollector implements MetricSource {
   public List<Sample> collect() {
     List<Sample> out = new ArrayList<>();
     List<Path> sensitive = new ArrayList<>(List.of(home.resolve("state.db")));
-    files(List.of(home.resolve("keys"))).stream().filter(p -> !p.toString().endsWith(".pub")).forEach(sensitive::add);
+    files(List.of(home.resolve("keys"))).stream()
+        .filter(p -> !p.toString().endsWith(".pub"))
+        .forEach(sensitive::add);
     for (Path f : sensitive) {
       if (!Files.exists(f)) {
         continue;
@@ -62,8 +65,11 @@ public final class SecurityCollector implements MetricSource {
     }
     for (Map.Entry<Path, String> e : baseline.entrySet()) {
       String now = Files.exists(e.getKey()) ? sha256(e.getKey()) : "missing";
-      out.add(new Sample("security.integrity_changed", Map.of("file", e.getKey().toString()),
-          now.equals(e.getValue()) ? 0 : 1));
+      out.add(
+          new Sample(
+              "security.integrity_changed",
+              Map.of("file", e.getKey().toString()),
+              now.equals(e.getValue()) ? 0 : 1));
     }
     return out;
   }
@@ -86,7 +92,8 @@ public final class SecurityCollector implements MetricSource {
 
   private static String sha256(Path f) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
     } catch (IOException e) {
       return "unreadable";
     } catch (NoSuchAlgorithmException e) {

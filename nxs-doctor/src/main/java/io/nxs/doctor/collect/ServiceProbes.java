@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  *
  * <p>Each service yields {@code service.<name>.up} (0/1), {@code service.<name>.latency_ms} and
  * {@code service.<name>.last_success} (seconds since the last good probe), and the same figures
- * with a {@code service} label plus {@code service.consecutive_failures}, which the built-in
- * {@code service-down} rule reads.
+ * with a {@code service} label plus {@code service.consecutive_failures}, which the built-in {@code
+ * service-down} rule reads.
  */
 public final class ServiceProbes implements MetricSource {
 
@@ -39,7 +39,10 @@ public final class ServiceProbes implements MetricSource {
   private final Clock clock;
   private final long startMillis;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
   /** What the last probe of one service found. */
@@ -101,7 +104,8 @@ public final class ServiceProbes implements MetricSource {
         } else {
           st.consecutiveFailures++;
         }
-        double sinceSuccess = (now - (st.lastSuccessMillis < 0 ? startMillis : st.lastSuccessMillis)) / 1000.0;
+        double sinceSuccess =
+            (now - (st.lastSuccessMillis < 0 ? startMillis : st.lastSuccessMillis)) / 1000.0;
         String prefix = "service." + s.name() + ".";
         Map<String, String> l = Map.of("service", s.name());
         out.add(new Sample(prefix + "up", Map.of(), r.up() ? 1 : 0));
@@ -149,11 +153,17 @@ public final class ServiceProbes implements MetricSource {
               HttpResponse.BodyHandlers.ofString());
       int status = response.statusCode();
       boolean statusOk = status >= 200 && status < 400;
-      boolean bodyOk = s.bodyMatch() == null || Pattern.compile(s.bodyMatch()).matcher(response.body()).find();
-      return new ProbeResult(statusOk && bodyOk, 0,
+      boolean bodyOk =
+          s.bodyMatch() == null || Pattern.compile(s.bodyMatch()).matcher(response.body()).find();
+      return new ProbeResult(
+          statusOk && bodyOk,
+          0,
           "HTTP " + status + (statusOk && !bodyOk ? ", body does not match " + s.bodyMatch() : ""));
     } catch (IOException e) {
-      return new ProbeResult(false, 0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return new ProbeResult(
+          false,
+          0,
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ProbeResult(false, 0, "interrupted");
@@ -183,12 +193,15 @@ public final class ServiceProbes implements MetricSource {
     boolean running =
         ProcessHandle.allProcesses()
             .anyMatch(
-                p -> p.info().command()
-                    .map(c -> {
-                      Path name = Path.of(c).getFileName();
-                      return name != null && name.toString().equals(s.process());
-                    })
-                    .orElse(false));
+                p ->
+                    p.info()
+                        .command()
+                        .map(
+                            c -> {
+                              Path name = Path.of(c).getFileName();
+                              return name != null && name.toString().equals(s.process());
+                            })
+                        .orElse(false));
     return new ProbeResult(running, 0, running ? "running" : "no process named " + s.process());
   }
 }

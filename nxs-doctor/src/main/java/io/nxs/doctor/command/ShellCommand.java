@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * Runs a configured command through {@code /bin/sh -c} with a timeout (SPEC DR6).
  *
  * <p>Design note: the shell starts in a session of its own ({@code setsid}), so a service it
- * (re)starts in the background is not in the daemon's process group and outlives a restart of
- * NXS. Output goes to a temporary file, not a pipe: a background service keeps the inherited
- * descriptors open, and reading a pipe would wait for the service to exit. On timeout the shell and
- * what it still runs in the foreground are killed.
+ * (re)starts in the background is not in the daemon's process group and outlives a restart of NXS.
+ * Output goes to a temporary file, not a pipe: a background service keeps the inherited descriptors
+ * open, and reading a pipe would wait for the service to exit. On timeout the shell and what it
+ * still runs in the foreground are killed.
  */
 public final class ShellCommand {
 
@@ -57,7 +57,8 @@ public final class ShellCommand {
     }
     try {
       List<String> argv = new ArrayList<>();
-      if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))
+          || Files.isExecutable(Path.of("/bin/setsid"))) {
         argv.add("setsid");
         argv.add("-w");
       }
@@ -95,7 +96,8 @@ public final class ShellCommand {
   private static String readOutput(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      String text = new String(bytes, 0, Math.min(bytes.length, MAX_OUTPUT * 4), StandardCharsets.UTF_8);
+      String text =
+          new String(bytes, 0, Math.min(bytes.length, MAX_OUTPUT * 4), StandardCharsets.UTF_8);
       if (text.length() > MAX_OUTPUT) {
         text = text.substring(0, MAX_OUTPUT) + "\n[truncated]";
       }

@@ -73,7 +73,8 @@ public record DoctorConfig(
   }
 
   public DoctorConfig {
-    if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0
+        || interval.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException(
           "interval must be in [1s, 1h], but was " + Durations.format(interval));
     }
@@ -88,11 +89,14 @@ public record DoctorConfig(
     dependencies.forEach((k, v) -> deps.put(k, v == null ? List.of() : List.copyOf(v)));
     for (ServiceConfig s : services) {
       if (!s.dependsOn().isEmpty()) {
-        deps.merge(s.name(), s.dependsOn(), (a, b) -> {
-          List<String> all = new java.util.ArrayList<>(a);
-          b.stream().filter(x -> !a.contains(x)).forEach(all::add);
-          return List.copyOf(all);
-        });
+        deps.merge(
+            s.name(),
+            s.dependsOn(),
+            (a, b) -> {
+              List<String> all = new java.util.ArrayList<>(a);
+              b.stream().filter(x -> !a.contains(x)).forEach(all::add);
+              return List.copyOf(all);
+            });
       }
     }
     dependencies = Map.copyOf(deps);
@@ -107,7 +111,16 @@ public record DoctorConfig(
   /** The same configuration with another interval (tests, benchmarks). */
   public DoctorConfig withInterval(Duration newInterval) {
     return new DoctorConfig(
-        enabled, newInterval, rulesDir, services, dependencies, openclaw, network, healing, notifications,
-        history, integrityPaths);
+        enabled,
+        newInterval,
+        rulesDir,
+        services,
+        dependencies,
+        openclaw,
+        network,
+        healing,
+        notifications,
+        history,
+        integrityPaths);
   }
 }

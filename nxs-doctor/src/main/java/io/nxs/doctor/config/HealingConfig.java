@@ -50,11 +50,13 @@ public record HealingConfig(
 
   public HealingConfig {
     if (maxAttempts < 1 || maxAttempts > 100) {
-      throw new IllegalArgumentException("max_attempts must be in [1, 100], but was " + maxAttempts);
+      throw new IllegalArgumentException(
+          "max_attempts must be in [1, 100], but was " + maxAttempts);
     }
     for (var d : List.of(window, verifyWindow, resetAfter, commandTimeout)) {
       if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException("healing durations must be positive, but one was " + Durations.format(d));
+        throw new IllegalArgumentException(
+            "healing durations must be positive, but one was " + Durations.format(d));
       }
     }
     actions = List.copyOf(actions);

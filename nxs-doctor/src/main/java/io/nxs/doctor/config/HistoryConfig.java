@@ -10,8 +10,8 @@ import java.time.Duration;
  *
  * @param liveWindow raw samples kept in memory per series; default 1h (regression window)
  * @param retention how long hourly history stays in SQLite; default 8d (a 7-day baseline plus one)
- * @param maxSeries at most this many series; new ones beyond it are dropped and counted;
- *     default 20000
+ * @param maxSeries at most this many series; new ones beyond it are dropped and counted; default
+ *     20000
  */
 public record HistoryConfig(Duration liveWindow, Duration retention, int maxSeries) {
 
@@ -27,7 +27,8 @@ public record HistoryConfig(Duration liveWindow, Duration retention, int maxSeri
   }
 
   public HistoryConfig {
-    if (liveWindow.compareTo(Duration.ofMinutes(5)) < 0 || liveWindow.compareTo(Duration.ofHours(6)) > 0) {
+    if (liveWindow.compareTo(Duration.ofMinutes(5)) < 0
+        || liveWindow.compareTo(Duration.ofHours(6)) > 0) {
       throw new IllegalArgumentException(
           "live_window must be in [5m, 6h], but was " + Durations.format(liveWindow));
     }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param repeatInterval how often an open incident is sent again; default 4h
  * @param minSeverity incidents below this severity are not sent; default {@code medium}
  */
-public record NotifyConfig(String webhook, String alertmanager, Duration repeatInterval, String minSeverity) {
+public record NotifyConfig(
+    String webhook, String alertmanager, Duration repeatInterval, String minSeverity) {
 
   @JsonCreator
   public NotifyConfig(
@@ -24,7 +25,8 @@ public record NotifyConfig(String webhook, String alertmanager, Duration repeatI
     this.webhook = checkUrl("webhook", webhook);
     this.alertmanager = checkUrl("alertmanager", alertmanager);
     this.repeatInterval = repeatInterval == null ? Duration.ofHours(4) : repeatInterval;
-    this.minSeverity = minSeverity == null ? "medium" : io.nxs.core.Severity.parse(minSeverity).label();
+    this.minSeverity =
+        minSeverity == null ? "medium" : io.nxs.core.Severity.parse(minSeverity).label();
     if (this.repeatInterval.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException(
           "repeat_interval must be at least 1m, but was " + Durations.format(this.repeatInterval));
@@ -33,7 +35,8 @@ public record NotifyConfig(String webhook, String alertmanager, Duration repeatI
 
   private static String checkUrl(String key, String url) {
     if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
-      throw new IllegalArgumentException(key + " must be an http:// or https:// URL, but was '" + url + "'");
+      throw new IllegalArgumentException(
+          key + " must be an http:// or https:// URL, but was '" + url + "'");
     }
     return url == null ? null : url.replaceAll("/+$", "");
   }

@@ -48,13 +48,21 @@ public record ServiceConfig(
       @JsonProperty("timeout") Duration timeout) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "service name must be lower case like 'api' or 'openclaw-gateway', but was '" + name + "'");
+          "service name must be lower case like 'api' or 'openclaw-gateway', but was '"
+              + name
+              + "'");
     }
-    int kinds = (http != null ? 1 : 0) + (tcp != null ? 1 : 0) + (command != null ? 1 : 0)
-        + (process != null ? 1 : 0);
+    int kinds =
+        (http != null ? 1 : 0)
+            + (tcp != null ? 1 : 0)
+            + (command != null ? 1 : 0)
+            + (process != null ? 1 : 0);
     if (kinds != 1) {
       throw new IllegalArgumentException(
-          "service '" + name + "' needs exactly one of http, tcp, command or process, but has " + kinds);
+          "service '"
+              + name
+              + "' needs exactly one of http, tcp, command or process, but has "
+              + kinds);
     }
     if (tcp != null && !HOST_PORT.matcher(tcp).matches()) {
       throw new IllegalArgumentException(
@@ -62,7 +70,11 @@ public record ServiceConfig(
     }
     if (http != null && !(http.startsWith("http://") || http.startsWith("https://"))) {
       throw new IllegalArgumentException(
-          "service '" + name + "': http must be an http:// or https:// URL, but was '" + http + "'");
+          "service '"
+              + name
+              + "': http must be an http:// or https:// URL, but was '"
+              + http
+              + "'");
     }
     if (bodyMatch != null) {
       Pattern.compile(bodyMatch);
@@ -76,9 +88,14 @@ public record ServiceConfig(
     this.dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     this.bodyMatch = bodyMatch;
     this.timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
-    if (this.timeout.isZero() || this.timeout.isNegative() || this.timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+    if (this.timeout.isZero()
+        || this.timeout.isNegative()
+        || this.timeout.compareTo(Duration.ofMinutes(5)) > 0) {
       throw new IllegalArgumentException(
-          "service '" + name + "': timeout must be in (0s, 5m], but was " + Durations.format(this.timeout));
+          "service '"
+              + name
+              + "': timeout must be in (0s, 5m], but was "
+              + Durations.format(this.timeout));
     }
   }
 

@@ -22,7 +22,8 @@ public final class JsonRows {
    * @param limit bound to the query's one {@code ?}, or negative when it has none
    * @param what what the table holds, for the error message ("the healing log")
    */
-  public static <T> List<T> read(StateStore store, String sql, int limit, Class<T> type, String what) {
+  public static <T> List<T> read(
+      StateStore store, String sql, int limit, Class<T> type, String what) {
     List<T> out = new ArrayList<>();
     try (Connection c = store.connect();
         PreparedStatement q = c.prepareStatement(sql)) {

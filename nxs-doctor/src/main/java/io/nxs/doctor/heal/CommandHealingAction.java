@@ -19,7 +19,8 @@ public final class CommandHealingAction implements HealingAction {
   /**
    * @param commandFor the command for a target, or null when the action cannot act on it
    */
-  public CommandHealingAction(String name, int level, Function<String, String> commandFor, Duration timeout) {
+  public CommandHealingAction(
+      String name, int level, Function<String, String> commandFor, Duration timeout) {
     this.name = name;
     this.level = level;
     this.commandFor = commandFor;
@@ -28,7 +29,8 @@ public final class CommandHealingAction implements HealingAction {
 
   /** A configured command; {@code {{target}}} becomes the target. */
   public static CommandHealingAction of(String name, int level, String command, Duration timeout) {
-    return new CommandHealingAction(name, level, target -> command.replace("{{target}}", target), timeout);
+    return new CommandHealingAction(
+        name, level, target -> command.replace("{{target}}", target), timeout);
   }
 
   @Override

@@ -81,12 +81,17 @@ public final class Healer implements MetricSource {
   private record Step(String action, int level, String target) {}
 
   /**
-   * @param registered healing actions other modules registered (e.g. {@code gateway.switch_provider}),
-   *     may be null
+   * @param registered healing actions other modules registered (e.g. {@code
+   *     gateway.switch_provider}), may be null
    */
   public Healer(
-      HealingConfig config, List<ServiceConfig> services, Registry<HealingAction> registered,
-      HealingStore store, AuditTrail audit, Clock clock, Executor executor) {
+      HealingConfig config,
+      List<ServiceConfig> services,
+      Registry<HealingAction> registered,
+      HealingStore store,
+      AuditTrail audit,
+      Clock clock,
+      Executor executor) {
     this.config = config;
     services.forEach(s -> this.services.put(s.name(), s));
     this.registered = registered;
@@ -94,13 +99,21 @@ public final class Healer implements MetricSource {
     this.audit = audit;
     this.clock = clock;
     this.executor = executor;
-    this.restart = new CommandHealingAction(RESTART_SERVICE, 2,
-        target -> Optional.ofNullable(this.services.get(target)).map(ServiceConfig::restart).orElse(null),
-        config.commandTimeout());
+    this.restart =
+        new CommandHealingAction(
+            RESTART_SERVICE,
+            2,
+            target ->
+                Optional.ofNullable(this.services.get(target))
+                    .map(ServiceConfig::restart)
+                    .orElse(null),
+            config.commandTimeout());
     for (HealingConfig.ActionConfig a : config.actions()) {
       configs.put(a.name(), a);
       if (a.command() != null) {
-        configured.put(a.name(), CommandHealingAction.of(a.name(), a.level(), a.command(), config.commandTimeout()));
+        configured.put(
+            a.name(),
+            CommandHealingAction.of(a.name(), a.level(), a.command(), config.commandTimeout()));
       }
     }
     for (HealingRecord r : store.unfinished()) {
@@ -117,11 +130,15 @@ public final class Healer implements MetricSource {
   @Override
   public synchronized List<Sample> collect() {
     List<Sample> out = new ArrayList<>();
-    restartFailed.forEach((service, v) -> out.add(new Sample("healing.restart_failed", Map.of("service", service), v)));
+    restartFailed.forEach(
+        (service, v) ->
+            out.add(new Sample("healing.restart_failed", Map.of("service", service), v)));
     return out;
   }
 
-  /** Verifies running attempts, takes pending ladder steps and resets counters of healthy targets. */
+  /**
+   * Verifies running attempts, takes pending ladder steps and resets counters of healthy targets.
+   */
   public synchronized void tick(AlertEngine alerts) {
     this.alerts = alerts;
     Instant now = clock.instant();
@@ -130,7 +147,10 @@ public final class Healer implements MetricSource {
         continue;
       }
       if (alerts.isClear(r.alertKey())) {
-        finish(r.with(HealingRecord.State.SUCCEEDED, now, "verified: the condition cleared"), "healing.succeeded", Severity.INFO);
+        finish(
+            r.with(HealingRecord.State.SUCCEEDED, now, "verified: the condition cleared"),
+            "healing.succeeded",
+            Severity.INFO);
         Ladder done = ladders.remove(r.alertKey());
         if (done != null) {
           done.steps.forEach(st -> healthySince.put(st.target(), now));
@@ -139,8 +159,14 @@ public final class Healer implements MetricSource {
           restartFailed.computeIfPresent(r.target(), (k, v) -> 0.0);
         }
       } else if (!now.isBefore(r.verifyBy())) {
-        finish(r.with(HealingRecord.State.FAILED, now, "verify failed: the condition did not clear within "
-            + io.nxs.core.config.Durations.format(config.verifyWindow())), "healing.failed", Severity.HIGH);
+        finish(
+            r.with(
+                HealingRecord.State.FAILED,
+                now,
+                "verify failed: the condition did not clear within "
+                    + io.nxs.core.config.Durations.format(config.verifyWindow())),
+            "healing.failed",
+            Severity.HIGH);
         if (RESTART_SERVICE.equals(r.action())) {
           restartFailed.put(r.target(), 1.0);
         }
@@ -156,7 +182,9 @@ public final class Healer implements MetricSource {
     for (var it = healthySince.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       String target = e.getKey();
-      boolean busy = ladders.values().stream().anyMatch(l -> l.steps.stream().anyMatch(s -> s.target().equals(target)));
+      boolean busy =
+          ladders.values().stream()
+              .anyMatch(l -> l.steps.stream().anyMatch(s -> s.target().equals(target)));
       if (!busy && !now.isBefore(e.getValue().plus(config.resetAfter()))) {
         attempts.keySet().removeIf(k -> k.endsWith("|" + target));
         it.remove();
@@ -182,8 +210,13 @@ public final class Healer implements MetricSource {
         if (l != null) {
           l.steps.forEach(s -> healthySince.put(s.target(), now));
           for (HealingRecord r : List.copyOf(unfinished.values())) {
-            if (r.alertKey().equals(a.key()) && r.state() == HealingRecord.State.AWAITING_APPROVAL) {
-              finish(r.with(HealingRecord.State.CANCELLED, now, "the condition cleared before approval"), "healing.cancelled", Severity.INFO);
+            if (r.alertKey().equals(a.key())
+                && r.state() == HealingRecord.State.AWAITING_APPROVAL) {
+              finish(
+                  r.with(
+                      HealingRecord.State.CANCELLED, now, "the condition cleared before approval"),
+                  "healing.cancelled",
+                  Severity.INFO);
             }
           }
         }
@@ -207,8 +240,14 @@ public final class Healer implements MetricSource {
     Optional<HealingAction> found = find(action);
     String target = targetOf(alert);
     if (found.isEmpty()) {
-      HealingRecord r = newRecord(alert, new Step(action, 0, target), HealingRecord.State.UNAVAILABLE,
-          "no healing action '" + action + "' is configured (doctor.healing.actions) or registered");
+      HealingRecord r =
+          newRecord(
+              alert,
+              new Step(action, 0, target),
+              HealingRecord.State.UNAVAILABLE,
+              "no healing action '"
+                  + action
+                  + "' is configured (doctor.healing.actions) or registered");
       finish(r, "healing.unavailable", Severity.MEDIUM);
       return;
     }
@@ -225,16 +264,26 @@ public final class Healer implements MetricSource {
   public synchronized HealingRecord approve(String id, String actor) {
     HealingRecord r = unfinished.get(id);
     if (r == null) {
-      throw new NxsException("no healing attempt '" + id + "' waits for approval: see GET /api/v1/healing");
+      throw new NxsException(
+          "no healing attempt '" + id + "' waits for approval: see GET /api/v1/healing");
     }
     if (r.state() != HealingRecord.State.AWAITING_APPROVAL) {
-      throw new NxsException("healing attempt '" + id + "' is " + r.state().name().toLowerCase(java.util.Locale.ROOT)
-          + ", not awaiting approval");
+      throw new NxsException(
+          "healing attempt '"
+              + id
+              + "' is "
+              + r.state().name().toLowerCase(java.util.Locale.ROOT)
+              + ", not awaiting approval");
     }
     HealingRecord approved = r.approved(actor, clock.instant());
     save(approved);
-    audit.append(new AuditEvent("healing.approved", Severity.HIGH, actor, r.target(),
-        Map.of("id", r.id(), "action", r.action(), "level", r.level())));
+    audit.append(
+        new AuditEvent(
+            "healing.approved",
+            Severity.HIGH,
+            actor,
+            r.target(),
+            Map.of("id", r.id(), "action", r.action(), "level", r.level())));
     run(approved);
     return unfinished.getOrDefault(id, approved);
   }
@@ -252,7 +301,9 @@ public final class Healer implements MetricSource {
   private List<Step> stepsFor(Alert a) {
     List<Step> steps = new ArrayList<>();
     String service = a.labels().get("service");
-    if ("service-down".equals(a.ruleId()) && service != null && services.containsKey(service)
+    if ("service-down".equals(a.ruleId())
+        && service != null
+        && services.containsKey(service)
         && services.get(service).restart() != null) {
       steps.add(new Step(RESTART_SERVICE, 2, service));
     }
@@ -302,19 +353,46 @@ public final class Healer implements MetricSource {
     while (l.index < l.steps.size()) {
       Step s = l.steps.get(l.index);
       if (!config.dryRun() && rateLimited(s, now)) {
-        HealingRecord r = newRecord(l.alert, s, HealingRecord.State.RATE_LIMITED,
-            s.action() + " ran " + config.maxAttempts() + " times on '" + s.target() + "' within "
-                + io.nxs.core.config.Durations.format(config.window()) + "; escalating instead");
+        HealingRecord r =
+            newRecord(
+                l.alert,
+                s,
+                HealingRecord.State.RATE_LIMITED,
+                s.action()
+                    + " ran "
+                    + config.maxAttempts()
+                    + " times on '"
+                    + s.target()
+                    + "' within "
+                    + io.nxs.core.config.Durations.format(config.window())
+                    + "; escalating instead");
         finish(r, "healing.rate_limited", Severity.HIGH);
         l.index++;
         continue;
       }
       if (s.level() >= 4) {
-        HealingRecord r = newRecord(l.alert, s, HealingRecord.State.AWAITING_APPROVAL,
-            "level " + s.level() + " waits for approval: nxs doctor approve ID");
+        HealingRecord r =
+            newRecord(
+                l.alert,
+                s,
+                HealingRecord.State.AWAITING_APPROVAL,
+                "level " + s.level() + " waits for approval: nxs doctor approve ID");
         save(r);
-        audit.append(new AuditEvent("healing.awaiting_approval", Severity.HIGH, "nxs", s.target(),
-            Map.of("id", r.id(), "action", s.action(), "level", s.level(), "alert", l.alert.id())));
+        audit.append(
+            new AuditEvent(
+                "healing.awaiting_approval",
+                Severity.HIGH,
+                "nxs",
+                s.target(),
+                Map.of(
+                    "id",
+                    r.id(),
+                    "action",
+                    s.action(),
+                    "level",
+                    s.level(),
+                    "alert",
+                    l.alert.id())));
         return;
       }
       HealingRecord r = newRecord(l.alert, s, HealingRecord.State.RUNNING, "started");
@@ -322,8 +400,12 @@ public final class Healer implements MetricSource {
       run(r);
       return;
     }
-    HealingRecord r = newRecord(l.alert, new Step("-", 0, targetOf(l.alert)), HealingRecord.State.FAILED,
-        "every healing level was tried; an operator has to act");
+    HealingRecord r =
+        newRecord(
+            l.alert,
+            new Step("-", 0, targetOf(l.alert)),
+            HealingRecord.State.FAILED,
+            "every healing level was tried; an operator has to act");
     finish(r, "healing.exhausted", Severity.CRITICAL);
     ladders.values().remove(l);
   }
@@ -340,9 +422,23 @@ public final class Healer implements MetricSource {
   }
 
   private void run(HealingRecord given) {
-    HealingRecord r = alerts != null && alerts.isClear(given.alertKey()) ? given.markUnnecessary() : given;
-    audit.append(new AuditEvent("healing.started", r.level() >= 4 ? Severity.HIGH : Severity.MEDIUM, "nxs", r.target(),
-        Map.of("id", r.id(), "action", r.action(), "level", r.level(), "dry_run", config.dryRun())));
+    HealingRecord r =
+        alerts != null && alerts.isClear(given.alertKey()) ? given.markUnnecessary() : given;
+    audit.append(
+        new AuditEvent(
+            "healing.started",
+            r.level() >= 4 ? Severity.HIGH : Severity.MEDIUM,
+            "nxs",
+            r.target(),
+            Map.of(
+                "id",
+                r.id(),
+                "action",
+                r.action(),
+                "level",
+                r.level(),
+                "dry_run",
+                config.dryRun())));
     executor.execute(() -> execute(r));
   }
 
@@ -378,21 +474,34 @@ public final class Healer implements MetricSource {
     completed(r, ok, code, output, detail);
   }
 
-  private synchronized void completed(HealingRecord r, boolean ok, Integer code, String output, String detail) {
+  private synchronized void completed(
+      HealingRecord r, boolean ok, Integer code, String output, String detail) {
     Instant now = clock.instant();
     if (config.dryRun()) {
-      finish(r.ran(HealingRecord.State.DRY_RUN, now, null, code, output, detail), "healing.dry_run", Severity.INFO);
+      finish(
+          r.ran(HealingRecord.State.DRY_RUN, now, null, code, output, detail),
+          "healing.dry_run",
+          Severity.INFO);
       ladders.remove(r.alertKey());
       return;
     }
     attempts.computeIfAbsent(r.action() + "|" + r.target(), k -> new ArrayDeque<>()).addLast(now);
     if (ok) {
-      HealingRecord v = r.ran(HealingRecord.State.VERIFYING, now, now.plus(config.verifyWindow()), code, output,
-          detail + "; verifying");
+      HealingRecord v =
+          r.ran(
+              HealingRecord.State.VERIFYING,
+              now,
+              now.plus(config.verifyWindow()),
+              code,
+              output,
+              detail + "; verifying");
       save(v);
       return;
     }
-    finish(r.ran(HealingRecord.State.FAILED, now, null, code, output, detail), "healing.failed", Severity.HIGH);
+    finish(
+        r.ran(HealingRecord.State.FAILED, now, null, code, output, detail),
+        "healing.failed",
+        Severity.HIGH);
     if (RESTART_SERVICE.equals(r.action())) {
       restartFailed.put(r.target(), 1.0);
     }
@@ -401,8 +510,24 @@ public final class Healer implements MetricSource {
 
   private HealingRecord newRecord(Alert a, Step s, HealingRecord.State state, String detail) {
     Instant now = clock.instant();
-    return new HealingRecord("H" + nextSeq++, a.id(), a.ruleId(), a.key(), s.action(), s.level(), s.target(),
-        state, now, now, null, null, null, detail, null, config.dryRun(), false);
+    return new HealingRecord(
+        "H" + nextSeq++,
+        a.id(),
+        a.ruleId(),
+        a.key(),
+        s.action(),
+        s.level(),
+        s.target(),
+        state,
+        now,
+        now,
+        null,
+        null,
+        null,
+        detail,
+        null,
+        config.dryRun(),
+        false);
   }
 
   private void save(HealingRecord r) {

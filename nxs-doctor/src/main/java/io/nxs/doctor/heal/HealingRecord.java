@@ -71,22 +71,92 @@ public record HealingRecord(
   }
 
   HealingRecord with(State newState, Instant at, String newDetail) {
-    return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, newState, requestedAt, at,
-        verifyBy, exitCode, output, newDetail, approvedBy, dryRun, unnecessary);
+    return new HealingRecord(
+        id,
+        alertId,
+        ruleId,
+        alertKey,
+        action,
+        level,
+        target,
+        newState,
+        requestedAt,
+        at,
+        verifyBy,
+        exitCode,
+        output,
+        newDetail,
+        approvedBy,
+        dryRun,
+        unnecessary);
   }
 
-  HealingRecord ran(State newState, Instant at, Instant verifyDeadline, Integer code, String out, String newDetail) {
-    return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, newState, requestedAt, at,
-        verifyDeadline, code, out, newDetail, approvedBy, dryRun, unnecessary);
+  HealingRecord ran(
+      State newState,
+      Instant at,
+      Instant verifyDeadline,
+      Integer code,
+      String out,
+      String newDetail) {
+    return new HealingRecord(
+        id,
+        alertId,
+        ruleId,
+        alertKey,
+        action,
+        level,
+        target,
+        newState,
+        requestedAt,
+        at,
+        verifyDeadline,
+        code,
+        out,
+        newDetail,
+        approvedBy,
+        dryRun,
+        unnecessary);
   }
 
   HealingRecord markUnnecessary() {
-    return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, state, requestedAt, updatedAt,
-        verifyBy, exitCode, output, detail, approvedBy, dryRun, true);
+    return new HealingRecord(
+        id,
+        alertId,
+        ruleId,
+        alertKey,
+        action,
+        level,
+        target,
+        state,
+        requestedAt,
+        updatedAt,
+        verifyBy,
+        exitCode,
+        output,
+        detail,
+        approvedBy,
+        dryRun,
+        true);
   }
 
   HealingRecord approved(String actor, Instant at) {
-    return new HealingRecord(id, alertId, ruleId, alertKey, action, level, target, State.RUNNING, requestedAt, at,
-        verifyBy, exitCode, output, "approved by " + actor, actor, dryRun, unnecessary);
+    return new HealingRecord(
+        id,
+        alertId,
+        ruleId,
+        alertKey,
+        action,
+        level,
+        target,
+        State.RUNNING,
+        requestedAt,
+        at,
+        verifyBy,
+        exitCode,
+        output,
+        "approved by " + actor,
+        actor,
+        dryRun,
+        unnecessary);
   }
 }

@@ -1,9 +1,9 @@
 package io.nxs.doctor.heal;
 
 import io.nxs.core.Json;
-import io.nxs.doctor.db.JsonRows;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
+import io.nxs.doctor.db.JsonRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +21,8 @@ public final class HealingStore {
 
   long nextSeq() {
     try (Connection c = store.connect();
-        PreparedStatement q = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM doctor_healing");
+        PreparedStatement q =
+            c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM doctor_healing");
         ResultSet rs = q.executeQuery()) {
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -49,7 +50,9 @@ public final class HealingStore {
 
   /** Attempts not finished yet (awaiting approval, running, verifying), oldest first. */
   List<HealingRecord> unfinished() {
-    return query("SELECT body FROM doctor_healing WHERE state IN ('AWAITING_APPROVAL', 'RUNNING', 'VERIFYING') ORDER BY seq", -1);
+    return query(
+        "SELECT body FROM doctor_healing WHERE state IN ('AWAITING_APPROVAL', 'RUNNING', 'VERIFYING') ORDER BY seq",
+        -1);
   }
 
   /** The newest entries, newest first. */

@@ -31,13 +31,13 @@ import java.util.function.Function;
  *
  * <p>Design note: a newly firing alert joins an open incident when its onset (the moment its
  * condition became true, so a rule's duration does not push it apart) lies within {@link #WINDOW}
- * of a member's onset, and its severity is the same as or below the incident's worst
- * (cascading critical → high → medium) or its component is related to one of the incident's in the
- * dependency graph; otherwise it opens a new incident. The root cause is chosen by, in order: a
- * known pattern; the topology (the deepest failing dependency: a failing component others depend
- * on that depends on no other failing one); the earliest alert. Confidence = base (by the root rule's category) × temporal (1.0 when the
- * first consequence began with the cause, halving every 5 minutes of onset gap) × topological (1.0 leaf, 0.6
- * root).
+ * of a member's onset, and its severity is the same as or below the incident's worst (cascading
+ * critical → high → medium) or its component is related to one of the incident's in the dependency
+ * graph; otherwise it opens a new incident. The root cause is chosen by, in order: a known pattern;
+ * the topology (the deepest failing dependency: a failing component others depend on that depends
+ * on no other failing one); the earliest alert. Confidence = base (by the root rule's category) ×
+ * temporal (1.0 when the first consequence began with the cause, halving every 5 minutes of onset
+ * gap) × topological (1.0 leaf, 0.6 root).
  */
 public final class Correlator {
 
@@ -47,7 +47,8 @@ public final class Correlator {
   /** The temporal factor halves every this long. */
   public static final Duration HALF_LIFE = Duration.ofMinutes(5);
 
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MMdd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MMdd").withZone(ZoneOffset.UTC);
 
   private final DependencyGraph graph;
   private final List<Pattern> patterns;
@@ -75,11 +76,15 @@ public final class Correlator {
     }
 
     Severity worst() {
-      return members.values().stream().map(Incident.Member::severity).min(Comparator.naturalOrder()).orElse(Severity.INFO);
+      return members.values().stream()
+          .map(Incident.Member::severity)
+          .min(Comparator.naturalOrder())
+          .orElse(Severity.INFO);
     }
   }
 
-  public Correlator(DependencyGraph graph, List<Pattern> patterns, IncidentStore store, Clock clock) {
+  public Correlator(
+      DependencyGraph graph, List<Pattern> patterns, IncidentStore store, Clock clock) {
     this.graph = graph;
     this.patterns = List.copyOf(patterns);
     this.store = store;
@@ -114,7 +119,9 @@ public final class Correlator {
    * each already persisted, and links the alerts to them.
    */
   public synchronized List<Incident> accept(
-      List<AlertEngine.Transition> transitions, Function<String, Optional<Rule>> rules, AlertEngine alerts) {
+      List<AlertEngine.Transition> transitions,
+      Function<String, Optional<Rule>> rules,
+      AlertEngine alerts) {
     Map<String, Group> changed = new LinkedHashMap<>();
     for (AlertEngine.Transition t : transitions) {
       Alert a = t.alert();
@@ -149,14 +156,20 @@ public final class Correlator {
     for (Group g : open.values()) {
       boolean recent = g.near(a.since());
       boolean cascading = a.severity().compareTo(g.worst()) >= 0;
-      boolean related = g.members.values().stream().anyMatch(m -> graph.related(m.component(), a.component()));
+      boolean related =
+          g.members.values().stream().anyMatch(m -> graph.related(m.component(), a.component()));
       if (recent && (cascading || related)) {
         return g;
       }
     }
     Instant dayStart = fired.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-    int n = store.countOpened(dayStart, dayStart.plus(Duration.ofDays(1)))
-        + (int) open.values().stream().filter(g -> !g.openedAt.isBefore(dayStart) && g.view == null).count() + 1;
+    int n =
+        store.countOpened(dayStart, dayStart.plus(Duration.ofDays(1)))
+            + (int)
+                open.values().stream()
+                    .filter(g -> !g.openedAt.isBefore(dayStart) && g.view == null)
+                    .count()
+            + 1;
     Group g = new Group(String.format("INCIDENT-%s-%03d", DAY.format(fired), n), fired);
     open.put(g.id, g);
     return g;
@@ -169,9 +182,15 @@ public final class Correlator {
     String reason = "earliest";
     String suggestion = null;
     for (Pattern p : patterns) {
-      boolean all = p.when().stream().allMatch(glob -> members.stream().anyMatch(m -> Pattern.matches(glob, m.ruleId())));
+      boolean all =
+          p.when().stream()
+              .allMatch(glob -> members.stream().anyMatch(m -> Pattern.matches(glob, m.ruleId())));
       if (all) {
-        root = members.stream().filter(m -> Pattern.matches(p.root(), m.ruleId())).findFirst().orElseThrow();
+        root =
+            members.stream()
+                .filter(m -> Pattern.matches(p.root(), m.ruleId()))
+                .findFirst()
+                .orElseThrow();
         reason = "pattern " + p.id();
         suggestion = renderWithLabels(p.suggest(), members, rules);
         break;
@@ -188,22 +207,40 @@ public final class Correlator {
     }
     Incident.Member cause = root;
     if (suggestion == null) {
-      suggestion = rules.apply(cause.ruleId()).flatMap(Rule::suggestion)
-          .map(s -> renderWithLabels(s, List.of(cause), rules))
-          .orElse("Investigate " + cause.title() + ": " + cause.message());
+      suggestion =
+          rules
+              .apply(cause.ruleId())
+              .flatMap(Rule::suggestion)
+              .map(s -> renderWithLabels(s, List.of(cause), rules))
+              .orElse("Investigate " + cause.title() + ": " + cause.message());
     }
     double base = rules.apply(cause.ruleId()).map(Rule::baseScore).orElse(baseOf(cause.category()));
-    Instant firstConsequence = members.stream().filter(m -> m != cause).map(Incident.Member::since)
-        .min(Comparator.naturalOrder()).orElse(cause.since());
-    double seconds = Math.abs(Duration.between(cause.since(), firstConsequence).toMillis()) / 1000.0;
+    Instant firstConsequence =
+        members.stream()
+            .filter(m -> m != cause)
+            .map(Incident.Member::since)
+            .min(Comparator.naturalOrder())
+            .orElse(cause.since());
+    double seconds =
+        Math.abs(Duration.between(cause.since(), firstConsequence).toMillis()) / 1000.0;
     double temporal = Math.pow(0.5, seconds / HALF_LIFE.toSeconds());
     double topological = graph.topologicalFactor(cause.component());
     boolean isOpen = members.stream().anyMatch(m -> !m.resolved());
     Severity worst = g.worst();
     List<Incident.Member> related = members.stream().filter(m -> m != cause).toList();
     Instant closedAt = isOpen ? null : clock.instant();
-    return new Incident(g.id, worst, isOpen, g.openedAt, closedAt, cause, related, suggestion,
-        base * temporal * topological, new Incident.Factors(base, temporal, topological), reason);
+    return new Incident(
+        g.id,
+        worst,
+        isOpen,
+        g.openedAt,
+        closedAt,
+        cause,
+        related,
+        suggestion,
+        base * temporal * topological,
+        new Incident.Factors(base, temporal, topological),
+        reason);
   }
 
   /**
@@ -214,21 +251,28 @@ public final class Correlator {
   private Incident.Member topologicalRoot(List<Incident.Member> members) {
     Incident.Member best = null;
     for (Incident.Member m : members) {
-      boolean below = members.stream().anyMatch(o -> o != m && graph.dependsOn(o.component(), m.component()));
-      boolean dependsOnFailing = members.stream().anyMatch(o -> o != m && graph.dependsOn(m.component(), o.component()));
-      if (below && !dependsOnFailing && (best == null || graph.depth(m.component()) > graph.depth(best.component()))) {
+      boolean below =
+          members.stream().anyMatch(o -> o != m && graph.dependsOn(o.component(), m.component()));
+      boolean dependsOnFailing =
+          members.stream().anyMatch(o -> o != m && graph.dependsOn(m.component(), o.component()));
+      if (below
+          && !dependsOnFailing
+          && (best == null || graph.depth(m.component()) > graph.depth(best.component()))) {
         best = m;
       }
     }
     return best;
   }
 
-  private static String renderWithLabels(String template, List<Incident.Member> members, Function<String, Optional<Rule>> rules) {
+  private static String renderWithLabels(
+      String template, List<Incident.Member> members, Function<String, Optional<Rule>> rules) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, Double> values = new LinkedHashMap<>();
     for (Incident.Member m : members) {
       labelsOf(m).forEach(labels::putIfAbsent);
-      rules.apply(m.ruleId()).ifPresent(r -> values.putIfAbsent(r.condition().metrics().getFirst(), m.value()));
+      rules
+          .apply(m.ruleId())
+          .ifPresent(r -> values.putIfAbsent(r.condition().metrics().getFirst(), m.value()));
     }
     return MessageTemplate.compile("suggest", template).render(values, labels);
   }
@@ -248,12 +292,27 @@ public final class Correlator {
     };
   }
 
-  private static Incident.Member member(Alert a, boolean resolved, Function<String, Optional<Rule>> rules) {
-    String metricUnit = rules.apply(a.ruleId())
-        .map(r -> r.condition().metrics().getFirst().endsWith("_percent") ? "%" : "").orElse("");
+  private static Incident.Member member(
+      Alert a, boolean resolved, Function<String, Optional<Rule>> rules) {
+    String metricUnit =
+        rules
+            .apply(a.ruleId())
+            .map(r -> r.condition().metrics().getFirst().endsWith("_percent") ? "%" : "")
+            .orElse("");
     return new Incident.Member(
-        a.id(), a.ruleId(), a.title(), a.component(), a.message(), a.value(), metricUnit, a.since(), a.firedAt(),
-        resolved, a.severity(), a.category(), a.labels());
+        a.id(),
+        a.ruleId(),
+        a.title(),
+        a.component(),
+        a.message(),
+        a.value(),
+        metricUnit,
+        a.since(),
+        a.firedAt(),
+        resolved,
+        a.severity(),
+        a.category(),
+        a.labels());
   }
 
   /** Open incidents, oldest first. */

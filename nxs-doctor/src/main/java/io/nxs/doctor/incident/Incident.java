@@ -54,8 +54,18 @@ public record Incident(
    * @param labels its series labels
    */
   public record Member(
-      String alertId, String ruleId, String title, String component, String message, double value,
-      String unit, Instant since, Instant firedAt, boolean resolved, Severity severity, String category,
+      String alertId,
+      String ruleId,
+      String title,
+      String component,
+      String message,
+      double value,
+      String unit,
+      Instant since,
+      Instant firedAt,
+      boolean resolved,
+      Severity severity,
+      String category,
       java.util.Map<String, String> labels) {}
 
   /** The factors of the confidence. */

@@ -1,9 +1,9 @@
 package io.nxs.doctor.incident;
 
 import io.nxs.core.Json;
-import io.nxs.doctor.db.JsonRows;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
+import io.nxs.doctor.db.JsonRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +44,9 @@ public final class IncidentStore {
   /** How many incidents were opened in [from, to). */
   public int countOpened(Instant from, Instant to) {
     try (Connection c = store.connect();
-        PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM doctor_incidents WHERE opened_at >= ? AND opened_at < ?")) {
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM doctor_incidents WHERE opened_at >= ? AND opened_at < ?")) {
       q.setLong(1, from.toEpochMilli());
       q.setLong(2, to.toEpochMilli());
       try (ResultSet rs = q.executeQuery()) {

@@ -26,7 +26,8 @@ public record Pattern(String id, List<String> when, String root, String suggest)
     this.root = root;
     this.suggest = suggest;
     if (!this.when.contains(root)) {
-      throw new IllegalArgumentException("pattern '" + id + "': root must be one of its 'when' globs");
+      throw new IllegalArgumentException(
+          "pattern '" + id + "': root must be one of its 'when' globs");
     }
   }
 

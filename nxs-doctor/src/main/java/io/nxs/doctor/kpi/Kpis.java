@@ -19,14 +19,14 @@ import java.util.Optional;
 /**
  * The resilience KPIs of seed 002 §5 (SPEC DR8), computed from what happened.
  *
- * <p>Uptime: the daemon records when it is alive (at most once a minute, in {@code
- * doctor_facts}); a gap longer than two intervals between the last record and a start is
- * downtime. Recovery time: the mean time from an incident's first alert to its close. Healing
- * success and false-positive rate: from the healing log (an attempt is a false positive when its
- * triggering condition had already cleared when it ran). Failover time, backup success rate and
- * sync latency are the figures the gateway, vault and sync modules publish as metric sources
- * ({@code gateway.failover_seconds}, {@code vault.backup_success_ratio}, {@code
- * sync.latency_seconds}); without them the KPI is absent, never invented.
+ * <p>Uptime: the daemon records when it is alive (at most once a minute, in {@code doctor_facts});
+ * a gap longer than two intervals between the last record and a start is downtime. Recovery time:
+ * the mean time from an incident's first alert to its close. Healing success and false-positive
+ * rate: from the healing log (an attempt is a false positive when its triggering condition had
+ * already cleared when it ran). Failover time, backup success rate and sync latency are the figures
+ * the gateway, vault and sync modules publish as metric sources ({@code gateway.failover_seconds},
+ * {@code vault.backup_success_ratio}, {@code sync.latency_seconds}); without them the KPI is
+ * absent, never invented.
  */
 public final class Kpis {
 
@@ -38,13 +38,14 @@ public final class Kpis {
   private long lastRecorded;
 
   /** Targets of seed 002 §5. */
-  public static final Map<String, String> TARGETS = Map.of(
-      "uptime_percent", "> 99.5",
-      "failover_time_seconds", "< 5",
-      "recovery_time_seconds", "< 30",
-      "backup_success_percent", "> 99",
-      "sync_latency_seconds", "< 300",
-      "healing_false_positive_percent", "< 5");
+  public static final Map<String, String> TARGETS =
+      Map.of(
+          "uptime_percent", "> 99.5",
+          "failover_time_seconds", "< 5",
+          "recovery_time_seconds", "< 30",
+          "backup_success_percent", "> 99",
+          "sync_latency_seconds", "< 300",
+          "healing_false_positive_percent", "< 5");
 
   public Kpis(StateStore store, Clock clock, Duration interval) {
     this.store = store;
@@ -73,18 +74,26 @@ public final class Kpis {
   }
 
   /** The KPIs now. */
-  public Map<String, Object> compute(List<Incident> incidents, List<HealingRecord> healing, SampleStore samples) {
+  public Map<String, Object> compute(
+      List<Incident> incidents, List<HealingRecord> healing, SampleStore samples) {
     long now = clock.millis();
     Map<String, Object> k = new LinkedHashMap<>();
     long span = Math.max(1, now - startedAt);
     k.put("uptime_percent", 100.0 * (1 - (double) downtimeMs / span));
     k.put("observed_since", java.time.Instant.ofEpochMilli(startedAt).toString());
-    incidents.stream().filter(i -> !i.open() && i.closedAt() != null)
+    incidents.stream()
+        .filter(i -> !i.open() && i.closedAt() != null)
         .mapToLong(i -> Duration.between(i.openedAt(), i.closedAt()).toMillis())
-        .average().ifPresent(ms -> k.put("recovery_time_seconds", ms / 1000));
-    List<HealingRecord> ran = healing.stream()
-        .filter(r -> r.state() == HealingRecord.State.SUCCEEDED || r.state() == HealingRecord.State.FAILED)
-        .filter(r -> !r.action().equals("-")).toList();
+        .average()
+        .ifPresent(ms -> k.put("recovery_time_seconds", ms / 1000));
+    List<HealingRecord> ran =
+        healing.stream()
+            .filter(
+                r ->
+                    r.state() == HealingRecord.State.SUCCEEDED
+                        || r.state() == HealingRecord.State.FAILED)
+            .filter(r -> !r.action().equals("-"))
+            .toList();
     if (!ran.isEmpty()) {
       long ok = ran.stream().filter(r -> r.state() == HealingRecord.State.SUCCEEDED).count();
       long unnecessary = ran.stream().filter(HealingRecord::unnecessary).count();
@@ -92,14 +101,18 @@ public final class Kpis {
       k.put("healing_false_positive_percent", 100.0 * unnecessary / ran.size());
     }
     latest(samples, "gateway.failover_seconds").ifPresent(v -> k.put("failover_time_seconds", v));
-    latest(samples, "vault.backup_success_ratio").ifPresent(v -> k.put("backup_success_percent", 100 * v));
+    latest(samples, "vault.backup_success_ratio")
+        .ifPresent(v -> k.put("backup_success_percent", 100 * v));
     latest(samples, "sync.latency_seconds").ifPresent(v -> k.put("sync_latency_seconds", v));
     k.put("targets", TARGETS);
     return k;
   }
 
   private static Optional<Double> latest(SampleStore samples, String metric) {
-    return samples.seriesOf(metric).values().stream().map(s -> s.latest()).filter(v -> !v.isNaN()).findFirst();
+    return samples.seriesOf(metric).values().stream()
+        .map(s -> s.latest())
+        .filter(v -> !v.isNaN())
+        .findFirst();
   }
 
   private Optional<String> fact(String name) {
@@ -116,8 +129,9 @@ public final class Kpis {
 
   private void setFact(String name, String value) {
     try (Connection c = store.connect();
-        PreparedStatement u = c.prepareStatement(
-            "INSERT INTO doctor_facts (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
+        PreparedStatement u =
+            c.prepareStatement(
+                "INSERT INTO doctor_facts (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
       u.setString(1, name);
       u.setString(2, value);
       u.executeUpdate();

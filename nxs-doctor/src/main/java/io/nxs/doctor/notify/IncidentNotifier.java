@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * Sends incidents, not alerts (SPEC DR7): one message per incident however many alerts it groups.
  *
  * <p>A new incident waits {@link #GROUP_WAIT} before its first message. Webhook: a JSON message
- * when an incident opens, again every {@code repeat_interval} while it
- * stays open, and once when it closes. Alertmanager (v2 API, {@code POST /api/v2/alerts}): each
- * incident is one Alertmanager alert with stable labels ({@code alertname=NxsIncident}, {@code
- * incident}, {@code severity}, {@code instance}) so Alertmanager groups and deduplicates it; it is
- * re-posted with {@code endsAt} a few minutes ahead at least every {@link #ALERTMANAGER_RESEND}
- * while open (as Prometheus does), with the root cause and the incident tree as annotations, and
- * posted with {@code endsAt} = now when it closes.
+ * when an incident opens, again every {@code repeat_interval} while it stays open, and once when it
+ * closes. Alertmanager (v2 API, {@code POST /api/v2/alerts}): each incident is one Alertmanager
+ * alert with stable labels ({@code alertname=NxsIncident}, {@code incident}, {@code severity},
+ * {@code instance}) so Alertmanager groups and deduplicates it; it is re-posted with {@code endsAt}
+ * a few minutes ahead at least every {@link #ALERTMANAGER_RESEND} while open (as Prometheus does),
+ * with the root cause and the incident tree as annotations, and posted with {@code endsAt} = now
+ * when it closes.
  */
 public final class IncidentNotifier {
 
@@ -54,7 +54,8 @@ public final class IncidentNotifier {
   private final Clock clock;
   private final Executor executor;
   private final String instance;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Instant> webhookSent = new HashMap<>();
   private final Map<String, Instant> alertmanagerSent = new HashMap<>();
   private final Map<String, Severity> firstSeverity = new HashMap<>();
@@ -73,9 +74,7 @@ public final class IncidentNotifier {
     return config.webhook() != null || config.alertmanager() != null;
   }
 
-  /**
-   * Takes the incidents that changed this tick and all open ones; sends what is due.
-   */
+  /** Takes the incidents that changed this tick and all open ones; sends what is due. */
   public synchronized void accept(List<Incident> changed, Collection<Incident> open) {
     if (!enabled()) {
       return;
@@ -86,7 +85,9 @@ public final class IncidentNotifier {
     open.forEach(i -> all.put(i.id(), i));
     changed.forEach(i -> all.put(i.id(), i));
     for (Incident i : all.values()) {
-      if (i.severity().compareTo(min) > 0 && !webhookSent.containsKey(i.id()) && !alertmanagerSent.containsKey(i.id())) {
+      if (i.severity().compareTo(min) > 0
+          && !webhookSent.containsKey(i.id())
+          && !alertmanagerSent.containsKey(i.id())) {
         continue;
       }
       boolean known = webhookSent.containsKey(i.id()) || alertmanagerSent.containsKey(i.id());
@@ -97,9 +98,10 @@ public final class IncidentNotifier {
       boolean isChanged = changed.stream().anyMatch(c -> c.id().equals(i.id()));
       if (config.webhook() != null) {
         Instant last = webhookSent.get(i.id());
-        boolean due = i.open()
-            ? last == null || !now.isBefore(last.plus(config.repeatInterval()))
-            : last != null;
+        boolean due =
+            i.open()
+                ? last == null || !now.isBefore(last.plus(config.repeatInterval()))
+                : last != null;
         if (due) {
           String body = Json.write(webhookBody(i));
           post(config.webhook(), body);
@@ -112,11 +114,14 @@ public final class IncidentNotifier {
       }
       if (config.alertmanager() != null) {
         Instant last = alertmanagerSent.get(i.id());
-        boolean due = i.open()
-            ? last == null || isChanged || !now.isBefore(last.plus(ALERTMANAGER_RESEND))
-            : last != null;
+        boolean due =
+            i.open()
+                ? last == null || isChanged || !now.isBefore(last.plus(ALERTMANAGER_RESEND))
+                : last != null;
         if (due) {
-          post(config.alertmanager() + "/api/v2/alerts", Json.write(List.of(alertmanagerAlert(i, now))));
+          post(
+              config.alertmanager() + "/api/v2/alerts",
+              Json.write(List.of(alertmanagerAlert(i, now))));
           if (i.open()) {
             alertmanagerSent.put(i.id(), now);
           } else {
@@ -146,7 +151,8 @@ public final class IncidentNotifier {
     labels.put("severity", firstSeverity.getOrDefault(i.id(), i.severity()).label());
     labels.put("instance", instance);
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("summary", "Root cause: " + i.rootCause().title() + " - " + i.rootCause().message());
+    annotations.put(
+        "summary", "Root cause: " + i.rootCause().title() + " - " + i.rootCause().message());
     annotations.put("description", IncidentTree.render(i));
     annotations.put("root_cause", i.rootCause().ruleId());
     annotations.put("suggested_action", i.suggestedAction());
@@ -161,26 +167,31 @@ public final class IncidentNotifier {
   }
 
   private void post(String url, String body) {
-    executor.execute(() -> {
-      try {
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-          failures.incrementAndGet();
-          LOG.warn("notification to {} answered {}: {}", url, r.statusCode(), firstLine(r.body()));
-        } else {
-          sent.incrementAndGet();
-        }
-      } catch (IOException e) {
-        failures.incrementAndGet();
-        LOG.warn("notification to {} failed: {}", url, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            HttpResponse<String> r =
+                http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+              failures.incrementAndGet();
+              LOG.warn(
+                  "notification to {} answered {}: {}", url, r.statusCode(), firstLine(r.body()));
+            } else {
+              sent.incrementAndGet();
+            }
+          } catch (IOException e) {
+            failures.incrementAndGet();
+            LOG.warn("notification to {} failed: {}", url, e.getMessage());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   private static String firstLine(String s) {

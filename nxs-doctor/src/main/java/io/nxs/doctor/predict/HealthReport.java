@@ -28,7 +28,8 @@ public record HealthReport(
    * @param hours hours until 100 % at the trend of the last hour
    * @param percentPerHour the trend
    */
-  public record Exhaustion(String resource, Map<String, String> labels, double hours, double percentPerHour) {}
+  public record Exhaustion(
+      String resource, Map<String, String> labels, double hours, double percentPerHour) {}
 
   /**
    * @param metric the metric

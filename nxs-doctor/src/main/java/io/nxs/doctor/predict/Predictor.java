@@ -20,10 +20,10 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * Prediction and health scoring (SPEC DR5, seed 001 §6), with Apache Commons Math.
  *
  * <p>Once per tick: a linear regression over the last hour of each percentage that can run out
- * (disk space and inodes per mount, memory, file descriptors) gives the hours until 100 % as
- * {@code predict.hours_to_exhaustion{resource,...}} (a trend needs 10 points over 10 minutes and a
- * fit of R² ≥ 0.5, else the figure is {@link #NO_EXHAUSTION}); each watched metric's newest value
- * is compared with the mean and standard deviation of its last hour as {@code
+ * (disk space and inodes per mount, memory, file descriptors) gives the hours until 100 % as {@code
+ * predict.hours_to_exhaustion{resource,...}} (a trend needs 10 points over 10 minutes and a fit of
+ * R² ≥ 0.5, else the figure is {@link #NO_EXHAUSTION}); each watched metric's newest value is
+ * compared with the mean and standard deviation of its last hour as {@code
  * anomaly.zscore{metric,...}} (needs 30 points); error rates are smoothed (EWMA) and compared with
  * their 7-day baseline from the history as {@code predict.error_rate_ratio{metric,...}}. The
  * derived samples feed the built-in rules {@code resource-exhaustion-predicted} and {@code
@@ -43,17 +43,27 @@ public final class Predictor {
   /** The window of regression and z-scores. */
   public static final Duration WINDOW = Duration.ofHours(1);
 
-  private static final Map<String, String> EXHAUSTIBLE = Map.of(
-      "disk.usage_percent", "disk",
-      "disk.inode_percent", "inodes",
-      "memory.used_percent", "memory",
-      "fd.used_percent", "fd");
+  private static final Map<String, String> EXHAUSTIBLE =
+      Map.of(
+          "disk.usage_percent", "disk",
+          "disk.inode_percent", "inodes",
+          "memory.used_percent", "memory",
+          "fd.used_percent", "fd");
 
   /** Metrics watched for anomalies. */
-  public static final List<String> ANOMALY_METRICS = List.of(
-      "cpu.usage_percent", "memory.used_percent", "load.avg1", "disk.read_bytes_per_s",
-      "disk.write_bytes_per_s", "net.rx_bytes_per_s", "net.tx_bytes_per_s", "process.rss_mb",
-      "api.error_rate", "api.latency_ms", "queue.depth");
+  public static final List<String> ANOMALY_METRICS =
+      List.of(
+          "cpu.usage_percent",
+          "memory.used_percent",
+          "load.avg1",
+          "disk.read_bytes_per_s",
+          "disk.write_bytes_per_s",
+          "net.rx_bytes_per_s",
+          "net.tx_bytes_per_s",
+          "process.rss_mb",
+          "api.error_rate",
+          "api.latency_ms",
+          "queue.depth");
 
   /** Error rates compared with their baseline. */
   public static final List<String> ERROR_RATES = List.of("api.error_rate", "provider.error_rate");
@@ -96,7 +106,9 @@ public final class Predictor {
    * #MIN_PERIOD} of the last computation it returns that one's samples again.
    */
   public synchronized List<Sample> predict(long nowMillis) {
-    if (lastRun != Long.MIN_VALUE && nowMillis >= lastRun && nowMillis - lastRun < MIN_PERIOD.toMillis()) {
+    if (lastRun != Long.MIN_VALUE
+        && nowMillis >= lastRun
+        && nowMillis - lastRun < MIN_PERIOD.toMillis()) {
       return lastSamples;
     }
     lastRun = nowMillis;
@@ -108,18 +120,20 @@ public final class Predictor {
     long from = nowMillis - WINDOW.toMillis();
     List<Sample> out = new ArrayList<>();
     List<HealthReport.Exhaustion> exhaustion = new ArrayList<>();
-    EXHAUSTIBLE.forEach((metric, resource) -> {
-      for (Series s : samples.seriesOf(metric).values()) {
-        Map<String, String> labels = new LinkedHashMap<>(s.key().labels());
-        labels.put("resource", resource);
-        double[] trend = trend(s.since(from), nowMillis);
-        double hours = trend == null ? NO_EXHAUSTION : trend[0];
-        out.add(new Sample("predict.hours_to_exhaustion", labels, hours));
-        if (trend != null) {
-          exhaustion.add(new HealthReport.Exhaustion(resource, s.key().labels(), hours, trend[1]));
-        }
-      }
-    });
+    EXHAUSTIBLE.forEach(
+        (metric, resource) -> {
+          for (Series s : samples.seriesOf(metric).values()) {
+            Map<String, String> labels = new LinkedHashMap<>(s.key().labels());
+            labels.put("resource", resource);
+            double[] trend = trend(s.since(from), nowMillis);
+            double hours = trend == null ? NO_EXHAUSTION : trend[0];
+            out.add(new Sample("predict.hours_to_exhaustion", labels, hours));
+            if (trend != null) {
+              exhaustion.add(
+                  new HealthReport.Exhaustion(resource, s.key().labels(), hours, trend[1]));
+            }
+          }
+        });
     exhaustion.sort(Comparator.comparingDouble(HealthReport.Exhaustion::hours));
 
     List<HealthReport.Anomaly> anomalies = new ArrayList<>();
@@ -154,7 +168,8 @@ public final class Predictor {
       for (Series s : samples.seriesOf(metric).values()) {
         String key = s.key().toString();
         double value = s.latest();
-        double smoothed = ewma.merge(key, value, (old, v) -> EWMA_ALPHA * v + (1 - EWMA_ALPHA) * old);
+        double smoothed =
+            ewma.merge(key, value, (old, v) -> EWMA_ALPHA * v + (1 - EWMA_ALPHA) * old);
         double base = baseline(s, nowMillis);
         double score;
         if (base > 0) {
@@ -187,7 +202,9 @@ public final class Predictor {
     }
     dims.forEach((d, v) -> out.add(new Sample("health.score", Map.of("dimension", d), v)));
     out.add(new Sample("health.score", Map.of("dimension", "overall"), overall));
-    last = new HealthReport(Instant.ofEpochMilli(nowMillis), overall, dims, WEIGHTS, exhaustion, anomalies);
+    last =
+        new HealthReport(
+            Instant.ofEpochMilli(nowMillis), overall, dims, WEIGHTS, exhaustion, anomalies);
     return out;
   }
 
@@ -223,7 +240,8 @@ public final class Predictor {
     String key = s.key().toString();
     double[] cached = baselines.get(key);
     if (cached == null || nowMillis - (long) cached[1] > 3_600_000L) {
-      OptionalDouble avg = history.average(s.key(), nowMillis - Duration.ofDays(7).toMillis(), nowMillis);
+      OptionalDouble avg =
+          history.average(s.key(), nowMillis - Duration.ofDays(7).toMillis(), nowMillis);
       cached = new double[] {avg.orElse(0), nowMillis};
       baselines.put(key, cached);
     }

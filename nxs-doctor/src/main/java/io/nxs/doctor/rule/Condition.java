@@ -153,7 +153,8 @@ public final class Condition {
     for (int i = 0; i < v.length; i++) {
       Object x = values.get(metrics.get(i));
       if (!(x instanceof Number n)) {
-        throw new IllegalArgumentException("cannot evaluate '" + source + "': no value for " + metrics.get(i));
+        throw new IllegalArgumentException(
+            "cannot evaluate '" + source + "': no value for " + metrics.get(i));
       }
       v[i] = n.doubleValue();
     }
@@ -192,14 +193,20 @@ public final class Condition {
       part = AND.matcher(part).replaceAll("&&");
       part = OR.matcher(part).replaceAll("||");
       part = NOT.matcher(part).replaceAll("!");
-      part = replace(SIZE, part, m -> number(ByteSize.parse(m.group(1) + m.group(2)).bytes() / MIB));
-      part = replace(DURATION, part, m -> number(Durations.parse(m.group(1) + m.group(2)).toMillis() / 1000.0));
+      part =
+          replace(SIZE, part, m -> number(ByteSize.parse(m.group(1) + m.group(2)).bytes() / MIB));
+      part =
+          replace(
+              DURATION,
+              part,
+              m -> number(Durations.parse(m.group(1) + m.group(2)).toMillis() / 1000.0));
       out.append(part);
     }
     return out.toString();
   }
 
-  private static String replace(Pattern p, String text, java.util.function.Function<Matcher, String> f) {
+  private static String replace(
+      Pattern p, String text, java.util.function.Function<Matcher, String> f) {
     Matcher m = p.matcher(text);
     StringBuilder b = new StringBuilder();
     while (m.find()) {
@@ -291,7 +298,10 @@ public final class Condition {
     StringBuilder out = new StringBuilder();
     List<String> parts = splitQuoted(text);
     for (int i = 0; i < parts.size(); i++) {
-      out.append(i % 2 == 1 ? parts.get(i) : p.matcher(parts.get(i)).replaceAll(Matcher.quoteReplacement(replacement)));
+      out.append(
+          i % 2 == 1
+              ? parts.get(i)
+              : p.matcher(parts.get(i)).replaceAll(Matcher.quoteReplacement(replacement)));
     }
     return out.toString();
   }

@@ -48,7 +48,8 @@ public final class MessageTemplate {
     try {
       return new MessageTemplate(source, FACTORY.compile(new StringReader(source), name));
     } catch (MustacheException e) {
-      throw new IllegalArgumentException("bad message template '" + source + "': " + e.getMessage());
+      throw new IllegalArgumentException(
+          "bad message template '" + source + "': " + e.getMessage());
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param severity how bad a firing is
  * @param category resources, network, services, security, performance or configuration; picks the
  *     base score of a root cause (SPEC DR4)
- * @param component what the rule is about (e.g. {@code disk}); alerts with a {@code service}
- *     label use that instead
+ * @param component what the rule is about (e.g. {@code disk}); alerts with a {@code service} label
+ *     use that instead
  * @param condition when it is true for a series, that series has the problem
  * @param resolveCondition when given, a firing alert resolves only once this is true (hysteresis)
  * @param duration how long the condition must hold before firing

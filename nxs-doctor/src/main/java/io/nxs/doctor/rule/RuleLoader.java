@@ -31,9 +31,19 @@ public final class RuleLoader {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
   private static final Set<String> RULE_KEYS =
       Set.of(
-          "id", "name", "description", "severity", "category", "component", "condition",
-          "resolve_condition", "duration", "auto_resolve", "actions");
-  private static final Set<String> ACTION_KEYS = Set.of("type", "message", "command", "after", "action");
+          "id",
+          "name",
+          "description",
+          "severity",
+          "category",
+          "component",
+          "condition",
+          "resolve_condition",
+          "duration",
+          "auto_resolve",
+          "actions");
+  private static final Set<String> ACTION_KEYS =
+      Set.of("type", "message", "command", "after", "action");
 
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
 
@@ -58,7 +68,12 @@ public final class RuleLoader {
         return new Result(rules, problems);
       }
       if (first != JsonToken.START_OBJECT) {
-        problems.add(new RuleProblem(file, line(p.currentTokenLocation()), "", "a rule file is a mapping with a 'rules:' list"));
+        problems.add(
+            new RuleProblem(
+                file,
+                line(p.currentTokenLocation()),
+                "",
+                "a rule file is a mapping with a 'rules:' list"));
         return new Result(rules, problems);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -66,7 +81,9 @@ public final class RuleLoader {
         int keyLine = line(p.currentTokenLocation());
         JsonToken value = p.nextToken();
         if (!key.equals("rules")) {
-          problems.add(new RuleProblem(file, keyLine, "", "unknown key '" + key + "' (a rule file has only 'rules:')"));
+          problems.add(
+              new RuleProblem(
+                  file, keyLine, "", "unknown key '" + key + "' (a rule file has only 'rules:')"));
           p.skipChildren();
           continue;
         }
@@ -82,7 +99,8 @@ public final class RuleLoader {
           try {
             Rule rule = bind(node, file, ruleLine, lines);
             if (!ids.add(rule.id())) {
-              throw new Located(ruleLine, rule.id(), "id '" + rule.id() + "' appears twice in this file");
+              throw new Located(
+                  ruleLine, rule.id(), "id '" + rule.id() + "' appears twice in this file");
             }
             rules.add(rule);
           } catch (Located e) {
@@ -92,7 +110,9 @@ public final class RuleLoader {
       }
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      problems.add(new RuleProblem(file, at == null ? 0 : line(at), "", "not valid YAML: " + e.getOriginalMessage()));
+      problems.add(
+          new RuleProblem(
+              file, at == null ? 0 : line(at), "", "not valid YAML: " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new NxsException("cannot read rules from " + file + ": " + e.getMessage(), e);
     }
@@ -109,7 +129,13 @@ public final class RuleLoader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!RULE_KEYS.contains(key)) {
-        throw f.at(key, "unknown key '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(RULE_KEYS)) + ")");
+        throw f.at(
+            key,
+            "unknown key '"
+                + key
+                + "' (known: "
+                + String.join(", ", new java.util.TreeSet<>(RULE_KEYS))
+                + ")");
       }
     }
     if (id == null || !ID.matcher(id).matches()) {
@@ -132,7 +158,8 @@ public final class RuleLoader {
     if (node.has("auto_resolve")) {
       JsonNode v = node.get("auto_resolve");
       if (!v.isBoolean()) {
-        throw f.at("auto_resolve", "auto_resolve must be true or false, but was '" + v.asText() + "'");
+        throw f.at(
+            "auto_resolve", "auto_resolve must be true or false, but was '" + v.asText() + "'");
       }
       autoResolve = v.booleanValue();
     }
@@ -140,7 +167,13 @@ public final class RuleLoader {
     if (category == null) {
       category = inferCategory(condition.metrics().getFirst());
     } else if (!Rule.CATEGORIES.contains(category)) {
-      throw f.at("category", "category must be one of " + String.join(", ", Rule.CATEGORIES) + ", but was '" + category + "'");
+      throw f.at(
+          "category",
+          "category must be one of "
+              + String.join(", ", Rule.CATEGORIES)
+              + ", but was '"
+              + category
+              + "'");
     }
     String component = text(node, "component");
     if (component == null) {
@@ -158,8 +191,18 @@ public final class RuleLoader {
       }
     }
     return new Rule(
-        id, name == null ? id : name, severity, category, component, condition, resolve, duration,
-        autoResolve, actions, file, ruleLine);
+        id,
+        name == null ? id : name,
+        severity,
+        category,
+        component,
+        condition,
+        resolve,
+        duration,
+        autoResolve,
+        actions,
+        file,
+        ruleLine);
   }
 
   private static RuleAction action(JsonNode a, Fields f) {
@@ -169,7 +212,8 @@ public final class RuleLoader {
     for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!ACTION_KEYS.contains(key)) {
-        throw f.at(key, "unknown action key '" + key + "' (known: after, action, command, message, type)");
+        throw f.at(
+            key, "unknown action key '" + key + "' (known: after, action, command, message, type)");
       }
     }
     RuleAction.Type type;
@@ -238,7 +282,8 @@ public final class RuleLoader {
   static String inferCategory(String metric) {
     String head = metric.contains(".") ? metric.substring(0, metric.indexOf('.')) : metric;
     return switch (head.toLowerCase(Locale.ROOT)) {
-      case "disk", "memory", "cpu", "swap", "fd", "load", "inode", "predict", "process" -> "resources";
+      case "disk", "memory", "cpu", "swap", "fd", "load", "inode", "predict", "process" ->
+          "resources";
       case "network", "dns", "mesh", "net" -> "network";
       case "service", "nxs", "openclaw", "healing" -> "services";
       case "security" -> "security";

@@ -24,7 +24,8 @@ public final class RuleSet {
 
   /** The built-in rule files, one per category of the seed's table. */
   public static final List<String> BUILTIN_FILES =
-      List.of("resources.yaml", "network.yaml", "services.yaml", "security.yaml", "performance.yaml");
+      List.of(
+          "resources.yaml", "network.yaml", "services.yaml", "security.yaml", "performance.yaml");
 
   private final List<Path> dirs;
   private final List<Rule> builtins;
@@ -32,7 +33,8 @@ public final class RuleSet {
   private String fingerprint = "";
 
   /** The rules of one load and what was rejected. */
-  public record Snapshot(Map<String, Rule> rules, List<RuleProblem> problems, List<String> overridden) {
+  public record Snapshot(
+      Map<String, Rule> rules, List<RuleProblem> problems, List<String> overridden) {
     public Snapshot {
       rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
       problems = List.copyOf(problems);
@@ -48,7 +50,9 @@ public final class RuleSet {
     }
   }
 
-  /** @param dirs custom rule directories; missing ones are fine (no custom rules) */
+  /**
+   * @param dirs custom rule directories; missing ones are fine (no custom rules)
+   */
   public RuleSet(List<Path> dirs) {
     this.dirs = List.copyOf(dirs);
     this.builtins = builtin();
@@ -64,7 +68,9 @@ public final class RuleSet {
         if (in == null) {
           throw new NxsException("built-in rule file " + resource + " is missing from the build");
         }
-        RuleLoader.Result r = RuleLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + file);
+        RuleLoader.Result r =
+            RuleLoader.parse(
+                new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + file);
         if (!r.problems().isEmpty()) {
           throw new NxsException("built-in rules are broken: " + r.problems().getFirst());
         }
@@ -91,7 +97,12 @@ public final class RuleSet {
     StringBuilder fp = new StringBuilder();
     for (Path f : files) {
       try {
-        fp.append(f).append('|').append(Files.getLastModifiedTime(f).toMillis()).append('|').append(Files.size(f)).append('\n');
+        fp.append(f)
+            .append('|')
+            .append(Files.getLastModifiedTime(f).toMillis())
+            .append('|')
+            .append(Files.size(f))
+            .append('\n');
       } catch (IOException e) {
         fp.append(f).append("|gone\n");
       }
@@ -118,8 +129,12 @@ public final class RuleSet {
       for (Rule rule : r.rules()) {
         Rule previous = custom.putIfAbsent(rule.id(), rule);
         if (previous != null) {
-          problems.add(new RuleProblem(f.toString(), rule.line(), rule.id(),
-              "id already defined in " + previous.source() + ":" + previous.line()));
+          problems.add(
+              new RuleProblem(
+                  f.toString(),
+                  rule.line(),
+                  rule.id(),
+                  "id already defined in " + previous.source() + ":" + previous.line()));
         }
       }
     }
@@ -140,10 +155,11 @@ public final class RuleSet {
         continue;
       }
       try (Stream<Path> s = Files.list(dir)) {
-        s.filter(p -> {
-              String n = p.getFileName().toString();
-              return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
-            })
+        s.filter(
+                p -> {
+                  String n = p.getFileName().toString();
+                  return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+                })
             .sorted()
             .forEach(out::add);
       } catch (IOException e) {

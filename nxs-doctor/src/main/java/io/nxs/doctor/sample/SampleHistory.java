@@ -67,11 +67,13 @@ public final class SampleHistory {
           rollup.setLong(2, currentHour);
           rollup.executeUpdate();
         }
-        try (PreparedStatement expire = c.prepareStatement("DELETE FROM doctor_samples_1m WHERE minute < ?")) {
+        try (PreparedStatement expire =
+            c.prepareStatement("DELETE FROM doctor_samples_1m WHERE minute < ?")) {
           expire.setLong(1, nowMillis - MINUTE_RETENTION.toMillis());
           expire.executeUpdate();
         }
-        try (PreparedStatement expire = c.prepareStatement("DELETE FROM doctor_samples_1h WHERE hour < ?")) {
+        try (PreparedStatement expire =
+            c.prepareStatement("DELETE FROM doctor_samples_1h WHERE hour < ?")) {
           expire.setLong(1, nowMillis - retention.toMillis());
           expire.executeUpdate();
         }

@@ -24,7 +24,8 @@ public final class SampleStore {
   private final Map<String, Map<Map<String, String>, Series>> byMetric = new ConcurrentHashMap<>();
   private final AtomicInteger seriesCount = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
-  private final ConcurrentLinkedQueue<MinuteBucket> completedMinutes = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<MinuteBucket> completedMinutes =
+      new ConcurrentLinkedQueue<>();
 
   /**
    * @param liveWindow how far back raw samples are kept
@@ -32,7 +33,8 @@ public final class SampleStore {
    * @param maxSeries at most this many series
    */
   public SampleStore(Duration liveWindow, Duration interval, int maxSeries) {
-    this.capacity = (int) Math.min(100_000, liveWindow.toMillis() / Math.max(1, interval.toMillis()) + 2);
+    this.capacity =
+        (int) Math.min(100_000, liveWindow.toMillis() / Math.max(1, interval.toMillis()) + 2);
     this.maxSeries = maxSeries;
   }
 
@@ -48,7 +50,8 @@ public final class SampleStore {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return;
     }
-    Map<Map<String, String>, Series> series = byMetric.computeIfAbsent(metric, m -> new ConcurrentHashMap<>());
+    Map<Map<String, String>, Series> series =
+        byMetric.computeIfAbsent(metric, m -> new ConcurrentHashMap<>());
     Series s = series.get(labels);
     if (s == null) {
       if (seriesCount.get() >= maxSeries) {
@@ -56,10 +59,13 @@ public final class SampleStore {
         return;
       }
       SeriesKey key = new SeriesKey(metric, labels);
-      s = series.computeIfAbsent(key.labels(), l -> {
-        seriesCount.incrementAndGet();
-        return new Series(key, atMillis, capacity);
-      });
+      s =
+          series.computeIfAbsent(
+              key.labels(),
+              l -> {
+                seriesCount.incrementAndGet();
+                return new Series(key, atMillis, capacity);
+              });
     }
     s.add(atMillis, value, completedMinutes::add);
   }
@@ -88,7 +94,9 @@ public final class SampleStore {
     return out;
   }
 
-  /** Removes series whose newest sample is older than {@code beforeMillis} (gone mounts, services). */
+  /**
+   * Removes series whose newest sample is older than {@code beforeMillis} (gone mounts, services).
+   */
   public int expire(long beforeMillis) {
     int removed = 0;
     for (Map<Map<String, String>, Series> m : byMetric.values()) {

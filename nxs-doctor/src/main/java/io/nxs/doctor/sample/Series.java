@@ -58,7 +58,9 @@ public final class Series {
     long thisMinute = Math.floorDiv(millis, 60_000L);
     if (thisMinute != minute) {
       if (minuteCount > 0) {
-        completed.accept(new MinuteBucket(key, minute * 60_000L, minuteSum / minuteCount, minuteMin, minuteMax, minuteCount));
+        completed.accept(
+            new MinuteBucket(
+                key, minute * 60_000L, minuteSum / minuteCount, minuteMin, minuteMax, minuteCount));
       }
       minute = thisMinute;
       minuteSum = 0;

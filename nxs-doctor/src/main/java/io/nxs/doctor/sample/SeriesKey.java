@@ -5,14 +5,17 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One series: a dotted metric name and its labels, e.g. {@code disk.usage_percent{mount=/}}.
- * Labels are kept sorted so that equal series print alike.
+ * One series: a dotted metric name and its labels, e.g. {@code disk.usage_percent{mount=/}}. Labels
+ * are kept sorted so that equal series print alike.
  */
 public record SeriesKey(String metric, Map<String, String> labels) {
 
   public SeriesKey {
     Objects.requireNonNull(metric, "metric");
-    labels = labels == null || labels.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    labels =
+        labels == null || labels.isEmpty()
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
   }
 
   public static SeriesKey of(String metric) {

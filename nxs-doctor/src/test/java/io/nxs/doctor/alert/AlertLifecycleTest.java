@@ -48,13 +48,17 @@ class AlertLifecycleTest {
   @Test
   void oneAlertPerSeriesAndNoDuplicates() {
     try (DoctorFixture fx = new DoctorFixture()) {
-      fx.synthetic.set("disk.usage_percent", ROOT, 98).set("disk.usage_percent", Map.of("mount", "/var"), 99)
+      fx.synthetic
+          .set("disk.usage_percent", ROOT, 98)
+          .set("disk.usage_percent", Map.of("mount", "/var"), 99)
           .set("disk.usage_percent", Map.of("mount", "/home"), 10);
 
       fx.run(Duration.ofMinutes(3), TEN_S);
 
-      assertThat(fx.doctor.alerts().open()).filteredOn(a -> a.ruleId().equals("disk-space-critical"))
-          .extracting(a -> a.labels().get("mount")).containsExactlyInAnyOrder("/", "/var");
+      assertThat(fx.doctor.alerts().open())
+          .filteredOn(a -> a.ruleId().equals("disk-space-critical"))
+          .extracting(a -> a.labels().get("mount"))
+          .containsExactlyInAnyOrder("/", "/var");
     }
   }
 
@@ -108,9 +112,11 @@ class AlertLifecycleTest {
       fx.tick(TEN_S);
 
       assertThat(fx.doctor.alerts().open()).noneMatch(x -> x.id().equals(a.id()));
-      assertThat(fx.audited("doctor.alert_ack")).singleElement()
+      assertThat(fx.audited("doctor.alert_ack"))
+          .singleElement()
           .satisfies(e -> assertThat(e.actor()).isEqualTo("key-admin"));
-      assertThatThrownBy(() -> fx.doctor.acknowledge("A999", "x")).isInstanceOf(NxsException.class)
+      assertThatThrownBy(() -> fx.doctor.acknowledge("A999", "x"))
+          .isInstanceOf(NxsException.class)
           .hasMessageContaining("no open alert 'A999'");
     }
   }
@@ -120,20 +126,25 @@ class AlertLifecycleTest {
     try (DoctorFixture fx = new DoctorFixture()) {
       fx.synthetic.set("disk.usage_percent", ROOT, 98).set("api.error_rate", 30);
       fx.run(Duration.ofSeconds(70), TEN_S);
-      Alert errors = fx.doctor.alerts().openByKey(Alert.key("high-error-rate", Map.of())).orElseThrow();
+      Alert errors =
+          fx.doctor.alerts().openByKey(Alert.key("high-error-rate", Map.of())).orElseThrow();
       fx.doctor.acknowledge(errors.id(), "ops");
       fx.doctor.close();
 
       fx.doctor = fx.build(fx.doctor.config());
 
       assertThat(fx.doctor.alerts().openByKey(DISK)).map(Alert::state).contains(AlertState.FIRING);
-      assertThat(fx.doctor.alerts().openByKey(errors.key())).hasValueSatisfying(a -> {
-        assertThat(a.id()).isEqualTo(errors.id());
-        assertThat(a.state()).isEqualTo(AlertState.ACKNOWLEDGED);
-        assertThat(a.ackedBy()).isEqualTo("ops");
-      });
+      assertThat(fx.doctor.alerts().openByKey(errors.key()))
+          .hasValueSatisfying(
+              a -> {
+                assertThat(a.id()).isEqualTo(errors.id());
+                assertThat(a.state()).isEqualTo(AlertState.ACKNOWLEDGED);
+                assertThat(a.ackedBy()).isEqualTo("ops");
+              });
       fx.tick(TEN_S);
-      assertThat(fx.doctor.alerts().open()).filteredOn(a -> a.ruleId().equals("disk-space-critical")).hasSize(1);
+      assertThat(fx.doctor.alerts().open())
+          .filteredOn(a -> a.ruleId().equals("disk-space-critical"))
+          .hasSize(1);
     }
   }
 
@@ -142,8 +153,11 @@ class AlertLifecycleTest {
     try (DoctorFixture fx = new DoctorFixture()) {
       StringBuilder yaml = new StringBuilder("rules:\n");
       for (int i = 0; i < 80; i++) {
-        yaml.append("  - id: load-").append(i).append("\n    severity: low\n    condition: \"bench.load > ")
-            .append(i).append("\"\n");
+        yaml.append("  - id: load-")
+            .append(i)
+            .append("\n    severity: low\n    condition: \"bench.load > ")
+            .append(i)
+            .append("\"\n");
       }
       java.nio.file.Path file = fx.home.resolve("rules").resolve("many.yaml");
       java.nio.file.Files.createDirectories(file.getParent());
@@ -154,8 +168,10 @@ class AlertLifecycleTest {
 
       fx.tick(TEN_S);
 
-      var firing = fx.doctor.alerts().open().stream().filter(a -> a.ruleId().startsWith("load-")).toList();
-      assertThat(fx.doctor.rules().current().all()).hasSizeGreaterThanOrEqualTo(AlertEngine.PARALLEL_FROM);
+      var firing =
+          fx.doctor.alerts().open().stream().filter(a -> a.ruleId().startsWith("load-")).toList();
+      assertThat(fx.doctor.rules().current().all())
+          .hasSizeGreaterThanOrEqualTo(AlertEngine.PARALLEL_FROM);
       assertThat(firing).hasSize(40 * 3).allMatch(a -> a.state() == AlertState.FIRING);
       assertThat(firing.stream().map(Alert::id).distinct()).hasSize(120);
     }

@@ -35,31 +35,57 @@ class BuiltinRulesFireAndResolveTest {
     return Stream.of(
         Arguments.of("disk-space-critical", List.of(f("disk.usage_percent", ROOT, 98, 80))),
         Arguments.of("inode-usage-high", List.of(f("disk.inode_percent", ROOT, 95, 50))),
-        Arguments.of("memory-pressure-high", List.of(f("memory.available_mb", 300, 4000), f("memory.pressure", 90, 1))),
+        Arguments.of(
+            "memory-pressure-high",
+            List.of(f("memory.available_mb", 300, 4000), f("memory.pressure", 90, 1))),
         Arguments.of("memory-usage-high", List.of(f("memory.used_percent", 95, 50))),
         Arguments.of("swap-usage-high", List.of(f("swap.used_percent", 90, 10))),
         Arguments.of("cpu-saturated", List.of(f("cpu.usage_percent", 99, 10))),
         Arguments.of("fd-usage-high", List.of(f("fd.used_percent", 90, 10))),
-        Arguments.of("resource-exhaustion-predicted",
-            List.of(f("predict.hours_to_exhaustion", Map.of("resource", "disk", "mount", "/"), 1, 12))),
-        Arguments.of("network-unreachable", List.of(f("network.reachable", Map.of("target", "10.0.0.1:443"), 0, 1))),
-        Arguments.of("network-latency-high", List.of(f("network.latency_ms", Map.of("target", "10.0.0.1:443"), 900, 20))),
-        Arguments.of("dns-resolution-failing", List.of(f("dns.resolves", Map.of("name", "example.org"), 0, 1))),
-        Arguments.of("mesh-vpn-down", List.of(f("mesh.up", Map.of("interface", "tailscale0"), 0, 1))),
-        Arguments.of("network-errors-high", List.of(f("net.errors_per_s", Map.of("interface", "eth0"), 50, 0))),
+        Arguments.of(
+            "resource-exhaustion-predicted",
+            List.of(
+                f("predict.hours_to_exhaustion", Map.of("resource", "disk", "mount", "/"), 1, 12))),
+        Arguments.of(
+            "network-unreachable",
+            List.of(f("network.reachable", Map.of("target", "10.0.0.1:443"), 0, 1))),
+        Arguments.of(
+            "network-latency-high",
+            List.of(f("network.latency_ms", Map.of("target", "10.0.0.1:443"), 900, 20))),
+        Arguments.of(
+            "dns-resolution-failing",
+            List.of(f("dns.resolves", Map.of("name", "example.org"), 0, 1))),
+        Arguments.of(
+            "mesh-vpn-down", List.of(f("mesh.up", Map.of("interface", "tailscale0"), 0, 1))),
+        Arguments.of(
+            "network-errors-high",
+            List.of(f("net.errors_per_s", Map.of("interface", "eth0"), 50, 0))),
         Arguments.of("nxs-unresponsive", List.of(f("nxs.last_heartbeat", 120, 5))),
-        Arguments.of("service-down",
-            List.of(f("service.consecutive_failures", Map.of("service", "api"), 3, 0), f("service.up", Map.of("service", "api"), 0, 1))),
-        Arguments.of("service-restart-failed", List.of(f("healing.restart_failed", Map.of("service", "api"), 1, 0))),
-        Arguments.of("openclaw-component-failing",
-            List.of(f("openclaw.failing", Map.of("check", "voice", "detail", "tts offline"), 1, 0))),
+        Arguments.of(
+            "service-down",
+            List.of(
+                f("service.consecutive_failures", Map.of("service", "api"), 3, 0),
+                f("service.up", Map.of("service", "api"), 0, 1))),
+        Arguments.of(
+            "service-restart-failed",
+            List.of(f("healing.restart_failed", Map.of("service", "api"), 1, 0))),
+        Arguments.of(
+            "openclaw-component-failing",
+            List.of(
+                f("openclaw.failing", Map.of("check", "voice", "detail", "tts offline"), 1, 0))),
         Arguments.of("auth-failures-high", List.of(f("security.auth_failures_per_min", 30, 0))),
-        Arguments.of("file-permissions-changed", List.of(f("security.insecure_file", Map.of("file", "/x/state.db"), 1, 0))),
-        Arguments.of("file-integrity-changed", List.of(f("security.integrity_changed", Map.of("file", "/x/keys/a"), 1, 0))),
+        Arguments.of(
+            "file-permissions-changed",
+            List.of(f("security.insecure_file", Map.of("file", "/x/state.db"), 1, 0))),
+        Arguments.of(
+            "file-integrity-changed",
+            List.of(f("security.integrity_changed", Map.of("file", "/x/keys/a"), 1, 0))),
         Arguments.of("response-time-high", List.of(f("api.latency_ms", 3000, 100))),
         Arguments.of("queue-depth-high", List.of(f("queue.depth", 500, 0))),
         Arguments.of("high-error-rate", List.of(f("api.error_rate", 20, 0))),
-        Arguments.of("metric-anomaly", List.of(f("anomaly.zscore", Map.of("metric", "cpu.usage_percent"), 5, 0))));
+        Arguments.of(
+            "metric-anomaly",
+            List.of(f("anomaly.zscore", Map.of("metric", "cpu.usage_percent"), 5, 0))));
   }
 
   @Test
@@ -73,13 +99,19 @@ class BuiltinRulesFireAndResolveTest {
   void firesOnSickFiguresAndResolvesOnWellOnes(String ruleId, List<Figure> figures) {
     try (DoctorFixture fx = new DoctorFixture()) {
       Rule rule = fx.doctor.rules().current().rule(ruleId).orElseThrow();
-      Map<String, String> labels = figures.stream().map(Figure::labels).filter(l -> !l.isEmpty()).findFirst().orElse(Map.of());
+      Map<String, String> labels =
+          figures.stream()
+              .map(Figure::labels)
+              .filter(l -> !l.isEmpty())
+              .findFirst()
+              .orElse(Map.of());
       String key = Alert.key(ruleId, labels);
       figures.forEach(x -> fx.synthetic.set(x.metric(), x.labels(), x.sick()));
 
       fx.tick(Duration.ofSeconds(10));
       Alert first = fx.doctor.alerts().openByKey(key).orElseThrow();
-      assertThat(first.state()).isEqualTo(rule.duration().isZero() ? AlertState.FIRING : AlertState.PENDING);
+      assertThat(first.state())
+          .isEqualTo(rule.duration().isZero() ? AlertState.FIRING : AlertState.PENDING);
       fx.run(rule.duration(), Duration.ofSeconds(10));
       Alert firing = fx.doctor.alerts().openByKey(key).orElseThrow();
       assertThat(firing.state()).isEqualTo(AlertState.FIRING);

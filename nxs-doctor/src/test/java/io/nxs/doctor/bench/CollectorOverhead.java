@@ -38,14 +38,19 @@ public final class CollectorOverhead {
       AuditLog audit = AuditLog.open(store, home.resolve("keys"), Clock.systemUTC());
       EventBus events = new EventBus();
       DoctorConfig config = DoctorConfig.defaults().withInterval(Duration.ofSeconds(1));
-      Doctor doctor = Doctor.builder(config, store, audit, Clock.systemUTC())
-          .home(home.path())
-          .events(events)
-          .extensions(new Extensions())
-          .collectors(List.of(new HostCollector(Clock.systemUTC()), new SecurityCollector(home.path(), List.of("keys"))))
-          .build();
+      Doctor doctor =
+          Doctor.builder(config, store, audit, Clock.systemUTC())
+              .home(home.path())
+              .events(events)
+              .extensions(new Extensions())
+              .collectors(
+                  List.of(
+                      new HostCollector(Clock.systemUTC()),
+                      new SecurityCollector(home.path(), List.of("keys"))))
+              .build();
       var threads = ManagementFactory.getThreadMXBean();
-      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       run(doctor, events, 10);
       long cpu0 = os.getProcessCpuTime();
       long thread0 = threads.getCurrentThreadCpuTime();
@@ -56,9 +61,11 @@ public final class CollectorOverhead {
       double tickPercent = 100.0 * (threads.getCurrentThreadCpuTime() - thread0) / wall;
       int seriesCount = doctor.samples().seriesCount();
       long bytes = doctor.samples().all().stream().mapToLong(Series::footprintBytes).sum();
-      System.out.printf("ticks at 1 s for %d s: process CPU %.2f %% of one core, ticking thread %.2f %%%n",
+      System.out.printf(
+          "ticks at 1 s for %d s: process CPU %.2f %% of one core, ticking thread %.2f %%%n",
           seconds, processPercent, tickPercent);
-      System.out.printf("series %d, ring capacity %d points, live samples %.1f KiB (%.0f bytes per series-hour at 1 s)%n",
+      System.out.printf(
+          "series %d, ring capacity %d points, live samples %.1f KiB (%.0f bytes per series-hour at 1 s)%n",
           seriesCount, doctor.samples().capacity(), bytes / 1024.0, (double) bytes / seriesCount);
       HostCollector host = new HostCollector(Clock.systemUTC());
       SecurityCollector security = new SecurityCollector(home.path(), List.of("keys"));
@@ -71,7 +78,8 @@ public final class CollectorOverhead {
         security.collect();
       }
       long h2 = threads.getCurrentThreadCpuTime();
-      System.out.printf("per collection: host (OSHI) %.2f ms CPU, security %.2f ms CPU%n",
+      System.out.printf(
+          "per collection: host (OSHI) %.2f ms CPU, security %.2f ms CPU%n",
           (h1 - h0) / 30e6, (h2 - h1) / 30e6);
       doctor.close();
       audit.close();

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Sample ingest into the live store: one sample for each of 10,000 series per invocation, the
- * clock moving 1 s each time (goal: ≥ 200,000 samples/s). Includes the ring write and the minute
+ * Sample ingest into the live store: one sample for each of 10,000 series per invocation, the clock
+ * moving 1 s each time (goal: ≥ 200,000 samples/s). Includes the ring write and the minute
  * aggregate for the history.
  *
  * <p>Run: {@code bench/jmh nxs-doctor -f 1 -wi 3 -i 5 IngestBenchmark}

@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * One tick of the rule engine: 1,000 rules over 10,000 series (goal: ≤ 10 ms per tick on 2 cores).
  *
  * <p>10,000 series are 100 metrics × 100 label values ({@code host=h0..h99}). {@code
- * seriesPerRule=100}: each metric has 10 rules (thresholds), each evaluated on all 100 series of its
- * metric, i.e. 100,000 condition evaluations per tick. {@code seriesPerRule=10}: the same 1,000
+ * seriesPerRule=100}: each metric has 10 rules (thresholds), each evaluated on all 100 series of
+ * its metric, i.e. 100,000 condition evaluations per tick. {@code seriesPerRule=10}: the same 1,000
  * rules, but each metric has only 10 labelled series (1,000 series of the 10,000 per metric group
  * are read), i.e. 10,000 evaluations. Steady state: no rule changes state, so no SQLite write.
  *
@@ -69,8 +69,15 @@ public class RuleEvaluationBenchmark {
     }
     StringBuilder yaml = new StringBuilder("rules:\n");
     for (int i = 0; i < 1000; i++) {
-      yaml.append("  - id: r").append(i).append("\n    severity: low\n    condition: \"bench.m").append(i % metrics)
-          .append(" > ").append(60 + i / metrics).append(" AND bench.m").append(i % metrics).append(" < 1000\"\n");
+      yaml.append("  - id: r")
+          .append(i)
+          .append("\n    severity: low\n    condition: \"bench.m")
+          .append(i % metrics)
+          .append(" > ")
+          .append(60 + i / metrics)
+          .append(" AND bench.m")
+          .append(i % metrics)
+          .append(" < 1000\"\n");
     }
     RuleLoader.Result r = RuleLoader.parse(yaml.toString(), "bench.yaml");
     if (!r.problems().isEmpty() || r.rules().size() != 1000) {
@@ -79,7 +86,9 @@ public class RuleEvaluationBenchmark {
     Map<String, Rule> byId = new LinkedHashMap<>();
     r.rules().forEach(x -> byId.put(x.id(), x));
     rules = new RuleSet.Snapshot(byId, List.of(), List.of());
-    engine = new AlertEngine(new AlertStore(store), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(5));
+    engine =
+        new AlertEngine(
+            new AlertStore(store), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(5));
   }
 
   @TearDown(Level.Trial)

@@ -22,17 +22,29 @@ class HostCollectorTest {
     List<Sample> samples = host.collect();
 
     Set<String> metrics = samples.stream().map(Sample::metric).collect(Collectors.toSet());
-    assertThat(metrics).contains(
-        "cpu.usage_percent", "load.avg1", "memory.available_mb", "memory.used_percent",
-        "swap.used_percent", "disk.usage_percent", "disk.free_mb", "fd.used_percent",
-        "net.rx_bytes_per_s", "process.rss_mb");
-    assertThat(samples).filteredOn(s -> s.metric().equals("disk.usage_percent"))
+    assertThat(metrics)
+        .contains(
+            "cpu.usage_percent",
+            "load.avg1",
+            "memory.available_mb",
+            "memory.used_percent",
+            "swap.used_percent",
+            "disk.usage_percent",
+            "disk.free_mb",
+            "fd.used_percent",
+            "net.rx_bytes_per_s",
+            "process.rss_mb");
+    assertThat(samples)
+        .filteredOn(s -> s.metric().equals("disk.usage_percent"))
         .isNotEmpty()
-        .allSatisfy(s -> {
-          assertThat(s.labels()).containsKey("mount");
-          assertThat(s.value()).isBetween(0.0, 100.0);
-        });
-    assertThat(samples).filteredOn(s -> s.metric().equals("memory.used_percent"))
-        .singleElement().satisfies(s -> assertThat(s.value()).isBetween(0.0, 100.0));
+        .allSatisfy(
+            s -> {
+              assertThat(s.labels()).containsKey("mount");
+              assertThat(s.value()).isBetween(0.0, 100.0);
+            });
+    assertThat(samples)
+        .filteredOn(s -> s.metric().equals("memory.used_percent"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.value()).isBetween(0.0, 100.0));
   }
 }

@@ -43,16 +43,22 @@ class OpenClawTest {
     }
   }
 
-  /** A gateway whose readiness is the file {@code ready}: present means 200, else 503 failing voice. */
+  /**
+   * A gateway whose readiness is the file {@code ready}: present means 200, else 503 failing voice.
+   */
   private String startGateway() throws IOException {
     gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    gateway.createContext("/readyz", ex -> {
-      boolean ready = Files.exists(dir.resolve("ready"));
-      byte[] body = (ready ? "{\"ok\":true}" : "{\"ok\":false,\"failing\":[\"voice\"]}").getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(ready ? 200 : 503, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    gateway.createContext(
+        "/readyz",
+        ex -> {
+          boolean ready = Files.exists(dir.resolve("ready"));
+          byte[] body =
+              (ready ? "{\"ok\":true}" : "{\"ok\":false,\"failing\":[\"voice\"]}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(ready ? 200 : 503, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     gateway.start();
     return "http://127.0.0.1:" + gateway.getAddress().getPort() + "/readyz";
   }
@@ -60,7 +66,9 @@ class OpenClawTest {
   /** The stand-in {@code openclaw}: logs each call; restart exits 78 until doctor --fix ran. */
   private Path standIn() throws IOException {
     Path script = dir.resolve("openclaw");
-    Files.writeString(script, """
+    Files.writeString(
+        script,
+        """
         #!/bin/sh
         d='%s'
         echo "$*" >> "$d/calls"
@@ -74,29 +82,40 @@ class OpenClawTest {
             exit 1 ;;
         esac
         exit 2
-        """.formatted(dir));
+        """
+            .formatted(dir));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
   }
 
   @Test
-  void aConfigErrorOnRestartRunsDoctorFixOnceThenRetriesAndTheGatewayComesBack() throws IOException {
+  void aConfigErrorOnRestartRunsDoctorFixOnceThenRetriesAndTheGatewayComesBack()
+      throws IOException {
     OpenClawConfig oc = new OpenClawConfig(true, startGateway(), standIn().toString());
-    DoctorConfig config = new DoctorConfig(null, TEN_S, null, null, null, oc, null, null, null, null, null);
+    DoctorConfig config =
+        new DoctorConfig(null, TEN_S, null, null, null, oc, null, null, null, null, null);
     try (DoctorFixture fx = new DoctorFixture(config)) {
       HealingRecord restart = null;
       for (int i = 0; i < 8 && restart == null; i++) {
         fx.tick(TEN_S);
-        restart = fx.doctor.healingLog(10).stream()
-            .filter(r -> r.action().equals(Healer.RESTART_SERVICE) && r.state() == HealingRecord.State.SUCCEEDED)
-            .findFirst().orElse(null);
+        restart =
+            fx.doctor.healingLog(10).stream()
+                .filter(
+                    r ->
+                        r.action().equals(Healer.RESTART_SERVICE)
+                            && r.state() == HealingRecord.State.SUCCEEDED)
+                .findFirst()
+                .orElse(null);
       }
 
       assertThat(restart).as("restart verified").isNotNull();
       assertThat(restart.target()).isEqualTo(OpenClawCollector.SERVICE);
-      assertThat(Files.readAllLines(dir.resolve("calls"))).containsSubsequence(
-          "gateway restart", "doctor --fix --yes --non-interactive", "gateway restart");
-      assertThat(Files.readAllLines(dir.resolve("calls"))).filteredOn(c -> c.startsWith("doctor --fix")).hasSize(1);
+      assertThat(Files.readAllLines(dir.resolve("calls")))
+          .containsSubsequence(
+              "gateway restart", "doctor --fix --yes --non-interactive", "gateway restart");
+      assertThat(Files.readAllLines(dir.resolve("calls")))
+          .filteredOn(c -> c.startsWith("doctor --fix"))
+          .hasSize(1);
     }
   }
 
@@ -105,17 +124,26 @@ class OpenClawTest {
     OpenClawConfig oc = new OpenClawConfig(true, startGateway(), standIn().toString());
     // dry-run healing: the gateway stays unready, so its failing component stays visible
     HealingConfig dryRun = new HealingConfig(true, null, null, null, null, null, null);
-    DoctorConfig config = new DoctorConfig(null, TEN_S, null, null, null, oc, null, dryRun, null, null, null);
+    DoctorConfig config =
+        new DoctorConfig(null, TEN_S, null, null, null, oc, null, dryRun, null, null, null);
     try (DoctorFixture fx = new DoctorFixture(config)) {
       fx.run(Duration.ofSeconds(80), TEN_S);
 
-      List<Alert> failing = fx.doctor.alerts().open().stream()
-          .filter(a -> a.ruleId().equals("openclaw-component-failing")).toList();
+      List<Alert> failing =
+          fx.doctor.alerts().open().stream()
+              .filter(a -> a.ruleId().equals("openclaw-component-failing"))
+              .toList();
 
-      assertThat(failing).extracting(a -> a.labels().get("check"))
+      assertThat(failing)
+          .extracting(a -> a.labels().get("check"))
           .contains("voice", "channels.telegram.token");
-      assertThat(failing).filteredOn(a -> a.labels().get("check").equals("channels.telegram.token"))
-          .singleElement().satisfies(a -> assertThat(a.message()).isEqualTo("OpenClaw channels.telegram.token: token expired"));
+      assertThat(failing)
+          .filteredOn(a -> a.labels().get("check").equals("channels.telegram.token"))
+          .singleElement()
+          .satisfies(
+              a ->
+                  assertThat(a.message())
+                      .isEqualTo("OpenClaw channels.telegram.token: token expired"));
     }
   }
 
@@ -132,8 +160,10 @@ class OpenClawTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     Files.writeString(key, "tampered");
 
-    assertThat(c.collect()).extracting(s -> s.metric() + "=" + s.value()).containsExactlyInAnyOrder(
-        "security.insecure_file=1.0", "security.integrity_changed=1.0");
-    assertThat(c.collect()).allSatisfy(s -> assertThat(s.labels()).isEqualTo(Map.of("file", key.toString())));
+    assertThat(c.collect())
+        .extracting(s -> s.metric() + "=" + s.value())
+        .containsExactlyInAnyOrder("security.insecure_file=1.0", "security.integrity_changed=1.0");
+    assertThat(c.collect())
+        .allSatisfy(s -> assertThat(s.labels()).isEqualTo(Map.of("file", key.toString())));
   }
 }

@@ -30,23 +30,30 @@ class ServiceProbesTest {
 
   private String startServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/health", ex -> {
-      byte[] body = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(status, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    server.createContext(
+        "/health",
+        ex -> {
+          byte[] body = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     server.start();
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
   }
 
-  private static ServiceConfig service(String name, String http, String tcp, String command, String process) {
-    return new ServiceConfig(name, http, tcp, command, process, null, null, null, Duration.ofSeconds(2));
+  private static ServiceConfig service(
+      String name, String http, String tcp, String command, String process) {
+    return new ServiceConfig(
+        name, http, tcp, command, process, null, null, null, Duration.ofSeconds(2));
   }
 
   private static double value(List<Sample> samples, String metric, Map<String, String> labels) {
-    return samples.stream().filter(s -> s.metric().equals(metric) && s.labels().equals(labels))
-        .findFirst().orElseThrow(() -> new AssertionError("no " + metric)).value();
+    return samples.stream()
+        .filter(s -> s.metric().equals(metric) && s.labels().equals(labels))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + metric))
+        .value();
   }
 
   @Test
@@ -57,11 +64,14 @@ class ServiceProbesTest {
       closedPort = s.getLocalPort();
     }
     MutableClock clock = MutableClock.startingAt2026();
-    ServiceProbes probes = new ServiceProbes(List.of(
-        service("api", url, null, null, null),
-        service("db", null, "127.0.0.1:" + closedPort, null, null),
-        service("check", null, null, "exit 0", null),
-        service("java", null, null, null, "java")), clock);
+    ServiceProbes probes =
+        new ServiceProbes(
+            List.of(
+                service("api", url, null, null, null),
+                service("db", null, "127.0.0.1:" + closedPort, null, null),
+                service("check", null, null, "exit 0", null),
+                service("java", null, null, null, "java")),
+            clock);
 
     List<Sample> first = probes.collect();
     status = 503;
@@ -75,7 +85,8 @@ class ServiceProbesTest {
     assertThat(value(first, "service.java.up", Map.of())).isEqualTo(1);
     assertThat(value(second, "service.api.up", Map.of())).isZero();
     assertThat(value(second, "service.api.last_success", Map.of())).isEqualTo(60);
-    assertThat(value(second, "service.consecutive_failures", Map.of("service", "api"))).isEqualTo(1);
+    assertThat(value(second, "service.consecutive_failures", Map.of("service", "api")))
+        .isEqualTo(1);
     assertThat(value(second, "service.consecutive_failures", Map.of("service", "db"))).isEqualTo(2);
     assertThat(probes.last("api").detail()).isEqualTo("HTTP 503");
   }
@@ -83,10 +94,13 @@ class ServiceProbesTest {
   @Test
   void aBodyMatchMustBeFound() throws IOException {
     String url = startServer();
-    ServiceProbes probes = new ServiceProbes(List.of(
-        new ServiceConfig("ok", url, null, null, null, null, null, "\"status\":\"ok\"", null),
-        new ServiceConfig("nope", url, null, null, null, null, null, "degraded", null)),
-        MutableClock.startingAt2026());
+    ServiceProbes probes =
+        new ServiceProbes(
+            List.of(
+                new ServiceConfig(
+                    "ok", url, null, null, null, null, null, "\"status\":\"ok\"", null),
+                new ServiceConfig("nope", url, null, null, null, null, null, "degraded", null)),
+            MutableClock.startingAt2026());
 
     List<Sample> samples = probes.collect();
 
@@ -97,8 +111,10 @@ class ServiceProbesTest {
 
   @Test
   void aFailingCommandProbeIsDown() {
-    ServiceProbes probes = new ServiceProbes(List.of(service("check", null, null, "echo broken; exit 3", null)),
-        MutableClock.startingAt2026());
+    ServiceProbes probes =
+        new ServiceProbes(
+            List.of(service("check", null, null, "echo broken; exit 3", null)),
+            MutableClock.startingAt2026());
 
     List<Sample> samples = probes.collect();
 

@@ -46,13 +46,34 @@ class HealingTest {
   }
 
   private DoctorConfig config(String restart, boolean dryRun) {
-    ServiceConfig worker = new ServiceConfig("worker", null, null,
-        "kill -0 $(cat '" + pidFile + "') 2>/dev/null", null, restart, null, null, Duration.ofSeconds(5));
-    HealingConfig healing = new HealingConfig(dryRun, 3, Duration.ofMinutes(15), Duration.ofSeconds(30),
-        Duration.ofMinutes(10), Duration.ofSeconds(20),
-        List.of(new HealingConfig.ActionConfig("full-restart", 5, "echo {{target}} > '" + marker + "'", null,
-            List.of("service-down"))));
-    return new DoctorConfig(null, TEN_S, null, List.of(worker), null, null, null, healing, null, null, null);
+    ServiceConfig worker =
+        new ServiceConfig(
+            "worker",
+            null,
+            null,
+            "kill -0 $(cat '" + pidFile + "') 2>/dev/null",
+            null,
+            restart,
+            null,
+            null,
+            Duration.ofSeconds(5));
+    HealingConfig healing =
+        new HealingConfig(
+            dryRun,
+            3,
+            Duration.ofMinutes(15),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(20),
+            List.of(
+                new HealingConfig.ActionConfig(
+                    "full-restart",
+                    5,
+                    "echo {{target}} > '" + marker + "'",
+                    null,
+                    List.of("service-down"))));
+    return new DoctorConfig(
+        null, TEN_S, null, List.of(worker), null, null, null, healing, null, null, null);
   }
 
   private String startCommand() {
@@ -78,7 +99,8 @@ class HealingTest {
   }
 
   /** Ticks until a healing record matches, at most {@code max} ticks. */
-  private static HealingRecord tickUntil(DoctorFixture fx, Predicate<HealingRecord> wanted, int max) {
+  private static HealingRecord tickUntil(
+      DoctorFixture fx, Predicate<HealingRecord> wanted, int max) {
     for (int i = 0; i < max; i++) {
       fx.tick(TEN_S);
       var hit = fx.doctor.healingLog(50).stream().filter(wanted).findFirst();
@@ -86,7 +108,8 @@ class HealingTest {
         return hit.get();
       }
     }
-    throw new AssertionError("no healing record as wanted after " + max + " ticks: " + fx.doctor.healingLog(50));
+    throw new AssertionError(
+        "no healing record as wanted after " + max + " ticks: " + fx.doctor.healingLog(50));
   }
 
   private static Predicate<HealingRecord> state(String action, HealingRecord.State s) {
@@ -107,18 +130,21 @@ class HealingTest {
       fx.tick(TEN_S);
       kill();
 
-      HealingRecord done = tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED), 8);
+      HealingRecord done =
+          tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED), 8);
 
       long second = pid();
       assertThat(second).isNotEqualTo(first);
       assertThat(alive(second)).isTrue();
-      assertThat(processGroup(second)).as("the restarted service is outside the daemon's process group")
+      assertThat(processGroup(second))
+          .as("the restarted service is outside the daemon's process group")
           .isNotEqualTo(processGroup(ProcessHandle.current().pid()));
       assertThat(done.level()).isEqualTo(2);
       assertThat(done.target()).isEqualTo("worker");
       assertThat(done.exitCode()).isZero();
       assertThat(done.ruleId()).isEqualTo("service-down");
-      assertThat(fx.audited("healing.*")).extracting(e -> e.eventType())
+      assertThat(fx.audited("healing.*"))
+          .extracting(e -> e.eventType())
           .containsSubsequence("healing.started", "healing.succeeded");
       assertThat(fx.doctor.alerts().open()).noneMatch(a -> a.ruleId().equals("service-down"));
     }
@@ -131,21 +157,34 @@ class HealingTest {
       for (int round = 1; round <= 3; round++) {
         fx.tick(TEN_S);
         kill();
-        int before = (int) fx.doctor.healingLog(50).stream()
-            .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED)).count();
-        for (int i = 0; i < 8 && fx.doctor.healingLog(50).stream()
-            .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED)).count() == before; i++) {
+        int before =
+            (int)
+                fx.doctor.healingLog(50).stream()
+                    .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED))
+                    .count();
+        for (int i = 0;
+            i < 8
+                && fx.doctor.healingLog(50).stream()
+                        .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED))
+                        .count()
+                    == before;
+            i++) {
           fx.tick(TEN_S);
         }
       }
       fx.tick(TEN_S);
       kill();
 
-      HealingRecord waiting = tickUntil(fx, state("full-restart", HealingRecord.State.AWAITING_APPROVAL), 6);
+      HealingRecord waiting =
+          tickUntil(fx, state("full-restart", HealingRecord.State.AWAITING_APPROVAL), 6);
 
       List<HealingRecord> log = fx.doctor.healingLog(50);
-      assertThat(log).filteredOn(r -> r.action().equals(Healer.RESTART_SERVICE) && r.exitCode() != null).hasSize(3);
-      assertThat(log).filteredOn(state(Healer.RESTART_SERVICE, HealingRecord.State.RATE_LIMITED)).hasSize(1);
+      assertThat(log)
+          .filteredOn(r -> r.action().equals(Healer.RESTART_SERVICE) && r.exitCode() != null)
+          .hasSize(3);
+      assertThat(log)
+          .filteredOn(state(Healer.RESTART_SERVICE, HealingRecord.State.RATE_LIMITED))
+          .hasSize(1);
       assertThat(waiting.level()).isEqualTo(5);
       assertThat(alive(pid())).as("not restarted a fourth time").isFalse();
       assertThat(marker).doesNotExist();
@@ -155,8 +194,11 @@ class HealingTest {
       assertThat(marker).hasContent("worker");
       assertThat(approved.approvedBy()).isEqualTo("ops");
       assertThat(approved.state()).isEqualTo(HealingRecord.State.VERIFYING);
-      assertThat(fx.audited("healing.approved")).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ops"));
-      assertThatThrownBy(() -> fx.doctor.approve(waiting.id(), "ops")).isInstanceOf(NxsException.class)
+      assertThat(fx.audited("healing.approved"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.actor()).isEqualTo("ops"));
+      assertThatThrownBy(() -> fx.doctor.approve(waiting.id(), "ops"))
+          .isInstanceOf(NxsException.class)
           .hasMessageContaining("not awaiting approval");
     }
   }
@@ -168,19 +210,36 @@ class HealingTest {
       for (int round = 1; round <= 3; round++) {
         fx.tick(TEN_S);
         kill();
-        long succeeded = fx.doctor.healingLog(50).stream().filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED)).count();
-        for (int i = 0; i < 8 && fx.doctor.healingLog(50).stream()
-            .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED)).count() == succeeded; i++) {
+        long succeeded =
+            fx.doctor.healingLog(50).stream()
+                .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED))
+                .count();
+        for (int i = 0;
+            i < 8
+                && fx.doctor.healingLog(50).stream()
+                        .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED))
+                        .count()
+                    == succeeded;
+            i++) {
           fx.tick(TEN_S);
         }
       }
       fx.run(Duration.ofMinutes(11), Duration.ofMinutes(1));
       kill();
 
-      tickUntil(fx, r -> r.action().equals(Healer.RESTART_SERVICE) && r.state() == HealingRecord.State.SUCCEEDED
-          && fx.doctor.healingLog(50).stream().filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED)).count() == 4, 8);
+      tickUntil(
+          fx,
+          r ->
+              r.action().equals(Healer.RESTART_SERVICE)
+                  && r.state() == HealingRecord.State.SUCCEEDED
+                  && fx.doctor.healingLog(50).stream()
+                          .filter(state(Healer.RESTART_SERVICE, HealingRecord.State.SUCCEEDED))
+                          .count()
+                      == 4,
+          8);
 
-      assertThat(fx.doctor.healingLog(50)).noneMatch(r -> r.state() == HealingRecord.State.RATE_LIMITED);
+      assertThat(fx.doctor.healingLog(50))
+          .noneMatch(r -> r.state() == HealingRecord.State.RATE_LIMITED);
     }
   }
 
@@ -191,16 +250,20 @@ class HealingTest {
       fx.tick(TEN_S);
       kill();
 
-      HealingRecord failed = tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.FAILED), 10);
-      HealingRecord waiting = tickUntil(fx, state("full-restart", HealingRecord.State.AWAITING_APPROVAL), 3);
+      HealingRecord failed =
+          tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.FAILED), 10);
+      HealingRecord waiting =
+          tickUntil(fx, state("full-restart", HealingRecord.State.AWAITING_APPROVAL), 3);
 
       assertThat(failed.detail()).startsWith("verify failed");
       assertThat(waiting.alertId()).isEqualTo(failed.alertId());
       fx.tick(TEN_S);
-      assertThat(fx.doctor.alerts().open()).anySatisfy(a -> {
-        assertThat(a.ruleId()).isEqualTo("service-restart-failed");
-        assertThat(a.labels()).containsEntry("service", "worker");
-      });
+      assertThat(fx.doctor.alerts().open())
+          .anySatisfy(
+              a -> {
+                assertThat(a.ruleId()).isEqualTo("service-restart-failed");
+                assertThat(a.labels()).containsEntry("service", "worker");
+              });
     }
   }
 
@@ -212,7 +275,8 @@ class HealingTest {
       fx.tick(TEN_S);
       kill();
 
-      HealingRecord dry = tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.DRY_RUN), 6);
+      HealingRecord dry =
+          tickUntil(fx, state(Healer.RESTART_SERVICE, HealingRecord.State.DRY_RUN), 6);
 
       assertThat(dry.detail()).startsWith("dry run: would run: sleep 300");
       assertThat(pid()).isEqualTo(first);

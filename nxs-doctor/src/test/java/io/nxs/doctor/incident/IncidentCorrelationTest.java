@@ -16,7 +16,8 @@ class IncidentCorrelationTest {
   private static final Duration TEN_S = Duration.ofSeconds(10);
 
   private static DoctorConfig withDependencies(Map<String, List<String>> deps) {
-    return new DoctorConfig(null, Duration.ofSeconds(10), null, null, deps, null, null, null, null, null, null);
+    return new DoctorConfig(
+        null, Duration.ofSeconds(10), null, null, deps, null, null, null, null, null, null);
   }
 
   /**
@@ -25,7 +26,8 @@ class IncidentCorrelationTest {
    */
   @Test
   void theSeedsIncidentExampleIsOneIncidentWithTheDiskAsRootCause() {
-    DoctorConfig config = withDependencies(Map.of("api", List.of("nxs"), "nxs", List.of("disk", "network")));
+    DoctorConfig config =
+        withDependencies(Map.of("api", List.of("nxs"), "nxs", List.of("disk", "network")));
     try (DoctorFixture fx = new DoctorFixture(config)) {
       fx.synthetic.set("disk.usage_percent", Map.of("mount", "/"), 98);
       fx.tick(TEN_S); // the disk fills up (it fires once it held for its 1m duration)
@@ -33,7 +35,8 @@ class IncidentCorrelationTest {
       fx.synthetic.set("healing.restart_failed", Map.of("service", "nxs"), 1);
       fx.tick(TEN_S); // 20 s later a restart of NXS fails
       fx.synthetic.set("api.error_rate", 25);
-      fx.run(Duration.ofSeconds(80), TEN_S); // then the API's error rate is high for its 1m duration
+      fx.run(
+          Duration.ofSeconds(80), TEN_S); // then the API's error rate is high for its 1m duration
 
       List<Incident> open = fx.doctor.openIncidents();
 
@@ -42,13 +45,16 @@ class IncidentCorrelationTest {
       assertThat(i.id()).isEqualTo("INCIDENT-2026-0101-001");
       assertThat(i.severity()).isEqualTo(Severity.CRITICAL);
       assertThat(i.rootCause().ruleId()).isEqualTo("disk-space-critical");
-      assertThat(i.related()).extracting(Incident.Member::ruleId)
+      assertThat(i.related())
+          .extracting(Incident.Member::ruleId)
           .containsExactly("service-restart-failed", "high-error-rate");
       assertThat(i.factors().base()).isEqualTo(0.9);
       assertThat(i.factors().temporal()).isCloseTo(Math.pow(0.5, 20.0 / 300), within(1e-9));
       assertThat(i.factors().topological()).isEqualTo(1.0);
       assertThat(i.confidence()).isCloseTo(0.9 * Math.pow(0.5, 20.0 / 300), within(1e-9));
-      assertThat(IncidentTree.render(i)).isEqualTo("""
+      assertThat(IncidentTree.render(i))
+          .isEqualTo(
+              """
           [INCIDENT-2026-0101-001] Critical
           ├── Root Cause: disk-space-critical (/) at 98%
           ├── Related: service-restart-failed (nxs)
@@ -61,7 +67,8 @@ class IncidentCorrelationTest {
 
   @Test
   void topologyPicksTheDeepestFailingDependencyWithoutAPattern() {
-    DoctorConfig config = withDependencies(Map.of("api", List.of("queue"), "queue", List.of("cpu")));
+    DoctorConfig config =
+        withDependencies(Map.of("api", List.of("queue"), "queue", List.of("cpu")));
     try (DoctorFixture fx = new DoctorFixture(config)) {
       fx.synthetic.set("api.latency_ms", 5000);
       fx.run(Duration.ofSeconds(30), TEN_S);
@@ -91,10 +98,13 @@ class IncidentCorrelationTest {
       fx.tick(TEN_S);
 
       assertThat(fx.doctor.openIncidents()).isEmpty();
-      assertThat(fx.doctor.recentIncidents(10)).hasSize(2).allSatisfy(i -> {
-        assertThat(i.open()).isFalse();
-        assertThat(i.closedAt()).isNotNull();
-      });
+      assertThat(fx.doctor.recentIncidents(10))
+          .hasSize(2)
+          .allSatisfy(
+              i -> {
+                assertThat(i.open()).isFalse();
+                assertThat(i.closedAt()).isNotNull();
+              });
     }
   }
 

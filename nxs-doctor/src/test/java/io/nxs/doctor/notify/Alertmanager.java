@@ -34,10 +34,13 @@ final class Alertmanager implements AutoCloseable {
 
   static Alertmanager start(Path dir) throws IOException {
     if (!Files.isExecutable(BINARY)) {
-      throw new AssertionError(BINARY + " is missing: install Debian's prometheus-alertmanager (.ci/run does)");
+      throw new AssertionError(
+          BINARY + " is missing: install Debian's prometheus-alertmanager (.ci/run does)");
     }
     Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         route:
           receiver: blackhole
           group_by: ['incident']
@@ -49,14 +52,21 @@ final class Alertmanager implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Process p = new ProcessBuilder(List.of(
-            BINARY.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("alertmanager.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    BINARY.toString(),
+                    "--config.file=" + config,
+                    "--storage.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--cluster.listen-address="))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("alertmanager.log").toFile())
+            .start();
     Alertmanager am = new Alertmanager(p, port);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> am.ready());
     return am;
   }
@@ -70,8 +80,11 @@ final class Alertmanager implements AutoCloseable {
       throw new AssertionError("alertmanager exited with " + process.exitValue());
     }
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -81,7 +94,10 @@ final class Alertmanager implements AutoCloseable {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
     return Json.mapper().readTree(r.body());
   }
 

@@ -27,9 +27,18 @@ class NotificationTest {
   @TempDir Path dir;
 
   private static DoctorConfig notifying(String webhook, String alertmanager) {
-    return new DoctorConfig(null, TEN_S, null, null,
-        Map.of("api", List.of("nxs"), "nxs", List.of("disk", "network")), null, null, null,
-        new NotifyConfig(webhook, alertmanager, Duration.ofHours(1), null), null, null);
+    return new DoctorConfig(
+        null,
+        TEN_S,
+        null,
+        null,
+        Map.of("api", List.of("nxs"), "nxs", List.of("disk", "network")),
+        null,
+        null,
+        null,
+        new NotifyConfig(webhook, alertmanager, Duration.ofHours(1), null),
+        null,
+        null);
   }
 
   /** Seed 001 §5's cascade: three alerts that form one incident. */
@@ -61,7 +70,8 @@ class NotificationTest {
       assertThat(a.path("labels").path("alertname").asText()).isEqualTo("NxsIncident");
       assertThat(a.path("labels").path("incident").asText()).isEqualTo(incident);
       assertThat(a.path("labels").path("severity").asText()).isEqualTo("critical");
-      assertThat(a.path("annotations").path("root_cause").asText()).isEqualTo("disk-space-critical");
+      assertThat(a.path("annotations").path("root_cause").asText())
+          .isEqualTo("disk-space-critical");
       assertThat(a.path("annotations").path("alerts").asText().split(",")).hasSize(3);
       assertThat(a.path("status").path("state").asText()).isEqualTo("active");
       assertThat(groups).hasSize(1);
@@ -73,22 +83,32 @@ class NotificationTest {
   void theWebhookGetsOneMessagePerIncidentARepeatAndAResolve() throws IOException {
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/hook", ex -> {
-      received.add(Json.mapper().readTree(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
+    server.createContext(
+        "/hook",
+        ex -> {
+          received.add(
+              Json.mapper()
+                  .readTree(
+                      new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
     server.start();
-    try (DoctorFixture fx = new DoctorFixture(notifying("http://127.0.0.1:" + server.getAddress().getPort() + "/hook", null))) {
+    try (DoctorFixture fx =
+        new DoctorFixture(
+            notifying("http://127.0.0.1:" + server.getAddress().getPort() + "/hook", null))) {
       cascade(fx);
       assertThat(received).as("three alerts, one incident, one message").hasSize(1);
       assertThat(received.getFirst().path("status").asText()).isEqualTo("firing");
-      assertThat(received.getFirst().path("text").asText()).contains("Root Cause: disk-space-critical (/)");
+      assertThat(received.getFirst().path("text").asText())
+          .contains("Root Cause: disk-space-critical (/)");
 
       fx.run(Duration.ofMinutes(60), Duration.ofMinutes(1));
       assertThat(received).hasSize(2);
 
-      fx.synthetic.set("disk.usage_percent", Map.of("mount", "/"), 50).set("healing.restart_failed", Map.of("service", "nxs"), 0)
+      fx.synthetic
+          .set("disk.usage_percent", Map.of("mount", "/"), 50)
+          .set("healing.restart_failed", Map.of("service", "nxs"), 0)
           .set("api.error_rate", 0);
       fx.tick(TEN_S);
       assertThat(received).hasSize(3);

@@ -22,13 +22,19 @@ class PredictionTest {
       // 40 % full, filling 12 % per hour (0.2 % a minute), with ±0.3 % of measurement noise
       double percentPerSecond = 12.0 / 3600;
       for (int s = 0; s <= 3600; s += 30) {
-        fx.synthetic.set("disk.usage_percent", ROOT, 40 + percentPerSecond * s + (noise.nextDouble() - 0.5) * 0.6);
+        fx.synthetic.set(
+            "disk.usage_percent",
+            ROOT,
+            40 + percentPerSecond * s + (noise.nextDouble() - 0.5) * 0.6);
         fx.tick(Duration.ofSeconds(30));
       }
       double truthHours = (100 - (40 + percentPerSecond * 3600)) / 12.0; // 4 h
 
-      HealthReport.Exhaustion disk = fx.doctor.health().exhaustion().stream()
-          .filter(e -> e.resource().equals("disk")).findFirst().orElseThrow();
+      HealthReport.Exhaustion disk =
+          fx.doctor.health().exhaustion().stream()
+              .filter(e -> e.resource().equals("disk"))
+              .findFirst()
+              .orElseThrow();
 
       assertThat(disk.hours()).isCloseTo(truthHours, within(truthHours * 0.05));
       assertThat(disk.percentPerHour()).isCloseTo(12, within(0.6));
@@ -46,8 +52,13 @@ class PredictionTest {
         fx.tick(TEN_S);
       }
 
-      Alert a = fx.doctor.alerts().openByKey(
-          Alert.key("resource-exhaustion-predicted", Map.of("mount", "/", "resource", "disk"))).orElseThrow();
+      Alert a =
+          fx.doctor
+              .alerts()
+              .openByKey(
+                  Alert.key(
+                      "resource-exhaustion-predicted", Map.of("mount", "/", "resource", "disk")))
+              .orElseThrow();
 
       assertThat(a.message()).isEqualTo("disk / will be exhausted in 1.2 h at the current rate");
     }
@@ -65,12 +76,18 @@ class PredictionTest {
       fx.tick(TEN_S);
 
       HealthReport h = fx.doctor.health();
-      assertThat(h.anomalies()).singleElement().satisfies(an -> {
-        assertThat(an.metric()).isEqualTo("cpu.usage_percent");
-        assertThat(an.zscore()).isGreaterThan(3);
-      });
+      assertThat(h.anomalies())
+          .singleElement()
+          .satisfies(
+              an -> {
+                assertThat(an.metric()).isEqualTo("cpu.usage_percent");
+                assertThat(an.zscore()).isGreaterThan(3);
+              });
       assertThat(h.dimensions().get("anomalies")).isEqualTo(80);
-      assertThat(fx.doctor.alerts().openByKey(Alert.key("metric-anomaly", Map.of("metric", "cpu.usage_percent"))))
+      assertThat(
+              fx.doctor
+                  .alerts()
+                  .openByKey(Alert.key("metric-anomaly", Map.of("metric", "cpu.usage_percent"))))
           .isPresent();
     }
   }

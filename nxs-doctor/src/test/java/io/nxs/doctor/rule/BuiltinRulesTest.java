@@ -15,19 +15,25 @@ class BuiltinRulesTest {
     List<Rule> rules = RuleSet.builtin();
 
     assertThat(rules).hasSize(24);
-    Map<String, Long> byCategory = rules.stream().collect(Collectors.groupingBy(Rule::category, Collectors.counting()));
-    assertThat(byCategory).containsExactlyInAnyOrderEntriesOf(
-        Map.of("resources", 8L, "network", 5L, "services", 4L, "security", 3L, "performance", 4L));
+    Map<String, Long> byCategory =
+        rules.stream().collect(Collectors.groupingBy(Rule::category, Collectors.counting()));
+    assertThat(byCategory)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "resources", 8L, "network", 5L, "services", 4L, "security", 3L, "performance", 4L));
     assertThat(rules.stream().map(Rule::id).distinct()).hasSize(24);
   }
 
   @Test
   void theSeedsExampleRulesAreAmongTheBuiltins() {
-    Map<String, Rule> rules = RuleSet.builtin().stream().collect(Collectors.toMap(Rule::id, Function.identity()));
+    Map<String, Rule> rules =
+        RuleSet.builtin().stream().collect(Collectors.toMap(Rule::id, Function.identity()));
 
-    assertThat(rules.get("disk-space-critical").condition().source()).isEqualTo("disk.usage_percent > 95");
+    assertThat(rules.get("disk-space-critical").condition().source())
+        .isEqualTo("disk.usage_percent > 95");
     assertThat(rules.get("memory-pressure-high").condition().source())
         .isEqualTo("memory.available_mb < 512 AND memory.pressure > 80");
-    assertThat(rules.get("nxs-unresponsive").condition().source()).isEqualTo("nxs.last_heartbeat > 60s");
+    assertThat(rules.get("nxs-unresponsive").condition().source())
+        .isEqualTo("nxs.last_heartbeat > 60s");
   }
 }

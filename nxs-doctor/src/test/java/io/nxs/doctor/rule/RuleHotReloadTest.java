@@ -19,7 +19,9 @@ class RuleHotReloadTest {
     try (DoctorFixture fx = new DoctorFixture()) {
       Path file = fx.home.resolve("rules").resolve("gpu.yaml");
       Files.createDirectories(file.getParent());
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           rules:
             - id: gpu-hot
               name: "GPU Hot"
@@ -35,7 +37,9 @@ class RuleHotReloadTest {
       assertThat(fx.doctor.alerts().openByKey(Alert.key("gpu-hot", Map.of("index", "0"))))
           .hasValueSatisfying(a -> assertThat(a.message()).isEqualTo("GPU 0 at 90 C"));
 
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           rules:
             - id: gpu-hot
               severity: high
@@ -50,11 +54,17 @@ class RuleHotReloadTest {
           .isEqualTo("gpu.temperature_c > 95");
       assertThat(fx.doctor.rules().current().rule("gpu-broken")).isEmpty();
       assertThat(fx.doctor.rules().current().all()).hasSize(25);
-      assertThat(fx.doctor.alerts().openByKey(Alert.key("gpu-hot", Map.of("index", "0")))).isEmpty();
-      assertThat(fx.audited("doctor.rule_rejected")).singleElement().satisfies(e -> {
-        assertThat(e.target()).isEqualTo(file.toString());
-        assertThat(e.details()).containsEntry("line", 6).containsEntry("rule", "gpu-broken");
-      });
+      assertThat(fx.doctor.alerts().openByKey(Alert.key("gpu-hot", Map.of("index", "0"))))
+          .isEmpty();
+      assertThat(fx.audited("doctor.rule_rejected"))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.target()).isEqualTo(file.toString());
+                assertThat(e.details())
+                    .containsEntry("line", 6)
+                    .containsEntry("rule", "gpu-broken");
+              });
 
       Files.delete(file);
       fx.tick(TEN_S);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class RuleLoaderTest {
 
   static String seedRules() throws IOException {
-    try (InputStream in = RuleLoaderTest.class.getResourceAsStream("/io/nxs/doctor/seed-rules.yaml")) {
+    try (InputStream in =
+        RuleLoaderTest.class.getResourceAsStream("/io/nxs/doctor/seed-rules.yaml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -25,7 +26,8 @@ class RuleLoaderTest {
     RuleLoader.Result r = RuleLoader.parse(seedRules(), "seed-rules.yaml");
 
     assertThat(r.problems()).isEmpty();
-    assertThat(r.rules()).extracting(Rule::id)
+    assertThat(r.rules())
+        .extracting(Rule::id)
         .containsExactly("disk-space-critical", "memory-pressure-high", "nxs-unresponsive");
     Rule disk = r.rules().get(0);
     assertThat(disk.severity()).isEqualTo(Severity.CRITICAL);
@@ -35,27 +37,36 @@ class RuleLoaderTest {
     assertThat(disk.suggestion()).contains("doctor.clean_tmp");
     assertThat(disk.category()).isEqualTo("resources");
     Rule memory = r.rules().get(1);
-    assertThat(memory.condition().metrics()).containsExactly("memory.available_mb", "memory.pressure");
+    assertThat(memory.condition().metrics())
+        .containsExactly("memory.available_mb", "memory.pressure");
     assertThat(memory.duration()).isEqualTo(Duration.ofSeconds(30));
     Rule nxs = r.rules().get(2);
     assertThat(nxs.autoResolve()).isFalse();
     assertThat(nxs.duration()).isZero();
-    assertThat(nxs.escalation()).hasValueSatisfying(e -> {
-      assertThat(e.after()).isEqualTo(Duration.ofMinutes(5));
-      assertThat(e.action()).isEqualTo("doctor.restart_nxs");
-    });
+    assertThat(nxs.escalation())
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.after()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(e.action()).isEqualTo("doctor.restart_nxs");
+            });
   }
 
   @Test
   void theSeedConditionsEvaluateWithDurationsAndAndOr() throws IOException {
-    Map<String, Rule> rules = RuleLoader.parse(seedRules(), "seed-rules.yaml").rules().stream()
-        .collect(Collectors.toMap(Rule::id, r -> r));
+    Map<String, Rule> rules =
+        RuleLoader.parse(seedRules(), "seed-rules.yaml").rules().stream()
+            .collect(Collectors.toMap(Rule::id, r -> r));
 
-    assertThat(rules.get("disk-space-critical").condition().test(Map.of("disk.usage_percent", 98.0))).isTrue();
-    assertThat(rules.get("disk-space-critical").condition().test(Map.of("disk.usage_percent", 95.0))).isFalse();
+    assertThat(
+            rules.get("disk-space-critical").condition().test(Map.of("disk.usage_percent", 98.0)))
+        .isTrue();
+    assertThat(
+            rules.get("disk-space-critical").condition().test(Map.of("disk.usage_percent", 95.0)))
+        .isFalse();
     Condition memory = rules.get("memory-pressure-high").condition();
     assertThat(memory.test(Map.of("memory.available_mb", 400.0, "memory.pressure", 85.0))).isTrue();
-    assertThat(memory.test(Map.of("memory.available_mb", 400.0, "memory.pressure", 50.0))).isFalse();
+    assertThat(memory.test(Map.of("memory.available_mb", 400.0, "memory.pressure", 50.0)))
+        .isFalse();
     Condition heartbeat = rules.get("nxs-unresponsive").condition();
     assertThat(heartbeat.test(Map.of("nxs.last_heartbeat", 61.0))).isTrue();
     assertThat(heartbeat.test(Map.of("nxs.last_heartbeat", 59.0))).isFalse();
@@ -69,16 +80,18 @@ class RuleLoaderTest {
     assertThat(c.test(Map.of("memory.available_mb", 100.0, "disk.free_mb", 5000.0))).isTrue();
     assertThat(c.test(Map.of("memory.available_mb", 600.0, "disk.free_mb", 1000.0))).isTrue();
     assertThat(c.test(Map.of("memory.available_mb", 600.0, "disk.free_mb", 2000.0))).isFalse();
-    assertThat(Condition.translate("a.b > 5m AND c.d_ms < 500ms")).isEqualTo("a.b > 300 && c.d_ms < 0.5");
+    assertThat(Condition.translate("a.b > 5m AND c.d_ms < 500ms"))
+        .isEqualTo("a.b > 300 && c.d_ms < 0.5");
   }
 
   @Test
   void theSandboxRefusesMethodCallsAndAssignments() {
-    for (String bad : List.of(
-        "disk.usage_percent.getClass() == 1",
-        "disk.usage_percent = 3",
-        "new('java.io.File', '/') == 1",
-        "''.class.forName('java.lang.Runtime') == 1")) {
+    for (String bad :
+        List.of(
+            "disk.usage_percent.getClass() == 1",
+            "disk.usage_percent = 3",
+            "new('java.io.File', '/') == 1",
+            "''.class.forName('java.lang.Runtime') == 1")) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> Condition.compile(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
@@ -88,7 +101,8 @@ class RuleLoaderTest {
 
   @Test
   void aBadExpressionIsRejectedWithItsLineAndTheOtherRulesLoad() {
-    String yaml = """
+    String yaml =
+        """
         rules:
           - id: good-one
             severity: high
@@ -104,17 +118,21 @@ class RuleLoaderTest {
     RuleLoader.Result r = RuleLoader.parse(yaml, "custom.yaml");
 
     assertThat(r.rules()).extracting(Rule::id).containsExactly("good-one", "good-two");
-    assertThat(r.problems()).singleElement().satisfies(p -> {
-      assertThat(p.file()).isEqualTo("custom.yaml");
-      assertThat(p.line()).isEqualTo(7);
-      assertThat(p.ruleId()).isEqualTo("broken");
-      assertThat(p.toString()).startsWith("custom.yaml:7: rule 'broken': bad expression");
-    });
+    assertThat(r.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.file()).isEqualTo("custom.yaml");
+              assertThat(p.line()).isEqualTo(7);
+              assertThat(p.ruleId()).isEqualTo("broken");
+              assertThat(p.toString()).startsWith("custom.yaml:7: rule 'broken': bad expression");
+            });
   }
 
   @Test
   void anUnknownSeverityIsRejectedWithItsLine() {
-    String yaml = """
+    String yaml =
+        """
         rules:
           - id: odd
             severity: urgent
@@ -129,7 +147,8 @@ class RuleLoaderTest {
 
   @Test
   void aBadDurationIsRejectedWithItsLine() {
-    String yaml = """
+    String yaml =
+        """
         rules:
           - id: slow
             severity: low
@@ -145,25 +164,34 @@ class RuleLoaderTest {
 
   @Test
   void unknownKeysAndBrokenYamlAreRejectedNotGuessed() {
-    RuleLoader.Result typo = RuleLoader.parse("""
+    RuleLoader.Result typo =
+        RuleLoader.parse(
+            """
         rules:
           - id: typo
             severity: low
             conditon: "cpu.usage_percent > 90"
-        """, "t.yaml");
+        """,
+            "t.yaml");
     RuleLoader.Result broken = RuleLoader.parse("rules:\n  - id: [unclosed\n", "b.yaml");
 
-    assertThat(typo.problems()).singleElement().satisfies(p -> {
-      assertThat(p.line()).isEqualTo(4);
-      assertThat(p.reason()).contains("unknown key 'conditon'");
-    });
+    assertThat(typo.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(4);
+              assertThat(p.reason()).contains("unknown key 'conditon'");
+            });
     assertThat(broken.rules()).isEmpty();
-    assertThat(broken.problems()).singleElement().satisfies(p -> assertThat(p.reason()).startsWith("not valid YAML"));
+    assertThat(broken.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.reason()).startsWith("not valid YAML"));
   }
 
   @Test
   void messageTemplatesReadMetricsAndLabels() {
-    MessageTemplate t = MessageTemplate.compile("t", "Disk {{disk.mount}} at {{disk.usage_percent}}% <{{mount}}>");
+    MessageTemplate t =
+        MessageTemplate.compile("t", "Disk {{disk.mount}} at {{disk.usage_percent}}% <{{mount}}>");
 
     assertThat(t.render(Map.of("disk.usage_percent", 97.54), Map.of("mount", "/var")))
         .isEqualTo("Disk /var at 97.5% </var>");

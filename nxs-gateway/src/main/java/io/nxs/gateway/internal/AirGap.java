@@ -53,7 +53,8 @@ final class AirGap {
         telemetry.publish(new GatewayEvent.AirGapped(telemetry.clock().instant(), now, local));
         telemetry.audit(
             now ? "provider.air_gapped" : "provider.air_gap_ended",
-            now ? Severity.HIGH : Severity.INFO, "remote providers",
+            now ? Severity.HIGH : Severity.INFO,
+            "remote providers",
             Map.of("local_providers", local, "remote_providers", List.copyOf(remote)));
       }
     }

@@ -46,12 +46,21 @@ final class BudgetGuard {
     for (String scope : List.of(GLOBAL, apiKeyId)) {
       BudgetsConfig.Limit limit = limit(scope);
       if (limit != null && limit.hardStop() && spent.getOrDefault(scope, 0.0) >= limit.monthly()) {
-        String who = scope.equals(GLOBAL) ? "the global monthly budget" : "the monthly budget of API key " + scope;
+        String who =
+            scope.equals(GLOBAL)
+                ? "the global monthly budget"
+                : "the monthly budget of API key " + scope;
         throw new ApiException(
-            429, "insufficient_quota", "budget_exhausted",
-            String.format(java.util.Locale.ROOT,
+            429,
+            "insufficient_quota",
+            "budget_exhausted",
+            String.format(
+                java.util.Locale.ROOT,
                 "%s is spent (%.4f of %.4f); it resets on %s, or raise budgets in nxs.yaml",
-                who, spent.get(scope), limit.monthly(), month.plusMonths(1).atDay(1)));
+                who,
+                spent.get(scope),
+                limit.monthly(),
+                month.plusMonths(1).atDay(1)));
       }
     }
   }
@@ -80,10 +89,21 @@ final class BudgetGuard {
       }
       for (int t : THRESHOLDS) {
         if (t > before && t <= now) {
-          telemetry.publish(new GatewayEvent.BudgetReached(clock.instant(), scope, t, total, limit.monthly()));
+          telemetry.publish(
+              new GatewayEvent.BudgetReached(clock.instant(), scope, t, total, limit.monthly()));
           telemetry.audit(
-              "budget.threshold", t >= 100 ? Severity.HIGH : t >= 90 ? Severity.MEDIUM : Severity.INFO,
-              scope, Map.of("percent", t, "spent", total, "limit", limit.monthly(), "hard_stop", limit.hardStop()));
+              "budget.threshold",
+              t >= 100 ? Severity.HIGH : t >= 90 ? Severity.MEDIUM : Severity.INFO,
+              scope,
+              Map.of(
+                  "percent",
+                  t,
+                  "spent",
+                  total,
+                  "limit",
+                  limit.monthly(),
+                  "hard_stop",
+                  limit.hardStop()));
         }
       }
     }

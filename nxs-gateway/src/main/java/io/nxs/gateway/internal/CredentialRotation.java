@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * which the new key is tried first and the old one on an auth failure; {@link #evaluate()} at the
  * end of the overlap promotes the new key (success rate at or above {@code rotation_min_success})
  * or extends the overlap and raises an alert; {@code rotate --emergency} switches at once and
- * retires the old key ({@code security.key_compromise}). Keys live in {@link SecretsFile}, which
- * is hot-reloaded.
+ * retires the old key ({@code security.key_compromise}). Keys live in {@link SecretsFile}, which is
+ * hot-reloaded.
  */
 final class CredentialRotation {
 
@@ -34,7 +34,11 @@ final class CredentialRotation {
   private final Telemetry telemetry;
   private final Set<String> managed = ConcurrentHashMap.newKeySet();
 
-  CredentialRotation(SecretsFile file, Map<String, ProviderRuntime> providers, FailoverConfig failover, Telemetry telemetry) {
+  CredentialRotation(
+      SecretsFile file,
+      Map<String, ProviderRuntime> providers,
+      FailoverConfig failover,
+      Telemetry telemetry) {
     this.file = file;
     this.providers = providers;
     this.failover = failover;
@@ -55,7 +59,8 @@ final class CredentialRotation {
     entries.forEach(
         (name, e) -> {
           ProviderRuntime p = providers.get(name);
-          Instant until = e.overlapUntil() != null ? e.overlapUntil() : now.plus(failover.rotationOverlap());
+          Instant until =
+              e.overlapUntil() != null ? e.overlapUntil() : now.plus(failover.rotationOverlap());
           p.credentials().set(e.apiKey(), e.apiKeyNext(), until);
           managed.add(name);
         });
@@ -71,10 +76,15 @@ final class CredentialRotation {
       LOG.info("reloaded provider credentials from {}", file.path());
       telemetry.audit("provider.secrets_reloaded", Severity.INFO, file.path().toString(), Map.of());
     } catch (NxsException e) {
-      LOG.warn("rejected a change to {} and kept the last good credentials: {}", file.path(), e.getMessage());
+      LOG.warn(
+          "rejected a change to {} and kept the last good credentials: {}",
+          file.path(),
+          e.getMessage());
       file.rollBack();
       telemetry.audit(
-          "provider.secrets_rejected", Severity.HIGH, file.path().toString(),
+          "provider.secrets_rejected",
+          Severity.HIGH,
+          file.path().toString(),
           Map.of("reason", e.getMessage(), "kept", "last good version"));
     }
   }
@@ -88,11 +98,13 @@ final class CredentialRotation {
   synchronized Result rotate(String provider, String newKey, boolean emergency, String actor) {
     ProviderRuntime p = providers.get(provider);
     if (p == null) {
-      throw ApiException.notFound("no provider named '" + provider + "' (see GET /api/v1/providers)");
+      throw ApiException.notFound(
+          "no provider named '" + provider + "' (see GET /api/v1/providers)");
     }
     String key = newKey == null ? "" : newKey.strip();
     if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw ApiException.badRequest("the new key is empty or contains spaces or control characters");
+      throw ApiException.badRequest(
+          "the new key is empty or contains spaces or control characters");
     }
     Credentials c = p.credentials();
     if (key.equals(c.current()) || key.equals(c.next())) {
@@ -104,18 +116,29 @@ final class CredentialRotation {
       c.replace(key);
       persist();
       telemetry.auditNow(
-          "security.key_compromise", Severity.CRITICAL, actor, provider,
+          "security.key_compromise",
+          Severity.CRITICAL,
+          actor,
+          provider,
           Map.of("action", "emergency rotation: old key retired at once"));
-      telemetry.credentialSwitched(provider, Credentials.CURRENT, Credentials.CURRENT, "emergency rotation");
+      telemetry.credentialSwitched(
+          provider, Credentials.CURRENT, Credentials.CURRENT, "emergency rotation");
       return new Result(provider, "emergency", null, c.state());
     }
     Instant until = now.plus(failover.rotationOverlap());
     c.startOverlap(key, until);
     persist();
     telemetry.auditNow(
-        "provider.key_rotation_started", Severity.MEDIUM, actor, provider,
+        "provider.key_rotation_started",
+        Severity.MEDIUM,
+        actor,
+        provider,
         Map.of("overlap_until", until.toString()));
-    telemetry.credentialSwitched(provider, Credentials.CURRENT, Credentials.NEXT, "rotation started; old key kept as fallback");
+    telemetry.credentialSwitched(
+        provider,
+        Credentials.CURRENT,
+        Credentials.NEXT,
+        "rotation started; old key kept as fallback");
     return new Result(provider, "overlap", until, c.state());
   }
 
@@ -126,21 +149,34 @@ final class CredentialRotation {
     for (ProviderRuntime p : providers.values()) {
       Credentials c = p.credentials();
       double rate = c.nextSuccessRate();
-      Credentials.Decision d = c.evaluate(now, failover.rotationMinSuccess(), failover.rotationOverlap());
+      Credentials.Decision d =
+          c.evaluate(now, failover.rotationMinSuccess(), failover.rotationOverlap());
       switch (d) {
         case PROMOTED -> {
           changed = true;
           managed.add(p.name());
-          telemetry.credentialSwitched(p.name(), Credentials.NEXT, Credentials.CURRENT, "promoted after overlap at " + percent(rate) + " success");
-          telemetry.audit("provider.key_promoted", Severity.INFO, p.name(), Map.of("success_rate", rate));
+          telemetry.credentialSwitched(
+              p.name(),
+              Credentials.NEXT,
+              Credentials.CURRENT,
+              "promoted after overlap at " + percent(rate) + " success");
+          telemetry.audit(
+              "provider.key_promoted", Severity.INFO, p.name(), Map.of("success_rate", rate));
         }
         case EXTENDED -> {
           changed = true;
           managed.add(p.name());
-          telemetry.publish(new GatewayEvent.RotationExtended(now, p.name(), rate, c.overlapUntil()));
+          telemetry.publish(
+              new GatewayEvent.RotationExtended(now, p.name(), rate, c.overlapUntil()));
           telemetry.audit(
-              "provider.rotation_extended", Severity.HIGH, p.name(),
-              Map.of("success_rate", rate < 0 ? "unused" : percent(rate), "until", c.overlapUntil().toString()));
+              "provider.rotation_extended",
+              Severity.HIGH,
+              p.name(),
+              Map.of(
+                  "success_rate",
+                  rate < 0 ? "unused" : percent(rate),
+                  "until",
+                  c.overlapUntil().toString()));
         }
         case NOTHING -> {
           // overlap still running, or none

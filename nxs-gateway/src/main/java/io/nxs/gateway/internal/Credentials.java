@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A provider's credential pair (GW7): the current key and, during a rotation overlap, the next
- * one. The next key is tried first and the current one on an auth failure; the next key's results
+ * A provider's credential pair (GW7): the current key and, during a rotation overlap, the next one.
+ * The next key is tried first and the current one on an auth failure; the next key's results
  * decide, when the overlap ends, whether it is promoted (success rate at or above the minimum) or
  * the overlap is extended.
  *
  * <p>Each role has its own Resilience4j breaker that counts only auth results (401/403 against
- * answers), so a key that keeps failing is skipped while the provider's breaker, which never
- * counts auth failures, stays closed for the other key. A breaker belongs to a key: when the key
- * in a role changes (rotation, promotion, reload) its breaker starts closed again.
+ * answers), so a key that keeps failing is skipped while the provider's breaker, which never counts
+ * auth failures, stays closed for the other key. A breaker belongs to a key: when the key in a role
+ * changes (rotation, promotion, reload) its breaker starts closed again.
  *
  * <p>Every key is registered with the log redactor as soon as it is known.
  */
@@ -54,7 +54,12 @@ final class Credentials {
    * @param breakers the settings of both credential breakers (the provider's {@code
    *     circuit_breaker})
    */
-  Credentials(String current, String next, Instant overlapUntil, String provider, CircuitBreakerConfig breakers) {
+  Credentials(
+      String current,
+      String next,
+      Instant overlapUntil,
+      String provider,
+      CircuitBreakerConfig breakers) {
     this.currentBreaker = CircuitBreaker.of(provider + "/" + CURRENT, breakers);
     this.nextBreaker = CircuitBreaker.of(provider + "/" + NEXT, breakers);
     this.current = blankToNull(current);

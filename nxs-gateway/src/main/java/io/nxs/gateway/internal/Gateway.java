@@ -18,8 +18,8 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
- * The gateway's run-time graph: one {@link ProviderRuntime} per provider, the router, usage
- * ledger, air-gap tracker and telemetry, built from a checked {@link GatewayConfig}.
+ * The gateway's run-time graph: one {@link ProviderRuntime} per provider, the router, usage ledger,
+ * air-gap tracker and telemetry, built from a checked {@link GatewayConfig}.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -52,24 +52,38 @@ public final class Gateway implements AutoCloseable {
     for (ProviderConfig pc : config.providers()) {
       ProviderRuntime r =
           new ProviderRuntime(
-              pc, config.failover(),
+              pc,
+              config.failover(),
               new Credentials(
-                  pc.apiKey(), pc.apiKeyNext(), clock.instant().plus(config.failover().rotationOverlap()),
-                  pc.name(), ProviderRuntime.credentialBreakerConfig(pc.circuitBreaker(), clock)),
+                  pc.apiKey(),
+                  pc.apiKeyNext(),
+                  clock.instant().plus(config.failover().rotationOverlap()),
+                  pc.name(),
+                  ProviderRuntime.credentialBreakerConfig(pc.circuitBreaker(), clock)),
               clock);
       watch(r);
       runtimes.add(r);
     }
     Set<String> remote =
-        config.providers().stream().filter(p -> !p.local()).map(ProviderConfig::name).collect(Collectors.toSet());
-    List<String> local = config.providers().stream().filter(ProviderConfig::local).map(ProviderConfig::name).toList();
+        config.providers().stream()
+            .filter(p -> !p.local())
+            .map(ProviderConfig::name)
+            .collect(Collectors.toSet());
+    List<String> local =
+        config.providers().stream()
+            .filter(ProviderConfig::local)
+            .map(ProviderConfig::name)
+            .toList();
     this.airGap = new AirGap(remote, local, telemetry);
     this.router = new Router(config, runtimes, telemetry, airGap, random);
     this.usage = new UsageLedger(store, clock);
     this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
     this.rotation =
         new CredentialRotation(
-            new SecretsFile(secrets, router.providers().keySet()), router.providers(), config.failover(), telemetry);
+            new SecretsFile(secrets, router.providers().keySet()),
+            router.providers(),
+            config.failover(),
+            telemetry);
     rotation.start();
   }
 
@@ -81,7 +95,9 @@ public final class Gateway implements AutoCloseable {
   /** Probes one provider now (GW8): {@code GET /v1/models}. */
   ProviderRuntime.ProbeResult probe(ProviderRuntime p) {
     ProviderRuntime.ProbeResult r =
-        p.probe(p.credentials().order().getFirst(), System.nanoTime() + p.config().firstTokenTimeout().toNanos());
+        p.probe(
+            p.credentials().order().getFirst(),
+            System.nanoTime() + p.config().firstTokenTimeout().toNanos());
     airGap.observe(p.name(), r.outcome());
     return r;
   }
@@ -130,9 +146,12 @@ public final class Gateway implements AutoCloseable {
         .onStateTransition(
             e ->
                 telemetry.breakerTransition(
-                    r.name(), e.getStateTransition().getFromState().name(),
+                    r.name(),
+                    e.getStateTransition().getFromState().name(),
                     e.getStateTransition().getToState().name(),
-                    r.stats().snapshot().lastFailure() == null ? "" : r.stats().snapshot().lastFailure()));
+                    r.stats().snapshot().lastFailure() == null
+                        ? ""
+                        : r.stats().snapshot().lastFailure()));
     Gauge.builder("nxs.gateway.breaker.state", b, cb -> stateValue(cb.getState()))
         .description("Breaker state: 0 closed, 1 half open, 2 open")
         .tag("provider", r.name())
@@ -143,7 +162,9 @@ public final class Gateway implements AutoCloseable {
           .onStateTransition(
               e ->
                   telemetry.credentialBreakerTransition(
-                      r.name(), label, e.getStateTransition().getFromState().name(),
+                      r.name(),
+                      label,
+                      e.getStateTransition().getFromState().name(),
                       e.getStateTransition().getToState().name()));
       Gauge.builder("nxs.gateway.credential.breaker.state", cb, c -> stateValue(c.getState()))
           .description("Credential breaker state: 0 closed, 1 half open, 2 open")

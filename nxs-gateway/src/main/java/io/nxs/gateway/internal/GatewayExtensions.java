@@ -31,7 +31,10 @@ final class GatewayExtensions {
     extensions.metricSources().register(new Figures(gateway));
   }
 
-  /** {@code provider.<name>}: DOWN when its breaker is open, DEGRADED when half open, failing or warming up. */
+  /**
+   * {@code provider.<name>}: DOWN when its breaker is open, DEGRADED when half open, failing or
+   * warming up.
+   */
   record ProviderHealth(ProviderRuntime provider) implements HealthSource {
     @Override
     public String name() {
@@ -41,7 +44,8 @@ final class GatewayExtensions {
     @Override
     public Health check() {
       ProviderStats.Snapshot s = provider.stats().snapshot();
-      String last = s.lastFailure() == null ? "no failure recorded" : "last failure: " + s.lastFailure();
+      String last =
+          s.lastFailure() == null ? "no failure recorded" : "last failure: " + s.lastFailure();
       return switch (provider.breaker().getState()) {
         case OPEN, FORCED_OPEN -> new Health(Status.DOWN, "breaker open; " + last);
         case HALF_OPEN -> new Health(Status.DEGRADED, "breaker half open, probing; " + last);
@@ -51,12 +55,17 @@ final class GatewayExtensions {
             yield new Health(Status.DEGRADED, "model loading (warm-up)");
           }
           if (probe != null && probe.outcome() != Outcome.OK && s.samples() == 0) {
-            yield new Health(Status.DOWN, "probe: " + probe.outcome().label() + " " + probe.detail());
+            yield new Health(
+                Status.DOWN, "probe: " + probe.outcome().label() + " " + probe.detail());
           }
           if (s.samples() >= 5 && s.errorRate() >= 0.5) {
-            yield new Health(Status.DEGRADED, String.format(java.util.Locale.ROOT, "error rate %.0f%%; %s", s.errorRate() * 100, last));
+            yield new Health(
+                Status.DEGRADED,
+                String.format(
+                    java.util.Locale.ROOT, "error rate %.0f%%; %s", s.errorRate() * 100, last));
           }
-          yield new Health(Status.UP, s.p50Millis() < 0 ? "no traffic yet" : "p50 " + s.p50Millis() + " ms");
+          yield new Health(
+              Status.UP, s.p50Millis() < 0 ? "no traffic yet" : "p50 " + s.p50Millis() + " ms");
         }
       };
     }
@@ -75,12 +84,18 @@ final class GatewayExtensions {
       if (all.isEmpty()) {
         return new ReadinessCheck.Readiness(true, "no providers configured");
       }
-      long open = all.stream().filter(p -> p.breaker().getState() == CircuitBreaker.State.OPEN).count();
+      long open =
+          all.stream().filter(p -> p.breaker().getState() == CircuitBreaker.State.OPEN).count();
       if (open == all.size()) {
         return new ReadinessCheck.Readiness(false, "every provider's breaker is open");
       }
       return new ReadinessCheck.Readiness(
-          true, (all.size() - open) + " of " + all.size() + " providers available" + (gateway.airGapped() ? " (air-gapped: local only)" : ""));
+          true,
+          (all.size() - open)
+              + " of "
+              + all.size()
+              + " providers available"
+              + (gateway.airGapped() ? " (air-gapped: local only)" : ""));
     }
   }
 
@@ -99,7 +114,11 @@ final class GatewayExtensions {
         ProviderStats.Snapshot s = p.stats().snapshot();
         out.add(new Sample("provider.error_rate", labels, s.errorRate()));
         out.add(new Sample("provider.latency_p50_ms", labels, Math.max(0, s.p50Millis())));
-        out.add(new Sample("provider.breaker_open", labels, p.breaker().getState() == CircuitBreaker.State.CLOSED ? 0 : 1));
+        out.add(
+            new Sample(
+                "provider.breaker_open",
+                labels,
+                p.breaker().getState() == CircuitBreaker.State.CLOSED ? 0 : 1));
       }
       out.add(new Sample("gateway.air_gapped", Map.of(), gateway.airGapped() ? 1 : 0));
       return out;
@@ -128,8 +147,10 @@ final class GatewayExtensions {
 
     @Override
     public Outcome execute(String target, boolean dryRun) {
-      List<ProviderRuntime> chain = gateway.runtimes().stream()
-          .sorted(java.util.Comparator.comparingInt(p -> p.config().priority())).toList();
+      List<ProviderRuntime> chain =
+          gateway.runtimes().stream()
+              .sorted(java.util.Comparator.comparingInt(p -> p.config().priority()))
+              .toList();
       Optional<ProviderRuntime> victim =
           target == null || target.isBlank()
               ? chain.stream()
@@ -138,25 +159,37 @@ final class GatewayExtensions {
                   .findFirst()
               : chain.stream().filter(p -> p.name().equals(target)).findFirst();
       if (victim.isEmpty()) {
-        return new Outcome(false, target == null || target.isBlank()
-            ? "no failing provider to switch away from"
-            : "no provider named '" + target + "'");
+        return new Outcome(
+            false,
+            target == null || target.isBlank()
+                ? "no failing provider to switch away from"
+                : "no provider named '" + target + "'");
       }
       ProviderRuntime p = victim.get();
-      Optional<ProviderRuntime> next = chain.stream()
-          .filter(o -> o != p && o.breaker().getState() != CircuitBreaker.State.OPEN)
-          .findFirst();
+      Optional<ProviderRuntime> next =
+          chain.stream()
+              .filter(o -> o != p && o.breaker().getState() != CircuitBreaker.State.OPEN)
+              .findFirst();
       if (next.isEmpty()) {
         return new Outcome(false, "no other available provider to switch to from " + p.name());
       }
-      String what = p.name() + "'s breaker open for " + p.config().circuitBreaker().timeoutSeconds()
-          + "s; requests go to " + next.get().name();
+      String what =
+          p.name()
+              + "'s breaker open for "
+              + p.config().circuitBreaker().timeoutSeconds()
+              + "s; requests go to "
+              + next.get().name();
       if (dryRun) {
         return new Outcome(true, "would set " + what);
       }
       p.breaker().transitionToOpenState();
-      gateway.telemetry().audit(
-          "provider.switched", Severity.MEDIUM, p.name(), Map.of("to", next.get().name(), "by", "healing action"));
+      gateway
+          .telemetry()
+          .audit(
+              "provider.switched",
+              Severity.MEDIUM,
+              p.name(),
+              Map.of("to", next.get().name(), "by", "healing action"));
       return new Outcome(true, "set " + what);
     }
   }

@@ -123,9 +123,17 @@ final class ProviderLane {
       current = null;
       if (cancelled && r instanceof AttemptResult.Failed) {
         Attempt a = r.attempt();
-        r = new AttemptResult.Failed(
-            new Attempt(a.provider(), Outcome.CANCELLED, a.status(), "another provider answered first",
-                a.credential(), a.startedAt(), a.took()), null);
+        r =
+            new AttemptResult.Failed(
+                new Attempt(
+                    a.provider(),
+                    Outcome.CANCELLED,
+                    a.status(),
+                    "another provider answered first",
+                    a.credential(),
+                    a.startedAt(),
+                    a.took()),
+                null);
       }
       Outcome o = r.attempt().outcome();
       long took = r.attempt().took().toNanos();
@@ -146,7 +154,10 @@ final class ProviderLane {
       telemetry.credentialFailed(provider.name(), key.label(), r.attempt().status());
       if (k + 1 < keys.size()) {
         telemetry.credentialSwitched(
-            provider.name(), key.label(), keys.get(k + 1).label(), "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
+            provider.name(),
+            key.label(),
+            keys.get(k + 1).label(),
+            "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
       }
     }
     Attempt a = r.attempt();
@@ -156,7 +167,9 @@ final class ProviderLane {
       breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
     } else if (o.breakerFailure()) {
       breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(a.describe()));
-      if (r instanceof AttemptResult.Failed f && f.retryAfter() != null && !f.retryAfter().isZero()) {
+      if (r instanceof AttemptResult.Failed f
+          && f.retryAfter() != null
+          && !f.retryAfter().isZero()) {
         coolDown(f.retryAfter());
       }
     } else {
@@ -178,15 +191,31 @@ final class ProviderLane {
   private AttemptResult skippedKey(Credentials.Key key, CircuitBreaker keyBreaker) {
     Attempt a =
         new Attempt(
-            provider.name(), Outcome.CREDENTIAL_OPEN, 0,
-            "the " + key.label() + " key's breaker is " + keyBreaker.getState() + " after repeated 401/403",
-            key.label(), telemetry.clock().instant(), Duration.ZERO);
+            provider.name(),
+            Outcome.CREDENTIAL_OPEN,
+            0,
+            "the "
+                + key.label()
+                + " key's breaker is "
+                + keyBreaker.getState()
+                + " after repeated 401/403",
+            key.label(),
+            telemetry.clock().instant(),
+            Duration.ZERO);
     record(a);
     return new AttemptResult.Failed(a, null);
   }
 
   private AttemptResult skipped(Outcome outcome, String detail) {
-    Attempt a = new Attempt(provider.name(), outcome, 0, detail, "none", telemetry.clock().instant(), Duration.ZERO);
+    Attempt a =
+        new Attempt(
+            provider.name(),
+            outcome,
+            0,
+            detail,
+            "none",
+            telemetry.clock().instant(),
+            Duration.ZERO);
     record(a);
     return new AttemptResult.Failed(a, null);
   }

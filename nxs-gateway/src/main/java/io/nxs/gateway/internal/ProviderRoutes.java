@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * The operator's view of the gateway (GW8, GW9, GW7): {@code GET /api/v1/providers}, {@code GET
- * /api/v1/usage}, and the admin actions {@code POST /api/v1/providers/{name}/test} and {@code
- * POST /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false}}).
+ * /api/v1/usage}, and the admin actions {@code POST /api/v1/providers/{name}/test} and {@code POST
+ * /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false}}).
  */
 public final class ProviderRoutes implements HttpRoutes {
 
@@ -54,12 +54,14 @@ public final class ProviderRoutes implements HttpRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("since: " + e.getMessage());
     }
-    LocalDate from = LocalDate.ofInstant(gateway.telemetry().clock().instant().minus(window), ZoneOffset.UTC);
+    LocalDate from =
+        LocalDate.ofInstant(gateway.telemetry().clock().instant().minus(window), ZoneOffset.UTC);
     List<UsageLedger.Row> rows = gateway.usage().totals(from);
     Map<String, Object> totals = new LinkedHashMap<>();
     totals.put("requests", rows.stream().mapToLong(UsageLedger.Row::requests).sum());
     totals.put("prompt_tokens", rows.stream().mapToLong(UsageLedger.Row::promptTokens).sum());
-    totals.put("completion_tokens", rows.stream().mapToLong(UsageLedger.Row::completionTokens).sum());
+    totals.put(
+        "completion_tokens", rows.stream().mapToLong(UsageLedger.Row::completionTokens).sum());
     totals.put("cost", rows.stream().mapToDouble(UsageLedger.Row::cost).sum());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("since", from.toString());
@@ -96,14 +98,19 @@ public final class ProviderRoutes implements HttpRoutes {
     try {
       body = Json.mapper().readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
-      throw ApiException.badRequest("the body must be JSON: {\"key\": \"...\", \"emergency\": false}");
+      throw ApiException.badRequest(
+          "the body must be JSON: {\"key\": \"...\", \"emergency\": false}");
     }
     if (body == null || !body.path("key").isTextual()) {
-      throw ApiException.badRequest("the body must name the new key: {\"key\": \"...\", \"emergency\": false}");
+      throw ApiException.badRequest(
+          "the body must name the new key: {\"key\": \"...\", \"emergency\": false}");
     }
     String actor = HttpServer.key(ctx).map(ApiKey::id).orElse("api");
     CredentialRotation.Result r =
-        gateway.rotation().rotate(p.name(), body.get("key").asText(), body.path("emergency").asBoolean(false), actor);
+        gateway
+            .rotation()
+            .rotate(
+                p.name(), body.get("key").asText(), body.path("emergency").asBoolean(false), actor);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("provider", r.provider());
     out.put("mode", r.mode());
@@ -117,7 +124,11 @@ public final class ProviderRoutes implements HttpRoutes {
     ProviderRuntime p = gateway.router().providers().get(name);
     if (p == null) {
       throw ApiException.notFound(
-          "no provider named '" + name + "' (known: " + String.join(", ", gateway.router().providers().keySet()) + ")");
+          "no provider named '"
+              + name
+              + "' (known: "
+              + String.join(", ", gateway.router().providers().keySet())
+              + ")");
     }
     return p;
   }

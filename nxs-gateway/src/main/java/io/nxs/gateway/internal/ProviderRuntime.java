@@ -38,10 +38,10 @@ import org.apache.hc.core5.util.Timeout;
  * One configured provider at run time: its HTTP client, breaker, credentials, retry budget and
  * recent figures, and the code that makes one attempt on it and classifies the result (GW5).
  *
- * <p>Design note: an attempt reads the upstream only up to the point of no return (the whole
- * body, or a stream's first content chunk); until then nothing has reached the client, so every
- * failure is an invisible failover (GW6). Deadlines are real elapsed time ({@code nanoTime}); the
- * injected clock drives only the breaker, the retry budget and timestamps.
+ * <p>Design note: an attempt reads the upstream only up to the point of no return (the whole body,
+ * or a stream's first content chunk); until then nothing has reached the client, so every failure
+ * is an invisible failover (GW6). Deadlines are real elapsed time ({@code nanoTime}); the injected
+ * clock drives only the breaker, the retry budget and timestamps.
  */
 final class ProviderRuntime {
 
@@ -49,8 +49,12 @@ final class ProviderRuntime {
   private static final int BODY_LIMIT = 64 * 1024 * 1024;
 
   private final ProviderConfig config;
-  /** Connections kept per provider; beyond this, requests wait for one (bounded by their deadline). */
+
+  /**
+   * Connections kept per provider; beyond this, requests wait for one (bounded by their deadline).
+   */
   private static final int MAX_CONNECTIONS = 4096;
+
   private static final ContentType JSON = ContentType.create("application/json");
 
   private final CloseableHttpClient client;
@@ -62,7 +66,8 @@ final class ProviderRuntime {
   private volatile String detectedModel;
   private volatile ProbeResult lastProbe;
 
-  ProviderRuntime(ProviderConfig config, FailoverConfig failover, Credentials credentials, Clock clock) {
+  ProviderRuntime(
+      ProviderConfig config, FailoverConfig failover, Credentials credentials, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.credentials = credentials;
@@ -73,9 +78,9 @@ final class ProviderRuntime {
 
   /**
    * A pooled HTTP/1.1 keep-alive client whose calls run on the caller's thread (ADR 0033). It does
-   * nothing on its own: no retries, redirects, cookies or decompression (a stream must pass
-   * through as it comes). Deadlines are {@link UpstreamExchange}'s alone: no socket timeout, since
-   * on a virtual thread every read with a timeout arms a JDK timer of its own (measured: at 512
+   * nothing on its own: no retries, redirects, cookies or decompression (a stream must pass through
+   * as it comes). Deadlines are {@link UpstreamExchange}'s alone: no socket timeout, since on a
+   * virtual thread every read with a timeout arms a JDK timer of its own (measured: at 512
    * concurrent requests nearly every proxied request sat in such a timed read).
    */
   private static CloseableHttpClient httpClient(ProviderConfig config) {
@@ -93,7 +98,10 @@ final class ProviderRuntime {
                 .setMaxConnTotal(MAX_CONNECTIONS)
                 .setDefaultConnectionConfig(connection)
                 .setDefaultSocketConfig(
-                    SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(Timeout.DISABLED).build())
+                    SocketConfig.custom()
+                        .setTcpNoDelay(true)
+                        .setSoTimeout(Timeout.DISABLED)
+                        .build())
                 .build())
         .setDefaultRequestConfig(
             RequestConfig.custom()
@@ -121,7 +129,8 @@ final class ProviderRuntime {
     CircuitBreakerConfig.Builder b =
         CircuitBreakerConfig.custom()
             .slidingWindow(
-                (int) s.window().toSeconds(), s.failureThreshold(),
+                (int) s.window().toSeconds(),
+                s.failureThreshold(),
                 CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
             .failureRateThreshold(s.failureRateThreshold())
             .waitDurationInOpenState(Duration.ofSeconds(s.timeoutSeconds()))
@@ -131,7 +140,8 @@ final class ProviderRuntime {
     if (s.slowCallDuration().isZero()) {
       b.slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(1));
     } else {
-      b.slowCallRateThreshold(s.failureRateThreshold()).slowCallDurationThreshold(s.slowCallDuration());
+      b.slowCallRateThreshold(s.failureRateThreshold())
+          .slowCallDurationThreshold(s.slowCallDuration());
     }
     return b.build();
   }
@@ -140,7 +150,8 @@ final class ProviderRuntime {
    * A credential's breaker (GW7): the provider's settings, but it counts only 401/403 against
    * answers, so no slow-call rule.
    */
-  static CircuitBreakerConfig credentialBreakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
+  static CircuitBreakerConfig credentialBreakerConfig(
+      ProviderConfig.CircuitBreakerSettings s, Clock clock) {
     return CircuitBreakerConfig.from(breakerConfig(s, clock))
         .slowCallRateThreshold(100)
         .slowCallDurationThreshold(Duration.ofDays(1))
@@ -213,17 +224,28 @@ final class ProviderRuntime {
         if (config.autoDetect() && model != null) {
           detectedModel = model;
         }
-        result = new ProbeResult(at, Outcome.OK, status, took, model, model == null ? "no model listed" : "ok");
+        result =
+            new ProbeResult(
+                at, Outcome.OK, status, took, model, model == null ? "no model listed" : "ok");
       } else {
         Outcome o = classifyStatus(status, body);
         result = new ProbeResult(at, o, status, took, null, firstLine(body));
       }
     } catch (TimeoutException e) {
       ex.cancel();
-      result = new ProbeResult(at, Outcome.TIMEOUT, 0, Duration.ofNanos(System.nanoTime() - start), null, "no answer in time");
+      result =
+          new ProbeResult(
+              at,
+              Outcome.TIMEOUT,
+              0,
+              Duration.ofNanos(System.nanoTime() - start),
+              null,
+              "no answer in time");
     } catch (IOException e) {
       ex.cancel();
-      result = new ProbeResult(at, classify(e), 0, Duration.ofNanos(System.nanoTime() - start), null, message(e));
+      result =
+          new ProbeResult(
+              at, classify(e), 0, Duration.ofNanos(System.nanoTime() - start), null, message(e));
     }
     lastProbe = result;
     return result;
@@ -236,7 +258,10 @@ final class ProviderRuntime {
    * @param onStart receives the exchange as soon as it exists, so a hedging loser can be cancelled
    */
   AttemptResult attempt(
-      UpstreamCall call, Credentials.Key key, long deadlineNanos, java.util.function.Consumer<UpstreamExchange> onStart) {
+      UpstreamCall call,
+      Credentials.Key key,
+      long deadlineNanos,
+      java.util.function.Consumer<UpstreamExchange> onStart) {
     long start = System.nanoTime();
     Instant at = clock.instant();
     long attemptDeadline = Math.min(deadlineNanos, start + config.timeout().toNanos());
@@ -258,7 +283,9 @@ final class ProviderRuntime {
         if (outcome == Outcome.CLIENT_ERROR) {
           return new AttemptResult.Rejected(a, status, body);
         }
-        return new AttemptResult.Failed(a, outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
+        return new AttemptResult.Failed(
+            a,
+            outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
       }
       if (!call.stream()) {
         String body = ex.readRest(attemptDeadline, BODY_LIMIT);
@@ -269,21 +296,29 @@ final class ProviderRuntime {
           return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not JSON", key);
         }
         if (json == null || !json.isObject()) {
-          return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
+          return failed(
+              at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
         }
         if (json.has("error")) {
           return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(body), key);
         }
         JsonNode usage = json.get("usage");
         return new AttemptResult.Ready(
-            attempt(at, start, Outcome.OK, status, "", key), this, model, null, List.of(), body,
-            usage, attemptDeadline);
+            attempt(at, start, Outcome.OK, status, "", key),
+            this,
+            model,
+            null,
+            List.of(),
+            body,
+            usage,
+            attemptDeadline);
       }
       List<String> prefix = new ArrayList<>();
       while (true) {
         String line = ex.nextLine(firstDeadline);
         if (line == null) {
-          return failed(at, start, Outcome.RESET, status, "the stream ended before any content", key);
+          return failed(
+              at, start, Outcome.RESET, status, "the stream ended before any content", key);
         }
         prefix.add(line);
         if (!line.startsWith("data:")) {
@@ -297,11 +332,13 @@ final class ProviderRuntime {
             chunk = Json.mapper().readTree(data);
           } catch (IOException e) {
             ex.cancel();
-            return failed(at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not JSON", key);
+            return failed(
+                at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not JSON", key);
           }
           if (chunk == null || !chunk.isObject()) {
             ex.cancel();
-            return failed(at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not a JSON object", key);
+            return failed(
+                at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not a JSON object", key);
           }
           if (chunk.has("error")) {
             ex.cancel();
@@ -310,7 +347,13 @@ final class ProviderRuntime {
         }
         if (done || StreamChunks.hasContent(chunk)) {
           return new AttemptResult.Ready(
-              attempt(at, start, Outcome.OK, status, "", key), this, model, ex, prefix, null, null,
+              attempt(at, start, Outcome.OK, status, "", key),
+              this,
+              model,
+              ex,
+              prefix,
+              null,
+              null,
               attemptDeadline);
         }
       }
@@ -334,9 +377,15 @@ final class ProviderRuntime {
     return new AttemptResult.Failed(attempt(at, start, o, status, detail, key), null);
   }
 
-  private Attempt attempt(Instant at, long start, Outcome o, int status, String detail, Credentials.Key key) {
+  private Attempt attempt(
+      Instant at, long start, Outcome o, int status, String detail, Credentials.Key key) {
     return new Attempt(
-        config.name(), o, status, detail, key.secret().isEmpty() ? "none" : key.label(), at,
+        config.name(),
+        o,
+        status,
+        detail,
+        key.secret().isEmpty() ? "none" : key.label(),
+        at,
         Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -401,7 +450,8 @@ final class ProviderRuntime {
     } catch (NumberFormatException e) {
       try {
         Instant when =
-            java.time.ZonedDateTime.parse(value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            java.time.ZonedDateTime.parse(
+                    value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
                 .toInstant();
         Duration d = Duration.between(clock.instant(), when);
         return d.isNegative() ? Duration.ZERO : d;
@@ -445,5 +495,6 @@ final class ProviderRuntime {
    *
    * @param model the first model listed, or null
    */
-  record ProbeResult(Instant at, Outcome outcome, int status, Duration took, String model, String detail) {}
+  record ProbeResult(
+      Instant at, Outcome outcome, int status, Duration took, String model, String detail) {}
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Recent figures of one provider for the API, the CLI and the Doctor: the last 100 tried
- * attempts' latencies and failures, and the last failure's reason.
+ * Recent figures of one provider for the API, the CLI and the Doctor: the last 100 tried attempts'
+ * latencies and failures, and the last failure's reason.
  */
 final class ProviderStats {
 

@@ -26,7 +26,8 @@ final class ProviderView {
     credential.put("next_uses", c.nextUses());
     credential.put("next_success_rate", c.nextSuccessRate() < 0 ? null : c.nextSuccessRate());
     credential.put("current_breaker", c.breaker(Credentials.CURRENT).getState().name());
-    credential.put("next_breaker", c.next() == null ? null : c.breaker(Credentials.NEXT).getState().name());
+    credential.put(
+        "next_breaker", c.next() == null ? null : c.breaker(Credentials.NEXT).getState().name());
     m.put("credential", credential);
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("p50", s.p50Millis() < 0 ? null : s.p50Millis());

@@ -33,8 +33,10 @@ public final class ProxyRoutes implements HttpRoutes {
 
   /** Response header naming the provider that answered. */
   public static final String PROVIDER_HEADER = "x-nxs-provider";
+
   /** Response header listing every attempt. */
   public static final String ATTEMPTS_HEADER = "x-nxs-attempts";
+
   /** Request header restricting the chain to a residency (GW10). */
   public static final String RESIDENCY_HEADER = "x-nxs-residency";
 
@@ -56,13 +58,15 @@ public final class ProxyRoutes implements HttpRoutes {
     ctx.header(PROVIDER_HEADER, "none");
     ObjectNode body = parse(ctx);
     if (!streamable && body.path("stream").asBoolean(false)) {
-      throw ApiException.badRequest(endpoint.substring(1) + " does not stream: remove 'stream: true'");
+      throw ApiException.badRequest(
+          endpoint.substring(1) + " does not stream: remove 'stream: true'");
     }
     Router router = gateway.router();
     String model = body.path("model").asText("");
     String route = router.routeOf(model);
     ApiKey apiKey = HttpServer.key(ctx).orElse(null);
-    List<ProviderRuntime> chain = router.chain(route, residency(apiKey, ctx.header(RESIDENCY_HEADER)));
+    List<ProviderRuntime> chain =
+        router.chain(route, residency(apiKey, ctx.header(RESIDENCY_HEADER)));
     String keyId = apiKey == null ? "-" : apiKey.id();
     gateway.budgets().admit(keyId);
     RequestContext rc = new RequestContext(route, keyId, router.failover().globalTimeout());
@@ -82,14 +86,27 @@ public final class ProxyRoutes implements HttpRoutes {
     noteFailover(rc, provider);
     ProviderConfig pc = ready.provider().config();
     if (ready.exchange() == null) {
-      gateway.budgets().spend(keyId, gateway.usage().record(provider, ready.model(), keyId, ready.usage(), promptPrice(pc), completionPrice(pc)));
+      gateway
+          .budgets()
+          .spend(
+              keyId,
+              gateway
+                  .usage()
+                  .record(
+                      provider,
+                      ready.model(),
+                      keyId,
+                      ready.usage(),
+                      promptPrice(pc),
+                      completionPrice(pc)));
       ctx.status(200).contentType("application/json").result(ready.body());
       return;
     }
     relay(ctx, ready, call, rc, keyId);
   }
 
-  private void relay(Context ctx, AttemptResult.Ready ready, UpstreamCall call, RequestContext rc, String keyId)
+  private void relay(
+      Context ctx, AttemptResult.Ready ready, UpstreamCall call, RequestContext rc, String keyId)
       throws IOException {
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
@@ -104,7 +121,19 @@ public final class ProxyRoutes implements HttpRoutes {
       return; // the client hung up; the upstream exchange is already cancelled
     }
     ProviderConfig pc = ready.provider().config();
-    gateway.budgets().spend(keyId, gateway.usage().record(ready.provider().name(), ready.model(), keyId, end.usage(), promptPrice(pc), completionPrice(pc)));
+    gateway
+        .budgets()
+        .spend(
+            keyId,
+            gateway
+                .usage()
+                .record(
+                    ready.provider().name(),
+                    ready.model(),
+                    keyId,
+                    end.usage(),
+                    promptPrice(pc),
+                    completionPrice(pc)));
     if (end.outcome() == Outcome.CUT) {
       Duration took = ready.attempt().took().plus(Duration.ofNanos(System.nanoTime() - start));
       gateway.router().recordCut(ready.provider(), rc, relay.cutAttempt(end, took));
@@ -119,16 +148,28 @@ public final class ProxyRoutes implements HttpRoutes {
    * @throws ApiException 403 when the header would widen the key's default
    */
   private String residency(ApiKey key, String header) {
-    String requested = header == null || header.isBlank() ? null : header.strip().toLowerCase(Locale.ROOT);
+    String requested =
+        header == null || header.isBlank() ? null : header.strip().toLowerCase(Locale.ROOT);
     String fixed = key == null ? null : gateway.residency().defaultFor(key.id(), key.name());
     if (fixed == null || requested == null) {
       return fixed != null ? fixed : requested;
     }
     if (!ResidencyConfig.within(requested, fixed)) {
       throw new ApiException(
-          403, "permission_error", "residency_not_allowed",
-          "key " + key.id() + " is held to residency '" + fixed + "' (residency.keys in nxs.yaml); "
-              + RESIDENCY_HEADER + ": " + requested + " may narrow it (e.g. " + fixed + "-west), not leave it");
+          403,
+          "permission_error",
+          "residency_not_allowed",
+          "key "
+              + key.id()
+              + " is held to residency '"
+              + fixed
+              + "' (residency.keys in nxs.yaml); "
+              + RESIDENCY_HEADER
+              + ": "
+              + requested
+              + " may narrow it (e.g. "
+              + fixed
+              + "-west), not leave it");
     }
     return requested;
   }
@@ -162,10 +203,19 @@ public final class ProxyRoutes implements HttpRoutes {
         (status == 504
                 ? "no provider answered within global_timeout"
                 : status == 503 ? "no provider is available" : "every provider failed")
-            + " for model '" + model + "' (route " + rc.route() + ") after "
-            + rc.elapsed().toMillis() + " ms: " + (trail.isEmpty() ? "no attempt was possible" : trail);
+            + " for model '"
+            + model
+            + "' (route "
+            + rc.route()
+            + ") after "
+            + rc.elapsed().toMillis()
+            + " ms: "
+            + (trail.isEmpty() ? "no attempt was possible" : trail);
     return new ApiException(
-        status, "server_error", code, message,
+        status,
+        "server_error",
+        code,
+        message,
         Map.of(ATTEMPTS_HEADER, Attempt.header(attempts), PROVIDER_HEADER, "none"));
   }
 

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One client request on its way through the chain: its route, who sent it, its deadline
- * ({@code global_timeout}) and the trail of attempts, which several hedged lanes may add to.
+ * One client request on its way through the chain: its route, who sent it, its deadline ({@code
+ * global_timeout}) and the trail of attempts, which several hedged lanes may add to.
  */
 final class RequestContext {
 

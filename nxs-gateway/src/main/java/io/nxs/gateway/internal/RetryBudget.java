@@ -9,9 +9,9 @@ import java.time.Duration;
  * A provider's retry budget (GW4): retries may add at most {@code ratio} of the first attempts'
  * load, plus a small floor per second, so a dead provider cannot multiply the traffic sent to it.
  *
- * <p>One Bucket4j bucket in milli-tokens: each first attempt deposits {@code ratio} x 1000, a
- * retry costs 1000, and the floor refills {@code minPerSecond} x 1000 per second. The bucket reads
- * the injected clock.
+ * <p>One Bucket4j bucket in milli-tokens: each first attempt deposits {@code ratio} x 1000, a retry
+ * costs 1000, and the floor refills {@code minPerSecond} x 1000 per second. The bucket reads the
+ * injected clock.
  */
 final class RetryBudget {
 

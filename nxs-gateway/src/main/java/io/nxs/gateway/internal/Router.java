@@ -5,10 +5,8 @@ import io.nxs.core.http.ApiException;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.GatewayConfig;
-import io.nxs.gateway.Outcome;
 import io.nxs.gateway.ProviderConfig;
 import io.nxs.gateway.ResidencyConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -25,9 +23,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Design note: each provider in the chain is a {@link Lane}, which owns that provider's retry
  * loop (breaker permission, retry budget, credential fallback, Retry-After). Sequential mode runs
- * lanes one after another on the request's thread; parallel mode starts the first lane on a
- * virtual thread, starts the next when the hedge delay passes or a lane fails, takes the first
- * lane that reaches its point of no return, and cancels the rest, which closes their connections.
+ * lanes one after another on the request's thread; parallel mode starts the first lane on a virtual
+ * thread, starts the next when the hedge delay passes or a lane fails, takes the first lane that
+ * reaches its point of no return, and cancels the rest, which closes their connections.
  */
 final class Router {
 
@@ -49,7 +47,10 @@ final class Router {
       byName.put(r.name(), r);
     }
     this.defaultChain = List.copyOf(runtimes);
-    config.routes().chains().forEach((route, names) -> routes.put(route, names.stream().map(byName::get).toList()));
+    config
+        .routes()
+        .chains()
+        .forEach((route, names) -> routes.put(route, names.stream().map(byName::get).toList()));
     this.failover = config.failover();
     this.telemetry = telemetry;
     this.airGap = airGap;
@@ -89,7 +90,9 @@ final class Router {
             : routes.getOrDefault(route, defaultChain);
     if (chain.isEmpty()) {
       throw new ApiException(
-          503, "server_error", "no_providers",
+          503,
+          "server_error",
+          "no_providers",
           "no providers are configured: add a providers: section (or providers_file:) to nxs.yaml");
     }
     if (residency != null && !residency.isBlank()) {
@@ -97,9 +100,16 @@ final class Router {
       List<ProviderRuntime> allowed = chain.stream().filter(p -> allows(p.config(), tag)).toList();
       if (allowed.isEmpty()) {
         throw new ApiException(
-            400, "invalid_request_error", "residency_unavailable",
-            "no provider on route '" + route + "' may process data for residency '" + tag
-                + "': give a provider region: " + tag + " or use a local provider");
+            400,
+            "invalid_request_error",
+            "residency_unavailable",
+            "no provider on route '"
+                + route
+                + "' may process data for residency '"
+                + tag
+                + "': give a provider region: "
+                + tag
+                + " or use a local provider");
       }
       chain = allowed;
     }
@@ -120,8 +130,8 @@ final class Router {
   }
 
   /**
-   * GW10: a provider may serve a residency when its region is it (or within it). A provider with
-   * no region may serve it only when it is local (the data stays on this machine); a local address
+   * GW10: a provider may serve a residency when its region is it (or within it). A provider with no
+   * region may serve it only when it is local (the data stays on this machine); a local address
    * with a region is judged by the region, since a loopback proxy may forward anywhere.
    */
   static boolean allows(ProviderConfig p, String residency) {
@@ -145,7 +155,10 @@ final class Router {
       double sum = 0;
       for (int i = 0; i < w.length; i++) {
         ProviderRuntime p = left.get(i);
-        double health = p.breaker().getState() == CircuitBreaker.State.CLOSED ? 1 - 0.9 * p.stats().snapshot().errorRate() : 0.01;
+        double health =
+            p.breaker().getState() == CircuitBreaker.State.CLOSED
+                ? 1 - 0.9 * p.stats().snapshot().errorRate()
+                : 0.01;
         w[i] = p.config().weight() * health;
         sum += w[i];
       }
@@ -224,21 +237,23 @@ final class Router {
     Iterator<ProviderRuntime> pending = chain.iterator();
     Runnable startNext =
         () -> {
-          ProviderLane lane = new ProviderLane(pending.next(), call, rc, failover, airGap, telemetry);
+          ProviderLane lane =
+              new ProviderLane(pending.next(), call, rc, failover, airGap, telemetry);
           running.add(lane);
-          lane.thread = Thread.ofVirtual()
-              .name("nxs-hedge-" + lane.provider().name())
-              .start(
-                  () -> {
-                    lane.result = lane.run();
-                    synchronized (lock) {
-                      if (decided[0]) {
-                        lane.discard();
-                      } else {
-                        done.add(lane);
-                      }
-                    }
-                  });
+          lane.thread =
+              Thread.ofVirtual()
+                  .name("nxs-hedge-" + lane.provider().name())
+                  .start(
+                      () -> {
+                        lane.result = lane.run();
+                        synchronized (lock) {
+                          if (decided[0]) {
+                            lane.discard();
+                          } else {
+                            done.add(lane);
+                          }
+                        }
+                      });
         };
     startNext.run();
     long hedgeNanos = failover.hedgeDelay().toNanos();
@@ -249,7 +264,8 @@ final class Router {
           return null;
         }
         long now = System.nanoTime();
-        long until = pending.hasNext() ? Math.min(nextHedgeAt, rc.deadlineNanos()) : rc.deadlineNanos();
+        long until =
+            pending.hasNext() ? Math.min(nextHedgeAt, rc.deadlineNanos()) : rc.deadlineNanos();
         ProviderLane finished = done.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
         if (finished == null) {
           if (rc.expired()) {
@@ -307,7 +323,11 @@ final class Router {
     rc.add(cut);
     provider.stats().record(cut);
     telemetry.attempt(rc.route(), cut);
-    provider.breaker().onError(
-        cut.took().toNanos(), TimeUnit.NANOSECONDS, new ProviderLane.UpstreamFailure(cut.describe()));
+    provider
+        .breaker()
+        .onError(
+            cut.took().toNanos(),
+            TimeUnit.NANOSECONDS,
+            new ProviderLane.UpstreamFailure(cut.describe()));
   }
 }

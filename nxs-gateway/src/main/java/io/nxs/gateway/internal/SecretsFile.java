@@ -38,8 +38,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>A changed file is validated before use; an invalid one is set aside as {@code
- * secrets.yaml.rejected} and the last good version is restored, so a half-written or mistyped
- * file never takes credentials away. Error messages never quote a value.
+ * secrets.yaml.rejected} and the last good version is restored, so a half-written or mistyped file
+ * never takes credentials away. Error messages never quote a value.
  */
 final class SecretsFile {
 
@@ -89,9 +89,7 @@ final class SecretsFile {
     return entries;
   }
 
-  /**
-   * Whether the file changed since it was last loaded or written.
-   */
+  /** Whether the file changed since it was last loaded or written. */
   synchronized boolean changed() {
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -109,8 +107,13 @@ final class SecretsFile {
   synchronized void rollBack() {
     try {
       if (Files.exists(file)) {
-        Files.copy(file, file.resolveSibling(file.getFileName() + ".rejected"), StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(file.resolveSibling(file.getFileName() + ".rejected"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.copy(
+            file,
+            file.resolveSibling(file.getFileName() + ".rejected"),
+            StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(
+            file.resolveSibling(file.getFileName() + ".rejected"),
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       }
       if (lastGoodText != null) {
         SecureFiles.writeAtomically(file, lastGoodText.getBytes(StandardCharsets.UTF_8));
@@ -144,8 +147,9 @@ final class SecretsFile {
         });
     String text;
     try {
-      text = "# Provider credentials, written by NXS (nxs provider rotate). Keep this file 0600.\n"
-          + YAML.writeValueAsString(root).replaceFirst("^---\\s*\n", "");
+      text =
+          "# Provider credentials, written by NXS (nxs provider rotate). Keep this file 0600.\n"
+              + YAML.writeValueAsString(root).replaceFirst("^---\\s*\n", "");
       if (Files.exists(file)) {
         Path prev = file.resolveSibling(file.getFileName() + ".prev");
         SecureFiles.writeAtomically(prev, Files.readAllBytes(file));
@@ -174,24 +178,33 @@ final class SecretsFile {
       root = YAML.readTree(text);
     } catch (IOException e) {
       // Jackson's message may quote the text around the error: report only where.
-      String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-          ? ":" + j.getLocation().getLineNr() : "";
-      throw new NxsException(file + where + ": not valid YAML; fix it or restore " + file.getFileName() + ".prev");
+      String where =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  && j.getLocation() != null
+              ? ":" + j.getLocation().getLineNr()
+              : "";
+      throw new NxsException(
+          file + where + ": not valid YAML; fix it or restore " + file.getFileName() + ".prev");
     }
     Map<String, Entry> out = new LinkedHashMap<>();
     if (root == null || root.isMissingNode() || root.isNull()) {
       return out;
     }
     // 'vault' holds the vault's S3 credentials (nxs-vault reads it); it is kept as it is.
-    if (!root.isObject() || !root.path("providers").isObject()
+    if (!root.isObject()
+        || !root.path("providers").isObject()
         || root.size() != (root.has("vault") ? 2 : 1)) {
-      throw new NxsException(file + ": expected the top-level key 'providers' holding a mapping of provider names (and 'vault', for the vault's credentials)");
+      throw new NxsException(
+          file
+              + ": expected the top-level key 'providers' holding a mapping of provider names (and 'vault', for the vault's credentials)");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.get("providers").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.get("providers").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String name = e.getKey();
       if (!providers.contains(name)) {
-        throw new NxsException(file + ": providers." + name + ": no such provider in the configuration");
+        throw new NxsException(
+            file + ": providers." + name + ": no such provider in the configuration");
       }
       JsonNode n = e.getValue();
       if (!n.isObject()) {
@@ -200,7 +213,13 @@ final class SecretsFile {
       for (Iterator<String> keys = n.fieldNames(); keys.hasNext(); ) {
         String k = keys.next();
         if (!Set.of("api_key", "api_key_next", "overlap_until").contains(k)) {
-          throw new NxsException(file + ": providers." + name + "." + k + ": unknown key (known: api_key, api_key_next, overlap_until)");
+          throw new NxsException(
+              file
+                  + ": providers."
+                  + name
+                  + "."
+                  + k
+                  + ": unknown key (known: api_key, api_key_next, overlap_until)");
         }
       }
       String key = secret(n, "api_key", name);
@@ -210,11 +229,16 @@ final class SecretsFile {
         try {
           until = Instant.parse(n.get("overlap_until").asText());
         } catch (DateTimeParseException ex) {
-          throw new NxsException(file + ": providers." + name + ".overlap_until: expected an ISO instant such as 2026-01-02T00:00:00Z");
+          throw new NxsException(
+              file
+                  + ": providers."
+                  + name
+                  + ".overlap_until: expected an ISO instant such as 2026-01-02T00:00:00Z");
         }
       }
       if (next != null && key == null) {
-        throw new NxsException(file + ": providers." + name + ": api_key_next needs an api_key to fall back to");
+        throw new NxsException(
+            file + ": providers." + name + ": api_key_next needs an api_key to fall back to");
       }
       out.put(name, new Entry(key, next, until));
     }
@@ -227,11 +251,13 @@ final class SecretsFile {
       return null;
     }
     if (!v.isTextual() || v.asText().isBlank()) {
-      throw new NxsException(file + ": providers." + provider + ": " + field + " must be a non-empty string");
+      throw new NxsException(
+          file + ": providers." + provider + ": " + field + " must be a non-empty string");
     }
     String s = v.asText().strip();
     if (!s.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new NxsException(file + ": providers." + provider + ": " + field + " has spaces or control characters");
+      throw new NxsException(
+          file + ": providers." + provider + ": " + field + " has spaces or control characters");
     }
     Redaction.register(s);
     return s;
@@ -239,7 +265,9 @@ final class SecretsFile {
 
   private static String fingerprint(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -9,8 +9,8 @@ final class StreamChunks {
 
   /**
    * Whether a chunk carries real content: text, a tool-call delta, a refusal, or a finish reason
-   * ({@code /v1/chat/completions}), or text ({@code /v1/completions}). The role-only first chunk
-   * of a chat stream is not content.
+   * ({@code /v1/chat/completions}), or text ({@code /v1/completions}). The role-only first chunk of
+   * a chat stream is not content.
    */
   static boolean hasContent(JsonNode chunk) {
     JsonNode choices = chunk.path("choices");

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>After the first byte reached the client there is no failover: an upstream failure (a gap
  * longer than {@code idle_timeout}, the total {@code timeout}, a broken connection, or an end
- * without {@code [DONE]}) ends the stream with an in-band error event and no {@code [DONE]}, so
- * the client can never mistake a cut for a clean finish. The usage-only chunk NXS asked for is
- * read for accounting and passed on only when the client asked for it too.
+ * without {@code [DONE]}) ends the stream with an in-band error event and no {@code [DONE]}, so the
+ * client can never mistake a cut for a clean finish. The usage-only chunk NXS asked for is read for
+ * accounting and passed on only when the client asked for it too.
  */
 final class StreamRelay {
 
@@ -69,10 +69,16 @@ final class StreamRelay {
             return new End(Outcome.OK, usage, "");
           }
           if (e instanceof IOException io) {
-            return fail("the upstream connection broke (" + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()) + ")");
+            return fail(
+                "the upstream connection broke ("
+                    + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage())
+                    + ")");
           }
           boolean total = System.nanoTime() - ready.streamDeadline() >= 0;
-          return fail(total ? "the stream exceeded the provider's total timeout" : "no chunk within idle_timeout");
+          return fail(
+              total
+                  ? "the stream exceeded the provider's total timeout"
+                  : "no chunk within idle_timeout");
         }
         if (line == null) {
           if (done) {
@@ -126,7 +132,10 @@ final class StreamRelay {
     String provider = ready.provider().name();
     ObjectNode body = Json.mapper().createObjectNode();
     ObjectNode error = body.putObject("error");
-    error.put("message", Redaction.redact("provider " + provider + " failed mid-stream: " + why + "; the answer is incomplete"));
+    error.put(
+        "message",
+        Redaction.redact(
+            "provider " + provider + " failed mid-stream: " + why + "; the answer is incomplete"));
     error.put("type", "upstream_error");
     error.putNull("param");
     error.put("code", "stream_interrupted");
@@ -139,7 +148,8 @@ final class StreamRelay {
   /** The attempt record of a cut stream. */
   Attempt cutAttempt(End end, Duration took) {
     Attempt a = ready.attempt();
-    return new Attempt(a.provider(), Outcome.CUT, a.status(), end.detail(), a.credential(), a.startedAt(), took);
+    return new Attempt(
+        a.provider(), Outcome.CUT, a.status(), end.detail(), a.credential(), a.startedAt(), took);
   }
 
   private static JsonNode parse(String data) {

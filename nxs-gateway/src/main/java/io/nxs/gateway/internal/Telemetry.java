@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * an operator must be able to prove later (breaker transitions, failovers, credential problems and
  * switches), and Micrometer meters (attempts, latency histograms, failover time, breaker state).
  *
- * <p>Audit appends wait until durable, so they run on one background thread (in order) rather
- * than on the request's: a failover costs the client no fsync.
+ * <p>Audit appends wait until durable, so they run on one background thread (in order) rather than
+ * on the request's: a failover costs the client no fsync.
  */
 public final class Telemetry implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class Telemetry implements AutoCloseable {
   private final AuditTrail audit;
   private final MeterRegistry metrics;
   private final Clock clock;
-  private final Map<String, Counter> attemptCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> attemptCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Timer> latencyTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService auditWriter =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nxs-gateway-audit").factory());
@@ -149,10 +150,13 @@ public final class Telemetry implements AutoCloseable {
         .increment();
     events.publish(
         new GatewayEvent.BreakerTransitioned(clock.instant(), provider, from, to, reason));
-    Severity severity = to.equals("OPEN") || to.equals("FORCED_OPEN") ? Severity.HIGH : Severity.INFO;
+    Severity severity =
+        to.equals("OPEN") || to.equals("FORCED_OPEN") ? Severity.HIGH : Severity.INFO;
     audit(
         "provider.breaker_" + to.toLowerCase(java.util.Locale.ROOT),
-        severity, provider, Map.of("from", from, "to", to, "reason", reason));
+        severity,
+        provider,
+        Map.of("from", from, "to", to, "reason", reason));
   }
 
   void credentialBreakerTransition(String provider, String credential, String from, String to) {
@@ -164,31 +168,46 @@ public final class Telemetry implements AutoCloseable {
         .register(metrics)
         .increment();
     events.publish(
-        new GatewayEvent.CredentialBreakerTransitioned(clock.instant(), provider, credential, from, to));
+        new GatewayEvent.CredentialBreakerTransitioned(
+            clock.instant(), provider, credential, from, to));
     boolean open = to.equals("OPEN") || to.equals("FORCED_OPEN");
     audit(
         "provider.credential_breaker_" + to.toLowerCase(java.util.Locale.ROOT),
-        open ? Severity.HIGH : Severity.INFO, provider,
-        Map.of("credential", credential, "from", from, "to", to,
-            "reason", open ? "repeated 401/403 with the " + credential + " key" : "trial"));
+        open ? Severity.HIGH : Severity.INFO,
+        provider,
+        Map.of(
+            "credential",
+            credential,
+            "from",
+            from,
+            "to",
+            to,
+            "reason",
+            open ? "repeated 401/403 with the " + credential + " key" : "trial"));
   }
 
   void credentialFailed(String provider, String credential, int status) {
-    events.publish(new GatewayEvent.CredentialFailed(clock.instant(), provider, credential, status));
+    events.publish(
+        new GatewayEvent.CredentialFailed(clock.instant(), provider, credential, status));
     long skipped = coalesce("credential:" + provider + "/" + credential);
     if (skipped >= 0) {
       audit(
-          "security.credential_failure", Severity.HIGH, provider,
+          "security.credential_failure",
+          Severity.HIGH,
+          provider,
           Map.of("credential", credential, "status", status, "more_since_last_entry", skipped));
     }
   }
 
   void credentialSwitched(String provider, String from, String to, String reason) {
-    events.publish(new GatewayEvent.CredentialSwitched(clock.instant(), provider, from, to, reason));
+    events.publish(
+        new GatewayEvent.CredentialSwitched(clock.instant(), provider, from, to, reason));
     long skipped = coalesce("switch:" + provider + "/" + from + "->" + to);
     if (skipped >= 0) {
       audit(
-          "provider.credential_switch", Severity.MEDIUM, provider,
+          "provider.credential_switch",
+          Severity.MEDIUM,
+          provider,
           Map.of("from", from, "to", to, "reason", reason, "more_since_last_entry", skipped));
     }
   }
@@ -211,7 +230,8 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /** Records an audit entry and waits until it is durable (for operator actions). */
-  void auditNow(String type, Severity severity, String actor, String target, Map<String, Object> details) {
+  void auditNow(
+      String type, Severity severity, String actor, String target, Map<String, Object> details) {
     audit.append(new AuditEvent(type, severity, actor, target, details));
   }
 

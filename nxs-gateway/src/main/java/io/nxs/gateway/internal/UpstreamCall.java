@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the client asked for, ready to be sent to any provider: the endpoint, the client's body
- * (every field kept, so tools, response_format and vendor extensions pass through), and whether
- * it streams.
+ * (every field kept, so tools, response_format and vendor extensions pass through), and whether it
+ * streams.
  *
  * @param endpoint path below the provider's base URL, e.g. {@code /chat/completions}
  * @param body the client's JSON body, never changed in place

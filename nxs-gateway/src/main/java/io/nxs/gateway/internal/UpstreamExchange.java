@@ -6,8 +6,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -26,8 +26,8 @@ import org.apache.hc.core5.http.HttpEntity;
  * while the thread still waits, the watch aborts the exchange, which closes the connection and
  * turns the read into a {@link TimeoutException}. A deadline is thus kept to within a few
  * milliseconds, and a request costs the watch no wake-up of its own (a timer per wait did: one
- * context switch per request). {@link #cancel()} (a hedging loser, a timed-out attempt) aborts
- * the same way from any thread.
+ * context switch per request). {@link #cancel()} (a hedging loser, a timed-out attempt) aborts the
+ * same way from any thread.
  */
 final class UpstreamExchange {
 
@@ -85,7 +85,9 @@ final class UpstreamExchange {
       ended = true;
       finish();
     } else {
-      reader = new BufferedReader(new InputStreamReader(entity.getContent(), StandardCharsets.UTF_8), 8192);
+      reader =
+          new BufferedReader(
+              new InputStreamReader(entity.getContent(), StandardCharsets.UTF_8), 8192);
     }
     return status;
   }
@@ -155,7 +157,9 @@ final class UpstreamExchange {
     return sb.toString();
   }
 
-  /** Abandons the exchange and closes its connection; safe to call more than once, from any thread. */
+  /**
+   * Abandons the exchange and closes its connection; safe to call more than once, from any thread.
+   */
   void cancel() {
     cancelled = true;
     request.cancel();
@@ -212,8 +216,8 @@ final class UpstreamExchange {
   }
 
   /**
-   * The watch over open exchanges: one daemon thread that checks every tick while any exchange
-   * is open, and sleeps until the next one opens after a quiet second.
+   * The watch over open exchanges: one daemon thread that checks every tick while any exchange is
+   * open, and sleeps until the next one opens after a quiet second.
    */
   private static final class Deadlines {
     static final long TICK_NANOS = 2_000_000L;

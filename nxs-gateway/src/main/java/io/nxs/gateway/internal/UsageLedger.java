@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Token and cost totals (GW9) per UTC day, provider, model and API key, in SQLite.
  *
  * <p>Design note: requests add to in-memory totals and a scheduled {@link #flush()} (every second,
- * and at shutdown) adds them to the table in one transaction, so the request path never waits on
- * an fsync. The price of that is that a SIGKILL loses at most the last second of usage figures;
+ * and at shutdown) adds them to the table in one transaction, so the request path never waits on an
+ * fsync. The price of that is that a SIGKILL loses at most the last second of usage figures;
  * answers to clients are never held back for them.
  */
 public final class UsageLedger {
@@ -41,8 +41,13 @@ public final class UsageLedger {
    * @param apiKeyId the NXS API key's id, or {@code -} for none
    */
   public record Row(
-      String provider, String model, String apiKeyId, long requests, long promptTokens,
-      long completionTokens, double cost) {}
+      String provider,
+      String model,
+      String apiKeyId,
+      long requests,
+      long promptTokens,
+      long completionTokens,
+      double cost) {}
 
   private final StateStore store;
   private final Clock clock;
@@ -61,13 +66,21 @@ public final class UsageLedger {
    *
    * @return the request's cost
    */
-  double record(String provider, String model, String apiKeyId, JsonNode usage, double promptPrice, double completionPrice) {
+  double record(
+      String provider,
+      String model,
+      String apiKeyId,
+      JsonNode usage,
+      double promptPrice,
+      double completionPrice) {
     long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
     long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
     Key key =
         new Key(
-            LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(), provider,
-            model == null ? "" : model, apiKeyId == null ? "-" : apiKeyId);
+            LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(),
+            provider,
+            model == null ? "" : model,
+            apiKeyId == null ? "-" : apiKeyId);
     double cost = (prompt * promptPrice + completion * completionPrice) / 1000.0;
     pending.compute(
         key,
@@ -139,7 +152,8 @@ public final class UsageLedger {
       batch.forEach(
           (k, t) ->
               pending.merge(
-                  k, t,
+                  k,
+                  t,
                   (now, back) -> {
                     now.requests += back.requests;
                     now.prompt += back.prompt;
@@ -147,7 +161,8 @@ public final class UsageLedger {
                     now.cost += back.cost;
                     return now;
                   }));
-      throw new NxsException("cannot write usage totals to " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot write usage totals to " + store.file() + ": " + e.getMessage(), e);
     }
   }
 
@@ -166,12 +181,18 @@ public final class UsageLedger {
         while (rs.next()) {
           rows.add(
               new Row(
-                  rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                  rs.getLong(6), rs.getDouble(7)));
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6),
+                  rs.getDouble(7)));
         }
       }
     } catch (SQLException e) {
-      throw new NxsException("cannot read usage totals from " + store.file() + ": " + e.getMessage(), e);
+      throw new NxsException(
+          "cannot read usage totals from " + store.file() + ": " + e.getMessage(), e);
     }
     return rows;
   }

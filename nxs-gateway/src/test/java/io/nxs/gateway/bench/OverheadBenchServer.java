@@ -26,10 +26,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
- * The system under load for {@code bench/gateway-overhead.sh}: a fast loopback upstream, a dead
- * one (refuses), a failing one (503), and NXS's gateway in front of them, wired exactly as the
- * daemon wires it (state store, audit log, key gate, HTTP server on virtual threads). Prints one
- * line {@code READY upstream=P nxs=P key=K} and serves until killed.
+ * The system under load for {@code bench/gateway-overhead.sh}: a fast loopback upstream, a dead one
+ * (refuses), a failing one (503), and NXS's gateway in front of them, wired exactly as the daemon
+ * wires it (state store, audit log, key gate, HTTP server on virtual threads). Prints one line
+ * {@code READY upstream=P nxs=P key=K} and serves until killed.
  *
  * <p>Models: {@code fast} (the fast upstream alone), {@code refuse-then-fast} and {@code
  * 503-then-fast} (a failing first provider, then the fast one). Breakers are set so they do not
@@ -49,27 +49,49 @@ public final class OverheadBenchServer {
     StateStore store = StateStore.open(home.resolve("state.db"));
     store.migrate("core");
     AuditLog audit = AuditLog.open(store, home.resolve("keys"), clock);
-    String breaker = "    circuit_breaker: {failure_threshold: 1000, failure_rate_threshold: 100, window: 1s}\n";
+    String breaker =
+        "    circuit_breaker: {failure_threshold: 1000, failure_rate_threshold: 100, window: 1s}\n";
     String yaml =
         "providers:\n"
-            + "  - name: fast\n    base_url: " + fast.baseUrl() + "\n    model: m\n    priority: 1\n" + breaker
-            + "  - name: dead\n    base_url: " + dead.baseUrl() + "\n    model: m\n    priority: 2\n" + breaker
-            + "  - name: err\n    base_url: " + err.baseUrl() + "\n    model: m\n    priority: 3\n" + breaker
+            + "  - name: fast\n    base_url: "
+            + fast.baseUrl()
+            + "\n    model: m\n    priority: 1\n"
+            + breaker
+            + "  - name: dead\n    base_url: "
+            + dead.baseUrl()
+            + "\n    model: m\n    priority: 2\n"
+            + breaker
+            + "  - name: err\n    base_url: "
+            + err.baseUrl()
+            + "\n    model: m\n    priority: 3\n"
+            + breaker
             + "failover: {retry_budget: 0, min_retries_per_second: 0, max_retries_per_provider: 0}\n"
             + "routes:\n  refuse-then-fast: [dead, fast]\n  503-then-fast: [err, fast]\n";
     GatewayModule module = new GatewayModule(Map.of());
-    NxsConfig config = new ConfigLoader(module.configSections(), Map.of()).parse(yaml, "bench.yaml");
+    NxsConfig config =
+        new ConfigLoader(module.configSections(), Map.of()).parse(yaml, "bench.yaml");
     Extensions extensions = new Extensions();
     module.start(
         new ModuleContext(
-            home, config, store, audit, new EventBus(), Metrics.prometheus(), extensions, clock,
+            home,
+            config,
+            store,
+            audit,
+            new EventBus(),
+            Metrics.prometheus(),
+            extensions,
+            clock,
             Executors.newScheduledThreadPool(1)));
     ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
     String key = keys.create(Scope.READ, "bench", null, "bench").secret();
     HttpServer server =
         new HttpServer(
-                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(1)), keys,
-                new AuthFailureLimiter(clock), audit, Metrics.prometheus(), extensions.readinessChecks(),
+                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(1)),
+                keys,
+                new AuthFailureLimiter(clock),
+                audit,
+                Metrics.prometheus(),
+                extensions.readinessChecks(),
                 List.copyOf(module.routes()))
             .start();
     System.out.println("READY upstream=" + fast.port() + " nxs=" + server.port() + " key=" + key);

@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The gateway's own CPU per request, without the network: reading a client body, writing it for
- * one provider (model swap, include_usage), and classifying stream chunks up to the first content.
- * Run: {@code bench/jmh nxs-gateway -f 1 -wi 3 -i 5 HotPathBenchmark}.
+ * The gateway's own CPU per request, without the network: reading a client body, writing it for one
+ * provider (model swap, include_usage), and classifying stream chunks up to the first content. Run:
+ * {@code bench/jmh nxs-gateway -f 1 -wi 3 -i 5 HotPathBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A fault-injecting, OpenAI-compatible upstream on loopback: real HTTP/1.1 over real sockets, so
  * NXS meets the same refusals, resets, hangs, slow bytes, cut streams and error statuses it meets
  * in production (issue 3). It answers {@code GET /v1/models}, {@code POST /v1/chat/completions}
- * (plain and SSE streaming, with {@code stream_options.include_usage}), {@code /v1/completions}
- * and {@code /v1/embeddings}.
+ * (plain and SSE streaming, with {@code stream_options.include_usage}), {@code /v1/completions} and
+ * {@code /v1/embeddings}.
  *
  * <p>Design note: the server is written on plain sockets (one virtual thread per connection,
  * keep-alive, chunked streaming) rather than on an HTTP framework because faults such as a TCP
@@ -64,6 +64,7 @@ public final class FakeUpstream implements Closeable {
   private final String name;
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
   /** Requests kept for {@link #requests()}: the newest this many (a load test sends millions). */
   public static final int KEPT_REQUESTS = 10_000;
 
@@ -239,18 +240,29 @@ public final class FakeUpstream implements Closeable {
       }
       case STATUS -> {
         Map<String, String> headers =
-            script.retryAfter() >= 0 ? Map.of("Retry-After", Integer.toString(script.retryAfter())) : Map.of();
-        writeJson(out, script.status(), headers, error("upstream " + name + " answers " + script.status(), code(script.status())));
+            script.retryAfter() >= 0
+                ? Map.of("Retry-After", Integer.toString(script.retryAfter()))
+                : Map.of();
+        writeJson(
+            out,
+            script.status(),
+            headers,
+            error("upstream " + name + " answers " + script.status(), code(script.status())));
         return true;
       }
       case CONTEXT_TOO_LONG -> {
-        writeJson(out, 400, Map.of(), error(
-            "This model's maximum context length is 8192 tokens; your messages resulted in 9000 tokens",
-            "context_length_exceeded"));
+        writeJson(
+            out,
+            400,
+            Map.of(),
+            error(
+                "This model's maximum context length is 8192 tokens; your messages resulted in 9000 tokens",
+                "context_length_exceeded"));
         return true;
       }
       case MODEL_LOADING -> {
-        writeJson(out, 503, Map.of(), error("Model is loading, please retry shortly", "model_loading"));
+        writeJson(
+            out, 503, Map.of(), error("Model is loading, please retry shortly", "model_loading"));
         return true;
       }
       case REJECT_KEY -> {
@@ -282,7 +294,8 @@ public final class FakeUpstream implements Closeable {
     return stream(socket, in, out, req, script, chat);
   }
 
-  private boolean stream(Socket socket, InputStream in, OutputStream out, JsonNode req, Script script, boolean chat)
+  private boolean stream(
+      Socket socket, InputStream in, OutputStream out, JsonNode req, Script script, boolean chat)
       throws IOException {
     String model = req.path("model").asText("fake-model");
     boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
@@ -310,7 +323,10 @@ public final class FakeUpstream implements Closeable {
       }
     } else {
       for (String piece : script.chunks()) {
-        events.add(chat ? chatChunk(model, delta().put("content", piece), null) : textChunk(model, piece, null));
+        events.add(
+            chat
+                ? chatChunk(model, delta().put("content", piece), null)
+                : textChunk(model, piece, null));
         content++;
       }
     }
@@ -363,7 +379,11 @@ public final class FakeUpstream implements Closeable {
     out.add(chatChunk(model, first, null));
     for (String part : List.of("{\"city\"", ": \"Ber", "lin\"}")) {
       ObjectNode d = delta();
-      d.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", part);
+      d.putArray("tool_calls")
+          .addObject()
+          .put("index", 0)
+          .putObject("function")
+          .put("arguments", part);
       out.add(chatChunk(model, d, null));
     }
     return out;
@@ -421,7 +441,9 @@ public final class FakeUpstream implements Closeable {
         message.putNull("content");
         ObjectNode call = message.putArray("tool_calls").addObject();
         call.put("id", "call_w1").put("type", "function");
-        call.putObject("function").put("name", "get_weather").put("arguments", "{\"city\": \"Berlin\"}");
+        call.putObject("function")
+            .put("name", "get_weather")
+            .put("arguments", "{\"city\": \"Berlin\"}");
       } else {
         message.put("content", text);
       }
@@ -445,25 +467,40 @@ public final class FakeUpstream implements Closeable {
 
   private static ObjectNode usage(int completionTokens) {
     ObjectNode u = Json.mapper().createObjectNode();
-    u.put("prompt_tokens", 12).put("completion_tokens", completionTokens).put("total_tokens", 12 + completionTokens);
+    u.put("prompt_tokens", 12)
+        .put("completion_tokens", completionTokens)
+        .put("total_tokens", 12 + completionTokens);
     return u;
   }
 
   private static String code(int status) {
-    return status == 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request";
+    return status == 429
+        ? "rate_limit_exceeded"
+        : status >= 500 ? "server_error" : "invalid_request";
   }
 
   private static String error(String message, String code) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.putObject("error").put("message", message).put("type", "upstream_error").putNull("param").put("code", code);
+    n.putObject("error")
+        .put("message", message)
+        .put("type", "upstream_error")
+        .putNull("param")
+        .put("code", code);
     return n.toString();
   }
 
-  private static void writeJson(OutputStream out, int status, Map<String, String> headers, String body)
-      throws IOException {
+  private static void writeJson(
+      OutputStream out, int status, Map<String, String> headers, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-    head.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n");
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(status)
+            .append(' ')
+            .append(reason(status))
+            .append("\r\n");
+    head.append("Content-Type: application/json\r\nContent-Length: ")
+        .append(bytes.length)
+        .append("\r\n");
     headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
@@ -520,7 +557,8 @@ public final class FakeUpstream implements Closeable {
     for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
       int colon = h.indexOf(':');
       if (colon > 0) {
-        headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        headers.put(
+            h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
       }
     }
     byte[] body;
@@ -542,7 +580,11 @@ public final class FakeUpstream implements Closeable {
     }
     String path = parts[1];
     int q = path.indexOf('?');
-    return new Received(parts[0], q < 0 ? path : path.substring(0, q), Map.copyOf(headers), new String(body, StandardCharsets.UTF_8));
+    return new Received(
+        parts[0],
+        q < 0 ? path : path.substring(0, q),
+        Map.copyOf(headers),
+        new String(body, StandardCharsets.UTF_8));
   }
 
   private static String line(InputStream in) throws IOException {
@@ -559,8 +601,8 @@ public final class FakeUpstream implements Closeable {
   }
 
   /**
-   * Waits like a slow upstream, but watches the connection meanwhile: when the client closes it
-   * (a cancelled hedge, a timeout), the wait ends with an IOException, as a real server notices.
+   * Waits like a slow upstream, but watches the connection meanwhile: when the client closes it (a
+   * cancelled hedge, a timeout), the wait ends with an IOException, as a real server notices.
    */
   private static void pause(Socket socket, InputStream in, Duration d) throws IOException {
     if (d.isZero()) {

@@ -51,7 +51,10 @@ public record Script(
     REJECT_KEY,
     /** 400 {@code context_length_exceeded}: the prompt is too long for this model. */
     CONTEXT_TOO_LONG,
-    /** A good stream up to {@code [DONE]}, but the body is never terminated: the connection stays open. */
+    /**
+     * A good stream up to {@code [DONE]}, but the body is never terminated: the connection stays
+     * open.
+     */
     HOLD_AFTER_DONE
   }
 
@@ -63,8 +66,16 @@ public record Script(
   /** A good answer streaming "Hello", " from", " upstream". */
   public static Script ok() {
     return new Script(
-        Fault.NONE, 200, -1, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        List.of("Hello", " from", " upstream"), 0, false, null);
+        Fault.NONE,
+        200,
+        -1,
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO,
+        List.of("Hello", " from", " upstream"),
+        0,
+        false,
+        null);
   }
 
   public static Script status(int status) {
@@ -89,8 +100,16 @@ public record Script(
 
   public static Script cutAfter(int chunks) {
     return new Script(
-        Fault.CUT, 200, -1, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        List.of("one", " two", " three", " four"), chunks, false, null);
+        Fault.CUT,
+        200,
+        -1,
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO,
+        List.of("one", " two", " three", " four"),
+        chunks,
+        false,
+        null);
   }
 
   public static Script modelLoading() {
@@ -99,8 +118,16 @@ public record Script(
 
   public static Script rejectKey(String key) {
     return new Script(
-        Fault.REJECT_KEY, 200, -1, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        ok().chunks(), 0, false, key);
+        Fault.REJECT_KEY,
+        200,
+        -1,
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO,
+        ok().chunks(),
+        0,
+        false,
+        key);
   }
 
   public static Script contextTooLong() {
@@ -120,35 +147,115 @@ public record Script(
   }
 
   public Script with(Fault f) {
-    return new Script(f, status, retryAfter, headerDelay, firstChunkDelay, chunkGap, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        f,
+        status,
+        retryAfter,
+        headerDelay,
+        firstChunkDelay,
+        chunkGap,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withStatus(int s) {
-    return new Script(fault, s, retryAfter, headerDelay, firstChunkDelay, chunkGap, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        s,
+        retryAfter,
+        headerDelay,
+        firstChunkDelay,
+        chunkGap,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withRetryAfter(int seconds) {
-    return new Script(fault, status, seconds, headerDelay, firstChunkDelay, chunkGap, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        seconds,
+        headerDelay,
+        firstChunkDelay,
+        chunkGap,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withHeaderDelay(Duration d) {
-    return new Script(fault, status, retryAfter, d, firstChunkDelay, chunkGap, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        retryAfter,
+        d,
+        firstChunkDelay,
+        chunkGap,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withFirstChunkDelay(Duration d) {
-    return new Script(fault, status, retryAfter, headerDelay, d, chunkGap, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        retryAfter,
+        headerDelay,
+        d,
+        chunkGap,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withChunkGap(Duration d) {
-    return new Script(fault, status, retryAfter, headerDelay, firstChunkDelay, d, chunks, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        retryAfter,
+        headerDelay,
+        firstChunkDelay,
+        d,
+        chunks,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   public Script withChunks(List<String> c) {
-    return new Script(fault, status, retryAfter, headerDelay, firstChunkDelay, chunkGap, c, cutAfter, toolCalls, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        retryAfter,
+        headerDelay,
+        firstChunkDelay,
+        chunkGap,
+        c,
+        cutAfter,
+        toolCalls,
+        rejectedKey);
   }
 
   /** A good answer that streams a tool call ({@code get_weather}) in argument pieces. */
   public Script withToolCalls() {
-    return new Script(fault, status, retryAfter, headerDelay, firstChunkDelay, chunkGap, chunks, cutAfter, true, rejectedKey);
+    return new Script(
+        fault,
+        status,
+        retryAfter,
+        headerDelay,
+        firstChunkDelay,
+        chunkGap,
+        chunks,
+        cutAfter,
+        true,
+        rejectedKey);
   }
 }

@@ -156,7 +156,8 @@ public final class GitTarget implements Target {
 
   @Override
   public synchronized void flush() throws IOException {
-    commitAndPush("nxs-vault: " + pendingAdd.size() + " objects added, " + pendingRemove.size() + " removed");
+    commitAndPush(
+        "nxs-vault: " + pendingAdd.size() + " objects added, " + pendingRemove.size() + " removed");
   }
 
   /**
@@ -178,7 +179,8 @@ public final class GitTarget implements Target {
       }
     }
     sync();
-    throw new IOException("cannot create " + key + " at " + describe() + ": the branch kept moving");
+    throw new IOException(
+        "cannot create " + key + " at " + describe() + ": the branch kept moving");
   }
 
   @Override
@@ -215,7 +217,10 @@ public final class GitTarget implements Target {
     return keys;
   }
 
-  /** Removes the object from the working tree; the removal reaches the remote at the next flush or put. */
+  /**
+   * Removes the object from the working tree; the removal reaches the remote at the next flush or
+   * put.
+   */
   @Override
   public synchronized void delete(String key) throws IOException {
     if (Files.deleteIfExists(path(key))) {
@@ -256,8 +261,8 @@ public final class GitTarget implements Target {
   }
 
   /**
-   * Fetches the branch; when the remote has no such branch (a new remote), forgets the tracking
-   * ref instead, as a fetch of a missing ref is an error.
+   * Fetches the branch; when the remote has no such branch (a new remote), forgets the tracking ref
+   * instead, as a fetch of a missing ref is an error.
    */
   private void fetch() throws GitAPIException, IOException {
     var ls = git.lsRemote().setRemote("origin").setHeads(true);
@@ -319,7 +324,9 @@ public final class GitTarget implements Target {
       if (!mergeRemote()) {
         resetQuietly();
         throw new IOException(
-            "cannot push to " + describe() + ": the branch changed on the remote in a way that"
+            "cannot push to "
+                + describe()
+                + ": the branch changed on the remote in a way that"
                 + " conflicts with this write; give each NXS its own branch");
       }
     }
@@ -346,13 +353,20 @@ public final class GitTarget implements Target {
           rm.call();
         }
         PersonIdent who = new PersonIdent("NXS vault", "nxs@" + HostName.get());
-        git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false)
-            .setAllowEmpty(true).call();
+        git.commit()
+            .setMessage(message)
+            .setAuthor(who)
+            .setCommitter(who)
+            .setSign(false)
+            .setAllowEmpty(true)
+            .call();
         pendingAdd.clear();
         pendingRemove.clear();
       }
-      var push = git.push().setRemote("origin")
-          .setRefSpecs(new RefSpec("refs/heads/" + branch + ":refs/heads/" + branch));
+      var push =
+          git.push()
+              .setRemote("origin")
+              .setRefSpecs(new RefSpec("refs/heads/" + branch + ":refs/heads/" + branch));
       if (credentials != null) {
         push.setCredentialsProvider(credentials);
       }
@@ -365,14 +379,19 @@ public final class GitTarget implements Target {
             }
             default -> {
               if (update.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
-                  && update.getMessage() != null && update.getMessage().contains("lock")) {
+                  && update.getMessage() != null
+                  && update.getMessage().contains("lock")) {
                 // Another push holds the remote ref's lock right now: try again shortly.
                 backOff();
                 return false;
               }
               resetQuietly();
-              throw new IOException("the remote " + describe() + " refused the push: "
-                  + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
+              throw new IOException(
+                  "the remote "
+                      + describe()
+                      + " refused the push: "
+                      + update.getStatus()
+                      + (update.getMessage() == null ? "" : " " + update.getMessage()));
             }
           }
         }
@@ -404,8 +423,13 @@ public final class GitTarget implements Target {
       fetch();
       Ref remote = git.getRepository().exactRef("refs/remotes/origin/" + branch);
       return remote != null
-          && git.merge().include(remote).setCommit(true).setMessage("nxs-vault: merge")
-              .call().getMergeStatus().isSuccessful();
+          && git.merge()
+              .include(remote)
+              .setCommit(true)
+              .setMessage("nxs-vault: merge")
+              .call()
+              .getMergeStatus()
+              .isSuccessful();
     } catch (GitAPIException | RuntimeException e) {
       throw new IOException("cannot merge " + describe() + ": " + reason(e), e);
     }
@@ -423,8 +447,12 @@ public final class GitTarget implements Target {
   private void write(String key, byte[] data) throws IOException {
     Path file = path(key);
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(
-        "." + file.getFileName() + TMP + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp =
+        file.resolveSibling(
+            "."
+                + file.getFileName()
+                + TMP
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     Files.write(tmp, data);
     try {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -460,8 +488,10 @@ public final class GitTarget implements Target {
 
   private static String hash(String s) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }

@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * A repository in a local directory (or a mounted disk). Objects are written to a temporary file
- * beside their final name ({@code .<name>.tmp-<random>}), forced to disk, then renamed into
- * place, so a crash leaves at most a temporary file, which {@link #removeLeftovers} deletes.
- * Blobs are written with {@link #putBatched} and forced to disk together by {@link #flush} before
- * the manifest that names them is committed.
+ * beside their final name ({@code .<name>.tmp-<random>}), forced to disk, then renamed into place,
+ * so a crash leaves at most a temporary file, which {@link #removeLeftovers} deletes. Blobs are
+ * written with {@link #putBatched} and forced to disk together by {@link #flush} before the
+ * manifest that names them is committed.
  */
 public final class LocalTarget implements Target {
 
@@ -167,8 +167,12 @@ public final class LocalTarget implements Target {
     }
     Path tmp =
         dir.resolve(
-            "." + file.getFileName() + TMP + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            "."
+                + file.getFileName()
+                + TMP
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(data);
       while (buf.hasRemaining()) {

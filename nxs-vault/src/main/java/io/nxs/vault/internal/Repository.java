@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One repository on one target: sealed blobs named by content, sealed manifests, and a plain
- * {@code config} object holding the repository id and a key check.
+ * One repository on one target: sealed blobs named by content, sealed manifests, and a plain {@code
+ * config} object holding the repository id and a key check.
  *
  * <pre>
  *   config                     {"version":1,"id":"...","key_check":"<sealed>"}
@@ -87,8 +87,11 @@ public final class Repository {
     if (node.isMissingNode() || node.isNull()) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new VaultKey.Kdf(
-        node.path("algorithm").asText(""), node.path("iterations").asInt(), node.path("salt").asText("")));
+    return java.util.Optional.of(
+        new VaultKey.Kdf(
+            node.path("algorithm").asText(""),
+            node.path("iterations").asInt(),
+            node.path("salt").asText("")));
   }
 
   public Target target() {
@@ -110,7 +113,9 @@ public final class Repository {
   /** Every blob's name and stored size. */
   public Map<String, Long> blobs() throws IOException {
     Map<String, Long> names = new HashMap<>();
-    target.listSizes("blobs/").forEach((key, size) -> names.put(key.substring(key.lastIndexOf('/') + 1), size));
+    target
+        .listSizes("blobs/")
+        .forEach((key, size) -> names.put(key.substring(key.lastIndexOf('/') + 1), size));
     return names;
   }
 

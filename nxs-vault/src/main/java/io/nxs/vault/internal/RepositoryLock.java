@@ -70,9 +70,17 @@ public final class RepositoryLock implements AutoCloseable {
         if (kind == Kind.EXCLUSIVE || other.kind() == Kind.EXCLUSIVE) {
           lock.close();
           throw new io.nxs.vault.RepositoryLockedException(
-              "the repository at " + target.describe() + " is locked by a running "
-                  + other.operation() + " (pid " + other.pid() + ", lock " + other.key()
-                  + ", expires " + other.expiresAt() + "): try again when it has finished");
+              "the repository at "
+                  + target.describe()
+                  + " is locked by a running "
+                  + other.operation()
+                  + " (pid "
+                  + other.pid()
+                  + ", lock "
+                  + other.key()
+                  + ", expires "
+                  + other.expiresAt()
+                  + "): try again when it has finished");
         }
       }
       return lock;

@@ -46,8 +46,7 @@ public final class Restorer {
    * @throws VaultException naming the file whose content cannot be restored intact
    */
   public long restore(Manifest manifest, List<Entry> entries, Path into) {
-    progress.start(
-        "restore " + manifest.id(), entries.stream().mapToLong(Entry::size).sum());
+    progress.start("restore " + manifest.id(), entries.stream().mapToLong(Entry::size).sum());
     List<Entry> dirs = new ArrayList<>();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -107,14 +106,26 @@ public final class Restorer {
         progress.advance(plain.length);
       }
     } catch (FileAlreadyExistsException ex) {
-      throw new VaultException("restore would overwrite " + target + ": restore into an empty directory");
+      throw new VaultException(
+          "restore would overwrite " + target + ": restore into an empty directory");
     }
     String hash = HexFormat.of().formatHex(sha.digest());
     if (size != e.size() || !hash.equals(e.sha256())) {
       Files.deleteIfExists(target);
       throw new VaultException(
-          "snapshot " + snapshot + " file " + e.path() + " does not match its manifest (size "
-              + size + " vs " + e.size() + ", SHA-256 " + hash + " vs " + e.sha256() + ")");
+          "snapshot "
+              + snapshot
+              + " file "
+              + e.path()
+              + " does not match its manifest (size "
+              + size
+              + " vs "
+              + e.size()
+              + ", SHA-256 "
+              + hash
+              + " vs "
+              + e.sha256()
+              + ")");
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(e.mode()));
     Files.setLastModifiedTime(target, FileTime.from(e.mtime()));
@@ -137,8 +148,14 @@ public final class Restorer {
       }
     }
     throw new VaultException(
-        "snapshot " + snapshot + " file " + e.path() + " cannot be restored: blob " + c.id()
-            + " is damaged on every target (" + String.join("; ", failures)
+        "snapshot "
+            + snapshot
+            + " file "
+            + e.path()
+            + " cannot be restored: blob "
+            + c.id()
+            + " is damaged on every target ("
+            + String.join("; ", failures)
             + "); run 'nxs backup verify --deep'");
   }
 
@@ -159,7 +176,9 @@ public final class Restorer {
     }
   }
 
-  /** Whether an entry is selected by a {@code --file} argument: the path or a directory above it. */
+  /**
+   * Whether an entry is selected by a {@code --file} argument: the path or a directory above it.
+   */
   public static boolean selects(String file, Entry e) {
     String f = file.endsWith("/") ? file.substring(0, file.length() - 1) : file;
     return e.path().equals(f) || e.path().startsWith(f + "/");

@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Which snapshots a retention policy keeps (SPEC VA4): the newest snapshot overall, and the
- * newest snapshot of each of the last N hours, days, ISO weeks and months that hold one (UTC). A
- * snapshot kept by several rules counts once.
+ * Which snapshots a retention policy keeps (SPEC VA4): the newest snapshot overall, and the newest
+ * snapshot of each of the last N hours, days, ISO weeks and months that hold one (UTC). A snapshot
+ * kept by several rules counts once.
  */
 public final class RetentionRule {
 
@@ -30,8 +30,9 @@ public final class RetentionRule {
   public static Set<String> keep(Map<String, Instant> snapshots, Retention policy) {
     List<Map.Entry<String, Instant>> newestFirst =
         snapshots.entrySet().stream()
-            .sorted(Map.Entry.<String, Instant>comparingByValue(Comparator.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+            .sorted(
+                Map.Entry.<String, Instant>comparingByValue(Comparator.reverseOrder())
+                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
             .toList();
     Set<String> keep = new LinkedHashSet<>();
     if (newestFirst.isEmpty()) {
@@ -40,15 +41,20 @@ public final class RetentionRule {
     keep.add(newestFirst.getFirst().getKey());
     apply(newestFirst, policy.hourly(), t -> t.truncatedTo(ChronoUnit.HOURS), keep);
     apply(newestFirst, policy.daily(), t -> t.toLocalDate(), keep);
-    apply(newestFirst, policy.weekly(),
-        t -> t.get(IsoFields.WEEK_BASED_YEAR) * 100 + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), keep);
+    apply(
+        newestFirst,
+        policy.weekly(),
+        t -> t.get(IsoFields.WEEK_BASED_YEAR) * 100 + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR),
+        keep);
     apply(newestFirst, policy.monthly(), t -> t.getYear() * 100 + t.getMonthValue(), keep);
     return keep;
   }
 
   private static void apply(
-      List<Map.Entry<String, Instant>> newestFirst, int count,
-      Function<ZonedDateTime, Object> bucket, Set<String> keep) {
+      List<Map.Entry<String, Instant>> newestFirst,
+      int count,
+      Function<ZonedDateTime, Object> bucket,
+      Set<String> keep) {
     Object last = null;
     int kept = 0;
     for (Map.Entry<String, Instant> s : newestFirst) {

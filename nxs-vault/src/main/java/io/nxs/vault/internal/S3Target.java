@@ -15,11 +15,11 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,9 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * every key under a prefix. See ADR 0055.
  *
  * <ul>
- *   <li>{@link #put}: one PutObject with a Content-MD5. S3 PUTs are atomic (a reader sees the
- *       whole new object or the old one, never a part) and durable once acknowledged, so {@link
- *       #flush} has nothing to do.
+ *   <li>{@link #put}: one PutObject with a Content-MD5. S3 PUTs are atomic (a reader sees the whole
+ *       new object or the old one, never a part) and durable once acknowledged, so {@link #flush}
+ *       has nothing to do.
  *   <li>{@link #putIfAbsent}: PutObject with {@code If-None-Match: *}, S3's conditional write; the
  *       service answers 412 when the key is taken, so two writers never both win.
  *   <li>{@link #list}: ListObjectsV2, every page.
@@ -60,7 +60,11 @@ public final class S3Target implements Target {
    * @param credentials the access key and secret key, read when the target opens
    */
   public S3Target(
-      URI endpoint, String region, boolean pathStyle, String bucket, String prefix,
+      URI endpoint,
+      String region,
+      boolean pathStyle,
+      String bucket,
+      String prefix,
       Supplier<Credentials> credentials) {
     Credentials c = credentials.get();
     Redaction.register(c.secretKey());
@@ -73,7 +77,8 @@ public final class S3Target implements Target {
             .region(Region.of(region))
             .forcePathStyle(pathStyle)
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey())))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(c.accessKey(), c.secretKey())))
             // Content-MD5 on every PUT instead of the SDK's newer trailing checksums, which not
             // every S3-compatible service accepts.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -122,15 +127,23 @@ public final class S3Target implements Target {
 
   @Override
   public byte[] get(String key) throws IOException {
-    return call(key, () -> s3.getObjectAsBytes(
-        GetObjectRequest.builder().bucket(bucket).key(prefix + key).build()).asByteArray());
+    return call(
+        key,
+        () ->
+            s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(prefix + key).build())
+                .asByteArray());
   }
 
   @Override
   public OptionalLong size(String key) throws IOException {
     try {
-      return OptionalLong.of(call(key, () -> s3.headObject(
-          HeadObjectRequest.builder().bucket(bucket).key(prefix + key).build()).contentLength()));
+      return OptionalLong.of(
+          call(
+              key,
+              () ->
+                  s3.headObject(
+                          HeadObjectRequest.builder().bucket(bucket).key(prefix + key).build())
+                      .contentLength()));
     } catch (NoSuchFileException e) {
       return OptionalLong.empty();
     }
@@ -139,34 +152,44 @@ public final class S3Target implements Target {
   @Override
   public List<String> list(String under) throws IOException {
     List<String> keys = new ArrayList<>();
-    call(under, () -> {
-      for (S3Object o : s3.listObjectsV2Paginator(
-              ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + under).build())
-          .contents()) {
-        keys.add(o.key().substring(prefix.length()));
-      }
-      return null;
-    });
+    call(
+        under,
+        () -> {
+          for (S3Object o :
+              s3.listObjectsV2Paginator(
+                      ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + under).build())
+                  .contents()) {
+            keys.add(o.key().substring(prefix.length()));
+          }
+          return null;
+        });
     return keys;
   }
 
   @Override
   public java.util.Map<String, Long> listSizes(String under) throws IOException {
     java.util.Map<String, Long> sizes = new java.util.HashMap<>();
-    call(under, () -> {
-      for (S3Object o : s3.listObjectsV2Paginator(
-              ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + under).build())
-          .contents()) {
-        sizes.put(o.key().substring(prefix.length()), o.size());
-      }
-      return null;
-    });
+    call(
+        under,
+        () -> {
+          for (S3Object o :
+              s3.listObjectsV2Paginator(
+                      ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + under).build())
+                  .contents()) {
+            sizes.put(o.key().substring(prefix.length()), o.size());
+          }
+          return null;
+        });
     return sizes;
   }
 
   @Override
   public void delete(String key) throws IOException {
-    call(key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(prefix + key).build()));
+    call(
+        key,
+        () ->
+            s3.deleteObject(
+                DeleteObjectRequest.builder().bucket(bucket).key(prefix + key).build()));
   }
 
   /**
@@ -220,7 +243,8 @@ public final class S3Target implements Target {
     } else {
       why = e.getClass().getSimpleName();
     }
-    return new IOException("cannot " + what + " " + key + " at " + where + " (" + Redaction.redact(why) + ")", e);
+    return new IOException(
+        "cannot " + what + " " + key + " at " + where + " (" + Redaction.redact(why) + ")", e);
   }
 
   private static String errorCode(S3Exception e) {

@@ -15,15 +15,15 @@ import javax.crypto.spec.GCMParameterSpec;
  * undoes it.
  *
  * <p>Layout: {@code "NXV2" | flags | nonce prefix (8 random bytes) | segments}; flags bit 0 = zstd,
- * bits 4-7 = log2 of the segment size.
- * The body is cut into 4 KiB segments, each sealed by AES-256-GCM on its own with the nonce
- * {@code prefix || segment index (4 bytes)} and the additional data {@code name || 0x00 || last}
- * ({@code last} = 1 on the final segment only): the online-AE "STREAM" construction (Hoang et al.
- * 2015) that Tink's streaming AEAD and age also use. So a reordered, dropped, truncated or
- * appended segment fails, as does an object renamed to another name. Nonces never repeat within
- * an object (the counter) and differ between objects by the random prefix. Segments, rather than
- * one GCM call per 4 MiB chunk, also keep the JDK fast: its GCM reaches AES-NI/PCLMUL speed only
- * once the JIT has compiled it, which takes many calls, never one long call (ADR 0053).
+ * bits 4-7 = log2 of the segment size. The body is cut into 4 KiB segments, each sealed by
+ * AES-256-GCM on its own with the nonce {@code prefix || segment index (4 bytes)} and the
+ * additional data {@code name || 0x00 || last} ({@code last} = 1 on the final segment only): the
+ * online-AE "STREAM" construction (Hoang et al. 2015) that Tink's streaming AEAD and age also use.
+ * So a reordered, dropped, truncated or appended segment fails, as does an object renamed to
+ * another name. Nonces never repeat within an object (the counter) and differ between objects by
+ * the random prefix. Segments, rather than one GCM call per 4 MiB chunk, also keep the JDK fast:
+ * its GCM reaches AES-NI/PCLMUL speed only once the JIT has compiled it, which takes many calls,
+ * never one long call (ADR 0053).
  */
 public final class Sealer {
 
@@ -31,8 +31,10 @@ public final class Sealer {
   private static final int PREFIX = 8;
   private static final int TAG = 16;
   private static final int HEADER = MAGIC.length + 1 + PREFIX;
+
   /** Segment size as a power of two, 2^12 = 4 KiB; recorded in the flags, so it may change. */
   private static final int SEGMENT_BITS = 12;
+
   private static final int SEGMENT = 1 << SEGMENT_BITS;
   private static final int ZSTD_LEVEL = 3;
 
@@ -76,7 +78,8 @@ public final class Sealer {
       for (int i = 0; i < segments; i++) {
         int from = i * SEGMENT;
         int len = Math.min(SEGMENT, bodyLen - from);
-        cipher.init(Cipher.ENCRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
+        cipher.init(
+            Cipher.ENCRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
         cipher.updateAAD(aad(aadName, i == segments - 1));
         written += cipher.doFinal(body, bodyOff + from, len, out, written);
       }
@@ -122,7 +125,8 @@ public final class Sealer {
       int written = 0;
       for (int i = 0; i < segments; i++) {
         int len = Math.min(segment + TAG, sealed.length - read);
-        cipher.init(Cipher.DECRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
+        cipher.init(
+            Cipher.DECRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
         cipher.updateAAD(aad(aadName, i == segments - 1));
         written += cipher.doFinal(sealed, read, len, body, written);
         read += len;

@@ -65,7 +65,10 @@ public final class SnapshotWriter {
 
   /** The outcome: the committed manifest, what was added, and each failed target's reason. */
   public record Written(
-      Manifest manifest, long addedBlobs, long addedBytes, List<String> committedTo,
+      Manifest manifest,
+      long addedBlobs,
+      long addedBytes,
+      List<String> committedTo,
       Map<String, String> failedTargets) {}
 
   /**
@@ -133,7 +136,10 @@ public final class SnapshotWriter {
     progress.done();
     if (committed.isEmpty()) {
       throw new VaultException(
-          "backup " + id + " reached no target: " + failedTargets()
+          "backup "
+              + id
+              + " reached no target: "
+              + failedTargets()
               + "; fix the target and run 'nxs backup create' again");
     }
     return new Written(manifest, addedBlobs.get(), addedBytes.get(), committed, failedTargets());
@@ -302,8 +308,13 @@ public final class SnapshotWriter {
     String path = tree.prefix().isEmpty() ? rel : tree.prefix() + "/" + rel;
     String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : null;
     return new Pending(
-        path, file, type, type == EntryType.FILE ? a.size() : 0,
-        PosixFilePermissions.toString(a.permissions()), a.lastModifiedTime().toInstant(), link);
+        path,
+        file,
+        type,
+        type == EntryType.FILE ? a.size() : 0,
+        PosixFilePermissions.toString(a.permissions()),
+        a.lastModifiedTime().toInstant(),
+        link);
   }
 
   private static MessageDigest sha256() {

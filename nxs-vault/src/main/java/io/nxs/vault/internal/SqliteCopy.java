@@ -42,7 +42,8 @@ public final class SqliteCopy {
     config.setReadOnly(true);
     config.setBusyTimeout(30_000);
     try (Connection c =
-        DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath(), config.toProperties())) {
+        DriverManager.getConnection(
+            "jdbc:sqlite:" + database.toAbsolutePath(), config.toProperties())) {
       copy(c, into);
     } catch (SQLException e) {
       throw new VaultException("cannot open " + database + " to copy it: " + e.getMessage(), e);
@@ -59,14 +60,16 @@ public final class SqliteCopy {
     config.setReadOnly(true);
     List<String> findings = new ArrayList<>();
     try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath(), config.toProperties());
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + database.toAbsolutePath(), config.toProperties());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
       while (rs.next()) {
         findings.add(rs.getString(1));
       }
     } catch (SQLException e) {
-      findings.add(e.getMessage() == null ? "cannot open" : e.getMessage().lines().findFirst().orElse(""));
+      findings.add(
+          e.getMessage() == null ? "cannot open" : e.getMessage().lines().findFirst().orElse(""));
     }
     return findings;
   }
@@ -75,7 +78,8 @@ public final class SqliteCopy {
   public static boolean isDatabase(Path file) {
     try (var in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(16);
-      return new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3\0");
+      return new String(head, java.nio.charset.StandardCharsets.US_ASCII)
+          .equals("SQLite format 3\0");
     } catch (java.io.IOException e) {
       return false;
     }

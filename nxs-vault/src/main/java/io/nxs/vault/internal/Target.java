@@ -66,8 +66,8 @@ public interface Target extends AutoCloseable {
   }
 
   /**
-   * Deletes an object; no error when it is gone already. A target may make the removal durable
-   * only at the next {@link #flush} (git batches removals into one commit).
+   * Deletes an object; no error when it is gone already. A target may make the removal durable only
+   * at the next {@link #flush} (git batches removals into one commit).
    */
   void delete(String key) throws IOException;
 

@@ -27,12 +27,21 @@ public final class Targets {
    * @throws VaultException when it cannot be opened (credentials missing, clone failed)
    */
   public static Target open(
-      VaultConfig.Target t, Path home, Function<String, Path> resolve, Map<String, String> env,
+      VaultConfig.Target t,
+      Path home,
+      Function<String, Path> resolve,
+      Map<String, String> env,
       Path secrets) {
     return switch (t.type()) {
       case "local" -> new LocalTarget(resolve.apply(t.path()));
-      case "s3" -> new S3Target(URI.create(t.endpoint()), t.region(), t.pathStyle(), t.bucket(),
-          t.prefix(), () -> s3Credentials(t, env, secrets));
+      case "s3" ->
+          new S3Target(
+              URI.create(t.endpoint()),
+              t.region(),
+              t.pathStyle(),
+              t.bucket(),
+              t.prefix(),
+              () -> s3Credentials(t, env, secrets));
       case "git" -> GitTarget.open(t.url(), t.branch(), home.resolve("vault").resolve("git"));
       default -> throw new VaultException("target type '" + t.type() + "' is unknown");
     };
@@ -51,7 +60,8 @@ public final class Targets {
    *
    * Messages name the variables, the file and the keys, never a value.
    */
-  static S3Target.Credentials s3Credentials(VaultConfig.Target t, Map<String, String> env, Path secrets) {
+  static S3Target.Credentials s3Credentials(
+      VaultConfig.Target t, Map<String, String> env, Path secrets) {
     String access = env.get(t.accessKeyEnv());
     String secret = env.get(t.secretKeyEnv());
     if (present(access) && present(secret)) {
@@ -64,18 +74,29 @@ public final class Targets {
       root = null;
     } catch (IOException e) {
       // Jackson's message may quote the text around the error: say only which file.
-      throw new VaultException(secrets + ": not valid YAML, so the s3 target's credentials cannot be read from it");
+      throw new VaultException(
+          secrets + ": not valid YAML, so the s3 target's credentials cannot be read from it");
     }
     JsonNode entry = root == null ? null : root.path("vault").path("s3").path(t.bucket());
-    if (entry != null && entry.path("access_key").isTextual() && entry.path("secret_key").isTextual()
-        && present(entry.path("access_key").asText()) && present(entry.path("secret_key").asText())) {
+    if (entry != null
+        && entry.path("access_key").isTextual()
+        && entry.path("secret_key").isTextual()
+        && present(entry.path("access_key").asText())
+        && present(entry.path("secret_key").asText())) {
       return new S3Target.Credentials(
           entry.path("access_key").asText().strip(), entry.path("secret_key").asText().strip());
     }
     throw new VaultException(
-        "no credentials for the s3 target " + t.where() + ": set the environment variables "
-            + t.accessKeyEnv() + " and " + t.secretKeyEnv() + ", or put vault.s3." + t.bucket()
-            + ".access_key and .secret_key in " + secrets);
+        "no credentials for the s3 target "
+            + t.where()
+            + ": set the environment variables "
+            + t.accessKeyEnv()
+            + " and "
+            + t.secretKeyEnv()
+            + ", or put vault.s3."
+            + t.bucket()
+            + ".access_key and .secret_key in "
+            + secrets);
   }
 
   private static boolean present(String s) {

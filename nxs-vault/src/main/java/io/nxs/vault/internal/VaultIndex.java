@@ -28,7 +28,12 @@ public final class VaultIndex {
     update(
         "INSERT INTO vault_snapshots (id, created_at, files, bytes, added_blobs, added_bytes, targets)"
             + " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET targets = excluded.targets",
-        s.id(), s.createdAt().toString(), s.files(), s.bytes(), s.addedBlobs(), s.addedBytes(),
+        s.id(),
+        s.createdAt().toString(),
+        s.files(),
+        s.bytes(),
+        s.addedBlobs(),
+        s.addedBytes(),
         String.join("\n", s.targets()));
   }
 
@@ -38,8 +43,11 @@ public final class VaultIndex {
   }
 
   public void markVerified(String id, Instant at, boolean ok) {
-    update("UPDATE vault_snapshots SET verified_at = ?, verify_ok = ? WHERE id = ?",
-        at.toString(), ok ? 1 : 0, id);
+    update(
+        "UPDATE vault_snapshots SET verified_at = ?, verify_ok = ? WHERE id = ?",
+        at.toString(),
+        ok ? 1 : 0,
+        id);
   }
 
   /** Every indexed snapshot, oldest first. */
@@ -57,9 +65,15 @@ public final class VaultIndex {
         boolean okNull = rs.wasNull();
         out.add(
             new SnapshotInfo(
-                rs.getString(1), Instant.parse(rs.getString(2)), rs.getLong(3), rs.getLong(4),
-                rs.getLong(5), rs.getLong(6), Arrays.asList(rs.getString(7).split("\n")),
-                verified == null ? null : Instant.parse(verified), okNull ? null : ok == 1));
+                rs.getString(1),
+                Instant.parse(rs.getString(2)),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                Arrays.asList(rs.getString(7).split("\n")),
+                verified == null ? null : Instant.parse(verified),
+                okNull ? null : ok == 1));
       }
     } catch (SQLException e) {
       throw failure(e);
@@ -69,8 +83,11 @@ public final class VaultIndex {
 
   public void putMemorySizes(String snapshotId, Map<String, Long> sizes) {
     for (Map.Entry<String, Long> e : sizes.entrySet()) {
-      update("INSERT OR REPLACE INTO vault_memory_files (snapshot_id, path, size) VALUES (?,?,?)",
-          snapshotId, e.getKey(), e.getValue());
+      update(
+          "INSERT OR REPLACE INTO vault_memory_files (snapshot_id, path, size) VALUES (?,?,?)",
+          snapshotId,
+          e.getKey(),
+          e.getValue());
     }
   }
 
@@ -96,16 +113,28 @@ public final class VaultIndex {
 
   /** Records one operation. */
   public void recordRun(
-      String kind, Instant started, Instant finished, boolean ok, String snapshotId, long millis,
+      String kind,
+      Instant started,
+      Instant finished,
+      boolean ok,
+      String snapshotId,
+      long millis,
       String detail) {
     update(
         "INSERT INTO vault_runs (kind, started_at, finished_at, ok, snapshot_id, millis, detail)"
             + " VALUES (?,?,?,?,?,?,?)",
-        kind, started.toString(), finished.toString(), ok ? 1 : 0, snapshotId, millis, detail);
+        kind,
+        started.toString(),
+        finished.toString(),
+        ok ? 1 : 0,
+        snapshotId,
+        millis,
+        detail);
   }
 
   /** A run of one kind. */
-  public record Run(String kind, Instant finishedAt, boolean ok, String snapshotId, long millis, String detail) {}
+  public record Run(
+      String kind, Instant finishedAt, boolean ok, String snapshotId, long millis, String detail) {}
 
   /** The newest runs of a kind, newest first. */
   public List<Run> runs(String kind, int limit) {
@@ -119,8 +148,14 @@ public final class VaultIndex {
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Run(rs.getString(1), Instant.parse(rs.getString(2)), rs.getInt(3) == 1,
-              rs.getString(4), rs.getLong(5), rs.getString(6)));
+          out.add(
+              new Run(
+                  rs.getString(1),
+                  Instant.parse(rs.getString(2)),
+                  rs.getInt(3) == 1,
+                  rs.getString(4),
+                  rs.getLong(5),
+                  rs.getString(6)));
         }
       }
     } catch (SQLException e) {

@@ -17,10 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The vault's 256-bit master key, kept in {@code keys/vault.key} (0600, base64), apart from the
- * backups (SPEC VA6), or derived from a passphrase with PBKDF2-HMAC-SHA-256 (ADR 0058), and the
- * two keys derived from it with HKDF-Expand (RFC 5869, one block of
- * HMAC-SHA-256 from the JDK): one encrypts (AES-256-GCM), one names blobs (HMAC-SHA-256 of the
- * content, so a repository's reader cannot confirm a guessed file by its plain hash).
+ * backups (SPEC VA6), or derived from a passphrase with PBKDF2-HMAC-SHA-256 (ADR 0058), and the two
+ * keys derived from it with HKDF-Expand (RFC 5869, one block of HMAC-SHA-256 from the JDK): one
+ * encrypts (AES-256-GCM), one names blobs (HMAC-SHA-256 of the content, so a repository's reader
+ * cannot confirm a guessed file by its plain hash).
  */
 public final class VaultKey {
 
@@ -61,7 +61,9 @@ public final class VaultKey {
       }
       if (iterations < 100_000 || iterations > 100_000_000) {
         throw new VaultException(
-            "the repository's key derivation asks for " + iterations + " iterations, outside [100000, 100000000]");
+            "the repository's key derivation asks for "
+                + iterations
+                + " iterations, outside [100000, 100000000]");
       }
       try {
         if (Base64.getDecoder().decode(salt).length < 16) {
@@ -88,7 +90,8 @@ public final class VaultKey {
       new SecureRandom().nextBytes(fresh);
       SecureFiles.ensureDirectory(file.toAbsolutePath().getParent());
       SecureFiles.writeAtomically(
-          file, (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII));
+          file,
+          (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
     return load(file);
   }
@@ -104,7 +107,10 @@ public final class VaultKey {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
     } catch (IOException e) {
       throw new VaultException(
-          "cannot read the vault key " + file + " (" + e.getClass().getSimpleName()
+          "cannot read the vault key "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
               + "): restore it from where you keep it apart from the backups");
     }
     byte[] master;
@@ -129,11 +135,15 @@ public final class VaultKey {
   public static VaultKey fromPassphrase(String variable, String passphrase, Kdf kdf) {
     if (passphrase.length() < MIN_PASSPHRASE) {
       throw new VaultException(
-          "the passphrase in " + variable + " is shorter than " + MIN_PASSPHRASE
+          "the passphrase in "
+              + variable
+              + " is shorter than "
+              + MIN_PASSPHRASE
               + " characters: choose a longer one (a few random words)");
     }
     char[] chars = passphrase.toCharArray();
-    PBEKeySpec spec = new PBEKeySpec(chars, Base64.getDecoder().decode(kdf.salt()), kdf.iterations(), 256);
+    PBEKeySpec spec =
+        new PBEKeySpec(chars, Base64.getDecoder().decode(kdf.salt()), kdf.iterations(), 256);
     try {
       byte[] master = SecretKeyFactory.getInstance(PBKDF2).generateSecret(spec).getEncoded();
       return new VaultKey(null, "the passphrase in " + variable, kdf, master);

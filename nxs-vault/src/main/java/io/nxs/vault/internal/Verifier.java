@@ -23,10 +23,10 @@ import javax.crypto.Mac;
 
 /**
  * Checks snapshots on one repository (SPEC VA2, seed 002 §2): every blob a manifest names exists
- * with the stored size; a re-read blob decrypts (GCM tag), and its plain content hashes back to
- * its name (HMAC-SHA-256) and has the recorded size. Deep re-reads every blob; the quick check
- * re-reads a rotating thirtieth of them (by blob name and day), so every blob is re-read over a
- * month. Each blob is checked once per run, however many snapshots share it.
+ * with the stored size; a re-read blob decrypts (GCM tag), and its plain content hashes back to its
+ * name (HMAC-SHA-256) and has the recorded size. Deep re-reads every blob; the quick check re-reads
+ * a rotating thirtieth of them (by blob name and day), so every blob is re-read over a month. Each
+ * blob is checked once per run, however many snapshots share it.
  */
 public final class Verifier {
 
@@ -71,16 +71,34 @@ public final class Verifier {
         manifests.put(id, null);
       } catch (IOException | RuntimeException e) {
         manifests.put(id, null);
-        out.add(new SnapshotCheck(id, null, List.of(new Problem(target, id, null,
-            Repository.snapshotKey(id), "manifest damaged: " + e.getMessage()))));
+        out.add(
+            new SnapshotCheck(
+                id,
+                null,
+                List.of(
+                    new Problem(
+                        target,
+                        id,
+                        null,
+                        Repository.snapshotKey(id),
+                        "manifest damaged: " + e.getMessage()))));
       }
     }
     checkBlobs(stored);
     for (Map.Entry<String, Manifest> e : manifests.entrySet()) {
       if (e.getValue() == null) {
         if (out.stream().noneMatch(c -> c.id().equals(e.getKey()))) {
-          out.add(new SnapshotCheck(e.getKey(), null, List.of(new Problem(target, e.getKey(), null,
-              Repository.snapshotKey(e.getKey()), "manifest missing"))));
+          out.add(
+              new SnapshotCheck(
+                  e.getKey(),
+                  null,
+                  List.of(
+                      new Problem(
+                          target,
+                          e.getKey(),
+                          null,
+                          Repository.snapshotKey(e.getKey()),
+                          "manifest missing"))));
         }
         continue;
       }
@@ -89,7 +107,8 @@ public final class Verifier {
         for (Chunk c : f.chunks()) {
           String finding = blobFindings.get(c.id());
           if (finding != null) {
-            problems.add(new Problem(target, e.getKey(), f.path(), Repository.blobKey(c.id()), finding));
+            problems.add(
+                new Problem(target, e.getKey(), f.path(), Repository.blobKey(c.id()), finding));
           }
         }
       }
@@ -134,7 +153,8 @@ public final class Verifier {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Map.Entry<String, Long> b : stored.entrySet()) {
-        futures.add(pool.submit(() -> checkBlob(b.getKey(), b.getValue(), present.get(b.getKey()))));
+        futures.add(
+            pool.submit(() -> checkBlob(b.getKey(), b.getValue(), present.get(b.getKey()))));
       }
       for (Future<?> f : futures) {
         f.get();

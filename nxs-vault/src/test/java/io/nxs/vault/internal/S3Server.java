@@ -59,7 +59,9 @@ public final class S3Server {
     String jar = System.getProperty("nxs.s3mock.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
-          "S3Mock's server jar is missing (" + jar + "): run the tests through Maven, which copies it");
+          "S3Mock's server jar is missing ("
+              + jar
+              + "): run the tests through Maven, which copies it");
     }
     try {
       Path root = Files.createTempDirectory("nxs-s3mock");
@@ -67,17 +69,23 @@ public final class S3Server {
       int http = freePort();
       int https = freePort();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx256m",
-              "-jar", jar,
-              "--server.port=" + https,
-              "--com.adobe.testing.s3mock.httpPort=" + http,
-              "--com.adobe.testing.s3mock.store.root=" + root,
-              "--com.adobe.testing.s3mock.store.initialBuckets=nxs,nxs-other",
-              "--server.address=127.0.0.1",
-              "--spring.main.banner-mode=off"))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      java,
+                      "-XX:TieredStopAtLevel=1",
+                      "-Xmx256m",
+                      "-jar",
+                      jar,
+                      "--server.port=" + https,
+                      "--com.adobe.testing.s3mock.httpPort=" + http,
+                      "--com.adobe.testing.s3mock.store.root=" + root,
+                      "--com.adobe.testing.s3mock.store.initialBuckets=nxs,nxs-other",
+                      "--server.address=127.0.0.1",
+                      "--spring.main.banner-mode=off"))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       URI endpoint = URI.create("http://127.0.0.1:" + http);
       try {

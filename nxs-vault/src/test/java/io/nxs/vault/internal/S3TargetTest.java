@@ -48,8 +48,9 @@ class S3TargetTest extends TargetContract {
 
   @Test
   void anUnreachableServerIsAnIoErrorNamingThePlaceButNoCredentials() {
-    try (S3Target dead = new S3Target(S3Server.deadEndpoint(), "us-east-1", true, "nxs", "p/",
-        () -> S3Server.CREDENTIALS)) {
+    try (S3Target dead =
+        new S3Target(
+            S3Server.deadEndpoint(), "us-east-1", true, "nxs", "p/", () -> S3Server.CREDENTIALS)) {
       assertThatThrownBy(() -> dead.get("config"))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("s3:http://127.0.0.1:")
@@ -60,8 +61,14 @@ class S3TargetTest extends TargetContract {
 
   @Test
   void aMissingBucketIsAnErrorNotAMissingObject() {
-    try (S3Target wrong = new S3Target(S3Server.get().endpoint(), "us-east-1", true,
-        "no-such-bucket", "", () -> S3Server.CREDENTIALS)) {
+    try (S3Target wrong =
+        new S3Target(
+            S3Server.get().endpoint(),
+            "us-east-1",
+            true,
+            "no-such-bucket",
+            "",
+            () -> S3Server.CREDENTIALS)) {
       assertThatThrownBy(() -> wrong.get("config"))
           .isInstanceOf(IOException.class)
           .isNotInstanceOf(java.nio.file.NoSuchFileException.class)

@@ -78,7 +78,8 @@ class SealerTest {
   @Test
   void keyFileIsPrivateAndMalformedKeysAreRefusedClearly() throws Exception {
     VaultKey.loadOrCreate(dir.resolve("vault.key"));
-    assertThat(io.nxs.core.state.SecureFiles.permissions(dir.resolve("vault.key"))).isEqualTo("rw-------");
+    assertThat(io.nxs.core.state.SecureFiles.permissions(dir.resolve("vault.key")))
+        .isEqualTo("rw-------");
     Files.writeString(dir.resolve("short.key"), "c2hvcnQ=");
 
     assertThatThrownBy(() -> VaultKey.load(dir.resolve("short.key")))

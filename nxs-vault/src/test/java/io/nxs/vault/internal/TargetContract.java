@@ -27,7 +27,10 @@ abstract class TargetContract {
   /** A fresh, empty target. */
   protected abstract Target create() throws Exception;
 
-  /** A second, independent handle on the same storage as the last {@link #create} (another process would have one). */
+  /**
+   * A second, independent handle on the same storage as the last {@link #create} (another process
+   * would have one).
+   */
   protected abstract Target again() throws Exception;
 
   protected Target target;
@@ -87,8 +90,10 @@ abstract class TargetContract {
     try {
       for (int round = 0; round < 3; round++) {
         String key = "locks/race-" + round;
-        List<Callable<Boolean>> both = List.of(
-            () -> target.putIfAbsent(key, bytes("a")), () -> other.putIfAbsent(key, bytes("b")));
+        List<Callable<Boolean>> both =
+            List.of(
+                () -> target.putIfAbsent(key, bytes("a")),
+                () -> other.putIfAbsent(key, bytes("b")));
         List<Boolean> won = new ArrayList<>();
         for (Future<Boolean> f : pool.invokeAll(both)) {
           won.add(f.get());
@@ -114,8 +119,8 @@ abstract class TargetContract {
     assertThat(target.list("blobs/")).containsExactlyInAnyOrder("blobs/ab/ab01", "blobs/cd/cd02");
     assertThat(target.list("snapshots/")).containsExactly("snapshots/s1");
     assertThat(target.list("locks/")).isEmpty();
-    assertThat(target.list("")).containsExactlyInAnyOrder(
-        "blobs/ab/ab01", "blobs/cd/cd02", "snapshots/s1", "config");
+    assertThat(target.list(""))
+        .containsExactlyInAnyOrder("blobs/ab/ab01", "blobs/cd/cd02", "snapshots/s1", "config");
   }
 
   @Test
@@ -125,7 +130,8 @@ abstract class TargetContract {
     target.put("snapshots/s1", bytes("x"));
 
     assertThat(target.listSizes("blobs/"))
-        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("blobs/ab/ab01", 5L, "blobs/cd/cd02", 0L));
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("blobs/ab/ab01", 5L, "blobs/cd/cd02", 0L));
   }
 
   @Test
@@ -170,7 +176,8 @@ abstract class TargetContract {
 
   @Test
   void describeNamesThePlaceWithoutSecrets() {
-    assertThat(target.describe()).doesNotContain(S3Server.CREDENTIALS.secretKey())
+    assertThat(target.describe())
+        .doesNotContain(S3Server.CREDENTIALS.secretKey())
         .doesNotContain(S3Server.CREDENTIALS.accessKey());
   }
 }
