@@ -16,6 +16,7 @@ public final class Extensions {
       new Registry<>("backup source", BackupSource::name);
   private final Registry<ReadinessCheck> readinessChecks =
       new Registry<>("readiness check", ReadinessCheck::name);
+  private final Registry<RuleSource> ruleSources = new Registry<>("rule source", RuleSource::name);
 
   public Registry<MetricSource> metricSources() {
     return metricSources;
@@ -35,5 +36,9 @@ public final class Extensions {
 
   public Registry<ReadinessCheck> readinessChecks() {
     return readinessChecks;
+  }
+
+  public Registry<RuleSource> ruleSources() {
+    return ruleSources;
   }
 }
