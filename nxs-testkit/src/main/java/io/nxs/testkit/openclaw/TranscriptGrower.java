@@ -73,6 +73,8 @@ public final class TranscriptGrower {
       try (Statement s = db.createStatement()) {
         s.execute("PRAGMA busy_timeout = 30000");
         s.execute("PRAGMA foreign_keys = ON");
+        // Indexes and FTS pages of a 100k-message store outgrow SQLite's 2 MB default cache.
+        s.execute("PRAGMA cache_size = -131072");
         try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
           int version = rs.next() ? rs.getInt(1) : -1;
           if (version != AGENT_SCHEMA) {
@@ -100,6 +102,16 @@ public final class TranscriptGrower {
     long seq = s.indexedSeq;
     long activePosition = s.activeEvents;
     long messagePosition = s.activeMessages;
+    // FTS rowids are the row map's ids: taken in order after the highest either table holds.
+    long ftsRowIds;
+    try (Statement q = db.createStatement();
+        ResultSet rs =
+            q.executeQuery(
+                "SELECT max(coalesce((SELECT max(rowid) FROM session_transcript_fts), 0),"
+                    + " coalesce((SELECT max(id) FROM session_transcript_fts_rows), 0))")) {
+      rs.next();
+      ftsRowIds = rs.getLong(1);
+    }
     try (PreparedStatement event =
             db.prepareStatement(
                 "INSERT INTO transcript_events (session_id, seq, event_json, created_at,"
@@ -115,9 +127,8 @@ public final class TranscriptGrower {
                     + " event_seq, message_position, context_eligible) VALUES (?, ?, ?, ?, 1)");
         PreparedStatement fts =
             db.prepareStatement(
-                "INSERT INTO session_transcript_fts (text, session_id, message_id, role, timestamp)"
-                    + " VALUES (?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS);
+                "INSERT INTO session_transcript_fts (rowid, text, session_id, message_id, role,"
+                    + " timestamp) VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement ftsRow =
             db.prepareStatement(
                 "INSERT INTO session_transcript_fts_rows (id, session_id, message_id)"
@@ -162,26 +173,25 @@ public final class TranscriptGrower {
         active.setLong(3, seq);
         active.setLong(4, messagePosition++);
         active.addBatch();
-        fts.setString(1, text);
-        fts.setString(2, s.sessionId);
-        fts.setString(3, id);
-        fts.setString(4, user ? "user" : "assistant");
-        fts.setDouble(5, time);
-        fts.executeUpdate();
-        try (ResultSet keys = fts.getGeneratedKeys()) {
-          keys.next();
-          ftsRow.setLong(1, keys.getLong(1));
-        }
+        long ftsRowId = ++ftsRowIds;
+        fts.setLong(1, ftsRowId);
+        fts.setString(2, text);
+        fts.setString(3, s.sessionId);
+        fts.setString(4, id);
+        fts.setString(5, user ? "user" : "assistant");
+        fts.setDouble(6, time);
+        fts.addBatch();
+        ftsRow.setLong(1, ftsRowId);
         ftsRow.setString(2, s.sessionId);
         ftsRow.setString(3, id);
         ftsRow.addBatch();
         parent = id;
         time += stepMs;
-        if (i % 2000 == 1999) {
-          flush(event, identity, active, ftsRow);
+        if (i % 5000 == 4999) {
+          flush(event, identity, active, fts, ftsRow);
         }
       }
-      flush(event, identity, active, ftsRow);
+      flush(event, identity, active, fts, ftsRow);
     }
     long last = time - stepMs;
     try (PreparedStatement state =
