@@ -69,7 +69,7 @@ public record SessionConfig(
     }
     if (chunkSize.bytes() < MIN_CHUNK || chunkSize.bytes() > MAX_CHUNK) {
       throw new IllegalArgumentException(
-          "chunk_size must be between 64KB and 16MB, but was " + chunkSize.bytes() + " bytes");
+          "chunk_size must be between 64KiB and 16MiB, but was " + chunkSize.bytes() + " bytes");
     }
     if (attempts < 1 || attempts > 100) {
       throw new IllegalArgumentException("attempts must be in [1, 100], but was " + attempts);

@@ -7,10 +7,12 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClaw;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.session.migrate.Migrations;
 import io.nxs.session.store.OpenClawTools;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,9 +23,20 @@ import java.util.Optional;
  */
 public final class SessionModule implements NxsModule {
 
+  private final Map<String, String> env;
   private Sessions sessions;
   private Migrations migrations;
   private Sessions.GatewayControl gateway;
+
+  /** The module the daemon runs: OpenClaw's CLI gets this process's environment. */
+  public SessionModule() {
+    this(System.getenv());
+  }
+
+  /** A module whose OpenClaw CLI runs get {@code env} (tests: a temporary HOME). */
+  public SessionModule(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
 
   @Override
   public String name() {
@@ -39,7 +52,7 @@ public final class SessionModule implements NxsModule {
   public void start(ModuleContext ctx) {
     ctx.store().migrate("session");
     SessionConfig config = ctx.config().section(SessionConfig.SECTION);
-    OpenClaw openclaw = OpenClaw.from(ctx.config());
+    OpenClaw openclaw = OpenClaw.of(ctx.config().section(OpenClawConfig.SECTION), env);
     OpenClawTools tools = new OpenClawTools(openclaw, config.commandTimeout());
     Path staging = ctx.home().resolve(config.staging());
     sessions = new Sessions(tools, config, staging, ctx.audit(), ctx.clock());

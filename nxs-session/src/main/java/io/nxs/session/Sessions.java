@@ -177,6 +177,42 @@ public final class Sessions {
      * @throws SessionException when the gateway runs and cannot be stopped
      */
     void stop(String reason);
+
+    /**
+     * For a process that cannot stop a supervised gateway (the CLI without the daemon): refuses
+     * while OpenClaw's gateway answers its liveness probe.
+     */
+    static GatewayControl refuseWhileRunning(java.net.URI healthUrl) {
+      return reason -> {
+        java.net.http.HttpClient http =
+            java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(3))
+                .build();
+        try {
+          int status =
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(healthUrl)
+                          .timeout(java.time.Duration.ofSeconds(5))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          if (status == 200) {
+            throw new SessionException(
+                "OpenClaw's gateway runs ("
+                    + healthUrl
+                    + " answers): stop it before an import replaces its stores, or run the import"
+                    + " through the daemon");
+          }
+        } catch (java.io.IOException e) {
+          // Nothing answers: the gateway is not running, which is what an import needs.
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SessionException("interrupted while probing OpenClaw's gateway", e);
+        }
+      };
+    }
   }
 
   private static void deleteQuietly(Path file) {

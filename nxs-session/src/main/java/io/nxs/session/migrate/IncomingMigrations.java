@@ -13,6 +13,7 @@ import io.nxs.session.transfer.Bundle;
 import io.nxs.session.transfer.Chunk;
 import io.nxs.session.transfer.ChunkCodec;
 import io.nxs.session.transfer.ChunkException;
+import io.nxs.session.transfer.PageDelta;
 import io.nxs.session.transfer.SnapshotExporter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -418,6 +419,7 @@ public final class IncomingMigrations {
       Path staged = dir(id);
       Path work = staged.resolve("work");
       if ("IMPORTING".equals(step)) {
+        PageDelta.rebuild(bundle, staged);
         ctx.importer.restoreAndCheck(bundle, agents, staged, work);
         r = ctx.transition(id, ROLE, new MigrationState.Verifying());
         step = r.state();
@@ -432,6 +434,19 @@ public final class IncomingMigrations {
       detail.put("plan", plan);
       detail.put("import", report);
       ctx.store.detail(id, ROLE, Json.write(detail), r.lazy());
+      // This instance is the primary now: a fence it kept from handing the agent away earlier
+      // (the agent coming back) no longer applies.
+      ctx.store
+          .fenceRow()
+          .ifPresent(
+              f -> {
+                ctx.store.unfence();
+                ctx.audit(
+                    "session.unfence",
+                    Severity.MEDIUM,
+                    f.peer(),
+                    Map.of("id", f.migrationId(), "why", "took the agent back in migration " + id));
+              });
       ctx.transition(id, ROLE, new MigrationState.Active());
       ctx.audit(
           "session.import.proved",

@@ -210,7 +210,10 @@ public final class MigrationStore {
   // ---- fence ----
 
   /** The fence, when this instance is fenced. */
-  public record FenceRow(String migrationId, String peer, Instant fencedAt) {}
+  public record FenceRow(
+      @com.fasterxml.jackson.annotation.JsonProperty("migration_id") String migrationId,
+      @com.fasterxml.jackson.annotation.JsonProperty("peer") String peer,
+      @com.fasterxml.jackson.annotation.JsonProperty("fenced_at") Instant fencedAt) {}
 
   public void fence(String migrationId, String peer) {
     update(

@@ -3,7 +3,6 @@ package io.nxs.session.migrate;
 import io.nxs.core.Json;
 import io.nxs.core.Severity;
 import io.nxs.core.state.SecureFiles;
-import io.nxs.session.AgentSessions;
 import io.nxs.session.SessionException;
 import io.nxs.session.store.AgentStore;
 import io.nxs.session.transfer.Bundle;
@@ -109,9 +108,31 @@ public final class OutgoingMigrations {
             "migration " + id + " failed in " + f.step() + " and cannot be resumed: " + f.reason());
       }
       r = ctx.transition(id, ROLE, new MigrationState.Transferring());
+    } else if (r.typedState() instanceof MigrationState.Active && r.lazy() != null) {
+      return startLater(r);
     } else if (r.typedState().terminal()) {
       throw new SessionException("migration " + id + " is " + r.state() + ": nothing to resume");
     }
+    launch(id);
+    return r;
+  }
+
+  /**
+   * Moves the agents a target short of disk left for later, as a migration of their own behind the
+   * same fence (the source's agent is stopped, so its stores no longer change). A target still
+   * short of disk refuses it at once, before a byte moves; {@code nxs session migrate --resume ID}
+   * of the first migration tries again.
+   */
+  private MigrationRecord startLater(MigrationRecord parent) {
+    String id = UUID.randomUUID().toString();
+    ctx.store.create(id, ROLE, parent.peer(), parent.lazy(), keyFileOf(parent.id()));
+    MigrationRecord r = ctx.store.require(id, ROLE);
+    ctx.publish(r);
+    ctx.audit(
+        "session.migration.start",
+        Severity.INFO,
+        parent.peer(),
+        Map.of("id", id, "agent", parent.lazy(), "later_of", parent.id()));
     launch(id);
     return r;
   }
@@ -208,10 +229,15 @@ public final class OutgoingMigrations {
             });
   }
 
+  /**
+   * INIT. The offer is made from what OpenClaw itself says (its version, and its session index
+   * through {@code sessions list}) and the stores' sizes, without copying a store: the target can
+   * refuse before anything is exported or sent. The schema is the one this NXS reads; each
+   * snapshot's own is checked when it is read in EXPORTING.
+   */
   private MigrationRecord handshake(MigrationRecord r, TargetPeer peer) {
     List<String> agents = ctx.exporter.agents(r.agent());
     List<Handshake.AgentSize> sizes = new ArrayList<>();
-    int schema = AgentStore.SCHEMA;
     for (String agent : agents) {
       Path db = ctx.tools.port().layout().agentDatabase(agent);
       try {
@@ -220,22 +246,29 @@ public final class OutgoingMigrations {
         if (Files.exists(wal)) {
           bytes += Files.size(wal);
         }
-        AgentSessions sessions = quickLook(r.id(), agent, db);
-        schema = sessions.schema();
+        Map<String, java.time.Instant> sessions = ctx.tools.sessionTimes(agent);
+        java.time.Instant last =
+            sessions.values().stream()
+                .max(java.time.Instant::compareTo)
+                .orElse(java.time.Instant.EPOCH);
         sizes.add(
             new Handshake.AgentSize(
                 agent,
                 bytes,
-                sessions.hottest().name(),
-                sessions.sessions().stream().map(s -> s.key()).toList()));
+                ctx.config.zones().classify(last, ctx.clock.instant()).name(),
+                List.copyOf(sessions.keySet())));
       } catch (IOException e) {
         throw new SessionException(
             "cannot size the store of agent " + agent + ": " + e.getMessage(), e);
       }
     }
-    sizes.sort(java.util.Comparator.comparing(Handshake.AgentSize::zone));
+    sizes.sort(
+        java.util.Comparator.comparing(
+                (Handshake.AgentSize a) -> io.nxs.session.Zone.valueOf(a.zone()))
+            .thenComparing(Handshake.AgentSize::agent));
     Handshake offer =
-        new Handshake(r.id(), Bundle.PROTOCOL, ctx.instance, ctx.tools.version(), schema, sizes);
+        new Handshake(
+            r.id(), Bundle.PROTOCOL, ctx.instance, ctx.tools.version(), AgentStore.SCHEMA, sizes);
     Handshake.Plan plan = call(() -> peer.handshake(offer), r);
     ctx.store.detail(
         r.id(),
@@ -243,32 +276,6 @@ public final class OutgoingMigrations {
         Json.write(Map.of("plan", plan)),
         plan.lazy().isEmpty() ? null : String.join(",", plan.lazy()));
     return ctx.transition(r.id(), ROLE, new MigrationState.Exporting());
-  }
-
-  /** The store's sessions and schema, read from an online copy (never the live file). */
-  private AgentSessions quickLook(String id, String agent, Path live) {
-    Path copy = ctx.staging.resolve("outgoing").resolve(id).resolve("look-" + agent + ".sqlite");
-    io.nxs.session.store.OnlineCopy.copy(live, copy);
-    try (AgentStore store = AgentStore.open(copy)) {
-      int schema = store.schema();
-      if (schema != AgentStore.SCHEMA) {
-        throw new SessionException(
-            "agent "
-                + agent
-                + "'s store has OpenClaw schema "
-                + schema
-                + "; this NXS migrates schema "
-                + AgentStore.SCHEMA
-                + " only");
-      }
-      return store.read(agent, ctx.config.zones(), ctx.clock.instant());
-    } finally {
-      try {
-        Files.deleteIfExists(copy);
-      } catch (IOException e) {
-        LOG.debug("cannot delete {}", copy, e);
-      }
-    }
   }
 
   private MigrationRecord export(MigrationRecord r, Path dir) {
@@ -282,7 +289,7 @@ public final class OutgoingMigrations {
       send(r, peer, dir, bundleOf(r));
       fenceAndStop(r);
       long started = System.nanoTime();
-      Bundle last = ctx.exporter.export(accepted(r), dir, "final");
+      Bundle last = shrink(ctx.exporter.export(accepted(r), dir, "final"), dir);
       long snapshotMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       ctx.store.bundle(r.id(), ROLE, "final", Json.write(last), last.bytes());
       ctx.audit(
@@ -295,7 +302,7 @@ public final class OutgoingMigrations {
       // Killed after the final snapshot but before the fence was recorded cannot happen (the fence
       // comes first); a fence lifted by hand in between means the agent may have run: start over.
       fenceAndStop(r);
-      Bundle last = ctx.exporter.export(accepted(r), dir, "final");
+      Bundle last = shrink(ctx.exporter.export(accepted(r), dir, "final"), dir);
       ctx.store.bundle(r.id(), ROLE, "final", Json.write(last), last.bytes());
       r = ctx.store.require(r.id(), ROLE);
     }
@@ -315,8 +322,12 @@ public final class OutgoingMigrations {
    * stopped, so nothing writes the stores any more and this instance refuses to run the agent.
    */
   private void fenceAndStop(MigrationRecord r) {
-    ctx.store.fence(r.id(), r.peer());
-    ctx.audit("session.fence", Severity.MEDIUM, r.peer(), Map.of("id", r.id()));
+    // A migration of agents left for later runs behind the fence of the one that handed the
+    // agent over; it must not take that fence as its own (and lift it if it fails).
+    if (ctx.store.fenceRow().isEmpty()) {
+      ctx.store.fence(r.id(), r.peer());
+      ctx.audit("session.fence", Severity.MEDIUM, r.peer(), Map.of("id", r.id()));
+    }
     ctx.stopGateway("session migration " + r.id() + " hands the agent to " + r.peer())
         .ifPresent(
             why -> {
@@ -431,7 +442,17 @@ public final class OutgoingMigrations {
             r = ctx.transition(r.id(), ROLE, new MigrationState.Verifying());
           }
           ctx.store.detail(r.id(), ROLE, target.detail(), r.lazy());
-          return ctx.transition(r.id(), ROLE, new MigrationState.Active());
+          MigrationRecord active = ctx.transition(r.id(), ROLE, new MigrationState.Active());
+          // The agents this migration moved are no longer "later" for the one that left them.
+          String moved = active.agent();
+          ctx.store.all().stream()
+              .filter(p -> ROLE.equals(p.role()) && !p.id().equals(active.id()))
+              .filter(p -> "ACTIVE".equals(p.state()) && moved != null && moved.equals(p.lazy()))
+              .forEach(p -> ctx.store.detail(p.id(), ROLE, p.detail(), null));
+          if (active.lazy() != null) {
+            startLater(active);
+          }
+          return active;
         }
         case "FAILED" ->
             throw new SessionException(
@@ -445,6 +466,14 @@ public final class OutgoingMigrations {
       }
       // The target's import runs OpenClaw's CLI for minutes on a busy host: poll, gently.
       LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+    }
+  }
+
+  private static Bundle shrink(Bundle last, Path dir) {
+    try {
+      return io.nxs.session.transfer.PageDelta.shrink(last, dir);
+    } catch (IOException e) {
+      throw new SessionException("cannot compute the final snapshot's delta: " + e.getMessage(), e);
     }
   }
 

@@ -100,17 +100,20 @@ final class TargetPeer {
       throw new SessionException("interrupted while talking to " + target, e);
     }
     int status = response.statusCode();
+    // 500 and the gateway errors are a target that may answer better soon; 507 (no room) and the
+    // 4xx are answers.
+    boolean transientFailure = status == 500 || (status >= 502 && status <= 504);
     JsonNode body;
     try {
       body = Json.mapper().readTree(response.body().isEmpty() ? "{}" : response.body());
     } catch (IOException e) {
-      if (status >= 500) {
+      if (transientFailure) {
         throw new IOException("the target answered " + status);
       }
       throw new PeerException(
           status, "not_json", target + " answered " + status + " with a body that is not JSON");
     }
-    if (status >= 500) {
+    if (transientFailure) {
       throw new IOException(
           "the target answered " + status + ": " + body.path("error").path("message").asText(""));
     }

@@ -130,6 +130,31 @@ public final class OpenClawTools {
   }
 
   /**
+   * {@code openclaw sessions list --agent ID --limit all --json}: session key → when it was last
+   * updated, as OpenClaw's own session index shows them (read live, by OpenClaw).
+   */
+  public Map<String, java.time.Instant> sessionTimes(String agent) {
+    JsonNode out =
+        json(
+            "list the sessions of agent " + agent,
+            "sessions",
+            "list",
+            "--agent",
+            agent,
+            "--limit",
+            "all",
+            "--json");
+    Map<String, java.time.Instant> times = new LinkedHashMap<>();
+    out.path("sessions")
+        .forEach(
+            s ->
+                times.put(
+                    s.path("key").asText(),
+                    java.time.Instant.ofEpochMilli(s.path("updatedAt").asLong(0))));
+    return times;
+  }
+
+  /**
    * {@code openclaw sessions list --agent ID --limit all --json}: session key → session id, as
    * OpenClaw's own session index shows them.
    */

@@ -37,9 +37,16 @@ public final class SnapshotExporter {
     this.clock = clock;
   }
 
-  /** The agents to export: the one named, or every agent with a store. */
+  /** The agents to export: those named (comma-separated), or every agent with a store. */
   public List<String> agents(String only) {
     OpenClawLayout layout = tools.port().layout();
+    if (only != null && only.contains(",")) {
+      List<String> all = new ArrayList<>();
+      for (String one : only.split(",")) {
+        all.addAll(agents(one.strip()));
+      }
+      return List.copyOf(all);
+    }
     if (only != null) {
       if (!Files.isRegularFile(layout.agentDatabase(only))) {
         if (new LegacyStore(layout.legacySessionIndex(only)).exists()) {
@@ -88,14 +95,16 @@ public final class SnapshotExporter {
       SecureFiles.ensureDirectory(repository);
       for (String agent : agents) {
         Path snapshot = tools.snapshot(agent, repository);
-        Path into = dir.resolve(phase).resolve(agent);
+        // OpenClaw's verify wants the directory named as the snapshot id in its manifest.
+        String name = snapshot.getFileName().toString();
+        Path into = dir.resolve(phase).resolve(agent).resolve(name);
         SecureFiles.ensureDirectory(into.getParent());
         Files.move(snapshot, into, StandardCopyOption.ATOMIC_MOVE);
         AgentSessions sessions;
         try (AgentStore store = AgentStore.open(into.resolve("database.sqlite"))) {
           sessions = store.read(agent, zones, clock.instant());
         }
-        parts.add(new Bundle.Agent(sessions, phase + "/" + agent));
+        parts.add(new Bundle.Agent(sessions, phase + "/" + agent + "/" + name));
       }
       SecureFiles.deleteTree(repository);
     } catch (IOException e) {
