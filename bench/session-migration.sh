@@ -12,9 +12,13 @@ cd "$(dirname "$0")/.."
 . scripts/java-home
 mode="${1:-nxs}"
 sizes="${2:-1000 10000 100000}"
-./mvnw -B -ntp -q -pl nxs-session -am test-compile -o
-cp=$(./mvnw -B -ntp -q -pl nxs-session dependency:build-classpath -Dmdep.outputFile=/dev/stdout -o)
-cp="nxs-session/target/test-classes:nxs-session/target/classes:nxs-testkit/target/classes:nxs-core/target/classes:nxs-audit/target/classes:$cp"
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+# The last module of the reactor (nxs-session) writes the file last.
+./mvnw -B -ntp -q -pl nxs-session -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test
+cp="nxs-session/target/test-classes:nxs-session/target/classes:nxs-testkit/target/classes"
+cp="$cp:nxs-core/target/classes:nxs-audit/target/classes:$(cat "$cpfile")"
 for n in $sizes; do
   echo "== $mode $n messages; $(uptime)"
   "$JAVA_HOME/bin/java" -Xmx256m --enable-native-access=ALL-UNNAMED -cp "$cp" \

@@ -107,6 +107,8 @@ public final class MigrationBench {
                     new io.nxs.session.migrate.Handshake.AgentSize(
                         "main", file.size(), "HOT", List.of()))));
     call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
+    long handshake = ms(t);
+    t = System.nanoTime();
     var bundle =
         new io.nxs.session.transfer.Bundle(1, Instant.now(), "2026.9.6", List.of(), List.of(file));
     call(
@@ -135,6 +137,7 @@ public final class MigrationBench {
     long check = ms(t);
     out.put("mode", "nxs");
     out.put("export_ms", export);
+    out.put("handshake_ms", handshake);
     out.put("transfer_ms", transfer);
     out.put("check_ms", check);
     out.put("end_to_end_ms", export + transfer + check);

@@ -41,14 +41,29 @@ public final class OpenClawTools {
    * @throws SessionException when the CLI does not run or says no version
    */
   public String version() {
+    long now = System.nanoTime();
+    Version known = version;
+    if (known != null && now - known.at() < VERSION_TTL.toNanos()) {
+      return known.text();
+    }
     CliResult r = run("--version");
     Matcher m = VERSION.matcher(r.stdout());
     if (!r.ok() || !m.find()) {
       throw new SessionException(
           "cannot tell which OpenClaw runs here: " + oneLine(r) + " (check openclaw.command)");
     }
+    version = new Version(m.group(), now);
     return m.group();
   }
+
+  /**
+   * How long a read {@code openclaw --version} is trusted (an upgrade is rare, a start is slow).
+   */
+  static final Duration VERSION_TTL = Duration.ofMinutes(5);
+
+  private record Version(String text, long at) {}
+
+  private volatile Version version;
 
   /**
    * Compares two OpenClaw versions such as {@code 2026.9.6}.
