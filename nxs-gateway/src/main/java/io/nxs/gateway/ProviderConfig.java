@@ -101,7 +101,7 @@ public record ProviderConfig(
     try {
       uri = URI.create(baseUrl.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("base_url is not a URL: '" + baseUrl + "'");
+      throw new IllegalArgumentException("base_url is not a URL: '" + baseUrl + "'", e);
     }
     if (uri.getScheme() == null
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
@@ -217,14 +217,15 @@ public record ProviderConfig(
   }
 
   /**
-   * Breaker settings (GW3): OPEN after {@code failure_threshold} failures within {@code window}
-   * (and at least {@code failure_rate_threshold} percent of the calls in it), HALF_OPEN after
-   * {@code timeout_seconds}.
+   * Breaker settings (GW3, seed 002): OPEN after {@code failure_threshold} failures in a row within
+   * {@code window} (a success ends the run), HALF_OPEN after {@code timeout_seconds}.
    *
-   * @param failureThreshold failures that open it; default 3, in [1, 1000]
+   * @param failureThreshold failures in a row that open it; default 3, in [1, 1000]
    * @param timeoutSeconds seconds it stays open before a trial call; default 60
-   * @param window the failure-counting window; default 60s
-   * @param failureRateThreshold percent of failed calls in the window that opens it; default 50
+   * @param window the first and the last failure of the run are at most this far apart; default 60s
+   * @param failureRateThreshold also open it when this percent of at least {@code
+   *     failure_threshold} calls in the window failed (or, with {@code slow_call_duration}, were
+   *     slow); default 100, which in effect leaves only the in-a-row rule; in (0, 100]
    * @param slowCallDuration calls slower than this count as slow; default: never (0)
    */
   public record CircuitBreakerSettings(
@@ -235,7 +236,7 @@ public record ProviderConfig(
       Duration slowCallDuration) {
 
     public static final CircuitBreakerSettings DEFAULTS =
-        new CircuitBreakerSettings(3, 60, Duration.ofSeconds(60), 50f, Duration.ZERO);
+        new CircuitBreakerSettings(3, 60, Duration.ofSeconds(60), 100f, Duration.ZERO);
 
     @JsonCreator
     public CircuitBreakerSettings(
@@ -248,7 +249,7 @@ public record ProviderConfig(
           failureThreshold == null ? 3 : failureThreshold,
           timeoutSeconds == null ? 60 : timeoutSeconds,
           window == null ? Duration.ofSeconds(60) : window,
-          failureRateThreshold == null ? 50f : failureRateThreshold,
+          failureRateThreshold == null ? 100f : failureRateThreshold,
           slowCallDuration == null ? Duration.ZERO : slowCallDuration);
     }
 

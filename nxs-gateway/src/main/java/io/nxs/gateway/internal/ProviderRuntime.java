@@ -1,8 +1,6 @@
 package io.nxs.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nxs.core.Json;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.FailoverConfig;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -33,6 +32,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One configured provider at run time: its HTTP client, breaker, credentials, retry budget and
@@ -45,6 +46,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class ProviderRuntime {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderRuntime.class);
+  private static final Pattern SECONDS = Pattern.compile("[0-9]+");
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
   private static final int BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -58,7 +61,7 @@ final class ProviderRuntime {
   private static final ContentType JSON = ContentType.create("application/json");
 
   private final CloseableHttpClient client;
-  private final CircuitBreaker breaker;
+  private final Breaker breaker;
   private final Credentials credentials;
   private final RetryBudget budget;
   private final ProviderStats stats = new ProviderStats();
@@ -72,7 +75,7 @@ final class ProviderRuntime {
     this.clock = clock;
     this.credentials = credentials;
     this.client = httpClient(config);
-    this.breaker = CircuitBreaker.of(config.name(), breakerConfig(config.circuitBreaker(), clock));
+    this.breaker = Breaker.forProvider(config.name(), config.circuitBreaker(), clock);
     this.budget = new RetryBudget(failover.retryBudget(), failover.minRetriesPerSecond(), clock);
   }
 
@@ -124,40 +127,6 @@ final class ProviderRuntime {
     client.close(CloseMode.GRACEFUL);
   }
 
-  /** GW3 on Resilience4j: open after N failures in the window, one trial call when half open. */
-  static CircuitBreakerConfig breakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
-    CircuitBreakerConfig.Builder b =
-        CircuitBreakerConfig.custom()
-            .slidingWindow(
-                (int) s.window().toSeconds(),
-                s.failureThreshold(),
-                CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            .failureRateThreshold(s.failureRateThreshold())
-            .waitDurationInOpenState(Duration.ofSeconds(s.timeoutSeconds()))
-            .permittedNumberOfCallsInHalfOpenState(1)
-            .automaticTransitionFromOpenToHalfOpenEnabled(false)
-            .clock(clock);
-    if (s.slowCallDuration().isZero()) {
-      b.slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(1));
-    } else {
-      b.slowCallRateThreshold(s.failureRateThreshold())
-          .slowCallDurationThreshold(s.slowCallDuration());
-    }
-    return b.build();
-  }
-
-  /**
-   * A credential's breaker (GW7): the provider's settings, but it counts only 401/403 against
-   * answers, so no slow-call rule.
-   */
-  static CircuitBreakerConfig credentialBreakerConfig(
-      ProviderConfig.CircuitBreakerSettings s, Clock clock) {
-    return CircuitBreakerConfig.from(breakerConfig(s, clock))
-        .slowCallRateThreshold(100)
-        .slowCallDurationThreshold(Duration.ofDays(1))
-        .build();
-  }
-
   ProviderConfig config() {
     return config;
   }
@@ -166,7 +135,7 @@ final class ProviderRuntime {
     return config.name();
   }
 
-  CircuitBreaker breaker() {
+  Breaker breaker() {
     return breaker;
   }
 
@@ -231,21 +200,13 @@ final class ProviderRuntime {
         Outcome o = classifyStatus(status, body);
         result = new ProbeResult(at, o, status, took, null, firstLine(body));
       }
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | IOException e) {
       ex.cancel();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
       result =
-          new ProbeResult(
-              at,
-              Outcome.TIMEOUT,
-              0,
-              Duration.ofNanos(System.nanoTime() - start),
-              null,
-              "no answer in time");
-    } catch (IOException e) {
-      ex.cancel();
-      result =
-          new ProbeResult(
-              at, classify(e), 0, Duration.ofNanos(System.nanoTime() - start), null, message(e));
+          e instanceof IOException io
+              ? new ProbeResult(at, classify(io), 0, took, null, message(io))
+              : new ProbeResult(at, Outcome.TIMEOUT, 0, took, null, "no answer in time");
     }
     lastProbe = result;
     return result;
@@ -293,7 +254,8 @@ final class ProviderRuntime {
         try {
           json = Json.mapper().readTree(body);
         } catch (IOException e) {
-          return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not JSON", key);
+          return failed(
+              at, start, Outcome.UNPARSEABLE, status, "the body is not JSON: " + message(e), key);
         }
         if (json == null || !json.isObject()) {
           return failed(
@@ -333,7 +295,12 @@ final class ProviderRuntime {
           } catch (IOException e) {
             ex.cancel();
             return failed(
-                at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not JSON", key);
+                at,
+                start,
+                Outcome.UNPARSEABLE,
+                status,
+                "a stream chunk is not JSON: " + message(e),
+                key);
           }
           if (chunk == null || !chunk.isObject()) {
             ex.cancel();
@@ -357,12 +324,11 @@ final class ProviderRuntime {
               attemptDeadline);
         }
       }
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | IOException e) {
       cancel(ex);
-      return failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
-    } catch (IOException e) {
-      cancel(ex);
-      return failed(at, start, classify(e), 0, message(e), key);
+      return e instanceof IOException io
+          ? failed(at, start, classify(io), 0, message(io), key)
+          : failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
     }
   }
 
@@ -399,6 +365,8 @@ final class ProviderRuntime {
     try {
       return ex.readRest(Math.min(deadline, System.nanoTime() + 5_000_000_000L), ERROR_BODY_LIMIT);
     } catch (IOException | TimeoutException e) {
+      // The status alone classifies the answer; its body would only have added detail.
+      LOG.debug("could not read an error body: {}", e.toString());
       ex.cancel();
       return "";
     }
@@ -444,20 +412,21 @@ final class ProviderRuntime {
     if (value == null || value.isBlank()) {
       return null;
     }
+    String v = value.strip();
+    if (SECONDS.matcher(v).matches()) {
+      return v.length() > 6
+          ? Duration.ofDays(1)
+          : Duration.ofSeconds(Math.min(Long.parseLong(v), 86_400));
+    }
     try {
-      long seconds = Long.parseLong(value.strip());
-      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
-    } catch (NumberFormatException e) {
-      try {
-        Instant when =
-            java.time.ZonedDateTime.parse(
-                    value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                .toInstant();
-        Duration d = Duration.between(clock.instant(), when);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (java.time.format.DateTimeParseException ignored) {
-        return null;
-      }
+      Instant when =
+          java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant();
+      Duration d = Duration.between(clock.instant(), when);
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (java.time.format.DateTimeParseException e) {
+      LOG.debug("ignored an unreadable Retry-After '{}': {}", v, e.getMessage());
+      return null;
     }
   }
 
@@ -480,7 +449,7 @@ final class ProviderRuntime {
         return firstLine(m.asText());
       }
     } catch (IOException e) {
-      // not JSON: fall through to the raw first line
+      LOG.debug("an error body is not JSON ({}); its first line is the message", e.toString());
     }
     return firstLine(body);
   }

@@ -1,6 +1,10 @@
 package io.nxs.gateway.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nxs.core.Json;
+import io.nxs.core.http.ApiException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,10 +19,33 @@ import java.nio.charset.StandardCharsets;
  */
 record UpstreamCall(String endpoint, ObjectNode body, boolean stream, boolean clientWantsUsage) {
 
+  /**
+   * Reads a client's request body.
+   *
+   * @throws ApiException 400 when it is not a JSON object
+   */
+  static UpstreamCall parse(String endpoint, byte[] json) {
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(json);
+    } catch (IOException e) {
+      throw ApiException.badRequest("the request body is not JSON: " + firstLine(e.getMessage()));
+    }
+    if (!(body instanceof ObjectNode o)) {
+      throw ApiException.badRequest("the request body must be a JSON object");
+    }
+    return of(endpoint, o);
+  }
+
   static UpstreamCall of(String endpoint, ObjectNode body) {
     boolean stream = body.path("stream").asBoolean(false);
     boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
     return new UpstreamCall(endpoint, body, stream, usage);
+  }
+
+  /** The model the client named ({@code ""} when none). */
+  String model() {
+    return body.path("model").asText("");
   }
 
   /** The body for one provider: its own model, and usage asked for when streaming (GW9). */
@@ -31,5 +58,9 @@ record UpstreamCall(String endpoint, ObjectNode body, boolean stream, boolean cl
       options.put("include_usage", true);
     }
     return copy.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }

@@ -14,6 +14,8 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP exchange with an upstream, read line by line with deadlines, on the calling thread.
@@ -30,6 +32,8 @@ import org.apache.hc.core5.http.HttpEntity;
  * same way from any thread.
  */
 final class UpstreamExchange {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamExchange.class);
 
   /** Nothing is being waited for. */
   private static final long NONE = Long.MAX_VALUE;
@@ -210,7 +214,8 @@ final class UpstreamExchange {
       try {
         response.close();
       } catch (IOException e) {
-        // closing a broken connection: nothing to keep
+        // Closing a broken connection: nothing is left to keep or to report.
+        LOG.debug("closing an upstream response failed: {}", e.toString());
       }
     }
   }
