@@ -166,7 +166,7 @@ final class ProviderRuntime {
     }
     ProbeResult probe = probe(credentials.order().getFirst(), deadlineNanos);
     if (probe.model() == null) {
-      throw new IOException("auto-detect found no model: " + probe.detail());
+      throw new NoModel(probe);
     }
     return probe.model();
   }
@@ -396,6 +396,9 @@ final class ProviderRuntime {
   }
 
   static Outcome classify(IOException e) {
+    if (e instanceof NoModel n) {
+      return n.outcome;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof InterruptedIOException) { // connect and socket timeouts
         return Outcome.TIMEOUT;
@@ -457,6 +460,20 @@ final class ProviderRuntime {
   private static String firstLine(String s) {
     String line = s.lines().findFirst().orElse("").strip();
     return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
+  /**
+   * Auto-detect found no model to call. The probe's outcome is the attempt's: a provider that
+   * refused the probe refused the attempt; one that answered without listing a model gave an answer
+   * that is not what it should be.
+   */
+  static final class NoModel extends IOException {
+    private final Outcome outcome;
+
+    NoModel(ProbeResult probe) {
+      super("auto-detect found no model: " + probe.detail());
+      this.outcome = probe.outcome() == Outcome.OK ? Outcome.UNPARSEABLE : probe.outcome();
+    }
   }
 
   /**

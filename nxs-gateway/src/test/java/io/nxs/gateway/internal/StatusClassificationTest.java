@@ -51,6 +51,21 @@ class StatusClassificationTest {
   }
 
   @Test
+  void anAutoDetectThatFoundNoModelTakesTheProbesOutcome() {
+    ProviderRuntime.ProbeResult refused =
+        new ProviderRuntime.ProbeResult(
+            clock.instant(), Outcome.REFUSED, 0, Duration.ZERO, null, "Connection refused");
+    ProviderRuntime.ProbeResult empty =
+        new ProviderRuntime.ProbeResult(
+            clock.instant(), Outcome.OK, 200, Duration.ZERO, null, "no model listed");
+
+    assertThat(ProviderRuntime.classify(new ProviderRuntime.NoModel(refused)))
+        .isEqualTo(Outcome.REFUSED);
+    assertThat(ProviderRuntime.classify(new ProviderRuntime.NoModel(empty)))
+        .isEqualTo(Outcome.UNPARSEABLE);
+  }
+
+  @Test
   void retryAfterInSeconds() {
     assertThat(ProviderRuntime.retryAfter("7", clock)).isEqualTo(Duration.ofSeconds(7));
     assertThat(ProviderRuntime.retryAfter(" 0 ", clock)).isEqualTo(Duration.ZERO);
