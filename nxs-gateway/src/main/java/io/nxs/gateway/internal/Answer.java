@@ -17,7 +17,7 @@ sealed interface Answer {
    * A whole answer: the winner's body (200), or an upstream's refusal of the request itself
    * (400/404/422), passed on as it came.
    */
-  record Complete(String provider, List<Attempt> attempts, int status, String body)
+  record Complete(String provider, List<Attempt> attempts, int status, byte[] body)
       implements Answer {}
 
   /**

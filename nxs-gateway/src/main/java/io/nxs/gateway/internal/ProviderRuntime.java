@@ -249,22 +249,23 @@ final class ProviderRuntime {
             outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
       }
       if (!call.stream()) {
-        String body = ex.readRest(attemptDeadline, BODY_LIMIT);
-        JsonNode json;
+        byte[] body = ex.readBody(attemptDeadline, BODY_LIMIT);
+        PlainAnswer answer;
         try {
-          json = Json.mapper().readTree(body);
+          answer = PlainAnswer.scan(body);
         } catch (IOException e) {
           return failed(
               at, start, Outcome.UNPARSEABLE, status, "the body is not JSON: " + message(e), key);
         }
-        if (json == null || !json.isObject()) {
+        if (!answer.object()) {
           return failed(
               at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
         }
-        if (json.has("error")) {
-          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(body), key);
+        if (answer.error()) {
+          String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(text), key);
         }
-        JsonNode usage = json.get("usage");
+        JsonNode usage = answer.usage();
         return new AttemptResult.Ready(
             attempt(at, start, Outcome.OK, status, "", key),
             this,

@@ -9,6 +9,7 @@ import io.nxs.gateway.ProviderConfig;
 import io.nxs.gateway.ResidencyConfig;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +93,10 @@ final class RequestFlow {
       case AttemptResult.Failed failed -> exhausted(call.model(), rc);
       case AttemptResult.Rejected rejected ->
           new Answer.Complete(
-              rejected.attempt().provider(), rc.attempts(), rejected.status(), rejected.body());
+              rejected.attempt().provider(),
+              rc.attempts(),
+              rejected.status(),
+              rejected.body().getBytes(StandardCharsets.UTF_8));
       case AttemptResult.Ready ready -> answer(ready, call, rc);
     };
   }

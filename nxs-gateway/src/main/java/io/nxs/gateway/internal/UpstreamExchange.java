@@ -2,6 +2,7 @@ package io.nxs.gateway.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -46,6 +47,7 @@ final class UpstreamExchange {
   private volatile boolean timedOut;
   private volatile boolean cancelled;
   private ClassicHttpResponse response;
+  private InputStream content;
   private BufferedReader reader;
   private int status = -1;
   private boolean ended;
@@ -89,9 +91,7 @@ final class UpstreamExchange {
       ended = true;
       finish();
     } else {
-      reader =
-          new BufferedReader(
-              new InputStreamReader(entity.getContent(), StandardCharsets.UTF_8), 8192);
+      content = entity.getContent();
     }
     return status;
   }
@@ -113,6 +113,7 @@ final class UpstreamExchange {
     if (ended) {
       return null;
     }
+    BufferedReader reader = reader();
     if (System.nanoTime() - deadlineNanos >= 0 && !reader.ready()) {
       throw new TimeoutException();
     }
@@ -139,6 +140,7 @@ final class UpstreamExchange {
     if (ended) {
       return "";
     }
+    BufferedReader reader = reader();
     StringBuilder sb = new StringBuilder();
     char[] buf = new char[8192];
     arm(deadlineNanos);
@@ -159,6 +161,47 @@ final class UpstreamExchange {
     ended = true;
     finish();
     return sb.toString();
+  }
+
+  /**
+   * The whole body as bytes, as it came (no decoding: a plain answer goes to the client as is).
+   *
+   * @throws IOException when it broke or holds more than {@code limit} bytes
+   */
+  byte[] readBody(long deadlineNanos, int limit) throws TimeoutException, IOException {
+    if (ended) {
+      return new byte[0];
+    }
+    if (reader != null) {
+      throw new IllegalStateException("the body is already being read as lines");
+    }
+    byte[] body;
+    arm(deadlineNanos);
+    try {
+      body = content.readNBytes(limit + 1);
+    } catch (IOException | RuntimeException e) {
+      ended = true;
+      finish();
+      throw failure(e);
+    } finally {
+      deadline = NONE;
+    }
+    if (body.length > limit) {
+      ended = true;
+      cancel();
+      throw new IOException("the upstream body exceeds " + limit + " bytes");
+    }
+    ended = true;
+    finish();
+    return body;
+  }
+
+  /** The body as UTF-8 lines, from the first call on. */
+  private BufferedReader reader() {
+    if (reader == null) {
+      reader = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8), 8192);
+    }
+    return reader;
   }
 
   /**

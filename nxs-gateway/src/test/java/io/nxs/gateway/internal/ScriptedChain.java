@@ -161,7 +161,14 @@ final class ScriptedChain implements AutoCloseable {
     return switch (step.outcome()) {
       case OK ->
           new AttemptResult.Ready(
-              a, p, "model", null, List.of(), "{}", null, System.nanoTime() + 1_000_000_000L);
+              a,
+              p,
+              "model",
+              null,
+              List.of(),
+              new byte[] {'{', '}'},
+              null,
+              System.nanoTime() + 1_000_000_000L);
       case CLIENT_ERROR -> new AttemptResult.Rejected(a, step.status(), "{}");
       default -> new AttemptResult.Failed(a, step.retryAfter());
     };
