@@ -9,12 +9,15 @@ import io.nxs.gateway.ProviderConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -65,6 +68,7 @@ final class ProviderRuntime {
   private final Credentials credentials;
   private final RetryBudget budget;
   private final ProviderStats stats = new ProviderStats();
+  private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
   private final Clock clock;
   private volatile String detectedModel;
   private volatile ProbeResult lastProbe;
@@ -120,6 +124,14 @@ final class ProviderRuntime {
         .disableConnectionState()
         .evictIdleConnections(TimeValue.ofSeconds(30))
         .build();
+  }
+
+  /**
+   * The URI of an endpoint below the base URL, parsed once per endpoint rather than per request
+   * (there are three: chat completions, completions, embeddings).
+   */
+  private URI endpoint(String path) {
+    return endpoints.computeIfAbsent(path, p -> URI.create(config.baseUrl() + p));
   }
 
   /** Closes the provider's pooled connections. */
@@ -230,7 +242,7 @@ final class ProviderRuntime {
     UpstreamExchange ex = null;
     try {
       String model = model(firstDeadline);
-      HttpPost post = new HttpPost(config.baseUrl() + call.endpoint());
+      HttpPost post = new HttpPost(endpoint(call.endpoint()));
       post.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
       post.setEntity(new ByteArrayEntity(call.bodyFor(model), JSON));
       authorize(post, key);

@@ -131,6 +131,9 @@ final class Router {
       }
       chain = allowed;
     }
+    if (chain.size() == 1) {
+      return chain; // a provider named by the client, or a chain of one: nothing to order
+    }
     List<ProviderRuntime> ordered = new ArrayList<>(chain);
     if (!routes.containsKey(route)) {
       // The default chain goes by priority, the faster first among equals (GW10); a route keeps
