@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upstream provider, as the seed's {@code providers.yaml} writes it (SPEC GW2), plus the
@@ -52,6 +54,8 @@ public record ProviderConfig(
 
   /** The {@code model} value that asks the provider's {@code /v1/models}. */
   public static final String AUTO_DETECT = "auto-detect";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderConfig.class);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -154,6 +158,8 @@ public record ProviderConfig(
     try {
       return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
+      // Shaped like an address but not one: not this machine's loopback.
+      LOG.debug("base_url host '{}' is not an address: {}", host, e.getMessage());
       return false;
     }
   }
