@@ -31,7 +31,7 @@ public final class Gateway implements AutoCloseable {
   private final AirGap airGap;
   private final CredentialRotation rotation;
   private final BudgetGuard budgets;
-  private final ResidencyConfig residency;
+  private final RequestFlow flow;
 
   /**
    * @param secrets the secrets file ({@code secrets.yaml} in the home)
@@ -46,7 +46,6 @@ public final class Gateway implements AutoCloseable {
       RandomGenerator random,
       Path secrets) {
     this.config = config;
-    this.residency = residency;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
     for (ProviderConfig pc : config.providers()) {
@@ -59,7 +58,8 @@ public final class Gateway implements AutoCloseable {
                   pc.apiKeyNext(),
                   clock.instant().plus(config.failover().rotationOverlap()),
                   pc.name(),
-                  ProviderRuntime.credentialBreakerConfig(pc.circuitBreaker(), clock)),
+                  pc.circuitBreaker(),
+                  clock),
               clock);
       watch(r);
       runtimes.add(r);
@@ -75,9 +75,11 @@ public final class Gateway implements AutoCloseable {
             .map(ProviderConfig::name)
             .toList();
     this.airGap = new AirGap(remote, local, telemetry);
-    this.router = new Router(config, runtimes, telemetry, airGap, random);
+    this.router =
+        new Router(config, runtimes, telemetry, airGap, random, ProviderLane.Attempter.HTTP);
     this.usage = new UsageLedger(store, clock);
     this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
+    this.flow = new RequestFlow(router, budgets, usage, telemetry, router.attemptLog(), residency);
     this.rotation =
         new CredentialRotation(
             new SecretsFile(secrets, router.providers().keySet()),
@@ -128,20 +130,12 @@ public final class Gateway implements AutoCloseable {
     return airGap.active();
   }
 
-  ResidencyConfig residency() {
-    return residency;
-  }
-
-  BudgetGuard budgets() {
-    return budgets;
-  }
-
   CredentialRotation rotation() {
     return rotation;
   }
 
   private void watch(ProviderRuntime r) {
-    CircuitBreaker b = r.breaker();
+    CircuitBreaker b = r.breaker().circuitBreaker();
     b.getEventPublisher()
         .onStateTransition(
             e ->
@@ -157,7 +151,7 @@ public final class Gateway implements AutoCloseable {
         .tag("provider", r.name())
         .register(telemetry.metrics());
     for (String label : List.of(Credentials.CURRENT, Credentials.NEXT)) {
-      CircuitBreaker cb = r.credentials().breaker(label);
+      CircuitBreaker cb = r.credentials().breaker(label).circuitBreaker();
       cb.getEventPublisher()
           .onStateTransition(
               e ->
@@ -184,7 +178,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The HTTP routes: the OpenAI-compatible proxy and the provider API. */
   public List<HttpRoutes> routes() {
-    return List.of(new ProxyRoutes(this), new ProviderRoutes(this));
+    return List.of(new ProxyRoutes(this, flow), new ProviderRoutes(this));
   }
 
   public GatewayConfig config() {
