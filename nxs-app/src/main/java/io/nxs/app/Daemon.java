@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,14 +102,26 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(NxsHome home, Map<String, String> env, Clock clock) {
     StartupPhases phases = new StartupPhases();
     boolean firstStart = home.initialize();
+    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
+    // configuration loads, so the two largest early steps overlap on a machine with two cores.
+    CompletableFuture<Kernel> opening =
+        CompletableFuture.supplyAsync(
+            () -> Kernel.open(home, clock),
+            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
     List<NxsModule> modules = Modules.create();
-    NxsConfig config = Modules.loader(modules, env).load(home.config());
+    NxsConfig config;
+    try {
+      config = Modules.loader(modules, env).load(home.config());
+    } catch (RuntimeException e) {
+      // Let the state thread finish before reporting the configuration error.
+      opening.handle((kernel, failure) -> kernel == null ? null : kernel.closeAudit()).join();
+      throw e;
+    }
     phases.mark("config");
-    StateStore store = StateStore.open(home.stateDb());
-    store.migrate("core");
-    phases.mark("state");
-    AuditLog audit = AuditLog.open(store, home.keys(), clock);
-    phases.mark("audit");
+    Kernel kernel = Kernel.await(opening);
+    StateStore store = kernel.store();
+    AuditLog audit = kernel.audit();
+    phases.mark("state+audit");
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
@@ -244,6 +257,33 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       // Logged, not thrown: a thrown exception would cancel every later run.
       LOG.error("could not check {} for changes", secrets.path(), e);
+    }
+  }
+
+  /** The state store (integrity-checked, kernel tables migrated) and the audit log on it. */
+  private record Kernel(StateStore store, AuditLog audit) {
+
+    static Kernel open(NxsHome home, Clock clock) {
+      StateStore store = StateStore.open(home.stateDb());
+      store.migrate("core");
+      return new Kernel(store, AuditLog.open(store, home.keys(), clock));
+    }
+
+    /** The opened kernel, or what stopped it (such as a corrupt state.db) rethrown as it was. */
+    static Kernel await(CompletableFuture<Kernel> opening) {
+      try {
+        return opening.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
+
+    Kernel closeAudit() {
+      audit.close();
+      return this;
     }
   }
 
