@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home
 streams=${1:-512}
-./mvnw -q -B -ntp -DskipTests package -pl nxs-app -am
-./mvnw -q -B -ntp -pl nxs-app test-compile dependency:build-classpath \
+./mvnw -q -B -ntp -DskipTests package dependency:build-classpath -pl nxs-app -am \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -2,7 +2,8 @@
 # Daemon start as ./nxs runs it (the launcher's flags and class-data sharing archive from its
 # training run), on a fresh home and as a restart of an existing one, side by side with an older
 # jar in one run (interleaved, so the machine's load hits both alike):
-#   bench/daemon-startup.sh [RUNS] [BEFORE_JAR]     (default 10 runs per jar and case)
+#   bench/daemon-startup.sh [RUNS] [BEFORE_JAR]     (default 10 runs per jar and case;
+#   SKIP_BUILD=1 uses the jar already in nxs-app/target)
 # For each start: wall time until GET /readyz answers 200, and the CPU seconds the daemon used
 # until then (the steadier figure on a busy machine). After the last run, resident memory (VmRSS)
 # of an idle daemon after 15 s.
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 . scripts/java-home
 runs=${1:-10}
 before_jar=${2:-}
-./mvnw -q -B -ntp -DskipTests -Dmaven.test.skip=true package -pl nxs-app -am
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -ntp -DskipTests -Dmaven.test.skip=true package -pl nxs-app -am
 work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
