@@ -4,12 +4,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.StateStore;
 import io.nxs.gateway.BudgetsConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
 import io.nxs.gateway.ResidencyConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class Gateway implements AutoCloseable {
   private final RequestFlow flow;
 
   /**
-   * @param secrets the secrets file ({@code secrets.yaml} in the home)
+   * @param secrets the home's {@code secrets.yaml}; the gateway binds its {@code providers} section
    * @throws io.nxs.core.NxsException when the secrets file is invalid
    */
   public Gateway(
@@ -44,7 +44,7 @@ public final class Gateway implements AutoCloseable {
       StateStore store,
       Telemetry telemetry,
       RandomGenerator random,
-      Path secrets) {
+      Secrets secrets) {
     this.config = config;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
@@ -81,11 +81,7 @@ public final class Gateway implements AutoCloseable {
     this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
     this.flow = new RequestFlow(router, budgets, usage, telemetry, router.attemptLog(), residency);
     this.rotation =
-        new CredentialRotation(
-            new SecretsFile(secrets, router.providers().keySet()),
-            router.providers(),
-            config.failover(),
-            telemetry);
+        new CredentialRotation(secrets, router.providers(), config.failover(), telemetry);
     rotation.start();
   }
 
