@@ -130,7 +130,8 @@ public final class Doctor implements AutoCloseable {
     }
     this.predictor = new Predictor(samples, history);
     this.kpis = new Kpis(b.store, clock, b.config.interval());
-    this.rules = new RuleSet(dirs);
+    this.rules =
+        new RuleSet(dirs, b.extensions == null ? List.of() : b.extensions.ruleSources().all());
     reportProblems(rules.current().problems());
     Duration stale =
         b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
