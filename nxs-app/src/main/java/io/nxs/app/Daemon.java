@@ -108,6 +108,8 @@ public final class Daemon implements AutoCloseable {
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      LastGoodConfig lastGood = LastGoodConfig.forDaemon(home, env, clock, scheduler);
+      extensions.healingActions().register(lastGood);
       EventBus events = new EventBus();
       ModuleContext context =
           new ModuleContext(
@@ -143,6 +145,7 @@ public final class Daemon implements AutoCloseable {
                   extensions.readinessChecks(),
                   routes)
               .start();
+      lastGood.keep();
       audit.append(
           new AuditEvent(
               "nxs.start",

@@ -91,15 +91,41 @@ public final class Doctor implements AutoCloseable {
     }
     this.probes = new ServiceProbes(services, clock);
     b.store.migrate("doctor");
+    this.samples =
+        new SampleStore(
+            b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
+    List<Path> dirs = new ArrayList<>();
+    if (b.home != null) {
+      dirs.add(b.home.resolve("rules"));
+    }
+    if (b.config.rulesDir() != null) {
+      Path d = Path.of(b.config.rulesDir());
+      dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
+    }
+    this.rules =
+        new RuleSet(dirs, b.extensions == null ? List.of() : b.extensions.ruleSources().all());
+    Duration stale =
+        b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
+            ? b.config.interval().multipliedBy(3)
+            : Duration.ofMinutes(2);
+    this.alerts = new AlertEngine(new AlertStore(b.store, clock), clock, stale);
+    List<io.nxs.core.ext.HealingAction> own = new ArrayList<>();
+    own.add(new io.nxs.doctor.heal.ClearCachesAction(b.store, samples, clock));
+    own.add(new io.nxs.doctor.heal.RestartNxsAction(b.supervisor, b.exit));
     this.healer =
         new Healer(
             b.config.healing(),
-            services,
-            b.extensions == null ? null : b.extensions.healingActions(),
+            new io.nxs.doctor.heal.HealingActions(
+                b.config.healing(),
+                services,
+                own,
+                b.extensions == null ? null : b.extensions.healingActions()),
             new HealingStore(b.store),
             b.audit,
             clock,
-            b.actions);
+            b.actions,
+            alerts::isClear,
+            id -> rules.current().rule(id));
     List<MetricSource> all = new ArrayList<>();
     all.add(heartbeats);
     all.add(healer);
@@ -116,32 +142,14 @@ public final class Doctor implements AutoCloseable {
     }
     all.addAll(b.collectors);
     this.collectors = List.copyOf(all);
-    this.samples =
-        new SampleStore(
-            b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
     this.history = new SampleHistory(b.store, b.config.history().retention());
-    List<Path> dirs = new ArrayList<>();
-    if (b.home != null) {
-      dirs.add(b.home.resolve("rules"));
-    }
-    if (b.config.rulesDir() != null) {
-      Path d = Path.of(b.config.rulesDir());
-      dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
-    }
     this.predictor = new Predictor(samples, history);
     this.kpis = new Kpis(b.store, clock, b.config.interval());
-    this.rules =
-        new RuleSet(dirs, b.extensions == null ? List.of() : b.extensions.ruleSources().all());
     reportProblems(rules.current().problems());
-    Duration stale =
-        b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
-            ? b.config.interval().multipliedBy(3)
-            : Duration.ofMinutes(2);
-    this.alerts = new AlertEngine(new AlertStore(b.store), clock, stale);
     this.incidentStore = new IncidentStore(b.store);
     this.correlator =
         new Correlator(
-            new DependencyGraph(b.config.dependencies()),
+            DependencyGraph.withBuiltins(b.config.dependencies()),
             Correlator.builtinPatterns(),
             incidentStore,
             clock);
@@ -152,7 +160,12 @@ public final class Doctor implements AutoCloseable {
   }
 
   /** The Doctor as the daemon builds it: the real host collector plus every registered source. */
-  static Doctor create(ModuleContext ctx, DoctorConfig config, Executor actions) {
+  static Doctor create(
+      ModuleContext ctx,
+      DoctorConfig config,
+      Executor actions,
+      java.util.Optional<String> supervisor,
+      io.nxs.doctor.heal.RestartNxsAction.Exit exit) {
     return builder(config, ctx.store(), ctx.audit(), ctx.clock())
         .home(ctx.home())
         .events(ctx.events())
@@ -162,8 +175,11 @@ public final class Doctor implements AutoCloseable {
                 new HostCollector(ctx.clock()),
                 new io.nxs.doctor.collect.SecurityCollector(ctx.home(), config.integrityPaths()),
                 new io.nxs.doctor.collect.InternalCollector(
-                    ctx.metrics(), ctx.extensions().healthSources(), ctx.clock())))
+                    ctx.metrics(), ctx.extensions().healthSources(), ctx.clock()),
+                new io.nxs.doctor.collect.StateCollector(
+                    ctx.store(), ctx.clock(), Duration.ofMinutes(10))))
         .actions(actions)
+        .supervisor(supervisor, exit)
         .build();
   }
 
@@ -193,7 +209,7 @@ public final class Doctor implements AutoCloseable {
           t.to().label(),
           t.alert().message());
     }
-    healer.tick(alerts);
+    healer.tick();
     healer.accept(transitions);
     escalate();
     List<Incident> incidents =
@@ -367,6 +383,11 @@ public final class Doctor implements AutoCloseable {
     private Extensions extensions;
     private List<MetricSource> collectors = List.of();
     private Executor actions = Runnable::run;
+    private java.util.Optional<String> supervisor = java.util.Optional.empty();
+    private io.nxs.doctor.heal.RestartNxsAction.Exit exit =
+        code -> {
+          throw new IllegalStateException("this Doctor was built without a way to exit");
+        };
 
     private Builder(DoctorConfig config, StateStore store, AuditTrail audit, Clock clock) {
       this.config = config;
@@ -400,6 +421,17 @@ public final class Doctor implements AutoCloseable {
     /** Where healing commands and notifications run; default the calling thread. */
     public Builder actions(Executor actions) {
       this.actions = actions;
+      return this;
+    }
+
+    /**
+     * What would start NXS again after {@code doctor.restart_nxs} (e.g. {@code systemd}), and how
+     * to leave; default none, so the action refuses.
+     */
+    public Builder supervisor(
+        java.util.Optional<String> supervisor, io.nxs.doctor.heal.RestartNxsAction.Exit exit) {
+      this.supervisor = supervisor;
+      this.exit = exit;
       return this;
     }
 

@@ -32,6 +32,9 @@ public final class DoctorFixture implements AutoCloseable {
   public final Synthetic synthetic = new Synthetic();
   public Doctor doctor;
 
+  /** The exit codes {@code doctor.restart_nxs} left with; the fixture plays a supervisor. */
+  public final List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public DoctorFixture() {
     this(DoctorConfig.defaults().withInterval(Duration.ofSeconds(10)));
   }
@@ -46,6 +49,7 @@ public final class DoctorFixture implements AutoCloseable {
         .events(events)
         .extensions(extensions)
         .collectors(List.of(synthetic))
+        .supervisor(java.util.Optional.of("the test's supervisor"), exits::add)
         .build();
   }
 

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,11 @@ import java.util.Map;
 public final class AlertStore {
 
   private final StateStore store;
+  private final Clock clock;
 
-  public AlertStore(StateStore store) {
+  public AlertStore(StateStore store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   /** The next free sequence number for new alert ids. */
@@ -66,7 +69,7 @@ public final class AlertStore {
       u.setInt(12, a.flapping() ? 1 : 0);
       u.setString(13, a.ackedBy());
       u.setString(14, a.incidentId());
-      u.setLong(15, System.currentTimeMillis());
+      u.setLong(15, clock.millis());
       u.executeUpdate();
     } catch (SQLException e) {
       throw failure(e);

@@ -66,6 +66,14 @@ public record Rule(
     return actions.stream().filter(a -> a.type() == RuleAction.Type.ESCALATE).findFirst();
   }
 
+  /** The healing actions of its {@code heal} actions, in the order written. */
+  public List<String> healing() {
+    return actions.stream()
+        .filter(a -> a.type() == RuleAction.Type.HEAL)
+        .map(RuleAction::action)
+        .toList();
+  }
+
   /** Every metric the rule reads. */
   public List<String> metrics() {
     if (resolveCondition == null) {

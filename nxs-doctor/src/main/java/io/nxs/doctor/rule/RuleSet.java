@@ -27,7 +27,13 @@ public final class RuleSet {
   /** The built-in rule files, one per category of the seed's table. */
   public static final List<String> BUILTIN_FILES =
       List.of(
-          "resources.yaml", "network.yaml", "services.yaml", "security.yaml", "performance.yaml");
+          "resources.yaml",
+          "network.yaml",
+          "services.yaml",
+          "security.yaml",
+          "performance.yaml",
+          "providers.yaml",
+          "backups.yaml");
 
   private final List<Path> dirs;
   private final List<Rule> builtins;

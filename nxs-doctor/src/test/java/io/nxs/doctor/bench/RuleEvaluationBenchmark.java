@@ -88,7 +88,9 @@ public class RuleEvaluationBenchmark {
     rules = new RuleSet.Snapshot(byId, List.of(), List.of());
     engine =
         new AlertEngine(
-            new AlertStore(store), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(5));
+            new AlertStore(store, Clock.fixed(now, ZoneOffset.UTC)),
+            Clock.fixed(now, ZoneOffset.UTC),
+            Duration.ofMinutes(5));
   }
 
   @TearDown(Level.Trial)
