@@ -273,6 +273,9 @@ public final class Doctor implements AutoCloseable {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
+      LOG.warn(
+          "this host has no resolvable name ({}); notifications name it 'localhost'",
+          e.getMessage());
       return "localhost";
     }
   }

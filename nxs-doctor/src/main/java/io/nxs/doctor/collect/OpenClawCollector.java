@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenClaw gateway, supervised ready-made (SPEC DR9; {@code doctor.openclaw}).
@@ -33,6 +35,8 @@ import java.util.Map;
  * it), it does not re-implement its checks.
  */
 public final class OpenClawCollector implements MetricSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenClawCollector.class);
 
   /** The service name the gateway is probed as. */
   public static final String SERVICE = "openclaw-gateway";
@@ -104,6 +108,7 @@ public final class OpenClawCollector implements MetricSource {
       }
     } catch (IOException e) {
       // the gateway being unreachable is the service probe's finding (service-down)
+      LOG.debug("OpenClaw's readiness not read: {}", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

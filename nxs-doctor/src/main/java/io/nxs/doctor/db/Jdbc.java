@@ -83,6 +83,27 @@ public final class Jdbc {
     return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.getFirst());
   }
 
+  /** Reads the first column of a row as JSON of a type. */
+  public static <T> Row<T> json(Class<T> type) {
+    return rs -> io.nxs.core.Json.mapper().readValue(rs.getString(1), type);
+  }
+
+  /** Binds an instant as epoch milliseconds, or SQL NULL. */
+  public static void setInstant(PreparedStatement s, int index, java.time.Instant at)
+      throws SQLException {
+    if (at == null) {
+      s.setNull(index, java.sql.Types.INTEGER);
+    } else {
+      s.setLong(index, at.toEpochMilli());
+    }
+  }
+
+  /** Reads epoch milliseconds as an instant, or null for SQL NULL. */
+  public static java.time.Instant instant(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : java.time.Instant.ofEpochMilli(v);
+  }
+
   /** One past the largest {@code seq} of a table, 1 when it is empty: the next id's number. */
   public long nextSeq(String table) {
     return first("SELECT COALESCE(MAX(seq), 0) + 1 FROM " + table, Binder.NONE, rs -> rs.getLong(1))

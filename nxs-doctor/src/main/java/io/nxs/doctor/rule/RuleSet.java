@@ -144,7 +144,7 @@ public final class RuleSet {
             .append(Files.size(f))
             .append('\n');
       } catch (IOException e) {
-        fp.append(f).append("|gone\n");
+        fp.append(f).append("|gone: ").append(e.getClass().getSimpleName()).append('\n');
       }
     }
     if (current != null && fp.toString().equals(fingerprint)) {
