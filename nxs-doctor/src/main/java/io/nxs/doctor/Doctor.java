@@ -8,12 +8,14 @@ import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.MetricSource;
 import io.nxs.core.module.ModuleContext;
+import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.core.state.StateStore;
 import io.nxs.doctor.alert.Alert;
 import io.nxs.doctor.alert.AlertEngine;
 import io.nxs.doctor.alert.AlertStore;
 import io.nxs.doctor.collect.HeartbeatCollector;
 import io.nxs.doctor.collect.HostCollector;
+import io.nxs.doctor.collect.OpenClawCollector;
 import io.nxs.doctor.collect.ServiceProbes;
 import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.heal.Healer;
@@ -25,6 +27,8 @@ import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentStore;
 import io.nxs.doctor.kpi.Kpis;
 import io.nxs.doctor.notify.IncidentNotifier;
+import io.nxs.doctor.openclaw.GatewaySupervisor;
+import io.nxs.doctor.openclaw.RestartAuthority;
 import io.nxs.doctor.predict.HealthReport;
 import io.nxs.doctor.predict.Predictor;
 import io.nxs.doctor.rule.Rule;
@@ -40,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -75,6 +80,8 @@ public final class Doctor implements AutoCloseable {
   private final IncidentNotifier notifier;
   private final Predictor predictor;
   private final Kpis kpis;
+  private final Optional<OpenClaw> openclaw;
+  private final Optional<GatewaySupervisor> supervisor;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -86,10 +93,27 @@ public final class Doctor implements AutoCloseable {
     this.extensions = b.extensions;
     this.heartbeats = new HeartbeatCollector(clock);
     List<io.nxs.doctor.config.ServiceConfig> services = new ArrayList<>(b.config.services());
-    if (b.config.openclaw().enabled()) {
-      services.add(io.nxs.doctor.collect.OpenClawCollector.service(b.config.openclaw()));
-    }
-    this.probes = new ServiceProbes(services, clock);
+    this.openclaw = b.config.openclaw().enabled() ? Optional.of(openclaw(b)) : Optional.empty();
+    openclaw.ifPresent(o -> services.add(OpenClawCollector.service(o)));
+    this.supervisor =
+        openclaw.map(
+            o ->
+                new GatewaySupervisor(
+                    o,
+                    OpenClawCollector.SERVICE,
+                    (b.home == null ? Path.of(System.getProperty("java.io.tmpdir")) : b.home)
+                        .resolve("logs")
+                        .resolve("openclaw-gateway.log"),
+                    RestartAuthority.ofSystem(System.getenv()),
+                    () -> b.extensions == null ? List.of() : b.extensions.primaryGuards().all(),
+                    b.config.openclaw().startTimeout()));
+    this.probes =
+        new ServiceProbes(
+            services,
+            clock,
+            name ->
+                name.equals(OpenClawCollector.SERVICE)
+                    && supervisor.flatMap(GatewaySupervisor::held).isPresent());
     b.store.migrate("doctor");
     this.samples =
         new SampleStore(
@@ -112,6 +136,7 @@ public final class Doctor implements AutoCloseable {
     List<io.nxs.core.ext.HealingAction> own = new ArrayList<>();
     own.add(new io.nxs.doctor.heal.ClearCachesAction(b.store, samples, clock));
     own.add(new io.nxs.doctor.heal.RestartNxsAction(b.supervisor, b.exit));
+    supervisor.ifPresent(own::add);
     this.healer =
         new Healer(
             b.config.healing(),
@@ -132,9 +157,7 @@ public final class Doctor implements AutoCloseable {
     if (!services.isEmpty()) {
       all.add(probes);
     }
-    if (b.config.openclaw().enabled()) {
-      all.add(new io.nxs.doctor.collect.OpenClawCollector(b.config.openclaw(), clock));
-    }
+    openclaw.ifPresent(o -> all.add(new OpenClawCollector(o, clock)));
     if (!b.config.network().targets().isEmpty()
         || !b.config.network().dnsNames().isEmpty()
         || b.config.network().meshInterface() != null) {
@@ -180,7 +203,26 @@ public final class Doctor implements AutoCloseable {
                     ctx.store(), ctx.clock(), Duration.ofMinutes(10))))
         .actions(actions)
         .supervisor(supervisor, exit)
+        .openclaw(OpenClaw.from(ctx.config()))
         .build();
+  }
+
+  /**
+   * The OpenClaw port: the core {@code openclaw:} section, with the deprecated {@code
+   * doctor.openclaw} keys still honoured (each named once in the log with the key replacing it).
+   */
+  private static OpenClaw openclaw(Builder b) {
+    b.config.openclaw().deprecations().forEach(LOG::warn);
+    OpenClaw port =
+        b.openclaw != null
+            ? b.openclaw
+            : OpenClaw.of(io.nxs.core.openclaw.OpenClawConfig.defaults(), System.getenv());
+    return io.nxs.doctor.openclaw.Deprecated.apply(b.config.openclaw(), port);
+  }
+
+  /** The supervisor of OpenClaw's gateway, when {@code doctor.openclaw.enabled}. */
+  public Optional<GatewaySupervisor> openclawSupervisor() {
+    return supervisor;
   }
 
   public static Builder builder(
@@ -386,6 +428,7 @@ public final class Doctor implements AutoCloseable {
     private Extensions extensions;
     private List<MetricSource> collectors = List.of();
     private Executor actions = Runnable::run;
+    private OpenClaw openclaw;
     private java.util.Optional<String> supervisor = java.util.Optional.empty();
     private io.nxs.doctor.heal.RestartNxsAction.Exit exit =
         code -> {
@@ -402,6 +445,12 @@ public final class Doctor implements AutoCloseable {
     /** The NXS home: custom rules are read from its {@code rules/}. */
     public Builder home(Path home) {
       this.home = home;
+      return this;
+    }
+
+    /** Where OpenClaw lives (the core {@code openclaw:} section); default OpenClaw's defaults. */
+    public Builder openclaw(OpenClaw openclaw) {
+      this.openclaw = openclaw;
       return this;
     }
 

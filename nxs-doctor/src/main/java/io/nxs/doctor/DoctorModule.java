@@ -51,6 +51,9 @@ public final class DoctorModule implements NxsModule {
             // Leave a moment later, from another thread: the attempt is recorded as verifying
             // first, and System.exit runs the daemon's shutdown hook (a graceful stop).
             code -> context.scheduler().schedule(() -> System.exit(code), 2, TimeUnit.SECONDS));
+    doctor
+        .openclawSupervisor()
+        .ifPresent(s -> context.extensions().serviceControls().register(s.control()));
     if (!config.enabled()) {
       LOG.info("the Doctor is disabled (doctor.enabled: false)");
       return;

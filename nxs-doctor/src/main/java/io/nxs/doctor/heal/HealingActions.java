@@ -66,7 +66,13 @@ public final class HealingActions {
    */
   public boolean canAct(String name, String target) {
     return find(name)
-        .map(a -> !(a instanceof CommandHealingAction c) || c.command(target) != null)
+        .map(
+            a ->
+                switch (a) {
+                  case CommandHealingAction c -> c.command(target) != null;
+                  case io.nxs.doctor.openclaw.GatewaySupervisor g -> g.appliesTo(target);
+                  default -> true;
+                })
         .orElse(false);
   }
 

@@ -66,7 +66,8 @@ class BuiltinRulesFireAndResolveTest {
             "service-down",
             List.of(
                 f("service.consecutive_failures", Map.of("service", "api"), 3, 0),
-                f("service.up", Map.of("service", "api"), 0, 1))),
+                f("service.up", Map.of("service", "api"), 0, 1),
+                f("service.paused", Map.of("service", "api"), 0, 0))),
         Arguments.of(
             "service-restart-failed",
             List.of(f("healing.restart_failed", Map.of("service", "api"), 1, 0))),
