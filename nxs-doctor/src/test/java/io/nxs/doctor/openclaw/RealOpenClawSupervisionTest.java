@@ -61,8 +61,12 @@ class RealOpenClawSupervisionTest {
 
   /** A Doctor supervising the gateway at {@code url} with the real CLI of the test's home. */
   private DoctorFixture doctor(java.net.URI url) {
+    return doctor(url, false);
+  }
+
+  private DoctorFixture doctor(java.net.URI url, boolean dryRun) {
     HealingConfig healing =
-        new HealingConfig(null, null, null, Duration.ofMinutes(5), null, null, List.of());
+        new HealingConfig(dryRun, null, null, Duration.ofMinutes(5), null, null, List.of());
     DoctorConfig config =
         new DoctorConfig(
             null,
