@@ -22,6 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * an alert alive. In the steady state (condition false, no open alert of the rule) a series costs
  * one condition evaluation and no allocation. Rules are evaluated on several cores from {@link
  * #PARALLEL_FROM} rules on: evaluation only reads.
+ *
+ * <p>Conditions are pure functions of their inputs, and JEXL's interpreter costs most of a tick
+ * (about a microsecond per evaluation): each rule remembers, per label set, the inputs of its last
+ * evaluation and the verdict, and evaluates again only when an input changed. Flags, counters and
+ * thresholds' inputs mostly stay put between ticks; a rule whose inputs all move pays the full
+ * price. A rule's memory is dropped when the rule changes and trimmed to the label sets it saw.
  */
 final class RuleEvaluator {
 
@@ -70,11 +76,60 @@ final class RuleEvaluator {
   record Evaluation(List<Finding> findings, Set<String> seen) {}
 
   private final Map<String, String> errors = new ConcurrentHashMap<>();
+  private final Map<String, Memo> memos = new ConcurrentHashMap<>();
+
+  /**
+   * The last inputs and verdict of one rule, per label set; used by one thread at a time (a rule is
+   * evaluated by one task per tick).
+   */
+  private static final class Memo {
+    final Rule rule;
+    final Map<Map<String, String>, double[]> last = new java.util.HashMap<>();
+    int seen;
+
+    Memo(Rule rule) {
+      this.rule = rule;
+    }
+
+    /** The cached verdict of these condition inputs (1 holds, 0 not), or -1. */
+    int lookup(Map<String, String> labels, double[] inputs) {
+      seen++;
+      double[] entry = last.get(labels);
+      if (entry == null || entry.length != inputs.length + 1) {
+        return -1;
+      }
+      for (int i = 0; i < inputs.length; i++) {
+        if (Double.doubleToLongBits(entry[i]) != Double.doubleToLongBits(inputs[i])) {
+          return -1;
+        }
+      }
+      return (int) entry[inputs.length];
+    }
+
+    void remember(Map<String, String> labels, double[] inputs, boolean holds) {
+      double[] entry = last.get(labels);
+      if (entry == null || entry.length != inputs.length + 1) {
+        entry = new double[inputs.length + 1];
+        last.put(labels, entry);
+      }
+      System.arraycopy(inputs, 0, entry, 0, inputs.length);
+      entry[inputs.length] = holds ? 1 : 0;
+    }
+
+    /** After a tick: forget label sets that are gone once they are twice the live ones. */
+    void trim() {
+      if (last.size() > 2 * seen + 16) {
+        last.clear();
+      }
+      seen = 0;
+    }
+  }
 
   /** Evaluates every rule once. */
   Evaluation evaluate(
       RuleSet.Snapshot rules, SampleStore samples, long freshAfter, OpenAlerts open) {
     List<Rule> all = new ArrayList<>(rules.all());
+    memos.keySet().retainAll(rules.rules().keySet());
     var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
     List<List<Finding>> found =
         stream
@@ -117,7 +172,9 @@ final class RuleEvaluator {
     for (int i = 0; i < n; i++) {
       columns[i] = samples.seriesOf(metrics.get(i));
     }
-    Inputs in = new Inputs(rule, metrics, open.anyOpen(rule.id()), open);
+    Memo memo =
+        memos.compute(rule.id(), (id, m) -> m != null && m.rule == rule ? m : new Memo(rule));
+    Inputs in = new Inputs(rule, metrics, open.anyOpen(rule.id()), open, memo);
     if (n == 1) {
       // the common case: one metric, each of its series is one label set
       for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
@@ -128,6 +185,7 @@ final class RuleEvaluator {
         in.values[0] = s.latest();
         in.evaluate(entry.getKey(), out);
       }
+      memo.trim();
       return;
     }
     Set<Map<String, String>> labelSets = new LinkedHashSet<>();
@@ -158,6 +216,7 @@ final class RuleEvaluator {
         in.evaluate(labels, out);
       }
     }
+    memo.trim();
   }
 
   /** The reusable buffers of one rule's evaluation. */
@@ -170,8 +229,10 @@ final class RuleEvaluator {
     final int[] conditionIndex;
     final int[] resolveIndex;
     final double[] condition;
+    final Memo memo;
 
-    Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open) {
+    Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open, Memo memo) {
+      this.memo = memo;
       this.rule = rule;
       this.metrics = metrics;
       this.hasOpen = hasOpen;
@@ -189,7 +250,14 @@ final class RuleEvaluator {
       for (int i = 0; i < condition.length; i++) {
         condition[i] = values[conditionIndex[i]];
       }
-      boolean holds = rule.condition().test(condition);
+      int cached = memo.lookup(labels, condition);
+      boolean holds;
+      if (cached < 0) {
+        holds = rule.condition().test(condition);
+        memo.remember(labels, condition, holds);
+      } else {
+        holds = cached == 1;
+      }
       if (!holds && !hasOpen) {
         // steady state: nothing to start, nothing open to resolve; no key, no allocation
         return;
