@@ -146,11 +146,15 @@ final class MigrationContext {
   Optional<String> stopGateway(String reason) {
     Optional<ServiceControl> control = gatewayControl();
     if (control.isPresent()) {
+      // The Doctor holds the service stopped (no healing restarts it) but stops only a gateway it
+      // launched itself: one started by hand or by another supervisor is stopped below.
       HealingAction.Outcome outcome = control.get().stop(reason);
-      if (!outcome.success() && control.get().running()) {
+      if (!control.get().running()) {
+        return Optional.empty();
+      }
+      if (!outcome.success()) {
         return Optional.of("the Doctor could not stop OpenClaw's gateway: " + outcome.detail());
       }
-      return Optional.empty();
     }
     if (!gatewayAnswers()) {
       return Optional.empty();

@@ -30,11 +30,12 @@ import java.util.UUID;
  * UTF-8 size), {@code transcript_event_identities} (id, type, parent, idempotency key), {@code
  * session_transcript_active_events} (next active and message position), the FTS index {@code
  * session_transcript_fts} with its row map {@code session_transcript_fts_rows}, and finally {@code
- * session_transcript_index_state} (leaf, counts), {@code session_windows} (transcript times) and
- * the session index entry's times in {@code session_nodes} (what {@code sessions list} shows).
+ * session_transcript_index_state} (leaf, counts) and {@code session_windows} (transcript times).
  * Messages chain by {@code parentId} from the session's current leaf, so OpenClaw's next turn
  * continues after them (the testkit test proves it reads them). It refuses a database whose {@code
- * user_version} is not 23. Run it only while no OpenClaw process has the store open.
+ * user_version} is not 23. Run it only while no OpenClaw process has the store open. It leaves the
+ * session index ({@code session_nodes}) alone: OpenClaw's trigger marks an entry another writer
+ * rewrote as invalid, and its next turn then asks for {@code openclaw doctor --fix}.
  */
 public final class TranscriptGrower {
 
@@ -204,20 +205,7 @@ public final class TranscriptGrower {
             db.prepareStatement(
                 "UPDATE session_windows SET updated_at = max(updated_at, ?),"
                     + " transcript_updated_at = ?, transcript_observed_at = ?"
-                    + " WHERE session_id = ?");
-        // A turn also moves the session index entry's times (what `sessions list` shows).
-        PreparedStatement node =
-            db.prepareStatement(
-                "UPDATE session_nodes SET updated_at = max(updated_at, ?1),"
-                    + " last_interaction_at = max(coalesce(last_interaction_at, 0), ?1),"
-                    + " last_activity_at = max(coalesce(last_activity_at, 0), ?1),"
-                    + " entry_json = json_set(entry_json,"
-                    + "   '$.updatedAt', max(json_extract(entry_json, '$.updatedAt'), ?1),"
-                    + "   '$.lastInteractionAt',"
-                    + "     max(coalesce(json_extract(entry_json, '$.lastInteractionAt'), 0), ?1),"
-                    + "   '$.lastActivityAt',"
-                    + "     max(coalesce(json_extract(entry_json, '$.lastActivityAt'), 0), ?1))"
-                    + " WHERE current_session_id = ?2")) {
+                    + " WHERE session_id = ?")) {
       state.setLong(1, seq);
       state.setString(2, parent);
       state.setLong(3, activePosition);
@@ -230,9 +218,6 @@ public final class TranscriptGrower {
       window.setLong(3, last);
       window.setString(4, s.sessionId);
       window.executeUpdate();
-      node.setLong(1, last);
-      node.setString(2, s.sessionId);
-      node.executeUpdate();
     }
     return new Grown(s.sessionId, s.activeMessages, messagePosition, Instant.ofEpochMilli(last));
   }
