@@ -2,6 +2,7 @@ package io.nxs.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.PrimaryGuard;
@@ -82,7 +83,11 @@ class EdgeCaseTest {
         OpenClawGateway gateway = startGateway(source)) {
       GatewayControl control = new GatewayControl(gateway, source.extensions.primaryGuards());
       source.extensions.serviceControls().register(control);
-      assertThat(control.running()).isTrue();
+      // Alive and bound; /healthz answers once its start-up work is done (slow under load).
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(control::running);
 
       MigrationRecord r = source.module.migrations().start(target.url(), target.keyFile(), null);
       MigrationRecord done = MigrationTest.awaitState(source, r.id(), "ACTIVE");
@@ -104,45 +109,56 @@ class EdgeCaseTest {
 
   @Test
   void aTargetShortOfDiskTakesTheHotAgentFirstAndTheRestWhenItHasRoom() throws Exception {
-    // The source's clock is 30 days ahead of the real turns: agent archive is COLD, and agent
-    // main, grown with messages from the last hour, is HOT.
-    Instant now = Instant.now().plus(Duration.ofDays(30));
-    SessionConfig config = SessionConfig.defaults();
+    // The zones come from OpenClaw's own session index (what `sessions list` shows), which only
+    // real turns move. The template's last real turn was agent archive's, a whole turn after
+    // main's: on a clock fixed 1 s after it, with a HOT zone half that gap wide, archive is HOT and
+    // main is not. Main is made large with old bulk messages (they do not move the index).
     var claw = RealSessions.copy(install, dir.resolve("a-claw"));
+    Instant archiveTurn = lastTurn(claw.layout().agentDatabase("archive"));
+    Instant mainTurn = lastTurn(claw.layout().agentDatabase("main"));
+    Duration gap = Duration.between(mainTurn, archiveTurn);
+    assertThat(gap).as("the template's archive turn follows main's").isPositive();
+    Instant now = archiveTurn.plusSeconds(1);
+    SessionConfig config =
+        SessionConfig.defaults()
+            .withZones(new ZonePolicy(gap.dividedBy(2), gap.multipliedBy(4), gap.multipliedBy(8)));
     new TranscriptGrower(claw.layout().agentDatabase("main"))
-        .grow("agent:main:alpha", 500, now.minus(Duration.ofHours(1)), Duration.ofMillis(10));
-    new TranscriptGrower(claw.layout().agentDatabase("archive"))
         .grow(
-            "agent:archive:old",
-            20_000,
+            "agent:main:alpha",
+            60_000,
             Instant.now().minus(Duration.ofDays(60)),
             Duration.ofMillis(1));
-    long main = size(claw.layout().agentDatabase("main"));
     long archive = size(claw.layout().agentDatabase("archive"));
+    long main = size(claw.layout().agentDatabase("main"));
     Path targetHome = dir.resolve("b");
     var targetClaw = RealSessions.fresh(install, dir.resolve("b-claw"));
     Files.createDirectories(targetHome.resolve("sessions"));
     long usable = Files.getFileStore(targetHome).getUsableSpace();
-    // Room for main (about 3x its size) and half of what archive needs: short of disk.
-    SessionConfig tight = config.withKeepFree(usable - 3 * main - 3 * archive / 2);
+    // Room for archive (about 3x its size) and half of what main needs: short of disk. Main is
+    // large so that the margin either way (~1.5x its size) absorbs what others write meanwhile.
+    SessionConfig tight = config.withKeepFree(usable - 3 * archive - 3 * main / 2);
 
     try (Node source = new Node(dir.resolve("a"), claw, config, now)) {
       Node target = new Node(targetHome, targetClaw, tight, Instant.now());
       int port = target.port();
       try {
         assertThat(source.module.sessions().list("archive").getFirst().hottest())
-            .isEqualTo(Zone.COLD);
+            .isEqualTo(Zone.HOT);
+        assertThat(source.module.sessions().list("main").getFirst().hottest())
+            .isNotEqualTo(Zone.HOT);
         MigrationRecord r = source.module.migrations().start(target.url(), target.keyFile(), null);
         MigrationRecord done = MigrationTest.awaitState(source, r.id(), "ACTIVE");
         assertThat(done.state()).as(done.reason()).isEqualTo("ACTIVE");
-        assertThat(done.lazy()).isEqualTo("archive");
-        assertThat(target.claw.sessionKeys())
-            .contains("agent:main:alpha")
-            .doesNotContain("agent:archive:old");
+        assertThat(done.lazy()).isEqualTo("main");
+        // (OpenClaw's `sessions list` without --agent shows the default agent, main, only; the
+        // migration's VERIFYING step already asked it with --agent archive.)
+        assertThat(MigrationTest.digests(target).keySet())
+            .contains("agent:archive:old")
+            .doesNotContain("agent:main:alpha");
 
         // The rest is tried at once, and refused before a byte moves: the target is still short.
         MigrationRecord later = MigrationTest.awaitOther(source, r.id(), "FAILED");
-        assertThat(later.reason()).contains("short of disk").contains("agent archive");
+        assertThat(later.reason()).contains("short of disk").contains("agent main");
       } finally {
         target.close();
       }
@@ -155,7 +171,7 @@ class EdgeCaseTest {
                 .migrations()
                 .resume(
                     source.module.migrations().all().stream()
-                        .filter(m -> "archive".equals(m.lazy()))
+                        .filter(m -> "main".equals(m.lazy()))
                         .findFirst()
                         .orElseThrow()
                         .id());
@@ -231,6 +247,14 @@ class EdgeCaseTest {
                 + " heartbeat timed out six times): "
                 + e.getMessage().lines().toList().getLast());
       }
+    }
+  }
+
+  /** The newest time in OpenClaw's session index of a store no process has open. */
+  private static Instant lastTurn(Path db) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var q = c.createStatement().executeQuery("SELECT max(updated_at) FROM session_nodes")) {
+      return Instant.ofEpochMilli(q.getLong(1));
     }
   }
 
