@@ -65,8 +65,13 @@ final class BackupCommand extends CommandGroup {
     VaultConfig config =
         ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
     try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
-      Vault vault = Vault.open(home.home.dir(), config, home.store, home.audit, Clock.systemUTC());
-      return Json.mapper().valueToTree(offline.apply(vault));
+      Vault vault =
+          Vault.open(home.home.dir(), config, home.store, home.audit, Clock.systemUTC()).by("cli");
+      try {
+        return Json.mapper().valueToTree(offline.apply(vault));
+      } finally {
+        vault.close();
+      }
     }
   }
 
