@@ -1,10 +1,12 @@
 package io.nxs.vault;
 
 import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.audit.CheckpointStore;
 import io.nxs.core.ext.BackupSource;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.internal.BackupMaker;
 import io.nxs.vault.internal.Catalog;
+import io.nxs.vault.internal.CheckpointKeeper;
 import io.nxs.vault.internal.Drill;
 import io.nxs.vault.internal.Exporter;
 import io.nxs.vault.internal.KeyResolver;
@@ -200,6 +202,14 @@ public final class Vault {
     }
   }
 
+  /**
+   * The audit checkpoints on the targets, for {@code nxs audit verify} (ADR 0150): each backup
+   * leaves the audit log's signed head on every target that took it.
+   */
+  public CheckpointStore checkpoints() {
+    return services.checkpoints;
+  }
+
   /** The newest snapshot that passed a verify, if any. */
   public Optional<SnapshotInfo> lastVerified() {
     return services.index.lastVerified();
@@ -241,6 +251,7 @@ public final class Vault {
     final Pruner pruner;
     final Drill drill;
     final Exporter exporter;
+    final CheckpointKeeper checkpoints;
 
     Services(
         Path home,
@@ -274,7 +285,9 @@ public final class Vault {
               new MemoryGuard(index),
               index,
               operations,
+              audit,
               clock);
+      this.checkpoints = new CheckpointKeeper(this.home, config.targets(), pool);
       this.verification = new Verification(catalog, existing, index, operations, clock);
       this.restoration = new Restoration(this.home, catalog, existing, operations);
       this.pruner = new Pruner(config.retention(), catalog, existing, index, operations);

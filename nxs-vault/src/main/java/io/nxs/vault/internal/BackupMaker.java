@@ -1,6 +1,8 @@
 package io.nxs.vault.internal;
 
 import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditCheckpoint;
+import io.nxs.core.audit.AuditTrail;
 import io.nxs.vault.BackupResult;
 import io.nxs.vault.BackupResult.MemoryLoss;
 import io.nxs.vault.Manifest;
@@ -25,13 +27,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * Takes a snapshot (SPEC VA1-VA3): stages the sources, writes one snapshot to every target that
  * opens and locks, records it in the index, and checks the agent's memory files against the
- * snapshot before. A target that fails is reported; the others still get the snapshot.
+ * snapshot before. A target that fails is reported; the others still get the snapshot. Each target
+ * that takes the snapshot also gets the audit log's signed head ({@link CheckpointKeeper}).
  */
 public final class BackupMaker {
 
@@ -46,6 +50,7 @@ public final class BackupMaker {
   private final MemoryGuard memory;
   private final VaultIndex index;
   private final Operations operations;
+  private final AuditTrail audit;
   private final Clock clock;
 
   public BackupMaker(
@@ -56,6 +61,7 @@ public final class BackupMaker {
       MemoryGuard memory,
       VaultIndex index,
       Operations operations,
+      AuditTrail audit,
       Clock clock) {
     this.home = home;
     this.keys = keys;
@@ -64,6 +70,7 @@ public final class BackupMaker {
     this.memory = memory;
     this.index = index;
     this.operations = operations;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -102,15 +109,17 @@ public final class BackupMaker {
               throw new VaultException("no target could take the backup: " + failed);
             }
             removeOldStaging(run.started());
+            List<SourceTree> trees = sources.stage(staging);
+            // Taken right after state.db was copied: the head the snapshot's log reaches, or a
+            // few entries past it.
+            Optional<AuditCheckpoint> checkpoint = audit.checkpoint();
             SnapshotWriter.Written written =
                 new SnapshotWriter(repos, progress)
-                    .write(
-                        id,
-                        run.started(),
-                        HostName.get(),
-                        sources.stage(staging),
-                        Catalog.newest(repos));
+                    .write(id, run.started(), HostName.get(), trees, Catalog.newest(repos));
             failed.putAll(written.failedTargets());
+            if (checkpoint.isPresent()) {
+              keepCheckpoint(repos, written.committedTo(), checkpoint.get(), failed);
+            }
             return done(written, failed, run.millis());
           });
     } finally {
@@ -169,6 +178,28 @@ public final class BackupMaker {
             m.id(),
             failed.isEmpty() ? "ok" : "failed targets: " + failed,
             lost));
+  }
+
+  /**
+   * Leaves the audit log's signed head on every target that took the snapshot; a target that
+   * refuses it counts as failed (it would not show a later rollback).
+   */
+  private static void keepCheckpoint(
+      List<Repository> repos,
+      List<String> committedTo,
+      AuditCheckpoint checkpoint,
+      Map<String, String> failed) {
+    for (Repository repo : repos) {
+      if (!committedTo.contains(repo.target().describe())) {
+        continue;
+      }
+      try {
+        CheckpointKeeper.keep(repo, checkpoint);
+      } catch (IOException e) {
+        failed.put(
+            repo.target().describe(), "the audit checkpoint was not written: " + e.getMessage());
+      }
+    }
   }
 
   /** Staging left by a killed backup (older than an hour: no backup runs that long beside it). */

@@ -152,6 +152,7 @@ public final class Pruner {
         repo.deleteBlob(blob);
       }
     }
+    CheckpointKeeper.prune(repo);
     // Removals a target batches (git) reach it now.
     repo.flush();
     // Under the exclusive lock nobody writes: every temporary file is a crash's leftover.
