@@ -194,16 +194,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     if (!report.ok() || checkpoints.isEmpty()) {
       return report;
     }
-    try (Connection c = store.connect()) {
-      Optional<VerifyReport> contradiction =
-          new CheckpointComparison(keys)
-              .contradiction(c, archiveFiles(), checkpoints, report.entriesChecked());
-      if (contradiction.isPresent()) {
-        return contradiction.get();
-      }
-    } catch (SQLException e) {
-      throw new NxsException(
-          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
+    List<Path> archives = archiveFiles();
+    Optional<VerifyReport> contradiction =
+        read(
+            c ->
+                new CheckpointComparison(keys)
+                    .contradiction(c, archives, checkpoints, report.entriesChecked()));
+    if (contradiction.isPresent()) {
+      return contradiction.get();
     }
     CheckpointStore.Kept newest =
         checkpoints.stream().max(Comparator.comparingLong(k -> k.checkpoint().seq())).orElseThrow();
@@ -228,17 +226,18 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    */
   @Override
   public Optional<AuditCheckpoint> checkpoint() {
-    try (Connection c = store.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT seq, hash, signature FROM audit_head WHERE id = 1")) {
-      return rs.next()
-          ? Optional.of(
-              new AuditCheckpoint(rs.getLong(1), rs.getString(2), rs.getString(3), clock.instant()))
-          : Optional.empty();
-    } catch (SQLException e) {
-      throw new NxsException(
-          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
-    }
+    return read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT seq, hash, signature FROM audit_head WHERE id = 1")) {
+            return rs.next()
+                ? Optional.of(
+                    new AuditCheckpoint(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), clock.instant()))
+                : Optional.empty();
+          }
+        });
   }
 
   /** Verifies one archive file on its own (it may have been copied off the machine). */
@@ -302,12 +301,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    * @throws NxsException for an unknown format
    */
   public String report(Duration period, String format) {
-    try (Connection c = store.connect()) {
-      return AuditReportWriter.write(c, clock.instant(), period, format);
-    } catch (SQLException e) {
-      throw new NxsException(
-          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
-    }
+    return read(c -> AuditReportWriter.write(c, clock.instant(), period, format));
   }
 
   /**
@@ -411,6 +405,26 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     } catch (IOException e) {
       throw new NxsException(
           "cannot list audit archives in " + archiveDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Work on one connection that only reads. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs a read on its own connection.
+   *
+   * @throws NxsException naming the database when it cannot be read
+   */
+  private <T> T read(Read<T> work) {
+    try (Connection c = store.connect()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new NxsException(
+          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
   }
 

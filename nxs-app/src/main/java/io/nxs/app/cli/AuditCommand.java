@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -114,12 +115,24 @@ final class AuditCommand extends CommandGroup {
         }
         PrintWriter out = Commands.out(spec);
         out.printf(
+            Locale.ROOT,
             "%-7s %-24s %-8s %-26s %-14s %s%n",
-            "SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
+            "SEQ",
+            "TIME",
+            "SEVERITY",
+            "TYPE",
+            "ACTOR",
+            "TARGET");
         for (AuditEntry e : entries) {
           out.printf(
+              Locale.ROOT,
               "%-7d %-24s %-8s %-26s %-14s %s%n",
-              e.seq(), e.timestamp(), e.severityLabel(), e.eventType(), e.actor(), e.target());
+              e.seq(),
+              e.timestamp(),
+              e.severityLabel(),
+              e.eventType(),
+              e.actor(),
+              e.target());
         }
       }
       return ExitCode.OK;

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -106,12 +107,12 @@ final class BackupCommand extends CommandGroup {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return String.format("%.1f KiB", bytes / 1024.0);
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
     if (bytes < 1024L * 1024 * 1024) {
-      return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
-    return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Back up now.")
@@ -178,12 +179,18 @@ final class BackupCommand extends CommandGroup {
             StringBuilder b =
                 new StringBuilder(
                     String.format(
+                        Locale.ROOT,
                         "%-28s %-22s %7s %10s %-9s%n",
-                        "ID", "CREATED", "FILES", "SIZE", "VERIFIED"));
+                        "ID",
+                        "CREATED",
+                        "FILES",
+                        "SIZE",
+                        "VERIFIED"));
             n.forEach(
                 s ->
                     b.append(
                         String.format(
+                            Locale.ROOT,
                             "%-28s %-22s %7d %10s %-9s%n",
                             s.path("id").asText(),
                             s.path("created_at").asText().replaceAll("\\.\\d+Z$", "Z"),

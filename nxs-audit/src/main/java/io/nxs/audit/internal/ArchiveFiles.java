@@ -53,7 +53,7 @@ public final class ArchiveFiles {
 
   /** The file name for a seq range; zero-padded so names sort in chain order. */
   public static String fileName(long firstSeq, long lastSeq) {
-    return String.format("audit-%012d-%012d.jsonl", firstSeq, lastSeq);
+    return String.format(java.util.Locale.ROOT, "audit-%012d-%012d.jsonl", firstSeq, lastSeq);
   }
 
   /**
