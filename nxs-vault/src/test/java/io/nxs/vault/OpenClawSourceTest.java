@@ -34,7 +34,12 @@ class OpenClawSourceTest {
     Files.writeString(ws.resolve("DECISION-LOG.md"), "decisions");
     Files.createDirectories(ws.resolve("skills/search"));
     Files.writeString(ws.resolve("skills/search/SKILL.md"), "skill");
-    Files.writeString(ws.resolve("scratch.tmp"), "not part of the agent's identity");
+    Files.writeString(ws.resolve("TECHNOLOGY-MATRIX.md"), "whatever the agent writes");
+    Files.writeString(openclaw.resolve("openclaw.json"), "{\"gateway\":{\"port\":18789}}");
+    Files.createDirectories(openclaw.resolve("credentials"));
+    Files.writeString(openclaw.resolve("credentials/telegram-allowFrom.json"), "[]");
+    Files.createDirectories(openclaw.resolve("logs"));
+    Files.writeString(openclaw.resolve("logs/gateway.log"), "a log line");
     Path agentDb =
         Files.createDirectories(openclaw.resolve("agents/main/agent"))
             .resolve("openclaw-agent.sqlite");
@@ -82,9 +87,12 @@ class OpenClawSourceTest {
               "openclaw/workspace/SOUL.md",
               "openclaw/workspace/DECISION-LOG.md",
               "openclaw/workspace/skills/search/SKILL.md",
+              "openclaw/workspace/TECHNOLOGY-MATRIX.md",
+              "openclaw/openclaw.json",
+              "openclaw/credentials/telegram-allowFrom.json",
               "openclaw/agents/main/agent/openclaw-agent.sqlite",
               "openclaw/state/openclaw.sqlite")
-          .doesNotContain("openclaw/workspace/scratch.tmp")
+          .doesNotContain("openclaw/logs/gateway.log")
           .noneMatch(p -> p.endsWith("-wal") || p.endsWith("-shm"));
 
       Path to = f.home.resolve("restored");

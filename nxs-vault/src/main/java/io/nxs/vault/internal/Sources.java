@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * What a backup reads (SPEC VA1): NXS's state database (an online copy), its config, keys (except
@@ -29,16 +28,6 @@ public final class Sources {
   public static final String STATE_DB_PATH = "nxs/state.db";
 
   private static final Set<String> RESERVED = Set.of("nxs", "files", "openclaw");
-  private static final List<String> OPENCLAW_WORKSPACE =
-      List.of(
-          "MEMORY.md",
-          "memory/*.md",
-          "AGENTS.md",
-          "SOUL.md",
-          "USER.md",
-          "IDENTITY.md",
-          "skills/**",
-          "DECISION-LOG.md");
 
   private final Path home;
   private final VaultConfig config;
@@ -99,33 +88,8 @@ public final class Sources {
     boolean withOpenclaw =
         config.openclaw() != null ? config.openclaw() : Files.isDirectory(openclaw);
     if (withOpenclaw) {
-      trees.add(
-          new SourceTree(
-              "openclaw/workspace", openclaw.resolve("workspace"), OPENCLAW_WORKSPACE, List.of()));
-      Path dbs = staging.resolve("openclaw");
-      for (Path db : openclawDatabases(openclaw)) {
-        SqliteCopy.copyReadOnly(db, dbs.resolve(openclaw.relativize(db).toString()));
-      }
-      trees.add(SourceTree.all("openclaw", dbs));
+      trees.addAll(new OpenClawSources(openclaw, openclaw.resolve("workspace")).stage(staging));
     }
     return trees;
-  }
-
-  private static List<Path> openclawDatabases(Path openclaw) throws IOException {
-    List<Path> dbs = new ArrayList<>();
-    Path agents = openclaw.resolve("agents");
-    if (Files.isDirectory(agents)) {
-      try (Stream<Path> list = Files.list(agents)) {
-        list.map(a -> a.resolve("agent").resolve("openclaw-agent.sqlite"))
-            .filter(Files::isRegularFile)
-            .sorted()
-            .forEach(dbs::add);
-      }
-    }
-    Path state = openclaw.resolve("state").resolve("openclaw.sqlite");
-    if (Files.isRegularFile(state)) {
-      dbs.add(state);
-    }
-    return dbs;
   }
 }
