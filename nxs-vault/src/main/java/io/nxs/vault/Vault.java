@@ -3,6 +3,8 @@ package io.nxs.vault;
 import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.audit.CheckpointStore;
 import io.nxs.core.ext.BackupSource;
+import io.nxs.core.openclaw.OpenClawConfig;
+import io.nxs.core.openclaw.OpenClawLayout;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.internal.BackupMaker;
 import io.nxs.vault.internal.Catalog;
@@ -61,24 +63,37 @@ public final class Vault {
   /**
    * Opens the vault of a home and migrates its tables.
    *
+   * @param openclaw where OpenClaw lives, from the core {@code openclaw:} section
    * @param extraSources the backup sources other modules registered (read at each backup)
    */
   public static Vault open(
       Path home,
       VaultConfig config,
+      OpenClawLayout openclaw,
       StateStore store,
       AuditTrail audit,
       Clock clock,
       Supplier<List<BackupSource>> extraSources) {
     store.migrate("vault");
     return new Vault(
-        new Services(home, config, store, audit, clock, extraSources, System.getenv()), DAEMON);
+        new Services(home, config, openclaw, store, audit, clock, extraSources, System.getenv()),
+        DAEMON);
   }
 
-  /** Opens the vault with no sources beyond NXS's own and the configured ones. */
+  /**
+   * Opens the vault with no sources beyond NXS's own and the configured ones, OpenClaw where the
+   * {@code openclaw:} section's default puts it.
+   */
   public static Vault open(
       Path home, VaultConfig config, StateStore store, AuditTrail audit, Clock clock) {
-    return open(home, config, store, audit, clock, List::of);
+    return open(
+        home,
+        config,
+        new OpenClawLayout(OpenClawConfig.defaults().home()),
+        store,
+        audit,
+        clock,
+        List::of);
   }
 
   /**
@@ -95,7 +110,8 @@ public final class Vault {
     services.close();
     Services s = services;
     return new Vault(
-        new Services(s.home, s.config, s.store, s.audit, s.clock, s.extraSources, variables),
+        new Services(
+            s.home, s.config, s.openclaw, s.store, s.audit, s.clock, s.extraSources, variables),
         actor);
   }
 
@@ -237,6 +253,7 @@ public final class Vault {
   private static final class Services {
     final Path home;
     final VaultConfig config;
+    final OpenClawLayout openclaw;
     final StateStore store;
     final AuditTrail audit;
     final Clock clock;
@@ -256,6 +273,7 @@ public final class Vault {
     Services(
         Path home,
         VaultConfig config,
+        OpenClawLayout openclaw,
         StateStore store,
         AuditTrail audit,
         Clock clock,
@@ -263,6 +281,7 @@ public final class Vault {
         Map<String, String> env) {
       this.home = home.toAbsolutePath().normalize();
       this.config = config;
+      this.openclaw = openclaw;
       this.store = store;
       this.audit = audit;
       this.clock = clock;
@@ -281,7 +300,7 @@ public final class Vault {
               this.home,
               keys,
               pool,
-              new Sources(this.home, config, store, extraSources),
+              new Sources(this.home, config, store, extraSources, openclaw),
               new MemoryGuard(index),
               index,
               operations,

@@ -5,6 +5,7 @@ import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.core.openclaw.OpenClaw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,10 +46,12 @@ public final class VaultModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     VaultConfig config = ctx.config().section(VaultConfig.SECTION);
+    config.deprecations().forEach(LOG::warn);
     vault =
         Vault.open(
             ctx.home(),
             config,
+            OpenClaw.from(ctx.config()).layout(),
             ctx.store(),
             ctx.audit(),
             ctx.clock(),

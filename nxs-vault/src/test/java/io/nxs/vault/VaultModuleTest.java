@@ -20,6 +20,7 @@ import io.nxs.core.http.HttpServer;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.metrics.Metrics;
 import io.nxs.core.module.ModuleContext;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.vault.internal.SqliteCopy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,7 +84,7 @@ class VaultModuleTest {
     module.start(
         new ModuleContext(
             f.home.path(),
-            new NxsConfig("test", Map.of("vault", config)),
+            new NxsConfig("test", Map.of("vault", config, "openclaw", OpenClawConfig.defaults())),
             f.store,
             f.audit,
             new EventBus(),

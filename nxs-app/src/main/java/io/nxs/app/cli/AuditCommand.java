@@ -9,6 +9,9 @@ import io.nxs.audit.ReportPeriod;
 import io.nxs.audit.VerifyReport;
 import io.nxs.core.audit.CheckpointStore;
 import io.nxs.core.config.Durations;
+import io.nxs.core.config.NxsConfig;
+import io.nxs.core.openclaw.OpenClaw;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.vault.Vault;
 import io.nxs.vault.VaultConfig;
 import java.io.PrintWriter;
@@ -74,9 +77,16 @@ final class AuditCommand extends CommandGroup {
     /** The vault's targets, where each backup leaves the log's signed head (ADR 0150). */
     private static CheckpointStore.Found checkpoints(
         GlobalOptions global, OfflineHome home, Clock clock) {
-      VaultConfig config =
-          ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
-      Vault vault = Vault.open(home.home.dir(), config, home.store, home.audit, clock);
+      NxsConfig loaded = ConfigCheck.check(global.home().config(), global.env);
+      Vault vault =
+          Vault.open(
+              home.home.dir(),
+              loaded.section(VaultConfig.SECTION),
+              OpenClaw.of(loaded.section(OpenClawConfig.SECTION), global.env).layout(),
+              home.store,
+              home.audit,
+              clock,
+              List::of);
       try {
         return vault.checkpoints().newest();
       } finally {

@@ -1,5 +1,10 @@
 package io.nxs.vault.internal;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.nxs.core.openclaw.OpenClawLayout;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -8,6 +13,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the vault takes from OpenClaw (SPEC VA1): its whole state directory — {@code openclaw.json},
@@ -22,30 +29,25 @@ import java.util.List;
  */
 public final class OpenClawSources {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OpenClawSources.class);
+
+  /** The live-database patterns of {@link OpenClawLayout#BACKUP_EXCLUDES}. */
+  private static final List<String> LIVE_SQLITE =
+      List.of("**.sqlite", "**.sqlite-wal", "**.sqlite-shm", "**.sqlite-journal");
+
   /** Where OpenClaw appears in a snapshot. */
   public static final String PREFIX = "openclaw";
 
-  /** Paths of the state directory (globs, relative) that OpenClaw makes again by itself. */
+  /**
+   * What OpenClaw makes again by itself ({@link OpenClawLayout#BACKUP_EXCLUDES}, the set OpenClaw's
+   * own archive skips) without the live SQLite files themselves: those are found by their header
+   * and copied online.
+   */
   static final List<String> LEFT_OUT =
-      List.of(
-          "logs/**",
-          "*.log",
-          "**/*.log",
-          "cache/**",
-          "**/cache/**",
-          ".cache/**",
-          "**/.cache/**",
-          "tmp/**",
-          "**/node_modules/**",
-          "plugin-skills/**",
-          "canvas/**",
-          "control-ui/**",
-          "update-check.json",
-          "node.pid");
+      OpenClawLayout.BACKUP_EXCLUDES.stream().filter(g -> !LIVE_SQLITE.contains(g)).toList();
 
   /** SQLite's side files: the online copy holds their content. */
-  private static final List<String> SQLITE_SIDE_FILES =
-      List.of("*-wal", "**/*-wal", "*-shm", "**/*-shm", "*-journal", "**/*-journal");
+  private static final List<String> SQLITE_SIDE_FILES = List.of("**-wal", "**-shm", "**-journal");
 
   private final Path stateDir;
   private final Path workspace;
@@ -58,6 +60,53 @@ public final class OpenClawSources {
     this.stateDir = stateDir.toAbsolutePath().normalize();
     this.workspace = workspace.toAbsolutePath().normalize();
   }
+
+  /**
+   * The sources of the OpenClaw whose state directory a layout names; the workspace is the one its
+   * {@code openclaw.json} configures ({@code agents.defaults.workspace}), else OpenClaw's default.
+   */
+  public static OpenClawSources of(OpenClawLayout layout) {
+    return new OpenClawSources(layout.home(), workspace(layout));
+  }
+
+  /**
+   * {@code agents.defaults.workspace} from {@code openclaw.json} (JSON5: comments, trailing commas,
+   * unquoted names and single quotes are read), {@code ~} expanded; OpenClaw's default when the
+   * file or the key is absent. An unreadable file is OpenClaw's to report: the default is used.
+   */
+  static Path workspace(OpenClawLayout layout) {
+    Path config = layout.configFile();
+    if (!Files.isRegularFile(config)) {
+      return layout.workspace();
+    }
+    try {
+      JsonNode node = JSON5.readTree(Files.readString(config)).at("/agents/defaults/workspace");
+      if (!node.isTextual() || node.asText().isBlank()) {
+        return layout.workspace();
+      }
+      String configured = node.asText().strip();
+      Path path =
+          configured.equals("~") || configured.startsWith("~/")
+              ? Path.of(System.getProperty("user.home") + configured.substring(1))
+              : Path.of(configured);
+      return path.isAbsolute() ? path : layout.home().resolve(path);
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot read the workspace from {} ({}): backing up {}",
+          config,
+          e.getMessage(),
+          layout.workspace());
+      return layout.workspace();
+    }
+  }
+
+  private static final ObjectMapper JSON5 =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .build();
 
   /**
    * Copies every SQLite store online under {@code staging} and returns the trees to read.

@@ -1,6 +1,7 @@
 package io.nxs.vault.internal;
 
 import io.nxs.core.ext.BackupSource;
+import io.nxs.core.openclaw.OpenClawLayout;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.VaultConfig;
 import io.nxs.vault.VaultException;
@@ -33,16 +34,24 @@ public final class Sources {
   private final VaultConfig config;
   private final StateStore store;
   private final Supplier<List<BackupSource>> registered;
+  private final OpenClawLayout openclaw;
 
   /**
    * @param registered the backup sources other modules registered (read at each backup)
+   * @param openclaw OpenClaw's layout from the core {@code openclaw:} section (the deprecated
+   *     {@code vault.openclaw_home} wins when set)
    */
   public Sources(
-      Path home, VaultConfig config, StateStore store, Supplier<List<BackupSource>> registered) {
+      Path home,
+      VaultConfig config,
+      StateStore store,
+      Supplier<List<BackupSource>> registered,
+      OpenClawLayout openclaw) {
     this.home = home;
     this.config = config;
     this.store = store;
     this.registered = registered;
+    this.openclaw = openclaw;
   }
 
   /**
@@ -84,11 +93,14 @@ public final class Sources {
           new SourceTree(
               "files/" + (n == 1 ? base : base + "-" + n), root, s.include(), s.exclude()));
     }
-    Path openclaw = LocalPaths.resolve(home, config.openclawHome());
+    Path stateDir =
+        config.openclawHome() != null
+            ? LocalPaths.resolve(home, config.openclawHome())
+            : openclaw.home();
     boolean withOpenclaw =
-        config.openclaw() != null ? config.openclaw() : Files.isDirectory(openclaw);
+        config.openclaw() != null ? config.openclaw() : Files.isDirectory(stateDir);
     if (withOpenclaw) {
-      trees.addAll(new OpenClawSources(openclaw, openclaw.resolve("workspace")).stage(staging));
+      trees.addAll(OpenClawSources.of(new OpenClawLayout(stateDir)).stage(staging));
     }
     return trees;
   }
