@@ -8,11 +8,9 @@ import io.nxs.core.openclaw.OpenClawLayout;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.internal.BackupMaker;
 import io.nxs.vault.internal.Catalog;
-import io.nxs.vault.internal.CheckpointKeeper;
 import io.nxs.vault.internal.Drill;
 import io.nxs.vault.internal.Exporter;
 import io.nxs.vault.internal.KeyResolver;
-import io.nxs.vault.internal.MemoryGuard;
 import io.nxs.vault.internal.Operations;
 import io.nxs.vault.internal.Pruner;
 import io.nxs.vault.internal.Repository;
@@ -52,10 +50,10 @@ public final class Vault {
   /** The actor of what the daemon does on its own schedule. */
   public static final String DAEMON = "nxs";
 
-  private final Services services;
+  private final VaultServices services;
   private final String actor;
 
-  private Vault(Services services, String actor) {
+  private Vault(VaultServices services, String actor) {
     this.services = services;
     this.actor = actor;
   }
@@ -76,7 +74,8 @@ public final class Vault {
       Supplier<List<BackupSource>> extraSources) {
     store.migrate("vault");
     return new Vault(
-        new Services(home, config, openclaw, store, audit, clock, extraSources, System.getenv()),
+        new VaultServices(
+            home, config, openclaw, store, audit, clock, extraSources, System.getenv()),
         DAEMON);
   }
 
@@ -108,9 +107,9 @@ public final class Vault {
   /** Reads S3 credentials and the passphrase from these variables instead of the process's. */
   Vault environment(Map<String, String> variables) {
     services.close();
-    Services s = services;
+    VaultServices s = services;
     return new Vault(
-        new Services(
+        new VaultServices(
             s.home, s.config, s.openclaw, s.store, s.audit, s.clock, s.extraSources, variables),
         actor);
   }
@@ -247,75 +246,5 @@ public final class Vault {
   /** The reachable repositories, for tests that look inside them. */
   List<Repository> repositories() {
     return services.pool.repositories(services.keys.key(true));
-  }
-
-  /** The services of one vault, shared by its actor views; also the monitor operations hold. */
-  private static final class Services {
-    final Path home;
-    final VaultConfig config;
-    final OpenClawLayout openclaw;
-    final StateStore store;
-    final AuditTrail audit;
-    final Clock clock;
-    final Supplier<List<BackupSource>> extraSources;
-    final VaultIndex index;
-    final TargetPool pool;
-    final KeyResolver keys;
-    final Catalog catalog;
-    final BackupMaker backups;
-    final Verification verification;
-    final Restoration restoration;
-    final Pruner pruner;
-    final Drill drill;
-    final Exporter exporter;
-    final CheckpointKeeper checkpoints;
-
-    Services(
-        Path home,
-        VaultConfig config,
-        OpenClawLayout openclaw,
-        StateStore store,
-        AuditTrail audit,
-        Clock clock,
-        Supplier<List<BackupSource>> extraSources,
-        Map<String, String> env) {
-      this.home = home.toAbsolutePath().normalize();
-      this.config = config;
-      this.openclaw = openclaw;
-      this.store = store;
-      this.audit = audit;
-      this.clock = clock;
-      this.extraSources = extraSources;
-      this.index = new VaultIndex(store);
-      this.pool = new TargetPool(this.home, config.targets(), env);
-      this.keys =
-          new KeyResolver(config, this.home.resolve("keys").resolve("vault.key"), env, pool);
-      Operations operations = new Operations(index, audit, clock);
-      Supplier<List<Repository>> any = () -> pool.repositories(keys.key(true));
-      // Operations that read snapshots need the key that wrote them: never a new one.
-      Supplier<List<Repository>> existing = () -> pool.repositories(keys.key(false));
-      this.catalog = new Catalog(index, any);
-      this.backups =
-          new BackupMaker(
-              this.home,
-              keys,
-              pool,
-              new Sources(this.home, config, store, extraSources, openclaw),
-              new MemoryGuard(index),
-              index,
-              operations,
-              audit,
-              clock);
-      this.checkpoints = new CheckpointKeeper(this.home, config.targets(), pool);
-      this.verification = new Verification(catalog, existing, index, operations, clock);
-      this.restoration = new Restoration(this.home, catalog, existing, operations);
-      this.pruner = new Pruner(config.retention(), catalog, existing, index, operations);
-      this.drill = new Drill(this.home, catalog, restoration, operations);
-      this.exporter = new Exporter(existing, operations, clock);
-    }
-
-    void close() {
-      pool.close();
-    }
   }
 }

@@ -108,7 +108,7 @@ final class VaultHealth implements HealthSource, MetricSource {
             : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
     return List.of(
         new Sample("vault.last_good_age_seconds", Map.of(), age),
-        new Sample("vault.backup_success_rate", Map.of(), rate),
+        new Sample("vault.backup_success_ratio", Map.of(), rate),
         new Sample("vault.memory_files_lost", Map.of(), losses.get().size()));
   }
 

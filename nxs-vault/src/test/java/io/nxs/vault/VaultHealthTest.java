@@ -3,6 +3,7 @@ package io.nxs.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nxs.core.ext.HealthSource;
+import io.nxs.core.ext.MetricSource;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -60,5 +61,18 @@ class VaultHealthTest {
         .isEqualTo(
             "one target: a lost disk loses every backup; add a second to vault.targets"
                 + " (another disk, s3 or git)");
+  }
+
+  @Test
+  void theSuccessRatioIsPublishedUnderTheNameTheDoctorsKpiReads() {
+    Vault vault = f.vault();
+    VaultHealth health = new VaultHealth(vault.index(), Duration.ofHours(1), f.clock, 1);
+    health.backedUp(vault.create(Progress.NONE));
+
+    assertThat(health.collect())
+        .filteredOn(sample -> sample.metric().equals("vault.backup_success_ratio"))
+        .singleElement()
+        .extracting(MetricSource.Sample::value)
+        .isEqualTo(1.0);
   }
 }
