@@ -113,13 +113,13 @@ public final class BackupMaker {
             // Taken right after state.db was copied: the head the snapshot's log reaches, or a
             // few entries past it.
             Optional<AuditCheckpoint> checkpoint = audit.checkpoint();
+            if (checkpoint.isPresent()) {
+              keepCheckpoint(repos, checkpoint.get(), failed);
+            }
             SnapshotWriter.Written written =
                 new SnapshotWriter(repos, progress)
                     .write(id, run.started(), HostName.get(), trees, Catalog.newest(repos));
             failed.putAll(written.failedTargets());
-            if (checkpoint.isPresent()) {
-              keepCheckpoint(repos, written.committedTo(), checkpoint.get(), failed);
-            }
             return done(written, failed, run.millis());
           });
     } finally {
@@ -181,24 +181,24 @@ public final class BackupMaker {
   }
 
   /**
-   * Leaves the audit log's signed head on every target that took the snapshot; a target that
-   * refuses it counts as failed (it would not show a later rollback).
+   * Leaves the audit log's signed head on every target, batched with the snapshot's blobs: the
+   * writer's flush before the manifest makes it durable (one fsync round locally, one pushed commit
+   * on git), so a target that holds the snapshot holds the checkpoint. A target that refuses it is
+   * left out of the snapshot and counts as failed (it would not show a later rollback).
    */
   private static void keepCheckpoint(
-      List<Repository> repos,
-      List<String> committedTo,
-      AuditCheckpoint checkpoint,
-      Map<String, String> failed) {
-    for (Repository repo : repos) {
-      if (!committedTo.contains(repo.target().describe())) {
-        continue;
-      }
+      List<Repository> repos, AuditCheckpoint checkpoint, Map<String, String> failed) {
+    for (Repository repo : List.copyOf(repos)) {
       try {
         CheckpointKeeper.keep(repo, checkpoint);
       } catch (IOException e) {
         failed.put(
             repo.target().describe(), "the audit checkpoint was not written: " + e.getMessage());
+        repos.remove(repo);
       }
+    }
+    if (repos.isEmpty()) {
+      throw new VaultException("no target could take the backup: " + failed);
     }
   }
 

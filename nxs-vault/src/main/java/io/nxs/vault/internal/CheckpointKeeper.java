@@ -54,7 +54,8 @@ public final class CheckpointKeeper implements CheckpointStore {
   }
 
   /**
-   * Writes a checkpoint to a repository's target, durably.
+   * Writes a checkpoint to a repository's target, durable at the target's next flush (a backup
+   * flushes before it commits its manifest).
    *
    * @throws IOException when the target refuses it
    */
@@ -64,7 +65,7 @@ public final class CheckpointKeeper implements CheckpointStore {
     body.put("hash", cp.hash());
     body.put("signature", cp.signature());
     body.put("taken_at", cp.takenAt().toString());
-    repo.target().put(key(cp), Json.write(body).getBytes(StandardCharsets.UTF_8));
+    repo.target().putBatched(key(cp), Json.write(body).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
