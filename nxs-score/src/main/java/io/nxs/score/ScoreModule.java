@@ -1,0 +1,208 @@
+package io.nxs.score;
+
+import io.nxs.core.NxsException;
+import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.ext.ReadinessCheck;
+import io.nxs.core.ext.RuleSource;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.module.ModuleContext;
+import io.nxs.core.module.NxsModule;
+import io.nxs.score.audio.AudioScorer;
+import io.nxs.score.drift.DriftMonitor;
+import io.nxs.score.image.BrisqueModel;
+import io.nxs.score.image.ImageScorer;
+import io.nxs.score.learned.OnnxScorer;
+import io.nxs.score.store.ScoreStore;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quality scoring in the daemon (SPEC SC1-SC4): the built-in image and voice scorers checked
+ * against their goldens, the operator's learned models if any, the {@code /api/v1/score} routes,
+ * the drift monitor on its schedule as the Doctor's metric source {@code score}, and the built-in
+ * Doctor rules that turn drift into alerts (rule source {@code score}).
+ */
+public final class ScoreModule implements NxsModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreModule.class);
+
+  private ScoringEngine engine;
+  private ScoreService service;
+  private ScheduledFuture<?> refresh;
+
+  @Override
+  public String name() {
+    return "score";
+  }
+
+  @Override
+  public List<ConfigSection<?>> configSections() {
+    return List.of(ScoreConfig.SECTION);
+  }
+
+  @Override
+  public void start(ModuleContext ctx) {
+    ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
+    Map<MediaFormat.Kind, OnnxScorer> learned = new EnumMap<>(MediaFormat.Kind.class);
+    load(ctx, config.models().image(), MediaFormat.Kind.IMAGE, learned);
+    load(ctx, config.models().audio(), MediaFormat.Kind.AUDIO, learned);
+    engine =
+        new ScoringEngine(
+            config,
+            ctx.clock(),
+            new ImageScorer(BrisqueModel.live()),
+            new AudioScorer(),
+            learned,
+            BenchReference.shipped().orElse(null));
+    checkGoldens(ctx);
+    ScoreStore store = new ScoreStore(ctx.store());
+    DriftMonitor drift = new DriftMonitor(store, config.drift(), ctx.clock());
+    service =
+        new ScoreService(
+            engine, store, drift, ctx.audit(), ctx.events(), ctx.metrics(), ctx.clock());
+    ctx.extensions().metricSources().register(drift);
+    ctx.extensions().ruleSources().register(rules());
+    ctx.extensions()
+        .readinessChecks()
+        .register(
+            new ReadinessCheck() {
+              @Override
+              public String name() {
+                return "score";
+              }
+
+              @Override
+              public Readiness check() {
+                Map<MediaFormat.Kind, String> off = engine.disabled();
+                return off.isEmpty()
+                    ? Readiness.ok()
+                    : new Readiness(
+                        off.size() < 2, "out of service: " + off.keySet() + " " + off.values());
+              }
+            });
+    long every = config.drift().interval().toMillis();
+    refresh =
+        ctx.scheduler()
+            .scheduleAtFixedRate(
+                () -> Thread.ofVirtual().name("score-drift").start(this::refreshDrift),
+                0,
+                every,
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshDrift() {
+    try {
+      service.refreshDrift();
+    } catch (NxsException e) {
+      LOG.warn("score drift refresh failed: {}", e.getMessage());
+    }
+  }
+
+  /** A built-in scorer that disagrees with its goldens is taken out of service, with the reason. */
+  private void checkGoldens(ModuleContext ctx) {
+    Goldens.check(engine)
+        .forEach(
+            (kind, problems) -> {
+              if (!problems.isEmpty()) {
+                String reason =
+                    "it disagrees with its golden references: " + String.join("; ", problems);
+                engine.disable(kind, reason);
+                LOG.error("the built-in {} scorer is not used: {}", kind.label(), reason);
+                ctx.audit()
+                    .append(
+                        new AuditEvent(
+                            "score.golden_failed",
+                            Severity.HIGH,
+                            "nxs",
+                            kind.label(),
+                            Map.of("problems", problems)));
+              }
+            });
+  }
+
+  private static void load(
+      ModuleContext ctx,
+      ScoreConfig.Model model,
+      MediaFormat.Kind kind,
+      Map<MediaFormat.Kind, OnnxScorer> into) {
+    if (model == null) {
+      return;
+    }
+    Path path = ctx.home().resolve(model.path());
+    try {
+      into.put(kind, OnnxScorer.load(path, model, kind));
+      LOG.info("learned {} scorer {} loaded", kind.label(), path);
+    } catch (NxsException e) {
+      LOG.error(
+          "learned {} scorer not used, the built-in one answers alone: {}",
+          kind.label(),
+          e.getMessage());
+      ctx.audit()
+          .append(
+              new AuditEvent(
+                  "score.model_rejected",
+                  Severity.MEDIUM,
+                  "nxs",
+                  path.toString(),
+                  Map.of("reason", e.getMessage())));
+    }
+  }
+
+  /** The built-in Doctor rules for score drift and agreement. */
+  public static RuleSource rules() {
+    String yaml;
+    try (var in = ScoreModule.class.getResourceAsStream("/io/nxs/score/rules.yaml")) {
+      if (in == null) {
+        throw new NxsException("the score rules are missing from the nxs-score jar");
+      }
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new NxsException("cannot read the score rules: " + e.getMessage(), e);
+    }
+    String text = yaml;
+    return new RuleSource() {
+      @Override
+      public String name() {
+        return "score";
+      }
+
+      @Override
+      public String origin() {
+        return "nxs-score:io/nxs/score/rules.yaml";
+      }
+
+      @Override
+      public String rulesYaml() {
+        return text;
+      }
+    };
+  }
+
+  /** The service, once started. */
+  public ScoreService service() {
+    return service;
+  }
+
+  @Override
+  public List<HttpRoutes> routes() {
+    return List.of(new ScoreRoutes(service));
+  }
+
+  @Override
+  public void close() {
+    if (refresh != null) {
+      refresh.cancel(false);
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+}
