@@ -1,14 +1,18 @@
 package io.nxs.score;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nxs.core.NxsException;
 import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.config.ConfigSection;
+import io.nxs.core.event.EventBus;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.core.state.StateStore;
 import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.drift.DriftMonitor;
 import io.nxs.score.image.BrisqueModel;
@@ -16,6 +20,7 @@ import io.nxs.score.image.ImageScorer;
 import io.nxs.score.learned.OnnxScorer;
 import io.nxs.score.store.ScoreStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,18 +56,7 @@ public final class ScoreModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
-    Map<MediaFormat.Kind, OnnxScorer> learned = new EnumMap<>(MediaFormat.Kind.class);
-    load(ctx, config.models().image(), MediaFormat.Kind.IMAGE, learned);
-    load(ctx, config.models().audio(), MediaFormat.Kind.AUDIO, learned);
-    engine =
-        new ScoringEngine(
-            config,
-            ctx.clock(),
-            new ImageScorer(BrisqueModel.live()),
-            new AudioScorer(),
-            learned,
-            BenchReference.shipped().orElse(null));
-    checkGoldens(ctx);
+    engine = engine(ctx.home(), config, ctx.clock(), ctx.audit());
     ScoreStore store = new ScoreStore(ctx.store());
     DriftMonitor drift = new DriftMonitor(store, config.drift(), ctx.clock());
     service =
@@ -106,8 +100,24 @@ public final class ScoreModule implements NxsModule {
     }
   }
 
-  /** A built-in scorer that disagrees with its goldens is taken out of service, with the reason. */
-  private void checkGoldens(ModuleContext ctx) {
+  /**
+   * The scoring engine for a home: the built-in scorers, checked against their goldens (a scorer
+   * that disagrees is taken out of service, logged and audited), and the operator's learned models
+   * (one that does not load is refused, logged and audited; the built-in scorer answers alone). The
+   * daemon and the CLI's offline mode both start here.
+   */
+  public static ScoringEngine engine(Path home, ScoreConfig config, Clock clock, AuditTrail audit) {
+    Map<MediaFormat.Kind, OnnxScorer> learned = new EnumMap<>(MediaFormat.Kind.class);
+    load(home, audit, config.models().image(), MediaFormat.Kind.IMAGE, learned);
+    load(home, audit, config.models().audio(), MediaFormat.Kind.AUDIO, learned);
+    ScoringEngine engine =
+        new ScoringEngine(
+            config,
+            clock,
+            new ImageScorer(BrisqueModel.live()),
+            new AudioScorer(),
+            learned,
+            BenchReference.shipped().orElse(null));
     Goldens.check(engine)
         .forEach(
             (kind, problems) -> {
@@ -116,27 +126,42 @@ public final class ScoreModule implements NxsModule {
                     "it disagrees with its golden references: " + String.join("; ", problems);
                 engine.disable(kind, reason);
                 LOG.error("the built-in {} scorer is not used: {}", kind.label(), reason);
-                ctx.audit()
-                    .append(
-                        new AuditEvent(
-                            "score.golden_failed",
-                            Severity.HIGH,
-                            "nxs",
-                            kind.label(),
-                            Map.of("problems", problems)));
+                audit.append(
+                    new AuditEvent(
+                        "score.golden_failed",
+                        Severity.HIGH,
+                        "nxs",
+                        kind.label(),
+                        Map.of("problems", problems)));
               }
             });
+    return engine;
+  }
+
+  /** A score service over a home's state, for the CLI when the daemon is not running. */
+  public static ScoreService offline(
+      ScoringEngine engine, StateStore state, ScoreConfig config, AuditTrail audit, Clock clock) {
+    ScoreStore store = new ScoreStore(state);
+    return new ScoreService(
+        engine,
+        store,
+        new DriftMonitor(store, config.drift(), clock),
+        audit,
+        new EventBus(),
+        new SimpleMeterRegistry(),
+        clock);
   }
 
   private static void load(
-      ModuleContext ctx,
+      Path home,
+      AuditTrail audit,
       ScoreConfig.Model model,
       MediaFormat.Kind kind,
       Map<MediaFormat.Kind, OnnxScorer> into) {
     if (model == null) {
       return;
     }
-    Path path = ctx.home().resolve(model.path());
+    Path path = home.resolve(model.path());
     try {
       into.put(kind, OnnxScorer.load(path, model, kind));
       LOG.info("learned {} scorer {} loaded", kind.label(), path);
@@ -145,14 +170,13 @@ public final class ScoreModule implements NxsModule {
           "learned {} scorer not used, the built-in one answers alone: {}",
           kind.label(),
           e.getMessage());
-      ctx.audit()
-          .append(
-              new AuditEvent(
-                  "score.model_rejected",
-                  Severity.MEDIUM,
-                  "nxs",
-                  path.toString(),
-                  Map.of("reason", e.getMessage())));
+      audit.append(
+          new AuditEvent(
+              "score.model_rejected",
+              Severity.MEDIUM,
+              "nxs",
+              path.toString(),
+              Map.of("reason", e.getMessage())));
     }
   }
 

@@ -91,6 +91,16 @@ final class DaemonClient {
             .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : Json.write(body))));
   }
 
+  /** A POST of raw bytes, e.g. a file to score, with its content type when known. */
+  JsonNode postBytes(String path, byte[] body, String contentType) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b);
+  }
+
   private URI uri(String path) {
     return URI.create(baseUrl + path);
   }

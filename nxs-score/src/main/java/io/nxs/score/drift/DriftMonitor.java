@@ -1,5 +1,6 @@
 package io.nxs.score.drift;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.nxs.core.ext.MetricSource;
 import io.nxs.score.Dimension;
 import io.nxs.score.Score;
@@ -64,9 +65,9 @@ public final class DriftMonitor implements MetricSource {
       String scorer,
       String dimension,
       double psi,
-      double ksP,
-      int referenceSize,
-      int recentSize) {}
+      @JsonProperty("ks_p") double ksP,
+      @JsonProperty("reference_size") int referenceSize,
+      @JsonProperty("recent_size") int recentSize) {}
 
   /**
    * One kind's trust figures.
@@ -83,7 +84,10 @@ public final class DriftMonitor implements MetricSource {
 
   /** What the last refresh found. */
   public record Report(
-      Instant at, List<DimensionDrift> dimensions, List<Trust> trust, int reviewQueue) {}
+      Instant at,
+      List<DimensionDrift> dimensions,
+      List<Trust> trust,
+      @JsonProperty("review_queue") int reviewQueue) {}
 
   /** Recomputes every figure from the store. */
   public Report refresh() {
