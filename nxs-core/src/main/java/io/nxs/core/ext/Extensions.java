@@ -17,6 +17,10 @@ public final class Extensions {
   private final Registry<ReadinessCheck> readinessChecks =
       new Registry<>("readiness check", ReadinessCheck::name);
   private final Registry<RuleSource> ruleSources = new Registry<>("rule source", RuleSource::name);
+  private final Registry<PrimaryGuard> primaryGuards =
+      new Registry<>("primary guard", PrimaryGuard::name);
+  private final Registry<ServiceControl> serviceControls =
+      new Registry<>("service control", ServiceControl::name);
 
   public Registry<MetricSource> metricSources() {
     return metricSources;
@@ -40,5 +44,13 @@ public final class Extensions {
 
   public Registry<RuleSource> ruleSources() {
     return ruleSources;
+  }
+
+  public Registry<PrimaryGuard> primaryGuards() {
+    return primaryGuards;
+  }
+
+  public Registry<ServiceControl> serviceControls() {
+    return serviceControls;
   }
 }
