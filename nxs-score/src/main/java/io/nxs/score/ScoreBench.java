@@ -191,7 +191,7 @@ public final class ScoreBench {
   }
 
   /**
-   * The benchmark set's centre and spread of each dimension (median and 1.4826 x MAD, on a log
+   * The benchmark set's centre and spread of each dimension (mean and standard deviation, on a log
    * scale where {@link BenchReference#logScale} says), per kind, for the out-of-distribution check.
    */
   public static JsonNode reference(Path dir, ScoringEngine engine) {
@@ -233,20 +233,15 @@ public final class ScoreBench {
           ObjectNode d = k.putObject("dimensions");
           dims.forEach(
               (name, list) -> {
-                double[] v = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                double median = median(v);
-                double[] dev = Arrays.stream(v).map(x -> Math.abs(x - median)).sorted().toArray();
+                double[] v = list.stream().mapToDouble(Double::doubleValue).toArray();
+                double mean = Arrays.stream(v).average().orElse(0);
+                double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
                 ObjectNode n = d.putObject(name);
-                n.put("center", median);
-                n.put("scale", 1.4826 * median(dev));
+                n.put("center", mean);
+                n.put("scale", v.length < 2 ? 0 : Math.sqrt(var / (v.length - 1)));
               });
         });
     return root;
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double duration(byte[] bytes) {

@@ -108,8 +108,8 @@ public record ScoreConfig(
    *     default 12
    * @param maxDisagreement quality points between the learned and built-in scorer above which they
    *     disagree; default 25
-   * @param maxDistance standardised distance from the benchmark set beyond which input is
-   *     out-of-distribution; default 4
+   * @param maxDistance how many standard deviations from the benchmark set any one dimension may
+   *     lie before the input is out-of-distribution; default 4
    */
   public record Review(double maxUncertainty, double maxDisagreement, double maxDistance) {
     public static final Review DEFAULT = new Review(12.0, 25.0, 4.0);

@@ -96,7 +96,7 @@ final class ScoreRoutes implements HttpRoutes {
   private Map<String, Object> summary() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("counts", service.counts());
-    out.put("review_queue", service.reviewQueue(1000).size());
+    out.put("review_queue", service.reviewCount());
     Map<String, String> disabled = new LinkedHashMap<>();
     service.engine().disabled().forEach((k, v) -> disabled.put(k.label(), v));
     out.put("disabled", disabled);

@@ -111,6 +111,11 @@ public final class ScoreService {
     return store.reviewQueue(limit);
   }
 
+  /** How many scores wait for review. */
+  public int reviewCount() {
+    return store.reviewCount();
+  }
+
   /** The newest scores. */
   public List<Score> recent(int limit) {
     return store.recent(limit);

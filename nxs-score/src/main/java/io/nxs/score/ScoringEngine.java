@@ -337,9 +337,9 @@ public final class ScoringEngine implements AutoCloseable {
         notes.add(
             String.format(
                 Locale.ROOT,
-                "%.1f standard deviations from the benchmark set (%s)",
-                d.value(),
-                d.farthest()));
+                "%s is %.1f standard deviations from the benchmark set",
+                d.farthest(),
+                d.value()));
       }
     }
     boolean review =
@@ -374,7 +374,7 @@ public final class ScoringEngine implements AutoCloseable {
 
   /** The benchmark set's spread of each dimension, for the out-of-distribution check. */
   public interface Reference {
-    /** How far the dimensions are from the set, in standard deviations (root mean square). */
+    /** How far the farthest dimension is from the set, in standard deviations. */
     OptionalDistance distance(String kind, String scorerVersion, Map<String, Dimension> dims);
   }
 

@@ -90,9 +90,23 @@ public final class Resampler {
       int start = base + first;
       double acc = 0;
       if (start >= 0 && start + taps <= n) {
-        for (int k = 0; k < taps; k++) {
-          acc += w[k] * in[start + k];
+        // four independent sums, so the multiply-adds overlap (taps is even, and a multiple of 4
+        // for every rate pair NXS uses; the tail loop covers the rest)
+        float a0 = 0;
+        float a1 = 0;
+        float a2 = 0;
+        float a3 = 0;
+        int k = 0;
+        for (; k + 3 < taps; k += 4) {
+          a0 += w[k] * in[start + k];
+          a1 += w[k + 1] * in[start + k + 1];
+          a2 += w[k + 2] * in[start + k + 2];
+          a3 += w[k + 3] * in[start + k + 3];
         }
+        for (; k < taps; k++) {
+          a0 += w[k] * in[start + k];
+        }
+        acc = (a0 + a1) + (a2 + a3);
       } else {
         for (int k = 0; k < taps; k++) {
           int i = start + k;
