@@ -104,6 +104,15 @@ public final class AudioDecoder {
     boolean floating = f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT);
     boolean unsigned = f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED);
     float[][] out = new float[channels][frames];
+    if (bytesPer == 2 && !big && !floating && !unsigned) {
+      // the common case, 16-bit little-endian PCM, without the general byte assembly
+      for (int i = 0, p = 0; i < frames; i++) {
+        for (int c = 0; c < channels; c++, p += 2) {
+          out[c][i] = (short) ((data[p] & 0xff) | (data[p + 1] << 8)) / 32768f;
+        }
+      }
+      return out;
+    }
     int p = 0;
     for (int i = 0; i < frames; i++) {
       for (int c = 0; c < channels; c++) {

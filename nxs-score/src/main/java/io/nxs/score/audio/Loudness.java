@@ -44,14 +44,7 @@ public final class Loudness {
       if (weight == 0) {
         continue;
       }
-      double[] k = kWeight(channels[c]);
-      for (int s = 0; s < steps; s++) {
-        double e = 0;
-        for (int i = s * STEP, end = i + STEP; i < end; i++) {
-          e += k[i] * k[i];
-        }
-        stepEnergy[s] += weight * e;
-      }
+      kWeightedEnergy(channels[c], steps, weight, stepEnergy);
     }
     double[] z = new double[blocks];
     for (int j = 0; j < blocks; j++) {
@@ -100,17 +93,50 @@ public final class Loudness {
     return channel >= 4 || (count == 4 && channel >= 2) ? 1.41 : 1.0;
   }
 
-  static double[] kWeight(float[] x) {
-    double[] y = biquad(x, PRE_B, PRE_A);
-    return biquad(y, RLB_B, RLB_A);
+  /**
+   * Runs both K-weighting stages over a channel in one pass (no intermediate arrays) and adds the
+   * weighted energy of each 100 ms step to {@code stepEnergy}.
+   */
+  private static void kWeightedEnergy(float[] x, int steps, double weight, double[] stepEnergy) {
+    double b0 = PRE_B[0];
+    double b1 = PRE_B[1];
+    double b2 = PRE_B[2];
+    double a1 = PRE_A[1];
+    double a2 = PRE_A[2];
+    double c1 = RLB_A[1];
+    double c2 = RLB_A[2];
+    double x1 = 0;
+    double x2 = 0;
+    double y1 = 0;
+    double y2 = 0;
+    double z1 = 0;
+    double z2 = 0;
+    for (int s = 0; s < steps; s++) {
+      double e = 0;
+      for (int i = s * STEP, end = i + STEP; i < end; i++) {
+        double x0 = x[i];
+        double y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        // RLB: b = {1, -2, 1}
+        double z0 = y0 - 2 * y1 + y2 - c1 * z1 - c2 * z2;
+        e += z0 * z0;
+        x2 = x1;
+        x1 = x0;
+        y2 = y1;
+        y1 = y0;
+        z2 = z1;
+        z1 = z0;
+      }
+      stepEnergy[s] += weight * e;
+    }
   }
 
-  private static double[] biquad(float[] x, double[] b, double[] a) {
+  /** Both K-weighting stages over a whole signal, for tests. */
+  static double[] kWeight(float[] x) {
     double[] d = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       d[i] = x[i];
     }
-    return biquad(d, b, a);
+    return biquad(biquad(d, PRE_B, PRE_A), RLB_B, RLB_A);
   }
 
   private static double[] biquad(double[] x, double[] b, double[] a) {
