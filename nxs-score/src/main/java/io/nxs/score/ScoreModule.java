@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,7 +57,13 @@ public final class ScoreModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
-    engine = engine(ctx.home(), config, ctx.clock(), ctx.audit());
+    engine = build(ctx.home(), config, ctx.clock(), ctx.audit());
+    // The golden check runs while the daemon starts; a score waits for it, a start does not.
+    ScoringEngine e = engine;
+    e.gate(
+        CompletableFuture.runAsync(
+            () -> checkGoldens(e, ctx.audit()),
+            r -> Thread.ofVirtual().name("score-goldens").start(r)));
     ScoreStore store = new ScoreStore(ctx.store());
     DriftMonitor drift = new DriftMonitor(store, config.drift(), ctx.clock());
     service =
@@ -76,6 +83,9 @@ public final class ScoreModule implements NxsModule {
               @Override
               public Readiness check() {
                 Map<MediaFormat.Kind, String> off = engine.disabled();
+                if (!engine.checkedYet()) {
+                  return new Readiness(true, "checking the scorers against their goldens");
+                }
                 return off.isEmpty()
                     ? Readiness.ok()
                     : new Readiness(
@@ -107,6 +117,12 @@ public final class ScoreModule implements NxsModule {
    * daemon and the CLI's offline mode both start here.
    */
   public static ScoringEngine engine(Path home, ScoreConfig config, Clock clock, AuditTrail audit) {
+    ScoringEngine engine = build(home, config, clock, audit);
+    checkGoldens(engine, audit);
+    return engine;
+  }
+
+  private static ScoringEngine build(Path home, ScoreConfig config, Clock clock, AuditTrail audit) {
     Map<MediaFormat.Kind, OnnxScorer> learned = new EnumMap<>(MediaFormat.Kind.class);
     load(home, audit, config.models().image(), MediaFormat.Kind.IMAGE, learned);
     load(home, audit, config.models().audio(), MediaFormat.Kind.AUDIO, learned);
@@ -118,24 +134,37 @@ public final class ScoreModule implements NxsModule {
             new AudioScorer(),
             learned,
             BenchReference.shipped().orElse(null));
-    Goldens.check(engine)
-        .forEach(
-            (kind, problems) -> {
-              if (!problems.isEmpty()) {
-                String reason =
-                    "it disagrees with its golden references: " + String.join("; ", problems);
-                engine.disable(kind, reason);
-                LOG.error("the built-in {} scorer is not used: {}", kind.label(), reason);
-                audit.append(
-                    new AuditEvent(
-                        "score.golden_failed",
-                        Severity.HIGH,
-                        "nxs",
-                        kind.label(),
-                        Map.of("problems", problems)));
-              }
-            });
     return engine;
+  }
+
+  /** Takes a built-in scorer that disagrees with its goldens out of service, logged and audited. */
+  private static void checkGoldens(ScoringEngine engine, AuditTrail audit) {
+    Map<MediaFormat.Kind, List<String>> found;
+    try {
+      found = Goldens.check(engine);
+    } catch (RuntimeException e) {
+      for (MediaFormat.Kind kind : MediaFormat.Kind.values()) {
+        engine.disable(kind, "its golden references could not be checked: " + e.getMessage());
+      }
+      LOG.error("the golden references could not be checked: {}", e.getMessage());
+      return;
+    }
+    found.forEach(
+        (kind, problems) -> {
+          if (!problems.isEmpty()) {
+            String reason =
+                "it disagrees with its golden references: " + String.join("; ", problems);
+            engine.disable(kind, reason);
+            LOG.error("the built-in {} scorer is not used: {}", kind.label(), reason);
+            audit.append(
+                new AuditEvent(
+                    "score.golden_failed",
+                    Severity.HIGH,
+                    "nxs",
+                    kind.label(),
+                    Map.of("problems", problems)));
+          }
+        });
   }
 
   /** A score service over a home's state, for the CLI when the daemon is not running. */

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -38,9 +39,11 @@ public final class ScoringEngine implements AutoCloseable {
   private final ImageScorer images;
   private final AudioScorer voices;
   private final Map<MediaFormat.Kind, OnnxScorer> learned;
-  private final Map<MediaFormat.Kind, String> disabled = new LinkedHashMap<>();
+  private final Map<MediaFormat.Kind, String> disabled =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Reference reference;
   private final Semaphore permits;
+  private volatile CompletableFuture<Void> checked = CompletableFuture.completedFuture(null);
 
   /**
    * @param learned the operator's learned scorers by kind, possibly none
@@ -67,6 +70,19 @@ public final class ScoringEngine implements AutoCloseable {
    */
   public void disable(MediaFormat.Kind kind, String reason) {
     disabled.put(kind, reason);
+  }
+
+  /**
+   * Makes scoring wait for a check of the scorers that runs in the background (the daemon checks
+   * the goldens while it starts, so the check does not delay the start).
+   */
+  public void gate(CompletableFuture<Void> check) {
+    this.checked = check;
+  }
+
+  /** Whether the background check, if any, has finished. */
+  public boolean checkedYet() {
+    return checked.isDone();
   }
 
   /** The built-in scorers taken out of service, with why. */
@@ -105,6 +121,7 @@ public final class ScoringEngine implements AutoCloseable {
     String format = sniffed.map(Enum::name).orElse(null);
     try {
       MediaFormat f = admit(bytes, file, contentType, sniffed);
+      checked.join();
       permits.acquireUninterruptibly();
       try {
         return f.kind() == MediaFormat.Kind.IMAGE
