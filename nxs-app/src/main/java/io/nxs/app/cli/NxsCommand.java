@@ -32,7 +32,8 @@ public final class NxsCommand implements Callable<Integer> {
           AuditCommand.class,
           ProviderCommand.class,
           DoctorCommand.class,
-          BackupCommand.class);
+          BackupCommand.class,
+          ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
