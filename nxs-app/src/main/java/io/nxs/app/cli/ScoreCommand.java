@@ -18,7 +18,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -243,9 +242,9 @@ final class ScoreCommand implements Callable<Integer> {
     Offline(GlobalOptions global) {
       ScoreConfig config =
           ConfigCheck.check(global.home().config(), global.env).section(ScoreConfig.SECTION);
-      this.home = OfflineHome.open(global, Clock.systemUTC());
-      this.engine = ScoreModule.engine(home.home.dir(), config, Clock.systemUTC(), home.audit);
-      this.service = ScoreModule.offline(engine, home.store, config, home.audit, Clock.systemUTC());
+      this.home = OfflineHome.open(global, global.clock);
+      this.engine = ScoreModule.engine(home.home.dir(), config, global.clock, home.audit);
+      this.service = ScoreModule.offline(engine, home.store, config, home.audit, global.clock);
       this.maxBytes = config.limits().maxBytes().bytes();
     }
 
@@ -496,7 +495,7 @@ final class ScoreCommand implements Callable<Integer> {
       }
       GlobalOptions global = Commands.global(spec);
       ScoreConfig config = ScoreConfig.defaults();
-      try (ScoringEngine engine = ScoreModule.engine(dir, config, Clock.systemUTC(), e -> 0L)) {
+      try (ScoringEngine engine = ScoreModule.engine(dir, config, global.clock, e -> 0L)) {
         ScoreBench.Report r = ScoreBench.run(dir, engine, i -> {});
         if (referenceOut != null) {
           try {
