@@ -190,9 +190,7 @@ public final class StateRecovery {
         continue;
       }
       try {
-        targets.add(
-            Targets.open(
-                t, home, p -> LocalPaths.resolve(home, p), env, home.resolve("secrets.yaml")));
+        targets.add(Targets.open(t, home, p -> LocalPaths.resolve(home, p), env));
       } catch (NxsException e) {
         // Unreachable: the other targets may hold a good snapshot.
         LOG.warn("vault target {} left out of the recovery: {}", t.where(), e.getMessage());

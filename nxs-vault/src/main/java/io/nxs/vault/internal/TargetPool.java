@@ -46,9 +46,7 @@ public final class TargetPool implements AutoCloseable {
   public synchronized Target target(VaultConfig.Target t) {
     Target target = open.get(t);
     if (target == null) {
-      target =
-          Targets.open(
-              t, home, p -> LocalPaths.resolve(home, p), env, home.resolve("secrets.yaml"));
+      target = Targets.open(t, home, p -> LocalPaths.resolve(home, p), env);
       open.put(t, target);
     }
     return target;
