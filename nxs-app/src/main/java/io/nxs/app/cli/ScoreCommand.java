@@ -200,7 +200,7 @@ final class ScoreCommand implements Callable<Integer> {
           DaemonClient client = DaemonClient.connect(global);
           client.get("/api/v1/score/review?limit=1");
           return new Remote(client);
-        } catch (DaemonUnreachableException e) {
+        } catch (DaemonUnreachableException expected) {
           // not running: score on the home directly below
         }
       }
