@@ -33,7 +33,11 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
+<<<<<<< HEAD
           SessionCommand.class);
+=======
+          ScoreCommand.class);
+>>>>>>> main
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
