@@ -349,12 +349,6 @@
     ], list(body, 'entries').slice().reverse(), 'No entries match.'));
   }
 
-<<<<<<< HEAD
-  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, host, audit };
-  const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
-    healing: 'healing actions', backups: 'backups', migrations: 'migrations', host: 'host metrics',
-    audit: 'the audit log' };
-=======
   async function scores() {
     const body = await optional('/api/v1/score');
     if (body === null) return notRunning('scores', 'score');
@@ -377,10 +371,10 @@
       ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, scores, host, audit };
+  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, scores, host, audit };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
-    healing: 'healing actions', backups: 'backups', scores: 'scores', host: 'host metrics', audit: 'the audit log' };
->>>>>>> main
+    healing: 'healing actions', backups: 'backups', migrations: 'migrations', scores: 'scores', host: 'host metrics',
+    audit: 'the audit log' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

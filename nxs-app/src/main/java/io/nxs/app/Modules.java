@@ -8,11 +8,8 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
-<<<<<<< HEAD
-import io.nxs.session.SessionModule;
-=======
 import io.nxs.score.ScoreModule;
->>>>>>> main
+import io.nxs.session.SessionModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +28,8 @@ final class Modules {
     List<NxsModule> modules = new ArrayList<>();
     modules.add(new GatewayModule());
     modules.add(new VaultModule());
-<<<<<<< HEAD
     modules.add(new SessionModule());
-=======
     modules.add(new ScoreModule());
->>>>>>> main
     modules.add(new DoctorModule());
     return modules;
   }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session store of one OpenClaw home, offline operations: list (per agent, per zone), export to
@@ -31,6 +33,8 @@ import java.util.stream.Stream;
  * io.nxs.session.migrate.Migrations}.
  */
 public final class Sessions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
   private final OpenClawTools tools;
   private final SessionConfig config;
@@ -220,6 +224,7 @@ public final class Sessions {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // A leftover scratch copy costs disk only; the staging area is the module's own.
+      LOG.warn("cannot delete the scratch copy {}: {}", file, e.getMessage());
     }
   }
 
@@ -228,6 +233,7 @@ public final class Sessions {
       SecureFiles.deleteTree(dir);
     } catch (IOException e) {
       // As above: scratch space of this module only.
+      LOG.warn("cannot delete the scratch directory {}: {}", dir, e.getMessage());
     }
   }
 }

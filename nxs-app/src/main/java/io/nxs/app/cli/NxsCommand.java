@@ -33,11 +33,8 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
-<<<<<<< HEAD
-          SessionCommand.class);
-=======
+          SessionCommand.class,
           ScoreCommand.class);
->>>>>>> main
 
   @Mixin GlobalOptions global = new GlobalOptions();
 

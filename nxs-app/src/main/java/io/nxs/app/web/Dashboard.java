@@ -170,11 +170,8 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("incidents", "Incidents", true),
             new Panel("healing", "Healing", true),
             new Panel("backups", "Backups", true),
-<<<<<<< HEAD
             new Panel("migrations", "Migrations", true),
-=======
             new Panel("scores", "Media scores", true),
->>>>>>> main
             new Panel("host", "Host", true),
             new Panel("audit", "Audit log", true));
 

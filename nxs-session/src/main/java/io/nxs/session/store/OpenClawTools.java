@@ -226,7 +226,7 @@ public final class OpenClawTools {
       if (!message.isEmpty()) {
         return message + " (exit " + r.exitCode() + ")";
       }
-    } catch (OpenClawException e) {
+    } catch (OpenClawException expected) {
       // Not JSON: fall back to the last lines it printed.
     }
     return oneLine(r);

@@ -176,6 +176,8 @@ public final class StoreImporter {
         Files.deleteIfExists(copy);
       } catch (IOException e) {
         // A leftover proof copy in the staging area costs disk only; the next import replaces it.
+        org.slf4j.LoggerFactory.getLogger(StoreImporter.class)
+            .warn("cannot delete the proof copy {}: {}", copy, e.getMessage());
       }
     }
   }
