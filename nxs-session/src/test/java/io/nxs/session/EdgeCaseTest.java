@@ -9,7 +9,7 @@ import io.nxs.core.ext.PrimaryGuard;
 import io.nxs.core.ext.Registry;
 import io.nxs.core.ext.ServiceControl;
 import io.nxs.session.migrate.MigrationRecord;
-import io.nxs.session.store.StoreImporter;
+import io.nxs.session.restore.StoreImporter;
 import io.nxs.testkit.openclaw.OpenClawGateway;
 import io.nxs.testkit.openclaw.OpenClawInstall;
 import io.nxs.testkit.openclaw.RealSessions;

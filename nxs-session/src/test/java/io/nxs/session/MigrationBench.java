@@ -1,9 +1,9 @@
 package io.nxs.session;
 
 import io.nxs.session.migrate.MigrationRecord;
+import io.nxs.session.restore.StoreImporter;
 import io.nxs.session.store.AgentStore;
 import io.nxs.session.store.OnlineCopy;
-import io.nxs.session.store.StoreImporter;
 import io.nxs.session.transfer.ChunkCodec;
 import io.nxs.session.transfer.ChunkSender;
 import io.nxs.session.transfer.SnapshotExporter;

@@ -63,18 +63,19 @@ final class SessionCommand extends CommandGroup {
     GlobalOptions global = Commands.global(spec);
     NxsConfig config = ConfigCheck.check(global.home().config(), global.env);
     SessionConfig session = config.section(SessionConfig.SECTION);
-    OfflineHome home = OfflineHome.open(global, Clock.systemUTC());
+    Clock clock = Commands.clock(spec);
+    OfflineHome home = OfflineHome.open(global, clock);
     home.store.migrate("session");
     OpenClawTools tools = new OpenClawTools(OpenClaw.from(config), session.commandTimeout());
     Path staging = home.home.dir().resolve(session.staging());
-    Sessions sessions = new Sessions(tools, session, staging, home.audit, Clock.systemUTC());
+    Sessions sessions = new Sessions(tools, session, staging, home.audit, clock);
     Migrations migrations =
         new Migrations(
             home.store,
             session,
             tools,
             staging,
-            Clock.systemUTC(),
+            clock,
             home.audit,
             new EventBus(),
             new Extensions(),

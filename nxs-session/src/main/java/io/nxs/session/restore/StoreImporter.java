@@ -1,4 +1,4 @@
-package io.nxs.session.store;
+package io.nxs.session.restore;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.nxs.core.openclaw.CliResult;
@@ -8,6 +8,9 @@ import io.nxs.session.AgentSessions;
 import io.nxs.session.SessionDigest;
 import io.nxs.session.SessionException;
 import io.nxs.session.ZonePolicy;
+import io.nxs.session.store.AgentStore;
+import io.nxs.session.store.OnlineCopy;
+import io.nxs.session.store.OpenClawTools;
 import io.nxs.session.transfer.Bundle;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
