@@ -28,7 +28,7 @@ final class SyncNode implements AutoCloseable {
   final Path home;
   final Path workspace;
   final StateStore store;
-  final AuditLog audit;
+  AuditLog audit;
   final EventBus events = new EventBus();
   final MutableClock clock;
   WorkspaceSync sync;
@@ -85,6 +85,11 @@ final class SyncNode implements AutoCloseable {
             audit,
             events,
             clock);
+  }
+
+  /** Opens the audit log again after {@link #close} (another process used the home meanwhile). */
+  void reopen() {
+    audit = AuditLog.open(store, home.resolve("keys"), clock);
   }
 
   SyncReport sync() {
