@@ -1,6 +1,8 @@
 package io.nxs.sync;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 
 /**
@@ -18,6 +20,7 @@ import java.time.Instant;
  * @param localNode this instance
  * @param remoteNode the instance whose version came from the remote
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncConflict(
     String id,
     Instant at,

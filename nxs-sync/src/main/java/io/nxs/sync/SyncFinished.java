@@ -1,5 +1,7 @@
 package io.nxs.sync;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.nxs.core.event.NxsEvent;
 import java.time.Instant;
 
@@ -13,6 +15,7 @@ import java.time.Instant;
  * @param conflicts conflicts it resolved
  * @param error why it failed, one line; null when ok
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncFinished(
     Instant at, boolean ok, boolean pushed, int applied, int conflicts, String error)
     implements NxsEvent {}

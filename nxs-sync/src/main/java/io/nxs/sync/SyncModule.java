@@ -51,7 +51,7 @@ public final class SyncModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     SyncConfig config = ctx.config().section(SyncConfig.SECTION);
-    ctx.extensions().ruleSources().register(new Rules());
+    ctx.extensions().ruleSources().register(rules());
     if (!config.enabled()) {
       LOG.info("workspace sync is off (no sync.remote)");
       return;
@@ -116,6 +116,11 @@ public final class SyncModule implements NxsModule {
       schedule.cancel(false);
       schedule = null;
     }
+  }
+
+  /** The module's built-in Doctor rules ("sync latency over 5 minutes"), as registered. */
+  public static RuleSource rules() {
+    return new Rules();
   }
 
   /** The module's built-in Doctor rules. */

@@ -1,5 +1,7 @@
 package io.nxs.sync;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,6 +23,7 @@ import java.util.List;
  * @param latencySeconds for the changes this run brought in, the longest time from their write on
  *     the other instance to now; 0 when none came in
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncReport(
     Instant startedAt,
     long millis,

@@ -1,5 +1,7 @@
 package io.nxs.sync;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,6 +25,7 @@ import java.util.List;
  * @param health {@code up} or {@code degraded}
  * @param healthDetail one line
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncStatus(
     boolean enabled,
     String node,
