@@ -311,6 +311,25 @@ public final class WorkspaceSync {
       for (int attempt = 1; attempt <= PUSH_TRIES; attempt++) {
         listener.progress(SyncListener.Phase.FETCHING, 0, 0);
         Optional<ObjectId> head = repo.fetch();
+        if (changed.isEmpty()
+            && head.isPresent()
+            && head.equals(agreed)
+            && baseCommit.equals(agreed)) {
+          // Nothing changed on either side since the last run.
+          return new SyncReport(
+              started,
+              (System.nanoTime() - t0) / 1_000_000,
+              true,
+              null,
+              0,
+              0,
+              false,
+              head.get().name(),
+              0,
+              0,
+              List.of(),
+              0);
+        }
         boolean related =
             head.isPresent() && agreed.isPresent() && repo.isAncestor(agreed.get(), head.get());
         Map<String, ObjectId> base = related ? baseFiles : Map.of();
@@ -358,7 +377,7 @@ public final class WorkspaceSync {
 
         WorkspaceWriter.Applied applied =
             new WorkspaceWriter(settings.workspace(), repo).apply(merged.files(), local, listener);
-        scanner.remember(applied.written(), applied.removed());
+        scanner.remember(local, applied.written(), applied.removed());
         if (agreedNow.isPresent()) {
           repo.setBase(
               applied.deferred().isEmpty()

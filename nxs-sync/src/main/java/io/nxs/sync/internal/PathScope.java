@@ -49,7 +49,15 @@ public final class PathScope {
 
   /** Whether a file (relative, {@code /}-separated) syncs. */
   public boolean syncs(String path) {
-    if (excludedFile(path) || underExcludedDirectory(path)) {
+    return !underExcludedDirectory(path) && syncsInIncludedDirectory(path);
+  }
+
+  /**
+   * Whether a file syncs, given that no directory above it is excluded (a walk that skips excluded
+   * directories, as the scan does, knows that already).
+   */
+  public boolean syncsInIncludedDirectory(String path) {
+    if (excludedFile(path)) {
       return false;
     }
     if (include.isEmpty() || included(path)) {

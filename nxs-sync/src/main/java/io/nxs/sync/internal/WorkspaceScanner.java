@@ -10,8 +10,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
@@ -31,6 +33,9 @@ import org.eclipse.jgit.lib.ObjectInserter;
  * within the file system's timestamp granularity: it is hashed again next time.
  */
 public final class WorkspaceScanner {
+
+  /** Temporary files of {@link WorkspaceWriter}. */
+  private static final Pattern TEMPORARY = WorkspaceWriter.TEMPORARY;
 
   /** How close to the cache's write a modification must be to distrust the cached id. */
   static final long RACY = TimeUnit.SECONDS.toNanos(2);
@@ -61,6 +66,7 @@ public final class WorkspaceScanner {
     }
     DirCache cache = readCache();
     long cacheWritten = cacheWrittenNanos();
+    boolean[] dirty = {false};
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
@@ -81,19 +87,29 @@ public final class WorkspaceScanner {
               return FileVisitResult.CONTINUE; // symbolic links and devices do not sync
             }
             String path = relative(file);
-            if (!scope.syncs(path) || !gitPath(path)) {
+            if (TEMPORARY.matcher(file.getFileName().toString()).matches()) {
+              if (saveCache) {
+                // A write a killed sync left behind (never synced: *.tmp); a sync holds the lock.
+                Files.deleteIfExists(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+            if (!scope.syncsInIncludedDirectory(path) || !gitPath(path)) {
               return FileVisitResult.CONTINUE;
             }
             long size = attrs.size();
             long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
             DirCacheEntry cached = cache.getEntry(path);
             ObjectId id;
-            if (cached != null
-                && cached.getLength() == (int) size
-                && nanos(cached.getLastModifiedInstant()) == mtime
-                && mtime + RACY < cacheWritten) {
+            boolean trusted =
+                cached != null
+                    && cached.getLength() == (int) size
+                    && nanos(cached.getLastModifiedInstant()) == mtime
+                    && mtime + RACY < cacheWritten;
+            if (trusted) {
               id = cached.getObjectId();
             } else {
+              dirty[0] = true;
               try {
                 id = insert(inserter, file, size);
               } catch (NoSuchFileException e) {
@@ -112,23 +128,25 @@ public final class WorkspaceScanner {
             throw e;
           }
         });
-    if (saveCache) {
+    // Rewrite the cache only when it would change: a file read again, or one gone.
+    if (saveCache && (dirty[0] || files.size() != cache.getEntryCount())) {
       saveCache(files);
     }
     return files;
   }
 
-  /** Records files NXS itself just wrote, so the next scan does not read them again. */
-  public void remember(Map<String, LocalFile> written, Iterable<String> removed)
+  /**
+   * Records files NXS itself just wrote, so the next scan does not read them again.
+   *
+   * @param scanned what the scan of this run found
+   */
+  public void remember(
+      Map<String, LocalFile> scanned, Map<String, LocalFile> written, Set<String> removed)
       throws IOException {
-    DirCache cache = readCache();
-    TreeMap<String, LocalFile> all = new TreeMap<>();
-    for (int i = 0; i < cache.getEntryCount(); i++) {
-      DirCacheEntry e = cache.getEntry(i);
-      all.put(
-          e.getPathString(),
-          new LocalFile(e.getObjectId(), e.getLength(), nanos(e.getLastModifiedInstant())));
+    if (written.isEmpty() && removed.isEmpty()) {
+      return;
     }
+    TreeMap<String, LocalFile> all = new TreeMap<>(scanned);
     removed.forEach(all::remove);
     all.putAll(written);
     saveCache(all);

@@ -3,6 +3,7 @@ package io.nxs.sync.internal;
 import io.nxs.sync.SyncListener;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -33,6 +38,9 @@ import org.eclipse.jgit.lib.ObjectId;
  * change with the merged version, as it would any local change.
  */
 public final class WorkspaceWriter {
+
+  /** Files written per batch (bounds the temporary files on disk at once). */
+  private static final int BATCH = 256;
 
   /** Temporary files this writer makes: hidden, and excluded from sync by their {@code .tmp}. */
   static final Pattern TEMPORARY = Pattern.compile("\\..+\\.nxs-sync-[0-9a-f]+\\.tmp");
@@ -70,7 +78,13 @@ public final class WorkspaceWriter {
     return out;
   }
 
-  /** Writes and removes what differs. */
+  /**
+   * Writes and removes what differs. New contents go in batches: each file of a batch is written to
+   * its temporary file, the temporary files are made durable together (their fsyncs overlap instead
+   * of adding up), then each is renamed over its file. The directories are made durable last,
+   * before the caller records the new base: a power loss must not leave the base saying "synced"
+   * over a file whose new content never reached the disk.
+   */
   public Applied apply(
       Map<String, ObjectId> merged, Map<String, LocalFile> scanned, SyncListener listener)
       throws IOException {
@@ -81,26 +95,44 @@ public final class WorkspaceWriter {
     Set<Path> touchedDirs = new HashSet<>();
     int done = 0;
     listener.progress(SyncListener.Phase.APPLYING, 0, todo.size());
-    for (String path : todo) {
-      Path file = root.resolve(path);
-      if (!unchangedSinceScan(file, scanned.get(path))) {
-        deferred.add(path);
-      } else if (merged.containsKey(path)) {
-        ObjectId id = merged.get(path);
-        write(file, id);
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        written.put(
-            path, new LocalFile(id, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
-      } else {
-        Files.deleteIfExists(file);
-        removed.add(path);
+    for (int from = 0; from < todo.size(); from += BATCH) {
+      List<String> batch = todo.subList(from, Math.min(todo.size(), from + BATCH));
+      Map<String, Path> staged = new TreeMap<>();
+      try {
+        for (String path : batch) {
+          Path file = root.resolve(path);
+          if (merged.containsKey(path) && unchangedSinceScan(file, scanned.get(path))) {
+            staged.put(path, stage(file, merged.get(path)));
+          }
+        }
+        forceAll(staged.values());
+        for (String path : batch) {
+          Path file = root.resolve(path);
+          if (!unchangedSinceScan(file, scanned.get(path))) {
+            deferred.add(path); // the agent wrote it during the sync: the next sync merges it
+          } else if (staged.containsKey(path)) {
+            move(staged.remove(path), file);
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            written.put(
+                path,
+                new LocalFile(
+                    merged.get(path), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+          } else if (!merged.containsKey(path)) {
+            Files.deleteIfExists(file);
+            removed.add(path);
+          } else {
+            deferred.add(path); // changed while it was staged, and back again: merge it next run
+          }
+          touchedDirs.add(file.getParent());
+          listener.progress(SyncListener.Phase.APPLYING, ++done, todo.size());
+        }
+      } finally {
+        for (Path tmp : staged.values()) {
+          Files.deleteIfExists(tmp); // deferred ones, or all after a failure
+        }
       }
-      touchedDirs.add(file.getParent());
-      listener.progress(SyncListener.Phase.APPLYING, ++done, todo.size());
     }
-    for (Path dir : touchedDirs) {
-      syncDirectory(dir);
-    }
+    forceAll(touchedDirs);
     return new Applied(written, removed, deferred);
   }
 
@@ -117,7 +149,8 @@ public final class WorkspaceWriter {
         && now.lastModifiedTime().to(TimeUnit.NANOSECONDS) == scanned.modifiedNanos();
   }
 
-  private void write(Path file, ObjectId id) throws IOException {
+  /** Writes a file's new content to a temporary file beside it (not yet durable). */
+  private Path stage(Path file, ObjectId id) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp =
         file.resolveSibling(
@@ -126,29 +159,59 @@ public final class WorkspaceWriter {
                 + ".nxs-sync-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
                 + ".tmp");
-    try {
-      try (FileChannel ch =
-              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        repo.open(id).copyTo(out);
-        out.flush();
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+    boolean done = false;
+    try (FileChannel ch =
+            FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream out = Channels.newOutputStream(ch)) {
+      repo.open(id).copyTo(out);
+      out.flush();
+      done = true;
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return tmp;
+  }
+
+  private static void move(Path tmp, Path file) throws IOException {
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
-  /** Makes renames in a directory durable (a power loss must not undo them after the sync). */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+  /** fsync of each file and directory, concurrently. */
+  private static void forceAll(Collection<Path> paths) throws IOException {
+    List<Future<?>> pending = new ArrayList<>();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Path p : paths) {
+        pending.add(
+            pool.submit(
+                () -> {
+                  force(p);
+                  return null;
+                }));
+      }
+      for (var f : pending) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making the workspace writes durable", e);
+    }
+  }
+
+  private static void force(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
+      if (!Files.isDirectory(p)) {
+        throw e;
+      }
       // Some file systems cannot open a directory for fsync; the renames are still done.
     }
   }
