@@ -45,7 +45,7 @@ final class DoctorCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = {
         "List the rules in force (built-in and custom from the home's rules/), offline.",
-        "With --validate FILE, check one rule file: exit 1 and file:line: reason per bad rule."
+        "With --validate FILE, check one rule file: exit 1 and file:line: reason for every error."
       })
   static final class Rules implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -62,9 +62,9 @@ final class DoctorCommand extends CommandGroup {
         try {
           text = Files.readString(validate, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-          throw new UsageException("no such file: " + validate);
+          throw new UsageException("no such file: " + validate, e);
         } catch (IOException e) {
-          throw new UsageException("cannot read " + validate + ": " + e.getMessage());
+          throw new UsageException("cannot read " + validate + ": " + e.getMessage(), e);
         }
         RuleLoader.Result r = RuleLoader.parse(text, validate.toString());
         if (global.json()) {
@@ -76,7 +76,15 @@ final class DoctorCommand extends CommandGroup {
         } else {
           r.rules().forEach(rule -> out.println("ok   " + rule.id()));
           r.problems().forEach(p -> out.println("FAIL " + p));
-          out.println(r.rules().size() + " valid, " + r.problems().size() + " rejected");
+          long rejected = r.problems().stream().map(p -> p.ruleId()).distinct().count();
+          out.println(
+              r.rules().size()
+                  + " valid, "
+                  + rejected
+                  + " rejected"
+                  + (r.problems().size() > rejected
+                      ? " (" + r.problems().size() + " errors)"
+                      : ""));
         }
         return r.problems().isEmpty() ? ExitCode.OK : ExitCode.PROBLEM;
       }
@@ -98,12 +106,11 @@ final class DoctorCommand extends CommandGroup {
         m.put("rejected", snap.problems().stream().map(Object::toString).toList());
         Commands.printJson(spec, m);
       } else {
-        out.printf("%-30s %-9s %-13s %s%n", "ID", "SEVERITY", "CATEGORY", "CONDITION");
+        Table table = Table.of("ID", "SEVERITY", "CATEGORY", "CONDITION");
         for (Rule r : snap.all()) {
-          out.printf(
-              "%-30s %-9s %-13s %s%n",
-              r.id(), r.severity().label(), r.category(), r.condition().source());
+          table.row(r.id(), r.severity().label(), r.category(), r.condition().source());
         }
+        table.print(out);
         snap.problems().forEach(p -> out.println("rejected: " + p));
       }
       return snap.problems().isEmpty() ? ExitCode.OK : ExitCode.PROBLEM;
@@ -228,6 +235,7 @@ final class DoctorCommand extends CommandGroup {
               + " open incidents");
       for (JsonNode a : alerts.path("alerts")) {
         out.printf(
+            Locale.ROOT,
             "  %-5s %-12s %-9s %-28s %s%n",
             a.path("id").asText(),
             a.path("state").asText().toLowerCase(Locale.ROOT),
@@ -237,6 +245,7 @@ final class DoctorCommand extends CommandGroup {
       }
       for (JsonNode h : healing.path("awaiting_approval")) {
         out.printf(
+            Locale.ROOT,
             "awaiting approval: %s %s (level %d) on %s: nxs doctor approve %s%n",
             h.path("id").asText(),
             h.path("action").asText(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nxs.app.ConfigCheck;
 import io.nxs.core.Json;
 import io.nxs.core.config.NxsConfig;
+import io.nxs.core.event.EventBus;
 import io.nxs.core.ext.HealthSource;
 import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.sync.SyncConfig;
@@ -11,7 +12,6 @@ import io.nxs.sync.SyncListener;
 import io.nxs.sync.SyncStatus;
 import io.nxs.sync.WorkspaceSync;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -47,17 +47,13 @@ final class SyncCommand extends CommandGroup {
     if (!sync.enabled()) {
       return Json.mapper().valueToTree(SyncStatus.disabled());
     }
-    try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
+    try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
       WorkspaceSync.Settings settings =
           WorkspaceSync.Settings.of(
               home.home.dir(), sync, OpenClaw.from(config).layout().workspace(), global.env);
       WorkspaceSync ws =
           WorkspaceSync.open(
-              settings,
-              home.store,
-              home.audit,
-              new io.nxs.core.event.EventBus(),
-              Clock.systemUTC());
+              settings, home.store, home.audit, new EventBus(), Commands.clock(spec));
       return Json.mapper().valueToTree(offline.apply(ws));
     }
   }

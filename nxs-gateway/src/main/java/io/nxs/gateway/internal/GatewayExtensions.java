@@ -46,7 +46,7 @@ final class GatewayExtensions {
       ProviderStats.Snapshot s = provider.stats().snapshot();
       String last =
           s.lastFailure() == null ? "no failure recorded" : "last failure: " + s.lastFailure();
-      return switch (provider.breaker().getState()) {
+      return switch (provider.breaker().state()) {
         case OPEN, FORCED_OPEN -> new Health(Status.DOWN, "breaker open; " + last);
         case HALF_OPEN -> new Health(Status.DEGRADED, "breaker half open, probing; " + last);
         default -> {
@@ -85,7 +85,7 @@ final class GatewayExtensions {
         return new ReadinessCheck.Readiness(true, "no providers configured");
       }
       long open =
-          all.stream().filter(p -> p.breaker().getState() == CircuitBreaker.State.OPEN).count();
+          all.stream().filter(p -> p.breaker().state() == CircuitBreaker.State.OPEN).count();
       if (open == all.size()) {
         return new ReadinessCheck.Readiness(false, "every provider's breaker is open");
       }
@@ -99,7 +99,12 @@ final class GatewayExtensions {
     }
   }
 
-  /** Provider figures for the Doctor's rules. */
+  /**
+   * Provider figures for the Doctor's rules: per provider its error rate, p50 and p99 latency,
+   * breaker, and each key's 401/403 breaker; the number of providers and of failing ones (breaker
+   * open, or half of at least 5 recent attempts failed); air-gapped mode; each monthly budget's
+   * spent share.
+   */
   record Figures(Gateway gateway) implements MetricSource {
     @Override
     public String name() {
@@ -109,18 +114,37 @@ final class GatewayExtensions {
     @Override
     public List<Sample> collect() {
       List<Sample> out = new ArrayList<>();
+      int failing = 0;
       for (ProviderRuntime p : gateway.runtimes()) {
         Map<String, String> labels = Map.of("provider", p.name());
         ProviderStats.Snapshot s = p.stats().snapshot();
+        boolean open = p.breaker().state() != CircuitBreaker.State.CLOSED;
         out.add(new Sample("provider.error_rate", labels, s.errorRate()));
         out.add(new Sample("provider.latency_p50_ms", labels, Math.max(0, s.p50Millis())));
-        out.add(
-            new Sample(
-                "provider.breaker_open",
-                labels,
-                p.breaker().getState() == CircuitBreaker.State.CLOSED ? 0 : 1));
+        out.add(new Sample("provider.latency_p99_ms", labels, Math.max(0, s.p99Millis())));
+        out.add(new Sample("provider.breaker_open", labels, open ? 1 : 0));
+        for (String role : List.of(Credentials.CURRENT, Credentials.NEXT)) {
+          // a key's own breaker counts only 401/403: not closed means that key keeps being refused
+          CircuitBreaker.State key = p.credentials().breaker(role).state();
+          out.add(
+              new Sample(
+                  "provider.credential_failing",
+                  Map.of("provider", p.name(), "credential", role),
+                  key == CircuitBreaker.State.CLOSED ? 0 : 1));
+        }
+        if (open || (s.samples() >= 5 && s.errorRate() >= 0.5)) {
+          failing++;
+        }
       }
+      out.add(new Sample("gateway.providers", Map.of(), gateway.runtimes().size()));
+      out.add(new Sample("gateway.providers_failing", Map.of(), failing));
       out.add(new Sample("gateway.air_gapped", Map.of(), gateway.airGapped() ? 1 : 0));
+      gateway
+          .budgets()
+          .usedPercent()
+          .forEach(
+              (budget, percent) ->
+                  out.add(new Sample("budget.used_percent", Map.of("budget", budget), percent)));
       return out;
     }
   }
@@ -154,7 +178,7 @@ final class GatewayExtensions {
       Optional<ProviderRuntime> victim =
           target == null || target.isBlank()
               ? chain.stream()
-                  .filter(p -> p.breaker().getState() != CircuitBreaker.State.OPEN)
+                  .filter(p -> p.breaker().state() != CircuitBreaker.State.OPEN)
                   .filter(p -> p.stats().snapshot().errorRate() > 0)
                   .findFirst()
               : chain.stream().filter(p -> p.name().equals(target)).findFirst();
@@ -168,7 +192,7 @@ final class GatewayExtensions {
       ProviderRuntime p = victim.get();
       Optional<ProviderRuntime> next =
           chain.stream()
-              .filter(o -> o != p && o.breaker().getState() != CircuitBreaker.State.OPEN)
+              .filter(o -> o != p && o.breaker().state() != CircuitBreaker.State.OPEN)
               .findFirst();
       if (next.isEmpty()) {
         return new Outcome(false, "no other available provider to switch to from " + p.name());
@@ -182,7 +206,7 @@ final class GatewayExtensions {
       if (dryRun) {
         return new Outcome(true, "would set " + what);
       }
-      p.breaker().transitionToOpenState();
+      p.breaker().open();
       gateway
           .telemetry()
           .audit(
