@@ -33,7 +33,8 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
-          SyncCommand.class);
+          SyncCommand.class,
+          ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 

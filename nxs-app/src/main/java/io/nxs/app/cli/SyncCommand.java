@@ -38,7 +38,7 @@ final class SyncCommand extends CommandGroup {
     if (Files.exists(global.home().adminKey()) || global.env.containsKey("NXS_API_KEY")) {
       try {
         return remote.apply(DaemonClient.connect(global));
-      } catch (DaemonUnreachableException e) {
+      } catch (DaemonUnreachableException expected) {
         // Not running: work on the home directly below.
       }
     }

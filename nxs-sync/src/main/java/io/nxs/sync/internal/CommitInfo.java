@@ -55,7 +55,7 @@ public record CommitInfo(String node, String host, Map<String, Long> written) {
         Map<String, Long> written = new TreeMap<>();
         n.path("written").properties().forEach(e -> written.put(e.getKey(), e.getValue().asLong()));
         return new CommitInfo(n.path("node").asText(""), n.path("host").asText(""), written);
-      } catch (JsonProcessingException e) {
+      } catch (JsonProcessingException expected) {
         // Not ours after all (or damaged): read it as a foreign commit below.
       }
     }

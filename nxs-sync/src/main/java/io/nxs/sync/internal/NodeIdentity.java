@@ -39,7 +39,7 @@ public final class NodeIdentity {
       if (!kept.isEmpty()) {
         return kept;
       }
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException expected) {
       // First start: make one below.
     }
     String host = hostName().replaceAll("[^A-Za-z0-9_-]", "-");

@@ -305,7 +305,7 @@ public final class SyncRepository implements AutoCloseable {
       if (since.isPresent()) {
         try {
           walk.markUninteresting(walk.parseCommit(since.get()));
-        } catch (MissingObjectException e) {
+        } catch (MissingObjectException expected) {
           // The base is not in this history (the remote was rewritten): walk it all.
         }
       }
