@@ -33,6 +33,7 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
+          SyncCommand.class,
           ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
