@@ -10,6 +10,7 @@ import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
 import io.nxs.score.ScoreModule;
 import io.nxs.session.SessionModule;
+import io.nxs.sync.SyncModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ final class Modules {
     modules.add(new GatewayModule());
     modules.add(new VaultModule());
     modules.add(new SessionModule());
+    modules.add(new SyncModule());
     modules.add(new ScoreModule());
     modules.add(new DoctorModule());
     return modules;
