@@ -288,6 +288,7 @@
         ['Reason', (m) => m.reason || ''],
         ['Updated', (m) => when(m.updated_at)],
       ], list(body, 'migrations').slice(0, 20), 'No migrations yet: nxs session migrate --to URL --key-file F.'));
+  }
 
   // Workspace sync (nxs-sync): health, last run, lag, pending changes, recent conflicts.
   async function sync() {
