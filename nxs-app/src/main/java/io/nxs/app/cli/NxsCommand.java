@@ -33,6 +33,7 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
+          SessionCommand.class,
           SyncCommand.class,
           ScoreCommand.class);
 
