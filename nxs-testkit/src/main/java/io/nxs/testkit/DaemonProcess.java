@@ -46,6 +46,9 @@ public final class DaemonProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow"); // Pekko (nxs-cluster)
+    }
     command.add("-XX:+UseSerialGC");
     command.addAll(List.of(jvmArgs));
     command.add("-cp");

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
       AuditCommand.class,
       ProviderCommand.class,
       DoctorCommand.class,
-      BackupCommand.class
+      BackupCommand.class,
+      ClusterCommand.class
     })
 public final class NxsCommand implements Callable<Integer> {
 

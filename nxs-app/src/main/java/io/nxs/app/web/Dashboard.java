@@ -171,6 +171,7 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("healing", "Healing", true),
             new Panel("backups", "Backups", true),
             new Panel("host", "Host", true),
+            new Panel("cluster", "Cluster", true),
             new Panel("audit", "Audit log", true));
 
     Map<String, Object> model() {

@@ -106,7 +106,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private final Set<Long> unreachableSeen = new HashSet<>();
   private long seq;
   private volatile double lastLatencyMs;
-  private boolean wasMajority = true;
+  private boolean wasMajority;
 
   // Published snapshots.
   private volatile List<ClusterMember> members = List.of();
@@ -117,6 +117,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private volatile boolean majority;
   private volatile boolean coordinator;
   private volatile boolean leaving;
+  private volatile int heldOutCount;
 
   final TaskBoard tasks;
   final AgentLease lease;
@@ -430,6 +431,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
     members = List.copyOf(view);
     takingWork = Set.copyOf(takers);
+    heldOutCount = (int) lifecycles.values().stream().filter(MemberLifecycle::heldOut).count();
   }
 
   private Member memberOf(String nodeId) {
@@ -515,7 +517,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private void sideChanged(boolean nowMajority) {
     Instant now = clock.instant();
     if (nowMajority) {
-      record("cluster.majority", Severity.INFO, config.nodeId(), Map.of());
+      record(
+          "cluster.majority",
+          Severity.INFO,
+          config.nodeId(),
+          Map.of("members", allMembers().size()));
       values.rejoinedMajority();
     } else {
       String message =
@@ -687,6 +693,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
    */
   public boolean coordinator() {
     return coordinator;
+  }
+
+  /** How many members the flapping backoff holds out of work now. */
+  public int heldOut() {
+    return heldOutCount;
   }
 
   Set<String> takingWork() {

@@ -42,6 +42,8 @@ public final class PekkoSettings {
     m.put(
         "pekko.remote.artery.bind.port",
         c.bind().port() == c.advertise().port() ? "" : c.bind().port());
+    // Binding waits longer than Pekko's 3 s: a daemon starting on a busy two-core box took more.
+    m.put("pekko.remote.artery.bind.bind-timeout", "20s");
     m.put("pekko.cluster.roles", roles(c));
     m.put("pekko.cluster.min-nr-of-members", 1);
     // NXS ends the process; Pekko never does. A downed node's actor system stops and NXS
