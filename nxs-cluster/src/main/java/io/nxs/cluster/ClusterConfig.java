@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  *     default 3s, which rides out a 2 s GC pause
  * @param rebalanceInterval how often queues are compared for rebalancing; default 30s
  * @param maxQueue the queue length at which the queue term of the score is 0; default 100
+ * @param workers how many tasks this node runs at once; the others wait in its queue; default 4
  * @param apiUrl where this node's HTTP API answers for the others (routing, CL7); default {@code
  *     http://<advertise host>:<server.port>}
  */
@@ -59,6 +60,7 @@ public record ClusterConfig(
     Duration acceptablePause,
     Duration rebalanceInterval,
     int maxQueue,
+    int workers,
     String apiUrl) {
 
   /** The section as registered with the config loader. */
@@ -88,6 +90,7 @@ public record ClusterConfig(
       @JsonProperty("acceptable_pause") Duration acceptablePause,
       @JsonProperty("rebalance_interval") Duration rebalanceInterval,
       @JsonProperty("max_queue") Integer maxQueue,
+      @JsonProperty("workers") Integer workers,
       @JsonProperty("api_url") String apiUrl) {
     this(
         enabled != null && enabled,
@@ -107,6 +110,7 @@ public record ClusterConfig(
         acceptablePause == null ? Duration.ofSeconds(3) : acceptablePause,
         rebalanceInterval == null ? Duration.ofSeconds(30) : rebalanceInterval,
         maxQueue == null ? 100 : maxQueue,
+        workers == null ? 4 : workers,
         apiUrl == null ? "" : apiUrl);
   }
 
@@ -151,6 +155,9 @@ public record ClusterConfig(
     if (maxQueue < 1) {
       throw new IllegalArgumentException("max_queue must be at least 1, but was " + maxQueue);
     }
+    if (workers < 1 || workers > 256) {
+      throw new IllegalArgumentException("workers must be in [1, 256], but was " + workers);
+    }
     if (!apiUrl.isEmpty() && !apiUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
       throw new IllegalArgumentException(
           "api_url must be an http(s) URL like http://10.0.0.2:8787, but was '" + apiUrl + "'");
@@ -161,7 +168,7 @@ public record ClusterConfig(
   public static ClusterConfig defaults() {
     return new ClusterConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /** Whether this node only settles ties and takes no work. */

@@ -43,7 +43,16 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess start(
       String mainClass, Path home, Duration timeout, String... jvmArgs) {
-    List<String> command = new ArrayList<>();
+    return startWith(List.of(), mainClass, home, timeout, jvmArgs);
+  }
+
+  /**
+   * Starts {@code nxs serve} under a command prefix, e.g. {@code ip netns exec NS} to run it in a
+   * network namespace (the prefix must exec the JVM, so signals reach it).
+   */
+  public static DaemonProcess startWith(
+      List<String> prefix, String mainClass, Path home, Duration timeout, String... jvmArgs) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
     if (Runtime.version().feature() >= 23) {

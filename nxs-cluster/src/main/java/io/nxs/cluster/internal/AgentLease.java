@@ -89,14 +89,22 @@ final class AgentLease implements PrimaryLease {
         .readMajority(Replicas.LEASE, MAJORITY)
         .thenCompose(
             seen -> {
-              long highest =
-                  seen.map(m -> m.get(LeaseRecord.KEY))
-                      .flatMap(LeaseRecord::parse)
-                      .map(LeaseRecord::token)
-                      .orElse(record.map(LeaseRecord::token).orElse(0L));
               if (seen.isEmpty()) {
                 return java.util.concurrent.CompletableFuture.completedFuture(false);
               }
+              Optional<LeaseRecord> onMajority =
+                  Optional.ofNullable(seen.get().get(LeaseRecord.KEY)).flatMap(LeaseRecord::parse);
+              // This node's replica may lag (a new coordinator): a majority still naming a live
+              // holder means the lease is not free after all.
+              if (onMajority.isPresent()
+                  && !onMajority.get().released()
+                  && uids.containsValue(onMajority.get().holderUid())) {
+                return java.util.concurrent.CompletableFuture.completedFuture(false);
+              }
+              long highest =
+                  Math.max(
+                      onMajority.map(LeaseRecord::token).orElse(0L),
+                      record.map(LeaseRecord::token).orElse(0L));
               LeaseRecord grant =
                   new LeaseRecord(
                       next.get(), uids.get(next.get()), highest + 1, node.clock.instant());

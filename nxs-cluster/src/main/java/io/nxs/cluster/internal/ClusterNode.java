@@ -67,7 +67,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   static final Duration TICK = Duration.ofMillis(200);
   private static final Duration GONE_SHOWN = Duration.ofMinutes(10);
   private static final Duration RESTART_DELAY = Duration.ofSeconds(2);
-  private static final double LATENCY_FLOOR_MS = 50;
+
+  /**
+   * Below this a latency is never "high": a majority write on a LAN takes a few milliseconds, and
+   * twice a few milliseconds is noise, not degradation.
+   */
+  private static final double LATENCY_FLOOR_MS = 100;
 
   /**
    * What a node needs.
@@ -106,6 +111,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private final Set<Long> unreachableSeen = new HashSet<>();
   private long seq;
   private volatile double lastLatencyMs;
+  private final RecentMedian latencies = new RecentMedian(5);
   private boolean wasMajority;
 
   // Published snapshots.
@@ -342,7 +348,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       long last = lastSeq.getOrDefault(report.nodeId() + "@" + uid, -1L);
       if (report.seq() > last) {
         lastSeq.put(report.nodeId() + "@" + uid, report.seq());
-        out.addAll(l.on(new Signal.Beat(healthy(report))));
+        out.addAll(l.on(beat(report)));
       }
     }
     reports = Map.copyOf(parsed);
@@ -357,17 +363,26 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     return null;
   }
 
-  /** Healthy: at most 10 % errors and a latency at most twice its baseline (50 ms at least). */
-  private boolean healthy(NodeReport r) {
+  /**
+   * Healthy: at most 10 % errors and a latency at most twice its baseline. The reported latency is
+   * already a median of its node's last round trips; the baseline follows the healthy ones (over
+   * ~10 beats) and counts as at least {@link #LATENCY_FLOOR_MS}.
+   */
+  private Signal.Beat beat(NodeReport r) {
     double base = baseline.getOrDefault(r.nodeId(), r.latencyMs());
-    boolean ok =
-        !(r.errorRate() > 0.10)
-            && !(r.latencyMs() > 2 * Math.max(base, LATENCY_FLOOR_MS))
-            && !Double.isNaN(r.latencyMs());
-    if (ok) {
-      baseline.put(r.nodeId(), 0.9 * base + 0.1 * r.latencyMs());
+    double limit = 2 * Math.max(base, LATENCY_FLOOR_MS);
+    if (r.errorRate() > 0.10 || Double.isNaN(r.errorRate())) {
+      return new Signal.Beat(
+          false, String.format(java.util.Locale.ROOT, "error rate %.0f %%", 100 * r.errorRate()));
     }
-    return ok;
+    if (!(r.latencyMs() <= limit)) {
+      return new Signal.Beat(
+          false,
+          String.format(
+              java.util.Locale.ROOT, "latency %.0f ms over %.0f ms", r.latencyMs(), limit));
+    }
+    baseline.put(r.nodeId(), 0.9 * base + 0.1 * r.latencyMs());
+    return new Signal.Beat(true, "");
   }
 
   private void publishSnapshots(Incarnation inc) {
@@ -594,7 +609,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             tasks.successRate(),
             figures.errorRate(),
             apiUrl,
-            leaving);
+            leaving,
+            tasks.types());
     long started = System.nanoTime();
     Duration timeout =
         config.heartbeat().compareTo(Duration.ofSeconds(1)) < 0

@@ -9,6 +9,6 @@ public interface HostFigures {
   /** 1 − used / total memory, in [0, 1]. */
   double memoryFree();
 
-  /** Share of HTTP requests answered with a server error since the last call, in [0, 1]. */
+  /** Share of recent HTTP requests answered with a server error, in [0, 1]. */
   double errorRate();
 }

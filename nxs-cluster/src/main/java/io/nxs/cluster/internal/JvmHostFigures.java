@@ -12,9 +12,14 @@ public final class JvmHostFigures implements HostFigures {
 
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** Fewer requests than this since the last rate are too few to judge: one failure of two. */
+  static final int MIN_REQUESTS = 20;
+
   private final MeterRegistry metrics;
   private long lastTotal;
   private long lastErrors;
+  private double lastRate;
 
   public JvmHostFigures(MeterRegistry metrics) {
     this.metrics = metrics;
@@ -48,9 +53,13 @@ public final class JvmHostFigures implements HostFigures {
       }
     }
     long dTotal = total - lastTotal;
+    if (dTotal < MIN_REQUESTS) {
+      return lastRate; // too few to judge yet: keep counting
+    }
     long dErrors = errors - lastErrors;
     lastTotal = total;
     lastErrors = errors;
-    return dTotal <= 0 ? 0 : (double) dErrors / dTotal;
+    lastRate = (double) dErrors / dTotal;
+    return lastRate;
   }
 }

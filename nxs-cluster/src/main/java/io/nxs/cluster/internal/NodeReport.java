@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param errorRate share of its HTTP requests that failed (5xx) since the last report
  * @param apiUrl where its HTTP API answers
  * @param leaving whether it is leaving gracefully
+ * @param taskTypes the task types it has handlers for (placement sends it only those)
  */
 record NodeReport(
     String nodeId,
@@ -36,7 +37,13 @@ record NodeReport(
     double successRate,
     double errorRate,
     String apiUrl,
-    boolean leaving) {
+    boolean leaving,
+    java.util.Set<String> taskTypes) {
+
+  NodeReport {
+    taskTypes = taskTypes == null ? java.util.Set.of() : java.util.Set.copyOf(taskTypes);
+    apiUrl = apiUrl == null ? "" : apiUrl;
+  }
 
   ScoreInputs inputs() {
     return new ScoreInputs(cpuFree, memoryFree, queued, maxQueue, latencyMs, successRate);

@@ -104,6 +104,11 @@ final class TaskBoard implements TaskQueue {
     return TaskRecord.parse(local.getOrDefault(spec.id(), fresh.json())).orElse(fresh).status();
   }
 
+  /** The task types this node has handlers for. */
+  java.util.Set<String> types() {
+    return java.util.Set.copyOf(handlers.keySet());
+  }
+
   @Override
   public Optional<TaskStatus> status(String id) {
     return Optional.ofNullable(tasks.get(id)).map(TaskRecord::status);
@@ -165,13 +170,28 @@ final class TaskBoard implements TaskQueue {
 
   // ---------------------------------------------------------------- owner
 
+  /**
+   * Starts this node's queued tasks, oldest first, while fewer than {@code workers} run; the rest
+   * wait here (the queue rebalancing looks at).
+   */
   private void runMine(Incarnation inc) {
     String me = node.config.nodeId();
-    for (TaskRecord t : tasks.values()) {
-      if (t.phase() == Phase.QUEUED
-          && t.placedOn(me, inc.uid)
-          && handlers.containsKey(t.type())
-          && claiming.add(t.id())) {
+    List<TaskRecord> mine =
+        tasks.values().stream()
+            .filter(
+                t ->
+                    t.phase() == Phase.QUEUED
+                        && t.placedOn(me, inc.uid)
+                        && handlers.containsKey(t.type()))
+            .sorted(
+                java.util.Comparator.comparing((TaskRecord r) -> r.submitted())
+                    .thenComparing(r -> r.id()))
+            .toList();
+    for (TaskRecord t : mine) {
+      if (claiming.size() >= node.config.workers()) {
+        return;
+      }
+      if (claiming.add(t.id())) {
         claim(inc, t);
       }
     }
@@ -226,6 +246,11 @@ final class TaskBoard implements TaskQueue {
       end = t.finished(Phase.FAILED, String.valueOf(e.getMessage()));
       recordOutcome(false);
     }
+    node.record(
+        "cluster.task_ran",
+        end.phase() == Phase.DONE ? Severity.INFO : Severity.MEDIUM,
+        t.id(),
+        Map.of("type", t.type(), "attempt", t.attempt(), "outcome", end.phase().name()));
     unsaved.put(t.id(), end);
     save(inc, end);
   }
@@ -320,8 +345,16 @@ final class TaskBoard implements TaskQueue {
     }
     unplaced.sort(
         java.util.Comparator.comparing((TaskRecord r) -> r.submitted()).thenComparing(r -> r.id()));
+    Map<String, NodeReport> reports = node.reports();
     for (TaskRecord t : unplaced) {
-      Optional<String> target = Placement.choose(t.spec(), candidates.values());
+      List<Candidate> able =
+          candidates.values().stream()
+              .filter(
+                  c ->
+                      reports.containsKey(c.nodeId())
+                          && reports.get(c.nodeId()).taskTypes().contains(t.type()))
+              .toList();
+      Optional<String> target = Placement.choose(t.spec(), able);
       if (target.isPresent()) {
         String to = target.get();
         writes.put(t.id(), t.placed(to, uids.get(to)));

@@ -101,7 +101,7 @@ public final class MemberLifecycle {
     switch (signal) {
       case Signal.Beat beat -> {
         lastBeat = now;
-        onBeat(beat.healthy(), now, out);
+        onBeat(beat.healthy(), beat.why(), now, out);
       }
       case Signal.Tick tick -> onTick(now, out);
       case Signal.Joined joined -> onJoined(now, out);
@@ -129,7 +129,7 @@ public final class MemberLifecycle {
     return out;
   }
 
-  private void onBeat(boolean healthy, Instant now, List<Outcome> out) {
+  private void onBeat(boolean healthy, String why, Instant now, List<Outcome> out) {
     switch (current) {
       case Joining j -> {
         int good = healthy ? j.goodBeats() + 1 : 0;
@@ -141,7 +141,7 @@ public final class MemberLifecycle {
       }
       case Active a -> {
         if (!healthy) {
-          move(new Degraded(now, 0), "unhealthy heartbeat (errors or latency)", now, out);
+          move(new Degraded(now, 0), "unhealthy heartbeat (" + why + ")", now, out);
         }
       }
       case Degraded d -> {

@@ -7,8 +7,13 @@ public sealed interface Signal {
    * One of the instance's own heartbeats (its report of its figures) arrived.
    *
    * @param healthy error rate at most 10 % and latency at most twice its baseline
+   * @param why what was wrong when not healthy, one line; empty when healthy
    */
-  record Beat(boolean healthy) implements Signal {}
+  record Beat(boolean healthy, String why) implements Signal {
+    public Beat(boolean healthy) {
+      this(healthy, healthy ? "" : "errors or latency");
+    }
+  }
 
   /** Time passed; timed rules (slow join, zombie, refusal) are checked. */
   record Tick() implements Signal {}

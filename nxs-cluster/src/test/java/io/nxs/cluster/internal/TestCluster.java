@@ -42,58 +42,65 @@ final class TestCluster implements AutoCloseable {
         }
       };
 
-  static ClusterConfig config(String id, int seedPort, String extraRoles, String region) {
+  /**
+   * How to start one node.
+   *
+   * @param role a plain role such as {@code witness}, or null
+   * @param protocol {@link PekkoSettings#PROTOCOL} unless a test wants another
+   * @param name the cluster's name
+   * @param workers tasks the node runs at once
+   */
+  record Spec(String id, String role, String region, int protocol, String name, int workers) {
+    static Spec of(String id) {
+      return new Spec(id, null, "", PekkoSettings.PROTOCOL, "test", 4);
+    }
+
+    Spec role(String r) {
+      return new Spec(id, r, region, protocol, name, workers);
+    }
+
+    Spec protocol(int p) {
+      return new Spec(id, role, region, p, name, workers);
+    }
+
+    Spec name(String n) {
+      return new Spec(id, role, region, protocol, n, workers);
+    }
+
+    Spec workers(int w) {
+      return new Spec(id, role, region, protocol, name, w);
+    }
+  }
+
+  static ClusterConfig config(Spec spec, int seedPort) {
     return new ClusterConfig(
         true,
-        "test",
-        id,
+        spec.name(),
+        spec.id(),
         "127.0.0.1:0",
         null,
         seedPort == 0 ? List.of() : List.of("127.0.0.1:" + seedPort),
         null,
         null,
-        region,
+        spec.region(),
         null,
-        extraRoles == null ? null : List.of(extraRoles),
+        spec.role() == null ? null : List.of(spec.role()),
         null,
         new ClusterConfig.SplitBrain(null, null, java.time.Duration.ofSeconds(2)),
         java.time.Duration.ofMillis(200),
         java.time.Duration.ofSeconds(1),
         java.time.Duration.ofSeconds(1),
         20,
-        "http://127.0.0.1:1/" + id);
+        spec.workers(),
+        "http://127.0.0.1:1/" + spec.id());
   }
 
   ClusterNode start(String id) {
-    return start(id, null, "", PekkoSettings.PROTOCOL, "test");
+    return start(Spec.of(id));
   }
 
-  ClusterNode start(String id, String role, String region, int protocol, String name) {
-    ClusterConfig base = config(id, seedPort, role, region);
-    ClusterConfig c =
-        name.equals(base.name())
-            ? base
-            : new ClusterConfig(
-                true,
-                name,
-                id,
-                "127.0.0.1:0",
-                null,
-                base.seeds().stream().map(Object::toString).toList(),
-                null,
-                null,
-                region,
-                null,
-                null,
-                null,
-                base.splitBrain().quorumSize() == 0
-                    ? new ClusterConfig.SplitBrain(null, null, java.time.Duration.ofSeconds(2))
-                    : base.splitBrain(),
-                base.heartbeat(),
-                base.acceptablePause(),
-                base.rebalanceInterval(),
-                base.maxQueue(),
-                base.apiUrl());
+  ClusterNode start(Spec spec) {
+    ClusterConfig c = config(spec, seedPort);
     List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     AtomicLong seq = new AtomicLong();
     AuditTrail trail =
@@ -104,13 +111,14 @@ final class TestCluster implements AutoCloseable {
     EventBus bus = new EventBus();
     ClusterNode node =
         ClusterNode.start(
-            new ClusterNode.Deps(c, Clock.systemUTC(), bus, trail, IDLE, c.apiUrl(), protocol));
+            new ClusterNode.Deps(
+                c, Clock.systemUTC(), bus, trail, IDLE, c.apiUrl(), spec.protocol()));
     if (seedPort == 0) {
       seedPort = node.port();
     }
-    nodes.put(id, node);
-    audits.put(id, audit);
-    buses.put(id, bus);
+    nodes.put(spec.id(), node);
+    audits.put(spec.id(), audit);
+    buses.put(spec.id(), bus);
     return node;
   }
 
