@@ -56,6 +56,7 @@ class ClusterPartitionTest {
     for (int i = 0; i < NODES.size(); i++) {
       String n = NODES.get(i);
       String ip = lab.addHost(n, i + 1);
+      String mgmt = lab.mgmtAddress(i + 1);
       Path home = dir.resolve(n);
       new NxsHome(home).initialize();
       Files.writeString(
@@ -74,19 +75,32 @@ class ClusterPartitionTest {
             acceptable_pause: 2s
             split_brain: {stable_after: 3s}
           """
-              .formatted(ip, n, ip, lab.address(1)));
+              .formatted(mgmt, n, ip, lab.address(1)));
     }
-    for (String n : NODES) {
-      DaemonProcess d =
-          DaemonProcess.startWith(
-              lab.on(n),
-              io.nxs.app.cli.Main.class.getName(),
-              dir.resolve(n),
-              Duration.ofSeconds(120),
-              "-Xmx256m");
-      daemons.put(n, d);
-      urls.put(n, "http://" + lab.address(NODES.indexOf(n) + 1) + ":" + d.port());
-      keys.put(n, d.adminKey());
+    // Started side by side (each waits for its own start), C1 only: three JVMs starting at once
+    // on two shared cores take long enough as it is.
+    Map<String, java.util.concurrent.Future<DaemonProcess>> starting = new LinkedHashMap<>();
+    try (var starter = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String n : NODES) {
+        starting.put(
+            n,
+            starter.submit(
+                () ->
+                    DaemonProcess.startWith(
+                        lab.on(n),
+                        io.nxs.app.cli.Main.class.getName(),
+                        dir.resolve(n),
+                        Duration.ofMinutes(4),
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1")));
+      }
+      for (Map.Entry<String, java.util.concurrent.Future<DaemonProcess>> e : starting.entrySet()) {
+        String n = e.getKey();
+        DaemonProcess d = e.getValue().get();
+        daemons.put(n, d);
+        urls.put(n, "http://" + lab.mgmtAddress(NODES.indexOf(n) + 1) + ":" + d.port());
+        keys.put(n, d.adminKey());
+      }
     }
 
     // Three members taking work everywhere (ACTIVE, or DEGRADED when this shared machine is so

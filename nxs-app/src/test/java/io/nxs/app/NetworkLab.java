@@ -12,26 +12,29 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Network namespaces joined by veth pairs on a bridge, made by the test and removed after it: a
+ * Network namespaces joined by veth pairs on bridges, made by the test and removed after it: a
  * small LAN on this machine whose links a test can cut for real (packets dropped, connections
- * hanging), as a switch port going dark would. The bridge lives in its own namespace; the test's
- * own namespace gets one port on it so it can reach every host. Needs root and iproute2 ({@code
- * ip}); skipped without them, failed under {@code CI=true}.
+ * hanging), as a switch port going dark would. Each host has two links: {@code eth0} on the data
+ * bridge (the one a test cuts) and {@code eth1} on a management bridge, which the test's own
+ * namespace also joins so it can always reach every host. The bridges live in their own namespace.
+ * Needs root and iproute2 ({@code ip}); skipped without them, failed under {@code CI=true}.
  */
 final class NetworkLab implements AutoCloseable {
 
   private final String prefix;
   private final String subnet;
+  private final String mgmtSubnet;
   private final List<String> hosts = new ArrayList<>();
   private final String rootPort;
 
-  private NetworkLab(String prefix, String subnet) {
+  private NetworkLab(String prefix, int third) {
     this.prefix = prefix;
-    this.subnet = subnet;
+    this.subnet = "10.251." + third;
+    this.mgmtSubnet = "10.252." + third;
     this.rootPort = prefix + "r";
   }
 
-  /** A lab with a bridge, and the test's own port on it at {@code <subnet>.254}. */
+  /** A lab with the two bridges, and the test's own port on the management one at {@code .254}. */
   static NetworkLab create() {
     boolean usable =
         Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
@@ -46,11 +49,12 @@ final class NetworkLab implements AutoCloseable {
     String id =
         Long.toString(ProcessHandle.current().pid() % 100000, 36)
             + ThreadLocalRandom.current().nextInt(36 * 36);
-    NetworkLab lab =
-        new NetworkLab("nx" + id, "10.251." + ThreadLocalRandom.current().nextInt(1, 254));
+    NetworkLab lab = new NetworkLab("nx" + id, ThreadLocalRandom.current().nextInt(1, 254));
     lab.sh("ip", "netns", "add", lab.hub());
-    lab.sh("ip", "-n", lab.hub(), "link", "add", "br0", "type", "bridge");
-    lab.sh("ip", "-n", lab.hub(), "link", "set", "br0", "up");
+    for (String br : List.of("br0", "br1")) {
+      lab.sh("ip", "-n", lab.hub(), "link", "add", br, "type", "bridge");
+      lab.sh("ip", "-n", lab.hub(), "link", "set", br, "up");
+    }
     lab.sh(
         "ip",
         "link",
@@ -63,9 +67,9 @@ final class NetworkLab implements AutoCloseable {
         "hr",
         "netns",
         lab.hub());
-    lab.sh("ip", "-n", lab.hub(), "link", "set", "hr", "master", "br0");
+    lab.sh("ip", "-n", lab.hub(), "link", "set", "hr", "master", "br1");
     lab.sh("ip", "-n", lab.hub(), "link", "set", "hr", "up");
-    lab.sh("ip", "addr", "add", lab.subnet + ".254/24", "dev", lab.rootPort);
+    lab.sh("ip", "addr", "add", lab.mgmtSubnet + ".254/24", "dev", lab.rootPort);
     lab.sh("ip", "link", "set", lab.rootPort, "up");
     return lab;
   }
@@ -74,35 +78,38 @@ final class NetworkLab implements AutoCloseable {
     return prefix + "-hub";
   }
 
-  /** Adds a host (its own namespace) at {@code <subnet>.<n>}; returns its address. */
+  /**
+   * Adds a host (its own namespace) at {@code <data subnet>.<n>} and {@code <management
+   * subnet>.<n>}; returns its data address.
+   */
   String addHost(String name, int n) {
     String ns = namespace(name);
     hosts.add(name);
     sh("ip", "netns", "add", ns);
     sh("ip", "-n", ns, "link", "set", "lo", "up");
-    sh(
-        "ip",
-        "-n",
-        ns,
-        "link",
-        "add",
-        "eth0",
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "h" + name,
-        "netns",
-        hub());
-    sh("ip", "-n", hub(), "link", "set", "h" + name, "master", "br0");
-    sh("ip", "-n", hub(), "link", "set", "h" + name, "up");
-    sh("ip", "-n", ns, "addr", "add", address(n) + "/24", "dev", "eth0");
-    sh("ip", "-n", ns, "link", "set", "eth0", "up");
+    link(ns, "eth0", "h" + name, "br0", address(n));
+    link(ns, "eth1", "m" + name, "br1", mgmtAddress(n));
     return address(n);
   }
 
+  private void link(String ns, String inside, String outside, String bridge, String ip) {
+    sh(
+        "ip", "-n", ns, "link", "add", inside, "type", "veth", "peer", "name", outside, "netns",
+        hub());
+    sh("ip", "-n", hub(), "link", "set", "dev", outside, "master", bridge);
+    sh("ip", "-n", hub(), "link", "set", "dev", outside, "up");
+    sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
+    sh("ip", "-n", ns, "link", "set", "dev", inside, "up");
+  }
+
+  /** A host's address on the data network (the one {@link #cut} cuts). */
   String address(int n) {
     return subnet + "." + n;
+  }
+
+  /** A host's address on the management network, which the test reaches and never cuts. */
+  String mgmtAddress(int n) {
+    return mgmtSubnet + "." + n;
   }
 
   String namespace(String host) {
@@ -114,14 +121,14 @@ final class NetworkLab implements AutoCloseable {
     return List.of("ip", "netns", "exec", namespace(host));
   }
 
-  /** Cuts a host's link to the bridge: nothing gets in or out. */
+  /** Cuts a host's data link: nothing gets in or out between it and the other hosts. */
   void cut(String host) {
-    sh("ip", "-n", hub(), "link", "set", "h" + host, "down");
+    sh("ip", "-n", hub(), "link", "set", "dev", "h" + host, "down");
   }
 
   /** Connects a host's link again. */
   void heal(String host) {
-    sh("ip", "-n", hub(), "link", "set", "h" + host, "up");
+    sh("ip", "-n", hub(), "link", "set", "dev", "h" + host, "up");
   }
 
   @Override
