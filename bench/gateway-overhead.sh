@@ -1,169 +1,285 @@
 #!/usr/bin/env bash
-# Whole-system overhead of the gateway (issue 3 benchmarks), in one run on this machine:
-#   wrk against a fast loopback upstream directly, through NXS, and through Portkey's open-source
-#   gateway (when PORTKEY_DIR holds `npm install @portkey-ai/gateway`), at concurrency 1, 64, 512;
-#   then the failover cost: NXS with a first provider that refuses / answers 503, against NXS
-#   straight to the fast provider.
-#   Also a paced row: 10 connections with 10 ms think time each (about 1,000 req/s offered),
-#   for the issue's "added p50/p99 at 1,000 req/s" goal.
-#   BEFORE=/path/to/an/older/checkout (built with test-compile) adds that checkout's gateway as
-#   "NXS before" to the same run, for a before/after comparison on the same machine and minutes.
-#   bench/gateway-overhead.sh [out.md]     (DURATION=8s by default; needs wrk from Debian)
+# Whole-system overhead of the gateway (issues 3 and 13), in one run on this machine, the daemon as
+# users run it:
+#   upstream    nginx in its own process, answering a fixed chat completion (and a fixed SSE stream)
+#   direct      the load generator straight to that upstream
+#   nginx proxy nginx as a plain reverse proxy in front of it (proxy_pass, upstream keepalive): the
+#               physical limit of one proxy hop here
+#   NXS         `./nxs serve` on a fresh home (every module on), one provider: the upstream
+#   Portkey     its open-source gateway, when PORTKEY_DIR holds `npm install @portkey-ai/gateway`
+# Loads, each target after the other so a load's rows share the same minutes:
+#   wrk, 64 connections (max throughput; server CPU per request)
+#   hey, 16 connections at 1,000 req/s in all (added p50 / p99 at that rate)
+#   wrk, 512 connections (errors)
+#   streaming: wrk, 1 connection, a 32-chunk SSE answer (relay cost per chunk)
+# then the failover cost (NXS: a first provider that refuses / answers 503).
+#   bench/gateway-overhead.sh [out.md]     (DURATION=8s, WARMUP=15s, JVM_WARMUP=120s for NXS: on two
+#   cores shared with other jobs its JIT needs about two minutes of load before the figures settle;
+#   needs nginx, wrk and hey from Debian, listed in bench/debian-packages)
+# The in-process harness (nxs-gateway's test class io.nxs.gateway.bench.OverheadBenchServer, the
+# gateway and a stub upstream in one JVM) stays for profiling; this script measures the daemon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/java-home
 out=${1:-bench/results/$(date -u +%Y-%m-%d)-gateway-overhead.md}
 duration=${DURATION:-8s}
+warmup=${WARMUP:-15s}
+jvm_warmup=${JVM_WARMUP:-120s}
 portkey_dir=${PORTKEY_DIR:-/tmp/portkey}
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+for tool in nginx wrk hey curl; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install nginx wrk hey curl)" >&2; exit 2; }
+done
 
-./mvnw -B -q -pl nxs-gateway -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-classpath="nxs-gateway/target/test-classes:nxs-gateway/target/classes:$(cat nxs-gateway/target/bench.classpath)"
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-start_server() { # classpath name -> "upstream_port nxs_port key"
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$1" \
-    io.nxs.gateway.bench.OverheadBenchServer >"$work/$2.out" 2>"$work/$2.err" &
-  pids+=($!)
-  echo $! >"$work/$2.pid"
-  for _ in $(seq 120); do grep -q READY "$work/$2.out" 2>/dev/null && break; sleep 0.5; done
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for f in "$work"/nginx-*.pid; do
+    if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+  done
+  rm -rf "$work"
 }
-start_server "$classpath" server
-read -r _ up nxs key < <(grep READY "$work/server.out")
-up=${up#upstream=}; nxs=${nxs#nxs=}; key=${key#key=}
-before=""
-if [ -n "${BEFORE:-}" ]; then
-  start_server "$BEFORE/nxs-gateway/target/test-classes:$BEFORE/nxs-gateway/target/classes:$(cat nxs-gateway/target/bench.classpath)" before
-  read -r _ _ before bkey < <(grep READY "$work/before.out")
-  before=${before#nxs=}; bkey=${bkey#key=}
-fi
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- upstream and reverse proxy: two nginx instances, each its own master and workers -----------
+chat='{"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"fast-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
+chunks=32
+sse='data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant"}}]}\n\n'
+for i in $(seq $chunks); do
+  sse+='data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tok'$i' "}}]}\n\n'
+done
+sse+='data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+sse+='data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":32,"total_tokens":44}}\n\n'
+sse+='data: [DONE]\n\n'
+up=$(free_port)
+proxy=$(free_port)
+nginx_conf() { # name body -> starts nginx with that http{} body
+  cat >"$work/nginx-$1.conf" <<EOF
+worker_processes auto;
+daemon on;
+pid $work/nginx-$1.pid;
+error_log $work/nginx-$1.err warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1-body; proxy_temp_path $work/$1-proxy;
+  fastcgi_temp_path $work/$1-fcgi; uwsgi_temp_path $work/$1-uwsgi; scgi_temp_path $work/$1-scgi;
+  keepalive_requests 1000000;
+  $2
+}
+EOF
+  nginx -c "$work/nginx-$1.conf" -e "$work/nginx-$1.err"
+}
+nginx_conf upstream "server {
+    listen 127.0.0.1:$up;
+    location = /v1/chat/completions { default_type application/json; return 200 '$chat'; }
+    location = /v1/models { default_type application/json; return 200 '{\"object\":\"list\",\"data\":[{\"id\":\"fast-model\",\"object\":\"model\"}]}'; }
+    location = /sse/v1/chat/completions { default_type text/event-stream; return 200 '$sse'; }
+    location = /sse/v1/models { default_type application/json; return 200 '{\"object\":\"list\",\"data\":[{\"id\":\"fast-model\",\"object\":\"model\"}]}'; }
+    location = /503/v1/chat/completions { default_type application/json; return 503 '{\"error\":{\"message\":\"overloaded\"}}'; }
+    location = /503/v1/models { default_type application/json; return 200 '{\"object\":\"list\",\"data\":[]}'; }
+  }"
+nginx_conf proxy "upstream bench_up { server 127.0.0.1:$up; keepalive 128; }
+  server {
+    listen 127.0.0.1:$proxy;
+    location / { proxy_pass http://bench_up; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+  }"
+
+# --- NXS as users run it ----------------------------------------------------------------------------
+home="$work/nxs-home"
+mkdir -p "$home"
+nxs=$(free_port)
+refused=$(free_port)
+cat >"$home/nxs.yaml" <<EOF
+server: {host: 127.0.0.1, port: $nxs}
+providers:
+  - {name: fast, base_url: "http://127.0.0.1:$up/v1", model: fast-model, priority: 1, retry: 0}
+  - {name: sse, base_url: "http://127.0.0.1:$up/sse/v1", model: fast-model, priority: 9, retry: 0}
+  - name: refuser
+    base_url: http://127.0.0.1:$refused/v1
+    model: m
+    priority: 9
+    retry: 0
+    circuit_breaker: {failure_threshold: 1000}
+  - name: overloaded
+    base_url: http://127.0.0.1:$up/503/v1
+    model: m
+    priority: 9
+    retry: 0
+    circuit_breaker: {failure_threshold: 1000}
+routes:
+  refuse-then-fast: [refuser, fast]
+  503-then-fast: [overloaded, fast]
+EOF
+./nxs --version >/dev/null # builds the jar and its start-up archive when stale, untimed
+./nxs serve --home "$home" >"$work/nxs.out" 2>&1 &
+nxs_pid=$!
+pids+=("$nxs_pid")
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nxs/readyz")" = 200 ]; do
+  kill -0 "$nxs_pid" 2>/dev/null || { cat "$work/nxs.out" >&2; exit 1; }
+  sleep 0.1
+done
+key=$(cat "$home/keys/admin.key")
 
 portkey=""
 if [ -x "$portkey_dir/node_modules/.bin/gateway" ]; then
-  pport=$((20000 + RANDOM % 20000))
-  "$portkey_dir/node_modules/.bin/gateway" --port=$pport >"$work/portkey.log" 2>&1 &
+  portkey=$(free_port)
+  "$portkey_dir/node_modules/.bin/gateway" --port="$portkey" >"$work/portkey.log" 2>&1 &
   pids+=($!)
   echo $! >"$work/portkey.pid"
   for _ in $(seq 60); do grep -q "Ready for connections" "$work/portkey.log" 2>/dev/null && break; sleep 0.5; done
-  portkey=$pport
 fi
 
-script() { # model, extra lua, bearer key -> lua file
+body() { echo "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]${2:-}}"; }
+script() { # model, extra lua, extra body -> lua file
   local f="$work/$1-${RANDOM}.lua"
   {
     echo 'wrk.method = "POST"'
-    echo "wrk.body = '{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
+    echo "wrk.body = '$(body "$1" "${3:-}")'"
     echo 'wrk.headers["Content-Type"] = "application/json"'
-    echo "wrk.headers[\"Authorization\"] = \"Bearer ${3:-$key}\""
+    echo "wrk.headers[\"Authorization\"] = \"Bearer $key\""
     [ -n "${2:-}" ] && echo "$2"
   } >"$f"
   echo "$f"
 }
-paced='function delay() return 10 end'   # ms of think time per connection
 pk_headers="wrk.headers[\"x-portkey-provider\"] = \"openai\"
 wrk.headers[\"x-portkey-custom-host\"] = \"http://127.0.0.1:$up/v1\""
 
-# One wrk run -> "rps p50_ms p99_ms errors"
-run() { # url lua conns
-  local threads=$(( $3 < 2 ? 1 : 2 ))
-  wrk -t$threads -c"$3" -d"$duration" --latency -s "$2" "$1" >"$work/wrk.txt" 2>&1 || true
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ { rps=$2 }
-    / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
-    /Non-2xx|Socket errors/ { err=err $0 }
-    END { printf "%s %.3f %.3f %s\n", rps, p50, p99, (err==""?"-":err) }' "$work/wrk.txt"
-}
+declare -A url lua pid hdr
+targets=(direct "nginx proxy" NXS)
+url[direct]="http://127.0.0.1:$up/v1/chat/completions"; lua[direct]=$(script fast)
+url["nginx proxy"]="http://127.0.0.1:$proxy/v1/chat/completions"; lua["nginx proxy"]=$(script fast)
+url[NXS]="http://127.0.0.1:$nxs/v1/chat/completions"; lua[NXS]=$(script fast)
+nginx_pids() { echo "$(cat "$work/nginx-$1.pid") $(pgrep -P "$(cat "$work/nginx-$1.pid")" | tr '\n' ' ')"; }
+pid[direct]=$(nginx_pids upstream); pid["nginx proxy"]=$(nginx_pids proxy); pid[NXS]=$nxs_pid
+if [ -n "$portkey" ]; then
+  targets+=(Portkey)
+  url[Portkey]="http://127.0.0.1:$portkey/v1/chat/completions"; lua[Portkey]=$(script fast "$pk_headers")
+  pid[Portkey]=$(cat "$work/portkey.pid")
+  hdr[Portkey]="-H x-portkey-provider:openai -H x-portkey-custom-host:http://127.0.0.1:$up/v1"
+fi
 
-direct_lua=$(script fast)
-nxs_lua=$(script fast)
-pk_lua=$(script fast "$pk_headers")
-declare -A url lua paced_lua pid
-pid[direct]=$(cat "$work/server.pid"); pid[NXS]=${pid[direct]}
-[ -n "$before" ] && pid["NXS before"]=$(cat "$work/before.pid")
-[ -n "$portkey" ] && pid[Portkey]=$(cat "$work/portkey.pid")
-# CPU ticks of a process's threads, without the JIT compiler and GC threads (which measure how
-# warm the JVM is, not what a request costs); for node, every thread.
+# CPU ticks of processes' threads, without the JIT compiler and GC threads (they measure how warm
+# the JVM is, not what a request costs); for nginx and node, every thread.
 cpu_ticks() {
-  local t=0 d
-  for d in /proc/$1/task/*; do
-    case "$(cat "$d/comm" 2>/dev/null)" in "C1 Comp"*|"C2 Comp"*|G1*|"GC Thr"*|"VM Thr"*|"VM Per"*) ;;
-      *) t=$((t + $(awk '{print $14+$15}' "$d/stat" 2>/dev/null || echo 0)));; esac
+  local t=0 p d
+  for p in "$@"; do
+    for d in "/proc/$p/task/"*; do
+      case "$(cat "$d/comm" 2>/dev/null)" in "C1 Comp"*|"C2 Comp"*|G1*|"GC Thr"*|"VM Thr"*|"VM Per"*) ;;
+        *) t=$((t + $(awk '{print $14+$15}' "$d/stat" 2>/dev/null || echo 0)));; esac
+    done
   done
   echo $t
 }
 tck=$(getconf CLK_TCK)
-targets=(direct NXS)
-url[direct]="http://127.0.0.1:$up/v1/chat/completions"; lua[direct]=$direct_lua
-url[NXS]="http://127.0.0.1:$nxs/v1/chat/completions"; lua[NXS]=$nxs_lua
-if [ -n "$before" ]; then
-  targets+=("NXS before")
-  url["NXS before"]="http://127.0.0.1:$before/v1/chat/completions"; lua["NXS before"]=$(script fast "" "$bkey")
-fi
-if [ -n "$portkey" ]; then
-  targets+=(Portkey)
-  url[Portkey]="http://127.0.0.1:$portkey/v1/chat/completions"; lua[Portkey]=$pk_lua
-fi
+
+# One wrk run -> "rps p50_ms p99_ms requests errors..." (errors last: they hold spaces)
+run_wrk() { # url lua conns
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  wrk -t$threads -c"$3" -d"$duration" --latency -s "$2" "$1" >"$work/load.txt" 2>&1 || true
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 } /requests in/ { n=$1 }
+    / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
+    /Non-2xx|Socket errors/ { sub(/^ +/, ""); err=err $0 " " }
+    END { printf "%s %.3f %.3f %s %s\n", rps, p50, p99, n+0, (err==""?"-":err) }' "$work/load.txt"
+}
+# One hey run at 1,000 req/s in all over 16 connections -> same fields
+run_hey() { # url target
+  local b
+  b=$(body fast)
+  # shellcheck disable=SC2086
+  hey -z "$duration" -c 16 -q 62.5 -m POST -T application/json -H "Authorization: Bearer $key" \
+    ${hdr[$2]:-} -d "$b" "$1" >"$work/load.txt" 2>&1 || true
+  awk '
+    /Requests\/sec/ { rps=$2 }
+    / 50% in/ { p50=$3*1000 } / 99% in/ { p99=$3*1000 }
+    /^\s+\[[0-9]+\]/ { code=$1; gsub(/[\[\]]/, "", code); n+=$2; if (code != 200) err=err "HTTP " code ": " $2 " " }
+    /Error distribution/ { inerr=1; next } inerr && /\[/ { err=err $0 " " }
+    END { printf "%s %.3f %.3f %s %s\n", rps, p50, p99, n+0, (err==""?"-":err) }' "$work/load.txt"
+}
+
+# Warm-up. NXS's JIT compiles while other jobs share the two cores: measured at load 19, its CPU per
+# request fell from 4.6 ms in the first 8 s to 0.11 ms after about 100 s, so it gets the longest.
 for t in "${targets[@]}"; do
-  paced_lua[$t]="${lua[$t]%.lua}-paced.lua"
-  { cat "${lua[$t]}"; echo "$paced"; } >"${paced_lua[$t]}"
+  w=$warmup
+  [ "$t" = NXS ] && w=$jvm_warmup
+  wrk -t2 -c64 -d"$w" -s "${lua[$t]}" "${url[$t]}" >/dev/null 2>&1 || true
 done
-# Warm-up: the JIT needs well over 5 s of load on two busy cores before the figures settle.
-for t in "${targets[@]}"; do
-  wrk -t2 -c64 -d${WARMUP:-15s} -s "${lua[$t]}" "${url[$t]}" >/dev/null 2>&1 || true
-done
+wrk -t1 -c4 -d5s -s "$(script sse "" ',"stream":true')" "${url[NXS]}" >/dev/null 2>&1 || true
 
 {
-  echo "# Gateway overhead and failover cost ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo "# Gateway overhead, the daemon as users run it ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "- Machine: $(nproc) cores shared with other jobs (noisy), $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Command: \`${BEFORE:+BEFORE=$BEFORE }DURATION=$duration${WARMUP:+ WARMUP=$WARMUP} bench/gateway-overhead.sh\` (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), ${duration} per cell, wrk and all servers on the same 2 cores)"
-  echo "- Upstream: the testkit's FakeUpstream on loopback (plain JSON chat completion, keep-alive)."
-  echo "- NXS: gateway module + real HTTP server + API-key gate + SQLite state, as the daemon wires it."
-  echo "- Cells run target after target for each load, so each row of a load shares the same minutes."
-  echo "- Server CPU per request: user+system time of the serving process's threads during the cell"
-  echo "  (JIT compiler and GC threads left out) over the requests wrk completed. The NXS bench JVM"
-  echo "  also hosts the upstream stub, so its figure includes the stub's, which the direct row shows;"
-  echo "  Portkey's (node) does not. This figure is robust to other jobs on the machine; latency is not."
+  echo "- Command: \`DURATION=$duration WARMUP=$warmup JVM_WARMUP=$jvm_warmup bench/gateway-overhead.sh\` ($(wrk -v 2>&1 | head -n1 | awk '{print "wrk", $2}'), hey $(dpkg-query -W -f='${Version}' hey 2>/dev/null), nginx $(nginx -v 2>&1 | sed 's/.*\///'); ${duration} per cell; load generators and servers share the 2 cores)"
+  echo "- Upstream: nginx (own process, \`worker_processes auto\`) returning a fixed chat completion; nginx proxy: a second nginx, \`proxy_pass\` with \`keepalive 128\`."
+  echo "- NXS: \`./nxs serve\` on a fresh home, every module on, its launcher's JVM flags; bearer = the admin key."
+  echo "- Server CPU per request: user+system time of the serving process's threads during the cell (JIT and GC threads left out) over the requests completed."
   echo
-  echo "## Added latency and throughput (plain chat completion)"
+  echo "## Throughput, latency, CPU"
   echo
-  echo "| load | target | rps | p50 / p99 ms | added p50 / p99 ms | rps / direct | server CPU ms / request | wrk errors |"
+  echo "| load | target | rps | p50 / p99 ms | added p50 / p99 ms vs direct | rps / nginx proxy | server CPU µs / request | errors |"
   echo "|---|---|---|---|---|---|---|---|"
 } >"$out"
-for load in 1 64 512 paced; do
-  if [ "$load" = paced ]; then conns=10; label="~1,000 req/s (10 conns, 10 ms think time)"; else conns=$load; label="c=$load"; fi
+for load in wrk64 hey1000 wrk512; do
+  case $load in
+    wrk64) label="wrk c=64 (max)";;
+    hey1000) label="hey c=16, 1,000 req/s";;
+    wrk512) label="wrk c=512";;
+  esac
   for t in "${targets[@]}"; do
-    if [ "$load" = paced ]; then l=${paced_lua[$t]}; else l=${lua[$t]}; fi
-    c0=$(cpu_ticks "${pid[$t]}")
-    read -r rps p50 p99 err < <(run "${url[$t]}" "$l" $conns)
-    c1=$(cpu_ticks "${pid[$t]}")
-    n=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+    # shellcheck disable=SC2086
+    c0=$(cpu_ticks ${pid[$t]})
+    case $load in
+      wrk64) read -r rps p50 p99 n err < <(run_wrk "${url[$t]}" "${lua[$t]}" 64);;
+      hey1000) read -r rps p50 p99 n err < <(run_hey "${url[$t]}" "$t");;
+      wrk512) read -r rps p50 p99 n err < <(run_wrk "${url[$t]}" "${lua[$t]}" 512);;
+    esac
+    # shellcheck disable=SC2086
+    c1=$(cpu_ticks ${pid[$t]})
     if [ "$t" = direct ]; then drps=$rps; dp50=$p50; dp99=$p99; fi
-    awk -v lb="$label" -v t="$t" -v r=$rps -v a=$p50 -v b=$p99 -v dr=$drps -v d5=$dp50 -v d9=$dp99 -v e="$err" -v cpu=$((c1 - c0)) -v n="${n:-0}" -v tck=$tck 'BEGIN {
-      c = n > 0 ? sprintf("%.3f", cpu * 1000 / tck / n) : "n/a";
-      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | 1.00 | %s | %s |\n", lb, t, r, a, b, c, e;
-      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %.2f | %s | %s |\n", lb, t, r, a, b, a-d5, b-d9, r/dr, c, e }' >>"$out"
+    if [ "$t" = "nginx proxy" ]; then prps=$rps; fi
+    awk -v lb="$label" -v t="$t" -v r="$rps" -v a="$p50" -v b="$p99" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" \
+        -v pr="${prps:-0}" -v e="$err" -v cpu=$((c1 - c0)) -v n="${n:-0}" -v tck="$tck" 'BEGIN {
+      c = n > 0 ? sprintf("%.0f", cpu * 1e6 / tck / n) : "n/a";
+      ratio = (pr > 0 && t != "direct") ? sprintf("%.2f", r / pr) : "-";
+      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | %s | %s | %s |\n", lb, t, r, a, b, ratio, c, e;
+      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %s | %s | %s |\n", lb, t, r, a, b, a-d5, b-d9, ratio, c, e }' >>"$out"
   done
+  prps=""
 done
+
 {
   echo
-  echo "## Failover cost (concurrency 1; breakers kept closed, so every request pays it)"
+  echo "## Streaming relay ($chunks content chunks, wrk c=1)"
   echo
-  echo "| first provider | rps | p50 / p99 ms | added p50 / p99 ms vs NXS straight to the fast provider |"
+  echo "| target | rps | p50 / p99 ms | added p50 ms | added per chunk ms |"
+  echo "|---|---|---|---|---|"
+} >>"$out"
+sse_url="http://127.0.0.1:$up/sse/v1/chat/completions"
+read -r srps sp50 sp99 _ < <(run_wrk "$sse_url" "$(script sse "" ',"stream":true')" 1)
+echo "| direct | $srps | $sp50 / $sp99 | - | - |" >>"$out"
+read -r nrps np50 np99 _ nerr < <(run_wrk "${url[NXS]}" "$(script sse "" ',"stream":true')" 1)
+awk -v r="$nrps" -v a="$np50" -v b="$np99" -v d="$sp50" -v c=$chunks -v e="$nerr" 'BEGIN {
+  printf "| NXS | %s | %.3f / %.3f | %.3f | %.4f (errors: %s) |\n", r, a, b, a-d, (a-d)/(c+4), e }' >>"$out"
+
+{
+  echo
+  echo "## Failover cost (NXS, concurrency 1; breakers kept closed, so every request pays it)"
+  echo
+  echo "| first provider | rps | p50 / p99 ms | added p50 / p99 ms vs straight to the fast provider |"
   echo "|---|---|---|---|"
 } >>"$out"
-read -r brps bp50 bp99 _ < <(run "http://127.0.0.1:$nxs/v1/chat/completions" "$nxs_lua" 1)
+read -r brps bp50 bp99 _ < <(run_wrk "${url[NXS]}" "${lua[NXS]}" 1)
 echo "| (none: fast provider first) | $brps | $bp50 / $bp99 | 0 |" >>"$out"
 for model in refuse-then-fast 503-then-fast; do
-  read -r frps fp50 fp99 ferr < <(run "http://127.0.0.1:$nxs/v1/chat/completions" "$(script $model)" 1)
-  awk -v m=$model -v r=$frps -v a=$fp50 -v b=$fp99 -v c=$bp50 -v d=$bp99 -v e="$ferr" 'BEGIN {
-    printf "| %s | %.0f | %.3f / %.3f | %.3f / %.3f (wrk: %s) |\n", m, r, a, b, a-c, b-d, e }' >>"$out"
+  read -r frps fp50 fp99 _ ferr < <(run_wrk "${url[NXS]}" "$(script $model)" 1)
+  awk -v m=$model -v r="$frps" -v a="$fp50" -v b="$fp99" -v c="$bp50" -v d="$bp99" -v e="$ferr" 'BEGIN {
+    printf "| %s | %.0f | %.3f / %.3f | %.3f / %.3f (errors: %s) |\n", m, r, a, b, a-c, b-d, e }' >>"$out"
 done
+echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
 echo "wrote $out"
 cat "$out"

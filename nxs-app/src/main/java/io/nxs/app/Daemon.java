@@ -26,6 +26,7 @@ import io.nxs.core.log.Redaction;
 import io.nxs.core.metrics.Metrics;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import java.io.IOException;
@@ -37,6 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +64,8 @@ public final class Daemon implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Dashboard dashboard;
   private final HttpServer http;
+  private final CompletableFuture<String> stopRequested;
+  private final ServerConfig server;
   private Optional<SystemdNotifier> systemd = Optional.empty();
   private final boolean firstStart;
   private boolean closed;
@@ -73,6 +78,8 @@ public final class Daemon implements AutoCloseable {
       ScheduledExecutorService scheduler,
       Dashboard dashboard,
       HttpServer http,
+      CompletableFuture<String> stopRequested,
+      ServerConfig server,
       boolean firstStart) {
     this.home = home;
     this.store = store;
@@ -81,6 +88,8 @@ public final class Daemon implements AutoCloseable {
     this.scheduler = scheduler;
     this.dashboard = dashboard;
     this.http = http;
+    this.stopRequested = stopRequested;
+    this.server = server;
     this.firstStart = firstStart;
   }
 
@@ -91,12 +100,28 @@ public final class Daemon implements AutoCloseable {
    *     whatever had started is stopped again
    */
   public static Daemon start(NxsHome home, Map<String, String> env, Clock clock) {
+    StartupPhases phases = new StartupPhases();
     boolean firstStart = home.initialize();
+    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
+    // configuration loads, so the two largest early steps overlap on a machine with two cores.
+    CompletableFuture<Kernel> opening =
+        CompletableFuture.supplyAsync(
+            () -> Kernel.open(home, clock),
+            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
     List<NxsModule> modules = Modules.create();
-    NxsConfig config = Modules.loader(modules, env).load(home.config());
-    StateStore store = StateStore.open(home.stateDb());
-    store.migrate("core");
-    AuditLog audit = AuditLog.open(store, home.keys(), clock);
+    NxsConfig config;
+    try {
+      config = Modules.loader(modules, env).load(home.config());
+    } catch (RuntimeException e) {
+      // Let the state thread finish before reporting the configuration error.
+      opening.handle((kernel, failure) -> kernel == null ? null : kernel.closeAudit()).join();
+      throw e;
+    }
+    phases.mark("config");
+    Kernel kernel = Kernel.await(opening);
+    StateStore store = kernel.store();
+    AuditLog audit = kernel.audit();
+    phases.mark("state+audit");
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
@@ -109,14 +134,28 @@ public final class Daemon implements AutoCloseable {
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
       EventBus events = new EventBus();
+      Secrets secrets = Secrets.inHome(home.dir());
       ModuleContext context =
           new ModuleContext(
-              home.dir(), config, store, audit, events, metrics, extensions, clock, scheduler);
+              home.dir(),
+              config,
+              store,
+              audit,
+              events,
+              metrics,
+              extensions,
+              clock,
+              scheduler,
+              secrets);
       dashboard = new Dashboard(events, Version.current());
+      phases.mark("kernel");
       List<HttpRoutes> routes = new ArrayList<>();
       routes.add(dashboard);
       routes.add(new AuditRoutes(audit));
       routes.add(new KeyRoutes(keys));
+      ServerConfig server = config.section(ServerConfig.SECTION);
+      CompletableFuture<String> stopRequested = new CompletableFuture<>();
+      routes.add(new StopRoutes(audit, server.shutdownGrace(), stopRequested));
       for (NxsModule module : modules) {
         module.start(context);
         started.add(module);
@@ -124,8 +163,10 @@ public final class Daemon implements AutoCloseable {
           extensions.readinessChecks().register(simpleReadiness(module.name()));
         }
         routes.addAll(module.routes());
+        phases.mark(module.name());
       }
-      ServerConfig server = config.section(ServerConfig.SECTION);
+      // Hot reload of secrets.yaml: each owner hears of a valid change or of a rejected one.
+      scheduler.scheduleWithFixedDelay(() -> reloadSecrets(secrets), 2, 2, TimeUnit.SECONDS);
       // A sign of life for the Doctor's nxs.last_heartbeat: published by the shared scheduler, so a
       // wedged scheduler shows as a missing heartbeat.
       scheduler.scheduleAtFixedRate(
@@ -154,8 +195,20 @@ public final class Daemon implements AutoCloseable {
                   "port", http.port(),
                   "modules", modules.stream().map(NxsModule::name).toList())));
       scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
+      phases.mark("http");
+      LOG.info("started in {}", phases.summary());
       Daemon daemon =
-          new Daemon(home, store, audit, started, scheduler, dashboard, http, firstStart);
+          new Daemon(
+              home,
+              store,
+              audit,
+              started,
+              scheduler,
+              dashboard,
+              http,
+              stopRequested,
+              server,
+              firstStart);
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
       return daemon;
@@ -190,13 +243,48 @@ public final class Daemon implements AutoCloseable {
             }
           } catch (RuntimeException e) {
             // Logged, not thrown: a thrown exception would cancel every later run.
-            LOG.error(
-                "audit archiving failed; the entries stay in the live log: {}", e.getMessage());
+            LOG.error("audit archiving failed; the entries stay in the live log", e);
           }
         },
         1,
         Duration.ofDays(1).toMinutes(),
         TimeUnit.MINUTES);
+  }
+
+  private static void reloadSecrets(Secrets secrets) {
+    try {
+      secrets.reloadIfChanged();
+    } catch (RuntimeException e) {
+      // Logged, not thrown: a thrown exception would cancel every later run.
+      LOG.error("could not check {} for changes", secrets.path(), e);
+    }
+  }
+
+  /** The state store (integrity-checked, kernel tables migrated) and the audit log on it. */
+  private record Kernel(StateStore store, AuditLog audit) {
+
+    static Kernel open(NxsHome home, Clock clock) {
+      StateStore store = StateStore.open(home.stateDb());
+      store.migrate("core");
+      return new Kernel(store, AuditLog.open(store, home.keys(), clock));
+    }
+
+    /** The opened kernel, or what stopped it (such as a corrupt state.db) rethrown as it was. */
+    static Kernel await(CompletableFuture<Kernel> opening) {
+      try {
+        return opening.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
+
+    Kernel closeAudit() {
+      audit.close();
+      return this;
+    }
   }
 
   private static ReadinessCheck simpleReadiness(String name) {
@@ -239,6 +327,31 @@ public final class Daemon implements AutoCloseable {
   /** The bound HTTP port. */
   public int port() {
     return http.port();
+  }
+
+  /**
+   * Completes, with the id of the key that asked, when {@code POST /api/v1/daemon/stop} asks the
+   * daemon to stop ({@code nxs stop}); whoever runs the daemon then stops it as on SIGTERM.
+   */
+  public CompletableFuture<String> stopRequested() {
+    return stopRequested;
+  }
+
+  /**
+   * Where a client on this machine reaches the daemon, e.g. {@code http://127.0.0.1:8787/}; {@code
+   * https://localhost:PORT/} with {@code server.tls}.
+   */
+  public String url() {
+    boolean local =
+        List.of("0.0.0.0", "::", "127.0.0.1", "localhost", "::1").contains(server.host());
+    // A certificate names hosts, rarely an address: over TLS a local daemon is 'localhost'.
+    String host = !local ? server.host() : server.tls() != null ? "localhost" : "127.0.0.1";
+    return server.scheme()
+        + "://"
+        + (host.contains(":") ? "[" + host + "]" : host)
+        + ":"
+        + port()
+        + "/";
   }
 
   /** Whether this start created the home. */

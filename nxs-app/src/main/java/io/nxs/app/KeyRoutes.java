@@ -44,7 +44,8 @@ public final class KeyRoutes implements HttpRoutes {
     try {
       req = ctx.bodyAsClass(CreateRequest.class);
     } catch (RuntimeException e) {
-      throw ApiException.badRequest("body must be JSON like {\"scope\":\"read\",\"name\":\"x\"}");
+      throw ApiException.badRequest(
+          "body must be JSON like {\"scope\":\"read\",\"name\":\"x\"}", e);
     }
     Scope scope = Scope.parse(req.scope() == null ? "read" : req.scope());
     Duration ttl = ttl(scope, req.expires());
@@ -67,7 +68,7 @@ public final class KeyRoutes implements HttpRoutes {
     try {
       return Durations.parse(expires);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("expires: " + e.getMessage());
+      throw ApiException.badRequest("expires: " + e.getMessage(), e);
     }
   }
 

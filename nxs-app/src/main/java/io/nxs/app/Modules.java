@@ -6,6 +6,7 @@ import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.module.NxsModule;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
 import io.nxs.vault.VaultModule;
@@ -37,6 +38,7 @@ final class Modules {
     List<ConfigSection<?>> sections = new ArrayList<>();
     sections.add(ServerConfig.SECTION);
     sections.add(AuditConfig.SECTION);
+    sections.add(OpenClawConfig.SECTION);
     for (NxsModule m : modules) {
       sections.addAll(m.configSections());
     }

@@ -48,7 +48,7 @@ final class SystemdNotifier implements AutoCloseable {
       try {
         watchdog = Duration.ofNanos(Long.parseLong(usec.strip()) * 1000);
       } catch (NumberFormatException e) {
-        LOG.warn("WATCHDOG_USEC is not a number ('{}'); no watchdog keepalive", usec);
+        LOG.warn("WATCHDOG_USEC is not a number ('{}'); no watchdog keepalive", usec, e);
       }
     }
     return Optional.of(new SystemdNotifier(socket, watchdog));

@@ -3,7 +3,6 @@ package io.nxs.gateway;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * One try of one provider inside one request: who, how it ended, how long it took.
@@ -40,8 +39,18 @@ public record Attempt(
 
   /** The {@code x-nxs-attempts} header: {@code kimi-primary=refused;2ms, ollama-local=ok;40ms}. */
   public static String header(List<Attempt> attempts) {
-    return attempts.stream()
-        .map(a -> a.provider() + "=" + a.outcome().label() + ";" + a.took().toMillis() + "ms")
-        .collect(Collectors.joining(", "));
+    StringBuilder sb = new StringBuilder(32 * attempts.size());
+    for (Attempt a : attempts) {
+      if (!sb.isEmpty()) {
+        sb.append(", ");
+      }
+      sb.append(a.provider())
+          .append('=')
+          .append(a.outcome().label())
+          .append(';')
+          .append(a.took().toMillis())
+          .append("ms");
+    }
+    return sb.toString();
   }
 }

@@ -30,9 +30,6 @@ public final class GatewayModule implements NxsModule {
   private Gateway gateway;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
-  /** Provider credentials kept out of nxs.yaml, in the NXS home (GW7). */
-  public static final String SECRETS_FILE = "secrets.yaml";
-
   private final List<HttpRoutes> routes = new ArrayList<>();
 
   /** The daemon's constructor: {@code ${ENV}} in a providers file expands from the process. */
@@ -75,7 +72,7 @@ public final class GatewayModule implements NxsModule {
             context.store(),
             telemetry,
             new SplittableRandom(),
-            context.home().resolve(SECRETS_FILE));
+            context.secrets());
     gateway.register(context.extensions());
     routes.addAll(gateway.routes());
     ScheduledExecutorService scheduler = context.scheduler();

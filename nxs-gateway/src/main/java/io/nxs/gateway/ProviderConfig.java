@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upstream provider, as the seed's {@code providers.yaml} writes it (SPEC GW2), plus the
@@ -52,6 +54,8 @@ public record ProviderConfig(
 
   /** The {@code model} value that asks the provider's {@code /v1/models}. */
   public static final String AUTO_DETECT = "auto-detect";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderConfig.class);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -101,7 +105,7 @@ public record ProviderConfig(
     try {
       uri = URI.create(baseUrl.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("base_url is not a URL: '" + baseUrl + "'");
+      throw new IllegalArgumentException("base_url is not a URL: '" + baseUrl + "'", e);
     }
     if (uri.getScheme() == null
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
@@ -154,6 +158,8 @@ public record ProviderConfig(
     try {
       return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
+      // Shaped like an address but not one: not this machine's loopback.
+      LOG.debug("base_url host '{}' is not an address: {}", host, e.getMessage());
       return false;
     }
   }
@@ -217,14 +223,15 @@ public record ProviderConfig(
   }
 
   /**
-   * Breaker settings (GW3): OPEN after {@code failure_threshold} failures within {@code window}
-   * (and at least {@code failure_rate_threshold} percent of the calls in it), HALF_OPEN after
-   * {@code timeout_seconds}.
+   * Breaker settings (GW3, seed 002): OPEN after {@code failure_threshold} failures in a row within
+   * {@code window} (a success ends the run), HALF_OPEN after {@code timeout_seconds}.
    *
-   * @param failureThreshold failures that open it; default 3, in [1, 1000]
+   * @param failureThreshold failures in a row that open it; default 3, in [1, 1000]
    * @param timeoutSeconds seconds it stays open before a trial call; default 60
-   * @param window the failure-counting window; default 60s
-   * @param failureRateThreshold percent of failed calls in the window that opens it; default 50
+   * @param window the first and the last failure of the run are at most this far apart; default 60s
+   * @param failureRateThreshold also open it when this percent of at least {@code
+   *     failure_threshold} calls in the window failed (or, with {@code slow_call_duration}, were
+   *     slow); default 100, which in effect leaves only the in-a-row rule; in (0, 100]
    * @param slowCallDuration calls slower than this count as slow; default: never (0)
    */
   public record CircuitBreakerSettings(
@@ -235,7 +242,7 @@ public record ProviderConfig(
       Duration slowCallDuration) {
 
     public static final CircuitBreakerSettings DEFAULTS =
-        new CircuitBreakerSettings(3, 60, Duration.ofSeconds(60), 50f, Duration.ZERO);
+        new CircuitBreakerSettings(3, 60, Duration.ofSeconds(60), 100f, Duration.ZERO);
 
     @JsonCreator
     public CircuitBreakerSettings(
@@ -248,7 +255,7 @@ public record ProviderConfig(
           failureThreshold == null ? 3 : failureThreshold,
           timeoutSeconds == null ? 60 : timeoutSeconds,
           window == null ? Duration.ofSeconds(60) : window,
-          failureRateThreshold == null ? 50f : failureRateThreshold,
+          failureRateThreshold == null ? 100f : failureRateThreshold,
           slowCallDuration == null ? Duration.ZERO : slowCallDuration);
     }
 

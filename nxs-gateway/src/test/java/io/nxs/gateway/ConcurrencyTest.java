@@ -29,8 +29,10 @@ class ConcurrencyTest {
                 GatewayFixture.providers(down, up).replace("timeout: 5s", "timeout: 60s")
                     + "failover: {global_timeout: 90s}\n")) {
       down.kill();
-      // Chunks spaced out so that all 500 streams are open at the same time.
-      up.always(Script.ok().withChunkGap(Duration.ofMillis(3000)));
+      // Chunks spaced out so that all 500 streams are open at the same time: each stream stays
+      // open for four gaps (24 s), so the ten batches may take 2.4 s each on a busy machine (at
+      // 3 s gaps, 1.2 s a batch was too little at load 25-30 on two cores).
+      up.always(Script.ok().withChunkGap(Duration.ofMillis(6000)));
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       AtomicInteger peak = new AtomicInteger();
       try {

@@ -7,6 +7,7 @@ import io.nxs.audit.AuditQuery;
 import io.nxs.core.Json;
 import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.AuthFailureLimiter;
+import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
@@ -57,6 +58,7 @@ final class GatewayFixture implements AutoCloseable {
   final HttpServer server;
   final String key;
   final String adminKey;
+  final String adminKeyId;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private GatewayFixture(String yaml, Map<String, String> env) {
@@ -71,7 +73,9 @@ final class GatewayFixture implements AutoCloseable {
             home.path(), config, store, audit, events, metrics, extensions, clock, scheduler));
     ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
     key = keys.create(Scope.READ, "agent", null, "test").secret();
-    adminKey = keys.create(Scope.ADMIN, "operator", null, "test").secret();
+    CreatedKey admin = keys.create(Scope.ADMIN, "operator", null, "test");
+    adminKey = admin.secret();
+    adminKeyId = admin.key().id();
     List<HttpRoutes> routes = module.routes();
     server =
         new HttpServer(

@@ -105,6 +105,21 @@ class OperationsTest {
   }
 
   @Test
+  void anOperatorsProviderTestIsAuditedWithTheCallingKeyAsActor() throws Exception {
+    f = GatewayFixture.start(GatewayFixture.providers(a, b));
+    b.kill();
+
+    HttpResponse<String> ok = f.postAdmin("/api/v1/providers/a/test", "");
+    HttpResponse<String> failing = f.postAdmin("/api/v1/providers/b/test", "");
+
+    assertThat(json(ok.body()).get("ok").asBoolean()).isTrue();
+    assertThat(json(failing.body()).get("ok").asBoolean()).isFalse();
+    assertThat(f.auditEntries("provider.tested"))
+        .extracting(e -> e.actor() + " " + e.target() + " " + e.details().get("outcome"))
+        .containsExactly(f.adminKeyId + " a ok", f.adminKeyId + " b refused");
+  }
+
+  @Test
   void probesUseModelsAndAutoDetectTakesTheFirstListedModel() throws Exception {
     a.models(List.of("qwen2.5-7b-instruct", "other"));
     f =

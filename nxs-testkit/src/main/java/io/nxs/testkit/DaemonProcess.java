@@ -133,6 +133,11 @@ public final class DaemonProcess implements AutoCloseable {
     return waitForExit(timeout);
   }
 
+  /** Waits for the process to exit on its own (e.g. after {@code nxs stop}); its exit code. */
+  public int awaitExit(Duration timeout) {
+    return waitForExit(timeout);
+  }
+
   private int waitForExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

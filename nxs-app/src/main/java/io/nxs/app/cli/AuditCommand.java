@@ -8,8 +8,6 @@ import io.nxs.audit.AuditQuery;
 import io.nxs.audit.ReportPeriod;
 import io.nxs.audit.VerifyReport;
 import io.nxs.core.config.Durations;
-import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,7 +42,7 @@ final class AuditCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Commands.clock(spec))) {
         VerifyReport report = home.audit.verify();
         if (Commands.global(spec).json()) {
           Commands.printJson(spec, report);
@@ -78,21 +76,14 @@ final class AuditCommand extends CommandGroup {
       if (limit != null) {
         q = q.withLimit(limit);
       }
-      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Commands.clock(spec))) {
         List<AuditEntry> entries = home.audit.query(q);
-        if (Commands.global(spec).json()) {
-          Commands.printJson(spec, entries);
-          return ExitCode.OK;
-        }
-        PrintWriter out = Commands.out(spec);
-        out.printf(
-            "%-7s %-24s %-8s %-26s %-14s %s%n",
-            "SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
+        Table table = Table.of("SEQ", "TIME", "SEVERITY", "TYPE", "ACTOR", "TARGET");
         for (AuditEntry e : entries) {
-          out.printf(
-              "%-7d %-24s %-8s %-26s %-14s %s%n",
+          table.row(
               e.seq(), e.timestamp(), e.severityLabel(), e.eventType(), e.actor(), e.target());
         }
+        Commands.print(spec, entries, table);
       }
       return ExitCode.OK;
     }
@@ -131,7 +122,7 @@ final class AuditCommand extends CommandGroup {
       if (!format.equals("markdown") && !format.equals("json")) {
         throw new UsageException("--format must be markdown or json, but was '" + format + "'");
       }
-      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Clock.systemUTC())) {
+      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Commands.clock(spec))) {
         Commands.out(spec).println(home.audit.report(p, format));
       }
       return ExitCode.OK;
@@ -162,7 +153,7 @@ final class AuditCommand extends CommandGroup {
       } catch (IllegalArgumentException e) {
         throw new UsageException("--retention: " + e.getMessage());
       }
-      try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
+      try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
         ArchiveResult result = home.audit.archive(keep);
         if (global.json()) {
           Commands.printJson(spec, result);

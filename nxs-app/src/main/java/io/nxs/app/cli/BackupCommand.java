@@ -15,8 +15,8 @@ import io.nxs.vault.Vault;
 import io.nxs.vault.VaultConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -58,14 +58,15 @@ final class BackupCommand extends CommandGroup {
     if (Files.exists(global.home().adminKey()) || global.env.containsKey("NXS_API_KEY")) {
       try {
         return remote.apply(DaemonClient.connect(global));
-      } catch (DaemonUnreachableException e) {
+      } catch (DaemonUnreachableException expected) {
         // Not running: work on the home directly below.
       }
     }
     VaultConfig config =
         ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
-    try (OfflineHome home = OfflineHome.open(global, Clock.systemUTC())) {
-      Vault vault = Vault.open(home.home.dir(), config, home.store, home.audit, Clock.systemUTC());
+    try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
+      Vault vault =
+          Vault.open(home.home.dir(), config, home.store, home.audit, Commands.clock(spec));
       return Json.mapper().valueToTree(offline.apply(vault));
     }
   }
@@ -75,9 +76,11 @@ final class BackupCommand extends CommandGroup {
     try {
       DaemonClient.connect(global).get("/healthz");
       return true;
-    } catch (DaemonUnreachableException | UsageException e) {
+    } catch (DaemonUnreachableException | UsageException expected) {
+      // Nothing listens there (or no home/key to ask with): no daemon.
       return false;
-    } catch (NxsException e) {
+    } catch (NxsException expected) {
+      // An error answer is still an answer: a daemon is there.
       return true;
     }
   }
@@ -101,12 +104,12 @@ final class BackupCommand extends CommandGroup {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return String.format("%.1f KiB", bytes / 1024.0);
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
     if (bytes < 1024L * 1024 * 1024) {
-      return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
-    return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Back up now.")
@@ -173,12 +176,18 @@ final class BackupCommand extends CommandGroup {
             StringBuilder b =
                 new StringBuilder(
                     String.format(
+                        Locale.ROOT,
                         "%-28s %-22s %7s %10s %-9s%n",
-                        "ID", "CREATED", "FILES", "SIZE", "VERIFIED"));
+                        "ID",
+                        "CREATED",
+                        "FILES",
+                        "SIZE",
+                        "VERIFIED"));
             n.forEach(
                 s ->
                     b.append(
                         String.format(
+                            Locale.ROOT,
                             "%-28s %-22s %7d %10s %-9s%n",
                             s.path("id").asText(),
                             s.path("created_at").asText().replaceAll("\\.\\d+Z$", "Z"),
@@ -460,11 +469,11 @@ final class BackupCommand extends CommandGroup {
       VaultConfig config =
           ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
       StateRecovery.Recovered r =
-          new StateRecovery(global.home().dir(), config, Clock.systemUTC())
+          new StateRecovery(global.home().dir(), config, Commands.clock(spec))
               .recover(stateDb, progress(spec));
       StateStore store = StateStore.open(stateDb);
       store.migrate("core");
-      try (AuditLog audit = AuditLog.open(store, global.home().keys(), Clock.systemUTC())) {
+      try (AuditLog audit = AuditLog.open(store, global.home().keys(), Commands.clock(spec))) {
         audit.append(
             new AuditEvent(
                 "backup.recover",

@@ -4,8 +4,12 @@ import io.nxs.core.NxsException;
 import io.nxs.core.config.ConfigException;
 import io.nxs.core.log.Redaction;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * Runs the {@code nxs} command line against given writers and returns the exit code, so tests drive
@@ -16,16 +20,25 @@ import picocli.CommandLine;
  */
 public final class Cli {
 
-  private final Map<String, String> env;
+  /** The root's options that take the next argument as their value. */
+  private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--home", "-o", "--output");
 
-  public Cli(Map<String, String> env) {
+  private final Map<String, String> env;
+  private final Clock clock;
+
+  /**
+   * @param env the environment ({@code NXS_HOME}, {@code NXS_API_KEY}, {@code ${ENV}} expansion)
+   * @param clock the one clock every command reads time from
+   */
+  public Cli(Map<String, String> env, Clock clock) {
     this.env = Map.copyOf(env);
+    this.clock = clock;
   }
 
   /** Runs one command line. */
   public int run(PrintWriter out, PrintWriter err, String... args) {
-    NxsCommand root = new NxsCommand(env);
-    CommandLine cmd = new CommandLine(root);
+    NxsCommand root = new NxsCommand(env, clock);
+    CommandLine cmd = commandLine(root, args);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -63,5 +76,33 @@ public final class Cli {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command line for {@code args}: the root with only the subcommand they name, or with every
+   * subcommand when they name none or one that does not exist (help, a typo).
+   */
+  static CommandLine commandLine(NxsCommand root, String... args) {
+    CommandLine cmd = new CommandLine(root);
+    String name = subcommandName(args);
+    List<Class<?>> named =
+        NxsCommand.SUBCOMMANDS.stream()
+            .filter(c -> c.getAnnotation(Command.class).name().equals(name))
+            .toList();
+    (named.isEmpty() ? NxsCommand.SUBCOMMANDS : named).forEach(cmd::addSubcommand);
+    return cmd;
+  }
+
+  /** The first argument that is neither an option nor an option's value; empty when none. */
+  private static String subcommandName(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (OPTIONS_WITH_VALUE.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "";
   }
 }

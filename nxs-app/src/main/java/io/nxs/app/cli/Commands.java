@@ -2,6 +2,7 @@ package io.nxs.app.cli;
 
 import io.nxs.core.Json;
 import java.io.PrintWriter;
+import java.time.Clock;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What every command needs from the command line it runs in. */
@@ -14,8 +15,22 @@ final class Commands {
     return ((NxsCommand) spec.root().userObject()).global;
   }
 
+  /** The clock the CLI entry handed down; commands never read the system clock themselves. */
+  static Clock clock(CommandSpec spec) {
+    return global(spec).clock;
+  }
+
   static PrintWriter out(CommandSpec spec) {
     return spec.commandLine().getOut();
+  }
+
+  /** Prints {@code json} as indented JSON with {@code -o json}, else the table. */
+  static void print(CommandSpec spec, Object json, Table table) {
+    if (global(spec).json()) {
+      printJson(spec, json);
+    } else {
+      table.print(out(spec));
+    }
   }
 
   /** Prints a value as indented JSON. */

@@ -62,9 +62,9 @@ final class DoctorCommand extends CommandGroup {
         try {
           text = Files.readString(validate, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-          throw new UsageException("no such file: " + validate);
+          throw new UsageException("no such file: " + validate, e);
         } catch (IOException e) {
-          throw new UsageException("cannot read " + validate + ": " + e.getMessage());
+          throw new UsageException("cannot read " + validate + ": " + e.getMessage(), e);
         }
         RuleLoader.Result r = RuleLoader.parse(text, validate.toString());
         if (global.json()) {
@@ -98,12 +98,11 @@ final class DoctorCommand extends CommandGroup {
         m.put("rejected", snap.problems().stream().map(Object::toString).toList());
         Commands.printJson(spec, m);
       } else {
-        out.printf("%-30s %-9s %-13s %s%n", "ID", "SEVERITY", "CATEGORY", "CONDITION");
+        Table table = Table.of("ID", "SEVERITY", "CATEGORY", "CONDITION");
         for (Rule r : snap.all()) {
-          out.printf(
-              "%-30s %-9s %-13s %s%n",
-              r.id(), r.severity().label(), r.category(), r.condition().source());
+          table.row(r.id(), r.severity().label(), r.category(), r.condition().source());
         }
+        table.print(out);
         snap.problems().forEach(p -> out.println("rejected: " + p));
       }
       return snap.problems().isEmpty() ? ExitCode.OK : ExitCode.PROBLEM;
@@ -228,6 +227,7 @@ final class DoctorCommand extends CommandGroup {
               + " open incidents");
       for (JsonNode a : alerts.path("alerts")) {
         out.printf(
+            Locale.ROOT,
             "  %-5s %-12s %-9s %-28s %s%n",
             a.path("id").asText(),
             a.path("state").asText().toLowerCase(Locale.ROOT),
@@ -237,6 +237,7 @@ final class DoctorCommand extends CommandGroup {
       }
       for (JsonNode h : healing.path("awaiting_approval")) {
         out.printf(
+            Locale.ROOT,
             "awaiting approval: %s %s (level %d) on %s: nxs doctor approve %s%n",
             h.path("id").asText(),
             h.path("action").asText(),

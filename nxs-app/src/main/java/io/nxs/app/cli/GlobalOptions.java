@@ -2,6 +2,7 @@ package io.nxs.app.cli;
 
 import io.nxs.app.NxsHome;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -34,6 +35,9 @@ public final class GlobalOptions {
   boolean verbose;
 
   Map<String, String> env = Map.of();
+
+  /** The clock the CLI entry hands every command; commands never read the system clock. */
+  Clock clock;
 
   /** The home these options select. */
   public NxsHome home() {

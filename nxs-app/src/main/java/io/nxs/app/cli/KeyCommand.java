@@ -61,7 +61,7 @@ final class KeyCommand extends CommandGroup {
           throw new UsageException("--expires: " + e.getMessage());
         }
       }
-      Clock clock = Clock.systemUTC();
+      Clock clock = Commands.clock(spec);
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
         CreatedKey created =
             home.keys(clock).create(s, name == null ? s.label() + "-key" : name, ttl, "cli");
@@ -92,23 +92,18 @@ final class KeyCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      Clock clock = Clock.systemUTC();
+      Clock clock = Commands.clock(spec);
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
         ApiKeyStore keys = home.keys(clock);
         List<ApiKey> all = keys.list();
-        if (Commands.global(spec).json()) {
-          Commands.printJson(spec, all.stream().map(KeyRoutes::view).toList());
-          return ExitCode.OK;
-        }
-        PrintWriter out = Commands.out(spec);
-        out.printf("%-14s %-6s %-20s %-26s %s%n", "ID", "SCOPE", "NAME", "EXPIRES", "STATE");
+        Table table = Table.of("ID", "SCOPE", "NAME", "EXPIRES", "STATE");
         for (ApiKey k : all) {
           String state =
               k.revokedAt() != null ? "revoked" : k.validAt(clock.instant()) ? "valid" : "expired";
-          out.printf(
-              "%-14s %-6s %-20s %-26s %s%n",
+          table.row(
               k.id(), k.scope().label(), k.name(), KeyRoutes.view(k).get("expires_at"), state);
         }
+        Commands.print(spec, all.stream().map(KeyRoutes::view).toList(), table);
       }
       return ExitCode.OK;
     }
@@ -129,7 +124,7 @@ final class KeyCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      Clock clock = Clock.systemUTC();
+      Clock clock = Commands.clock(spec);
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
         ApiKey revoked = home.keys(clock).revoke(id, "cli");
         if (Commands.global(spec).json()) {

@@ -53,21 +53,19 @@ final class ProviderCommand extends CommandGroup {
     @Override
     public Integer call() {
       JsonNode body = DaemonClient.connect(Commands.global(spec)).get("/api/v1/providers");
-      if (Commands.global(spec).json()) {
-        Commands.printJson(spec, body);
-        return ExitCode.OK;
+      if (!Commands.global(spec).json()) {
+        Commands.out(spec)
+            .println(
+                "mode "
+                    + body.path("mode").asText()
+                    + (body.path("air_gapped").asBoolean()
+                        ? ", AIR-GAPPED (local providers only)"
+                        : ""));
       }
-      PrintWriter out = Commands.out(spec);
-      out.println(
-          "mode "
-              + body.path("mode").asText()
-              + (body.path("air_gapped").asBoolean() ? ", AIR-GAPPED (local providers only)" : ""));
-      out.printf(
-          "%-18s %-4s %-10s %-8s %-7s %-7s %-6s %s%n",
-          "NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
+      Table table =
+          Table.of("NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
       for (JsonNode p : body.path("providers")) {
-        out.printf(
-            "%-18s %-4d %-10s %-8s %-7s %-7s %-6s %s%n",
+        table.row(
             p.path("name").asText(),
             p.path("priority").asInt(),
             p.path("breaker").asText(),
@@ -77,6 +75,7 @@ final class ProviderCommand extends CommandGroup {
             percent(p.path("error_rate")),
             p.path("last_failure").isNull() ? "-" : p.path("last_failure").asText("-"));
       }
+      Commands.print(spec, body, table);
       return ExitCode.OK;
     }
   }
@@ -117,6 +116,7 @@ final class ProviderCommand extends CommandGroup {
         PrintWriter out = Commands.out(spec);
         for (JsonNode r : results) {
           out.printf(
+              Locale.ROOT,
               "%-4s %-18s %-12s %6sms  %s%n",
               r.path("ok").asBoolean() ? "ok" : "FAIL",
               r.path("provider").asText(),
@@ -199,7 +199,8 @@ final class ProviderCommand extends CommandGroup {
           key = Files.readString(source.file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
           throw new UsageException(
-              "--key-file: cannot read " + source.file + " (" + e.getClass().getSimpleName() + ")");
+              "--key-file: cannot read " + source.file + " (" + e.getClass().getSimpleName() + ")",
+              e);
         }
       } else {
         key = Commands.global(spec).env.get(source.env);

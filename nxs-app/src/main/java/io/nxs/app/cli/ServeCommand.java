@@ -7,9 +7,9 @@ import io.nxs.core.state.CorruptStateException;
 import io.nxs.vault.StateRecovery;
 import io.nxs.vault.VaultConfig;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -22,7 +22,8 @@ import sun.misc.Signal;
     description = {
       "Run the NXS daemon in the foreground.",
       "First start creates the home: nxs.yaml, state.db, keys/admin.key (mode 0600).",
-      "SIGTERM or Ctrl-C stops it gracefully: in-flight requests finish, then it exits 0."
+      "SIGTERM, Ctrl-C or 'nxs stop' stops it gracefully: in-flight requests finish, then it"
+          + " exits 0."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -34,9 +35,12 @@ final class ServeCommand implements Callable<Integer> {
     try {
       config = ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
     } catch (NxsException e) {
+      // The hint still helps with the default targets; the reason is shown with --verbose.
+      LoggerFactory.getLogger(ServeCommand.class)
+          .debug("nxs.yaml is not usable for the recovery hint; using the default vault", e);
       config = VaultConfig.defaults();
     }
-    return new StateRecovery(global.home().dir(), config, Clock.systemUTC())
+    return new StateRecovery(global.home().dir(), config, global.clock)
         .newestSnapshot()
         .map(
             id ->
@@ -60,26 +64,23 @@ final class ServeCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     Daemon daemon;
     try {
-      daemon = Daemon.start(global.home(), global.env, Clock.systemUTC());
+      daemon = Daemon.start(global.home(), global.env, global.clock);
     } catch (CorruptStateException e) {
       throw new NxsException(e.getMessage() + "; " + recoveryHint(global), e);
     }
+    // 'nxs stop' (POST /api/v1/daemon/stop) ends the wait the same way a SIGTERM does.
+    daemon.stopRequested().thenRun(stop::countDown);
     Thread hook = new Thread(daemon::close, "nxs-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println(
-        "NXS is running: http://127.0.0.1:"
-            + daemon.port()
-            + "/  (home "
-            + daemon.home().dir()
-            + ")");
+    out.println("NXS is running: " + daemon.url() + "  (home " + daemon.home().dir() + ")");
     out.println(
         "Admin API key: "
             + daemon.home().adminKey()
             + (daemon.firstStart() ? " (created now; keep it secret)" : ""));
     out.println(
-        "Dashboard: open http://127.0.0.1:"
-            + daemon.port()
-            + "/ and log in with the key in "
+        "Dashboard: open "
+            + daemon.url()
+            + " and log in with the key in "
             + daemon.home().adminKey()
             + " (cat it)");
     out.println("listening on port " + daemon.port());

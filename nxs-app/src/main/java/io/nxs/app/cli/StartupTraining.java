@@ -38,18 +38,21 @@ public final class StartupTraining {
 
   private final Path dir;
   private final Path homeDir;
-  private final Cli cli = new Cli(Map.of());
+  private final Clock clock;
+  private final Cli cli;
 
-  StartupTraining(Path dir) {
+  StartupTraining(Path dir, Clock clock) {
     this.dir = dir;
     this.homeDir = dir.resolve("home");
+    this.clock = clock;
+    this.cli = new Cli(Map.of(), clock);
   }
 
   public static void main(String[] args) throws IOException {
     Path dir = Files.createTempDirectory("nxs-training-");
     int code = 0;
     try {
-      new StartupTraining(dir).run();
+      new StartupTraining(dir, Clock.systemUTC()).run();
     } catch (RuntimeException | IOException e) {
       System.err.println("nxs: the start-up training run failed: " + e.getMessage());
       code = 1;
@@ -74,7 +77,7 @@ public final class StartupTraining {
             + "\n  schedule:\n    backup: 0s\n");
 
     cli("config", "check");
-    try (Daemon daemon = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+    try (Daemon daemon = Daemon.start(home, Map.of(), clock)) {
       cli("status");
       cli("status", "-o", "json");
       cli("backup", "create", "-o", "json");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -34,12 +33,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final Clock clock = Clock.systemUTC();
-
   @Override
   public Integer call() {
     DaemonClient daemon = DaemonClient.connect(Commands.global(spec));
-    Status status = Status.read(daemon, clock.instant());
+    Status status = Status.read(daemon, Commands.clock(spec).instant());
     if (Commands.global(spec).json()) {
       Commands.printJson(spec, status.json());
     } else {
@@ -256,7 +253,8 @@ final class StatusCommand implements Callable<Integer> {
         Duration d = Duration.between(Instant.parse(iso), now);
         long m = d.toMinutes();
         return m < 60 ? m + "m" : m < 48 * 60 ? d.toHours() + "h" : d.toDays() + "d";
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeParseException expected) {
+        // Not a timestamp (an older daemon's field): show it as it came.
         return iso;
       }
     }

@@ -8,4 +8,8 @@ public final class UsageException extends NxsException {
   public UsageException(String message) {
     super(message);
   }
+
+  public UsageException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,8 @@ public final class CliRunner {
       all.add(home.toString());
     }
     int code =
-        new Cli(env).run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        new Cli(env, Clock.systemUTC())
+            .run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 }

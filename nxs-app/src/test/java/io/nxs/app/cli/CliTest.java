@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nxs.app.NxsHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class CliTest {
 
   static Stream<String> everyCommand() {
     List<String> names = new ArrayList<>();
-    collect(new CommandLine(new NxsCommand(Map.of())), "", names);
+    collect(Cli.commandLine(new NxsCommand(Map.of(), Clock.systemUTC())), "", names);
     return names.stream();
   }
 

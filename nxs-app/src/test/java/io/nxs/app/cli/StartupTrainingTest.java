@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ class StartupTrainingTest {
 
   @Test
   void theTrainingWorkloadRunsEveryCommandSuccessfully() {
-    assertThatCode(() -> new StartupTraining(dir).run()).doesNotThrowAnyException();
+    assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).run())
+        .doesNotThrowAnyException();
   }
 }

@@ -148,7 +148,9 @@ class FiveNodeClusterTest {
         .untilAsserted(
             () -> {
               for (int i = 0; i < 12; i++) {
-                assertThat(n1.tasks.status("h-" + i).orElseThrow().phase()).isEqualTo(Phase.DONE);
+                assertThat(n1.tasks.status("h-" + i).orElseThrow().phase())
+                    .as(n1.tasks.all().toString())
+                    .isEqualTo(Phase.DONE);
               }
             });
     for (int i = 0; i < 12; i++) {

@@ -57,11 +57,17 @@ class RebalancingAndWitnessTest {
     await()
         .atMost(Duration.ofSeconds(40))
         .untilAsserted(() -> assertThat(n2.tasks.localDepth()).isEqualTo(1));
-    // The oldest waiting task moved (q-0 runs on n1, so q-1), and only one within the minute.
-    assertThat(n1.tasks.status("q-1").map(TaskStatus::owner))
-        .as(n1.tasks.all().toString())
-        .contains("n2");
-    assertThat(n1.tasks.localDepth()).isEqualTo(8);
+    // The oldest waiting task moved (q-0 runs on n1, so q-1), and only one within the minute. n1
+    // learns of the move from Distributed Data's change notifications, a little after n2 does.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(n1.tasks.status("q-1").map(TaskStatus::owner))
+                  .as(n1.tasks.all().toString())
+                  .contains("n2");
+              assertThat(n1.tasks.localDepth()).isEqualTo(8);
+            });
     assertThat(cluster.auditTypes("n1")).contains("cluster.task_moved q-1");
   }
 

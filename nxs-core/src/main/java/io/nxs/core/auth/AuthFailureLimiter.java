@@ -2,6 +2,7 @@ package io.nxs.core.auth;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.nxs.core.time.ClockTimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,19 +34,7 @@ public final class AuthFailureLimiter {
     }
     this.maxFailures = maxFailures;
     this.window = window;
-    this.time =
-        new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            var now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-          }
-
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        };
+    this.time = new ClockTimeMeter(clock);
   }
 
   /** How long the address must wait, or {@link Duration#ZERO} when it is not locked out. */

@@ -17,7 +17,13 @@ public final class ConfigException extends NxsException {
   private final String reason;
 
   public ConfigException(String source, int line, int column, String key, String reason) {
-    super(format(source, line, column, key, reason));
+    this(source, line, column, key, reason, null);
+  }
+
+  /** The same, keeping the exception that revealed the problem as the cause. */
+  public ConfigException(
+      String source, int line, int column, String key, String reason, Throwable cause) {
+    super(format(source, line, column, key, reason), cause);
     this.source = source;
     this.line = line;
     this.column = column;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -40,8 +41,16 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
 
+  /**
+   * The name under which a section type may inject ({@code @JacksonInject}) the directory of the
+   * file being loaded, a {@link Path}, to resolve relative paths against it; the working directory
+   * when the text came from elsewhere.
+   */
+  public static final String CONFIG_DIR = "nxs.configDir";
+
   private final Map<String, ConfigSection<?>> sections = new LinkedHashMap<>();
   private final boolean othersAllowed;
+  private final boolean quoteValues;
   private final EnvExpander expander;
   private final ObjectMapper mapper;
   private final YAMLFactory yaml = new YAMLFactory();
@@ -51,7 +60,7 @@ public final class ConfigLoader {
    * @param env the environment for {@code ${NAME}} expansion
    */
   public ConfigLoader(Collection<ConfigSection<?>> sections, Map<String, String> env) {
-    this(sections, env, false);
+    this(sections, new EnvExpander(env), false, true);
   }
 
   /**
@@ -60,12 +69,25 @@ public final class ConfigLoader {
    * loading and validating every module's. Use the full loader to check a file.
    */
   public static ConfigLoader only(Collection<ConfigSection<?>> sections, Map<String, String> env) {
-    return new ConfigLoader(sections, env, true);
+    return new ConfigLoader(sections, new EnvExpander(env), true, true);
+  }
+
+  /**
+   * A loader for a file of secrets ({@code secrets.yaml}): values are literal (no {@code ${NAME}}
+   * expansion), other top-level keys pass unchecked, and no error message or cause ever quotes a
+   * value or the text around it, only the file, line, column and key.
+   */
+  public static ConfigLoader forSecrets(Collection<ConfigSection<?>> sections) {
+    return new ConfigLoader(sections, EnvExpander.none(), true, false);
   }
 
   private ConfigLoader(
-      Collection<ConfigSection<?>> sections, Map<String, String> env, boolean othersAllowed) {
+      Collection<ConfigSection<?>> sections,
+      EnvExpander expander,
+      boolean othersAllowed,
+      boolean quoteValues) {
     this.othersAllowed = othersAllowed;
+    this.quoteValues = quoteValues;
     for (ConfigSection<?> s : sections) {
       ConfigSection<?> previous = this.sections.putIfAbsent(s.name(), s);
       if (previous != null && previous.type() != s.type()) {
@@ -78,7 +100,7 @@ public final class ConfigLoader {
                 + s.type().getName());
       }
     }
-    this.expander = new EnvExpander(env);
+    this.expander = expander;
     this.mapper = newMapper();
   }
 
@@ -103,11 +125,11 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file.toString(), 0, 0, "", "file not found");
+      throw new ConfigException(file.toString(), 0, 0, "", "file not found", e);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
+      throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage(), e);
     }
-    return parse(text, name);
+    return parse(text, name, file.toAbsolutePath().getParent());
   }
 
   /** All sections at their defaults, as if the file were empty. */
@@ -122,6 +144,11 @@ public final class ConfigLoader {
    * @throws ConfigException when the text is invalid
    */
   public NxsConfig parse(String text, String source) {
+    return parse(text, source, Path.of("").toAbsolutePath());
+  }
+
+  private NxsConfig parse(String text, String source, Path configDir) {
+    InjectableValues injectables = new InjectableValues.Std().addValue(CONFIG_DIR, configDir);
     Map<String, Object> values = new LinkedHashMap<>();
     EnvExpandingParser p = null;
     try (EnvExpandingParser parser =
@@ -147,37 +174,53 @@ public final class ConfigLoader {
           throw at(source, keyAt, key, "the key appears twice");
         }
         JsonToken valueToken = p.nextToken();
-        values.put(key, valueToken == JsonToken.VALUE_NULL ? empty(section) : bind(p, section));
+        values.put(
+            key,
+            valueToken == JsonToken.VALUE_NULL
+                ? empty(section, injectables)
+                : bind(p, section, injectables));
       }
     } catch (ConfigException e) {
       throw e;
     } catch (JsonMappingException e) {
-      throw translate(source, e, p);
+      ConfigException translated = translate(source, e, p);
+      throw quoteValues
+          ? translated
+          : new ConfigException(
+              source,
+              translated.line(),
+              translated.column(),
+              translated.key(),
+              translated.reason());
     } catch (JsonProcessingException e) {
-      throw at(source, e.getLocation(), "", "invalid YAML: " + e.getOriginalMessage());
+      // The YAML parser's message quotes the text around the error: for secrets, only where.
+      throw quoteValues
+          ? at(source, e.getLocation(), "", "invalid YAML: " + e.getOriginalMessage(), e)
+          : at(source, e.getLocation(), "", "not valid YAML");
     } catch (IOException e) {
-      throw new ConfigException(source, 0, 0, "", "cannot read: " + e.getMessage());
+      throw new ConfigException(source, 0, 0, "", "cannot read: " + e.getMessage(), e);
     }
     for (ConfigSection<?> s : sections.values()) {
       if (!values.containsKey(s.name())) {
-        values.put(s.name(), empty(s));
+        values.put(s.name(), empty(s, injectables));
       }
     }
     return new NxsConfig(source, values);
   }
 
-  private Object bind(JsonParser p, ConfigSection<?> section) throws IOException {
+  private Object bind(JsonParser p, ConfigSection<?> section, InjectableValues injectables)
+      throws IOException {
     try {
-      return mapper.readValue(p, section.type());
+      return mapper.readerFor(section.type()).with(injectables).readValue(p);
     } catch (JsonMappingException e) {
       e.prependPath(section.type(), section.name());
       throw e;
     }
   }
 
-  private Object empty(ConfigSection<?> section) {
+  private Object empty(ConfigSection<?> section, InjectableValues injectables) {
     try {
-      return mapper.readValue("{}", section.type());
+      return mapper.readerFor(section.type()).with(injectables).readValue("{}");
     } catch (IOException e) {
       throw new IllegalStateException(
           "section '" + section.name() + "' has no valid defaults: " + e.getMessage(), e);
@@ -188,7 +231,7 @@ public final class ConfigLoader {
     return List.copyOf(new TreeSet<>(sections.keySet()));
   }
 
-  private static ConfigException translate(
+  private ConfigException translate(
       String source, JsonMappingException e, EnvExpandingParser parser) {
     ConfigException nested = findConfigException(e);
     if (nested != null) {
@@ -219,16 +262,16 @@ public final class ConfigLoader {
       knownKeys.sort(null);
       reason = "unknown key (known: " + String.join(", ", knownKeys) + ")";
     } else if (e instanceof InvalidFormatException f) {
-      reason = invalidValue(f);
+      reason = quoteValues ? invalidValue(f) : "expected " + typeName(f.getTargetType());
     } else if (e instanceof ValueInstantiationException v) {
       Throwable cause = v.getCause() == null ? v : v.getCause();
       reason = cause.getMessage();
     } else if (e instanceof MismatchedInputException m) {
       reason = mismatch(m);
     } else {
-      reason = e.getOriginalMessage();
+      reason = quoteValues ? e.getOriginalMessage() : "not a valid value here";
     }
-    return at(source, at, key, reason);
+    return at(source, at, key, reason, e);
   }
 
   private static String invalidValue(InvalidFormatException f) {
@@ -297,9 +340,14 @@ public final class ConfigLoader {
   }
 
   private static ConfigException at(String source, JsonLocation at, String key, String reason) {
+    return at(source, at, key, reason, null);
+  }
+
+  private static ConfigException at(
+      String source, JsonLocation at, String key, String reason, Throwable cause) {
     int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
     int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
-    return new ConfigException(source, line, column, key, reason);
+    return new ConfigException(source, line, column, key, reason, cause);
   }
 
   private static String parentOf(String path) {

@@ -42,7 +42,9 @@ final class ConfigModule extends SimpleModule {
       try {
         return parse.apply(text);
       } catch (IllegalArgumentException e) {
-        throw InvalidFormatException.from(p, e.getMessage(), text, type);
+        InvalidFormatException invalid = InvalidFormatException.from(p, e.getMessage(), text, type);
+        invalid.initCause(e);
+        throw invalid;
       }
     }
 

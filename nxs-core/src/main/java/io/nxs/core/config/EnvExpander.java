@@ -12,12 +12,23 @@ import java.util.Objects;
 public final class EnvExpander {
 
   private final Map<String, String> env;
+  private final boolean enabled;
 
   /**
    * @param env the variables to expand from, usually {@code System.getenv()}
    */
   public EnvExpander(Map<String, String> env) {
+    this(env, true);
+  }
+
+  private EnvExpander(Map<String, String> env, boolean enabled) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    this.enabled = enabled;
+  }
+
+  /** An expander that leaves every value as it is (for secrets, which are literal). */
+  public static EnvExpander none() {
+    return new EnvExpander(Map.of(), false);
   }
 
   /**
@@ -27,7 +38,7 @@ public final class EnvExpander {
    *     when a reference is not closed
    */
   public String expand(String text) {
-    if (text.indexOf('$') < 0) {
+    if (!enabled || text.indexOf('$') < 0) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length());

@@ -58,7 +58,8 @@ final class EnvExpandingParser extends JsonParserDelegate {
             at.getLineNr(),
             at.getColumnNr(),
             ConfigLoader.pathOf(delegate),
-            e.getMessage());
+            e.getMessage(),
+            e);
       }
       expandedFor = JsonToken.VALUE_STRING;
     }

@@ -20,6 +20,10 @@ public final class Extensions {
       new Registry<>("readiness check", ReadinessCheck::name);
   private final Registry<RuleSource> ruleSources = new Registry<>("rule source", RuleSource::name);
   private final ClusterPorts cluster = new ClusterPorts();
+  private final Registry<PrimaryGuard> primaryGuards =
+      new Registry<>("primary guard", PrimaryGuard::name);
+  private final Registry<ServiceControl> serviceControls =
+      new Registry<>("service control", ServiceControl::name);
 
   public Registry<MetricSource> metricSources() {
     return metricSources;
@@ -51,5 +55,13 @@ public final class Extensions {
    */
   public ClusterPorts cluster() {
     return cluster;
+  }
+
+  public Registry<PrimaryGuard> primaryGuards() {
+    return primaryGuards;
+  }
+
+  public Registry<ServiceControl> serviceControls() {
+    return serviceControls;
   }
 }

@@ -31,6 +31,13 @@ public final class ApiException extends NxsException {
     return new ApiException(400, "invalid_request_error", "bad_request", message);
   }
 
+  /** A 400 whose message is for the client; the cause stays on the server side. */
+  public static ApiException badRequest(String message, Throwable cause) {
+    ApiException e = badRequest(message);
+    e.initCause(cause);
+    return e;
+  }
+
   public static ApiException notFound(String message) {
     return new ApiException(404, "invalid_request_error", "not_found", message);
   }

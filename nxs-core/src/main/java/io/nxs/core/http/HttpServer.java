@@ -69,6 +69,7 @@ public final class HttpServer {
   private final List<HttpRoutes> routes;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final GracefulHandler graceful = new GracefulHandler();
+  private TlsEndpoint tls;
   private Javalin app;
   private int boundPort;
 
@@ -97,9 +98,10 @@ public final class HttpServer {
   /**
    * Starts listening.
    *
-   * @throws NxsException when the address is taken or cannot be bound
+   * @throws NxsException when the address is taken or cannot be bound, or the TLS key is unusable
    */
   public HttpServer start() {
+    tls = config.tls() == null ? null : TlsEndpoint.load(config);
     app = Javalin.create(this::configure);
     try {
       app.start();
@@ -136,6 +138,9 @@ public final class HttpServer {
     // in the kernel's accept queue instead of being refused at Jetty's default backlog of 50.
     cfg.jetty.addConnector(
         (server, http) -> {
+          if (tls != null) {
+            return tls.connector(server, http, ACCEPT_QUEUE);
+          }
           ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
           connector.setHost(config.host());
           connector.setPort(config.port());
@@ -148,7 +153,7 @@ public final class HttpServer {
     // pass the graceful handler, which counts them until their responses are complete.
     cfg.jetty.modifyServer(
         server -> {
-          server.setHandler(graceful);
+          server.setHandler(tls == null ? graceful : tls.refusePlainHttp(graceful));
           server.setStopTimeout(config.shutdownGrace().toMillis());
         });
 
@@ -228,14 +233,10 @@ public final class HttpServer {
   }
 
   private static String route(Context ctx) {
-    try {
-      // In an after-handler ctx.endpoint() is the after-handler itself ("*"); the route that
-      // served the request is the matched HTTP endpoint.
-      Endpoint served = ctx.endpoints().matchedHttpEndpoint();
-      return served == null ? "unmatched" : served.path;
-    } catch (RuntimeException e) {
-      return "unmatched";
-    }
+    // In an after-handler ctx.endpoint() is the after-handler itself ("*"); the route that
+    // served the request is the matched HTTP endpoint (null when none matched).
+    Endpoint served = ctx.endpoints().matchedHttpEndpoint();
+    return served == null ? "unmatched" : served.path;
   }
 
   private void authenticate(Context ctx) {
@@ -317,6 +318,7 @@ public final class HttpServer {
       try {
         r = check.check();
       } catch (RuntimeException e) {
+        LOG.warn("readiness check {} failed", check.name(), e);
         r = new Readiness(false, "check failed: " + e.getMessage());
       }
       all &= r.ready();

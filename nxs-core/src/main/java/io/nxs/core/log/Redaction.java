@@ -1,5 +1,6 @@
 package io.nxs.core.log;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -29,11 +30,72 @@ public final class Redaction {
 
   private Redaction() {}
 
-  /** Registers a value that must never be printed; blank and very short values are ignored. */
+  /**
+   * Values shorter than this are not secrets worth the name, and masking them would mask ordinary
+   * words and numbers everywhere they appear.
+   */
+  public static final int MIN_SECRET_LENGTH = 8;
+
+  /**
+   * Well-known placeholder keys that local servers and examples use where a key is required but not
+   * checked (Ollama's {@code ollama}, LM Studio's {@code lm-studio}, llama.cpp's {@code
+   * sk-no-key-required}, vLLM's {@code EMPTY} ...). They are in every tutorial, so masking them
+   * protects nothing and hides provider names such as {@code ollama-local}.
+   */
+  private static final Set<String> PLACEHOLDERS =
+      Set.of(
+          "ollama",
+          "lm-studio",
+          "lmstudio",
+          "sk-no-key-required",
+          "no-key-required",
+          "no-key",
+          "nokey",
+          "none",
+          "empty",
+          "null",
+          "dummy",
+          "placeholder",
+          "changeme",
+          "not-needed",
+          "not-used",
+          "unused",
+          "anything",
+          "sk-xxx",
+          "sk-dummy",
+          "sk-placeholder",
+          "your-api-key",
+          "your_api_key",
+          "api-key",
+          "api_key",
+          "apikey",
+          "test",
+          "local",
+          "localai",
+          "llamacpp",
+          "llama.cpp",
+          "koboldcpp",
+          "vllm",
+          "jan",
+          "gpt4all");
+
+  /**
+   * Registers a value that must never be printed. Blank values, values shorter than {@link
+   * #MIN_SECRET_LENGTH} and well-known placeholders ({@link #isPlaceholder}) are not secrets and
+   * are not registered.
+   */
   public static void register(String secret) {
-    if (secret != null && secret.length() >= 6) {
+    if (secret != null && secret.length() >= MIN_SECRET_LENGTH && !isPlaceholder(secret)) {
       KNOWN.add(secret);
     }
+  }
+
+  /**
+   * Whether a value is a well-known placeholder key (case and surrounding space ignored), such as
+   * {@code ollama}, {@code lm-studio}, {@code sk-no-key-required} or {@code EMPTY}.
+   */
+  public static boolean isPlaceholder(String value) {
+    return value != null && PLACEHOLDERS.contains(value.strip().toLowerCase(Locale.ROOT));
   }
 
   /** Forgets a value, e.g. a retired credential. */

@@ -5,6 +5,7 @@ import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
 import io.nxs.core.ext.Extensions;
+import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.StateStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param clock the one clock; never call {@code Instant.now()} directly
  * @param scheduler shared scheduler for periodic work (probes, collection); runs tasks on platform
  *     threads, so hand blocking work to a virtual thread
+ * @param secrets the home's {@code secrets.yaml}; bind your section with {@code secrets.bind(...)},
+ *     never read the file yourself
  */
 public record ModuleContext(
     Path home,
@@ -34,4 +37,30 @@ public record ModuleContext(
     MeterRegistry metrics,
     Extensions extensions,
     Clock clock,
-    ScheduledExecutorService scheduler) {}
+    ScheduledExecutorService scheduler,
+    Secrets secrets) {
+
+  /** A context whose secrets are those of {@code home/secrets.yaml}. */
+  public ModuleContext(
+      Path home,
+      NxsConfig config,
+      StateStore store,
+      AuditTrail audit,
+      EventBus events,
+      MeterRegistry metrics,
+      Extensions extensions,
+      Clock clock,
+      ScheduledExecutorService scheduler) {
+    this(
+        home,
+        config,
+        store,
+        audit,
+        events,
+        metrics,
+        extensions,
+        clock,
+        scheduler,
+        Secrets.inHome(home));
+  }
+}

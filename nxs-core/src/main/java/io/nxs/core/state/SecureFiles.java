@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Files that hold secrets or state: created 0600 (directories 0700) from the first byte (SEC4), and
@@ -26,6 +28,8 @@ public final class SecureFiles {
 
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecureFiles.class);
 
   private SecureFiles() {}
 
@@ -46,7 +50,8 @@ public final class SecureFiles {
     try {
       Files.createFile(file, attribute(FILE));
       return true;
-    } catch (FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException expected) {
+      // Not an error: the file is there already, which is what the caller needs.
       return false;
     } catch (IOException e) {
       throw new NxsException("cannot create " + file + ": " + e.getMessage(), e);
@@ -72,7 +77,8 @@ public final class SecureFiles {
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
+      } catch (AtomicMoveNotSupportedException expected) {
+        // A file system without atomic rename: the plain replace is the best it offers.
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
       syncDirectory(dir);
@@ -87,6 +93,7 @@ public final class SecureFiles {
       ch.force(true);
     } catch (IOException e) {
       // Some file systems refuse to open a directory; the rename is still atomic there.
+      LOG.debug("cannot fsync directory {}; the rename stays atomic", dir, e);
     }
   }
 

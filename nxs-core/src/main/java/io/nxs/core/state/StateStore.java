@@ -1,9 +1,9 @@
 package io.nxs.core.state;
 
 import io.nxs.core.NxsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,17 +23,32 @@ import org.sqlite.SQLiteDataSource;
  * classpath:db/<module>} and its own history table {@code <module>_schema_history}; no module reads
  * another's tables. The file is created with mode 0600 (SQLite gives its WAL and shared-memory
  * files the same mode) and checked with {@code PRAGMA quick_check} when opened.
+ *
+ * <p>Design note: a Flyway run costs tens of milliseconds per module even with nothing to do (it
+ * scans the class path, parses every script for its checksum and validates the history), and most
+ * starts have nothing to do. So the store lists every module's scripts in one pass over the class
+ * path, and after a module's successful Flyway run records the SHA-256 of its scripts in {@code
+ * nxs_schema_fingerprints}. A later {@link #migrate} whose scripts have that same fingerprint was
+ * already migrated by exactly these scripts and returns at once; any added or edited script changes
+ * the fingerprint, and Flyway then runs (and validates) as before.
  */
 public final class StateStore {
 
   private static final Pattern MODULE = Pattern.compile("[a-z][a-z0-9_]*");
 
+  private static final String FINGERPRINTS =
+      "CREATE TABLE IF NOT EXISTS nxs_schema_fingerprints"
+          + " (module TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)";
+
   private final Path file;
   private final SQLiteDataSource dataSource;
   private final SQLiteDataSource migrations;
+  private final ClassLoader scripts;
+  private MigrationScripts catalog;
 
-  private StateStore(Path file) {
+  private StateStore(Path file, ClassLoader scripts) {
     this.file = file;
+    this.scripts = scripts;
     this.dataSource = dataSource(file, SQLiteConfig.TransactionMode.DEFERRED);
     // Migrations take the write lock when they begin: a deferred transaction that reads the schema
     // history and then writes fails at once with SQLITE_BUSY when another module committed in
@@ -60,9 +75,14 @@ public final class StateStore {
    * @throws CorruptStateException when the file is not a healthy SQLite database
    */
   public static StateStore open(Path file) {
+    return open(file, StateStore.class.getClassLoader());
+  }
+
+  /** As {@link #open(Path)}, finding migration scripts through {@code scripts}. */
+  static StateStore open(Path file, ClassLoader scripts) {
     SecureFiles.ensureDirectory(file.toAbsolutePath().getParent());
     SecureFiles.createPrivateFile(file);
-    StateStore store = new StateStore(file);
+    StateStore store = new StateStore(file, scripts);
     store.checkIntegrity();
     return store;
   }
@@ -82,16 +102,62 @@ public final class StateStore {
   }
 
   /**
-   * Runs a module's pending migrations from {@code classpath:db/<module>}.
+   * Runs a module's pending migrations from {@code classpath:db/<module>}; returns at once when the
+   * module was last migrated by exactly the scripts on the class path now.
    *
    * @throws NxsException naming the module and migration when one fails
    */
-  public void migrate(String module) {
+  public synchronized void migrate(String module) {
     if (!MODULE.matcher(module).matches()) {
       throw new IllegalArgumentException("module name must be lower snake case: " + module);
     }
+    if (catalog == null) {
+      catalog = MigrationScripts.scan(scripts);
+    }
+    String fingerprint = catalog.fingerprint(module);
+    if (!fingerprint.isEmpty() && fingerprint.equals(recordedFingerprint(module))) {
+      return;
+    }
+    runFlyway(module);
+    if (!fingerprint.isEmpty()) {
+      recordFingerprint(module, fingerprint);
+    }
+  }
+
+  private String recordedFingerprint(String module) {
+    try (Connection c = dataSource.getConnection()) {
+      try (Statement create = c.createStatement()) {
+        create.execute(FINGERPRINTS);
+      }
+      try (PreparedStatement select =
+          c.prepareStatement("SELECT fingerprint FROM nxs_schema_fingerprints WHERE module = ?")) {
+        select.setString(1, module);
+        try (ResultSet rs = select.executeQuery()) {
+          return rs.next() ? rs.getString(1) : "";
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read the migration fingerprints of", e);
+    }
+  }
+
+  private void recordFingerprint(String module, String fingerprint) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement upsert =
+            c.prepareStatement(
+                "INSERT INTO nxs_schema_fingerprints (module, fingerprint) VALUES (?, ?)"
+                    + " ON CONFLICT (module) DO UPDATE SET fingerprint = excluded.fingerprint")) {
+      upsert.setString(1, module);
+      upsert.setString(2, fingerprint);
+      upsert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot record the migration fingerprint in", e);
+    }
+  }
+
+  private void runFlyway(String module) {
     try {
-      Flyway.configure(getClass().getClassLoader())
+      Flyway.configure(scripts)
           .dataSource(migrations)
           .locations("classpath:db/" + module)
           .table(module + "_schema_history")
@@ -124,15 +190,6 @@ public final class StateStore {
     if (!(findings.size() == 1 && "ok".equals(findings.getFirst()))) {
       throw new CorruptStateException(
           file, String.join("; ", findings.subList(0, Math.min(3, findings.size()))));
-    }
-  }
-
-  /** The size of the database file in bytes, WAL excluded. */
-  public long sizeBytes() {
-    try {
-      return Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
     }
   }
 

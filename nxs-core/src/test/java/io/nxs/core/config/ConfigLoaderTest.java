@@ -104,7 +104,7 @@ class ConfigLoaderTest {
               assertThat(ce.column()).isEqualTo(3);
               assertThat(ce.key()).isEqualTo("server.hots");
             })
-        .hasMessageContaining("unknown key (known: host, port, shutdown_grace)");
+        .hasMessageContaining("unknown key (known: host, port, shutdown_grace, tls)");
   }
 
   @Test

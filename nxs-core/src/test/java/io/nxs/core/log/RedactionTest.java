@@ -34,6 +34,39 @@ class RedactionTest {
   }
 
   @Test
+  void wellKnownPlaceholderKeysAreNotSecretsAndProviderNamesSurvive() {
+    for (String placeholder :
+        new String[] {"ollama", "lm-studio", "sk-no-key-required", "EMPTY", "none", "not-needed"}) {
+      Redaction.register(placeholder);
+    }
+
+    assertThat(Redaction.isPlaceholder(" Lm-Studio ")).isTrue();
+    assertThat(
+            Redaction.redact(
+                "ollama-local: refused after 2 ms; lmstudio-local via lm-studio: refused; EMPTY"))
+        .isEqualTo(
+            "ollama-local: refused after 2 ms; lmstudio-local via lm-studio: refused; EMPTY");
+  }
+
+  @Test
+  void valuesTooShortToBeSecretsAreNotRegistered() {
+    Redaction.register("local1");
+    Redaction.register("abc1234");
+
+    assertThat(Redaction.redact("provider local1 answered abc1234"))
+        .isEqualTo("provider local1 answered abc1234");
+  }
+
+  @Test
+  void aRealKeyIsStillMaskedBesidePlaceholders() {
+    Redaction.register("ollama");
+    Redaction.register("gsk_5f2Qm9Tz1LwXc8Rv");
+
+    assertThat(Redaction.redact("ollama-local failed; groq key gsk_5f2Qm9Tz1LwXc8Rv refused"))
+        .isEqualTo("ollama-local failed; groq key [REDACTED] refused");
+  }
+
+  @Test
   void ordinaryTextIsUntouched() {
     assertThat(Redaction.redact("provider kimi-primary failed over in 12 ms"))
         .isEqualTo("provider kimi-primary failed over in 12 ms");

@@ -15,7 +15,7 @@ sealed interface AttemptResult {
    *
    * @param exchange the open exchange to relay the rest of a stream from; null for a plain answer
    * @param prefix the stream's lines read so far (nothing has reached the client yet)
-   * @param body a plain answer's body as the upstream sent it
+   * @param body a plain answer's body, the bytes the upstream sent
    * @param usage the plain answer's {@code usage}, or null
    * @param streamDeadline System.nanoTime() by which the whole stream must end
    */
@@ -25,7 +25,7 @@ sealed interface AttemptResult {
       String model,
       UpstreamExchange exchange,
       List<String> prefix,
-      String body,
+      byte[] body,
       JsonNode usage,
       long streamDeadline)
       implements AttemptResult {}

@@ -26,11 +26,13 @@ final class BudgetGuard {
   private YearMonth month;
   private final Map<String, Double> spent = new HashMap<>();
   private final Map<String, Integer> reached = new HashMap<>();
+  private final boolean unlimited;
 
   BudgetGuard(BudgetsConfig config, Telemetry telemetry, Map<String, Double> monthToDate) {
     this.config = config;
     this.telemetry = telemetry;
     this.clock = telemetry.clock();
+    this.unlimited = config.global() == null && config.keys().isEmpty();
     this.month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
     spent.putAll(monthToDate);
     spent.forEach((scope, cost) -> reached.put(scope, level(scope, cost)));
@@ -41,7 +43,16 @@ final class BudgetGuard {
    *
    * @throws ApiException 429 naming the budget, what was spent, and when it resets
    */
-  synchronized void admit(String apiKeyId) {
+  void admit(String apiKeyId) {
+    if (unlimited) {
+      return; // no budget configured: nothing to check, and no lock on every request
+    }
+    synchronized (this) {
+      refuseIfSpent(apiKeyId);
+    }
+  }
+
+  private void refuseIfSpent(String apiKeyId) {
     roll();
     for (String scope : List.of(GLOBAL, apiKeyId)) {
       BudgetsConfig.Limit limit = limit(scope);
@@ -67,7 +78,7 @@ final class BudgetGuard {
 
   /** Adds a request's cost and raises an event for each threshold it crosses. */
   void spend(String apiKeyId, double cost) {
-    if (cost <= 0) {
+    if (cost <= 0 || unlimited) {
       return;
     }
     for (String scope : List.of(GLOBAL, apiKeyId)) {

@@ -3,6 +3,8 @@ package io.nxs.gateway.internal;
 import io.nxs.core.NxsException;
 import io.nxs.core.Severity;
 import io.nxs.core.http.ApiException;
+import io.nxs.core.log.Redaction;
+import io.nxs.core.secrets.Secrets;
 import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.GatewayEvent;
 import java.time.Instant;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * which the new key is tried first and the old one on an auth failure; {@link #evaluate()} at the
  * end of the overlap promotes the new key (success rate at or above {@code rotation_min_success})
  * or extends the overlap and raises an alert; {@code rotate --emergency} switches at once and
- * retires the old key ({@code security.key_compromise}). Keys live in {@link SecretsFile}, which is
- * hot-reloaded.
+ * retires the old key ({@code security.key_compromise}). Keys live in the gateway's section of
+ * {@code secrets.yaml} ({@link ProviderSecrets}), whose owner, core's {@link Secrets}, hot-reloads
+ * it and tells this class of a valid change or of a rejected one.
  */
 final class CredentialRotation {
 
@@ -28,18 +31,18 @@ final class CredentialRotation {
   /** What a rotation did, for the API (never a key). */
   record Result(String provider, String mode, Instant overlapUntil, String credentialState) {}
 
-  private final SecretsFile file;
+  private final Secrets secrets;
   private final Map<String, ProviderRuntime> providers;
   private final FailoverConfig failover;
   private final Telemetry telemetry;
   private final Set<String> managed = ConcurrentHashMap.newKeySet();
 
   CredentialRotation(
-      SecretsFile file,
+      Secrets secrets,
       Map<String, ProviderRuntime> providers,
       FailoverConfig failover,
       Telemetry telemetry) {
-    this.file = file;
+    this.secrets = secrets;
     this.providers = providers;
     this.failover = failover;
     this.telemetry = telemetry;
@@ -51,42 +54,63 @@ final class CredentialRotation {
    * @throws NxsException when the file is invalid (the daemon then does not start)
    */
   void start() {
-    apply(file.load());
+    apply(
+        secrets.bind(
+            ProviderSecrets.SECTION,
+            ProviderSecrets.onlyProviders(providers.keySet()),
+            new Secrets.Listener<>() {
+              @Override
+              public void changed(ProviderSecrets value) {
+                reloaded(value);
+              }
+
+              @Override
+              public void rejected(String reason) {
+                LOG.warn(
+                    "rejected a change to {} and kept the last good credentials: {}",
+                    secrets.path(),
+                    reason);
+                telemetry.audit(
+                    "provider.secrets_rejected",
+                    Severity.HIGH,
+                    secrets.path().toString(),
+                    Map.of("reason", reason, "kept", "last good version"));
+              }
+            }));
   }
 
-  private void apply(Map<String, SecretsFile.Entry> entries) {
+  private void apply(ProviderSecrets entries) {
     Instant now = telemetry.clock().instant();
-    entries.forEach(
-        (name, e) -> {
-          ProviderRuntime p = providers.get(name);
-          Instant until =
-              e.overlapUntil() != null ? e.overlapUntil() : now.plus(failover.rotationOverlap());
-          p.credentials().set(e.apiKey(), e.apiKeyNext(), until);
-          managed.add(name);
-        });
+    entries
+        .byName()
+        .forEach(
+            (name, e) -> {
+              Redaction.register(e.apiKey());
+              Redaction.register(e.apiKeyNext());
+              ProviderRuntime p = providers.get(name);
+              Instant until =
+                  e.overlapUntil() != null
+                      ? e.overlapUntil()
+                      : now.plus(failover.rotationOverlap());
+              p.credentials().set(e.apiKey(), e.apiKeyNext(), until);
+              managed.add(name);
+            });
   }
 
-  /** Hot reload (GW7): a changed, valid file is applied; an invalid one is rolled back. */
+  private void reloaded(ProviderSecrets value) {
+    apply(value);
+    LOG.info("reloaded provider credentials from {}", secrets.path());
+    telemetry.audit(
+        "provider.secrets_reloaded", Severity.INFO, secrets.path().toString(), Map.of());
+  }
+
+  /**
+   * Hot reload (GW7): asks the owner of {@code secrets.yaml} to look now (the daemon also asks
+   * every two seconds); a valid change arrives through {@link #reloaded}, a rejected one is
+   * audited.
+   */
   void reloadIfChanged() {
-    if (!file.changed()) {
-      return;
-    }
-    try {
-      apply(file.load());
-      LOG.info("reloaded provider credentials from {}", file.path());
-      telemetry.audit("provider.secrets_reloaded", Severity.INFO, file.path().toString(), Map.of());
-    } catch (NxsException e) {
-      LOG.warn(
-          "rejected a change to {} and kept the last good credentials: {}",
-          file.path(),
-          e.getMessage());
-      file.rollBack();
-      telemetry.audit(
-          "provider.secrets_rejected",
-          Severity.HIGH,
-          file.path().toString(),
-          Map.of("reason", e.getMessage(), "kept", "last good version"));
-    }
+    secrets.reloadIfChanged();
   }
 
   /**
@@ -189,12 +213,12 @@ final class CredentialRotation {
   }
 
   private void persist() {
-    Map<String, SecretsFile.Entry> entries = new LinkedHashMap<>();
+    Map<String, ProviderSecrets.Credential> entries = new LinkedHashMap<>();
     for (String name : managed) {
       Credentials c = providers.get(name).credentials();
-      entries.put(name, new SecretsFile.Entry(c.current(), c.next(), c.overlapUntil()));
+      entries.put(name, new ProviderSecrets.Credential(c.current(), c.next(), c.overlapUntil()));
     }
-    file.write(entries);
+    secrets.update(ProviderSecrets.SECTION, new ProviderSecrets(entries));
   }
 
   private static String percent(double rate) {

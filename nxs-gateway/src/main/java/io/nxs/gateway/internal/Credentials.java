@@ -1,8 +1,8 @@
 package io.nxs.gateway.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nxs.core.log.Redaction;
+import io.nxs.gateway.ProviderConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,22 +46,24 @@ final class Credentials {
   private Instant overlapUntil;
   private long nextSuccesses;
   private long nextFailures;
-  private final CircuitBreaker currentBreaker;
-  private final CircuitBreaker nextBreaker;
+  private final Breaker currentBreaker;
+  private final Breaker nextBreaker;
 
   /**
    * @param provider the provider's name, for the breakers' names ({@code <provider>/current})
    * @param breakers the settings of both credential breakers (the provider's {@code
    *     circuit_breaker})
+   * @param clock the clock the breakers read
    */
   Credentials(
       String current,
       String next,
       Instant overlapUntil,
       String provider,
-      CircuitBreakerConfig breakers) {
-    this.currentBreaker = CircuitBreaker.of(provider + "/" + CURRENT, breakers);
-    this.nextBreaker = CircuitBreaker.of(provider + "/" + NEXT, breakers);
+      ProviderConfig.CircuitBreakerSettings breakers,
+      Clock clock) {
+    this.currentBreaker = Breaker.forCredential(provider + "/" + CURRENT, breakers, clock);
+    this.nextBreaker = Breaker.forCredential(provider + "/" + NEXT, breakers, clock);
     this.current = blankToNull(current);
     this.next = blankToNull(next);
     this.overlapUntil = this.next == null ? null : overlapUntil;
@@ -82,7 +84,7 @@ final class Credentials {
   }
 
   /** The breaker of a role ({@link #CURRENT} or {@link #NEXT}). */
-  CircuitBreaker breaker(String label) {
+  Breaker breaker(String label) {
     return NEXT.equals(label) ? nextBreaker : currentBreaker;
   }
 

@@ -4,12 +4,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.StateStore;
 import io.nxs.gateway.BudgetsConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
 import io.nxs.gateway.ResidencyConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +31,10 @@ public final class Gateway implements AutoCloseable {
   private final AirGap airGap;
   private final CredentialRotation rotation;
   private final BudgetGuard budgets;
-  private final ResidencyConfig residency;
+  private final RequestFlow flow;
 
   /**
-   * @param secrets the secrets file ({@code secrets.yaml} in the home)
+   * @param secrets the home's {@code secrets.yaml}; the gateway binds its {@code providers} section
    * @throws io.nxs.core.NxsException when the secrets file is invalid
    */
   public Gateway(
@@ -44,9 +44,8 @@ public final class Gateway implements AutoCloseable {
       StateStore store,
       Telemetry telemetry,
       RandomGenerator random,
-      Path secrets) {
+      Secrets secrets) {
     this.config = config;
-    this.residency = residency;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
     for (ProviderConfig pc : config.providers()) {
@@ -59,7 +58,8 @@ public final class Gateway implements AutoCloseable {
                   pc.apiKeyNext(),
                   clock.instant().plus(config.failover().rotationOverlap()),
                   pc.name(),
-                  ProviderRuntime.credentialBreakerConfig(pc.circuitBreaker(), clock)),
+                  pc.circuitBreaker(),
+                  clock),
               clock);
       watch(r);
       runtimes.add(r);
@@ -75,15 +75,13 @@ public final class Gateway implements AutoCloseable {
             .map(ProviderConfig::name)
             .toList();
     this.airGap = new AirGap(remote, local, telemetry);
-    this.router = new Router(config, runtimes, telemetry, airGap, random);
+    this.router =
+        new Router(config, runtimes, telemetry, airGap, random, ProviderLane.Attempter.HTTP);
     this.usage = new UsageLedger(store, clock);
     this.budgets = new BudgetGuard(budgetsConfig, telemetry, usage.monthToDate());
+    this.flow = new RequestFlow(router, budgets, usage, telemetry, router.attemptLog(), residency);
     this.rotation =
-        new CredentialRotation(
-            new SecretsFile(secrets, router.providers().keySet()),
-            router.providers(),
-            config.failover(),
-            telemetry);
+        new CredentialRotation(secrets, router.providers(), config.failover(), telemetry);
     rotation.start();
   }
 
@@ -128,20 +126,12 @@ public final class Gateway implements AutoCloseable {
     return airGap.active();
   }
 
-  ResidencyConfig residency() {
-    return residency;
-  }
-
-  BudgetGuard budgets() {
-    return budgets;
-  }
-
   CredentialRotation rotation() {
     return rotation;
   }
 
   private void watch(ProviderRuntime r) {
-    CircuitBreaker b = r.breaker();
+    CircuitBreaker b = r.breaker().circuitBreaker();
     b.getEventPublisher()
         .onStateTransition(
             e ->
@@ -157,7 +147,7 @@ public final class Gateway implements AutoCloseable {
         .tag("provider", r.name())
         .register(telemetry.metrics());
     for (String label : List.of(Credentials.CURRENT, Credentials.NEXT)) {
-      CircuitBreaker cb = r.credentials().breaker(label);
+      CircuitBreaker cb = r.credentials().breaker(label).circuitBreaker();
       cb.getEventPublisher()
           .onStateTransition(
               e ->
@@ -184,7 +174,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The HTTP routes: the OpenAI-compatible proxy and the provider API. */
   public List<HttpRoutes> routes() {
-    return List.of(new ProxyRoutes(this), new ProviderRoutes(this));
+    return List.of(new ProxyRoutes(this, flow), new ProviderRoutes(this));
   }
 
   public GatewayConfig config() {

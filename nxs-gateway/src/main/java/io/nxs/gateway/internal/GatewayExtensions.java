@@ -46,7 +46,7 @@ final class GatewayExtensions {
       ProviderStats.Snapshot s = provider.stats().snapshot();
       String last =
           s.lastFailure() == null ? "no failure recorded" : "last failure: " + s.lastFailure();
-      return switch (provider.breaker().getState()) {
+      return switch (provider.breaker().state()) {
         case OPEN, FORCED_OPEN -> new Health(Status.DOWN, "breaker open; " + last);
         case HALF_OPEN -> new Health(Status.DEGRADED, "breaker half open, probing; " + last);
         default -> {
@@ -85,7 +85,7 @@ final class GatewayExtensions {
         return new ReadinessCheck.Readiness(true, "no providers configured");
       }
       long open =
-          all.stream().filter(p -> p.breaker().getState() == CircuitBreaker.State.OPEN).count();
+          all.stream().filter(p -> p.breaker().state() == CircuitBreaker.State.OPEN).count();
       if (open == all.size()) {
         return new ReadinessCheck.Readiness(false, "every provider's breaker is open");
       }
@@ -118,7 +118,7 @@ final class GatewayExtensions {
             new Sample(
                 "provider.breaker_open",
                 labels,
-                p.breaker().getState() == CircuitBreaker.State.CLOSED ? 0 : 1));
+                p.breaker().state() == CircuitBreaker.State.CLOSED ? 0 : 1));
       }
       out.add(new Sample("gateway.air_gapped", Map.of(), gateway.airGapped() ? 1 : 0));
       return out;
@@ -154,7 +154,7 @@ final class GatewayExtensions {
       Optional<ProviderRuntime> victim =
           target == null || target.isBlank()
               ? chain.stream()
-                  .filter(p -> p.breaker().getState() != CircuitBreaker.State.OPEN)
+                  .filter(p -> p.breaker().state() != CircuitBreaker.State.OPEN)
                   .filter(p -> p.stats().snapshot().errorRate() > 0)
                   .findFirst()
               : chain.stream().filter(p -> p.name().equals(target)).findFirst();
@@ -168,7 +168,7 @@ final class GatewayExtensions {
       ProviderRuntime p = victim.get();
       Optional<ProviderRuntime> next =
           chain.stream()
-              .filter(o -> o != p && o.breaker().getState() != CircuitBreaker.State.OPEN)
+              .filter(o -> o != p && o.breaker().state() != CircuitBreaker.State.OPEN)
               .findFirst();
       if (next.isEmpty()) {
         return new Outcome(false, "no other available provider to switch to from " + p.name());
@@ -182,7 +182,7 @@ final class GatewayExtensions {
       if (dryRun) {
         return new Outcome(true, "would set " + what);
       }
-      p.breaker().transitionToOpenState();
+      p.breaker().open();
       gateway
           .telemetry()
           .audit(

@@ -1,12 +1,11 @@
 package io.nxs.gateway.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.Outcome;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One provider's part of a request (GW4, GW5, GW7): its retry loop under the breaker and the retry
@@ -25,6 +24,27 @@ final class ProviderLane {
   private final FailoverConfig failover;
   private final AirGap airGap;
   private final Telemetry telemetry;
+  private final AttemptLog log;
+  private final Attempter attempter;
+
+  /** Makes one attempt on a provider with one credential, read up to the point of no return. */
+  @FunctionalInterface
+  interface Attempter {
+    /** The real one: {@link ProviderRuntime#attempt}, an HTTP exchange. */
+    Attempter HTTP = ProviderRuntime::attempt;
+
+    /**
+     * @param deadlineNanos the request's deadline ({@code System.nanoTime()})
+     * @param onStart receives the exchange as soon as it exists, so a hedging loser can be
+     *     cancelled
+     */
+    AttemptResult attempt(
+        ProviderRuntime provider,
+        UpstreamCall call,
+        Credentials.Key key,
+        long deadlineNanos,
+        Consumer<UpstreamExchange> onStart);
+  }
 
   ProviderLane(
       ProviderRuntime provider,
@@ -32,13 +52,17 @@ final class ProviderLane {
       RequestContext rc,
       FailoverConfig failover,
       AirGap airGap,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      AttemptLog log,
+      Attempter attempter) {
     this.provider = provider;
     this.call = call;
     this.rc = rc;
     this.failover = failover;
     this.airGap = airGap;
     this.telemetry = telemetry;
+    this.log = log;
+    this.attempter = attempter;
   }
 
   ProviderRuntime provider() {
@@ -88,7 +112,7 @@ final class ProviderLane {
         break;
       }
       if (!provider.breaker().tryAcquirePermission()) {
-        last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().getState());
+        last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().state());
         break;
       }
       last = withCredentials();
@@ -109,17 +133,17 @@ final class ProviderLane {
 
   /** One attempt under one breaker permission: the next key first, the current on 401/403. */
   private AttemptResult withCredentials() {
-    CircuitBreaker breaker = provider.breaker();
+    Breaker breaker = provider.breaker();
     List<Credentials.Key> keys = provider.credentials().order();
     AttemptResult r = null;
     for (int k = 0; k < keys.size(); k++) {
       Credentials.Key key = keys.get(k);
-      CircuitBreaker keyBreaker = provider.credentials().breaker(key.label());
+      Breaker keyBreaker = provider.credentials().breaker(key.label());
       if (!keyBreaker.tryAcquirePermission()) {
         r = skippedKey(key, keyBreaker);
         continue;
       }
-      r = provider.attempt(call, key, rc.deadlineNanos(), ex -> current = ex);
+      r = attempter.attempt(provider, call, key, rc.deadlineNanos(), ex -> current = ex);
       current = null;
       if (cancelled && r instanceof AttemptResult.Failed) {
         Attempt a = r.attempt();
@@ -138,9 +162,9 @@ final class ProviderLane {
       Outcome o = r.attempt().outcome();
       long took = r.attempt().took().toNanos();
       if (o == Outcome.AUTH_FAILED) {
-        keyBreaker.onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(r.attempt().describe()));
+        keyBreaker.onFailure(took, r.attempt().describe());
       } else if (o == Outcome.OK) {
-        keyBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        keyBreaker.onSuccess(took);
       } else {
         keyBreaker.releasePermission(); // not the key's fault either way
       }
@@ -164,13 +188,13 @@ final class ProviderLane {
     Outcome o = a.outcome();
     long nanos = a.took().toNanos();
     if (o == Outcome.OK) {
-      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      breaker.onSuccess(nanos);
     } else if (o.breakerFailure()) {
-      breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(a.describe()));
+      breaker.onFailure(nanos, a.describe());
       if (r instanceof AttemptResult.Failed f
           && f.retryAfter() != null
           && !f.retryAfter().isZero()) {
-        coolDown(f.retryAfter());
+        breaker.coolDown(f.retryAfter()); // GW5: Retry-After keeps it open exactly that long
       }
     } else {
       breaker.releasePermission();
@@ -178,17 +202,8 @@ final class ProviderLane {
     return r;
   }
 
-  /** GW5: a 429's Retry-After keeps the breaker open exactly that long. */
-  private void coolDown(Duration retryAfter) {
-    try {
-      provider.breaker().transitionToOpenStateFor(retryAfter);
-    } catch (RuntimeException e) {
-      // Resilience4j refuses the transition from some states (e.g. DISABLED): nothing to cool down
-    }
-  }
-
   /** A key whose breaker is open is not tried; the trail says so, and the next key goes on. */
-  private AttemptResult skippedKey(Credentials.Key key, CircuitBreaker keyBreaker) {
+  private AttemptResult skippedKey(Credentials.Key key, Breaker keyBreaker) {
     Attempt a =
         new Attempt(
             provider.name(),
@@ -197,7 +212,7 @@ final class ProviderLane {
             "the "
                 + key.label()
                 + " key's breaker is "
-                + keyBreaker.getState()
+                + keyBreaker.state()
                 + " after repeated 401/403",
             key.label(),
             telemetry.clock().instant(),
@@ -221,16 +236,6 @@ final class ProviderLane {
   }
 
   private void record(Attempt a) {
-    rc.add(a);
-    provider.stats().record(a);
-    airGap.observe(provider.name(), a.outcome());
-    telemetry.attempt(rc.route(), a);
-  }
-
-  /** What the breaker records for a failed attempt. */
-  static final class UpstreamFailure extends RuntimeException {
-    UpstreamFailure(String message) {
-      super(message, null, false, false);
-    }
+    log.record(provider, rc, a);
   }
 }

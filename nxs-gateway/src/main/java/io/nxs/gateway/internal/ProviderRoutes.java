@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.nxs.core.Json;
+import io.nxs.core.Severity;
 import io.nxs.core.auth.ApiKey;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.config.Durations;
@@ -82,14 +83,35 @@ public final class ProviderRoutes implements HttpRoutes {
     return m;
   }
 
+  /** An operator's probe: it reaches the provider with its credential, so it is audited. */
   private void test(Context ctx) {
     ProviderRuntime p = provider(ctx);
     ProviderRuntime.ProbeResult r = gateway.probe(p);
+    boolean ok = r.outcome() == io.nxs.gateway.Outcome.OK;
+    gateway
+        .telemetry()
+        .auditNow(
+            "provider.tested",
+            ok ? Severity.INFO : Severity.LOW,
+            actor(ctx),
+            p.name(),
+            Map.of(
+                "outcome",
+                r.outcome().label(),
+                "status",
+                r.status(),
+                "took_ms",
+                r.took().toMillis()));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("provider", p.name());
-    body.put("ok", r.outcome() == io.nxs.gateway.Outcome.OK);
+    body.put("ok", ok);
     body.putAll(ProviderView.probe(r));
     ctx.json(body);
+  }
+
+  /** The calling API key's id, the actor of an admin action. */
+  private static String actor(Context ctx) {
+    return HttpServer.key(ctx).map(ApiKey::id).orElse("api");
   }
 
   private void rotate(Context ctx) {
@@ -98,14 +120,24 @@ public final class ProviderRoutes implements HttpRoutes {
     try {
       body = Json.mapper().readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
+      // Jackson's message would quote the body, which holds a key: say only where it broke.
+      String where =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  && j.getLocation() != null
+              ? " (line "
+                  + j.getLocation().getLineNr()
+                  + ", column "
+                  + j.getLocation().getColumnNr()
+                  + ")"
+              : "";
       throw ApiException.badRequest(
-          "the body must be JSON: {\"key\": \"...\", \"emergency\": false}");
+          "the body must be JSON" + where + ": {\"key\": \"...\", \"emergency\": false}");
     }
     if (body == null || !body.path("key").isTextual()) {
       throw ApiException.badRequest(
           "the body must name the new key: {\"key\": \"...\", \"emergency\": false}");
     }
-    String actor = HttpServer.key(ctx).map(ApiKey::id).orElse("api");
+    String actor = actor(ctx);
     CredentialRotation.Result r =
         gateway
             .rotation()

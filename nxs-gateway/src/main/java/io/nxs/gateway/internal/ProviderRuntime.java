@@ -1,8 +1,6 @@
 package io.nxs.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nxs.core.Json;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.FailoverConfig;
@@ -11,13 +9,17 @@ import io.nxs.gateway.ProviderConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -33,6 +35,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One configured provider at run time: its HTTP client, breaker, credentials, retry budget and
@@ -45,6 +49,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class ProviderRuntime {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderRuntime.class);
+  private static final Pattern SECONDS = Pattern.compile("[0-9]+");
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
   private static final int BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -58,10 +64,11 @@ final class ProviderRuntime {
   private static final ContentType JSON = ContentType.create("application/json");
 
   private final CloseableHttpClient client;
-  private final CircuitBreaker breaker;
+  private final Breaker breaker;
   private final Credentials credentials;
   private final RetryBudget budget;
   private final ProviderStats stats = new ProviderStats();
+  private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
   private final Clock clock;
   private volatile String detectedModel;
   private volatile ProbeResult lastProbe;
@@ -72,7 +79,7 @@ final class ProviderRuntime {
     this.clock = clock;
     this.credentials = credentials;
     this.client = httpClient(config);
-    this.breaker = CircuitBreaker.of(config.name(), breakerConfig(config.circuitBreaker(), clock));
+    this.breaker = Breaker.forProvider(config.name(), config.circuitBreaker(), clock);
     this.budget = new RetryBudget(failover.retryBudget(), failover.minRetriesPerSecond(), clock);
   }
 
@@ -119,43 +126,17 @@ final class ProviderRuntime {
         .build();
   }
 
+  /**
+   * The URI of an endpoint below the base URL, parsed once per endpoint rather than per request
+   * (there are three: chat completions, completions, embeddings).
+   */
+  private URI endpoint(String path) {
+    return endpoints.computeIfAbsent(path, p -> URI.create(config.baseUrl() + p));
+  }
+
   /** Closes the provider's pooled connections. */
   void close() {
     client.close(CloseMode.GRACEFUL);
-  }
-
-  /** GW3 on Resilience4j: open after N failures in the window, one trial call when half open. */
-  static CircuitBreakerConfig breakerConfig(ProviderConfig.CircuitBreakerSettings s, Clock clock) {
-    CircuitBreakerConfig.Builder b =
-        CircuitBreakerConfig.custom()
-            .slidingWindow(
-                (int) s.window().toSeconds(),
-                s.failureThreshold(),
-                CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            .failureRateThreshold(s.failureRateThreshold())
-            .waitDurationInOpenState(Duration.ofSeconds(s.timeoutSeconds()))
-            .permittedNumberOfCallsInHalfOpenState(1)
-            .automaticTransitionFromOpenToHalfOpenEnabled(false)
-            .clock(clock);
-    if (s.slowCallDuration().isZero()) {
-      b.slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(1));
-    } else {
-      b.slowCallRateThreshold(s.failureRateThreshold())
-          .slowCallDurationThreshold(s.slowCallDuration());
-    }
-    return b.build();
-  }
-
-  /**
-   * A credential's breaker (GW7): the provider's settings, but it counts only 401/403 against
-   * answers, so no slow-call rule.
-   */
-  static CircuitBreakerConfig credentialBreakerConfig(
-      ProviderConfig.CircuitBreakerSettings s, Clock clock) {
-    return CircuitBreakerConfig.from(breakerConfig(s, clock))
-        .slowCallRateThreshold(100)
-        .slowCallDurationThreshold(Duration.ofDays(1))
-        .build();
   }
 
   ProviderConfig config() {
@@ -166,7 +147,7 @@ final class ProviderRuntime {
     return config.name();
   }
 
-  CircuitBreaker breaker() {
+  Breaker breaker() {
     return breaker;
   }
 
@@ -197,7 +178,7 @@ final class ProviderRuntime {
     }
     ProbeResult probe = probe(credentials.order().getFirst(), deadlineNanos);
     if (probe.model() == null) {
-      throw new IOException("auto-detect found no model: " + probe.detail());
+      throw new NoModel(probe);
     }
     return probe.model();
   }
@@ -231,21 +212,13 @@ final class ProviderRuntime {
         Outcome o = classifyStatus(status, body);
         result = new ProbeResult(at, o, status, took, null, firstLine(body));
       }
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | IOException e) {
       ex.cancel();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
       result =
-          new ProbeResult(
-              at,
-              Outcome.TIMEOUT,
-              0,
-              Duration.ofNanos(System.nanoTime() - start),
-              null,
-              "no answer in time");
-    } catch (IOException e) {
-      ex.cancel();
-      result =
-          new ProbeResult(
-              at, classify(e), 0, Duration.ofNanos(System.nanoTime() - start), null, message(e));
+          e instanceof IOException io
+              ? new ProbeResult(at, classify(io), 0, took, null, message(io))
+              : new ProbeResult(at, Outcome.TIMEOUT, 0, took, null, "no answer in time");
     }
     lastProbe = result;
     return result;
@@ -269,7 +242,7 @@ final class ProviderRuntime {
     UpstreamExchange ex = null;
     try {
       String model = model(firstDeadline);
-      HttpPost post = new HttpPost(config.baseUrl() + call.endpoint());
+      HttpPost post = new HttpPost(endpoint(call.endpoint()));
       post.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
       post.setEntity(new ByteArrayEntity(call.bodyFor(model), JSON));
       authorize(post, key);
@@ -288,21 +261,23 @@ final class ProviderRuntime {
             outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
       }
       if (!call.stream()) {
-        String body = ex.readRest(attemptDeadline, BODY_LIMIT);
-        JsonNode json;
+        byte[] body = ex.readBody(attemptDeadline, BODY_LIMIT);
+        PlainAnswer answer;
         try {
-          json = Json.mapper().readTree(body);
+          answer = PlainAnswer.scan(body);
         } catch (IOException e) {
-          return failed(at, start, Outcome.UNPARSEABLE, status, "the body is not JSON", key);
+          return failed(
+              at, start, Outcome.UNPARSEABLE, status, "the body is not JSON: " + message(e), key);
         }
-        if (json == null || !json.isObject()) {
+        if (!answer.object()) {
           return failed(
               at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
         }
-        if (json.has("error")) {
-          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(body), key);
+        if (answer.error()) {
+          String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(text), key);
         }
-        JsonNode usage = json.get("usage");
+        JsonNode usage = answer.usage();
         return new AttemptResult.Ready(
             attempt(at, start, Outcome.OK, status, "", key),
             this,
@@ -333,7 +308,12 @@ final class ProviderRuntime {
           } catch (IOException e) {
             ex.cancel();
             return failed(
-                at, start, Outcome.UNPARSEABLE, status, "a stream chunk is not JSON", key);
+                at,
+                start,
+                Outcome.UNPARSEABLE,
+                status,
+                "a stream chunk is not JSON: " + message(e),
+                key);
           }
           if (chunk == null || !chunk.isObject()) {
             ex.cancel();
@@ -357,12 +337,11 @@ final class ProviderRuntime {
               attemptDeadline);
         }
       }
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | IOException e) {
       cancel(ex);
-      return failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
-    } catch (IOException e) {
-      cancel(ex);
-      return failed(at, start, classify(e), 0, message(e), key);
+      return e instanceof IOException io
+          ? failed(at, start, classify(io), 0, message(io), key)
+          : failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
     }
   }
 
@@ -399,6 +378,8 @@ final class ProviderRuntime {
     try {
       return ex.readRest(Math.min(deadline, System.nanoTime() + 5_000_000_000L), ERROR_BODY_LIMIT);
     } catch (IOException | TimeoutException e) {
+      // The status alone classifies the answer; its body would only have added detail.
+      LOG.debug("could not read an error body: {}", e.toString());
       ex.cancel();
       return "";
     }
@@ -428,6 +409,9 @@ final class ProviderRuntime {
   }
 
   static Outcome classify(IOException e) {
+    if (e instanceof NoModel n) {
+      return n.outcome;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof InterruptedIOException) { // connect and socket timeouts
         return Outcome.TIMEOUT;
@@ -444,20 +428,21 @@ final class ProviderRuntime {
     if (value == null || value.isBlank()) {
       return null;
     }
+    String v = value.strip();
+    if (SECONDS.matcher(v).matches()) {
+      return v.length() > 6
+          ? Duration.ofDays(1)
+          : Duration.ofSeconds(Math.min(Long.parseLong(v), 86_400));
+    }
     try {
-      long seconds = Long.parseLong(value.strip());
-      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
-    } catch (NumberFormatException e) {
-      try {
-        Instant when =
-            java.time.ZonedDateTime.parse(
-                    value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                .toInstant();
-        Duration d = Duration.between(clock.instant(), when);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (java.time.format.DateTimeParseException ignored) {
-        return null;
-      }
+      Instant when =
+          java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant();
+      Duration d = Duration.between(clock.instant(), when);
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (java.time.format.DateTimeParseException e) {
+      LOG.debug("ignored an unreadable Retry-After '{}': {}", v, e.getMessage());
+      return null;
     }
   }
 
@@ -480,7 +465,7 @@ final class ProviderRuntime {
         return firstLine(m.asText());
       }
     } catch (IOException e) {
-      // not JSON: fall through to the raw first line
+      LOG.debug("an error body is not JSON ({}); its first line is the message", e.toString());
     }
     return firstLine(body);
   }
@@ -488,6 +473,20 @@ final class ProviderRuntime {
   private static String firstLine(String s) {
     String line = s.lines().findFirst().orElse("").strip();
     return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
+  /**
+   * Auto-detect found no model to call. The probe's outcome is the attempt's: a provider that
+   * refused the probe refused the attempt; one that answered without listing a model gave an answer
+   * that is not what it should be.
+   */
+  static final class NoModel extends IOException {
+    private final Outcome outcome;
+
+    NoModel(ProbeResult probe) {
+      super("auto-detect found no model: " + probe.detail());
+      this.outcome = probe.outcome() == Outcome.OK ? Outcome.UNPARSEABLE : probe.outcome();
+    }
   }
 
   /**

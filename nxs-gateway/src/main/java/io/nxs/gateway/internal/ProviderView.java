@@ -18,16 +18,16 @@ final class ProviderView {
     m.put("weight", p.config().weight());
     m.put("region", p.config().region());
     m.put("local", p.config().local());
-    m.put("breaker", p.breaker().getState().name());
+    m.put("breaker", p.breaker().state().name());
     Credentials c = p.credentials();
     Map<String, Object> credential = new LinkedHashMap<>();
     credential.put("state", c.state());
     credential.put("overlap_until", c.overlapUntil() == null ? null : c.overlapUntil().toString());
     credential.put("next_uses", c.nextUses());
     credential.put("next_success_rate", c.nextSuccessRate() < 0 ? null : c.nextSuccessRate());
-    credential.put("current_breaker", c.breaker(Credentials.CURRENT).getState().name());
+    credential.put("current_breaker", c.breaker(Credentials.CURRENT).state().name());
     credential.put(
-        "next_breaker", c.next() == null ? null : c.breaker(Credentials.NEXT).getState().name());
+        "next_breaker", c.next() == null ? null : c.breaker(Credentials.NEXT).state().name());
     m.put("credential", credential);
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("p50", s.p50Millis() < 0 ? null : s.p50Millis());

@@ -1,7 +1,7 @@
 package io.nxs.gateway.internal;
 
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
+import io.nxs.core.time.ClockTimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,19 +24,6 @@ final class RetryBudget {
     this.deposit = Math.round(ratio * RETRY);
     long floor = Math.max(0, minPerSecond) * RETRY;
     long capacity = Math.max(10 * RETRY, floor * 10);
-    TimeMeter time =
-        new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            var now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-          }
-
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        };
     this.bucket =
         Bucket.builder()
             .addLimit(
@@ -45,7 +32,7 @@ final class RetryBudget {
                         .capacity(capacity)
                         .refillGreedy(Math.max(1, floor), Duration.ofSeconds(1))
                         .initialTokens(floor))
-            .withCustomTimePrecision(time)
+            .withCustomTimePrecision(new ClockTimeMeter(clock))
             .build();
   }
 

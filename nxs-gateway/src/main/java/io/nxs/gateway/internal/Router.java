@@ -2,7 +2,6 @@ package io.nxs.gateway.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.nxs.core.http.ApiException;
-import io.nxs.gateway.Attempt;
 import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
@@ -35,14 +34,22 @@ final class Router {
   private final FailoverConfig failover;
   private final Telemetry telemetry;
   private final AirGap airGap;
+  private final AttemptLog log;
   private final RandomGenerator random;
+  private final ProviderLane.Attempter attempter;
 
+  /**
+   * @param random draws the order of {@code weighted} mode
+   * @param attempter makes one attempt on one provider ({@link ProviderRuntime#attempt}; a unit
+   *     test gives a scripted one)
+   */
   Router(
       GatewayConfig config,
       List<ProviderRuntime> runtimes,
       Telemetry telemetry,
       AirGap airGap,
-      RandomGenerator random) {
+      RandomGenerator random,
+      ProviderLane.Attempter attempter) {
     for (ProviderRuntime r : runtimes) {
       byName.put(r.name(), r);
     }
@@ -54,7 +61,18 @@ final class Router {
     this.failover = config.failover();
     this.telemetry = telemetry;
     this.airGap = airGap;
+    this.log = new AttemptLog(airGap, telemetry);
     this.random = random;
+    this.attempter = attempter;
+  }
+
+  /** Where attempts are written down; the request flow writes a stream's cut there too. */
+  AttemptLog attemptLog() {
+    return log;
+  }
+
+  private ProviderLane lane(ProviderRuntime p, UpstreamCall call, RequestContext rc) {
+    return new ProviderLane(p, call, rc, failover, airGap, telemetry, log, attempter);
   }
 
   FailoverConfig failover() {
@@ -113,6 +131,9 @@ final class Router {
       }
       chain = allowed;
     }
+    if (chain.size() == 1) {
+      return chain; // a provider named by the client, or a chain of one: nothing to order
+    }
     List<ProviderRuntime> ordered = new ArrayList<>(chain);
     if (!routes.containsKey(route)) {
       // The default chain goes by priority, the faster first among equals (GW10); a route keeps
@@ -156,7 +177,7 @@ final class Router {
       for (int i = 0; i < w.length; i++) {
         ProviderRuntime p = left.get(i);
         double health =
-            p.breaker().getState() == CircuitBreaker.State.CLOSED
+            p.breaker().state() == CircuitBreaker.State.CLOSED
                 ? 1 - 0.9 * p.stats().snapshot().errorRate()
                 : 0.01;
         w[i] = p.config().weight() * health;
@@ -189,7 +210,7 @@ final class Router {
     AttemptResult.Rejected tooLong = null;
     for (int i = 0; i < chain.size(); i++) {
       ProviderRuntime p = chain.get(i);
-      AttemptResult r = new ProviderLane(p, call, rc, failover, airGap, telemetry).run();
+      AttemptResult r = lane(p, call, rc).run();
       if (r instanceof AttemptResult.Rejected rejected
           && isContextLength(rejected)
           && largerWindowLater(chain, i)) {
@@ -237,8 +258,7 @@ final class Router {
     Iterator<ProviderRuntime> pending = chain.iterator();
     Runnable startNext =
         () -> {
-          ProviderLane lane =
-              new ProviderLane(pending.next(), call, rc, failover, airGap, telemetry);
+          ProviderLane lane = lane(pending.next(), call, rc);
           running.add(lane);
           lane.thread =
               Thread.ofVirtual()
@@ -317,17 +337,4 @@ final class Router {
   }
 
   private static final long LOSER_GRACE_NANOS = 100_000_000L;
-
-  /** A stream that broke after the point of no return counts against its provider. */
-  void recordCut(ProviderRuntime provider, RequestContext rc, Attempt cut) {
-    rc.add(cut);
-    provider.stats().record(cut);
-    telemetry.attempt(rc.route(), cut);
-    provider
-        .breaker()
-        .onError(
-            cut.took().toNanos(),
-            TimeUnit.NANOSECONDS,
-            new ProviderLane.UpstreamFailure(cut.describe()));
-  }
 }

@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Relays a won stream to the client (GW6): the buffered lines up to the first content chunk, then
@@ -27,6 +29,7 @@ final class StreamRelay {
   /** How a relay ended. */
   record End(Outcome outcome, JsonNode usage, String detail) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
   private static final long AFTER_DONE_NANOS = 200_000_000L;
 
   private final AttemptResult.Ready ready;
@@ -156,6 +159,8 @@ final class StreamRelay {
     try {
       return Json.mapper().readTree(data);
     } catch (IOException e) {
+      // A chunk that mentions usage but is not JSON is relayed as it is, just not counted.
+      LOG.debug("a stream chunk with usage is not JSON: {}", e.toString());
       return null;
     }
   }

@@ -2,6 +2,7 @@ package io.nxs.gateway.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -14,6 +15,8 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP exchange with an upstream, read line by line with deadlines, on the calling thread.
@@ -31,6 +34,8 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 final class UpstreamExchange {
 
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamExchange.class);
+
   /** Nothing is being waited for. */
   private static final long NONE = Long.MAX_VALUE;
 
@@ -42,6 +47,7 @@ final class UpstreamExchange {
   private volatile boolean timedOut;
   private volatile boolean cancelled;
   private ClassicHttpResponse response;
+  private InputStream content;
   private BufferedReader reader;
   private int status = -1;
   private boolean ended;
@@ -85,9 +91,7 @@ final class UpstreamExchange {
       ended = true;
       finish();
     } else {
-      reader =
-          new BufferedReader(
-              new InputStreamReader(entity.getContent(), StandardCharsets.UTF_8), 8192);
+      content = entity.getContent();
     }
     return status;
   }
@@ -109,6 +113,7 @@ final class UpstreamExchange {
     if (ended) {
       return null;
     }
+    BufferedReader reader = reader();
     if (System.nanoTime() - deadlineNanos >= 0 && !reader.ready()) {
       throw new TimeoutException();
     }
@@ -135,6 +140,7 @@ final class UpstreamExchange {
     if (ended) {
       return "";
     }
+    BufferedReader reader = reader();
     StringBuilder sb = new StringBuilder();
     char[] buf = new char[8192];
     arm(deadlineNanos);
@@ -155,6 +161,47 @@ final class UpstreamExchange {
     ended = true;
     finish();
     return sb.toString();
+  }
+
+  /**
+   * The whole body as bytes, as it came (no decoding: a plain answer goes to the client as is).
+   *
+   * @throws IOException when it broke or holds more than {@code limit} bytes
+   */
+  byte[] readBody(long deadlineNanos, int limit) throws TimeoutException, IOException {
+    if (ended) {
+      return new byte[0];
+    }
+    if (reader != null) {
+      throw new IllegalStateException("the body is already being read as lines");
+    }
+    byte[] body;
+    arm(deadlineNanos);
+    try {
+      body = content.readNBytes(limit + 1);
+    } catch (IOException | RuntimeException e) {
+      ended = true;
+      finish();
+      throw failure(e);
+    } finally {
+      deadline = NONE;
+    }
+    if (body.length > limit) {
+      ended = true;
+      cancel();
+      throw new IOException("the upstream body exceeds " + limit + " bytes");
+    }
+    ended = true;
+    finish();
+    return body;
+  }
+
+  /** The body as UTF-8 lines, from the first call on. */
+  private BufferedReader reader() {
+    if (reader == null) {
+      reader = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8), 8192);
+    }
+    return reader;
   }
 
   /**
@@ -210,7 +257,8 @@ final class UpstreamExchange {
       try {
         response.close();
       } catch (IOException e) {
-        // closing a broken connection: nothing to keep
+        // Closing a broken connection: nothing is left to keep or to report.
+        LOG.debug("closing an upstream response failed: {}", e.toString());
       }
     }
   }

@@ -76,11 +76,7 @@ public final class UsageLedger {
     long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
     long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
     Key key =
-        new Key(
-            LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(),
-            provider,
-            model == null ? "" : model,
-            apiKeyId == null ? "-" : apiKeyId);
+        new Key(today(), provider, model == null ? "" : model, apiKeyId == null ? "-" : apiKeyId);
     double cost = (prompt * promptPrice + completion * completionPrice) / 1000.0;
     pending.compute(
         key,
@@ -94,6 +90,21 @@ public final class UsageLedger {
         });
     return cost;
   }
+
+  /** Today's UTC date as text; computed once a day, not on every request. */
+  private String today() {
+    long day = Math.floorDiv(clock.instant().getEpochSecond(), 86_400L);
+    Day d = this.day;
+    if (d == null || d.epochDay() != day) {
+      d = new Day(day, LocalDate.ofEpochDay(day).toString());
+      this.day = d;
+    }
+    return d.text();
+  }
+
+  private record Day(long epochDay, String text) {}
+
+  private volatile Day day;
 
   /** This UTC month's cost so far: {@code global} and per API key id (for budgets). */
   public Map<String, Double> monthToDate() {

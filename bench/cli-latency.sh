@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# CLI commands that go through a running daemon (issue 13: <= 0.3 s wall each), side by side with
+# an older jar in one run, interleaved, so the machine's load hits both alike:
+#   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
+#   SKIP_BUILD=1 uses the jar already in nxs-app/target)
+# Each jar runs as ./nxs runs it: the launcher's JVM flags and its class-data sharing archive,
+# made by the same training run (io.nxs.app.cli.StartupTraining). One daemon (this checkout's)
+# serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
+# Also the launcher's own cost: `./nxs --version` against the same java command line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/java-home
+runs=${1:-10}
+before_jar=${2:-}
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -ntp -DskipTests -Dmaven.test.skip=true package -pl nxs-app -am
+work=$(mktemp -d)
+daemon=""
+trap '[ -n "$daemon" ] && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
+java="$JAVA_HOME/bin/java"
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+
+jars="after"
+cp nxs-app/target/nxs.jar "$work/after.jar"
+if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
+for j in $jars; do   # the archive, as ./nxs makes it
+  # shellcheck disable=SC2086
+  "$java" $flags -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+done
+
+home="$work/home"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$home"
+printf 'server:\n  port: %s\nvault:\n  openclaw: false\n' "$port" > "$home/nxs.yaml"
+# shellcheck disable=SC2086
+"$java" $flags -XX:SharedArchiveFile="$work/after.jsa" -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
+daemon=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
+"$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list
+
+commands=("--version" "status" "backup list" "provider list" "doctor incidents")
+declare -A wall cpu
+ms() { date +%s%3N; }
+for _ in $(seq "$runs"); do
+  for j in $jars; do
+    for c in "${commands[@]}"; do
+      t0=$(ms)
+      # shellcheck disable=SC2086
+      # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" $flags -XX:SharedArchiveFile="$work/$j.jsa" -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
+      t=$(tail -n 1 "$work/time")
+      t1=$(ms)
+      wall["$j/$c"]+="$((t1 - t0)) "
+      cpu["$j/$c"]+="$(awk -v u="${t% *}" -v s="${t#* }" 'BEGIN {printf "%d", (u + s) * 1000}') "
+    done
+  done
+done
+# The launcher's own work (JDK pick, staleness check) on top of the same java command.
+lw=""; lj=""
+./nxs --version >/dev/null 2>&1   # the launcher makes its archive once per build: not timed
+for _ in $(seq "$runs"); do
+  t0=$(ms)
+  ./nxs --version >/dev/null 2>&1
+  t1=$(ms)
+  lw+="$((t1 - t0)) "
+  t0=$(ms)
+  # shellcheck disable=SC2086
+  "$java" $flags -XX:SharedArchiveFile=nxs-app/target/nxs.jsa -jar nxs-app/target/nxs.jar --version >/dev/null 2>&1
+  t1=$(ms)
+  lj+="$((t1 - t0)) "
+done
+
+# shellcheck disable=SC2086  # $1 is a space-separated list of numbers
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  JDK: $("$java" -version 2>&1 | head -n 1)"
+echo "runs: $runs per jar and command (interleaved)"
+echo
+if [ -n "$before_jar" ]; then
+  echo "| command | before wall ms | after wall ms | after/before | before CPU ms | after CPU ms |"
+  echo "|---|---|---|---|---|---|"
+else
+  echo "| command | wall ms | CPU ms |"
+  echo "|---|---|---|"
+fi
+for c in "${commands[@]}"; do
+  aw=$(median "${wall[after/$c]}"); ac=$(median "${cpu[after/$c]}")
+  if [ -n "$before_jar" ]; then
+    bw=$(median "${wall[before/$c]}"); bc=$(median "${cpu[before/$c]}")
+    echo "| nxs $c | $bw | $aw | $(awk -v a="$aw" -v b="$bw" 'BEGIN {printf "%.2f", a / b}') | $bc | $ac |"
+  else
+    echo "| nxs $c | $aw | $ac |"
+  fi
+done
+echo
+echo "launcher: ./nxs --version $(median "$lw") ms wall, the same java command alone $(median "$lj") ms"

@@ -1,0 +1,104 @@
+package io.nxs.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nxs.core.NxsException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A start whose migration scripts are those the module was last migrated with skips Flyway; any
+ * added or edited script brings Flyway (and its validation) back.
+ */
+class MigrationFingerprintTest {
+
+  @TempDir Path dir;
+
+  private Path script(String name, String sql) throws Exception {
+    Path file = dir.resolve("classes/db/demo").resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, sql);
+    return file;
+  }
+
+  private URLClassLoader scripts() throws Exception {
+    return new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()}, null);
+  }
+
+  private static void sql(StateStore store, String statement) throws Exception {
+    try (Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static long count(StateStore store, String table) throws Exception {
+    try (Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aRestartWithTheSameScriptsDoesNotRunFlywayAgain() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(db, loader).migrate("demo");
+    }
+    // Flyway's validation would refuse this history; a skipped run never looks at it.
+    sql(StateStore.open(db), "UPDATE demo_schema_history SET checksum = 1 WHERE version = '1'");
+
+    try (URLClassLoader loader = scripts()) {
+      StateStore again = StateStore.open(db, loader);
+      assertThatCode(() -> again.migrate("demo")).doesNotThrowAnyException();
+      assertThat(count(again, "a")).isZero();
+    }
+  }
+
+  @Test
+  void aScriptAddedSinceTheLastStartIsApplied() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(db, loader).migrate("demo");
+    }
+    script("V2__b.sql", "CREATE TABLE b (id INTEGER PRIMARY KEY);");
+
+    try (URLClassLoader loader = scripts()) {
+      StateStore again = StateStore.open(db, loader);
+      again.migrate("demo");
+      assertThat(count(again, "b")).isZero();
+      assertThat(count(again, "demo_schema_history WHERE version = '2' AND success = 1"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEditedAppliedScriptIsStillRefusedByFlywaysValidation() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(db, loader).migrate("demo");
+    }
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY, extra TEXT);");
+
+    try (URLClassLoader loader = scripts()) {
+      StateStore again = StateStore.open(db, loader);
+      assertThatThrownBy(() -> again.migrate("demo"))
+          .isInstanceOf(NxsException.class)
+          .hasMessageContaining("migrating the demo tables");
+    }
+  }
+}
