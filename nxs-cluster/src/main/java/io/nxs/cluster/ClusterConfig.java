@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  * @param rebalanceInterval how often queues are compared for rebalancing; default 30s
  * @param maxQueue the queue length at which the queue term of the score is 0; default 100
  * @param workers how many tasks this node runs at once; the others wait in its queue; default 4
+ * @param agentService the Doctor-supervised service that is the agent (its chat channels): started
+ *     on the holder of the agent lease only, stopped the moment the lease is lost; default {@code
+ *     openclaw}
  * @param apiUrl where this node's HTTP API answers for the others (routing, CL7); default {@code
  *     http://<advertise host>:<server.port>}
  */
@@ -61,6 +64,7 @@ public record ClusterConfig(
     Duration rebalanceInterval,
     int maxQueue,
     int workers,
+    String agentService,
     String apiUrl) {
 
   /** The section as registered with the config loader. */
@@ -91,6 +95,7 @@ public record ClusterConfig(
       @JsonProperty("rebalance_interval") Duration rebalanceInterval,
       @JsonProperty("max_queue") Integer maxQueue,
       @JsonProperty("workers") Integer workers,
+      @JsonProperty("agent_service") String agentService,
       @JsonProperty("api_url") String apiUrl) {
     this(
         enabled != null && enabled,
@@ -111,6 +116,7 @@ public record ClusterConfig(
         rebalanceInterval == null ? Duration.ofSeconds(30) : rebalanceInterval,
         maxQueue == null ? 100 : maxQueue,
         workers == null ? 4 : workers,
+        agentService == null ? "openclaw" : agentService,
         apiUrl == null ? "" : apiUrl);
   }
 
@@ -155,6 +161,10 @@ public record ClusterConfig(
     if (maxQueue < 1) {
       throw new IllegalArgumentException("max_queue must be at least 1, but was " + maxQueue);
     }
+    if (agentService.isBlank()) {
+      throw new IllegalArgumentException(
+          "agent_service must name a supervised service, e.g. openclaw");
+    }
     if (workers < 1 || workers > 256) {
       throw new IllegalArgumentException("workers must be in [1, 256], but was " + workers);
     }
@@ -168,7 +178,7 @@ public record ClusterConfig(
   public static ClusterConfig defaults() {
     return new ClusterConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /** Whether this node only settles ties and takes no work. */

@@ -28,6 +28,7 @@ class ClusterConfigTest {
     assertThat(c.splitBrain().strategy())
         .isEqualTo(ClusterConfig.SplitBrain.Strategy.KEEP_MAJORITY);
     assertThat(c.acceptablePause()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.agentService()).isEqualTo("openclaw");
   }
 
   @Test
@@ -77,6 +78,7 @@ class ClusterConfigTest {
         "cluster: {acceptable_pause: 100ms}|acceptable_pause must be in [500ms, 5m], but was 100ms",
         "cluster: {roles: [Witness]}|roles must be lower-case words like 'witness', but one was 'Witness'",
         "cluster: {api_url: 'ftp://x'}|api_url must be an http(s) URL like http://10.0.0.2:8787, but was 'ftp://x'",
+        "cluster: {agent_service: ' '}|agent_service must name a supervised service, e.g. openclaw",
         "cluster: {enabled: maybe}|cluster.enabled: expected true or false",
         "cluster: {seed: [a:1]}|unknown key",
       })

@@ -25,9 +25,11 @@ public final class PekkoRuntime implements ClusterControl {
   private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
 
   private final ClusterNode node;
+  private final AgentPrimary primary;
 
-  private PekkoRuntime(ClusterNode node) {
+  private PekkoRuntime(ClusterNode node, AgentPrimary primary) {
     this.node = node;
+    this.primary = primary;
   }
 
   /** Starts this daemon's cluster node. */
@@ -43,6 +45,10 @@ public final class PekkoRuntime implements ClusterControl {
                 apiUrl(ctx, config),
                 PekkoSettings.PROTOCOL));
     ctx.extensions().cluster().install(node, node.lease, node.breakers, node.tasks, node.values);
+    AgentPrimary primary =
+        new AgentPrimary(
+            node.lease, () -> ctx.extensions().serviceControls().find(config.agentService()));
+    ctx.extensions().primaryGuards().register(primary);
     ctx.extensions().metricSources().register(new Figures(node));
     ctx.extensions()
         .readinessChecks()
@@ -69,7 +75,7 @@ public final class PekkoRuntime implements ClusterControl {
     Gauge.builder("nxs_cluster_on_majority", node, n -> n.onMajoritySide() ? 1 : 0)
         .description("1 when this node is on the majority side of the cluster")
         .register(ctx.metrics());
-    return new PekkoRuntime(node);
+    return new PekkoRuntime(node, primary);
   }
 
   private static String apiUrl(ModuleContext ctx, ClusterConfig config) {
@@ -114,6 +120,11 @@ public final class PekkoRuntime implements ClusterControl {
   @Override
   public void close() {
     node.leave(LEAVE_TIMEOUT);
+    try {
+      primary.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the agent-primary watch: " + e.getMessage(), e);
+    }
   }
 
   /** The cluster's figures for the Doctor and its built-in cluster rules. */

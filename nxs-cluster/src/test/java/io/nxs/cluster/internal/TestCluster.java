@@ -92,6 +92,7 @@ final class TestCluster implements AutoCloseable {
         java.time.Duration.ofSeconds(1),
         20,
         spec.workers(),
+        null,
         "http://127.0.0.1:1/" + spec.id());
   }
 
