@@ -118,6 +118,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private volatile List<ClusterMember> members = List.of();
   private volatile Map<String, NodeReport> reports = Map.of();
   private volatile Map<String, Address> addresses = Map.of();
+  // The other members last seen (kept when this node is downed and its view empties): whom it
+  // joins again.
+  private volatile List<Address> knownPeers = List.of();
   private volatile Map<String, Long> uids = Map.of();
   private volatile Set<String> takingWork = Set.of();
   private volatile boolean majority;
@@ -170,8 +173,25 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   }
 
   private Incarnation startIncarnation() {
+    return startIncarnation(List.of());
+  }
+
+  /**
+   * Starts an actor system and joins: the configured seeds on a first start; after this node was
+   * downed, {@code peers} (the members it last saw) and the seeds, without itself. A downed node
+   * must never form a cluster of its own: with itself as the first seed (or as the only one) it
+   * would, and two clusters would take work and grant the agent lease side by side — seen on a
+   * starved machine where the split brain resolver downed the first seed during formation.
+   */
+  private Incarnation startIncarnation(List<Address> peers) {
     Incarnation inc = Incarnation.start(PekkoSettings.of(config, protocol));
     List<Address> seeds = seedAddresses(inc);
+    if (!peers.isEmpty()) {
+      Set<Address> others = new java.util.LinkedHashSet<>(peers);
+      others.addAll(seeds);
+      others.remove(inc.address);
+      seeds = List.copyOf(others);
+    }
     if (seeds.isEmpty()) {
       inc.cluster.manager().tell(Join.create(inc.address));
     } else {
@@ -401,6 +421,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       }
     }
     addresses = Map.copyOf(addr);
+    List<Address> others = new ArrayList<>();
+    addr.forEach(
+        (id, a) -> {
+          if (!id.equals(config.nodeId())) {
+            others.add(a);
+          }
+        });
+    if (!others.isEmpty()) {
+      knownPeers = List.copyOf(others);
+    }
     uids = Map.copyOf(uidMap);
     Set<org.apache.pekko.cluster.UniqueAddress> down = new HashSet<>();
     unreachable.forEach(u -> down.add(u.uniqueAddress()));
@@ -664,17 +694,33 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         reason);
     record("cluster.downed", Severity.MEDIUM, config.nodeId(), Map.of("reason", reason));
     values.leftMajority(Map.of(config.nodeId(), config.weight()));
+    List<Address> peers = knownPeers;
+    if (peers.isEmpty() && seedAddresses(inc).stream().allMatch(inc.address::equals)) {
+      LOG.warn(
+          "cluster node {}: no other member known and no other seed configured; it forms a"
+              + " cluster of its own again",
+          config.nodeId());
+    }
     loop.schedule(
         () -> {
           if (!closing) {
             seen.clear();
             unreachableSeen.clear();
-            current = startIncarnation();
+            current = startIncarnation(peers);
             wasMajority = false;
           }
         },
         RESTART_DELAY.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Downs a member, as an operator (or another node's split brain resolver) would. */
+  void down(String nodeId) {
+    Address a = addresses.get(nodeId);
+    if (a == null) {
+      throw new IllegalArgumentException("no member " + nodeId);
+    }
+    current.cluster.manager().tell(new Down(a));
   }
 
   // ---------------------------------------------------------------- ClusterView
