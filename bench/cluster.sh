@@ -29,7 +29,7 @@ java="$JAVA_HOME/bin/java"
 
 now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+rss_mb() { awk '/VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 api() { # HOME PATH [curl args]: the daemon of HOME answers PATH
   local home=$1 path=$2; shift 2
   curl -sf -H "Authorization: Bearer $(cat "$home/keys/admin.key")" "http://127.0.0.1:$(cat "$home/port")$path" "$@"

@@ -391,7 +391,16 @@ final class TaskBoard implements TaskQueue {
         waiting.add(new QueuedTask(t.id(), t.owner(), t.movable(), t.submitted()));
       }
     }
-    List<Rebalancer.Move> moves = Rebalancer.plan(depths, waiting, lastMigration, now);
+    Map<String, NodeReport> reports = node.reports();
+    List<Rebalancer.Move> moves =
+        Rebalancer.plan(
+            depths,
+            waiting,
+            lastMigration,
+            now,
+            (task, to) ->
+                reports.containsKey(to)
+                    && reports.get(to).taskTypes().contains(tasks.get(task.id()).type()));
     Map<String, Replicas.Stamped> requests = new HashMap<>();
     for (Rebalancer.Move m : moves) {
       lastMigration.put(m.from(), now);

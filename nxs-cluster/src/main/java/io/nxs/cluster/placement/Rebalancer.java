@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * Dynamic rebalancing (SPEC CL4, seed 001 §1), run every 30 s: an instance whose queue is at least
@@ -45,6 +47,21 @@ public final class Rebalancer {
       Collection<QueuedTask> waiting,
       Map<String, Instant> lastMigration,
       Instant now) {
+    return plan(depths, waiting, lastMigration, now, (task, instance) -> true);
+  }
+
+  /**
+   * The migrations due now, to instances that can run the task moved.
+   *
+   * @param canRun whether an instance can run a task (has a handler for its type)
+   * @see #plan(Map, Collection, Map, Instant)
+   */
+  public static List<Move> plan(
+      Map<String, Integer> depths,
+      Collection<QueuedTask> waiting,
+      Map<String, Instant> lastMigration,
+      Instant now,
+      BiPredicate<QueuedTask, String> canRun) {
     Map<String, Integer> depth = new TreeMap<>(depths);
     Map<String, List<QueuedTask>> movable = new HashMap<>();
     for (QueuedTask t : waiting) {
@@ -67,25 +84,25 @@ public final class Rebalancer {
       if (last != null && now.isBefore(last.plus(MIGRATION_SPACING))) {
         continue;
       }
-      List<QueuedTask> candidates = movable.getOrDefault(from, List.of());
-      if (candidates.isEmpty()) {
-        continue;
+      // The oldest waiting task that some instance with a 3x shorter queue can run.
+      for (QueuedTask oldest : movable.getOrDefault(from, List.of())) {
+        Optional<String> to = shortest(depth, from, i -> canRun.test(oldest, i));
+        if (to.isPresent() && depth.get(from) >= RATIO * Math.max(1, depth.get(to.get()))) {
+          movable.get(from).remove(oldest);
+          moves.add(new Move(oldest.id(), from, to.get()));
+          depth.merge(from, -1, Integer::sum);
+          depth.merge(to.get(), 1, Integer::sum);
+          break;
+        }
       }
-      Optional<String> to = shortest(depth, from);
-      if (to.isEmpty() || depth.get(from) < RATIO * Math.max(1, depth.get(to.get()))) {
-        continue;
-      }
-      QueuedTask oldest = candidates.removeFirst();
-      moves.add(new Move(oldest.id(), from, to.get()));
-      depth.merge(from, -1, Integer::sum);
-      depth.merge(to.get(), 1, Integer::sum);
     }
     return moves;
   }
 
-  private static Optional<String> shortest(Map<String, Integer> depth, String except) {
+  private static Optional<String> shortest(
+      Map<String, Integer> depth, String except, Predicate<String> able) {
     return depth.entrySet().stream()
-        .filter(e -> !e.getKey().equals(except))
+        .filter(e -> !e.getKey().equals(except) && able.test(e.getKey()))
         .min(
             Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
         .map(Map.Entry::getKey);

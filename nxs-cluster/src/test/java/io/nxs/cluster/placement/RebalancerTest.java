@@ -32,6 +32,27 @@ class RebalancerTest {
   }
 
   @Test
+  void aTaskGoesOnlyToAnInstanceThatCanRunItTheShortestOfThose() {
+    // "idle" has the shortest queue but no handler for these tasks: "b" gets the oldest.
+    List<Move> moves =
+        Rebalancer.plan(
+            Map.of("a", 9, "b", 3, "idle", 0),
+            List.of(task("old", "a", 50), task("new", "a", 10)),
+            Map.of(),
+            now,
+            (t, instance) -> !instance.equals("idle"));
+    assertThat(moves).containsExactly(new Move("old", "a", "b"));
+    assertThat(
+            Rebalancer.plan(
+                Map.of("a", 9, "idle", 0),
+                List.of(task("old", "a", 50)),
+                Map.of(),
+                now,
+                (t, instance) -> !instance.equals("idle")))
+        .isEmpty();
+  }
+
+  @Test
   void belowThreeTimesNothingMoves() {
     assertThat(Rebalancer.plan(Map.of("a", 5, "b", 2), List.of(task("t", "a", 10)), Map.of(), now))
         .isEmpty();
