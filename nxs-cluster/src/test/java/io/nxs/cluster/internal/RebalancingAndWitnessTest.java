@@ -96,13 +96,15 @@ class RebalancingAndWitnessTest {
         .untilAsserted(
             () -> {
               for (int i = 0; i < 6; i++) {
-                assertThat(w1.tasks.status("e-" + i).orElseThrow().phase()).isEqualTo(Phase.DONE);
+                // w1's view fills from Distributed Data's change notifications: absent at first.
+                assertThat(w1.tasks.status("e-" + i).map(TaskStatus::phase)).contains(Phase.DONE);
               }
             });
     assertThat(w1.tasks.all()).extracting(TaskStatus::owner).doesNotContain("witness");
 
     // One of the two machines dies: the survivor and the witness are the majority (2 of 3).
     String dead = w1.lease.holder().orElseThrow();
+    long firstToken = cluster.node(dead).lease.held().orElseThrow().fencingToken();
     ClusterNode survivor = dead.equals("w1") ? w2 : w1;
     cluster.node(dead).crash();
     await()
@@ -116,7 +118,7 @@ class RebalancingAndWitnessTest {
               assertThat(survivor.onMajoritySide()).isTrue();
               assertThat(survivor.lease.held()).as("the lease moved to the survivor").isPresent();
             });
-    assertThat(survivor.lease.held().orElseThrow().fencingToken()).isEqualTo(2);
+    assertThat(survivor.lease.held().orElseThrow().fencingToken()).isGreaterThan(firstToken);
     assertThat(witness.lease.held()).isEmpty();
     cluster.nodes.remove(dead);
   }
