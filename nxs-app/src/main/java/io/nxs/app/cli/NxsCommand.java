@@ -33,7 +33,8 @@ public final class NxsCommand implements Callable<Integer> {
           ProviderCommand.class,
           DoctorCommand.class,
           BackupCommand.class,
-          ClusterCommand.class);
+          ClusterCommand.class,
+          ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 

@@ -38,8 +38,9 @@ final class BreakerBoard implements SharedBreakers {
       try {
         SharedBreakerState s = Json.mapper().readValue(e.getValue(), SharedBreakerState.class);
         next.put(e.getKey(), s);
-      } catch (java.io.IOException | RuntimeException ex) {
-        // A malformed entry from another build: skipped, never fatal.
+      } catch (java.io.IOException | RuntimeException expected) {
+        // A malformed entry from another build is skipped: one bad entry must not stop the
+        // others from being read (BadInputTest gossips such entries).
       }
     }
     Map<String, SharedBreakerState> before = states;
