@@ -10,6 +10,7 @@ import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
 import io.nxs.score.ScoreModule;
+import io.nxs.sync.SyncModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ final class Modules {
     modules.add(new ClusterModule());
     modules.add(new GatewayModule());
     modules.add(new VaultModule());
+    modules.add(new SyncModule());
     modules.add(new ScoreModule());
     modules.add(new DoctorModule());
     return modules;

@@ -34,6 +34,7 @@ public final class NxsCommand implements Callable<Integer> {
           DoctorCommand.class,
           BackupCommand.class,
           ClusterCommand.class,
+          SyncCommand.class,
           ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
