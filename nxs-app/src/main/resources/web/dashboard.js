@@ -63,12 +63,13 @@
 
   const STATE_CLASS = {
     closed: 'ok', ok: 'ok', healthy: 'ok', ready: 'ok', verified: 'ok', succeeded: 'ok', resolved: 'ok',
-    valid: 'ok', active: 'ok', done: 'ok', true: 'ok', up: 'ok',
+    valid: 'ok', active: 'ok', done: 'ok', true: 'ok', up: 'ok', majority: 'ok',
     down: 'bad', verifying: 'warn', rate_limited: 'warn', escalated: 'bad',
     half_open: 'warn', pending: 'warn', awaiting_approval: 'warn', warning: 'warn', degraded: 'warn',
     overlap: 'warn', medium: 'warn', acknowledged: 'warn', running: 'warn',
     open: 'bad', failed: 'bad', critical: 'bad', high: 'bad', unhealthy: 'bad', firing: 'bad',
     compromised: 'bad', forced_open: 'bad', false: 'bad', rejected: 'bad',
+    minority: 'bad', zombie: 'bad',
   };
 
   function badge(value) {
@@ -374,6 +375,38 @@
     ], list(body, 'entries').slice().reverse(), 'No entries match.'));
   }
 
+  async function cluster() {
+    const body = await optional('/api/v1/cluster');
+    if (body === null) return notRunning('cluster', 'cluster');
+    if (!body.clustered) {
+      return fill('cluster', el('p', { class: 'muted' },
+        `${body.node_id} runs alone (cluster.enabled: false).`));
+    }
+    const conflicts = body.conflicts_pending > 0
+      ? list(await api('/api/v1/cluster/conflicts'), 'conflicts').filter((c) => c.status === 'pending')
+      : [];
+    fill('cluster',
+      el('p', {}, badge(body.on_majority_side ? 'majority' : 'minority'), ' ',
+        `${body.node_id} at ${body.address}${body.coordinator ? ', coordinator' : ''}`,
+        body.refusal ? el('span', { class: 'error' }, ` — ${body.refusal}`) : ''),
+      el('p', { class: 'muted' }, `Agent lease: ${body.lease.holder || 'nobody'} (fencing token ${body.lease.fencing_token})`),
+      table([
+        ['Node', (m) => (m.self ? `${m.node_id} (this)` : m.node_id)],
+        ['State', (m) => badge(m.state)],
+        ['Score', (m) => m.score.toFixed(3)],
+        ['Region', (m) => m.region || '—'],
+        ['Roles', (m) => (m.roles || []).join(', ') || '—'],
+      ], list(body, 'members'), 'No members.'),
+      conflicts.length ? el('h3', {}, `${conflicts.length} conflict(s) wait for review`) : null,
+      conflicts.length ? table([
+        ['Id', (c) => c.id],
+        ['Kind', (c) => c.kind],
+        ['Key', (c) => c.key],
+        ['Kept', (c) => `${c.kept} (${c.kept_by})`],
+        ['Other side', (c) => `${c.proposed} (${c.proposed_by})`],
+      ], conflicts, '') : null);
+  }
+
   async function scores() {
     const body = await optional('/api/v1/score');
     if (body === null) return notRunning('scores', 'score');
@@ -396,10 +429,10 @@
       ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, sync, scores, host, audit };
+  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, sync, scores, host, audit, cluster };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
     healing: 'healing actions', backups: 'backups', migrations: 'migrations', sync: 'sync', scores: 'scores',
-    host: 'host metrics', audit: 'the audit log' };
+    host: 'host metrics', audit: 'the audit log', cluster: 'the cluster' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

@@ -1,6 +1,7 @@
 package io.nxs.app;
 
 import io.nxs.audit.AuditConfig;
+import io.nxs.cluster.ClusterModule;
 import io.nxs.core.config.ConfigLoader;
 import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.ServerConfig;
@@ -22,11 +23,13 @@ final class Modules {
   private Modules() {}
 
   /**
-   * Fresh instances of every capability module, in start order: the Doctor last, so the healing
-   * actions and health sources the others register are there when it starts watching.
+   * Fresh instances of every capability module, in start order: the cluster first, so the others
+   * find its ports (membership, lease, shared breakers, tasks) from the start; the Doctor last, so
+   * the healing actions and health sources the others register are there when it starts watching.
    */
   static List<NxsModule> create() {
     List<NxsModule> modules = new ArrayList<>();
+    modules.add(new ClusterModule());
     modules.add(new GatewayModule());
     modules.add(new VaultModule());
     modules.add(new SessionModule());

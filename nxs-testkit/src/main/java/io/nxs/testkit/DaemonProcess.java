@@ -43,7 +43,7 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess start(
       String mainClass, Path home, Duration timeout, String... jvmArgs) {
-    return start(mainClass, home, timeout, java.util.Map.of(), jvmArgs);
+    return startWith(List.of(), mainClass, home, timeout, java.util.Map.of(), jvmArgs);
   }
 
   /**
@@ -56,9 +56,31 @@ public final class DaemonProcess implements AutoCloseable {
       Duration timeout,
       java.util.Map<String, String> env,
       String... jvmArgs) {
-    List<String> command = new ArrayList<>();
+    return startWith(List.of(), mainClass, home, timeout, env, jvmArgs);
+  }
+
+  /**
+   * Starts {@code nxs serve} under a command prefix, e.g. {@code ip netns exec NS} to run it in a
+   * network namespace (the prefix must exec the JVM, so signals reach it).
+   */
+  public static DaemonProcess startWith(
+      List<String> prefix, String mainClass, Path home, Duration timeout, String... jvmArgs) {
+    return startWith(prefix, mainClass, home, timeout, java.util.Map.of(), jvmArgs);
+  }
+
+  private static DaemonProcess startWith(
+      List<String> prefix,
+      String mainClass,
+      Path home,
+      Duration timeout,
+      java.util.Map<String, String> env,
+      String... jvmArgs) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow"); // Pekko (nxs-cluster)
+    }
     command.add("-XX:+UseSerialGC");
     command.addAll(List.of(jvmArgs));
     command.add("-cp");

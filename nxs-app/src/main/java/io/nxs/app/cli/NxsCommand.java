@@ -34,6 +34,7 @@ public final class NxsCommand implements Callable<Integer> {
           DoctorCommand.class,
           BackupCommand.class,
           SessionCommand.class,
+          ClusterCommand.class,
           SyncCommand.class,
           ScoreCommand.class);
 

@@ -174,6 +174,7 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("sync", "Sync", true),
             new Panel("scores", "Media scores", true),
             new Panel("host", "Host", true),
+            new Panel("cluster", "Cluster", true),
             new Panel("audit", "Audit log", true));
 
     Map<String, Object> model() {

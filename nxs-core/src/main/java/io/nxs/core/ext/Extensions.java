@@ -1,5 +1,7 @@
 package io.nxs.core.ext;
 
+import io.nxs.core.cluster.ClusterPorts;
+
 /**
  * The extension points of one daemon: each module registers what it provides and finds what it uses
  * here, through the core interfaces only.
@@ -17,6 +19,7 @@ public final class Extensions {
   private final Registry<ReadinessCheck> readinessChecks =
       new Registry<>("readiness check", ReadinessCheck::name);
   private final Registry<RuleSource> ruleSources = new Registry<>("rule source", RuleSource::name);
+  private final ClusterPorts cluster = new ClusterPorts();
   private final Registry<PrimaryGuard> primaryGuards =
       new Registry<>("primary guard", PrimaryGuard::name);
   private final Registry<ServiceControl> serviceControls =
@@ -44,6 +47,14 @@ public final class Extensions {
 
   public Registry<RuleSource> ruleSources() {
     return ruleSources;
+  }
+
+  /**
+   * The cluster's ports (membership view, agent-primary lease, shared breakers, task queue, shared
+   * state): single-node implementations unless the cluster module installed its own.
+   */
+  public ClusterPorts cluster() {
+    return cluster;
   }
 
   public Registry<PrimaryGuard> primaryGuards() {

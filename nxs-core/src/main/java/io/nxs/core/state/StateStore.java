@@ -42,19 +42,31 @@ public final class StateStore {
 
   private final Path file;
   private final SQLiteDataSource dataSource;
+  private final SQLiteDataSource migrations;
   private final ClassLoader scripts;
   private MigrationScripts catalog;
 
   private StateStore(Path file, ClassLoader scripts) {
     this.file = file;
     this.scripts = scripts;
+    this.dataSource = dataSource(file, SQLiteConfig.TransactionMode.DEFERRED);
+    // Migrations take the write lock when they begin: a deferred transaction that reads the schema
+    // history and then writes fails at once with SQLITE_BUSY when another module committed in
+    // between (e.g. the cluster's audit entries while a later module migrates); an immediate one
+    // waits for the busy timeout instead.
+    this.migrations = dataSource(file, SQLiteConfig.TransactionMode.IMMEDIATE);
+  }
+
+  private static SQLiteDataSource dataSource(Path file, SQLiteConfig.TransactionMode mode) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(30_000);
     config.enforceForeignKeys(true);
-    this.dataSource = new SQLiteDataSource(config);
-    this.dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    config.setTransactionMode(mode);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    return ds;
   }
 
   /**
@@ -146,7 +158,7 @@ public final class StateStore {
   private void runFlyway(String module) {
     try {
       Flyway.configure(scripts)
-          .dataSource(dataSource)
+          .dataSource(migrations)
           .locations("classpath:db/" + module)
           .table(module + "_schema_history")
           .baselineOnMigrate(true)

@@ -1,0 +1,140 @@
+package io.nxs.cluster.internal;
+
+import io.nxs.cluster.ClusterConfig;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.event.EventBus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Several real Pekko cluster nodes in this JVM on loopback, with settings tuned for tests (a 1 s
+ * failure-detector pause, a 2 s stable-after) so a crash is detected and decided in a few seconds.
+ */
+final class TestCluster implements AutoCloseable {
+
+  final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
+  final Map<String, List<AuditEvent>> audits = new ConcurrentHashMap<>();
+  final Map<String, EventBus> buses = new ConcurrentHashMap<>();
+  private int seedPort;
+
+  /** Fixed, healthy host figures: scores differ only by queue length. */
+  static final HostFigures IDLE =
+      new HostFigures() {
+        @Override
+        public double cpuFree() {
+          return 0.8;
+        }
+
+        @Override
+        public double memoryFree() {
+          return 0.7;
+        }
+
+        @Override
+        public double errorRate() {
+          return 0;
+        }
+      };
+
+  /**
+   * How to start one node.
+   *
+   * @param role a plain role such as {@code witness}, or null
+   * @param protocol {@link PekkoSettings#PROTOCOL} unless a test wants another
+   * @param name the cluster's name
+   * @param workers tasks the node runs at once
+   */
+  record Spec(String id, String role, String region, int protocol, String name, int workers) {
+    static Spec of(String id) {
+      return new Spec(id, null, "", PekkoSettings.PROTOCOL, "test", 4);
+    }
+
+    Spec role(String r) {
+      return new Spec(id, r, region, protocol, name, workers);
+    }
+
+    Spec protocol(int p) {
+      return new Spec(id, role, region, p, name, workers);
+    }
+
+    Spec name(String n) {
+      return new Spec(id, role, region, protocol, n, workers);
+    }
+
+    Spec workers(int w) {
+      return new Spec(id, role, region, protocol, name, w);
+    }
+  }
+
+  static ClusterConfig config(Spec spec, int seedPort) {
+    return new ClusterConfig(
+        true,
+        spec.name(),
+        spec.id(),
+        "127.0.0.1:0",
+        null,
+        seedPort == 0 ? List.of() : List.of("127.0.0.1:" + seedPort),
+        null,
+        null,
+        spec.region(),
+        null,
+        spec.role() == null ? null : List.of(spec.role()),
+        null,
+        new ClusterConfig.SplitBrain(null, null, java.time.Duration.ofSeconds(2)),
+        java.time.Duration.ofMillis(200),
+        java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofSeconds(1),
+        20,
+        spec.workers(),
+        null,
+        "http://127.0.0.1:1/" + spec.id());
+  }
+
+  ClusterNode start(String id) {
+    return start(Spec.of(id));
+  }
+
+  ClusterNode start(Spec spec) {
+    ClusterConfig c = config(spec, seedPort);
+    List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+    AtomicLong seq = new AtomicLong();
+    AuditTrail trail =
+        e -> {
+          audit.add(e);
+          return seq.incrementAndGet();
+        };
+    EventBus bus = new EventBus();
+    ClusterNode node =
+        ClusterNode.start(
+            new ClusterNode.Deps(
+                c, Clock.systemUTC(), bus, trail, IDLE, c.apiUrl(), spec.protocol()));
+    if (seedPort == 0) {
+      seedPort = node.port();
+    }
+    nodes.put(spec.id(), node);
+    audits.put(spec.id(), audit);
+    buses.put(spec.id(), bus);
+    return node;
+  }
+
+  ClusterNode node(String id) {
+    return nodes.get(id);
+  }
+
+  List<String> auditTypes(String id) {
+    List<String> types = new ArrayList<>();
+    audits.get(id).forEach(e -> types.add(e.type() + " " + e.target()));
+    return types;
+  }
+
+  @Override
+  public void close() {
+    nodes.values().parallelStream().forEach(ClusterNode::close);
+  }
+}
