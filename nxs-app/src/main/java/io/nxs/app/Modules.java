@@ -8,6 +8,7 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
+import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ final class Modules {
     sections.add(ServerConfig.SECTION);
     sections.add(AuditConfig.SECTION);
     sections.add(OpenClawConfig.SECTION);
+    sections.add(ReleaseConfig.SECTION);
     for (NxsModule m : modules) {
       sections.addAll(m.configSections());
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
 
   /** Capability modules, each its own root package. */
-  static final List<String> CAPABILITIES = List.of("gateway", "doctor", "vault");
+  static final List<String> CAPABILITIES = List.of("gateway", "doctor", "vault", "rollout");
 
   private static JavaClasses classes;
 
@@ -46,6 +46,7 @@ class ArchitectureTest {
             "io.nxs.gateway..",
             "io.nxs.doctor..",
             "io.nxs.vault..",
+            "io.nxs.rollout..",
             "io.nxs.app..",
             "io.nxs.testkit..")
         .check(classes);
@@ -58,7 +59,12 @@ class ArchitectureTest {
         .resideInAPackage("io.nxs.audit..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("io.nxs.gateway..", "io.nxs.doctor..", "io.nxs.vault..", "io.nxs.app..")
+        .resideInAnyPackage(
+            "io.nxs.gateway..",
+            "io.nxs.doctor..",
+            "io.nxs.vault..",
+            "io.nxs.rollout..",
+            "io.nxs.app..")
         .allowEmptyShould(true)
         .check(classes);
   }

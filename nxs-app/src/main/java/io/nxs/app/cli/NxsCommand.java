@@ -32,7 +32,9 @@ public final class NxsCommand implements Callable<Integer> {
           AuditCommand.class,
           ProviderCommand.class,
           DoctorCommand.class,
-          BackupCommand.class);
+          BackupCommand.class,
+          ReleaseCommand.class,
+          UpgradeCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
