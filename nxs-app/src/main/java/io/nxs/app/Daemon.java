@@ -133,6 +133,8 @@ public final class Daemon implements AutoCloseable {
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      LastGoodConfig lastGood = LastGoodConfig.forDaemon(home, env, clock, scheduler);
+      extensions.healingActions().register(lastGood);
       EventBus events = new EventBus();
       Secrets secrets = Secrets.inHome(home.dir());
       ModuleContext context =
@@ -184,6 +186,7 @@ public final class Daemon implements AutoCloseable {
                   extensions.readinessChecks(),
                   routes)
               .start();
+      lastGood.keep();
       audit.append(
           new AuditEvent(
               "nxs.start",

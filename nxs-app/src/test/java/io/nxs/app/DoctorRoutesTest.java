@@ -65,7 +65,7 @@ class DoctorRoutesTest {
       HttpResponse<String> anonymous = send(d, "GET", "/api/v1/alerts", null);
       String metrics = send(d, "GET", "/metrics", null).body();
 
-      assertThat(rules.path("count").asInt()).isEqualTo(24);
+      assertThat(rules.path("count").asInt()).isEqualTo(38);
       assertThat(kpis.has("uptime_percent")).isTrue();
       assertThat(kpis.path("targets").path("recovery_time_seconds").asText()).isEqualTo("< 30");
       assertThat(health.has("score")).isTrue();

@@ -8,12 +8,14 @@ import io.nxs.core.event.Heartbeat;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.MetricSource;
 import io.nxs.core.module.ModuleContext;
+import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.core.state.StateStore;
 import io.nxs.doctor.alert.Alert;
 import io.nxs.doctor.alert.AlertEngine;
 import io.nxs.doctor.alert.AlertStore;
 import io.nxs.doctor.collect.HeartbeatCollector;
 import io.nxs.doctor.collect.HostCollector;
+import io.nxs.doctor.collect.OpenClawCollector;
 import io.nxs.doctor.collect.ServiceProbes;
 import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.heal.Healer;
@@ -25,6 +27,8 @@ import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentStore;
 import io.nxs.doctor.kpi.Kpis;
 import io.nxs.doctor.notify.IncidentNotifier;
+import io.nxs.doctor.openclaw.GatewaySupervisor;
+import io.nxs.doctor.openclaw.RestartAuthority;
 import io.nxs.doctor.predict.HealthReport;
 import io.nxs.doctor.predict.Predictor;
 import io.nxs.doctor.rule.Rule;
@@ -40,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -75,6 +80,8 @@ public final class Doctor implements AutoCloseable {
   private final IncidentNotifier notifier;
   private final Predictor predictor;
   private final Kpis kpis;
+  private final Optional<OpenClaw> openclaw;
+  private final Optional<GatewaySupervisor> supervisor;
   private final Set<String> reportedProblems = new HashSet<>();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private long ticks;
@@ -86,40 +93,31 @@ public final class Doctor implements AutoCloseable {
     this.extensions = b.extensions;
     this.heartbeats = new HeartbeatCollector(clock);
     List<io.nxs.doctor.config.ServiceConfig> services = new ArrayList<>(b.config.services());
-    if (b.config.openclaw().enabled()) {
-      services.add(io.nxs.doctor.collect.OpenClawCollector.service(b.config.openclaw()));
-    }
-    this.probes = new ServiceProbes(services, clock);
-    b.store.migrate("doctor");
-    this.healer =
-        new Healer(
-            b.config.healing(),
+    this.openclaw = b.config.openclaw().enabled() ? Optional.of(openclaw(b)) : Optional.empty();
+    openclaw.ifPresent(o -> services.add(OpenClawCollector.service(o)));
+    this.supervisor =
+        openclaw.map(
+            o ->
+                new GatewaySupervisor(
+                    o,
+                    OpenClawCollector.SERVICE,
+                    (b.home == null ? Path.of(System.getProperty("java.io.tmpdir")) : b.home)
+                        .resolve("logs")
+                        .resolve("openclaw-gateway.log"),
+                    RestartAuthority.ofSystem(System.getenv()),
+                    () -> b.extensions == null ? List.of() : b.extensions.primaryGuards().all(),
+                    b.config.openclaw().startTimeout()));
+    this.probes =
+        new ServiceProbes(
             services,
-            b.extensions == null ? null : b.extensions.healingActions(),
-            new HealingStore(b.store),
-            b.audit,
             clock,
-            b.actions);
-    List<MetricSource> all = new ArrayList<>();
-    all.add(heartbeats);
-    all.add(healer);
-    if (!services.isEmpty()) {
-      all.add(probes);
-    }
-    if (b.config.openclaw().enabled()) {
-      all.add(new io.nxs.doctor.collect.OpenClawCollector(b.config.openclaw(), clock));
-    }
-    if (!b.config.network().targets().isEmpty()
-        || !b.config.network().dnsNames().isEmpty()
-        || b.config.network().meshInterface() != null) {
-      all.add(new io.nxs.doctor.collect.NetworkCollector(b.config.network()));
-    }
-    all.addAll(b.collectors);
-    this.collectors = List.copyOf(all);
+            name ->
+                name.equals(OpenClawCollector.SERVICE)
+                    && supervisor.flatMap(GatewaySupervisor::held).isPresent());
+    b.store.migrate("doctor");
     this.samples =
         new SampleStore(
             b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());
-    this.history = new SampleHistory(b.store, b.config.history().retention());
     List<Path> dirs = new ArrayList<>();
     if (b.home != null) {
       dirs.add(b.home.resolve("rules"));
@@ -128,19 +126,53 @@ public final class Doctor implements AutoCloseable {
       Path d = Path.of(b.config.rulesDir());
       dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
     }
-    this.predictor = new Predictor(samples, history);
-    this.kpis = new Kpis(b.store, clock, b.config.interval());
-    this.rules = new RuleSet(dirs);
-    reportProblems(rules.current().problems());
+    this.rules =
+        new RuleSet(dirs, b.extensions == null ? List.of() : b.extensions.ruleSources().all());
     Duration stale =
         b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
             ? b.config.interval().multipliedBy(3)
             : Duration.ofMinutes(2);
-    this.alerts = new AlertEngine(new AlertStore(b.store), clock, stale);
+    this.alerts = new AlertEngine(new AlertStore(b.store, clock), clock, stale);
+    List<io.nxs.core.ext.HealingAction> own = new ArrayList<>();
+    own.add(new io.nxs.doctor.heal.ClearCachesAction(b.store, samples, clock));
+    own.add(new io.nxs.doctor.heal.RestartNxsAction(b.supervisor, b.exit));
+    supervisor.ifPresent(own::add);
+    this.healer =
+        new Healer(
+            b.config.healing(),
+            new io.nxs.doctor.heal.HealingActions(
+                b.config.healing(),
+                services,
+                own,
+                b.extensions == null ? null : b.extensions.healingActions()),
+            new HealingStore(b.store),
+            b.audit,
+            clock,
+            b.actions,
+            alerts::isClear,
+            id -> rules.current().rule(id));
+    List<MetricSource> all = new ArrayList<>();
+    all.add(heartbeats);
+    all.add(healer);
+    if (!services.isEmpty()) {
+      all.add(probes);
+    }
+    openclaw.ifPresent(o -> all.add(new OpenClawCollector(o, clock)));
+    if (!b.config.network().targets().isEmpty()
+        || !b.config.network().dnsNames().isEmpty()
+        || b.config.network().meshInterface() != null) {
+      all.add(new io.nxs.doctor.collect.NetworkCollector(b.config.network()));
+    }
+    all.addAll(b.collectors);
+    this.collectors = List.copyOf(all);
+    this.history = new SampleHistory(b.store, b.config.history().retention());
+    this.predictor = new Predictor(samples, history);
+    this.kpis = new Kpis(b.store, clock, b.config.interval());
+    reportProblems(rules.current().problems());
     this.incidentStore = new IncidentStore(b.store);
     this.correlator =
         new Correlator(
-            new DependencyGraph(b.config.dependencies()),
+            DependencyGraph.withBuiltins(b.config.dependencies()),
             Correlator.builtinPatterns(),
             incidentStore,
             clock);
@@ -151,7 +183,12 @@ public final class Doctor implements AutoCloseable {
   }
 
   /** The Doctor as the daemon builds it: the real host collector plus every registered source. */
-  static Doctor create(ModuleContext ctx, DoctorConfig config, Executor actions) {
+  static Doctor create(
+      ModuleContext ctx,
+      DoctorConfig config,
+      Executor actions,
+      java.util.Optional<String> supervisor,
+      io.nxs.doctor.heal.RestartNxsAction.Exit exit) {
     return builder(config, ctx.store(), ctx.audit(), ctx.clock())
         .home(ctx.home())
         .events(ctx.events())
@@ -161,9 +198,31 @@ public final class Doctor implements AutoCloseable {
                 new HostCollector(ctx.clock()),
                 new io.nxs.doctor.collect.SecurityCollector(ctx.home(), config.integrityPaths()),
                 new io.nxs.doctor.collect.InternalCollector(
-                    ctx.metrics(), ctx.extensions().healthSources(), ctx.clock())))
+                    ctx.metrics(), ctx.extensions().healthSources(), ctx.clock()),
+                new io.nxs.doctor.collect.StateCollector(
+                    ctx.store(), ctx.clock(), Duration.ofMinutes(10))))
         .actions(actions)
+        .supervisor(supervisor, exit)
+        .openclaw(OpenClaw.from(ctx.config()))
         .build();
+  }
+
+  /**
+   * The OpenClaw port: the core {@code openclaw:} section, with the deprecated {@code
+   * doctor.openclaw} keys still honoured (each named once in the log with the key replacing it).
+   */
+  private static OpenClaw openclaw(Builder b) {
+    b.config.openclaw().deprecations().forEach(LOG::warn);
+    OpenClaw port =
+        b.openclaw != null
+            ? b.openclaw
+            : OpenClaw.of(io.nxs.core.openclaw.OpenClawConfig.defaults(), System.getenv());
+    return io.nxs.doctor.openclaw.Deprecated.apply(b.config.openclaw(), port);
+  }
+
+  /** The supervisor of OpenClaw's gateway, when {@code doctor.openclaw.enabled}. */
+  public Optional<GatewaySupervisor> openclawSupervisor() {
+    return supervisor;
   }
 
   public static Builder builder(
@@ -192,7 +251,7 @@ public final class Doctor implements AutoCloseable {
           t.to().label(),
           t.alert().message());
     }
-    healer.tick(alerts);
+    healer.tick();
     healer.accept(transitions);
     escalate();
     List<Incident> incidents =
@@ -256,6 +315,9 @@ public final class Doctor implements AutoCloseable {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
+      LOG.warn(
+          "this host has no resolvable name ({}); notifications name it 'localhost'",
+          e.getMessage());
       return "localhost";
     }
   }
@@ -366,6 +428,12 @@ public final class Doctor implements AutoCloseable {
     private Extensions extensions;
     private List<MetricSource> collectors = List.of();
     private Executor actions = Runnable::run;
+    private OpenClaw openclaw;
+    private java.util.Optional<String> supervisor = java.util.Optional.empty();
+    private io.nxs.doctor.heal.RestartNxsAction.Exit exit =
+        code -> {
+          throw new IllegalStateException("this Doctor was built without a way to exit");
+        };
 
     private Builder(DoctorConfig config, StateStore store, AuditTrail audit, Clock clock) {
       this.config = config;
@@ -377,6 +445,12 @@ public final class Doctor implements AutoCloseable {
     /** The NXS home: custom rules are read from its {@code rules/}. */
     public Builder home(Path home) {
       this.home = home;
+      return this;
+    }
+
+    /** Where OpenClaw lives (the core {@code openclaw:} section); default OpenClaw's defaults. */
+    public Builder openclaw(OpenClaw openclaw) {
+      this.openclaw = openclaw;
       return this;
     }
 
@@ -399,6 +473,17 @@ public final class Doctor implements AutoCloseable {
     /** Where healing commands and notifications run; default the calling thread. */
     public Builder actions(Executor actions) {
       this.actions = actions;
+      return this;
+    }
+
+    /**
+     * What would start NXS again after {@code doctor.restart_nxs} (e.g. {@code systemd}), and how
+     * to leave; default none, so the action refuses.
+     */
+    public Builder supervisor(
+        java.util.Optional<String> supervisor, io.nxs.doctor.heal.RestartNxsAction.Exit exit) {
+      this.supervisor = supervisor;
+      this.exit = exit;
       return this;
     }
 

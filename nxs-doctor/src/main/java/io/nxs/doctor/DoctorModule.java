@@ -5,6 +5,7 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.doctor.config.DoctorConfig;
+import io.nxs.doctor.heal.RestartNxsAction;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -38,8 +39,21 @@ public final class DoctorModule implements NxsModule {
   @Override
   public void start(ModuleContext context) {
     DoctorConfig config = context.config().section(DoctorConfig.SECTION);
+    // before the HTTP server serves its first request: api.latency_p99_ms needs the histogram
+    context.metrics().config().meterFilter(io.nxs.doctor.collect.InternalCollector.HISTOGRAM);
     actions = Executors.newVirtualThreadPerTaskExecutor();
-    doctor = Doctor.create(context, config, actions);
+    doctor =
+        Doctor.create(
+            context,
+            config,
+            actions,
+            RestartNxsAction.supervisorFrom(System.getenv()),
+            // Leave a moment later, from another thread: the attempt is recorded as verifying
+            // first, and System.exit runs the daemon's shutdown hook (a graceful stop).
+            code -> context.scheduler().schedule(() -> System.exit(code), 2, TimeUnit.SECONDS));
+    doctor
+        .openclawSupervisor()
+        .ifPresent(s -> context.extensions().serviceControls().register(s.control()));
     if (!config.enabled()) {
       LOG.info("the Doctor is disabled (doctor.enabled: false)");
       return;

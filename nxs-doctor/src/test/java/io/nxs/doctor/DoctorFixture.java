@@ -32,6 +32,12 @@ public final class DoctorFixture implements AutoCloseable {
   public final Synthetic synthetic = new Synthetic();
   public Doctor doctor;
 
+  /** Where OpenClaw lives for a Doctor built after it is set; default OpenClaw's defaults. */
+  public io.nxs.core.openclaw.OpenClaw openclaw;
+
+  /** The exit codes {@code doctor.restart_nxs} left with; the fixture plays a supervisor. */
+  public final List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public DoctorFixture() {
     this(DoctorConfig.defaults().withInterval(Duration.ofSeconds(10)));
   }
@@ -46,6 +52,8 @@ public final class DoctorFixture implements AutoCloseable {
         .events(events)
         .extensions(extensions)
         .collectors(List.of(synthetic))
+        .supervisor(java.util.Optional.of("the test's supervisor"), exits::add)
+        .openclaw(openclaw)
         .build();
   }
 

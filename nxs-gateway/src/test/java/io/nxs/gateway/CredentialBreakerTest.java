@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nxs.core.ext.MetricSource;
 import io.nxs.testkit.upstream.FakeUpstream;
 import io.nxs.testkit.upstream.Script;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,15 @@ class CredentialBreakerTest {
             "nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"next\",provider=\"a\"} 2.0")
         .contains(
             "nxs_gateway_credential_breaker_state{application=\"nxs\",credential=\"current\",provider=\"a\"} 0.0");
+    assertThat(f.extensions.metricSources().find("gateway").orElseThrow().collect())
+        .as("the Doctor's provider-credential-failing rule reads these")
+        .contains(
+            new MetricSource.Sample(
+                "provider.credential_failing", Map.of("provider", "a", "credential", "next"), 1),
+            new MetricSource.Sample(
+                "provider.credential_failing", Map.of("provider", "a", "credential", "current"), 0),
+            new MetricSource.Sample("gateway.providers", Map.of(), 2),
+            new MetricSource.Sample("gateway.providers_failing", Map.of(), 0));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !f.auditEntries("provider.credential_breaker_open").isEmpty());

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * that is DOWN when no verified backup is younger than the RPO; DEGRADED when the last backup found
  * a memory file lost or cut, when a target failed to take the last backup, or when only one target
  * is configured (SPEC VA5: at least two places; ADR 0057); and the figures behind it as a metric
- * source.
+ * source, with the RPO and whether the newest backup, verify and drill failed (and the drill's
+ * duration) for the Doctor's built-in backup rules.
  */
 final class VaultHealth implements HealthSource, MetricSource {
 
@@ -106,10 +107,25 @@ final class VaultHealth implements HealthSource, MetricSource {
         runs.isEmpty()
             ? 1.0
             : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
-    return List.of(
-        new Sample("vault.last_good_age_seconds", Map.of(), age),
-        new Sample("vault.backup_success_rate", Map.of(), rate),
-        new Sample("vault.memory_files_lost", Map.of(), losses.get().size()));
+    List<Sample> out = new java.util.ArrayList<>();
+    out.add(new Sample("vault.last_good_age_seconds", Map.of(), age));
+    out.add(new Sample("vault.rpo_seconds", Map.of(), rpo.toSeconds()));
+    out.add(new Sample("vault.backup_success_rate", Map.of(), rate));
+    out.add(new Sample("vault.memory_files_lost", Map.of(), losses.get().size()));
+    out.add(new Sample("vault.last_backup_failed", Map.of(), lastFailed(runs)));
+    out.add(new Sample("vault.last_verify_failed", Map.of(), lastFailed(index.runs("verify", 1))));
+    List<VaultIndex.Run> drills = index.runs("drill", 1);
+    if (!drills.isEmpty()) {
+      out.add(
+          new Sample("vault.last_drill_seconds", Map.of(), drills.getFirst().millis() / 1000.0));
+      out.add(new Sample("vault.last_drill_failed", Map.of(), lastFailed(drills)));
+    }
+    return out;
+  }
+
+  /** 1 when the newest of the runs failed, 0 when it succeeded or there is none. */
+  private static double lastFailed(List<VaultIndex.Run> newestFirst) {
+    return newestFirst.isEmpty() || newestFirst.getFirst().ok() ? 0 : 1;
   }
 
   Optional<Duration> lastGoodAge() {

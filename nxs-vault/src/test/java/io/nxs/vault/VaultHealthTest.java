@@ -61,4 +61,30 @@ class VaultHealthTest {
             "one target: a lost disk loses every backup; add a second to vault.targets"
                 + " (another disk, s3 or git)");
   }
+
+  @Test
+  void theFiguresTellTheDoctorTheRpoAndHowTheNewestBackupVerifyAndDrillWent() {
+    Vault vault = f.vault();
+    VaultHealth health = new VaultHealth(vault.index, Duration.ofHours(1), f.clock, 1);
+    health.backedUp(vault.create(Progress.NONE));
+    vault.verify("latest", false, Progress.NONE);
+
+    java.util.Map<String, Double> before = figures(health);
+    assertThat(before)
+        .containsEntry("vault.rpo_seconds", 3600.0)
+        .containsEntry("vault.last_backup_failed", 0.0)
+        .containsEntry("vault.last_verify_failed", 0.0)
+        .doesNotContainKeys("vault.last_drill_seconds", "vault.last_drill_failed");
+
+    vault.drill(Progress.NONE);
+    assertThat(figures(health))
+        .containsKey("vault.last_drill_seconds")
+        .containsEntry("vault.last_drill_failed", 0.0);
+  }
+
+  private static java.util.Map<String, Double> figures(VaultHealth health) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    health.collect().forEach(s -> out.put(s.metric(), s.value()));
+    return out;
+  }
 }

@@ -45,7 +45,7 @@ final class DoctorCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = {
         "List the rules in force (built-in and custom from the home's rules/), offline.",
-        "With --validate FILE, check one rule file: exit 1 and file:line: reason per bad rule."
+        "With --validate FILE, check one rule file: exit 1 and file:line: reason for every error."
       })
   static final class Rules implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -76,7 +76,15 @@ final class DoctorCommand extends CommandGroup {
         } else {
           r.rules().forEach(rule -> out.println("ok   " + rule.id()));
           r.problems().forEach(p -> out.println("FAIL " + p));
-          out.println(r.rules().size() + " valid, " + r.problems().size() + " rejected");
+          long rejected = r.problems().stream().map(p -> p.ruleId()).distinct().count();
+          out.println(
+              r.rules().size()
+                  + " valid, "
+                  + rejected
+                  + " rejected"
+                  + (r.problems().size() > rejected
+                      ? " (" + r.problems().size() + " errors)"
+                      : ""));
         }
         return r.problems().isEmpty() ? ExitCode.OK : ExitCode.PROBLEM;
       }

@@ -44,13 +44,13 @@ class DoctorCommandTest {
 
     assertThat(r.code()).isZero();
     JsonNode body = Json.mapper().readTree(r.out());
-    assertThat(body.path("rules")).hasSize(25);
+    assertThat(body.path("rules")).hasSize(io.nxs.doctor.rule.RuleSet.builtin().size() + 1);
     assertThat(body.path("overridden").toString()).contains("disk-space-critical");
     assertThat(r.out()).contains("disk.usage_percent > 80").contains("gpu-hot");
   }
 
   @Test
-  void validateNamesFileLineAndReasonAndExitsOne() throws Exception {
+  void validateNamesFileLineAndReasonOfEveryErrorAndExitsOne() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(
         file,
@@ -62,6 +62,7 @@ class DoctorCommandTest {
           - id: bad-rule
             severity: low
             condition: "load.avg1 >"
+            duration: "soon"
         """);
 
     CliRunner.Result r = new CliRunner(null).run("doctor", "rules", "--validate", file.toString());
@@ -69,7 +70,9 @@ class DoctorCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out())
         .contains("ok   ok-rule")
-        .contains("FAIL " + file + ":7: rule 'bad-rule': bad expression");
+        .contains("FAIL " + file + ":7: rule 'bad-rule': bad expression")
+        .contains("FAIL " + file + ":8: rule 'bad-rule': duration: ")
+        .contains("1 valid, 1 rejected (2 errors)");
   }
 
   @Test

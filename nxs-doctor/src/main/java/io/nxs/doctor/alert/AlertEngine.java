@@ -1,11 +1,19 @@
 package io.nxs.doctor.alert;
 
 import io.nxs.core.NxsException;
+import io.nxs.doctor.alert.Lifecycle.Acknowledged;
+import io.nxs.doctor.alert.Lifecycle.Active;
+import io.nxs.doctor.alert.Lifecycle.Clearing;
+import io.nxs.doctor.alert.Lifecycle.Firing;
+import io.nxs.doctor.alert.Lifecycle.Pending;
+import io.nxs.doctor.alert.Lifecycle.Recovered;
+import io.nxs.doctor.alert.Lifecycle.Resolved;
+import io.nxs.doctor.alert.Lifecycle.Unsettled;
+import io.nxs.doctor.alert.RuleEvaluator.Finding;
 import io.nxs.doctor.rule.MessageTemplate;
 import io.nxs.doctor.rule.Rule;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleStore;
-import io.nxs.doctor.sample.Series;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,26 +21,21 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Evaluates the rules over the live samples and runs each alert's lifecycle (SPEC DR2, DR3).
+ * Runs each alert's lifecycle (SPEC DR3) on what the {@link RuleEvaluator} found: one alert per
+ * rule and label set, deduplicated by that key, each state change written to SQLite before it is
+ * reported. The states and their transitions are {@link Lifecycle}'s; this class decides which
+ * transition a finding means.
  *
- * <p>Design note: a rule is evaluated once per label set found among the series of the metrics it
- * reads (one alert per mount, per service); a metric without labels joins every label set. A series
- * whose newest sample is older than {@code staleAfter} is ignored, so a gone mount does not keep an
- * alert alive. Alerts are deduplicated by rule id + labels; each state change is written to SQLite
- * before it is reported. Flapping: a key that fired {@link #FLAP_FIRES} times within {@link
- * #FLAP_WINDOW} is marked flapping and resolves only after its condition stayed clear for the whole
- * window. Hysteresis: with a {@code resolve_condition}, a firing alert resolves only when that is
- * true.
+ * <p>Design note: flapping — a key that fired {@link #FLAP_FIRES} times within {@link #FLAP_WINDOW}
+ * is marked flapping and resolves only after its condition stayed clear for the whole window.
+ * Hysteresis — with a {@code resolve_condition}, a firing alert starts clearing only when that is
+ * true. A rule that does not auto-resolve keeps its alert until it is acknowledged and clear.
  */
 public final class AlertEngine {
 
@@ -42,32 +45,116 @@ public final class AlertEngine {
   /** How many fires within {@link #FLAP_WINDOW} mean flapping. */
   public static final int FLAP_FIRES = 3;
 
+  /** Rules evaluated on several cores from this many on. */
+  static final int PARALLEL_FROM = RuleEvaluator.PARALLEL_FROM;
+
   private final AlertStore store;
   private final Clock clock;
   private final Duration staleAfter;
-  private final Map<String, Entry> open = new ConcurrentHashMap<>();
+  private final RuleEvaluator evaluator = new RuleEvaluator();
+  private final Map<String, Tracked> open = new ConcurrentHashMap<>();
   private final Map<String, Integer> openPerRule = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Instant>> fires = new HashMap<>();
-  private final Map<String, String> evaluationErrors = new ConcurrentHashMap<>();
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
   private long nextSeq;
 
   /**
    * A change of state reported by {@link #evaluate}. From FIRING (or ACKNOWLEDGED) to FIRING means
-   * the condition came back while the alert was still open: a new failure.
+   * the condition came back while the alert was still open: a new failure. {@code from} is null for
+   * a new alert.
    */
   public record Transition(Alert alert, AlertState from, AlertState to) {}
 
-  private static final class Entry {
-    final long seq;
-    Alert alert;
-    Instant clearSince;
-    boolean recovered;
-    boolean escalated;
+  /**
+   * One open alert: its identity, its last reading and its lifecycle state.
+   *
+   * @param component what it is about, or null until its rule is known (after a restart)
+   */
+  private record Tracked(
+      long seq,
+      String id,
+      Rule.Identity rule,
+      Map<String, String> labels,
+      String component,
+      String incidentId,
+      double value,
+      String message,
+      Lifecycle state) {
 
-    Entry(long seq, Alert alert) {
-      this.seq = seq;
-      this.alert = alert;
+    Tracked with(Lifecycle next) {
+      return new Tracked(seq, id, rule, labels, component, incidentId, value, message, next);
+    }
+
+    Tracked reading(double newValue, String newMessage) {
+      return new Tracked(seq, id, rule, labels, component, incidentId, newValue, newMessage, state);
+    }
+
+    Tracked incident(String newIncident) {
+      return new Tracked(seq, id, rule, labels, component, newIncident, value, message, state);
+    }
+
+    Tracked describedBy(Rule r) {
+      return new Tracked(
+          seq,
+          id,
+          Rule.Identity.of(r),
+          labels,
+          AlertEngine.component(r, labels),
+          incidentId,
+          value,
+          message,
+          state);
+    }
+
+    String key() {
+      return Alert.key(rule.id(), labels);
+    }
+
+    /** The public view. */
+    Alert view() {
+      Instant firedAt = null;
+      Instant resolvedAt = null;
+      boolean flapping = false;
+      String ackedBy = null;
+      switch (state) {
+        case Pending p -> {}
+        case Firing f -> {
+          firedAt = f.firedAt();
+          flapping = f.flapping();
+        }
+        case Acknowledged a -> {
+          firedAt = a.firedAt();
+          flapping = a.flapping();
+          ackedBy = a.by();
+        }
+        case Recovered c -> {
+          firedAt = c.was().firedAt();
+          flapping = c.was().flapping();
+          ackedBy = c.was() instanceof Acknowledged a ? a.by() : null;
+        }
+        case Resolved r -> {
+          firedAt = r.firedAt();
+          resolvedAt = r.resolvedAt();
+          flapping = r.flapping();
+          ackedBy = r.ackedBy();
+        }
+      }
+      return new Alert(
+          id,
+          rule.id(),
+          labels,
+          rule.severity(),
+          state.phase(),
+          state.since(),
+          firedAt,
+          resolvedAt,
+          value,
+          message,
+          flapping,
+          ackedBy,
+          incidentId,
+          component,
+          rule.category());
     }
   }
 
@@ -79,355 +166,156 @@ public final class AlertEngine {
     this.clock = clock;
     this.staleAfter = staleAfter;
     for (AlertStore.Stored s : store.open()) {
-      put(new Entry(s.seq(), s.alert()));
+      put(restored(s));
     }
     this.nextSeq = store.nextSeq();
+  }
+
+  private static Tracked restored(AlertStore.Stored s) {
+    Alert a = s.alert();
+    Lifecycle state =
+        switch (a.state()) {
+          case PENDING -> new Pending(a.since());
+          case FIRING -> new Firing(a.since(), a.firedAt(), a.flapping(), false);
+          case ACKNOWLEDGED -> new Acknowledged(a.since(), a.firedAt(), a.flapping(), a.ackedBy());
+          case RESOLVED ->
+              new Resolved(a.since(), a.firedAt(), a.resolvedAt(), a.flapping(), a.ackedBy());
+        };
+    return new Tracked(
+        s.seq(),
+        a.id(),
+        new Rule.Identity(a.ruleId(), a.severity(), null),
+        a.labels(),
+        null,
+        a.incidentId(),
+        a.value(),
+        a.message(),
+        state);
   }
 
   /** Evaluates every rule once; returns the state changes, each already persisted. */
   public synchronized List<Transition> evaluate(RuleSet.Snapshot rules, SampleStore samples) {
     Instant now = clock.instant();
     long freshAfter = now.toEpochMilli() - staleAfter.toMillis();
+    RuleEvaluator.Evaluation found =
+        evaluator.evaluate(
+            rules,
+            samples,
+            freshAfter,
+            new RuleEvaluator.OpenAlerts() {
+              @Override
+              public boolean anyOpen(String ruleId) {
+                return openPerRule.getOrDefault(ruleId, 0) > 0;
+              }
+
+              @Override
+              public boolean isOpen(String key) {
+                return open.containsKey(key);
+              }
+            });
     List<Transition> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    // Phase 1 reads only (samples, open alerts) and may run on several cores; phase 2 changes
-    // state in rule order on this thread, so transitions and ids stay deterministic.
-    List<Rule> all = new ArrayList<>(rules.all());
-    var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
-    List<List<Candidate>> found =
-        stream
-            .map(
-                rule -> {
-                  List<Candidate> c = new ArrayList<>();
-                  try {
-                    evaluateRule(rule, samples, freshAfter, c);
-                    evaluationErrors.remove(rule.id());
-                  } catch (IllegalArgumentException e) {
-                    evaluationErrors.put(rule.id(), e.getMessage());
-                  }
-                  return c;
-                })
-            .toList();
-    for (List<Candidate> candidates : found) {
-      for (Candidate c : candidates) {
-        seen.add(c.key());
-        if (c.step()) {
-          step(
-              c.rule(),
-              c.labels(),
-              c.key(),
-              c.holds(),
-              c.resolves(),
-              c.named(),
-              c.value(),
-              now,
-              out);
-        }
-      }
+    for (Finding f : found.findings()) {
+      step(f, now, out);
     }
-    for (Entry e : List.copyOf(open.values())) {
-      if (seen.contains(e.alert.key())) {
+    for (Tracked t : List.copyOf(open.values())) {
+      if (found.seen().contains(t.key())) {
         continue;
       }
-      Optional<Rule> rule = rules.rule(e.alert.ruleId());
-      if (rule.isEmpty()) {
-        resolve(e, now, out);
-      } else if (e.alert.state() == AlertState.PENDING) {
-        drop(e);
+      if (rules.rule(t.rule().id()).isEmpty()) {
+        resolve(t, now, out); // its rule is gone
+      } else if (t.state() instanceof Pending) {
+        drop(t); // its series went away before it fired
       }
     }
     return out;
   }
 
-  /** One series of one rule that needs attention in phase 2 (or only counts as seen). */
-  private record Candidate(
-      Rule rule,
-      Map<String, String> labels,
-      String key,
-      boolean step,
-      boolean holds,
-      Boolean resolves,
-      Map<String, Double> named,
-      double value) {}
-
-  /** Rules evaluated on several cores from this many on. */
-  static final int PARALLEL_FROM = 64;
-
-  private void evaluateRule(Rule rule, SampleStore samples, long freshAfter, List<Candidate> out) {
-    List<String> metrics = rule.metrics();
-    int n = metrics.size();
-    @SuppressWarnings("unchecked")
-    Map<Map<String, String>, Series>[] columns = new Map[n];
-    for (int i = 0; i < n; i++) {
-      columns[i] = samples.seriesOf(metrics.get(i));
+  /** Applies one finding to its alert. */
+  private void step(Finding f, Instant now, List<Transition> out) {
+    Tracked t = open.get(f.key());
+    if (t != null && t.component() == null) {
+      t = t.describedBy(f.rule());
+      open.put(f.key(), t);
     }
-    int[] conditionIndex = indexes(metrics, rule.condition().metrics());
-    int[] resolveIndex =
-        rule.resolveCondition() == null
-            ? null
-            : indexes(metrics, rule.resolveCondition().metrics());
-    boolean hasOpen = openPerRule.getOrDefault(rule.id(), 0) > 0;
-    double[] values = new double[n];
-    double[] cond = new double[conditionIndex.length];
-    if (n == 1) {
-      // the common case: one metric, each of its series is one label set
-      for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
-        Series s = entry.getValue();
-        if (s.latestMillis() < freshAfter) {
-          continue;
-        }
-        values[0] = s.latest();
-        evaluateSeries(
-            rule,
-            metrics,
-            entry.getKey(),
-            values,
-            conditionIndex,
-            resolveIndex,
-            cond,
-            hasOpen,
-            out);
-      }
-      return;
-    }
-    Set<Map<String, String>> labelSets = new LinkedHashSet<>();
-    for (Map<Map<String, String>, Series> column : columns) {
-      for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
-        if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
-          labelSets.add(s.getKey());
-        }
-      }
-    }
-    if (labelSets.isEmpty()) {
-      labelSets.add(Map.of());
-    }
-    for (Map<String, String> labels : labelSets) {
-      boolean complete = true;
-      for (int i = 0; i < n; i++) {
-        Series s = columns[i].get(labels);
-        if (s == null || s.latestMillis() < freshAfter) {
-          s = labels.isEmpty() ? null : columns[i].get(Map.of());
-        }
-        if (s == null || s.latestMillis() < freshAfter) {
-          complete = false;
-          break;
-        }
-        values[i] = s.latest();
-      }
-      if (!complete) {
-        continue;
-      }
-      evaluateSeries(
-          rule, metrics, labels, values, conditionIndex, resolveIndex, cond, hasOpen, out);
-    }
-  }
-
-  private void evaluateSeries(
-      Rule rule,
-      List<String> metrics,
-      Map<String, String> labels,
-      double[] values,
-      int[] conditionIndex,
-      int[] resolveIndex,
-      double[] cond,
-      boolean hasOpen,
-      List<Candidate> out) {
-    int n = metrics.size();
-    for (int i = 0; i < cond.length; i++) {
-      cond[i] = values[conditionIndex[i]];
-    }
-    boolean holds = rule.condition().test(cond);
-    if (!holds && !hasOpen) {
-      // steady state: nothing to start, nothing open to resolve; no key, no allocation
-      return;
-    }
-    String key = Alert.key(rule.id(), labels);
-    Entry e = open.get(key);
-    if (!holds && e == null) {
-      out.add(new Candidate(rule, labels, key, false, false, null, null, 0));
-      return;
-    }
-    Boolean resolves = null;
-    if (resolveIndex != null && e != null) {
-      double[] r = new double[resolveIndex.length];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = values[resolveIndex[i]];
-      }
-      resolves = rule.resolveCondition().test(r);
-    }
-    Map<String, Double> named = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      named.put(metrics.get(i), values[i]);
-    }
-    out.add(
-        new Candidate(
-            rule,
-            labels,
-            key,
-            true,
-            holds,
-            resolves,
-            named,
-            values[indexOf(metrics, rule.condition().metrics().getFirst())]));
-  }
-
-  private static int[] indexes(List<String> all, List<String> some) {
-    int[] idx = new int[some.size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = all.indexOf(some.get(i));
-    }
-    return idx;
-  }
-
-  private static int indexOf(List<String> all, String one) {
-    return all.indexOf(one);
-  }
-
-  private void step(
-      Rule rule,
-      Map<String, String> labels,
-      String key,
-      boolean holds,
-      Boolean resolves,
-      Map<String, Double> values,
-      double value,
-      Instant now,
-      List<Transition> out) {
-    Entry e = open.get(key);
-    if (e != null && e.alert.component() == null) {
-      Alert a = e.alert;
-      e.alert =
-          new Alert(
-              a.id(),
-              a.ruleId(),
-              a.labels(),
-              a.severity(),
-              a.state(),
-              a.since(),
-              a.firedAt(),
-              a.resolvedAt(),
-              a.value(),
-              a.message(),
-              a.flapping(),
-              a.ackedBy(),
-              a.incidentId(),
-              component(rule, labels),
-              rule.category());
-    }
-    if (holds) {
-      if (e == null) {
-        boolean immediate = rule.duration().isZero();
-        Alert a =
-            new Alert(
-                "A" + nextSeq,
-                rule.id(),
-                labels,
-                rule.severity(),
-                immediate ? AlertState.FIRING : AlertState.PENDING,
-                now,
-                immediate ? now : null,
-                null,
-                value,
-                render(rule, values, labels),
-                false,
-                null,
-                null,
-                component(rule, labels),
-                rule.category());
-        e = new Entry(nextSeq++, a);
-        put(e);
-        if (immediate) {
-          e.alert = withFlapping(e.alert, recordFire(key, now));
-        }
-        store.save(e.seq, e.alert);
-        out.add(new Transition(e.alert, null, e.alert.state()));
-        return;
-      }
-      boolean refired = e.recovered && e.alert.state().active();
-      e.clearSince = null;
-      if (refired) {
-        e.recovered = false;
-        // back before it could resolve (hysteresis or a flapping hold): a new failure all the same
-        boolean flapping = recordFire(key, now) || e.alert.flapping();
-        e.alert =
-            copy(
-                e.alert,
-                e.alert.state(),
-                e.alert.firedAt(),
-                null,
-                value,
-                render(rule, values, labels),
-                flapping,
-                e.alert.ackedBy());
-        store.save(e.seq, e.alert);
-        out.add(new Transition(e.alert, e.alert.state(), AlertState.FIRING));
-        return;
-      }
-      if (e.alert.state() == AlertState.PENDING
-          && !now.isBefore(e.alert.since().plus(rule.duration()))) {
-        boolean flapping = recordFire(key, now);
-        e.alert =
-            copy(
-                e.alert,
-                AlertState.FIRING,
-                now,
-                null,
-                value,
-                render(rule, values, labels),
-                flapping,
-                e.alert.ackedBy());
-        store.save(e.seq, e.alert);
-        out.add(new Transition(e.alert, AlertState.PENDING, AlertState.FIRING));
+    if (f.verdict() == RuleEvaluator.Verdict.HOLDS) {
+      if (t == null) {
+        start(f, now, out);
       } else {
-        e.alert =
-            copy(
-                e.alert,
-                e.alert.state(),
-                e.alert.firedAt(),
-                null,
-                value,
-                render(rule, values, labels),
-                e.alert.flapping(),
-                e.alert.ackedBy());
+        holds(t, f, now, out);
       }
-      return;
-    }
-    if (e == null) {
-      return;
-    }
-    if (e.alert.state() == AlertState.PENDING) {
-      drop(e);
-      return;
-    }
-    e.alert =
-        copy(
-            e.alert,
-            e.alert.state(),
-            e.alert.firedAt(),
-            null,
-            value,
-            e.alert.message(),
-            e.alert.flapping(),
-            e.alert.ackedBy());
-    if (resolves != null && !resolves) {
-      e.clearSince = null;
-      return;
-    }
-    if (e.clearSince == null) {
-      e.clearSince = now;
-    }
-    e.recovered = true;
-    boolean clearLongEnough = !e.alert.flapping() || !now.isBefore(e.clearSince.plus(FLAP_WINDOW));
-    boolean mayResolve = rule.autoResolve() || e.alert.state() == AlertState.ACKNOWLEDGED;
-    if (clearLongEnough && mayResolve) {
-      resolve(e, now, out);
+    } else if (t != null) {
+      clear(t, f, now, out);
     }
   }
 
-  private Alert withFlapping(Alert a, boolean flapping) {
-    return flapping
-        ? copy(a, a.state(), a.firedAt(), a.resolvedAt(), a.value(), a.message(), true, a.ackedBy())
-        : a;
+  private void start(Finding f, Instant now, List<Transition> out) {
+    Rule rule = f.rule();
+    Pending pending = new Pending(now);
+    Lifecycle state =
+        rule.duration().isZero() ? pending.fire(now, recordFire(f.key(), now)) : pending;
+    Tracked t =
+        new Tracked(
+            nextSeq,
+            "A" + nextSeq,
+            Rule.Identity.of(rule),
+            f.labels(),
+            component(rule, f.labels()),
+            null,
+            f.value(),
+            render(rule, f),
+            state);
+    nextSeq++;
+    put(t);
+    save(t);
+    out.add(new Transition(t.view(), null, state.phase()));
+  }
+
+  private void holds(Tracked t, Finding f, Instant now, List<Transition> out) {
+    Tracked read = t.reading(f.value(), render(f.rule(), f));
+    switch (t.state()) {
+      case Pending p when !now.isBefore(p.since().plus(f.rule().duration())) -> {
+        Tracked fired = read.with(p.fire(now, recordFire(f.key(), now)));
+        saveAndReport(fired, AlertState.PENDING, out);
+      }
+      case Recovered c -> {
+        // back before it could resolve (hysteresis or a flapping hold): a new failure all the same
+        Tracked refired = read.with(c.refire(recordFire(f.key(), now)));
+        open.put(refired.key(), refired);
+        save(refired);
+        out.add(new Transition(refired.view(), c.phase(), AlertState.FIRING));
+      }
+      default -> open.put(t.key(), read);
+    }
+  }
+
+  private void clear(Tracked t, Finding f, Instant now, List<Transition> out) {
+    Tracked read = t.reading(f.value(), t.message());
+    Lifecycle next =
+        switch (t.state()) {
+          case Pending p -> null;
+          case Active a when f.verdict() == RuleEvaluator.Verdict.HELD_BY_RESOLVE_CONDITION -> a;
+          case Recovered c when f.verdict() == RuleEvaluator.Verdict.HELD_BY_RESOLVE_CONDITION ->
+              new Unsettled(c.was());
+          case Active a -> a.clear(now);
+          case Clearing c -> c;
+          case Unsettled u -> u.was().clear(now);
+          case Resolved r -> r;
+        };
+    if (next == null) {
+      drop(t);
+      return;
+    }
+    Tracked cleared = read.with(next);
+    open.put(t.key(), cleared);
+    if (next instanceof Clearing c && mayResolve(c, f.rule(), now)) {
+      resolve(cleared, now, out);
+    }
+  }
+
+  /** Clear long enough (a flapping alert the whole flap window) and allowed to resolve. */
+  private static boolean mayResolve(Clearing c, Rule rule, Instant now) {
+    boolean longEnough = !c.was().flapping() || !now.isBefore(c.clearSince().plus(FLAP_WINDOW));
+    return longEnough && (rule.autoResolve() || c.was() instanceof Acknowledged);
   }
 
   /** Records a fire and says whether the key now flaps. */
@@ -440,37 +328,49 @@ public final class AlertEngine {
     return q.size() >= FLAP_FIRES;
   }
 
-  private void resolve(Entry e, Instant now, List<Transition> out) {
-    AlertState from = e.alert.state();
-    e.alert =
-        copy(
-            e.alert,
-            AlertState.RESOLVED,
-            e.alert.firedAt(),
-            now,
-            e.alert.value(),
-            e.alert.message(),
-            e.alert.flapping(),
-            e.alert.ackedBy());
-    store.save(e.seq, e.alert);
-    remove(e);
-    out.add(new Transition(e.alert, from, AlertState.RESOLVED));
+  private void resolve(Tracked t, Instant now, List<Transition> out) {
+    AlertState from = t.state().phase();
+    Active active =
+        switch (t.state()) {
+          case Active a -> a;
+          case Recovered c -> c.was();
+          case Pending p -> new Firing(p.since(), now, false, false);
+          case Resolved r -> throw new IllegalStateException("alert " + t.id() + " is resolved");
+        };
+    Tracked resolved = t.with(active.resolve(now));
+    save(resolved);
+    remove(resolved);
+    out.add(new Transition(resolved.view(), from, AlertState.RESOLVED));
   }
 
-  private void drop(Entry e) {
-    store.delete(e.seq);
-    remove(e);
+  private void saveAndReport(Tracked t, AlertState from, List<Transition> out) {
+    open.put(t.key(), t);
+    save(t);
+    out.add(new Transition(t.view(), from, t.state().phase()));
   }
 
-  private void put(Entry e) {
-    open.put(e.alert.key(), e);
-    openPerRule.merge(e.alert.ruleId(), 1, Integer::sum);
+  private void save(Tracked t) {
+    store.save(t.seq(), t.view());
   }
 
-  private void remove(Entry e) {
-    if (open.remove(e.alert.key()) != null) {
-      openPerRule.computeIfPresent(e.alert.ruleId(), (k, v) -> v <= 1 ? null : v - 1);
+  private void drop(Tracked t) {
+    store.delete(t.seq());
+    remove(t);
+  }
+
+  private void put(Tracked t) {
+    open.put(t.key(), t);
+    openPerRule.merge(t.rule().id(), 1, Integer::sum);
+  }
+
+  private void remove(Tracked t) {
+    if (open.remove(t.key()) != null) {
+      openPerRule.computeIfPresent(t.rule().id(), (k, v) -> v <= 1 ? null : v - 1);
     }
+  }
+
+  private Optional<Tracked> byId(String id) {
+    return open.values().stream().filter(t -> t.id().equals(id)).findFirst();
   }
 
   /**
@@ -479,88 +379,85 @@ public final class AlertEngine {
    * @throws NxsException when there is no open alert with that id, or it is still pending
    */
   public synchronized Alert acknowledge(String id, String actor) {
-    Entry e =
-        open.values().stream()
-            .filter(x -> x.alert.id().equals(id))
-            .findFirst()
+    Tracked t =
+        byId(id)
             .orElseThrow(
                 () -> new NxsException("no open alert '" + id + "': see GET /api/v1/alerts"));
-    if (e.alert.state() == AlertState.PENDING) {
-      throw new NxsException(
-          "alert '" + id + "' is still pending; only a firing alert can be acknowledged");
-    }
     Instant now = clock.instant();
-    if (e.clearSince != null) {
-      e.alert =
-          copy(
-              e.alert,
-              AlertState.ACKNOWLEDGED,
-              e.alert.firedAt(),
-              null,
-              e.alert.value(),
-              e.alert.message(),
-              e.alert.flapping(),
-              actor);
-      List<Transition> ignored = new ArrayList<>();
-      resolve(e, now, ignored);
-      return e.alert;
-    }
-    e.alert =
-        copy(
-            e.alert,
-            AlertState.ACKNOWLEDGED,
-            e.alert.firedAt(),
-            null,
-            e.alert.value(),
-            e.alert.message(),
-            e.alert.flapping(),
-            actor);
-    store.save(e.seq, e.alert);
-    return e.alert;
+    return switch (t.state()) {
+      case Pending p ->
+          throw new NxsException(
+              "alert '" + id + "' is still pending; only a firing alert can be acknowledged");
+      case Firing f -> {
+        Tracked acked = t.with(f.acknowledge(actor));
+        open.put(t.key(), acked);
+        save(acked);
+        yield acked.view();
+      }
+      case Acknowledged a -> t.view();
+      case Clearing c -> {
+        Active acked = c.was() instanceof Firing f ? f.acknowledge(actor) : c.was();
+        Tracked resolved = t.with(acked.resolve(now));
+        save(resolved);
+        remove(resolved);
+        yield resolved.view();
+      }
+      case Unsettled u -> {
+        Tracked acked = t.with(u.was() instanceof Firing f ? u.around(f.acknowledge(actor)) : u);
+        open.put(t.key(), acked);
+        save(acked);
+        yield acked.view();
+      }
+      case Resolved r -> t.view();
+    };
   }
 
   /** Links an open alert to an incident and persists the link. */
   public synchronized void assignIncident(String alertId, String incidentId) {
-    open.values().stream()
-        .filter(x -> x.alert.id().equals(alertId))
-        .findFirst()
+    byId(alertId)
         .ifPresent(
-            e -> {
-              e.alert = e.alert.withIncident(incidentId);
-              store.save(e.seq, e.alert);
+            t -> {
+              Tracked linked = t.incident(incidentId);
+              open.put(t.key(), linked);
+              save(linked);
             });
   }
 
   /**
-   * Marks an open alert's escalation as requested.
+   * Marks a firing alert's escalation as requested.
    *
-   * @return true the first time for that alert, false afterwards
+   * @return true the first time for that alert, false afterwards (or when it is not firing)
    */
   public synchronized boolean markEscalated(String alertId) {
-    for (Entry e : open.values()) {
-      if (e.alert.id().equals(alertId)) {
-        if (e.escalated) {
-          return false;
-        }
-        e.escalated = true;
-        return true;
-      }
+    Optional<Tracked> t = byId(alertId);
+    if (t.isEmpty()) {
+      return false;
     }
-    return false;
+    Lifecycle escalated =
+        switch (t.get().state()) {
+          case Firing f when !f.escalated() -> f.escalate();
+          case Recovered r when r.was() instanceof Firing f && !f.escalated() ->
+              r.around(f.escalate());
+          default -> null;
+        };
+    if (escalated == null) {
+      return false;
+    }
+    open.put(t.get().key(), t.get().with(escalated));
+    return true;
   }
 
   /** Open (pending, firing, acknowledged) alerts, oldest first. */
   public List<Alert> open() {
     return open.values().stream()
-        .sorted((a, b) -> Long.compare(a.seq, b.seq))
-        .map(e -> e.alert)
+        .sorted((a, b) -> Long.compare(a.seq(), b.seq()))
+        .map(Tracked::view)
         .toList();
   }
 
   /** The open alert with this key, if any. */
   public Optional<Alert> openByKey(String key) {
-    Entry e = open.get(key);
-    return e == null ? Optional.empty() : Optional.of(e.alert);
+    return Optional.ofNullable(open.get(key)).map(Tracked::view);
   }
 
   /**
@@ -568,55 +465,26 @@ public final class AlertEngine {
    * condition was false at the last evaluation.
    */
   public synchronized boolean isClear(String key) {
-    Entry e = open.get(key);
-    return e == null || e.clearSince != null;
+    Tracked t = open.get(key);
+    return t == null || t.state() instanceof Clearing;
   }
 
   /** Rules whose last evaluation failed, with the reason. */
   public Map<String, String> evaluationErrors() {
-    return Map.copyOf(evaluationErrors);
+    return evaluator.errors();
   }
 
-  private MessageTemplate template(Rule rule) {
-    return templates.computeIfAbsent(
-        rule.id() + "@" + rule.source() + ":" + rule.line(),
-        k -> MessageTemplate.compile(rule.id(), rule.message().orElse(rule.name())));
-  }
-
-  private String render(Rule rule, Map<String, Double> values, Map<String, String> labels) {
-    return template(rule).render(values, labels);
+  private String render(Rule rule, Finding f) {
+    return templates
+        .computeIfAbsent(
+            rule.id() + "@" + rule.source() + ":" + rule.line(),
+            k -> MessageTemplate.compile(rule.id(), rule.message().orElse(rule.name())))
+        .render(f.values(), f.labels());
   }
 
   private static String component(Rule rule, Map<String, String> labels) {
     String service = labels.get("service");
     return service != null ? service : rule.component();
-  }
-
-  private static Alert copy(
-      Alert a,
-      AlertState state,
-      Instant firedAt,
-      Instant resolvedAt,
-      double value,
-      String message,
-      boolean flapping,
-      String ackedBy) {
-    return new Alert(
-        a.id(),
-        a.ruleId(),
-        a.labels(),
-        a.severity(),
-        state,
-        a.since(),
-        firedAt,
-        resolvedAt,
-        value,
-        message,
-        flapping,
-        ackedBy,
-        a.incidentId(),
-        a.component(),
-        a.category());
   }
 
   /** Every open alert, for tests and views. */

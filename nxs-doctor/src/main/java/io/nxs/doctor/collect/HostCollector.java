@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
@@ -31,6 +33,8 @@ import oshi.software.os.OperatingSystem;
  * them, so the first collection reports none.
  */
 public final class HostCollector implements MetricSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HostCollector.class);
 
   private static final double MIB = 1024d * 1024d;
   private static final Set<String> PSEUDO_FS =
@@ -152,6 +156,7 @@ public final class HostCollector implements MetricSource {
         }
       }
     } catch (IOException | RuntimeException e) {
+      LOG.debug("no memory pressure (PSI) on this kernel: {}", e.getMessage());
       return -1;
     }
     return -1;
@@ -173,6 +178,7 @@ public final class HostCollector implements MetricSource {
         usable = fs.getUsableSpace();
         free = fs.getUnallocatedSpace();
       } catch (IOException | RuntimeException e) {
+        LOG.debug("skipping mount {}: {}", store.getMount(), e.getMessage());
         continue;
       }
       // df's figure: used / (used + available to unprivileged users)
@@ -232,6 +238,7 @@ public final class HostCollector implements MetricSource {
     try {
       lines = Files.readAllLines(Path.of("/proc/net/dev"));
     } catch (IOException e) {
+      LOG.debug("no /proc/net/dev, OSHI's interface figures instead: {}", e.getMessage());
       return null;
     }
     Map<String, long[]> out = new java.util.LinkedHashMap<>();
@@ -285,6 +292,7 @@ public final class HostCollector implements MetricSource {
     try {
       lines = Files.readAllLines(Path.of("/proc/diskstats"));
     } catch (IOException e) {
+      LOG.debug("no /proc/diskstats, OSHI's disk figures instead: {}", e.getMessage());
       return null;
     }
     java.util.Set<String> disks = new java.util.HashSet<>();
@@ -324,6 +332,7 @@ public final class HostCollector implements MetricSource {
       String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
       out.add(new Sample("process.rss_mb", l, Long.parseLong(statm[1]) * 4096 / MIB));
     } catch (IOException | RuntimeException e) {
+      LOG.debug("no /proc/self/statm, OSHI's resident size instead: {}", e.getMessage());
       OSProcess p = os.getProcess(pid);
       if (p != null) {
         out.add(new Sample("process.rss_mb", l, p.getResidentMemory() / MIB));

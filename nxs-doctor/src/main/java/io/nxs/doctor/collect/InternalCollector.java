@@ -14,9 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * NXS's own figures (SPEC DR1 internal figures): from the HTTP server's {@code
  * http.server.requests} timer, per collection interval, {@code api.error_rate} (percent of 5xx),
- * {@code api.latency_ms} (mean) and {@code security.auth_failures_per_min} (401 answers); and every
- * registered health source (e.g. the gateway's providers) as {@code health.up{source}} (1 up, 0.5
- * degraded, 0 down).
+ * {@code api.latency_ms} (mean), {@code api.latency_p99_ms} (99th percentile) and {@code
+ * security.auth_failures_per_min} (401 answers); and every registered health source (e.g. the
+ * gateway's providers) as {@code health.up{source}} (1 up, 0.5 degraded, 0 down).
+ *
+ * <p>The p99 comes from the timer's percentile histogram, which {@link #HISTOGRAM} turns on: the
+ * bucket counts of every status and route are summed, the previous collection's sums subtracted,
+ * and the p99 is the upper bound of the bucket where 99 % of the interval's requests are reached
+ * (so it is exact to the bucket, and a mean cannot hide a slow tail).
  */
 public final class InternalCollector implements MetricSource {
 
@@ -28,6 +33,30 @@ public final class InternalCollector implements MetricSource {
   private double lastErrors;
   private double lastAuthFailures;
   private double lastTotalMs;
+  private final java.util.TreeMap<Double, Double> lastBuckets = new java.util.TreeMap<>();
+
+  /**
+   * Gives {@code http.server.requests} a percentile histogram (1 ms to 60 s), so {@code
+   * api.latency_p99_ms} can be computed per interval; configure it on the registry before the first
+   * request is served.
+   */
+  public static final io.micrometer.core.instrument.config.MeterFilter HISTOGRAM =
+      new io.micrometer.core.instrument.config.MeterFilter() {
+        @Override
+        public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+            io.micrometer.core.instrument.Meter.Id id,
+            io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+          if (!id.getName().equals("http.server.requests")) {
+            return config;
+          }
+          return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder()
+              .percentilesHistogram(true)
+              .minimumExpectedValue((double) java.time.Duration.ofMillis(1).toNanos())
+              .maximumExpectedValue((double) java.time.Duration.ofSeconds(60).toNanos())
+              .build()
+              .merge(config);
+        }
+      };
 
   public InternalCollector(MeterRegistry registry, Registry<HealthSource> health, Clock clock) {
     this.registry = registry;
@@ -48,7 +77,12 @@ public final class InternalCollector implements MetricSource {
       double errors = 0;
       double auth = 0;
       double totalMs = 0;
+      java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
       for (Timer t : registry.find("http.server.requests").timers()) {
+        for (io.micrometer.core.instrument.distribution.CountAtBucket b :
+            t.takeSnapshot().histogramCounts()) {
+          buckets.merge(b.bucket(TimeUnit.MILLISECONDS), b.count(), Double::sum);
+        }
         String status = t.getId().getTag("status");
         count += t.count();
         totalMs += t.totalTime(TimeUnit.MILLISECONDS);
@@ -70,6 +104,10 @@ public final class InternalCollector implements MetricSource {
                 requests > 0 ? 100 * (errors - lastErrors) / requests : 0));
         if (requests > 0) {
           out.add(new Sample("api.latency_ms", Map.of(), (totalMs - lastTotalMs) / requests));
+          double p99 = p99(buckets, lastBuckets, requests);
+          if (!Double.isNaN(p99)) {
+            out.add(new Sample("api.latency_p99_ms", Map.of(), p99));
+          }
         }
         out.add(
             new Sample(
@@ -80,6 +118,8 @@ public final class InternalCollector implements MetricSource {
       lastErrors = errors;
       lastAuthFailures = auth;
       lastTotalMs = totalMs;
+      lastBuckets.clear();
+      lastBuckets.putAll(buckets);
     }
     if (health != null) {
       for (HealthSource h : health.all()) {
@@ -94,5 +134,24 @@ public final class InternalCollector implements MetricSource {
       }
     }
     return out;
+  }
+
+  /**
+   * The upper bound (ms) of the bucket where the interval's cumulative count reaches 99 % of its
+   * requests, or NaN without histogram data; beyond the last bucket, the last bound.
+   */
+  static double p99(
+      java.util.NavigableMap<Double, Double> now,
+      java.util.Map<Double, Double> before,
+      double requests) {
+    double target = Math.ceil(0.99 * requests);
+    double bound = Double.NaN;
+    for (Map.Entry<Double, Double> b : now.entrySet()) {
+      bound = b.getKey();
+      if (b.getValue() - before.getOrDefault(b.getKey(), 0.0) >= target) {
+        return bound;
+      }
+    }
+    return bound;
   }
 }

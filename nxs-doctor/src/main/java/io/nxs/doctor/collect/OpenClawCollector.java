@@ -3,11 +3,10 @@ package io.nxs.doctor.collect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nxs.core.Json;
 import io.nxs.core.ext.MetricSource;
-import io.nxs.doctor.command.ShellCommand;
-import io.nxs.doctor.config.OpenClawConfig;
+import io.nxs.core.openclaw.CliResult;
+import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.doctor.config.ServiceConfig;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,64 +16,61 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The OpenClaw gateway, supervised ready-made (SPEC DR9; {@code doctor.openclaw}).
+ * OpenClaw's gateway, supervised ready-made (SPEC DR9; {@code doctor.openclaw}), found through the
+ * core {@code openclaw:} port.
  *
- * <p>The gateway is probed as the service {@code openclaw-gateway} on its {@code /readyz}, so the
- * built-in {@code service-down} rule and the level-2 restart apply to it; its restart follows the
- * gateway's contract: {@code openclaw gateway restart}, and on exit code 78 (a configuration error)
- * {@code openclaw doctor --fix --yes --non-interactive} once and one more restart, then it stops
- * and the failure escalates rather than loops. This collector adds what the gateway itself reports:
- * the {@code failing:[…]} list of a 503 from {@code /readyz} and, every {@link #LINT_EVERY}, the
- * findings of {@code openclaw doctor --lint --json} ({@code {ok, findings:[{checkId, severity,
- * message, fixHint}]}}) as {@code openclaw.failing{check, detail, ...}}, which the built-in {@code
- * openclaw-component-failing} rule turns into alerts. It complements OpenClaw's own doctor (it runs
- * it), it does not re-implement its checks.
+ * <p>The gateway is probed as the service {@code openclaw-gateway} on its {@code /healthz} over
+ * HTTP/1.1, so the built-in {@code service-down} rule applies to it, healed by {@code
+ * doctor.restart_openclaw} (its contract-following start, see {@code GatewaySupervisor}). This
+ * collector adds what the gateway itself reports: the {@code failing:[…]} list of a 503 from {@code
+ * /readyz} and, every {@link #LINT_EVERY}, the findings of {@code openclaw doctor --lint --json}
+ * ({@code {ok, findings:[{checkId, severity, message, fixHint}]}}) as {@code
+ * openclaw.failing{check, detail, ...}}, which the built-in {@code openclaw-component-failing} rule
+ * turns into alerts. It complements OpenClaw's own doctor (it runs it), it does not re-implement
+ * its checks.
  */
 public final class OpenClawCollector implements MetricSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenClawCollector.class);
 
   /** The service name the gateway is probed as. */
   public static final String SERVICE = "openclaw-gateway";
 
-  /** The exit code of {@code openclaw gateway restart} for a configuration error. */
-  public static final int CONFIG_ERROR = 78;
-
   /** How often the lint runs. */
   public static final Duration LINT_EVERY = Duration.ofMinutes(10);
 
-  private final OpenClawConfig config;
+  /** How long the lint may take (about a minute on a busy machine). */
+  private static final Duration LINT_TIMEOUT = Duration.ofMinutes(5);
+
+  private final OpenClaw openclaw;
   private final Clock clock;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(3))
+          .build();
   private final Map<Map<String, String>, Double> findings = new LinkedHashMap<>();
   private final Map<Map<String, String>, Double> readyFailing = new LinkedHashMap<>();
   private long lastLint = Long.MIN_VALUE;
 
-  public OpenClawCollector(OpenClawConfig config, Clock clock) {
-    this.config = config;
+  public OpenClawCollector(OpenClaw openclaw, Clock clock) {
+    this.openclaw = openclaw;
     this.clock = clock;
   }
 
-  /** The gateway as a probed service with its contract-following restart. */
-  public static ServiceConfig service(OpenClawConfig config) {
-    String oc = "'" + config.command().replace("'", "'\\''") + "'";
-    String restart =
-        oc
-            + " gateway restart; rc=$?; if [ $rc -eq "
-            + CONFIG_ERROR
-            + " ]; then "
-            + oc
-            + " doctor --fix --yes --non-interactive; "
-            + oc
-            + " gateway restart; rc=$?; fi; exit $rc";
+  /** The gateway as a probed service: {@code /healthz} over HTTP/1.1. */
+  public static ServiceConfig service(OpenClaw openclaw) {
     return new ServiceConfig(
         SERVICE,
-        config.readyUrl(),
+        openclaw.healthUrl().toString(),
         null,
         null,
         null,
-        restart,
+        null,
         List.of("nxs"),
         null,
         Duration.ofSeconds(5));
@@ -91,7 +87,7 @@ public final class OpenClawCollector implements MetricSource {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(config.readyUrl()))
+              HttpRequest.newBuilder(openclaw.readyUrl())
                   .timeout(Duration.ofSeconds(5))
                   .GET()
                   .build(),
@@ -104,6 +100,7 @@ public final class OpenClawCollector implements MetricSource {
       }
     } catch (IOException e) {
       // the gateway being unreachable is the service probe's finding (service-down)
+      LOG.debug("OpenClaw's readiness not read: {}", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -119,13 +116,13 @@ public final class OpenClawCollector implements MetricSource {
   }
 
   private void lint() {
-    ShellCommand.Result r =
-        ShellCommand.run(
-            "'" + config.command().replace("'", "'\\''") + "' doctor --lint --json",
-            Duration.ofSeconds(60));
+    CliResult r = openclaw.cli().run(LINT_TIMEOUT, "doctor", "--lint", "--json");
     findings.replaceAll((k, v) -> 0.0);
     try {
-      JsonNode body = Json.mapper().readTree(r.output());
+      JsonNode body = Json.mapper().readTree(r.stdout());
+      if (body == null || !body.isObject()) {
+        throw new IOException("not a JSON object");
+      }
       for (JsonNode f : body.path("findings")) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("check", f.path("checkId").asText("unknown"));
@@ -140,7 +137,10 @@ public final class OpenClawCollector implements MetricSource {
               "check",
               "doctor-lint",
               "detail",
-              "openclaw doctor --lint --json gave no JSON: " + r.summary()),
+              "openclaw doctor --lint --json gave no JSON (exit "
+                  + r.exitCode()
+                  + "): "
+                  + e.getMessage()),
           1.0);
     }
   }

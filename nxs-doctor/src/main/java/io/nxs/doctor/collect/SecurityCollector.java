@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Security figures (SPEC DR2 security rules): {@code security.insecure_file{file}} is 1 when the
@@ -22,6 +24,8 @@ import java.util.stream.Stream;
  * the one seen when the Doctor started (public keys, by default everything under {@code keys/}).
  */
 public final class SecurityCollector implements MetricSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityCollector.class);
 
   private static final Set<PosixFilePermission> OTHERS =
       Set.of(
@@ -60,7 +64,8 @@ public final class SecurityCollector implements MetricSource {
         boolean open = Files.getPosixFilePermissions(f).stream().anyMatch(OTHERS::contains);
         out.add(new Sample("security.insecure_file", Map.of("file", f.toString()), open ? 1 : 0));
       } catch (IOException | UnsupportedOperationException e) {
-        // not a POSIX file system: nothing to judge
+        // not a POSIX file system (or gone meanwhile): nothing to judge
+        LOG.debug("cannot read the permissions of {}: {}", f, e.getMessage());
       }
     }
     for (Map.Entry<Path, String> e : baseline.entrySet()) {
@@ -84,6 +89,7 @@ public final class SecurityCollector implements MetricSource {
           s.filter(Files::isRegularFile).sorted().forEach(out::add);
         } catch (IOException e) {
           // an unreadable directory has nothing to watch
+          LOG.warn("cannot watch {} for integrity: {}", root, e.getMessage());
         }
       }
     }
@@ -95,7 +101,8 @@ public final class SecurityCollector implements MetricSource {
       return HexFormat.of()
           .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
     } catch (IOException e) {
-      return "unreadable";
+      // an unreadable file counts as changed: its content can no longer be vouched for
+      return "unreadable: " + e.getClass().getSimpleName();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }

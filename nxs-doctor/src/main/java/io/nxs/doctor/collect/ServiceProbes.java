@@ -38,11 +38,20 @@ public final class ServiceProbes implements MetricSource {
   private final List<ServiceConfig> services;
   private final Clock clock;
   private final long startMillis;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final java.util.function.Predicate<String> paused;
+  // Plain HTTP/1.1 unless a service allows HTTP/2: the JDK client otherwise sends an h2c upgrade,
+  // which some servers refuse (OpenClaw's gateway answers it with 400).
+  private final HttpClient http1 = client(HttpClient.Version.HTTP_1_1);
+  private final HttpClient http2 = client(HttpClient.Version.HTTP_2);
+
+  private static HttpClient client(HttpClient.Version version) {
+    return HttpClient.newBuilder()
+        .version(version)
+        .connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
   /** What the last probe of one service found. */
@@ -55,6 +64,16 @@ public final class ServiceProbes implements MetricSource {
   }
 
   public ServiceProbes(List<ServiceConfig> services, Clock clock) {
+    this(services, clock, name -> false);
+  }
+
+  /**
+   * @param paused whether a service is stopped on purpose (through its {@code ServiceControl}): it
+   *     is still probed, and {@code service.paused} 1 keeps {@code service-down} from firing
+   */
+  public ServiceProbes(
+      List<ServiceConfig> services, Clock clock, java.util.function.Predicate<String> paused) {
+    this.paused = paused;
     this.services = List.copyOf(services);
     this.clock = clock;
     this.startMillis = clock.millis();
@@ -115,6 +134,7 @@ public final class ServiceProbes implements MetricSource {
         out.add(new Sample("service.latency_ms", l, r.latencyMs()));
         out.add(new Sample("service.last_success", l, sinceSuccess));
         out.add(new Sample("service.consecutive_failures", l, st.consecutiveFailures));
+        out.add(new Sample("service.paused", l, paused.test(s.name()) ? 1 : 0));
       }
     }
     return out;
@@ -148,9 +168,10 @@ public final class ServiceProbes implements MetricSource {
   private ProbeResult http(ServiceConfig s) {
     try {
       HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(s.http())).timeout(s.timeout()).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+          (s.http2() ? http2 : http1)
+              .send(
+                  HttpRequest.newBuilder(URI.create(s.http())).timeout(s.timeout()).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
       int status = response.statusCode();
       boolean statusOk = status >= 200 && status < 400;
       boolean bodyOk =

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * @param dependsOn names of services or components it depends on
  * @param bodyMatch a regular expression the HTTP body must contain; optional
  * @param timeout probe timeout; default 5s
+ * @param http2 whether the HTTP probe may speak HTTP/2 (an {@code h2c} upgrade on plain http);
+ *     default false: plain HTTP/1.1, which every server answers (OpenClaw's gateway answers an
+ *     upgrade request with 400)
  */
 public record ServiceConfig(
     String name,
@@ -30,7 +33,8 @@ public record ServiceConfig(
     String restart,
     List<String> dependsOn,
     String bodyMatch,
-    Duration timeout) {
+    Duration timeout,
+    Boolean http2) {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   private static final Pattern HOST_PORT = Pattern.compile(".+:\\d{1,5}");
@@ -45,7 +49,8 @@ public record ServiceConfig(
       @JsonProperty("restart") String restart,
       @JsonProperty("depends_on") List<String> dependsOn,
       @JsonProperty("body_match") String bodyMatch,
-      @JsonProperty("timeout") Duration timeout) {
+      @JsonProperty("timeout") Duration timeout,
+      @JsonProperty("http2") Boolean http2) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "service name must be lower case like 'api' or 'openclaw-gateway', but was '"
@@ -88,6 +93,7 @@ public record ServiceConfig(
     this.dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     this.bodyMatch = bodyMatch;
     this.timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+    this.http2 = http2 != null && http2;
     if (this.timeout.isZero()
         || this.timeout.isNegative()
         || this.timeout.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -97,6 +103,20 @@ public record ServiceConfig(
               + "': timeout must be in (0s, 5m], but was "
               + Durations.format(this.timeout));
     }
+  }
+
+  /** A service probed over HTTP/1.1 (see {@code http2}). */
+  public ServiceConfig(
+      String name,
+      String http,
+      String tcp,
+      String command,
+      String process,
+      String restart,
+      List<String> dependsOn,
+      String bodyMatch,
+      Duration timeout) {
+    this(name, http, tcp, command, process, restart, dependsOn, bodyMatch, timeout, (Boolean) null);
   }
 
   /** The probe kind: http, tcp, command or process. */

@@ -6,14 +6,13 @@ import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.MetricSource;
-import io.nxs.core.ext.Registry;
 import io.nxs.doctor.alert.Alert;
 import io.nxs.doctor.alert.AlertEngine;
 import io.nxs.doctor.alert.AlertState;
 import io.nxs.doctor.command.ShellCommand;
 import io.nxs.doctor.config.HealingConfig;
-import io.nxs.doctor.config.ServiceConfig;
 import io.nxs.doctor.incident.Pattern;
+import io.nxs.doctor.rule.Rule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The healing ladder (SPEC DR6, seed 002 §4): when an alert fires, the actions that heal its rule
@@ -44,18 +45,16 @@ import java.util.concurrent.Executor;
 public final class Healer implements MetricSource {
 
   /** The built-in level-2 action: a service's {@code restart} command. */
-  public static final String RESTART_SERVICE = "doctor.restart_service";
+  public static final String RESTART_SERVICE = HealingActions.RESTART_SERVICE;
 
   private final HealingConfig config;
-  private final Map<String, ServiceConfig> services = new LinkedHashMap<>();
-  private final Registry<HealingAction> registered;
+  private final HealingActions actions;
   private final HealingStore store;
   private final AuditTrail audit;
   private final Clock clock;
   private final Executor executor;
-  private final Map<String, HealingAction> configured = new LinkedHashMap<>();
-  private final Map<String, HealingConfig.ActionConfig> configs = new LinkedHashMap<>();
-  private final CommandHealingAction restart;
+  private final Predicate<String> conditionClear;
+  private final Function<String, Optional<Rule>> rules;
 
   private final Map<String, Ladder> ladders = new LinkedHashMap<>();
   private final Map<String, HealingRecord> unfinished = new LinkedHashMap<>();
@@ -63,7 +62,6 @@ public final class Healer implements MetricSource {
   private final Map<String, Instant> healthySince = new HashMap<>();
   private final Map<String, Double> restartFailed = new LinkedHashMap<>();
   private long nextSeq;
-  private AlertEngine alerts;
 
   /** One alert's way up the ladder. */
   private static final class Ladder {
@@ -81,41 +79,27 @@ public final class Healer implements MetricSource {
   private record Step(String action, int level, String target) {}
 
   /**
-   * @param registered healing actions other modules registered (e.g. {@code
-   *     gateway.switch_provider}), may be null
+   * @param actions every action it may run, by name
+   * @param conditionClear whether the condition behind an alert key is clear now (the verify)
+   * @param rules the rule in force with an id: its {@code heal} actions form the ladder
    */
   public Healer(
       HealingConfig config,
-      List<ServiceConfig> services,
-      Registry<HealingAction> registered,
+      HealingActions actions,
       HealingStore store,
       AuditTrail audit,
       Clock clock,
-      Executor executor) {
+      Executor executor,
+      Predicate<String> conditionClear,
+      Function<String, Optional<Rule>> rules) {
     this.config = config;
-    services.forEach(s -> this.services.put(s.name(), s));
-    this.registered = registered;
+    this.actions = actions;
     this.store = store;
     this.audit = audit;
     this.clock = clock;
     this.executor = executor;
-    this.restart =
-        new CommandHealingAction(
-            RESTART_SERVICE,
-            2,
-            target ->
-                Optional.ofNullable(this.services.get(target))
-                    .map(ServiceConfig::restart)
-                    .orElse(null),
-            config.commandTimeout());
-    for (HealingConfig.ActionConfig a : config.actions()) {
-      configs.put(a.name(), a);
-      if (a.command() != null) {
-        configured.put(
-            a.name(),
-            CommandHealingAction.of(a.name(), a.level(), a.command(), config.commandTimeout()));
-      }
-    }
+    this.conditionClear = conditionClear;
+    this.rules = rules;
     for (HealingRecord r : store.unfinished()) {
       unfinished.put(r.id(), r);
     }
@@ -139,14 +123,13 @@ public final class Healer implements MetricSource {
   /**
    * Verifies running attempts, takes pending ladder steps and resets counters of healthy targets.
    */
-  public synchronized void tick(AlertEngine alerts) {
-    this.alerts = alerts;
+  public synchronized void tick() {
     Instant now = clock.instant();
     for (HealingRecord r : List.copyOf(unfinished.values())) {
       if (r.state() != HealingRecord.State.VERIFYING) {
         continue;
       }
-      if (alerts.isClear(r.alertKey())) {
+      if (conditionClear.test(r.alertKey())) {
         finish(
             r.with(HealingRecord.State.SUCCEEDED, now, "verified: the condition cleared"),
             "healing.succeeded",
@@ -223,7 +206,10 @@ public final class Healer implements MetricSource {
         String service = a.labels().get("service");
         if (service != null) {
           healthySince.putIfAbsent(service, now);
-          if (a.ruleId().equals("service-down")) {
+          if (rules
+              .apply(a.ruleId())
+              .map(r -> r.healing().contains(RESTART_SERVICE))
+              .orElse(false)) {
             restartFailed.computeIfPresent(service, (k, v) -> 0.0);
           }
         }
@@ -298,18 +284,23 @@ public final class Healer implements MetricSource {
     return store.recent(searchLimit).stream().filter(r -> r.id().equals(id)).findFirst();
   }
 
+  /**
+   * The ladder of an alert: its rule's {@code heal} actions and the configured actions whose {@code
+   * on} matches the rule, those that can act on its target, lowest level first.
+   */
   private List<Step> stepsFor(Alert a) {
-    List<Step> steps = new ArrayList<>();
-    String service = a.labels().get("service");
-    if ("service-down".equals(a.ruleId())
-        && service != null
-        && services.containsKey(service)
-        && services.get(service).restart() != null) {
-      steps.add(new Step(RESTART_SERVICE, 2, service));
-    }
-    for (HealingConfig.ActionConfig c : configs.values()) {
+    String target = targetOf(a);
+    List<String> names = new ArrayList<>();
+    rules.apply(a.ruleId()).ifPresent(r -> names.addAll(r.healing()));
+    for (HealingConfig.ActionConfig c : actions.configured()) {
       if (c.on().stream().anyMatch(glob -> Pattern.matches(glob, a.ruleId()))) {
-        steps.add(new Step(c.name(), c.level(), targetOf(a)));
+        names.add(c.name());
+      }
+    }
+    List<Step> steps = new ArrayList<>();
+    for (String name : new java.util.LinkedHashSet<>(names)) {
+      if (actions.canAct(name, target)) {
+        steps.add(new Step(name, actions.find(name).orElseThrow().level(), target));
       }
     }
     steps.sort(Comparator.comparingInt(Step::level));
@@ -327,16 +318,7 @@ public final class Healer implements MetricSource {
   }
 
   private Optional<HealingAction> find(String action) {
-    if (RESTART_SERVICE.equals(action)) {
-      return Optional.of(restart);
-    }
-    HealingAction a = configured.get(action);
-    if (a != null) {
-      return Optional.of(a);
-    }
-    HealingConfig.ActionConfig c = configs.get(action);
-    String name = c != null && c.use() != null ? c.use() : action;
-    return registered == null ? Optional.empty() : registered.find(name);
+    return actions.find(action);
   }
 
   private void escalate(String alertKey) {
@@ -422,8 +404,7 @@ public final class Healer implements MetricSource {
   }
 
   private void run(HealingRecord given) {
-    HealingRecord r =
-        alerts != null && alerts.isClear(given.alertKey()) ? given.markUnnecessary() : given;
+    HealingRecord r = conditionClear.test(given.alertKey()) ? given.markUnnecessary() : given;
     audit.append(
         new AuditEvent(
             "healing.started",

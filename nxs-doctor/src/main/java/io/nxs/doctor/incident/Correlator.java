@@ -170,7 +170,9 @@ public final class Correlator {
                     .filter(g -> !g.openedAt.isBefore(dayStart) && g.view == null)
                     .count()
             + 1;
-    Group g = new Group(String.format("INCIDENT-%s-%03d", DAY.format(fired), n), fired);
+    Group g =
+        new Group(
+            String.format(java.util.Locale.ROOT, "INCIDENT-%s-%03d", DAY.format(fired), n), fired);
     open.put(g.id, g);
     return g;
   }

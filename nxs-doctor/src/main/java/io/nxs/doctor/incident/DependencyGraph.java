@@ -12,6 +12,16 @@ import java.util.Set;
  */
 public final class DependencyGraph {
 
+  /**
+   * What NXS's own components depend on, joined with {@code doctor.dependencies}: the gateway on
+   * its providers, a remote provider on the network, backups on the disk.
+   */
+  public static final Map<String, List<String>> BUILTIN =
+      Map.of(
+          "gateway", List.of("provider"),
+          "provider", List.of("network"),
+          "backup", List.of("disk"));
+
   private final Map<String, List<String>> dependsOn;
   private final Map<String, Integer> height = new HashMap<>();
   private final Map<String, Integer> depth = new HashMap<>();
@@ -59,6 +69,18 @@ public final class DependencyGraph {
     for (String dep : dependsOn.getOrDefault(node, List.of())) {
       pushDepth(dep, d + 1);
     }
+  }
+
+  /** The built-in graph joined with the configured one (a node's dependencies are united). */
+  public static DependencyGraph withBuiltins(Map<String, List<String>> configured) {
+    Map<String, List<String>> all = new java.util.LinkedHashMap<>();
+    BUILTIN.forEach((k, v) -> all.put(k, new java.util.ArrayList<>(v)));
+    configured.forEach(
+        (k, v) -> {
+          List<String> deps = all.computeIfAbsent(k, x -> new java.util.ArrayList<>());
+          v.stream().filter(d -> !deps.contains(d)).forEach(deps::add);
+        });
+    return new DependencyGraph(all);
   }
 
   /** Whether {@code a} depends on {@code b}, directly or through others. */

@@ -45,6 +45,16 @@ public record Rule(
     actions = List.copyOf(actions);
   }
 
+  /**
+   * What an alert keeps of its rule: id, severity and category (null for an alert reloaded after a
+   * restart until its rule is evaluated again).
+   */
+  public record Identity(String id, Severity severity, String category) {
+    public static Identity of(Rule r) {
+      return new Identity(r.id(), r.severity(), r.category());
+    }
+  }
+
   /** The first {@code alert} action's message template, if any. */
   public Optional<String> message() {
     return actions.stream()
@@ -64,6 +74,14 @@ public record Rule(
   /** The first {@code escalate} action, if any. */
   public Optional<RuleAction> escalation() {
     return actions.stream().filter(a -> a.type() == RuleAction.Type.ESCALATE).findFirst();
+  }
+
+  /** The healing actions of its {@code heal} actions, in the order written. */
+  public List<String> healing() {
+    return actions.stream()
+        .filter(a -> a.type() == RuleAction.Type.HEAL)
+        .map(RuleAction::action)
+        .toList();
   }
 
   /** Every metric the rule reads. */

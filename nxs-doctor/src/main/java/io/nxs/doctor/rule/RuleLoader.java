@@ -98,13 +98,20 @@ public final class RuleLoader {
           JsonNode node = MAPPER.readTree(p);
           try {
             Rule rule = bind(node, file, ruleLine, lines);
-            if (!ids.add(rule.id())) {
-              throw new Located(
-                  ruleLine, rule.id(), "id '" + rule.id() + "' appears twice in this file");
+            if (ids.add(rule.id())) {
+              rules.add(rule);
+            } else {
+              problems.add(
+                  new RuleProblem(
+                      file,
+                      ruleLine,
+                      rule.id(),
+                      "id '" + rule.id() + "' appears twice in this file"));
             }
-            rules.add(rule);
-          } catch (Located e) {
-            problems.add(new RuleProblem(file, e.line, e.ruleId, e.getMessage()));
+          } catch (Rejected e) {
+            for (Located l : e.reasons) {
+              problems.add(new RuleProblem(file, l.line(), l.ruleId(), l.reason()));
+            }
           }
         }
       }
@@ -121,15 +128,18 @@ public final class RuleLoader {
 
   private static Rule bind(JsonNode node, String file, int ruleLine, String[] lines) {
     if (!node.isObject()) {
-      throw new Located(ruleLine, "", "a rule must be a mapping with id, severity and condition");
+      throw new Rejected(
+          List.of(
+              new Located(
+                  ruleLine, "", "a rule must be a mapping with id, severity and condition")));
     }
     String id = text(node, "id");
     String ruleId = id == null ? "" : id;
-    Fields f = new Fields(lines, ruleLine, ruleId);
+    Fields f = new Fields(lines, ruleLine, ruleId, new ArrayList<>());
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!RULE_KEYS.contains(key)) {
-        throw f.at(
+        f.error(
             key,
             "unknown key '"
                 + key
@@ -139,35 +149,38 @@ public final class RuleLoader {
       }
     }
     if (id == null || !ID.matcher(id).matches()) {
-      throw f.at("id", "id must be lower case like 'disk-space-critical', but was '" + id + "'");
+      f.error("id", "id must be lower case like 'disk-space-critical', but was '" + id + "'");
     }
     String name = text(node, "name");
-    Severity severity;
-    try {
-      severity = Severity.parse(require(node, "severity", f));
-    } catch (NxsException e) {
-      throw f.at("severity", e.getMessage());
+    Severity severity = null;
+    String severityText = text(node, "severity");
+    if (severityText == null) {
+      f.error("severity", "severity is missing");
+    } else {
+      try {
+        severity = Severity.parse(severityText);
+      } catch (NxsException e) {
+        f.error("severity", e.getMessage());
+      }
     }
     Condition condition = condition(node, "condition", f);
-    if (condition == null) {
-      throw f.at("condition", "condition is missing");
+    if (condition == null && text(node, "condition") == null) {
+      f.error("condition", "condition is missing");
     }
     Condition resolve = condition(node, "resolve_condition", f);
     Duration duration = duration(node, "duration", f, Duration.ZERO);
     boolean autoResolve = true;
     if (node.has("auto_resolve")) {
       JsonNode v = node.get("auto_resolve");
-      if (!v.isBoolean()) {
-        throw f.at(
-            "auto_resolve", "auto_resolve must be true or false, but was '" + v.asText() + "'");
+      if (v.isBoolean()) {
+        autoResolve = v.booleanValue();
+      } else {
+        f.error("auto_resolve", "auto_resolve must be true or false, but was '" + v.asText() + "'");
       }
-      autoResolve = v.booleanValue();
     }
     String category = text(node, "category");
-    if (category == null) {
-      category = inferCategory(condition.metrics().getFirst());
-    } else if (!Rule.CATEGORIES.contains(category)) {
-      throw f.at(
+    if (category != null && !Rule.CATEGORIES.contains(category)) {
+      f.error(
           "category",
           "category must be one of "
               + String.join(", ", Rule.CATEGORIES)
@@ -175,20 +188,30 @@ public final class RuleLoader {
               + category
               + "'");
     }
-    String component = text(node, "component");
-    if (component == null) {
-      String m = condition.metrics().getFirst();
-      component = m.contains(".") ? m.substring(0, m.indexOf('.')) : m;
-    }
     List<RuleAction> actions = new ArrayList<>();
     JsonNode list = node.get("actions");
     if (list != null && !list.isNull()) {
       if (!list.isArray()) {
-        throw f.at("actions", "actions must be a list");
+        f.error("actions", "actions must be a list");
+      } else {
+        for (JsonNode a : list) {
+          RuleAction action = action(a, f);
+          if (action != null) {
+            actions.add(action);
+          }
+        }
       }
-      for (JsonNode a : list) {
-        actions.add(action(a, f));
-      }
+    }
+    if (!f.errors().isEmpty()) {
+      throw new Rejected(f.errors());
+    }
+    if (category == null) {
+      category = inferCategory(condition.metrics().getFirst());
+    }
+    String component = text(node, "component");
+    if (component == null) {
+      String m = condition.metrics().getFirst();
+      component = m.contains(".") ? m.substring(0, m.indexOf('.')) : m;
     }
     return new Rule(
         id,
@@ -205,43 +228,52 @@ public final class RuleLoader {
         ruleLine);
   }
 
+  /** One action, or null after recording why it is wrong. */
   private static RuleAction action(JsonNode a, Fields f) {
     if (!a.isObject()) {
-      throw f.at("actions", "each action must be a mapping with a type");
+      f.error("actions", "each action must be a mapping with a type");
+      return null;
     }
+    int before = f.errors().size();
     for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!ACTION_KEYS.contains(key)) {
-        throw f.at(
+        f.error(
             key, "unknown action key '" + key + "' (known: after, action, command, message, type)");
       }
     }
-    RuleAction.Type type;
+    RuleAction.Type type = null;
     try {
       type = RuleAction.Type.parse(text(a, "type"));
     } catch (IllegalArgumentException e) {
-      throw f.at("type", e.getMessage());
+      f.error("type", e.getMessage());
     }
     String message = text(a, "message");
     if (message != null) {
       try {
-        MessageTemplate.compile(f.ruleId, message);
+        MessageTemplate.compile(f.ruleId(), message);
       } catch (IllegalArgumentException e) {
-        throw f.at("message", e.getMessage());
+        f.error("message", e.getMessage());
       }
     }
     String command = text(a, "command");
-    if (type == RuleAction.Type.SUGGEST && command == null) {
-      throw f.at("type", "a suggest action needs a command");
-    }
     Duration after = duration(a, "after", f, null);
     String action = text(a, "action");
-    if (type == RuleAction.Type.ESCALATE && (after == null || action == null)) {
-      throw f.at("type", "an escalate action needs 'after' and 'action'");
+    if (type == RuleAction.Type.SUGGEST && command == null) {
+      f.error("type", "a suggest action needs a command");
     }
-    return new RuleAction(type, message, command, after, action);
+    if (type == RuleAction.Type.ESCALATE && (text(a, "after") == null || action == null)) {
+      f.error("type", "an escalate action needs 'after' and 'action'");
+    }
+    if (type == RuleAction.Type.HEAL && action == null) {
+      f.error("type", "a heal action needs 'action': the healing action to run");
+    }
+    return f.errors().size() > before
+        ? null
+        : new RuleAction(type, message, command, after, action);
   }
 
+  /** A compiled condition, or null when absent or wrong (then recorded). */
   private static Condition condition(JsonNode node, String key, Fields f) {
     String text = text(node, key);
     if (text == null) {
@@ -250,7 +282,8 @@ public final class RuleLoader {
     try {
       return Condition.compile(text);
     } catch (IllegalArgumentException e) {
-      throw f.at(key, e.getMessage());
+      f.error(key, e.getMessage());
+      return null;
     }
   }
 
@@ -262,16 +295,9 @@ public final class RuleLoader {
     try {
       return Durations.parse(text);
     } catch (IllegalArgumentException e) {
-      throw f.at(key, key + ": " + e.getMessage());
+      f.error(key, key + ": " + e.getMessage());
+      return dflt;
     }
-  }
-
-  private static String require(JsonNode node, String key, Fields f) {
-    String v = text(node, key);
-    if (v == null) {
-      throw f.at(key, key + " is missing");
-    }
-    return v;
   }
 
   private static String text(JsonNode node, String key) {
@@ -295,8 +321,12 @@ public final class RuleLoader {
     return at.getLineNr();
   }
 
-  /** Finds the line of a key inside one rule's block of text. */
-  private record Fields(String[] lines, int ruleLine, String ruleId) {
+  /** Finds the line of a key inside one rule's block of text and collects the rule's errors. */
+  private record Fields(String[] lines, int ruleLine, String ruleId, List<Located> errors) {
+    void error(String key, String reason) {
+      errors.add(at(key, reason));
+    }
+
     Located at(String key, String reason) {
       Pattern p = Pattern.compile("^\\s*(-\\s+)?" + Pattern.quote(key) + "\\s*:");
       for (int i = Math.max(0, ruleLine - 1); i < lines.length; i++) {
@@ -311,15 +341,16 @@ public final class RuleLoader {
     }
   }
 
-  /** A rejection with its line, internal to parsing. */
-  private static final class Located extends RuntimeException {
-    private final int line;
-    private final String ruleId;
+  /** One reason a rule is rejected, with its line. */
+  private record Located(int line, String ruleId, String reason) {}
 
-    Located(int line, String ruleId, String reason) {
-      super(reason, null, false, false);
-      this.line = line;
-      this.ruleId = ruleId;
+  /** Every reason one rule is rejected, internal to parsing. */
+  private static final class Rejected extends RuntimeException {
+    private final List<Located> reasons;
+
+    Rejected(List<Located> reasons) {
+      super(reasons.getFirst().reason(), null, false, false);
+      this.reasons = List.copyOf(reasons);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.nxs.doctor.rule;
 
 import io.nxs.core.NxsException;
+import io.nxs.core.ext.RuleSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,19 +17,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The rules in force: the 24 built-ins (classpath {@code io/nxs/doctor/rules/}), overridden by id
- * by the custom rules in the rule directories, which are re-read when a file there changes (SPEC
- * DR2). A rejected custom rule leaves the others, and every built-in, running.
+ * The rules in force: the Doctor's built-ins (classpath {@code io/nxs/doctor/rules/}) and the rules
+ * other modules ship through {@link RuleSource}, overridden by id by the custom rules in the rule
+ * directories, which are re-read when a file there changes (SPEC DR2). A rejected custom or module
+ * rule is reported with its origin and line and leaves the others, and every built-in, running.
  */
 public final class RuleSet {
 
   /** The built-in rule files, one per category of the seed's table. */
   public static final List<String> BUILTIN_FILES =
       List.of(
-          "resources.yaml", "network.yaml", "services.yaml", "security.yaml", "performance.yaml");
+          "resources.yaml",
+          "network.yaml",
+          "services.yaml",
+          "security.yaml",
+          "performance.yaml",
+          "providers.yaml",
+          "backups.yaml");
 
   private final List<Path> dirs;
   private final List<Rule> builtins;
+  private final List<RuleProblem> builtinProblems;
   private volatile Snapshot current;
   private String fingerprint = "";
 
@@ -54,8 +63,39 @@ public final class RuleSet {
    * @param dirs custom rule directories; missing ones are fine (no custom rules)
    */
   public RuleSet(List<Path> dirs) {
+    this(dirs, List.of());
+  }
+
+  /**
+   * @param dirs custom rule directories; missing ones are fine (no custom rules)
+   * @param sources rules other modules ship; they join the built-ins, and a custom rule with the
+   *     same id overrides one of them as it does a built-in
+   */
+  public RuleSet(List<Path> dirs, List<RuleSource> sources) {
     this.dirs = List.copyOf(dirs);
-    this.builtins = builtin();
+    List<Rule> all = new ArrayList<>(builtin());
+    List<RuleProblem> problems = new ArrayList<>();
+    Map<String, Rule> byId = new LinkedHashMap<>();
+    all.forEach(r -> byId.put(r.id(), r));
+    for (RuleSource source : sources) {
+      RuleLoader.Result r = RuleLoader.parse(source.rulesYaml(), source.origin());
+      problems.addAll(r.problems());
+      for (Rule rule : r.rules()) {
+        Rule previous = byId.putIfAbsent(rule.id(), rule);
+        if (previous == null) {
+          all.add(rule);
+        } else {
+          problems.add(
+              new RuleProblem(
+                  source.origin(),
+                  rule.line(),
+                  rule.id(),
+                  "id already defined in " + previous.source() + ":" + previous.line()));
+        }
+      }
+    }
+    this.builtins = List.copyOf(all);
+    this.builtinProblems = List.copyOf(problems);
     reloadIfChanged();
   }
 
@@ -104,7 +144,7 @@ public final class RuleSet {
             .append(Files.size(f))
             .append('\n');
       } catch (IOException e) {
-        fp.append(f).append("|gone\n");
+        fp.append(f).append("|gone: ").append(e.getClass().getSimpleName()).append('\n');
       }
     }
     if (current != null && fp.toString().equals(fingerprint)) {
@@ -113,7 +153,7 @@ public final class RuleSet {
     fingerprint = fp.toString();
     Map<String, Rule> rules = new LinkedHashMap<>();
     builtins.forEach(r -> rules.put(r.id(), r));
-    List<RuleProblem> problems = new ArrayList<>();
+    List<RuleProblem> problems = new ArrayList<>(builtinProblems);
     List<String> overridden = new ArrayList<>();
     Map<String, Rule> custom = new LinkedHashMap<>();
     for (Path f : files) {

@@ -1,11 +1,8 @@
 package io.nxs.doctor.sample;
 
-import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
-import java.sql.Connection;
+import io.nxs.doctor.db.Jdbc;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -20,12 +17,12 @@ public final class SampleHistory {
   /** How long minute rows are kept. */
   public static final Duration MINUTE_RETENTION = Duration.ofDays(2);
 
-  private final StateStore store;
+  private final Jdbc db;
   private final Duration retention;
   private long rolledUpToHour = Long.MIN_VALUE;
 
   public SampleHistory(StateStore store, Duration retention) {
-    this.store = store;
+    this.db = new Jdbc(store, "the Doctor's sample history");
     this.retention = retention;
   }
 
@@ -38,50 +35,50 @@ public final class SampleHistory {
     if (buckets.isEmpty() && currentHour <= rolledUpToHour) {
       return;
     }
-    try (Connection c = store.connect()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement insert =
-          c.prepareStatement(
-              "INSERT OR REPLACE INTO doctor_samples_1m (series, metric, minute, avg, min, max, count)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        for (MinuteBucket b : buckets) {
-          insert.setString(1, b.key().toString());
-          insert.setString(2, b.key().metric());
-          insert.setLong(3, b.minuteStartMillis());
-          insert.setDouble(4, b.avg());
-          insert.setDouble(5, b.min());
-          insert.setDouble(6, b.max());
-          insert.setInt(7, b.count());
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
-      if (currentHour > rolledUpToHour) {
-        try (PreparedStatement rollup =
-            c.prepareStatement(
-                "INSERT OR REPLACE INTO doctor_samples_1h (series, metric, hour, avg, min, max, count)"
-                    + " SELECT series, metric, (minute / 3600000) * 3600000 AS h,"
-                    + " SUM(avg * count) / SUM(count), MIN(min), MAX(max), SUM(count)"
-                    + " FROM doctor_samples_1m WHERE minute >= ? AND minute < ? GROUP BY series, metric, h")) {
-          rollup.setLong(1, currentHour - 3 * 3_600_000L);
-          rollup.setLong(2, currentHour);
-          rollup.executeUpdate();
-        }
-        try (PreparedStatement expire =
-            c.prepareStatement("DELETE FROM doctor_samples_1m WHERE minute < ?")) {
-          expire.setLong(1, nowMillis - MINUTE_RETENTION.toMillis());
-          expire.executeUpdate();
-        }
-        try (PreparedStatement expire =
-            c.prepareStatement("DELETE FROM doctor_samples_1h WHERE hour < ?")) {
-          expire.setLong(1, nowMillis - retention.toMillis());
-          expire.executeUpdate();
-        }
-        rolledUpToHour = currentHour;
-      }
-      c.commit();
-    } catch (SQLException e) {
-      throw new NxsException("cannot write the Doctor's sample history: " + e.getMessage(), e);
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT OR REPLACE INTO doctor_samples_1m"
+                      + " (series, metric, minute, avg, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (MinuteBucket b : buckets) {
+              insert.setString(1, b.key().toString());
+              insert.setString(2, b.key().metric());
+              insert.setLong(3, b.minuteStartMillis());
+              insert.setDouble(4, b.avg());
+              insert.setDouble(5, b.min());
+              insert.setDouble(6, b.max());
+              insert.setInt(7, b.count());
+              insert.addBatch();
+            }
+            insert.executeBatch();
+          }
+          if (currentHour > rolledUpToHour) {
+            try (PreparedStatement rollup =
+                c.prepareStatement(
+                    "INSERT OR REPLACE INTO doctor_samples_1h (series, metric, hour, avg, min, max, count)"
+                        + " SELECT series, metric, (minute / 3600000) * 3600000 AS h,"
+                        + " SUM(avg * count) / SUM(count), MIN(min), MAX(max), SUM(count)"
+                        + " FROM doctor_samples_1m WHERE minute >= ? AND minute < ?"
+                        + " GROUP BY series, metric, h")) {
+              rollup.setLong(1, currentHour - 3 * 3_600_000L);
+              rollup.setLong(2, currentHour);
+              rollup.executeUpdate();
+            }
+            try (PreparedStatement expire =
+                c.prepareStatement("DELETE FROM doctor_samples_1m WHERE minute < ?")) {
+              expire.setLong(1, nowMillis - MINUTE_RETENTION.toMillis());
+              expire.executeUpdate();
+            }
+            try (PreparedStatement expire =
+                c.prepareStatement("DELETE FROM doctor_samples_1h WHERE hour < ?")) {
+              expire.setLong(1, nowMillis - retention.toMillis());
+              expire.executeUpdate();
+            }
+          }
+        });
+    if (currentHour > rolledUpToHour) {
+      rolledUpToHour = currentHour;
     }
   }
 
@@ -90,35 +87,27 @@ public final class SampleHistory {
    * there is no history yet.
    */
   public OptionalDouble average(SeriesKey key, long fromMillis, long toMillis) {
-    try (Connection c = store.connect();
-        PreparedStatement q =
-            c.prepareStatement(
-                "SELECT SUM(avg * count) / SUM(count) FROM doctor_samples_1h WHERE series = ? AND hour >= ? AND hour < ?")) {
-      q.setString(1, key.toString());
-      q.setLong(2, fromMillis);
-      q.setLong(3, toMillis);
-      try (ResultSet rs = q.executeQuery()) {
-        if (rs.next()) {
-          double v = rs.getDouble(1);
-          return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(v);
-        }
-        return OptionalDouble.empty();
-      }
-    } catch (SQLException e) {
-      throw new NxsException("cannot read the Doctor's sample history: " + e.getMessage(), e);
-    }
+    return db.first(
+            "SELECT SUM(avg * count) / SUM(count) FROM doctor_samples_1h"
+                + " WHERE series = ? AND hour >= ? AND hour < ?",
+            q -> {
+              q.setString(1, key.toString());
+              q.setLong(2, fromMillis);
+              q.setLong(3, toMillis);
+            },
+            rs -> {
+              double v = rs.getDouble(1);
+              return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(v);
+            })
+        .orElse(OptionalDouble.empty());
   }
 
   /** Rows held: minute rows and hour rows. */
   public long[] rowCounts() {
-    try (Connection c = store.connect();
-        PreparedStatement m = c.prepareStatement("SELECT COUNT(*) FROM doctor_samples_1m");
-        PreparedStatement h = c.prepareStatement("SELECT COUNT(*) FROM doctor_samples_1h");
-        ResultSet rm = m.executeQuery();
-        ResultSet rh = h.executeQuery()) {
-      return new long[] {rm.getLong(1), rh.getLong(1)};
-    } catch (SQLException e) {
-      throw new NxsException("cannot read the Doctor's sample history: " + e.getMessage(), e);
-    }
+    return db.first(
+            "SELECT (SELECT COUNT(*) FROM doctor_samples_1m), (SELECT COUNT(*) FROM doctor_samples_1h)",
+            Jdbc.Binder.NONE,
+            rs -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .orElseThrow();
   }
 }

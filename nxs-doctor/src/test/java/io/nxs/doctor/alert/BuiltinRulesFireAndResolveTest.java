@@ -15,10 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each of the 24 built-in rules fires on synthetic samples and resolves when they recover. */
+/** Each built-in rule fires on synthetic samples and resolves when they recover. */
 class BuiltinRulesFireAndResolveTest {
 
   private static final Map<String, String> ROOT = Map.of("mount", "/");
+  private static final Map<String, String> KIMI = Map.of("provider", "kimi-primary");
 
   /** A metric of one case: name, labels, value while sick, value when well. */
   record Figure(String metric, Map<String, String> labels, double sick, double well) {}
@@ -65,7 +66,8 @@ class BuiltinRulesFireAndResolveTest {
             "service-down",
             List.of(
                 f("service.consecutive_failures", Map.of("service", "api"), 3, 0),
-                f("service.up", Map.of("service", "api"), 0, 1))),
+                f("service.up", Map.of("service", "api"), 0, 1),
+                f("service.paused", Map.of("service", "api"), 0, 0))),
         Arguments.of(
             "service-restart-failed",
             List.of(f("healing.restart_failed", Map.of("service", "api"), 1, 0))),
@@ -85,7 +87,45 @@ class BuiltinRulesFireAndResolveTest {
         Arguments.of("high-error-rate", List.of(f("api.error_rate", 20, 0))),
         Arguments.of(
             "metric-anomaly",
-            List.of(f("anomaly.zscore", Map.of("metric", "cpu.usage_percent"), 5, 0))));
+            List.of(f("anomaly.zscore", Map.of("metric", "cpu.usage_percent"), 5, 0))),
+        Arguments.of(
+            "provider-failing",
+            List.of(
+                f("provider.error_rate", KIMI, 0.8, 0), f("provider.breaker_open", KIMI, 0, 0))),
+        Arguments.of("provider-breaker-open", List.of(f("provider.breaker_open", KIMI, 1, 0))),
+        Arguments.of(
+            "all-providers-failing",
+            List.of(f("gateway.providers", 2, 2), f("gateway.providers_failing", 2, 1))),
+        Arguments.of(
+            "provider-credential-failing",
+            List.of(
+                f(
+                    "provider.credential_failing",
+                    Map.of("provider", "kimi-primary", "credential", "current"),
+                    1,
+                    0))),
+        Arguments.of(
+            "budget-nearly-spent",
+            List.of(f("budget.used_percent", Map.of("budget", "global"), 92, 40))),
+        Arguments.of(
+            "budget-spent", List.of(f("budget.used_percent", Map.of("budget", "global"), 100, 0))),
+        Arguments.of("gateway-air-gapped", List.of(f("gateway.air_gapped", 1, 0))),
+        Arguments.of(
+            "backup-stale",
+            List.of(
+                f("vault.last_good_age_seconds", 7200, 600), f("vault.rpo_seconds", 3600, 3600))),
+        Arguments.of("backup-none-verified", List.of(f("vault.last_good_age_seconds", -1, 60))),
+        Arguments.of(
+            "backup-failed",
+            List.of(f("vault.last_backup_failed", 0, 0), f("vault.last_verify_failed", 1, 0))),
+        Arguments.of(
+            "restore-drill-slow",
+            List.of(f("vault.last_drill_seconds", 1200, 300), f("vault.last_drill_failed", 0, 0))),
+        Arguments.of("state-db-damaged", List.of(f("nxs.state_ok", 0, 1))),
+        Arguments.of("response-time-p99-high", List.of(f("api.latency_p99_ms", 8000, 300))),
+        Arguments.of(
+            "error-rate-above-baseline",
+            List.of(f("predict.error_rate_ratio", Map.of("metric", "api.error_rate"), 4, 1))));
   }
 
   @Test

@@ -20,10 +20,10 @@ import java.util.List;
  * The Doctor at 1 s resolution on the real host (goal: < 2 % of one core), and the memory a series
  * holds per hour of samples.
  *
- * <p>Runs the real Doctor (OSHI host collector, security collector, heartbeats, the 24 built-in
- * rules, prediction, history writes to a real SQLite file) ticking once a second for {@code
- * seconds} (default 60) after a 10 s warm-up, and reports the CPU time of the whole JVM process and
- * of the ticking thread divided by the wall time.
+ * <p>Runs the real Doctor (OSHI host collector, security collector, heartbeats, the built-in rules,
+ * prediction, history writes to a real SQLite file) ticking once a second for {@code seconds}
+ * (default 60) after a 10 s warm-up, and reports the CPU time of the whole JVM process and of the
+ * ticking thread divided by the wall time.
  *
  * <p>Run: {@code bench/doctor-overhead [seconds]}
  */

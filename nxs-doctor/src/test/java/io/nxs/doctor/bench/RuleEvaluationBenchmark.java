@@ -34,7 +34,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * seriesPerRule=100}: each metric has 10 rules (thresholds), each evaluated on all 100 series of
  * its metric, i.e. 100,000 condition evaluations per tick. {@code seriesPerRule=10}: the same 1,000
  * rules, but each metric has only 10 labelled series (1,000 series of the 10,000 per metric group
- * are read), i.e. 10,000 evaluations. Steady state: no rule changes state, so no SQLite write.
+ * are read), i.e. 10,000 evaluations. No rule changes state, so no SQLite write. {@code
+ * values=steady}: the samples keep their values between ticks (flags, counters, idle figures);
+ * {@code values=moving}: before every tick each series gets a new sample with a new value, so no
+ * condition can be answered from the last tick's inputs (the ingest is outside the measured time).
  *
  * <p>Run: {@code bench/jmh nxs-doctor -f 1 -wi 3 -i 5 RuleEvaluationBenchmark}
  */
@@ -45,6 +48,12 @@ public class RuleEvaluationBenchmark {
 
   @Param({"100", "10"})
   public int seriesPerRule;
+
+  @Param({"steady", "moving"})
+  public String values;
+
+  private long tickMillis;
+  private int round;
 
   private TempHome home;
   private SampleStore samples;
@@ -57,6 +66,7 @@ public class RuleEvaluationBenchmark {
     StateStore store = StateStore.open(home.resolve("state.db"));
     store.migrate("doctor");
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    tickMillis = now.toEpochMilli();
     samples = new SampleStore(Duration.ofHours(1), Duration.ofSeconds(60), 20_000);
     int metrics = 100;
     int perMetric = 10_000 / metrics;
@@ -88,7 +98,25 @@ public class RuleEvaluationBenchmark {
     rules = new RuleSet.Snapshot(byId, List.of(), List.of());
     engine =
         new AlertEngine(
-            new AlertStore(store), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(5));
+            new AlertStore(store, Clock.fixed(now, ZoneOffset.UTC)),
+            Clock.fixed(now, ZoneOffset.UTC),
+            Duration.ofMinutes(5));
+  }
+
+  /** For {@code values=moving}: a new sample with a new value for every series, a second later. */
+  @Setup(Level.Invocation)
+  public void move() {
+    if (!values.equals("moving")) {
+      return;
+    }
+    round++;
+    tickMillis += 1000;
+    for (int m = 0; m < 100; m++) {
+      for (int h = 0; h < 100; h++) {
+        String metric = h < seriesPerRule ? "bench.m" + m : "other.m" + m;
+        samples.add(metric, Map.of("host", "h" + h), tickMillis, (h * 7 + m + round) % 50);
+      }
+    }
   }
 
   @TearDown(Level.Trial)

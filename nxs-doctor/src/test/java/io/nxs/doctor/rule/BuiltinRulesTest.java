@@ -11,17 +11,28 @@ import org.junit.jupiter.api.Test;
 class BuiltinRulesTest {
 
   @Test
-  void thereAre24BuiltinsInTheSeedsCategories() {
+  void thereAre38BuiltinsTheSeeds24AndFourteenForTailsBaselinesProvidersBudgetsAndBackups() {
     List<Rule> rules = RuleSet.builtin();
 
-    assertThat(rules).hasSize(24);
+    assertThat(rules).hasSize(38);
     Map<String, Long> byCategory =
         rules.stream().collect(Collectors.groupingBy(Rule::category, Collectors.counting()));
     assertThat(byCategory)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "resources", 8L, "network", 5L, "services", 4L, "security", 3L, "performance", 4L));
-    assertThat(rules.stream().map(Rule::id).distinct()).hasSize(24);
+                "resources",
+                8L,
+                "network",
+                6L,
+                "services",
+                12L,
+                "security",
+                4L,
+                "performance",
+                6L,
+                "configuration",
+                2L));
+    assertThat(rules.stream().map(Rule::id).distinct()).hasSize(38);
   }
 
   @Test

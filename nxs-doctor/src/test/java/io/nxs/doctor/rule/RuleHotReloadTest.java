@@ -53,7 +53,7 @@ class RuleHotReloadTest {
       assertThat(fx.doctor.rules().current().rule("gpu-hot").orElseThrow().condition().source())
           .isEqualTo("gpu.temperature_c > 95");
       assertThat(fx.doctor.rules().current().rule("gpu-broken")).isEmpty();
-      assertThat(fx.doctor.rules().current().all()).hasSize(25);
+      assertThat(fx.doctor.rules().current().all()).hasSize(RuleSet.builtin().size() + 1);
       assertThat(fx.doctor.alerts().openByKey(Alert.key("gpu-hot", Map.of("index", "0"))))
           .isEmpty();
       assertThat(fx.audited("doctor.rule_rejected"))
@@ -68,7 +68,7 @@ class RuleHotReloadTest {
 
       Files.delete(file);
       fx.tick(TEN_S);
-      assertThat(fx.doctor.rules().current().all()).hasSize(24);
+      assertThat(fx.doctor.rules().current().all()).hasSize(RuleSet.builtin().size());
     }
   }
 }

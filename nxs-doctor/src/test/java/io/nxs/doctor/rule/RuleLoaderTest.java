@@ -176,12 +176,13 @@ class RuleLoaderTest {
     RuleLoader.Result broken = RuleLoader.parse("rules:\n  - id: [unclosed\n", "b.yaml");
 
     assertThat(typo.problems())
-        .singleElement()
-        .satisfies(
+        .extracting(RuleProblem::line, RuleProblem::reason)
+        .satisfiesExactly(
             p -> {
-              assertThat(p.line()).isEqualTo(4);
-              assertThat(p.reason()).contains("unknown key 'conditon'");
-            });
+              assertThat(p.toList().get(0)).isEqualTo(4);
+              assertThat((String) p.toList().get(1)).contains("unknown key 'conditon'");
+            },
+            p -> assertThat(p.toList()).containsExactly(2, "condition is missing"));
     assertThat(broken.rules()).isEmpty();
     assertThat(broken.problems())
         .singleElement()
@@ -195,5 +196,39 @@ class RuleLoaderTest {
 
     assertThat(t.render(Map.of("disk.usage_percent", 97.54), Map.of("mount", "/var")))
         .isEqualTo("Disk /var at 97.5% </var>");
+  }
+
+  @Test
+  void everyErrorOfARuleIsReportedEachWithItsLine() {
+    String text =
+        """
+        rules:
+          - id: gpu-hot
+            name: "GPU Hot"
+            severity: severe
+            condition: "gpu.temperature_c >> 85"
+            duration: "five minutes"
+            actions:
+              - type: escalate
+          - id: gpu-ok
+            severity: low
+            condition: "gpu.temperature_c > 95"
+        """;
+
+    RuleLoader.Result r = RuleLoader.parse(text, "gpu.yaml");
+
+    assertThat(r.rules()).extracting(Rule::id).containsExactly("gpu-ok");
+    assertThat(r.problems())
+        .extracting(RuleProblem::line, RuleProblem::ruleId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(4, "gpu-hot"),
+            org.assertj.core.groups.Tuple.tuple(5, "gpu-hot"),
+            org.assertj.core.groups.Tuple.tuple(6, "gpu-hot"),
+            org.assertj.core.groups.Tuple.tuple(8, "gpu-hot"));
+    assertThat(r.problems().get(0).reason()).contains("severity must be one of");
+    assertThat(r.problems().get(1).reason()).startsWith("bad expression 'gpu.temperature_c >> 85'");
+    assertThat(r.problems().get(2).reason()).startsWith("duration: ");
+    assertThat(r.problems().get(3).reason())
+        .isEqualTo("an escalate action needs 'after' and 'action'");
   }
 }

@@ -120,6 +120,20 @@ final class BudgetGuard {
     }
   }
 
+  /** The month-to-date share of each configured budget, in percent, by scope. */
+  synchronized Map<String, Double> usedPercent() {
+    roll();
+    Map<String, Double> out = new java.util.TreeMap<>();
+    if (config.global() != null) {
+      out.put(GLOBAL, 100 * spent.getOrDefault(GLOBAL, 0.0) / config.global().monthly());
+    }
+    config
+        .keys()
+        .forEach(
+            (key, limit) -> out.put(key, 100 * spent.getOrDefault(key, 0.0) / limit.monthly()));
+    return out;
+  }
+
   private BudgetsConfig.Limit limit(String scope) {
     return scope.equals(GLOBAL) ? config.global() : config.keys().get(scope);
   }

@@ -126,6 +126,10 @@ public final class Gateway implements AutoCloseable {
     return airGap.active();
   }
 
+  BudgetGuard budgets() {
+    return budgets;
+  }
+
   CredentialRotation rotation() {
     return rotation;
   }

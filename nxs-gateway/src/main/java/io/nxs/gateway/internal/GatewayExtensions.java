@@ -99,7 +99,12 @@ final class GatewayExtensions {
     }
   }
 
-  /** Provider figures for the Doctor's rules. */
+  /**
+   * Provider figures for the Doctor's rules: per provider its error rate, p50 and p99 latency,
+   * breaker, and each key's 401/403 breaker; the number of providers and of failing ones (breaker
+   * open, or half of at least 5 recent attempts failed); air-gapped mode; each monthly budget's
+   * spent share.
+   */
   record Figures(Gateway gateway) implements MetricSource {
     @Override
     public String name() {
@@ -109,18 +114,37 @@ final class GatewayExtensions {
     @Override
     public List<Sample> collect() {
       List<Sample> out = new ArrayList<>();
+      int failing = 0;
       for (ProviderRuntime p : gateway.runtimes()) {
         Map<String, String> labels = Map.of("provider", p.name());
         ProviderStats.Snapshot s = p.stats().snapshot();
+        boolean open = p.breaker().state() != CircuitBreaker.State.CLOSED;
         out.add(new Sample("provider.error_rate", labels, s.errorRate()));
         out.add(new Sample("provider.latency_p50_ms", labels, Math.max(0, s.p50Millis())));
-        out.add(
-            new Sample(
-                "provider.breaker_open",
-                labels,
-                p.breaker().state() == CircuitBreaker.State.CLOSED ? 0 : 1));
+        out.add(new Sample("provider.latency_p99_ms", labels, Math.max(0, s.p99Millis())));
+        out.add(new Sample("provider.breaker_open", labels, open ? 1 : 0));
+        for (String role : List.of(Credentials.CURRENT, Credentials.NEXT)) {
+          // a key's own breaker counts only 401/403: not closed means that key keeps being refused
+          CircuitBreaker.State key = p.credentials().breaker(role).state();
+          out.add(
+              new Sample(
+                  "provider.credential_failing",
+                  Map.of("provider", p.name(), "credential", role),
+                  key == CircuitBreaker.State.CLOSED ? 0 : 1));
+        }
+        if (open || (s.samples() >= 5 && s.errorRate() >= 0.5)) {
+          failing++;
+        }
       }
+      out.add(new Sample("gateway.providers", Map.of(), gateway.runtimes().size()));
+      out.add(new Sample("gateway.providers_failing", Map.of(), failing));
       out.add(new Sample("gateway.air_gapped", Map.of(), gateway.airGapped() ? 1 : 0));
+      gateway
+          .budgets()
+          .usedPercent()
+          .forEach(
+              (budget, percent) ->
+                  out.add(new Sample("budget.used_percent", Map.of("budget", budget), percent)));
       return out;
     }
   }

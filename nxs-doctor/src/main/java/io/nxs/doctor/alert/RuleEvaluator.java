@@ -1,0 +1,304 @@
+package io.nxs.doctor.alert;
+
+import io.nxs.doctor.rule.Rule;
+import io.nxs.doctor.rule.RuleSet;
+import io.nxs.doctor.sample.SampleStore;
+import io.nxs.doctor.sample.Series;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates rules over the live samples and says, per rule and label set, whether the condition
+ * holds — nothing more: what that means for an alert is {@link AlertEngine}'s business (SPEC DR2).
+ *
+ * <p>Design note: a rule is evaluated once per label set found among the series of the metrics it
+ * reads (one alert per mount, per service); a metric without labels joins every label set. A series
+ * whose newest sample is older than the freshness limit is ignored, so a gone mount does not keep
+ * an alert alive. In the steady state (condition false, no open alert of the rule) a series costs
+ * one condition evaluation and no allocation. Rules are evaluated on several cores from {@link
+ * #PARALLEL_FROM} rules on: evaluation only reads.
+ *
+ * <p>Conditions are pure functions of their inputs, and JEXL's interpreter costs most of a tick
+ * (about a microsecond per evaluation): each rule remembers, per label set, the inputs of its last
+ * evaluation and the verdict, and evaluates again only when an input changed. Flags, counters and
+ * thresholds' inputs mostly stay put between ticks; a rule whose inputs all move pays the full
+ * price. A rule's memory is dropped when the rule changes and trimmed to the label sets it saw.
+ */
+final class RuleEvaluator {
+
+  /** Rules evaluated on several cores from this many on. */
+  static final int PARALLEL_FROM = 64;
+
+  /** What the evaluator needs to know of the open alerts. */
+  interface OpenAlerts {
+    /** Whether any alert of the rule is open. */
+    boolean anyOpen(String ruleId);
+
+    /** Whether the alert with this key is open. */
+    boolean isOpen(String key);
+  }
+
+  /** What a condition says about one label set. */
+  enum Verdict {
+    /** The condition holds. */
+    HOLDS,
+    /** The condition is false, and the resolve condition (if any) true. */
+    CLEAR,
+    /** The condition is false, but the resolve condition is not yet true (hysteresis). */
+    HELD_BY_RESOLVE_CONDITION
+  }
+
+  /**
+   * One rule on one label set that concerns an alert: it holds, or an alert of it is open.
+   *
+   * @param values the values of the metrics the rule reads, by name, for the message
+   * @param value the value of the condition's first metric
+   */
+  record Finding(
+      Rule rule,
+      Map<String, String> labels,
+      String key,
+      Verdict verdict,
+      Map<String, Double> values,
+      double value) {}
+
+  /**
+   * One evaluation.
+   *
+   * @param findings in rule order
+   * @param seen every alert key whose series were fresh (open alerts not among them lost theirs)
+   */
+  record Evaluation(List<Finding> findings, Set<String> seen) {}
+
+  private final Map<String, String> errors = new ConcurrentHashMap<>();
+  private final Map<String, Memo> memos = new ConcurrentHashMap<>();
+
+  /**
+   * The last inputs and verdict of one rule, per label set; used by one thread at a time (a rule is
+   * evaluated by one task per tick).
+   */
+  private static final class Memo {
+    final Rule rule;
+    final Map<Map<String, String>, double[]> last = new java.util.HashMap<>();
+    int seen;
+
+    Memo(Rule rule) {
+      this.rule = rule;
+    }
+
+    /** The cached verdict of these condition inputs (1 holds, 0 not), or -1. */
+    int lookup(Map<String, String> labels, double[] inputs) {
+      seen++;
+      double[] entry = last.get(labels);
+      if (entry == null || entry.length != inputs.length + 1) {
+        return -1;
+      }
+      for (int i = 0; i < inputs.length; i++) {
+        if (Double.doubleToLongBits(entry[i]) != Double.doubleToLongBits(inputs[i])) {
+          return -1;
+        }
+      }
+      return (int) entry[inputs.length];
+    }
+
+    void remember(Map<String, String> labels, double[] inputs, boolean holds) {
+      double[] entry = last.get(labels);
+      if (entry == null || entry.length != inputs.length + 1) {
+        entry = new double[inputs.length + 1];
+        last.put(labels, entry);
+      }
+      System.arraycopy(inputs, 0, entry, 0, inputs.length);
+      entry[inputs.length] = holds ? 1 : 0;
+    }
+
+    /** After a tick: forget label sets that are gone once they are twice the live ones. */
+    void trim() {
+      if (last.size() > 2 * seen + 16) {
+        last.clear();
+      }
+      seen = 0;
+    }
+  }
+
+  /** Evaluates every rule once. */
+  Evaluation evaluate(
+      RuleSet.Snapshot rules, SampleStore samples, long freshAfter, OpenAlerts open) {
+    List<Rule> all = new ArrayList<>(rules.all());
+    memos.keySet().retainAll(rules.rules().keySet());
+    var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
+    List<List<Finding>> found =
+        stream
+            .map(
+                rule -> {
+                  List<Finding> f = new ArrayList<>();
+                  try {
+                    evaluateRule(rule, samples, freshAfter, open, f);
+                    errors.remove(rule.id());
+                  } catch (IllegalArgumentException e) {
+                    errors.put(rule.id(), e.getMessage());
+                  }
+                  return f;
+                })
+            .toList();
+    List<Finding> findings = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (List<Finding> f : found) {
+      for (Finding x : f) {
+        seen.add(x.key());
+        if (x.verdict() == Verdict.HOLDS || open.isOpen(x.key())) {
+          findings.add(x);
+        }
+      }
+    }
+    return new Evaluation(findings, seen);
+  }
+
+  /** Rules whose last evaluation failed, with the reason. */
+  Map<String, String> errors() {
+    return Map.copyOf(errors);
+  }
+
+  private void evaluateRule(
+      Rule rule, SampleStore samples, long freshAfter, OpenAlerts open, List<Finding> out) {
+    List<String> metrics = rule.metrics();
+    int n = metrics.size();
+    @SuppressWarnings("unchecked")
+    Map<Map<String, String>, Series>[] columns = new Map[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = samples.seriesOf(metrics.get(i));
+    }
+    Memo memo =
+        memos.compute(rule.id(), (id, m) -> m != null && m.rule == rule ? m : new Memo(rule));
+    Inputs in = new Inputs(rule, metrics, open.anyOpen(rule.id()), open, memo);
+    if (n == 1) {
+      // the common case: one metric, each of its series is one label set
+      for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
+        Series s = entry.getValue();
+        if (s.latestMillis() < freshAfter) {
+          continue;
+        }
+        in.values[0] = s.latest();
+        in.evaluate(entry.getKey(), out);
+      }
+      memo.trim();
+      return;
+    }
+    Set<Map<String, String>> labelSets = new LinkedHashSet<>();
+    for (Map<Map<String, String>, Series> column : columns) {
+      for (Map.Entry<Map<String, String>, Series> s : column.entrySet()) {
+        if (!s.getKey().isEmpty() && s.getValue().latestMillis() >= freshAfter) {
+          labelSets.add(s.getKey());
+        }
+      }
+    }
+    if (labelSets.isEmpty()) {
+      labelSets.add(Map.of());
+    }
+    for (Map<String, String> labels : labelSets) {
+      boolean complete = true;
+      for (int i = 0; i < n; i++) {
+        Series s = columns[i].get(labels);
+        if (s == null || s.latestMillis() < freshAfter) {
+          s = labels.isEmpty() ? null : columns[i].get(Map.of());
+        }
+        if (s == null || s.latestMillis() < freshAfter) {
+          complete = false;
+          break;
+        }
+        in.values[i] = s.latest();
+      }
+      if (complete) {
+        in.evaluate(labels, out);
+      }
+    }
+    memo.trim();
+  }
+
+  /** The reusable buffers of one rule's evaluation. */
+  private static final class Inputs {
+    final Rule rule;
+    final List<String> metrics;
+    final boolean hasOpen;
+    final OpenAlerts open;
+    final double[] values;
+    final int[] conditionIndex;
+    final int[] resolveIndex;
+    final double[] condition;
+    final Memo memo;
+
+    Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open, Memo memo) {
+      this.memo = memo;
+      this.rule = rule;
+      this.metrics = metrics;
+      this.hasOpen = hasOpen;
+      this.open = open;
+      this.values = new double[metrics.size()];
+      this.conditionIndex = indexes(metrics, rule.condition().metrics());
+      this.resolveIndex =
+          rule.resolveCondition() == null
+              ? null
+              : indexes(metrics, rule.resolveCondition().metrics());
+      this.condition = new double[conditionIndex.length];
+    }
+
+    void evaluate(Map<String, String> labels, List<Finding> out) {
+      for (int i = 0; i < condition.length; i++) {
+        condition[i] = values[conditionIndex[i]];
+      }
+      int cached = memo.lookup(labels, condition);
+      boolean holds;
+      if (cached < 0) {
+        holds = rule.condition().test(condition);
+        memo.remember(labels, condition, holds);
+      } else {
+        holds = cached == 1;
+      }
+      if (!holds && !hasOpen) {
+        // steady state: nothing to start, nothing open to resolve; no key, no allocation
+        return;
+      }
+      String key = Alert.key(rule.id(), labels);
+      Verdict verdict;
+      if (holds) {
+        verdict = Verdict.HOLDS;
+      } else if (resolveIndex != null && open.isOpen(key) && !resolves()) {
+        verdict = Verdict.HELD_BY_RESOLVE_CONDITION;
+      } else {
+        verdict = Verdict.CLEAR;
+      }
+      Map<String, Double> named = new LinkedHashMap<>();
+      for (int i = 0; i < values.length; i++) {
+        named.put(metrics.get(i), values[i]);
+      }
+      out.add(
+          new Finding(
+              rule,
+              labels,
+              key,
+              verdict,
+              named,
+              values[metrics.indexOf(rule.condition().metrics().getFirst())]));
+    }
+
+    private boolean resolves() {
+      double[] r = new double[resolveIndex.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = values[resolveIndex[i]];
+      }
+      return rule.resolveCondition().test(r);
+    }
+
+    private static int[] indexes(List<String> all, List<String> some) {
+      int[] idx = new int[some.size()];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = all.indexOf(some.get(i));
+      }
+      return idx;
+    }
+  }
+}
