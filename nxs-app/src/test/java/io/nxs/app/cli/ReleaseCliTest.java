@@ -138,8 +138,9 @@ class ReleaseCliTest {
         config,
         Files.readString(config)
             .replace(
-                "public_key: release.pub",
-                "public_key: |\n    -----BEGIN PUBLIC KEY-----\n    AAAA\n    -----END PUBLIC KEY-----"));
+                "\n  public_key: release.pub",
+                "\n  public_key: |\n    -----BEGIN PUBLIC KEY-----\n    AAAA\n    -----END PUBLIC"
+                    + " KEY-----"));
 
     CliRunner.Result check = cli.run("config", "check");
 
