@@ -34,7 +34,8 @@ public final class NxsCommand implements Callable<Integer> {
           DoctorCommand.class,
           BackupCommand.class,
           ReleaseCommand.class,
-          UpgradeCommand.class);
+          UpgradeCommand.class,
+          DrillCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
