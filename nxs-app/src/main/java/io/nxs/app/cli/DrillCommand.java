@@ -3,6 +3,8 @@ package io.nxs.app.cli;
 import io.nxs.app.NxsHome;
 import io.nxs.core.Json;
 import io.nxs.rollout.drill.CleanStartDrill;
+import io.nxs.rollout.drill.CrashDrill;
+import io.nxs.rollout.drill.Drill;
 import io.nxs.rollout.drill.DrillReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +45,7 @@ final class DrillCommand extends CommandGroup {
   private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
 
   /** How to make each drill for a run. */
-  private static final Map<String, Function<Clock, CleanStartDrill>> DRILLS = new LinkedHashMap<>();
+  private static final Map<String, Function<Clock, Drill>> DRILLS = new LinkedHashMap<>();
 
   static {
     DESCRIPTIONS.put(
@@ -53,6 +55,12 @@ final class DrillCommand extends CommandGroup {
     DRILLS.put(
         CleanStartDrill.NAME,
         clock -> new CleanStartDrill(thisBuild(), NxsHome.defaultConfig(), clock));
+    DESCRIPTIONS.put(
+        CrashDrill.NAME,
+        "SIGKILL a running daemon after acknowledged writes: it starts again, the writes are"
+            + " there, the audit chain verifies");
+    DRILLS.put(
+        CrashDrill.NAME, clock -> new CrashDrill(thisBuild(), NxsHome.defaultConfig(), clock));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The drills there are.")

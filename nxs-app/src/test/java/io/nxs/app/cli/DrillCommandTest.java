@@ -43,15 +43,33 @@ class DrillCommandTest {
   }
 
   @Test
+  void theCrashDrillFindsAcknowledgedWritesAfterASigkill() throws Exception {
+    NxsHome live = new NxsHome(dir.resolve("live"));
+    live.initialize();
+    List<String> before = tree(live.dir());
+
+    CliRunner.Result run = new CliRunner(live.dir()).run("drill", "run", "crash");
+
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    assertThat(run.out())
+        .startsWith("drill crash: PASSED")
+        .contains("ok    ready again after SIGKILL: /readyz 200 after")
+        .contains("ok    acknowledged writes survived: 3 of 3 keys there after the crash")
+        .contains("ok    audit chain verifies (nothing corrupt)");
+    assertThat(tree(live.dir())).as("the live home is untouched").isEqualTo(before);
+  }
+
+  @Test
   void listNamesTheDrillsAndAnUnknownNameIsAUsageError() {
     CliRunner cli = new CliRunner(dir.resolve("live"));
 
     CliRunner.Result list = cli.run("drill", "list");
     CliRunner.Result unknown = cli.run("drill", "run", "meteor-strike");
 
-    assertThat(list.out()).contains("clean-start");
+    assertThat(list.out()).contains("clean-start").contains("crash");
     assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(unknown.err()).contains("no drill 'meteor-strike': the drills are clean-start");
+    assertThat(unknown.err())
+        .contains("no drill 'meteor-strike': the drills are clean-start, crash");
   }
 
   private static List<String> tree(Path root) throws Exception {
