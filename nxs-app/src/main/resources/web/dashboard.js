@@ -326,9 +326,31 @@
     ], list(body, 'entries').slice().reverse(), 'No entries match.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, host, audit };
+  async function scores() {
+    const body = await optional('/api/v1/score');
+    if (body === null) return notRunning('scores', 'score');
+    const counts = body.counts || {};
+    const drifting = list(body.drift, 'dimensions').filter((d) => d.psi > 0.25 && d.ks_p < 0.01);
+    const off = Object.entries(body.disabled || {});
+    fill('scores',
+      el('p', {}, `${counts.scored || 0} scored, ${counts.rejected || 0} rejected, `
+        + `${counts.unable_to_score || 0} unable; ${body.review_queue} for review (nxs score review). `,
+        drifting.length ? badge('drift') : badge('ok'), ' ',
+        drifting.map((d) => `${d.kind} ${d.dimension} PSI ${d.psi.toFixed(2)}`).join(', ')),
+      off.length ? el('p', { class: 'error' }, off.map(([k, v]) => `${k} scorer out of service: ${v}`).join('; ')) : '',
+      table([
+        ['When', (s) => when(s.created_at)],
+        ['File', (s) => s.file],
+        ['Status', (s) => badge(s.status)],
+        ['Quality', (s) => (s.quality ? `${s.quality.value.toFixed(1)} ± ${s.quality.uncertainty.toFixed(1)}` : '—')],
+        ['Flags', (s) => (s.flags || []).join(', ') || '—'],
+        ['Why', (s) => s.reason || ''],
+      ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
+  }
+
+  const PANELS = { health, providers, failovers, incidents, healing, backups, scores, host, audit };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
-    healing: 'healing actions', backups: 'backups', host: 'host metrics', audit: 'the audit log' };
+    healing: 'healing actions', backups: 'backups', scores: 'scores', host: 'host metrics', audit: 'the audit log' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

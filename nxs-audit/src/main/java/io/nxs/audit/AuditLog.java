@@ -3,14 +3,17 @@ package io.nxs.audit;
 import io.nxs.audit.internal.ArchiveFiles;
 import io.nxs.audit.internal.AuditReportWriter;
 import io.nxs.audit.internal.ChainVerifier;
+import io.nxs.audit.internal.CheckpointComparison;
 import io.nxs.audit.internal.EntryCodec;
 import io.nxs.audit.internal.EntryRows;
 import io.nxs.audit.internal.GroupCommitWriter;
 import io.nxs.audit.internal.GroupCommitWriter.Pending;
 import io.nxs.audit.internal.SigningKeys;
 import io.nxs.core.NxsException;
+import io.nxs.core.audit.AuditCheckpoint;
 import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
+import io.nxs.core.audit.CheckpointStore;
 import io.nxs.core.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +26,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -176,6 +181,65 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     return VerifyReport.ok(ChainVerifier.LIVE + (nextSeq > 1 ? " and archives" : ""), total);
   }
 
+  /**
+   * Verifies the log as {@link #verify()} does, then compares it against signed checkpoints kept
+   * off the machine: a log that ends before a checkpoint's seq, or holds another hash there, was
+   * rolled back to an earlier signed state ({@link VerifyReport.Problem#ROLLED_BACK}).
+   *
+   * @param checkpoints the newest checkpoint of each place that keeps them; none checks the log
+   *     alone
+   */
+  public VerifyReport verify(List<CheckpointStore.Kept> checkpoints) {
+    VerifyReport report = verify();
+    if (!report.ok() || checkpoints.isEmpty()) {
+      return report;
+    }
+    List<Path> archives = archiveFiles();
+    Optional<VerifyReport> contradiction =
+        read(
+            c ->
+                new CheckpointComparison(keys)
+                    .contradiction(c, archives, checkpoints, report.entriesChecked()));
+    if (contradiction.isPresent()) {
+      return contradiction.get();
+    }
+    CheckpointStore.Kept newest =
+        checkpoints.stream().max(Comparator.comparingLong(k -> k.checkpoint().seq())).orElseThrow();
+    return new VerifyReport(
+        report.source(),
+        true,
+        report.entriesChecked(),
+        null,
+        null,
+        report.message()
+            + "; agrees with the signed checkpoint of seq "
+            + newest.checkpoint().seq()
+            + " on "
+            + newest.where());
+  }
+
+  /**
+   * The chain's signed head, taken now, for a copy kept off the machine; empty while the log has no
+   * entry.
+   *
+   * @throws NxsException when the database cannot be read
+   */
+  @Override
+  public Optional<AuditCheckpoint> checkpoint() {
+    return read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT seq, hash, signature FROM audit_head WHERE id = 1")) {
+            return rs.next()
+                ? Optional.of(
+                    new AuditCheckpoint(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), clock.instant()))
+                : Optional.empty();
+          }
+        });
+  }
+
   /** Verifies one archive file on its own (it may have been copied off the machine). */
   public VerifyReport verifyArchive(Path file) {
     return new ArchiveFiles(keys).verify(file).report();
@@ -237,12 +301,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    * @throws NxsException for an unknown format
    */
   public String report(Duration period, String format) {
-    try (Connection c = store.connect()) {
-      return AuditReportWriter.write(c, clock.instant(), period, format);
-    } catch (SQLException e) {
-      throw new NxsException(
-          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
-    }
+    return read(c -> AuditReportWriter.write(c, clock.instant(), period, format));
   }
 
   /**
@@ -346,6 +405,26 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     } catch (IOException e) {
       throw new NxsException(
           "cannot list audit archives in " + archiveDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Work on one connection that only reads. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs a read on its own connection.
+   *
+   * @throws NxsException naming the database when it cannot be read
+   */
+  private <T> T read(Read<T> work) {
+    try (Connection c = store.connect()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new NxsException(
+          "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
   }
 

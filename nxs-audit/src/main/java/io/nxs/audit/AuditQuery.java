@@ -174,7 +174,7 @@ public record AuditQuery(Duration window, Instant from, String typeGlob, String 
         .forEach(
             cp -> {
               if (unprintable(cp)) {
-                out.append(String.format("\\u%04x", cp));
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", cp));
               } else {
                 out.appendCodePoint(cp);
               }

@@ -33,7 +33,12 @@ public record VerifyReport(
     /** A signature does not verify with the audit public key. */
     BAD_SIGNATURE,
     /** The newest entries are gone: the chain ends before the signed head. */
-    TRUNCATED
+    TRUNCATED,
+    /**
+     * The log is behind, or differs from, a signed checkpoint kept off the machine: it was rolled
+     * back to an earlier signed state.
+     */
+    ROLLED_BACK
   }
 
   /** A passing report. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.HealthSource;
+import io.nxs.core.ext.MetricSource;
 import io.nxs.testkit.upstream.FakeUpstream;
 import io.nxs.testkit.upstream.Script;
 import java.net.http.HttpResponse;
@@ -228,5 +229,25 @@ class OperationsTest {
         .contains("nxs_gateway_upstream_latency_seconds_bucket{")
         .contains("nxs_gateway_failover_time_seconds_count")
         .contains("nxs_gateway_breaker_state{");
+  }
+
+  @Test
+  void theDoctorHearsTheMeanFailoverTimeOncePerFailoverAndNothingWithoutOne() throws Exception {
+    f = GatewayFixture.start(GatewayFixture.providers(a, b));
+    MetricSource figures = f.extensions.metricSources().find("gateway").orElseThrow();
+    assertThat(failoverSeconds(figures)).isEmpty();
+
+    a.once(Script.status(503));
+    f.post("/v1/chat/completions", chat("nxs-auto"));
+
+    assertThat(failoverSeconds(figures)).singleElement().satisfies(s -> assertThat(s).isPositive());
+    assertThat(failoverSeconds(figures)).as("counted once, not again").isEmpty();
+  }
+
+  private static List<Double> failoverSeconds(MetricSource figures) {
+    return figures.collect().stream()
+        .filter(s -> s.metric().equals("gateway.failover_seconds"))
+        .map(MetricSource.Sample::value)
+        .toList();
   }
 }

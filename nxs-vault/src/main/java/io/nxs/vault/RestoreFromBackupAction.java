@@ -2,8 +2,10 @@ package io.nxs.vault;
 
 import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.state.StateStore;
+import io.nxs.vault.internal.LocalPaths;
 import io.nxs.vault.internal.SqliteCopy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -31,11 +34,17 @@ final class RestoreFromBackupAction implements HealingAction {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Vault vault;
+  private final Path home;
   private final StateStore store;
+  private final AuditTrail audit;
+  private final Clock clock;
 
-  RestoreFromBackupAction(Vault vault, StateStore store) {
+  RestoreFromBackupAction(Vault vault, Path home, StateStore store, AuditTrail audit, Clock clock) {
     this.vault = vault;
+    this.home = home;
     this.store = store;
+    this.audit = audit;
+    this.clock = clock;
   }
 
   @Override
@@ -73,9 +82,9 @@ final class RestoreFromBackupAction implements HealingAction {
               + snapshot.createdAt()
               + "); changes since then would be lost; the current database is kept aside");
     }
-    Path scratch = vault.home.resolve("vault").resolve("heal-" + snapshot.id());
+    Path scratch = home.resolve("vault").resolve("heal-" + snapshot.id());
     try {
-      Vault.deleteTree(scratch);
+      LocalPaths.deleteTree(scratch);
       vault.restore(snapshot.id(), scratch, Vault.STATE_DB_PATH, Progress.NONE);
       Path good = scratch.resolve(Vault.STATE_DB_PATH);
       List<String> check = SqliteCopy.integrityCheck(good);
@@ -87,9 +96,7 @@ final class RestoreFromBackupAction implements HealingAction {
           store
               .file()
               .resolveSibling(
-                  store.file().getFileName()
-                      + ".before-restore-"
-                      + STAMP.format(vault.clock.instant()));
+                  store.file().getFileName() + ".before-restore-" + STAMP.format(clock.instant()));
       Files.copy(store.file(), aside);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
@@ -106,7 +113,7 @@ final class RestoreFromBackupAction implements HealingAction {
               + "); the previous file is kept at "
               + aside
               + "; restart NXS so every module reloads";
-      vault.audit.append(
+      audit.append(
           new AuditEvent(
               "backup.recover",
               Severity.HIGH,
@@ -118,7 +125,7 @@ final class RestoreFromBackupAction implements HealingAction {
       return new Outcome(
           false, "restore from snapshot " + snapshot.id() + " failed: " + e.getMessage());
     } finally {
-      Vault.deleteTree(scratch);
+      LocalPaths.deleteTree(scratch);
     }
   }
 }

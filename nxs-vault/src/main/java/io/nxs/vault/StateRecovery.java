@@ -1,6 +1,9 @@
 package io.nxs.vault;
 
 import io.nxs.core.NxsException;
+import io.nxs.vault.internal.Catalog;
+import io.nxs.vault.internal.KeyResolver;
+import io.nxs.vault.internal.LocalPaths;
 import io.nxs.vault.internal.Repository;
 import io.nxs.vault.internal.Restorer;
 import io.nxs.vault.internal.SqliteCopy;
@@ -32,6 +35,9 @@ import java.util.Optional;
  * moved into place. Changes made after the snapshot are lost, and the result says since when.
  */
 public final class StateRecovery {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StateRecovery.class);
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -72,6 +78,7 @@ public final class StateRecovery {
       }
       return ids.stream().max(String::compareTo);
     } catch (IOException | VaultException e) {
+      LOG.warn("no snapshot can be listed: {}", e.getMessage());
       return Optional.empty();
     }
   }
@@ -107,10 +114,10 @@ public final class StateRecovery {
     Path scratch = home.resolve("vault").resolve("recovery-" + STAMP.format(clock.instant()));
     try {
       for (String id : ids) {
-        Vault.deleteTree(scratch);
+        LocalPaths.deleteTree(scratch);
         Files.createDirectories(scratch);
         try {
-          Manifest m = Vault.readManifest(repos, id);
+          Manifest m = Catalog.readManifest(repos, id);
           List<Manifest.Entry> entries =
               m.entries().stream().filter(e -> e.path().equals(Vault.STATE_DB_PATH)).toList();
           if (entries.isEmpty()) {
@@ -135,7 +142,7 @@ public final class StateRecovery {
     } catch (IOException e) {
       throw new VaultException("recovery failed: " + e.getMessage(), e);
     } finally {
-      Vault.deleteTree(scratch);
+      LocalPaths.deleteTree(scratch);
     }
     throw new VaultException(
         "no snapshot holds a good copy of state.db ("
@@ -143,9 +150,9 @@ public final class StateRecovery {
             + "); nothing was changed");
   }
 
-  private static void checkDeep(List<Repository> repos, Manifest m) {
+  private void checkDeep(List<Repository> repos, Manifest m) {
     for (Repository repo : repos) {
-      Verifier v = new Verifier(repo, true, LocalDate.now(ZoneOffset.UTC), Progress.NONE);
+      Verifier v = new Verifier(repo, true, LocalDate.now(clock), Progress.NONE);
       List<Verifier.SnapshotCheck> checks = v.check(List.of(m.id()));
       boolean stateOk =
           checks.stream()
@@ -179,19 +186,19 @@ public final class StateRecovery {
   private List<Repository> repositories() {
     List<Target> targets = new ArrayList<>();
     for (VaultConfig.Target t : config.targets()) {
-      if (t.type().equals("local") && !Files.isDirectory(Vault.resolve(home, t.path()))) {
+      if (t.type().equals("local") && !Files.isDirectory(LocalPaths.resolve(home, t.path()))) {
         continue;
       }
       try {
-        targets.add(
-            Targets.open(t, home, p -> Vault.resolve(home, p), env, home.resolve("secrets.yaml")));
+        targets.add(Targets.open(t, home, p -> LocalPaths.resolve(home, p), env));
       } catch (NxsException e) {
         // Unreachable: the other targets may hold a good snapshot.
+        LOG.warn("vault target {} left out of the recovery: {}", t.where(), e.getMessage());
       }
     }
     VaultKey key;
     if (config.passphraseEnv() != null) {
-      key = Vault.passphraseKey(config, env, targets);
+      key = KeyResolver.passphraseKey(config, env, targets);
     } else {
       Path keyFile = home.resolve("keys").resolve("vault.key");
       if (!Files.exists(keyFile)) {

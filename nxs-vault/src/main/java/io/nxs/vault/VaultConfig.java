@@ -12,8 +12,10 @@ import java.util.List;
  *
  * @param sources the agent's directories to back up, besides NXS's own state; default none
  * @param openclaw whether to add OpenClaw's workspace and SQLite stores; {@code null} (the default)
- *     means "when {@code openclaw_home} exists"
- * @param openclawHome OpenClaw's home; default {@code ~/.openclaw}
+ *     means "when OpenClaw's home exists"
+ * @param openclawHome deprecated: OpenClaw's home now comes from {@code openclaw.home}, the one
+ *     place every module reads it from; when set it still wins, with a deprecation message; default
+ *     unset (null)
  * @param targets where snapshots go, each gets every snapshot; default one local directory, {@code
  *     <home>/backups}
  * @param retention how many snapshots prune keeps; default 24 hourly, 7 daily, 4 weekly, 12 monthly
@@ -49,7 +51,7 @@ public record VaultConfig(
       @JsonProperty("passphrase_env") String passphraseEnv) {
     this.sources = sources == null ? List.of() : List.copyOf(sources);
     this.openclaw = openclaw;
-    this.openclawHome = openclawHome == null ? "~/.openclaw" : openclawHome;
+    this.openclawHome = openclawHome;
     this.targets =
         targets == null || targets.isEmpty()
             ? List.of(new Target("local", "backups"))
@@ -80,6 +82,19 @@ public record VaultConfig(
         }
       }
     }
+  }
+
+  /**
+   * One line per deprecated key in use, naming its replacement; empty when none. The key keeps
+   * working.
+   */
+  public List<String> deprecations() {
+    return openclawHome == null
+        ? List.of()
+        : List.of(
+            "vault.openclaw_home is deprecated: set openclaw.home: "
+                + openclawHome
+                + " instead (every module reads OpenClaw's home from there)");
   }
 
   /** A configuration with the vault key in {@code keys/vault.key}. */

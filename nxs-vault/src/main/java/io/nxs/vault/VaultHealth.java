@@ -103,10 +103,7 @@ final class VaultHealth implements HealthSource, MetricSource {
   public List<Sample> collect() {
     double age = lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0);
     List<VaultIndex.Run> runs = index.runs("backup", 100);
-    double rate =
-        runs.isEmpty()
-            ? 1.0
-            : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
+    double rate = successRate(runs);
     List<Sample> out = new java.util.ArrayList<>();
     out.add(new Sample("vault.last_good_age_seconds", Map.of(), age));
     out.add(new Sample("vault.rpo_seconds", Map.of(), rpo.toSeconds()));
@@ -121,6 +118,17 @@ final class VaultHealth implements HealthSource, MetricSource {
       out.add(new Sample("vault.last_drill_failed", Map.of(), lastFailed(drills)));
     }
     return out;
+  }
+
+  /** The share of the last 100 backups that succeeded; 1 when there were none. */
+  double backupSuccessRate() {
+    return successRate(index.runs("backup", 100));
+  }
+
+  private static double successRate(List<VaultIndex.Run> runs) {
+    return runs.isEmpty()
+        ? 1.0
+        : runs.stream().filter(VaultIndex.Run::ok).count() / (double) runs.size();
   }
 
   /** 1 when the newest of the runs failed, 0 when it succeeded or there is none. */

@@ -5,6 +5,7 @@ import io.nxs.core.config.ConfigSection;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.core.openclaw.OpenClaw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class VaultModule implements NxsModule {
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
   private final AtomicBoolean busy = new AtomicBoolean();
   private Vault vault;
+
   private VaultHealth health;
 
   @Override
@@ -44,16 +46,21 @@ public final class VaultModule implements NxsModule {
   @Override
   public void start(ModuleContext ctx) {
     VaultConfig config = ctx.config().section(VaultConfig.SECTION);
+    config.deprecations().forEach(LOG::warn);
     vault =
         Vault.open(
             ctx.home(),
             config,
+            OpenClaw.from(ctx.config()).layout(),
             ctx.store(),
             ctx.audit(),
             ctx.clock(),
             () -> ctx.extensions().backupSources().all());
-    health = new VaultHealth(vault.index, config.rpo(), ctx.clock(), config.targets().size());
-    ctx.extensions().healingActions().register(new RestoreFromBackupAction(vault, ctx.store()));
+    health = new VaultHealth(vault.index(), config.rpo(), ctx.clock(), config.targets().size());
+    ctx.extensions()
+        .healingActions()
+        .register(
+            new RestoreFromBackupAction(vault, ctx.home(), ctx.store(), ctx.audit(), ctx.clock()));
     ctx.extensions().healthSources().register(health);
     ctx.extensions().metricSources().register(health);
     Gauge.builder(
@@ -62,7 +69,7 @@ public final class VaultModule implements NxsModule {
             h -> h.lastGoodAge().map(d -> (double) d.toSeconds()).orElse(-1.0))
         .description("Age of the newest verified snapshot; -1 when there is none")
         .register(ctx.metrics());
-    Gauge.builder("nxs_vault_backup_success_ratio", health, h -> h.collect().get(1).value())
+    Gauge.builder("nxs_vault_backup_success_ratio", health, VaultHealth::backupSuccessRate)
         .description("Share of the last 100 backups that succeeded")
         .register(ctx.metrics());
     VaultConfig.Schedule s = config.schedule();
@@ -70,14 +77,15 @@ public final class VaultModule implements NxsModule {
         ctx,
         s.backup(),
         "backup",
+        FIRST_BACKUP,
         () -> {
           BackupResult result = vault.create(Progress.NONE);
           health.backedUp(result);
           vault.verify(result.snapshot().id(), false, Progress.NONE);
           vault.prune(false);
         });
-    every(ctx, s.verify(), "verify", () -> vault.verify("all", false, Progress.NONE));
-    every(ctx, s.drill(), "drill", () -> vault.drill(Progress.NONE));
+    every(ctx, s.verify(), "verify", s.verify(), () -> vault.verify("all", false, Progress.NONE));
+    every(ctx, s.drill(), "drill", s.drill(), () -> vault.drill(Progress.NONE));
   }
 
   /**
@@ -85,13 +93,17 @@ public final class VaultModule implements NxsModule {
    * first run keeps the cadence across restarts: it is due one interval after the last run of its
    * kind (recorded in state.db), so a daemon restarted every day still verifies daily and drills
    * monthly; see {@link #firstDelay}.
+   *
+   * @param neverRan the first delay when no run of this kind was ever recorded (a fresh home)
    */
-  private void every(ModuleContext ctx, Duration interval, String what, Runnable job) {
+  private void every(
+      ModuleContext ctx, Duration interval, String what, Duration neverRan, Runnable job) {
     if (interval.isZero()) {
       return;
     }
     long millis = interval.toMillis();
-    long first = firstDelay(vault.lastStarted(what), interval, ctx.clock().instant()).toMillis();
+    long first =
+        firstDelay(vault.lastStarted(what), interval, ctx.clock().instant(), neverRan).toMillis();
     LOG.debug("scheduled {} every {}, next in {} ms", what, interval, first);
     schedules.add(
         ctx.scheduler()
@@ -123,13 +135,20 @@ public final class VaultModule implements NxsModule {
   static final Duration OVERDUE_GRACE = Duration.ofMinutes(1);
 
   /**
-   * How long after start the first scheduled run of a job waits: a full interval when it never ran;
-   * else what is left of the interval since its last run, at least {@link #OVERDUE_GRACE} when that
-   * is already over.
+   * When a home that never backed up takes its first backup: soon after the first start, not a
+   * whole interval later (a verify and a drill need a snapshot, so they keep their interval).
    */
-  static Duration firstDelay(Optional<Instant> lastStarted, Duration interval, Instant now) {
+  static final Duration FIRST_BACKUP = OVERDUE_GRACE;
+
+  /**
+   * How long after start the first scheduled run of a job waits: {@code neverRan} when it never
+   * ran; else what is left of the interval since its last run, at least {@link #OVERDUE_GRACE} when
+   * that is already over.
+   */
+  static Duration firstDelay(
+      Optional<Instant> lastStarted, Duration interval, Instant now, Duration neverRan) {
     if (lastStarted.isEmpty()) {
-      return interval;
+      return neverRan.compareTo(interval) < 0 ? neverRan : interval;
     }
     Duration left = Duration.between(now, lastStarted.get().plus(interval));
     if (left.compareTo(interval) > 0) {

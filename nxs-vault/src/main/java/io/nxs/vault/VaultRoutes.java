@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.nxs.core.Json;
+import io.nxs.core.auth.ApiKey;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.http.HttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ final class VaultRoutes implements HttpRoutes {
     routes.post(
         PATH,
         ctx -> {
-          BackupResult result = run(() -> vault.create(Progress.NONE));
+          BackupResult result = run(() -> by(ctx).create(Progress.NONE));
           health.backedUp(result);
           ctx.status(201).json(result);
         },
@@ -46,11 +48,11 @@ final class VaultRoutes implements HttpRoutes {
         PATH + "/prune",
         ctx -> {
           boolean dryRun = body(ctx).path("dry_run").asBoolean(false);
-          ctx.json(run(() -> vault.prune(dryRun)));
+          ctx.json(run(() -> by(ctx).prune(dryRun)));
         },
         Scope.ADMIN);
     routes.post(
-        PATH + "/drill", ctx -> ctx.json(run(() -> vault.drill(Progress.NONE))), Scope.ADMIN);
+        PATH + "/drill", ctx -> ctx.json(run(() -> by(ctx).drill(Progress.NONE))), Scope.ADMIN);
     routes.post(
         PATH + "/export",
         ctx -> {
@@ -59,7 +61,7 @@ final class VaultRoutes implements HttpRoutes {
             throw ApiException.badRequest(
                 "body must be JSON like {\"file\":\"/mnt/usb/nxs-backup.tar\"}");
           }
-          ctx.json(run(() -> vault.export(Path.of(file))));
+          ctx.json(run(() -> by(ctx).export(Path.of(file))));
         },
         Scope.ADMIN);
     routes.post(
@@ -67,7 +69,7 @@ final class VaultRoutes implements HttpRoutes {
         ctx -> {
           boolean deep =
               body(ctx).path("deep").asBoolean(false) || "true".equals(ctx.queryParam("deep"));
-          ctx.json(run(() -> vault.verify(ctx.pathParam("id"), deep, Progress.NONE)));
+          ctx.json(run(() -> by(ctx).verify(ctx.pathParam("id"), deep, Progress.NONE)));
         },
         Scope.ADMIN);
     routes.post(
@@ -80,7 +82,8 @@ final class VaultRoutes implements HttpRoutes {
                 "body must be JSON like {\"to\":\"/tmp/restore\",\"file\":\"files/agent/MEMORY.md\"}");
           }
           String file = body.hasNonNull("file") ? body.get("file").asText() : null;
-          ctx.json(run(() -> vault.restore(ctx.pathParam("id"), Path.of(to), file, Progress.NONE)));
+          ctx.json(
+              run(() -> by(ctx).restore(ctx.pathParam("id"), Path.of(to), file, Progress.NONE)));
         },
         Scope.ADMIN);
   }
@@ -93,6 +96,11 @@ final class VaultRoutes implements HttpRoutes {
     body.put("last_verified", vault.lastVerified().map(SnapshotInfo::id).orElse(null));
     body.put("health", health.check());
     return body;
+  }
+
+  /** The vault acting for the request's key, so the audit log names who asked. */
+  private Vault by(Context ctx) {
+    return vault.by(HttpServer.key(ctx).map(ApiKey::id).orElse("api"));
   }
 
   private static JsonNode body(Context ctx) {

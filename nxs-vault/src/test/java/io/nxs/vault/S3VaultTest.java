@@ -112,4 +112,26 @@ class S3VaultTest {
         .hasMessageContaining("secrets.yaml")
         .hasMessageNotContaining("only-the-access-key");
   }
+
+  @Test
+  void aMistypedSecretsSectionNamesTheFileAndKeyNeverAValue() throws Exception {
+    Files.writeString(
+        f.home.resolve("secrets.yaml"),
+        """
+        vault:
+          s3:
+            nxs:
+              acess_key: "AKIA-TYPO-VALUE-1234"
+              secret_key: "a-secret-that-must-not-show"
+        """);
+    Vault vault = f.vault(VaultConfig.defaults().withTargets(List.of(s3Target())));
+
+    assertThatThrownBy(() -> vault.create(Progress.NONE))
+        .isInstanceOf(VaultException.class)
+        .hasMessageContaining("secrets.yaml")
+        .hasMessageContaining("acess_key")
+        .hasMessageNotContaining("AKIA-TYPO-VALUE-1234")
+        .hasMessageNotContaining("a-secret-that-must-not-show");
+    vault.close();
+  }
 }

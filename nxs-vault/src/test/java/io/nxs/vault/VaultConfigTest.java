@@ -28,6 +28,21 @@ class VaultConfigTest {
     assertThat(c.schedule().drill()).isEqualTo(Duration.ofDays(30));
     assertThat(c.rpo()).isEqualTo(Duration.ofHours(1));
     assertThat(c.openclaw()).isNull();
+    assertThat(c.openclawHome()).as("OpenClaw's home comes from openclaw.home").isNull();
+    assertThat(c.deprecations()).isEmpty();
+  }
+
+  @Test
+  void theOldOpenclawHomeKeyStillWorksWithOneLineNamingTheNewKey() {
+    VaultConfig c = parse("vault:\n  openclaw_home: /srv/claw\n");
+
+    assertThat(c.openclawHome()).isEqualTo("/srv/claw");
+    assertThat(c.deprecations())
+        .singleElement()
+        .asString()
+        .contains("vault.openclaw_home is deprecated")
+        .contains("openclaw.home: /srv/claw")
+        .doesNotContain("\n");
   }
 
   @Test

@@ -30,7 +30,7 @@ class VaultHealthTest {
                     new VaultConfig.Target("local", "backups"),
                     new VaultConfig.Target("local", "offsite")));
     Vault vault = f.vault(two);
-    VaultHealth health = new VaultHealth(vault.index, Duration.ofHours(1), f.clock, 2);
+    VaultHealth health = new VaultHealth(vault.index(), Duration.ofHours(1), f.clock, 2);
 
     health.backedUp(vault.create(Progress.NONE));
     vault.verify("latest", false, Progress.NONE);
@@ -51,7 +51,7 @@ class VaultHealthTest {
   @Test
   void oneConfiguredTargetIsDegradedWithWhatToDo() {
     Vault vault = f.vault();
-    VaultHealth health = new VaultHealth(vault.index, Duration.ofHours(1), f.clock, 1);
+    VaultHealth health = new VaultHealth(vault.index(), Duration.ofHours(1), f.clock, 1);
     health.backedUp(vault.create(Progress.NONE));
     vault.verify("latest", false, Progress.NONE);
 
@@ -65,7 +65,7 @@ class VaultHealthTest {
   @Test
   void theFiguresTellTheDoctorTheRpoAndHowTheNewestBackupVerifyAndDrillWent() {
     Vault vault = f.vault();
-    VaultHealth health = new VaultHealth(vault.index, Duration.ofHours(1), f.clock, 1);
+    VaultHealth health = new VaultHealth(vault.index(), Duration.ofHours(1), f.clock, 1);
     health.backedUp(vault.create(Progress.NONE));
     vault.verify("latest", false, Progress.NONE);
 
@@ -80,6 +80,17 @@ class VaultHealthTest {
     assertThat(figures(health))
         .containsKey("vault.last_drill_seconds")
         .containsEntry("vault.last_drill_failed", 0.0);
+  }
+
+  @Test
+  void thePrometheusSuccessRatioIsTheSameFigureTheDoctorReads() {
+    Vault vault = f.vault();
+    VaultHealth health = new VaultHealth(vault.index(), Duration.ofHours(1), f.clock, 1);
+    health.backedUp(vault.create(Progress.NONE));
+
+    assertThat(health.backupSuccessRate())
+        .isEqualTo(1.0)
+        .isEqualTo(figures(health).get("vault.backup_success_rate"));
   }
 
   private static java.util.Map<String, Double> figures(VaultHealth health) {

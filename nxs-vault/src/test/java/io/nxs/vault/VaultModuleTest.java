@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nxs.audit.AuditEntry;
+import io.nxs.audit.AuditQuery;
 import io.nxs.core.Json;
 import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.AuthFailureLimiter;
@@ -18,6 +20,7 @@ import io.nxs.core.http.HttpServer;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.metrics.Metrics;
 import io.nxs.core.module.ModuleContext;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.vault.internal.SqliteCopy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,7 +84,7 @@ class VaultModuleTest {
     module.start(
         new ModuleContext(
             f.home.path(),
-            new NxsConfig("test", Map.of("vault", config)),
+            new NxsConfig("test", Map.of("vault", config, "openclaw", OpenClawConfig.defaults())),
             f.store,
             f.audit,
             new EventBus(),
@@ -261,15 +264,61 @@ class VaultModuleTest {
     Instant now = Instant.parse("2026-12-01T12:00:00Z");
     Duration day = Duration.ofDays(1);
 
-    assertThat(VaultModule.firstDelay(Optional.empty(), day, now)).as("never ran").isEqualTo(day);
-    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofHours(20))), day, now))
+    assertThat(VaultModule.firstDelay(Optional.empty(), day, now, day))
+        .as("never ran")
+        .isEqualTo(day);
+    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofHours(20))), day, now, day))
         .as("ran 20 h ago")
         .isEqualTo(Duration.ofHours(4));
-    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofDays(40))), day, now))
+    assertThat(VaultModule.firstDelay(Optional.of(now.minus(Duration.ofDays(40))), day, now, day))
         .as("overdue")
         .isEqualTo(VaultModule.OVERDUE_GRACE);
-    assertThat(VaultModule.firstDelay(Optional.of(now.plus(Duration.ofDays(3))), day, now))
+    assertThat(VaultModule.firstDelay(Optional.of(now.plus(Duration.ofDays(3))), day, now, day))
         .as("clock went back")
         .isEqualTo(day);
+  }
+
+  @Test
+  void aFreshHomeBacksUpWithinTwoMinutesThenResumesTheHourlyCadenceFromVaultRuns() {
+    Duration hour = Duration.ofHours(1);
+
+    assertThat(
+            VaultModule.firstDelay(
+                module.vault().lastStarted("backup"),
+                hour,
+                f.clock.instant(),
+                VaultModule.FIRST_BACKUP))
+        .as("no backup ever ran on this home")
+        .isLessThanOrEqualTo(Duration.ofMinutes(2));
+
+    module.vault().create(Progress.NONE);
+    f.clock.advance(Duration.ofMinutes(10));
+
+    assertThat(
+            VaultModule.firstDelay(
+                module.vault().lastStarted("backup"),
+                hour,
+                f.clock.instant(),
+                VaultModule.FIRST_BACKUP))
+        .as("restarted 10 min after the first backup")
+        .isEqualTo(Duration.ofMinutes(50));
+  }
+
+  @Test
+  void adminActionsThroughTheApiAreRecordedUnderTheCallingKey() throws Exception {
+    String keyId =
+        new ApiKeyStore(f.store, f.audit, f.clock)
+            .list().stream().filter(k -> k.name().equals("admin")).findFirst().orElseThrow().id();
+
+    assertThat(post("/api/v1/backups", "", admin).statusCode()).isEqualTo(201);
+    post("/api/v1/backups/latest/verify", "", admin);
+    post("/api/v1/backups/prune", "{}", admin);
+
+    for (String type : List.of("backup.create", "backup.verify", "backup.prune")) {
+      assertThat(f.audit.query(AuditQuery.parse(null, type, null)))
+          .as(type)
+          .extracting(AuditEntry::actor)
+          .containsExactly(keyId);
+    }
   }
 }

@@ -7,7 +7,15 @@ import io.nxs.audit.AuditEntry;
 import io.nxs.audit.AuditQuery;
 import io.nxs.audit.ReportPeriod;
 import io.nxs.audit.VerifyReport;
+import io.nxs.core.audit.CheckpointStore;
 import io.nxs.core.config.Durations;
+import io.nxs.core.config.NxsConfig;
+import io.nxs.core.openclaw.OpenClaw;
+import io.nxs.core.openclaw.OpenClawConfig;
+import io.nxs.vault.Vault;
+import io.nxs.vault.VaultConfig;
+import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,22 +42,54 @@ final class AuditCommand extends CommandGroup {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Check every signature and hash link of the live log and its archives.",
-        "Exit 1 and the first bad seq when an entry was edited, deleted, reordered or forged."
+        "Check every signature and hash link of the live log and its archives, then compare the",
+        "log against the newest signed checkpoint each backup target holds.",
+        "Exit 1 and the first bad seq when an entry was edited, deleted, reordered or forged,",
+        "or the log was rolled back to an earlier signed state."
       })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (OfflineHome home = OfflineHome.open(Commands.global(spec), Commands.clock(spec))) {
-        VerifyReport report = home.audit.verify();
-        if (Commands.global(spec).json()) {
+      GlobalOptions global = Commands.global(spec);
+      Clock clock = Commands.clock(spec);
+      try (OfflineHome home = OfflineHome.open(global, clock)) {
+        CheckpointStore.Found found = checkpoints(global, home, clock);
+        VerifyReport report = home.audit.verify(found.newest());
+        if (global.json()) {
           Commands.printJson(spec, report);
         } else {
-          Commands.out(spec).println((report.ok() ? "ok   " : "FAIL ") + report.message());
+          PrintWriter out = Commands.out(spec);
+          out.println((report.ok() ? "ok   " : "FAIL ") + report.message());
+          if (report.ok() && found.newest().isEmpty()) {
+            out.println(
+                "note no backup target holds a signed checkpoint yet: a rollback of the log to an"
+                    + " earlier signed state cannot be ruled out until 'nxs backup create' has run");
+          }
+          found.unreadable().forEach(u -> out.println("note checkpoints unreadable at " + u));
         }
         return report.ok() ? ExitCode.OK : ExitCode.PROBLEM;
+      }
+    }
+
+    /** The vault's targets, where each backup leaves the log's signed head (ADR 0150). */
+    private static CheckpointStore.Found checkpoints(
+        GlobalOptions global, OfflineHome home, Clock clock) {
+      NxsConfig loaded = ConfigCheck.check(global.home().config(), global.env);
+      Vault vault =
+          Vault.open(
+              home.home.dir(),
+              loaded.section(VaultConfig.SECTION),
+              OpenClaw.of(loaded.section(OpenClawConfig.SECTION), global.env).layout(),
+              home.store,
+              home.audit,
+              clock,
+              List::of);
+      try {
+        return vault.checkpoints().newest();
+      } finally {
+        vault.close();
       }
     }
   }

@@ -7,6 +7,9 @@ import io.nxs.core.Json;
 import io.nxs.core.NxsException;
 import io.nxs.core.Severity;
 import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.config.NxsConfig;
+import io.nxs.core.openclaw.OpenClaw;
+import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.core.state.CorruptStateException;
 import io.nxs.core.state.StateStore;
 import io.nxs.vault.Progress;
@@ -16,6 +19,7 @@ import io.nxs.vault.VaultConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,12 +66,25 @@ final class BackupCommand extends CommandGroup {
         // Not running: work on the home directly below.
       }
     }
-    VaultConfig config =
-        ConfigCheck.check(global.home().config(), global.env).section(VaultConfig.SECTION);
+    NxsConfig loaded = ConfigCheck.check(global.home().config(), global.env);
+    VaultConfig config = loaded.section(VaultConfig.SECTION);
+    config.deprecations().forEach(spec.commandLine().getErr()::println);
     try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
       Vault vault =
-          Vault.open(home.home.dir(), config, home.store, home.audit, Commands.clock(spec));
-      return Json.mapper().valueToTree(offline.apply(vault));
+          Vault.open(
+                  home.home.dir(),
+                  config,
+                  OpenClaw.of(loaded.section(OpenClawConfig.SECTION), global.env).layout(),
+                  home.store,
+                  home.audit,
+                  Commands.clock(spec),
+                  List::of)
+              .by("cli");
+      try {
+        return Json.mapper().valueToTree(offline.apply(vault));
+      } finally {
+        vault.close();
+      }
     }
   }
 

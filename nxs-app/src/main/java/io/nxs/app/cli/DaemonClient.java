@@ -75,12 +75,12 @@ final class DaemonClient {
   }
 
   JsonNode get(String path) {
-    return exchange("GET", path, null).bodyOrThrow();
+    return exchange("GET", path, null, null).bodyOrThrow();
   }
 
   /** A GET that answers with a body whatever its status, such as {@code /readyz}'s 503. */
   JsonNode probe(String path) {
-    return exchange("GET", path, null).body();
+    return exchange("GET", path, null, null).body();
   }
 
   /** Whether the daemon listens on this machine's loopback, so its pid is a local process. */
@@ -96,12 +96,18 @@ final class DaemonClient {
 
   /** A GET whose route may be absent (a module this build does not run): empty on 404. */
   Optional<JsonNode> find(String path) {
-    Answer answer = exchange("GET", path, null);
+    Answer answer = exchange("GET", path, null, null);
     return answer.status() == 404 ? Optional.empty() : Optional.of(answer.bodyOrThrow());
   }
 
   JsonNode post(String path, Object body) {
-    return exchange("POST", path, body == null ? "{}" : Json.write(body)).bodyOrThrow();
+    byte[] json = (body == null ? "{}" : Json.write(body)).getBytes(StandardCharsets.UTF_8);
+    return exchange("POST", path, json, "application/json").bodyOrThrow();
+  }
+
+  /** A POST of raw bytes, e.g. a file to score, with its content type when known. */
+  JsonNode postBytes(String path, byte[] body, String contentType) {
+    return exchange("POST", path, body, contentType).bodyOrThrow();
   }
 
   /**
@@ -109,7 +115,7 @@ final class DaemonClient {
    * exits it starts far faster than {@code java.net.http.HttpClient} (no selector thread, and no
    * TLS set-up or CA store for plain HTTP).
    */
-  private Answer exchange(String method, String path, String json) {
+  private Answer exchange(String method, String path, byte[] body, String contentType) {
     int status;
     String text;
     try {
@@ -124,13 +130,14 @@ final class DaemonClient {
       c.setRequestMethod(method);
       c.setRequestProperty("Authorization", "Bearer " + key);
       c.setRequestProperty("Accept", "application/json");
-      if (json != null) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      if (body != null) {
         c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        c.setFixedLengthStreamingMode(bytes.length);
+        if (contentType != null) {
+          c.setRequestProperty("Content-Type", contentType);
+        }
+        c.setFixedLengthStreamingMode(body.length);
         try (OutputStream out = c.getOutputStream()) {
-          out.write(bytes);
+          out.write(body);
         }
       }
       status = c.getResponseCode();
@@ -144,13 +151,13 @@ final class DaemonClient {
       throw new DaemonUnreachableException(
           "the NXS daemon at " + baseUrl + " failed to answer (" + e.getMessage() + ")", e);
     }
-    JsonNode body;
+    JsonNode answer;
     try {
-      body = Json.mapper().readTree(text.isEmpty() ? "{}" : text);
+      answer = Json.mapper().readTree(text.isEmpty() ? "{}" : text);
     } catch (IOException e) {
       throw new NxsException("the daemon answered " + status + " with a body that is not JSON", e);
     }
-    return new Answer(status, body);
+    return new Answer(status, answer);
   }
 
   private record Answer(int status, JsonNode body) {

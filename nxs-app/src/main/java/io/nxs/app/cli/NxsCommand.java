@@ -35,7 +35,8 @@ public final class NxsCommand implements Callable<Integer> {
           BackupCommand.class,
           ReleaseCommand.class,
           UpgradeCommand.class,
-          DrillCommand.class);
+          DrillCommand.class,
+          ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
 

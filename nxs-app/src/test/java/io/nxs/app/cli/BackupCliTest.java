@@ -74,6 +74,37 @@ class BackupCliTest {
   }
 
   @Test
+  void auditVerifyExitsOneWhenTheLogWasRolledBackBehindACheckpointOnATarget() throws Exception {
+    CliRunner.Result fresh = cli.run("audit", "verify");
+    assertThat(fresh.code()).as(fresh.err()).isZero();
+    assertThat(fresh.out()).contains("no backup target holds a signed checkpoint yet");
+    json(cli.run("backup", "create", "-o", "json"));
+    Path before = dir.resolve("state-before.db");
+    sql("VACUUM INTO '" + before + "'");
+    json(cli.run("backup", "create", "-o", "json"));
+    json(cli.run("backup", "create", "-o", "json"));
+    CliRunner.Result agrees = cli.run("audit", "verify");
+    assertThat(agrees.code()).as(agrees.out()).isZero();
+    assertThat(agrees.out()).contains("agrees with the signed checkpoint of seq");
+
+    sql("restore from '" + before + "'");
+    CliRunner.Result rolledBack = cli.run("audit", "verify");
+
+    assertThat(rolledBack.code()).isEqualTo(1);
+    assertThat(rolledBack.out())
+        .startsWith("FAIL")
+        .contains("rolled back")
+        .contains("local:" + home.dir().resolve("backups"));
+  }
+
+  private void sql(String statement) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.stateDb());
+        var s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  @Test
   void verifyOfATamperedBlobExitsOneNamingTheFile() throws Exception {
     Files.writeString(
         home.dir().resolve("secrets.yaml"), "openai: sk-test-" + "x".repeat(40) + "\n");

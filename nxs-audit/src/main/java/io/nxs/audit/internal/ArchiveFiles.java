@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Signed archive files: {@code audit-<first>-<last>.jsonl}, one entry per line in the JSON shape of
@@ -52,7 +53,7 @@ public final class ArchiveFiles {
 
   /** The file name for a seq range; zero-padded so names sort in chain order. */
   public static String fileName(long firstSeq, long lastSeq) {
-    return String.format("audit-%012d-%012d.jsonl", firstSeq, lastSeq);
+    return String.format(java.util.Locale.ROOT, "audit-%012d-%012d.jsonl", firstSeq, lastSeq);
   }
 
   /**
@@ -207,6 +208,26 @@ public final class ArchiveFiles {
           expectedSeq == null ? 1 : expectedSeq,
           Problem.EDITED,
           "line " + (count + 1) + " is not a well-formed archive entry");
+    } catch (IOException e) {
+      throw new NxsException("cannot read audit archive " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The hash of one entry of an archive file, if the file holds that seq. The file is read, not
+   * verified: call it on files that {@link #verify} passed.
+   */
+  public Optional<String> hashAt(Path file, long seq) {
+    ObjectMapper mapper = EntryCodec.mapper();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        Map<String, Object> row = mapper.readValue(line, MAP);
+        if (row.get("seq") instanceof Number n && n.longValue() == seq) {
+          return Optional.ofNullable((String) row.get("hash"));
+        }
+      }
+      return Optional.empty();
     } catch (IOException e) {
       throw new NxsException("cannot read audit archive " + file + ": " + e.getMessage(), e);
     }

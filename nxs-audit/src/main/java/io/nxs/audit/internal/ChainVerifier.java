@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks the live chain in {@code audit_entries} against {@code audit_anchor} and {@code
@@ -63,7 +64,7 @@ public final class ChainVerifier {
     byte[] prevBytes = EntryCodec.unhex(expectedPrev);
     long count = 0;
     boolean lastSigned = false;
-    List<Signed> signed = new ArrayList<>();
+    SignatureChecks signatures = new SignatureChecks();
     VerifyReport chainProblem = null;
     try (Statement s = c.createStatement();
         ResultSet rs =
@@ -139,7 +140,7 @@ public final class ChainVerifier {
           break;
         }
         if (signature != null) {
-          signed.add(new Signed(seq, count, actual, signature));
+          signatures.add(new Signed(seq, count, actual, signature));
         }
         lastSigned = signature != null;
         expectedPrev = hash;
@@ -147,15 +148,11 @@ public final class ChainVerifier {
         expectedSeq++;
       }
     }
-    // The walk above is hashing only; the batch signatures (one Ed25519 check each) are
-    // independent of one another, so they are checked in parallel, and the earliest problem of
-    // either kind is the one reported.
+    // The walk above reads and hashes; the batch signatures (one Ed25519 check each) are
+    // independent of one another and were checked on other cores while it ran. The earliest
+    // problem of either kind is the one reported.
     long problemSeq = chainProblem == null ? Long.MAX_VALUE : chainProblem.firstBadSeq();
-    Optional<Signed> forged =
-        signed.parallelStream()
-            .filter(e -> e.seq() <= problemSeq)
-            .filter(e -> !keys.verify("entry", e.digest(), e.signature()))
-            .min(Comparator.comparingLong(Signed::seq));
+    Optional<Signed> forged = signatures.firstForged().filter(e -> e.seq() <= problemSeq);
     if (forged.isPresent()) {
       return VerifyReport.bad(
           LIVE,
@@ -172,6 +169,45 @@ public final class ChainVerifier {
 
   /** A batch's last entry: its recomputed hash and the signature stored with it. */
   private record Signed(long seq, long count, byte[] digest, String signature) {}
+
+  /**
+   * Checks signatures in groups on the common fork-join pool while the walk goes on, so the reading
+   * and hashing on one core and the Ed25519 checks on the others overlap.
+   */
+  private final class SignatureChecks {
+    private static final int GROUP = 256;
+    private final List<CompletableFuture<Optional<Signed>>> pending = new ArrayList<>();
+    private List<Signed> group = new ArrayList<>(GROUP);
+
+    void add(Signed s) {
+      group.add(s);
+      if (group.size() == GROUP) {
+        submit();
+      }
+    }
+
+    private void submit() {
+      List<Signed> mine = group;
+      group = new ArrayList<>(GROUP);
+      pending.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  mine.stream()
+                      .filter(e -> !keys.verify("entry", e.digest(), e.signature()))
+                      .findFirst()));
+    }
+
+    /** The signed entry with the lowest seq whose signature does not verify. */
+    Optional<Signed> firstForged() {
+      if (!group.isEmpty()) {
+        submit();
+      }
+      return pending.stream()
+          .map(CompletableFuture::join)
+          .flatMap(Optional::stream)
+          .min(Comparator.comparingLong(Signed::seq));
+    }
+  }
 
   private VerifyReport checkHead(
       Connection c, long count, long lastSeq, String lastHash, boolean lastSigned)

@@ -29,6 +29,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(GroupCommitWriter.class);
+
   /** Most entries committed in one transaction. */
   public static final int MAX_BATCH = 512;
 
@@ -217,8 +220,9 @@ public final class GroupCommitWriter implements AutoCloseable {
   private static void rollback(Statement s) {
     try {
       s.execute("ROLLBACK");
-    } catch (SQLException ignored) {
+    } catch (SQLException e) {
       // The transaction is gone already (SQLite rolls back on some errors by itself).
+      LOG.debug("audit rollback found no transaction: {}", e.getMessage());
     }
   }
 
@@ -226,8 +230,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     if (connection != null) {
       try {
         connection.close();
-      } catch (SQLException ignored) {
+      } catch (SQLException e) {
         // Nothing left to flush: every commit already returned.
+        LOG.warn("closing the audit writer's connection failed: {}", e.getMessage());
       }
       connection = null;
     }

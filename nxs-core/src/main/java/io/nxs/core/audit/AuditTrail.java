@@ -13,4 +13,12 @@ public interface AuditTrail {
    * @throws io.nxs.core.NxsException when it could not be made durable
    */
   long append(AuditEvent event);
+
+  /**
+   * The chain's current signed head, for a copy kept off the machine ({@link CheckpointStore});
+   * empty for a trail that signs nothing or has no entry yet.
+   */
+  default java.util.Optional<AuditCheckpoint> checkpoint() {
+    return java.util.Optional.empty();
+  }
 }

@@ -1,6 +1,7 @@
 package io.nxs.core.openclaw;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Instances are immutable; {@link #withEnv} returns a changed copy.
  */
 public final class OpenClawCli {
+
+  private static final File NO_INPUT = new File("/dev/null");
 
   /** Environment variables from which OpenClaw infers a respawning supervisor (systemd). */
   public static final List<String> SUPERVISOR_HINTS =
@@ -145,7 +148,8 @@ public final class OpenClawCli {
     long started = System.nanoTime();
     Process process;
     try {
-      process = processBuilder(args).start();
+      // Standard input reads from /dev/null: a CLI that asks a question sees end of input at once.
+      process = processBuilder(args).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT)).start();
     } catch (IOException e) {
       throw new OpenClawException(
           "cannot run `"
@@ -154,11 +158,6 @@ public final class OpenClawCli {
               + e.getMessage()
               + " (set openclaw.command in nxs.yaml to how the openclaw CLI is started here)",
           e);
-    }
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // The child may already be gone; its exit status says what happened.
     }
     Capture out = Capture.start(process.getInputStream(), "openclaw-stdout");
     Capture err = Capture.start(process.getErrorStream(), "openclaw-stderr");

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a configured command through {@code /bin/sh -c} with a timeout (SPEC DR6).
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * still runs in the foreground are killed.
  */
 public final class ShellCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShellCommand.class);
 
   /** Output kept for the healing log. */
   public static final int MAX_OUTPUT = 4096;
@@ -87,8 +91,9 @@ public final class ShellCommand {
     } finally {
       try {
         Files.deleteIfExists(out);
-      } catch (IOException ignored) {
-        // a leftover temporary file is harmless; the OS cleans its temp directory
+      } catch (IOException e) {
+        // A leftover temporary file is harmless (the OS cleans its temp directory): say so, go on.
+        LOG.debug("cannot delete the command's output file {}", out, e);
       }
     }
   }

@@ -102,8 +102,9 @@ final class GatewayExtensions {
   /**
    * Provider figures for the Doctor's rules: per provider its error rate, p50 and p99 latency,
    * breaker, and each key's 401/403 breaker; the number of providers and of failing ones (breaker
-   * open, or half of at least 5 recent attempts failed); air-gapped mode; each monthly budget's
-   * spent share.
+   * open, or half of at least 5 recent attempts failed); air-gapped mode; the mean failover time
+   * since the previous collection (only when there was a failover); each monthly budget's spent
+   * share.
    */
   record Figures(Gateway gateway) implements MetricSource {
     @Override
@@ -139,6 +140,10 @@ final class GatewayExtensions {
       out.add(new Sample("gateway.providers", Map.of(), gateway.runtimes().size()));
       out.add(new Sample("gateway.providers_failing", Map.of(), failing));
       out.add(new Sample("gateway.air_gapped", Map.of(), gateway.airGapped() ? 1 : 0));
+      gateway
+          .telemetry()
+          .drainFailoverSeconds()
+          .ifPresent(mean -> out.add(new Sample("gateway.failover_seconds", Map.of(), mean)));
       gateway
           .budgets()
           .usedPercent()

@@ -38,6 +38,10 @@ public final class Telemetry implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Counter> attemptCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Failovers since {@link #drainFailoverSeconds()} last ran: {count, total nanoseconds}. */
+  private final long[] failovers = new long[2];
+
   private final Map<String, Timer> latencyTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService auditWriter =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nxs-gateway-audit").factory());
@@ -85,6 +89,10 @@ public final class Telemetry implements AutoCloseable {
   }
 
   void failedOver(String from, String to, Duration took, List<Attempt> attempts) {
+    synchronized (failovers) {
+      failovers[0] += 1;
+      failovers[1] += took.toNanos();
+    }
     Timer.builder("nxs.gateway.failover.time")
         .description("Time from a request's start to the answer of the provider that took over")
         .publishPercentileHistogram()
@@ -100,6 +108,24 @@ public final class Telemetry implements AutoCloseable {
       details.put("more_since_last_entry", skipped);
       audit("provider.failover", Severity.MEDIUM, from, details);
     }
+  }
+
+  /**
+   * The mean failover time, in seconds, of the failovers since the previous call (what the Doctor's
+   * failover KPI averages), and starts counting afresh; empty when there was none.
+   */
+  java.util.OptionalDouble drainFailoverSeconds() {
+    long count;
+    long nanos;
+    synchronized (failovers) {
+      count = failovers[0];
+      nanos = failovers[1];
+      failovers[0] = 0;
+      failovers[1] = 0;
+    }
+    return count == 0
+        ? java.util.OptionalDouble.empty()
+        : java.util.OptionalDouble.of(nanos / 1e9 / count);
   }
 
   /**

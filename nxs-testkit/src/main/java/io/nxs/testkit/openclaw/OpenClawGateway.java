@@ -144,12 +144,16 @@ public final class OpenClawGateway implements AutoCloseable {
     return get(path).map(HttpResponse::statusCode).orElse(-1);
   }
 
-  /** {@code GET path} over HTTP/1.1, empty when nothing answers. */
+  /**
+   * {@code GET path} over HTTP/1.1, empty when nothing answers. A live gateway is given a minute:
+   * Node's one event loop can be busy for many seconds after start on a loaded machine, and a dead
+   * one is refused at once anyway.
+   */
   public Optional<HttpResponse<String>> get(String path) {
     try {
       return Optional.of(
           HTTP.send(
-              HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+              HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();

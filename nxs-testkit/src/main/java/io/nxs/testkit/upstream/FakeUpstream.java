@@ -150,7 +150,7 @@ public final class FakeUpstream implements Closeable {
     killed = true;
     try {
       listener.close();
-    } catch (IOException ignored) {
+    } catch (IOException expected) {
       // closing a listener only fails when it is already closed
     }
     for (Socket s : open) {
@@ -198,7 +198,7 @@ public final class FakeUpstream implements Closeable {
           return;
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException expected) {
       // the client went away or the upstream was killed: nothing to answer
     } finally {
       open.remove(socket);
@@ -616,7 +616,7 @@ public final class FakeUpstream implements Closeable {
           if (in.read() < 0) {
             throw new IOException("the client closed the connection");
           }
-        } catch (java.net.SocketTimeoutException stillOpen) {
+        } catch (java.net.SocketTimeoutException expected) {
           // the time passed with the connection open
         }
       }
@@ -628,7 +628,7 @@ public final class FakeUpstream implements Closeable {
   private static void closeQuietly(Socket s) {
     try {
       s.close();
-    } catch (IOException ignored) {
+    } catch (IOException expected) {
       // already closed
     }
   }

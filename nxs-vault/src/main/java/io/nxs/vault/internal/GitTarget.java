@@ -5,15 +5,11 @@ import io.nxs.core.state.SecureFiles;
 import io.nxs.vault.VaultException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +58,14 @@ import org.eclipse.jgit.util.FileUtils;
  */
 public final class GitTarget implements Target {
 
-  private static final String TMP = ".tmp-";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitTarget.class);
+
   private static final int PUSH_TRIES = 10;
 
   private final String url;
   private final String branch;
   private final Path dir;
+  private final DirectoryStore files;
   private final Git git;
   private final CredentialsProvider credentials;
   private final Set<String> pendingAdd = ConcurrentHashMap.newKeySet();
@@ -77,6 +75,7 @@ public final class GitTarget implements Target {
     this.url = url;
     this.branch = branch;
     this.dir = dir;
+    this.files = new DirectoryStore(dir, dir.resolve(".git"));
     this.git = git;
     this.credentials = credentials;
   }
@@ -185,16 +184,12 @@ public final class GitTarget implements Target {
 
   @Override
   public byte[] get(String key) throws IOException {
-    return Files.readAllBytes(path(key));
+    return files.get(key);
   }
 
   @Override
   public OptionalLong size(String key) throws IOException {
-    try {
-      return OptionalLong.of(Files.size(path(key)));
-    } catch (NoSuchFileException e) {
-      return OptionalLong.empty();
-    }
+    return files.size(key);
   }
 
   @Override
@@ -202,19 +197,7 @@ public final class GitTarget implements Target {
     if (pendingAdd.isEmpty() && pendingRemove.isEmpty()) {
       sync();
     }
-    Path start = prefix.isEmpty() ? dir : path(prefix);
-    List<String> keys = new ArrayList<>();
-    if (!Files.isDirectory(start)) {
-      return keys;
-    }
-    Path dotGit = dir.resolve(".git");
-    try (Stream<Path> walk = Files.walk(start)) {
-      walk.filter(p -> !p.startsWith(dotGit))
-          .filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().contains(TMP))
-          .forEach(p -> keys.add(dir.relativize(p).toString().replace('\\', '/')));
-    }
-    return keys;
+    return files.list(prefix);
   }
 
   /**
@@ -441,32 +424,17 @@ public final class GitTarget implements Target {
       resetToRemote();
     } catch (IOException | GitAPIException | RuntimeException e) {
       // The next open resets the clone again.
+      LOG.warn("the clone of {} was not reset after a failed write: {}", describe(), reason(e));
     }
   }
 
   private void write(String key, byte[] data) throws IOException {
-    Path file = path(key);
-    Files.createDirectories(file.getParent());
-    Path tmp =
-        file.resolveSibling(
-            "."
-                + file.getFileName()
-                + TMP
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    Files.write(tmp, data);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    // Durable once committed and pushed: git makes its own objects durable, the file need not be.
+    files.write(key, data, false);
   }
 
   private Path path(String key) {
-    Path p = dir.resolve(key).normalize();
-    if (!p.startsWith(dir) || p.startsWith(dir.resolve(".git"))) {
-      throw new IllegalArgumentException("object key escapes the repository: " + key);
-    }
-    return p;
+    return files.path(key);
   }
 
   private static RefSpec refSpec(String branch) {

@@ -25,6 +25,8 @@ public final class HostName {
       String file = Files.readString(Path.of("/etc/hostname"), StandardCharsets.UTF_8).strip();
       return file.isEmpty() ? "unknown" : file;
     } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(HostName.class)
+          .debug("no host name in /etc/hostname: {}", e.getMessage());
       return "unknown";
     }
   }

@@ -2,24 +2,17 @@ package io.nxs.vault.internal;
 
 import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -31,14 +24,14 @@ import java.util.stream.Stream;
  */
 public final class LocalTarget implements Target {
 
-  private static final String TMP = ".tmp-";
-
   private final Path root;
+  private final DirectoryStore files;
   private final Set<Path> unsynced = ConcurrentHashMap.newKeySet();
 
   public LocalTarget(Path root) {
     this.root = root.toAbsolutePath().normalize();
     SecureFiles.ensureDirectory(this.root);
+    this.files = new DirectoryStore(this.root, null);
   }
 
   public Path root() {
@@ -52,26 +45,13 @@ public final class LocalTarget implements Target {
 
   @Override
   public void put(String key, byte[] data) throws IOException {
-    Path file = path(key);
-    Path tmp = writeTemporary(file, data, true);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path file = files.write(key, data, true);
     SecureFiles.syncDirectory(file.getParent());
   }
 
   @Override
   public void putBatched(String key, byte[] data) throws IOException {
-    Path file = path(key);
-    Path tmp = writeTemporary(file, data, false);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    unsynced.add(file);
+    unsynced.add(files.write(key, data, false));
   }
 
   @Override
@@ -89,8 +69,8 @@ public final class LocalTarget implements Target {
 
   @Override
   public boolean putIfAbsent(String key, byte[] data) throws IOException {
-    Path file = path(key);
-    Path tmp = writeTemporary(file, data, true);
+    Path file = files.path(key);
+    Path tmp = files.writeTemporary(file, data, true);
     try {
       // A hard link fails when the name is taken: an atomic "create if absent" with full content.
       Files.createLink(file, tmp);
@@ -105,36 +85,22 @@ public final class LocalTarget implements Target {
 
   @Override
   public byte[] get(String key) throws IOException {
-    return Files.readAllBytes(path(key));
+    return files.get(key);
   }
 
   @Override
   public OptionalLong size(String key) throws IOException {
-    try {
-      return OptionalLong.of(Files.size(path(key)));
-    } catch (NoSuchFileException e) {
-      return OptionalLong.empty();
-    }
+    return files.size(key);
   }
 
   @Override
   public List<String> list(String prefix) throws IOException {
-    Path dir = path(prefix);
-    List<String> keys = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return keys;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().contains(TMP))
-          .forEach(p -> keys.add(root.relativize(p).toString().replace('\\', '/')));
-    }
-    return keys;
+    return files.list(prefix);
   }
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(path(key));
+    Files.deleteIfExists(files.path(key));
   }
 
   @Override
@@ -142,7 +108,7 @@ public final class LocalTarget implements Target {
     int removed = 0;
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        if (p.getFileName().toString().contains(TMP)
+        if (DirectoryStore.isTemporary(p)
             && Files.getLastModifiedTime(p).toInstant().isBefore(olderThan)) {
           Files.deleteIfExists(p);
           removed++;
@@ -150,41 +116,5 @@ public final class LocalTarget implements Target {
       }
     }
     return removed;
-  }
-
-  private Path path(String key) {
-    Path p = root.resolve(key).normalize();
-    if (!p.startsWith(root)) {
-      throw new IllegalArgumentException("object key escapes the repository: " + key);
-    }
-    return p;
-  }
-
-  private static Path writeTemporary(Path file, byte[] data, boolean force) throws IOException {
-    Path dir = file.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-    }
-    Path tmp =
-        dir.resolve(
-            "."
-                + file.getFileName()
-                + TMP
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    Files.createFile(
-        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      if (force) {
-        ch.force(false);
-      }
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    return tmp;
   }
 }

@@ -22,6 +22,8 @@ import java.util.UUID;
  *   blobs/ab/ab12...           sealed chunk, name = HMAC-SHA-256 of the plain chunk
  *   snapshots/&lt;id&gt;             sealed manifest; its presence commits the snapshot
  *   locks/&lt;random&gt;             lock records (see {@link RepositoryLock})
+ *   checkpoints/audit-...json  the audit log's signed head at a backup, plain (see {@link
+ *                              CheckpointKeeper})
  * </pre>
  */
 public final class Repository {

@@ -27,6 +27,9 @@ import java.util.UUID;
  */
 public final class RepositoryLock implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RepositoryLock.class);
+
   /** How long a lock holds; longer than any backup of a personal agent takes. */
   public static final Duration TTL = Duration.ofHours(6);
 
@@ -130,6 +133,11 @@ public final class RepositoryLock implements AutoCloseable {
       target.flush();
     } catch (IOException e) {
       // It expires by itself; nothing waits on it longer than TTL.
+      LOG.warn(
+          "lock {} at {} not released (it expires by itself): {}",
+          key,
+          target.describe(),
+          e.getMessage());
     }
   }
 

@@ -266,6 +266,9 @@ public final class SnapshotWriter {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
                 throws IOException {
+              if (!dir.equals(root) && filter.excludesAllUnder(root.relativize(dir))) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
               if (dirs && !dir.equals(root)) {
                 out.add(pending(tree, root, dir, EntryType.DIR));
               }

@@ -41,9 +41,20 @@ public record SourceTree(String prefix, Path root, List<String> include, List<St
   }
 
   record Filter(List<PathMatcher> include, List<PathMatcher> exclude) {
+    private static final String PROBE = ".nxs-probe-\u2400";
+
     boolean accepts(Path relative) {
       return include.stream().anyMatch(m -> m.matches(relative))
           && exclude.stream().noneMatch(m -> m.matches(relative));
+    }
+
+    /**
+     * Whether nothing under a directory can be accepted (an exclude such as {@code logs/**} covers
+     * it), so a walk need not enter it.
+     */
+    boolean excludesAllUnder(Path relativeDir) {
+      Path probe = relativeDir.resolve(PROBE);
+      return exclude.stream().anyMatch(m -> m.matches(probe));
     }
   }
 }

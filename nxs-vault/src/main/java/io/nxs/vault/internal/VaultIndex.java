@@ -52,33 +52,24 @@ public final class VaultIndex {
 
   /** Every indexed snapshot, oldest first. */
   public List<SnapshotInfo> snapshots() {
-    List<SnapshotInfo> out = new ArrayList<>();
-    try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id, created_at, files, bytes, added_blobs, added_bytes, targets,"
-                    + " verified_at, verify_ok FROM vault_snapshots ORDER BY id");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        String verified = rs.getString(8);
-        int ok = rs.getInt(9);
-        boolean okNull = rs.wasNull();
-        out.add(
-            new SnapshotInfo(
-                rs.getString(1),
-                Instant.parse(rs.getString(2)),
-                rs.getLong(3),
-                rs.getLong(4),
-                rs.getLong(5),
-                rs.getLong(6),
-                Arrays.asList(rs.getString(7).split("\n")),
-                verified == null ? null : Instant.parse(verified),
-                okNull ? null : ok == 1));
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
-    return out;
+    return query(
+        "SELECT id, created_at, files, bytes, added_blobs, added_bytes, targets,"
+            + " verified_at, verify_ok FROM vault_snapshots ORDER BY id",
+        rs -> {
+          String verified = rs.getString(8);
+          int ok = rs.getInt(9);
+          boolean okNull = rs.wasNull();
+          return new SnapshotInfo(
+              rs.getString(1),
+              Instant.parse(rs.getString(2)),
+              rs.getLong(3),
+              rs.getLong(4),
+              rs.getLong(5),
+              rs.getLong(6),
+              Arrays.asList(rs.getString(7).split("\n")),
+              verified == null ? null : Instant.parse(verified),
+              okNull ? null : ok == 1);
+        });
   }
 
   public void putMemorySizes(String snapshotId, Map<String, Long> sizes) {
@@ -94,20 +85,12 @@ public final class VaultIndex {
   /** Memory file sizes of the newest indexed snapshot before {@code id}, if any. */
   public Map<String, Long> memorySizesBefore(String id) {
     Map<String, Long> out = new HashMap<>();
-    try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT path, size FROM vault_memory_files WHERE snapshot_id ="
-                    + " (SELECT MAX(id) FROM vault_snapshots WHERE id < ?)")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
+    query(
+            "SELECT path, size FROM vault_memory_files WHERE snapshot_id ="
+                + " (SELECT MAX(id) FROM vault_snapshots WHERE id < ?)",
+            rs -> Map.entry(rs.getString(1), rs.getLong(2)),
+            id)
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
@@ -138,30 +121,19 @@ public final class VaultIndex {
 
   /** The newest runs of a kind, newest first. */
   public List<Run> runs(String kind, int limit) {
-    List<Run> out = new ArrayList<>();
-    try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT kind, finished_at, ok, snapshot_id, millis, detail FROM vault_runs"
-                    + " WHERE kind = ? ORDER BY id DESC LIMIT ?")) {
-      ps.setString(1, kind);
-      ps.setInt(2, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Run(
-                  rs.getString(1),
-                  Instant.parse(rs.getString(2)),
-                  rs.getInt(3) == 1,
-                  rs.getString(4),
-                  rs.getLong(5),
-                  rs.getString(6)));
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
-    return out;
+    return query(
+        "SELECT kind, finished_at, ok, snapshot_id, millis, detail FROM vault_runs"
+            + " WHERE kind = ? ORDER BY id DESC LIMIT ?",
+        rs ->
+            new Run(
+                rs.getString(1),
+                Instant.parse(rs.getString(2)),
+                rs.getInt(3) == 1,
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getString(6)),
+        kind,
+        limit);
   }
 
   /**
@@ -169,19 +141,14 @@ public final class VaultIndex {
    * every snapshot (a backup's check of its own new snapshot names that snapshot).
    */
   public Optional<Instant> lastStarted(String kind) {
-    try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT started_at FROM vault_runs WHERE kind = ?"
-                    + (kind.equals("verify") ? " AND snapshot_id IS NULL" : "")
-                    + " ORDER BY id DESC LIMIT 1")) {
-      ps.setString(1, kind);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
+    return query(
+            "SELECT started_at FROM vault_runs WHERE kind = ?"
+                + (kind.equals("verify") ? " AND snapshot_id IS NULL" : "")
+                + " ORDER BY id DESC LIMIT 1",
+            rs -> Instant.parse(rs.getString(1)),
+            kind)
+        .stream()
+        .findFirst();
   }
 
   /** The newest snapshot that passed a verify. */
@@ -189,6 +156,30 @@ public final class VaultIndex {
     return snapshots().reversed().stream()
         .filter(s -> Boolean.TRUE.equals(s.verifyOk()))
         .findFirst();
+  }
+
+  /** One row of a result, read into a value. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> query(String sql, Row<T> row, Object... args) {
+    List<T> out = new ArrayList<>();
+    try (Connection c = store.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+    return out;
   }
 
   private void update(String sql, Object... args) {

@@ -1,0 +1,414 @@
+package io.nxs.score.image;
+
+import java.util.Optional;
+import org.apache.commons.math3.special.Gamma;
+
+/**
+ * BRISQUE (Mittal, Moorthy and Bovik 2012): no-reference technical quality from natural-scene
+ * statistics, computed as OpenCV's {@code cv::quality::QualityBRISQUE} computes it so that the
+ * published LIVE model gives the same score (agreement within 2 points is tested in CI against
+ * Debian's {@code python3-opencv}).
+ *
+ * <p>Design note, following OpenCV step by step: the 8-bit grey image scaled to [0, 1] in 32-bit
+ * floats; at two scales (the image, then a bicubic half-size copy) the MSCN coefficients {@code (I
+ * - mu) / (sigma + 1/255)} with mu and sigma from a 7x7 Gaussian (sigma 7/6, replicated border); an
+ * asymmetric generalised Gaussian fitted by moment matching (gamma searched from 0.2 in steps of
+ * 0.001) to the MSCN map and to its products with the four neighbours (H, V, D1, D2; zero outside
+ * the image). As in OpenCV, a negative local variance (float rounding in flat areas) gives NaN,
+ * which counts in the pixel total but in no sum. The same pass accumulates the sums of each image
+ * quadrant too, so the score's spread over the quadrants comes at almost no extra cost: that spread
+ * is the uncertainty NXS reports.
+ */
+public final class Brisque {
+
+  /** Smallest side BRISQUE is computed on: the half-size copy must still hold 7x7 windows. */
+  public static final int MIN_SIDE = 32;
+
+  private static final float[] KERNEL = gaussianKernel(7, 7.0 / 6.0);
+  private static final int LANES = 8; // OpenCV's AVX2 filters: eight floats at a time
+  private static final double GAMMA_START = 0.2;
+  private static final double[] GAMMAS;
+  private static final double[] RATIOS;
+
+  static {
+    // The same accumulation of 0.001 steps as OpenCV's loop, so the chosen gamma is the same.
+    int n = 0;
+    for (double g = GAMMA_START; g < 10; g += 0.001) {
+      n++;
+    }
+    GAMMAS = new double[n];
+    RATIOS = new double[n];
+    int i = 0;
+    for (double g = GAMMA_START; g < 10; g += 0.001) {
+      GAMMAS[i] = g;
+      double g2 = Gamma.gamma(2 / g);
+      RATIOS[i] = g2 * g2 / (Gamma.gamma(1 / g) * Gamma.gamma(3 / g));
+      i++;
+    }
+  }
+
+  private Brisque() {}
+
+  /**
+   * The score of the whole image and of each quadrant.
+   *
+   * @param whole the BRISQUE score, 0 (best) to 100
+   * @param quadrants the scores of the four quadrants (top-left, top-right, bottom-left,
+   *     bottom-right)
+   * @param features the 36 raw features of the whole image
+   */
+  public record Result(double whole, double[] quadrants, float[] features) {}
+
+  /**
+   * Computes BRISQUE for an 8-bit grey image.
+   *
+   * @param grey row-major grey levels 0-255
+   * @return empty when the image is too small or flat for the features to exist (no positive or no
+   *     negative MSCN coefficients)
+   */
+  public static Optional<Result> compute(byte[] grey, int width, int height, BrisqueModel model) {
+    if (Math.min(width, height) < MIN_SIDE) {
+      return Optional.empty();
+    }
+    float[] image = new float[width * height];
+    for (int i = 0; i < image.length; i++) {
+      image[i] = (grey[i] & 0xff) * (1f / 255f);
+    }
+    float[][] features = new float[5][BrisqueModel.FEATURES];
+    if (!scale(image, width, height, features, 0)) {
+      return Optional.empty();
+    }
+    int w2 = width / 2;
+    int h2 = height / 2;
+    float[] half = resizeCubic(image, width, height, w2, h2);
+    if (!scale(half, w2, h2, features, 18)) {
+      return Optional.empty();
+    }
+    double whole = model.predict(features[0]);
+    double[] quadrants = new double[4];
+    for (int q = 0; q < 4; q++) {
+      quadrants[q] = model.predict(features[q + 1]);
+    }
+    return Optional.of(new Result(whole, quadrants, features[0]));
+  }
+
+  /**
+   * The 18 features of one scale, for the whole image (row 0) and each quadrant (rows 1-4).
+   *
+   * @return false when a fit has no positive or no negative values
+   */
+  private static boolean scale(float[] img, int w, int h, float[][] out, int offset) {
+    int n = w * h;
+    float[] tmp = new float[n];
+    float[] mu = new float[n];
+    blur(img, w, h, tmp, mu);
+    float[] sq = new float[n];
+    for (int i = 0; i < n; i++) {
+      sq[i] = img[i] * img[i];
+    }
+    float[] sigma = new float[n];
+    blur(sq, w, h, tmp, sigma);
+    float[] mscn = sq; // reuse
+    for (int i = 0; i < n; i++) {
+      float m = mu[i];
+      float var = sigma[i] - m * m;
+      // OpenCV's pow(x, 0.5) is sqrt: NaN for a negative rounding residue, kept as NaN.
+      float s = (float) Math.sqrt(var) + (1f / 255f);
+      mscn[i] = (img[i] - m) / s;
+    }
+    Aggd[] fits = new Aggd[5];
+    for (int k = 0; k < 5; k++) {
+      fits[k] = new Aggd();
+    }
+    int halfW = w / 2;
+    int halfH = h / 2;
+    for (int y = 0; y < h; y++) {
+      int qy = y >= halfH ? 2 : 0;
+      int row = y * w;
+      for (int x = 0; x < w; x++) {
+        int q = qy + (x >= halfW ? 1 : 0);
+        float v = mscn[row + x];
+        boolean right = x + 1 < w;
+        float hN = right ? v * mscn[row + x + 1] : 0f;
+        float vN = y + 1 < h ? v * mscn[row + w + x] : 0f;
+        float d1 = right && y + 1 < h ? v * mscn[row + w + x + 1] : 0f;
+        float d2 = right && y > 0 ? v * mscn[row - w + x + 1] : 0f;
+        fits[0].add(q, v);
+        fits[1].add(q, hN);
+        fits[2].add(q, vN);
+        fits[3].add(q, d1);
+        fits[4].add(q, d2);
+      }
+    }
+    int[] totals = {
+      n, halfW * halfH, (w - halfW) * halfH, halfW * (h - halfH), (w - halfW) * (h - halfH)
+    };
+    for (int region = 0; region < 5; region++) {
+      float[] f = out[region];
+      double[] fit = fits[0].fit(region, totals[region]);
+      if (fit == null) {
+        return false;
+      }
+      f[offset] = (float) fit[2];
+      f[offset + 1] = (float) ((fit[0] * fit[0] + fit[1] * fit[1]) / 2);
+      for (int k = 1; k <= 4; k++) {
+        double[] p = fits[k].fit(region, totals[region]);
+        if (p == null) {
+          return false;
+        }
+        double l = p[0];
+        double r = p[1];
+        double g = p[2];
+        double constant = Math.sqrt(Gamma.gamma(1 / g)) / Math.sqrt(Gamma.gamma(3 / g));
+        double mean = (r - l) * (Gamma.gamma(2 / g) / Gamma.gamma(1 / g)) * constant;
+        int at = offset + 2 + (k - 1) * 4;
+        f[at] = (float) g;
+        f[at + 1] = (float) mean;
+        f[at + 2] = (float) (l * l);
+        f[at + 3] = (float) (r * r);
+      }
+    }
+    return true;
+  }
+
+  /** Sums for an asymmetric generalised Gaussian fit, per region (0 whole, 1-4 quadrants). */
+  private static final class Aggd {
+    final double[] posSq = new double[5];
+    final double[] negSq = new double[5];
+    final double[] abs = new double[5];
+    final long[] pos = new long[5];
+    final long[] neg = new long[5];
+
+    void add(int quadrant, float v) {
+      // NaN fails both tests: counted in the total only, as OpenCV's max/min/patchNaNs do.
+      if (v > 0) {
+        float s = v * v;
+        posSq[quadrant + 1] += s;
+        abs[quadrant + 1] += v;
+        pos[quadrant + 1]++;
+      } else if (v < 0) {
+        float s = v * v;
+        negSq[quadrant + 1] += s;
+        abs[quadrant + 1] -= v;
+        neg[quadrant + 1]++;
+      }
+    }
+
+    /**
+     * @return {lsigma, rsigma, gamma}, or null without both signs
+     */
+    double[] fit(int region, long total) {
+      double ps;
+      double ns;
+      double as;
+      long pc;
+      long nc;
+      if (region == 0) {
+        ps = posSq[1] + posSq[2] + posSq[3] + posSq[4];
+        ns = negSq[1] + negSq[2] + negSq[3] + negSq[4];
+        as = abs[1] + abs[2] + abs[3] + abs[4];
+        pc = pos[1] + pos[2] + pos[3] + pos[4];
+        nc = neg[1] + neg[2] + neg[3] + neg[4];
+      } else {
+        ps = posSq[region];
+        ns = negSq[region];
+        as = abs[region];
+        pc = pos[region];
+        nc = neg[region];
+      }
+      if (pc == 0 || nc == 0) {
+        return null;
+      }
+      double l = Math.sqrt(ns / nc);
+      double r = Math.sqrt(ps / pc);
+      double gh = l / r;
+      double rhat = Math.pow(as / total, 2) / ((ns + ps) / total);
+      double rhatnorm = rhat * (Math.pow(gh, 3) + 1) * (gh + 1) / Math.pow(Math.pow(gh, 2) + 1, 2);
+      return new double[] {l, r, bestGamma(rhatnorm)};
+    }
+  }
+
+  /**
+   * The gamma OpenCV's linear search stops at: the last grid point before |r(gamma) - rhat| first
+   * grows. r(gamma) rises with gamma, so that is the grid point on either side of the crossing with
+   * the smaller difference (ties go up, as the search only stops on a strict rise).
+   */
+  static double bestGamma(double rhatnorm) {
+    if (Double.isNaN(rhatnorm)) {
+      return GAMMAS[GAMMAS.length - 1];
+    }
+    int lo = 0;
+    int hi = RATIOS.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (RATIOS[mid] < rhatnorm) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo == 0) {
+      return GAMMAS[0];
+    }
+    if (lo == RATIOS.length) {
+      return GAMMAS[RATIOS.length - 1];
+    }
+    double below = Math.abs(RATIOS[lo - 1] - rhatnorm);
+    double above = Math.abs(RATIOS[lo] - rhatnorm);
+    return above > below ? GAMMAS[lo - 1] : GAMMAS[lo];
+  }
+
+  /** OpenCV's getGaussianKernel for a positive sigma, in floats. */
+  static float[] gaussianKernel(int n, double sigma) {
+    double[] k = new double[n];
+    double sum = 0;
+    double scale = -0.5 / (sigma * sigma);
+    for (int i = 0; i < n; i++) {
+      double x = i - (n - 1) * 0.5;
+      k[i] = Math.exp(scale * x * x);
+      sum += k[i];
+    }
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) (k[i] / sum);
+    }
+    return out;
+  }
+
+  /**
+   * A separable 7x7 Gaussian blur with a replicated border, rows into tmp, then columns into dst,
+   * with OpenCV's float arithmetic: its AVX2 row filter multiplies the first tap and adds the
+   * others by fused multiply-add, left to right; its symmetric column filter multiplies the centre
+   * row and adds each mirrored pair's sum by fused multiply-add; the last {@code width % 8} pixels
+   * of a row, past the vector lanes, use plain multiply and add. Matching the rounding matters in
+   * flat areas, where it alone decides whether a coefficient is zero, tiny or NaN.
+   */
+  static void blur(float[] src, int w, int h, float[] tmp, float[] dst) {
+    float[] k = KERNEL;
+    int vector = w - w % LANES;
+    float[] row = new float[w + 6];
+    float[] acc = new float[w];
+    for (int y = 0; y < h; y++) {
+      int base = y * w;
+      for (int x = -3; x < w + 3; x++) {
+        row[x + 3] = src[base + clamp(x, w)];
+      }
+      // tap by tap over the whole row (the same order of operations per pixel as OpenCV's
+      // vector loop, in a shape the JIT can vectorise)
+      float k0 = k[0];
+      for (int x = 0; x < vector; x++) {
+        acc[x] = row[x] * k0;
+      }
+      for (int t = 1; t < 7; t++) {
+        float kt = k[t];
+        for (int x = 0; x < vector; x++) {
+          acc[x] = Math.fma(row[x + t], kt, acc[x]);
+        }
+      }
+      System.arraycopy(acc, 0, tmp, base, vector);
+      for (int x = vector; x < w; x++) {
+        float s = row[x] * k0;
+        for (int t = 1; t < 7; t++) {
+          s += row[x + t] * k[t];
+        }
+        tmp[base + x] = s;
+      }
+    }
+    float c0 = k[3];
+    float c1 = k[4];
+    float c2 = k[5];
+    float c3 = k[6];
+    for (int y = 0; y < h; y++) {
+      int r0 = y * w;
+      int m1 = clamp(y - 1, h) * w;
+      int p1 = clamp(y + 1, h) * w;
+      int m2 = clamp(y - 2, h) * w;
+      int p2 = clamp(y + 2, h) * w;
+      int m3 = clamp(y - 3, h) * w;
+      int p3 = clamp(y + 3, h) * w;
+      for (int x = 0; x < vector; x++) {
+        float s = tmp[r0 + x] * c0;
+        s = Math.fma(tmp[p1 + x] + tmp[m1 + x], c1, s);
+        s = Math.fma(tmp[p2 + x] + tmp[m2 + x], c2, s);
+        s = Math.fma(tmp[p3 + x] + tmp[m3 + x], c3, s);
+        dst[r0 + x] = s;
+      }
+      for (int x = vector; x < w; x++) {
+        float s = tmp[r0 + x] * c0;
+        s += c1 * (tmp[p1 + x] + tmp[m1 + x]);
+        s += c2 * (tmp[p2 + x] + tmp[m2 + x]);
+        s += c3 * (tmp[p3 + x] + tmp[m3 + x]);
+        dst[r0 + x] = s;
+      }
+    }
+  }
+
+  private static int clamp(int i, int n) {
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+  }
+
+  /**
+   * OpenCV's {@code resize(..., INTER_CUBIC)} for floats: Keys' cubic (A = -0.75), pixel centres
+   * aligned, a replicated border; rows first, then columns.
+   */
+  static float[] resizeCubic(float[] src, int w, int h, int dw, int dh) {
+    int[] xs = new int[dw * 4];
+    float[] xc = new float[dw * 4];
+    taps(w, dw, xs, xc);
+    int[] ys = new int[dh * 4];
+    float[] yc = new float[dh * 4];
+    taps(h, dh, ys, yc);
+    float[] rows = new float[h * dw];
+    for (int y = 0; y < h; y++) {
+      int s = y * w;
+      int d = y * dw;
+      for (int x = 0; x < dw; x++) {
+        int t = x * 4;
+        rows[d + x] =
+            src[s + xs[t]] * xc[t]
+                + src[s + xs[t + 1]] * xc[t + 1]
+                + src[s + xs[t + 2]] * xc[t + 2]
+                + src[s + xs[t + 3]] * xc[t + 3];
+      }
+    }
+    float[] out = new float[dw * dh];
+    for (int y = 0; y < dh; y++) {
+      int t = y * 4;
+      int r0 = ys[t] * dw;
+      int r1 = ys[t + 1] * dw;
+      int r2 = ys[t + 2] * dw;
+      int r3 = ys[t + 3] * dw;
+      float b0 = yc[t];
+      float b1 = yc[t + 1];
+      float b2 = yc[t + 2];
+      float b3 = yc[t + 3];
+      int d = y * dw;
+      for (int x = 0; x < dw; x++) {
+        out[d + x] = rows[r0 + x] * b0 + rows[r1 + x] * b1 + rows[r2 + x] * b2 + rows[r3 + x] * b3;
+      }
+    }
+    return out;
+  }
+
+  private static void taps(int size, int dsize, int[] index, float[] coeff) {
+    double scale = 1.0 / ((double) dsize / size);
+    final float a = -0.75f;
+    for (int d = 0; d < dsize; d++) {
+      float f = (float) ((d + 0.5) * scale - 0.5);
+      int s = (int) Math.floor(f);
+      float x = f - s;
+      float c0 = ((a * (x + 1) - 5 * a) * (x + 1) + 8 * a) * (x + 1) - 4 * a;
+      float c1 = ((a + 2) * x - (a + 3)) * x * x + 1;
+      float c2 = ((a + 2) * (1 - x) - (a + 3)) * (1 - x) * (1 - x) + 1;
+      float c3 = 1f - c0 - c1 - c2;
+      int t = d * 4;
+      coeff[t] = c0;
+      coeff[t + 1] = c1;
+      coeff[t + 2] = c2;
+      coeff[t + 3] = c3;
+      for (int k = 0; k < 4; k++) {
+        index[t + k] = clamp(s - 1 + k, size);
+      }
+    }
+  }
+}
