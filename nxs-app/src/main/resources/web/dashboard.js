@@ -267,6 +267,31 @@
       ], list(body, 'snapshots').slice(0, 20), 'No backups yet: run nxs backup create.'));
   }
 
+  // Workspace sync (nxs-sync): health, last run, lag, pending changes, recent conflicts.
+  async function sync() {
+    const body = await optional('/api/v1/sync');
+    if (body === null) return notRunning('sync', 'sync');
+    if (!body.enabled) return fill('sync', el('p', { class: 'muted' }, body.health_detail));
+    const last = body.last_run;
+    const latency = body.latency_seconds;
+    fill('sync',
+      el('p', {}, badge(body.health), ' ', body.health_detail || ''),
+      el('p', { class: 'muted' }, `${body.node}: ${body.workspace} ⇄ ${body.remote}, every ${body.interval_seconds} s`),
+      el('div', { class: 'kpis' },
+        kpi(last ? (last.ok ? 'ok' : 'failed') : 'never', 'last sync', last ? (last.ok ? 'ok' : 'bad') : 'warn'),
+        kpi(body.lag_seconds < 0 ? '—' : `${body.lag_seconds} s`, 'since the last good sync'),
+        kpi(`${latency.toFixed(0)} s`, 'latency (target < 300 s)', latency < 300 ? 'ok' : 'bad'),
+        kpi(body.pending_changes, 'changed here, not yet synced', body.pending_changes ? 'warn' : 'ok'),
+        kpi(body.conflicts_24h, 'conflicts, last 24 h', body.conflicts_24h ? 'warn' : 'ok')),
+      last && !last.ok ? el('p', { class: 'error', role: 'alert' }, last.error) : null,
+      table([
+        ['When', (c) => when(c.at)],
+        ['File', (c) => c.path],
+        ['Kind', (c) => badge(c.kind)],
+        ['Resolution', (c) => c.resolution],
+      ], list(body, 'conflicts'), 'No conflicts.'));
+  }
+
   function bytes(n) {
     if (n === undefined) return '—';
     const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -348,9 +373,9 @@
       ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, scores, host, audit };
+  const PANELS = { health, providers, failovers, incidents, healing, backups, sync, scores, host, audit };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
-    healing: 'healing actions', backups: 'backups', scores: 'scores', host: 'host metrics', audit: 'the audit log' };
+    healing: 'healing actions', backups: 'backups', sync: 'sync', scores: 'scores', host: 'host metrics', audit: 'the audit log' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

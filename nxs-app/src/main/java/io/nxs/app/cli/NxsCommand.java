@@ -36,6 +36,7 @@ public final class NxsCommand implements Callable<Integer> {
           ReleaseCommand.class,
           UpgradeCommand.class,
           DrillCommand.class,
+          SyncCommand.class,
           ScoreCommand.class);
 
   @Mixin GlobalOptions global = new GlobalOptions();
