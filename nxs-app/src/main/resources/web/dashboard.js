@@ -267,6 +267,29 @@
       ], list(body, 'snapshots').slice(0, 20), 'No backups yet: run nxs backup create.'));
   }
 
+  async function migrations() {
+    const body = await optional('/api/v1/migrations');
+    if (body === null) return notRunning('migrations', 'session');
+    const fenced = body.fenced;
+    fill('migrations',
+      fenced ? el('p', { class: 'banner' },
+        `Fenced: this instance handed its agent to ${fenced.peer} (migration ${fenced.migration_id}); `
+        + 'it will not run the agent as primary until nxs session unfence.') : null,
+      table([
+        ['Migration', (m) => m.id],
+        ['Role', (m) => m.role],
+        ['Peer', (m) => m.peer],
+        ['Agents', (m) => m.agent || 'all'],
+        ['State', (m) => badge(m.state)],
+        ['Progress', (m) => (m.bytes_total ? el('progress', { max: m.bytes_total, value: m.bytes_done,
+          'aria-label': `${m.id} ${Math.round(100 * m.bytes_done / m.bytes_total)}%` }) : '—')],
+        ['Transferred', (m) => `${bytes(m.bytes_done)} of ${bytes(m.bytes_total)} (${m.phase})`],
+        ['Later', (m) => m.lazy || '—'],
+        ['Reason', (m) => m.reason || ''],
+        ['Updated', (m) => when(m.updated_at)],
+      ], list(body, 'migrations').slice(0, 20), 'No migrations yet: nxs session migrate --to URL --key-file F.'));
+  }
+
   // Workspace sync (nxs-sync): health, last run, lag, pending changes, recent conflicts.
   async function sync() {
     const body = await optional('/api/v1/sync');
@@ -373,9 +396,10 @@
       ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, sync, scores, host, audit };
+  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, sync, scores, host, audit };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
-    healing: 'healing actions', backups: 'backups', sync: 'sync', scores: 'scores', host: 'host metrics', audit: 'the audit log' };
+    healing: 'healing actions', backups: 'backups', migrations: 'migrations', sync: 'sync', scores: 'scores',
+    host: 'host metrics', audit: 'the audit log' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

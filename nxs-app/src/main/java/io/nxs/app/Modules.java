@@ -10,6 +10,7 @@ import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
 import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.score.ScoreModule;
+import io.nxs.session.SessionModule;
 import io.nxs.sync.SyncModule;
 import io.nxs.vault.VaultModule;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ final class Modules {
     List<NxsModule> modules = new ArrayList<>();
     modules.add(new GatewayModule());
     modules.add(new VaultModule());
+    modules.add(new SessionModule());
     modules.add(new SyncModule());
     modules.add(new ScoreModule());
     modules.add(new DoctorModule());

@@ -43,6 +43,19 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess start(
       String mainClass, Path home, Duration timeout, String... jvmArgs) {
+    return start(mainClass, home, timeout, java.util.Map.of(), jvmArgs);
+  }
+
+  /**
+   * Starts {@code nxs serve --home HOME} with these environment variables added (e.g. the {@code
+   * HOME} and quiet settings of a test's OpenClaw) and waits until it listens.
+   */
+  public static DaemonProcess start(
+      String mainClass,
+      Path home,
+      Duration timeout,
+      java.util.Map<String, String> env,
+      String... jvmArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -59,6 +72,7 @@ public final class DaemonProcess implements AutoCloseable {
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().remove("NXS_HOME");
+      pb.environment().putAll(env);
       DaemonProcess daemon = new DaemonProcess(home, pb.start(), log);
       daemon.awaitListening(timeout);
       return daemon;

@@ -36,6 +36,7 @@ public final class NxsCommand implements Callable<Integer> {
           ReleaseCommand.class,
           UpgradeCommand.class,
           DrillCommand.class,
+          SessionCommand.class,
           SyncCommand.class,
           ScoreCommand.class);
 

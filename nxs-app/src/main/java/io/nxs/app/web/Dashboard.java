@@ -170,6 +170,7 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("incidents", "Incidents", true),
             new Panel("healing", "Healing", true),
             new Panel("backups", "Backups", true),
+            new Panel("migrations", "Migrations", true),
             new Panel("sync", "Sync", true),
             new Panel("scores", "Media scores", true),
             new Panel("host", "Host", true),

@@ -33,7 +33,9 @@ import java.util.UUID;
  * session_transcript_index_state} (leaf, counts) and {@code session_windows} (transcript times).
  * Messages chain by {@code parentId} from the session's current leaf, so OpenClaw's next turn
  * continues after them (the testkit test proves it reads them). It refuses a database whose {@code
- * user_version} is not 23. Run it only while no OpenClaw process has the store open.
+ * user_version} is not 23. Run it only while no OpenClaw process has the store open. It leaves the
+ * session index ({@code session_nodes}) alone: OpenClaw's trigger marks an entry another writer
+ * rewrote as invalid, and its next turn then asks for {@code openclaw doctor --fix}.
  */
 public final class TranscriptGrower {
 

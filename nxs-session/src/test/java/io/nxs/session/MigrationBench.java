@@ -1,0 +1,203 @@
+package io.nxs.session;
+
+import io.nxs.session.migrate.MigrationRecord;
+import io.nxs.session.restore.StoreImporter;
+import io.nxs.session.store.AgentStore;
+import io.nxs.session.store.OnlineCopy;
+import io.nxs.session.transfer.ChunkCodec;
+import io.nxs.session.transfer.ChunkSender;
+import io.nxs.session.transfer.SnapshotExporter;
+import io.nxs.testkit.openclaw.OpenClawInstall;
+import io.nxs.testkit.openclaw.RealSessions;
+import io.nxs.testkit.openclaw.TranscriptGrower;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Session migration benchmark (not a test): grows a real OpenClaw store (real turns for the shape,
+ * {@link TranscriptGrower} for the size) to N messages and migrates it between two NXS instances in
+ * this JVM over loopback.
+ *
+ * <pre>
+ *   MigrationBench nxs  N   NXS's own path: online copy + digests, chunks over HTTP (zstd,
+ *                           SHA-256, fsync), digests of the received store — no OpenClaw CLI
+ *   MigrationBench full N   the whole migration, OpenClaw's backup/restore/doctor/sessions list
+ *                           included; per-state durations
+ * </pre>
+ *
+ * Run with {@code -Xmx256m} to check the heap goal; the peak heap is printed.
+ */
+public final class MigrationBench {
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    int messages = Integer.parseInt(args[1]);
+    Path dir = Files.createTempDirectory("nxs-session-bench-");
+    OpenClawInstall install =
+        OpenClawInstall.find().orElseThrow(() -> new IllegalStateException("no OpenClaw"));
+    var claw = RealSessions.copy(install, dir.resolve("a-claw"));
+    long grow = System.nanoTime();
+    int pairs = Math.max(1, (messages - 2) / 2);
+    new TranscriptGrower(claw.layout().agentDatabase("main")).grow("agent:main:alpha", pairs);
+    System.out.printf("grew agent:main:alpha by %d messages in %d ms%n", 2 * pairs, ms(grow));
+    SessionConfig config = SessionConfig.defaults();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("messages", 2 * pairs + 4);
+    result.put("store_bytes", Files.size(claw.layout().agentDatabase("main")));
+    try (Node source = new Node(dir.resolve("a"), claw, config, Instant.now());
+        Node target =
+            new Node(
+                dir.resolve("b"),
+                RealSessions.fresh(install, dir.resolve("b-claw")),
+                config,
+                Instant.now())) {
+      if (mode.equals("nxs")) {
+        nxsPath(source, target, dir, config, result);
+      } else {
+        fullPath(source, target, result);
+      }
+    }
+    result.put("peak_heap_mib", peakHeap() >> 20);
+    result.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+    System.out.println("RESULT " + io.nxs.core.Json.write(result));
+    io.nxs.core.state.SecureFiles.deleteTree(dir);
+    System.exit(0);
+  }
+
+  private static void nxsPath(
+      Node source, Node target, Path dir, SessionConfig config, Map<String, Object> out)
+      throws Exception {
+    // Export: a consistent online copy of the live store and every session's digest.
+    long t = System.nanoTime();
+    Path staged = dir.resolve("staged");
+    Path snapshot = staged.resolve("bulk/main/database.sqlite");
+    OnlineCopy.copy(source.claw.layout().agentDatabase("main"), snapshot);
+    AgentSessions digests;
+    try (AgentStore store = AgentStore.open(snapshot)) {
+      digests = store.read("main", config.zones(), Instant.now());
+    }
+    var file = SnapshotExporter.describe(staged, "bulk/main/database.sqlite");
+    long export = ms(t);
+
+    // Transfer: handshake, bundle, chunks over loopback HTTP to the target's API.
+    t = System.nanoTime();
+    String id = java.util.UUID.randomUUID().toString();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String offer =
+        io.nxs.core.Json.write(
+            new io.nxs.session.migrate.Handshake(
+                id,
+                1,
+                "bench",
+                "2026.9.6",
+                23,
+                List.of(
+                    new io.nxs.session.migrate.Handshake.AgentSize(
+                        "main", file.size(), "HOT", List.of()))));
+    call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
+    long handshake = ms(t);
+    t = System.nanoTime();
+    var bundle =
+        new io.nxs.session.transfer.Bundle(1, Instant.now(), "2026.9.6", List.of(), List.of(file));
+    call(
+        http,
+        target,
+        "PUT",
+        "/api/v1/migrations/incoming/" + id + "/bundle",
+        io.nxs.core.Json.write(bundle).getBytes());
+    try (ChunkSender sender =
+        new ChunkSender(new ChunkCodec(null), (int) config.chunkSize().bytes(), 0)) {
+      sender.send(
+          staged,
+          List.of(file),
+          new long[1],
+          (c, frame) ->
+              call(http, target, "PUT", "/api/v1/migrations/incoming/" + id + "/chunks", frame));
+    }
+    long transfer = ms(t);
+
+    // Import (NXS's part): the received store's digests equal the source's.
+    t = System.nanoTime();
+    Path received = target.home.resolve("sessions/incoming/" + id + "/bulk/main/database.sqlite");
+    try (AgentStore store = AgentStore.open(received)) {
+      StoreImporter.compare(digests, store.read("main", config.zones(), Instant.now()), "received");
+    }
+    long check = ms(t);
+    out.put("mode", "nxs");
+    out.put("export_ms", export);
+    out.put("handshake_ms", handshake);
+    out.put("transfer_ms", transfer);
+    out.put("check_ms", check);
+    out.put("end_to_end_ms", export + transfer + check);
+    out.put("snapshot_bytes", file.size());
+  }
+
+  private static void fullPath(Node source, Node target, Map<String, Object> out) {
+    long t = System.nanoTime();
+    MigrationRecord r = source.module.migrations().start(target.url(), target.keyFile(), "main");
+    Map<String, Long> entered = new LinkedHashMap<>();
+    String state = "";
+    while (true) {
+      MigrationRecord now = source.module.migrations().find(r.id()).orElseThrow();
+      if (!now.state().equals(state)) {
+        state = now.state();
+        entered.put(state, ms(t));
+      }
+      if (state.equals("ACTIVE") || state.equals("FAILED")) {
+        out.put("reason", now.reason());
+        break;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    out.put("mode", "full");
+    out.put("states_entered_ms", entered);
+    out.put("end_to_end_ms", ms(t));
+  }
+
+  private static void call(HttpClient http, Node target, String method, String path, byte[] body) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(target.url() + path))
+                  .header("Authorization", "Bearer " + target.adminKey)
+                  .header("Content-Type", "application/octet-stream")
+                  .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long ms(long since) {
+    return (System.nanoTime() - since) / 1_000_000;
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}
