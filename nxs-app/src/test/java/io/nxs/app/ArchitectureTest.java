@@ -34,7 +34,9 @@ class ArchitectureTest {
 
   /** Modules the import must find, or the rules would pass over nothing. */
   static final Set<String> REQUIRED =
-      Set.of("core", "audit", "gateway", "doctor", "vault", "score", "session", "sync", "rollout", "app");
+      Set.of(
+          "core", "audit", "gateway", "doctor", "vault", "score", "session", "sync", "rollout",
+          "app");
 
   /** The classes that create the one system clock: {@code nxs}'s entry points. */
   static final Set<String> CLOCK_ENTRY_POINTS =
