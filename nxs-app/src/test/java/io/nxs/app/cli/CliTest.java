@@ -59,12 +59,14 @@ class CliTest {
   void configCheckAcceptsTheShippedVaultExampleUncommented() throws Exception {
     String text = new String(NxsHome.defaultConfig(), java.nio.charset.StandardCharsets.UTF_8);
     int vault = text.indexOf("# vault:");
+    int end = text.indexOf("\n\n", vault); // the block ends at the first blank line
     String uncommented =
         text.substring(0, vault)
-            + text.substring(vault)
+            + text.substring(vault, end)
                 .lines()
                 .map(l -> l.startsWith("# ") ? l.substring(2) : l)
-                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+            + text.substring(end);
     Path file = dir.resolve("nxs.yaml");
     Files.writeString(file, uncommented);
 
