@@ -9,6 +9,7 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
+import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.score.ScoreModule;
 import io.nxs.session.SessionModule;
 import io.nxs.sync.SyncModule;
@@ -45,6 +46,7 @@ final class Modules {
     sections.add(ServerConfig.SECTION);
     sections.add(AuditConfig.SECTION);
     sections.add(OpenClawConfig.SECTION);
+    sections.add(ReleaseConfig.SECTION);
     for (NxsModule m : modules) {
       sections.addAll(m.configSections());
     }

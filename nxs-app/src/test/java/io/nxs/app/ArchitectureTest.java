@@ -36,7 +36,7 @@ class ArchitectureTest {
   static final Set<String> REQUIRED =
       Set.of(
           "core", "audit", "gateway", "doctor", "vault", "score", "session", "sync", "cluster",
-          "app");
+          "rollout", "app");
 
   /** The classes that create the one system clock: {@code nxs}'s entry points. */
   static final Set<String> CLOCK_ENTRY_POINTS =

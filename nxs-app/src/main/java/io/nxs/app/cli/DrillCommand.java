@@ -1,0 +1,183 @@
+package io.nxs.app.cli;
+
+import io.nxs.app.NxsHome;
+import io.nxs.core.Json;
+import io.nxs.rollout.drill.CleanStartDrill;
+import io.nxs.rollout.drill.CrashDrill;
+import io.nxs.rollout.drill.Drill;
+import io.nxs.rollout.drill.DrillReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nxs drill list|run NAME|run --all}: recovery drills (SPEC RO5), each on a scratch home
+ * with a real {@code nxs serve} child process of this build, never on the live home. The vault's
+ * restore drill is {@code nxs backup drill}.
+ */
+@Command(
+    name = "drill",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Recovery drills on a scratch home, never the live one (the restore drill is"
+          + " 'nxs backup drill').",
+      "Each prints a report (-o json for JSON); exit 0 when every check held, 1 when one failed."
+    },
+    subcommands = {DrillCommand.ListDrills.class, DrillCommand.Run.class})
+final class DrillCommand extends CommandGroup {
+
+  /** Every drill this build has, by name: what it checks. */
+  private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+
+  /** How to make each drill for a run. */
+  private static final Map<String, Function<Clock, Drill>> DRILLS = new LinkedHashMap<>();
+
+  static {
+    DESCRIPTIONS.put(
+        CleanStartDrill.NAME,
+        "nxs serve on a fresh scratch home: /readyz 200 within 60 s, state created, exit 0 on"
+            + " SIGTERM, audit chain verifies");
+    DRILLS.put(
+        CleanStartDrill.NAME,
+        clock -> new CleanStartDrill(thisBuild(), NxsHome.defaultConfig(), clock));
+    DESCRIPTIONS.put(
+        CrashDrill.NAME,
+        "SIGKILL a running daemon after acknowledged writes: it starts again, the writes are"
+            + " there, the audit chain verifies");
+    DRILLS.put(
+        CrashDrill.NAME, clock -> new CrashDrill(thisBuild(), NxsHome.defaultConfig(), clock));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The drills there are.")
+  static final class ListDrills implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Table table = Table.of("DRILL", "CHECKS");
+      DESCRIPTIONS.forEach((name, what) -> table.row(name, what));
+      List<Map<String, String>> json = new ArrayList<>();
+      DESCRIPTIONS.forEach((name, what) -> json.add(Map.of("name", name, "checks", what)));
+      Commands.print(spec, json, table);
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Run one drill, or all of them, and print the report.")
+  static final class Run implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    static final class Which {
+      @Parameters(paramLabel = "NAME", description = "a drill from 'nxs drill list'")
+      String name;
+
+      @Option(names = "--all", description = "every drill, one after the other")
+      boolean all;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Which which;
+
+    @Option(
+        names = "--report-dir",
+        paramLabel = "DIR",
+        description = "also write each report there as NAME-TIME.json and NAME-TIME.txt")
+    Path reportDir;
+
+    @Override
+    public Integer call() {
+      List<String> names = which.all ? List.copyOf(DRILLS.keySet()) : List.of(which.name);
+      for (String name : names) {
+        if (!DRILLS.containsKey(name)) {
+          throw new UsageException(
+              "no drill '" + name + "': the drills are " + String.join(", ", DRILLS.keySet()));
+        }
+      }
+      Clock clock = Commands.clock(spec);
+      List<DrillReport> reports = new ArrayList<>();
+      for (String name : names) {
+        DrillReport report = DRILLS.get(name).apply(clock).run();
+        reports.add(report);
+        if (reportDir != null) {
+          write(report);
+        }
+        if (!Commands.global(spec).json()) {
+          Commands.out(spec).print(report.toText());
+          Commands.out(spec).flush();
+        }
+      }
+      if (Commands.global(spec).json()) {
+        Commands.printJson(spec, reports.stream().map(DrillCommand::json).toList());
+      }
+      return reports.stream().allMatch(DrillReport::passed) ? ExitCode.OK : ExitCode.PROBLEM;
+    }
+
+    private void write(DrillReport report) {
+      String stem = report.drill() + "-" + report.startedAt().toString().replace(':', '-');
+      try {
+        Files.createDirectories(reportDir);
+        Files.writeString(
+            reportDir.resolve(stem + ".json"),
+            Json.writePretty(json(report)) + "\n",
+            StandardCharsets.UTF_8);
+        Files.writeString(
+            reportDir.resolve(stem + ".txt"), report.toText(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the drill report to " + reportDir, e);
+      }
+    }
+  }
+
+  private static Map<String, Object> json(DrillReport report) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("drill", report.drill());
+    json.put("passed", report.passed());
+    json.put("started_at", report.startedAt().toString());
+    json.put("duration_ms", report.duration().toMillis());
+    json.put(
+        "checks",
+        report.checks().stream()
+            .map(
+                c -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("name", c.name());
+                  m.put("passed", c.passed());
+                  m.put("detail", c.detail());
+                  return m;
+                })
+            .toList());
+    return json;
+  }
+
+  /** The command that runs this very build's CLI: this JVM's java and class path. */
+  static List<String> thisBuild() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-XX:+UseSerialGC",
+        "-Xmx512m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        Main.class.getName());
+  }
+}

@@ -1,0 +1,175 @@
+package io.nxs.rollout.drill;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A scratch NXS instance for a drill: a home in a new temporary directory (never the live home)
+ * holding the default configuration on a free loopback port, real {@code nxs serve} child processes
+ * of this build on it, and CLI commands against it. {@link #close} removes it all.
+ */
+final class ScratchInstance implements AutoCloseable {
+
+  /** How long a start may take to be ready (issue 15: operational in under 60 s). */
+  static final Duration READY_LIMIT = Duration.ofSeconds(60);
+
+  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+  /** Outcome of one CLI command run against the scratch home. */
+  record CommandResult(int exit, String output) {
+    String lastLine() {
+      return output.strip().lines().reduce("(no output)", (a, b) -> b);
+    }
+  }
+
+  private final List<String> nxs;
+  private final Path dir;
+  private final Path home;
+  private Process daemon;
+  private Path log;
+  private int starts;
+
+  ScratchInstance(String drill, List<String> nxs, byte[] defaultConfig) throws IOException {
+    this.nxs = List.copyOf(nxs);
+    this.dir = Files.createTempDirectory("nxs-drill-" + drill + "-");
+    this.home = Files.createDirectories(dir.resolve("home"));
+    String config =
+        new String(defaultConfig, StandardCharsets.UTF_8).replace("port: 8787", "port: 0");
+    Files.writeString(home.resolve("nxs.yaml"), config);
+  }
+
+  Path home() {
+    return home;
+  }
+
+  /**
+   * Starts {@code nxs serve} and waits for {@code /readyz} 200 within {@link #READY_LIMIT}.
+   *
+   * @return how long it took, or empty when it was not ready in time (the daemon is left running)
+   */
+  java.util.Optional<Duration> startAndAwaitReady() throws IOException {
+    List<String> serve = new ArrayList<>(nxs);
+    serve.addAll(List.of("serve", "--home", home.toString()));
+    log = dir.resolve("serve-" + ++starts + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().remove("NXS_HOME");
+    long started = System.nanoTime();
+    daemon = pb.start();
+    int port = awaitPort(started);
+    if (port < 0 || !awaitReady(port, started)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** The last line the running (or last) daemon printed, for a report. */
+  String lastLogLine() throws IOException {
+    return log == null
+        ? "(not started)"
+        : Files.readString(log).strip().lines().reduce("(no output)", (a, b) -> b);
+  }
+
+  /**
+   * SIGTERM and wait up to 60 s.
+   *
+   * @return the exit code, or -1 when it had to be killed
+   */
+  int terminate() throws InterruptedException {
+    daemon.destroy();
+    if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+      daemon.destroyForcibly().waitFor();
+      return -1;
+    }
+    return daemon.exitValue();
+  }
+
+  /** SIGKILL: nothing in the daemon runs any more; waits until it is gone. */
+  void kill() throws InterruptedException {
+    daemon.destroyForcibly().waitFor();
+  }
+
+  /** Runs {@code nxs ARGS --home SCRATCH} as a child process. */
+  CommandResult run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(nxs);
+    command.addAll(List.of(args));
+    command.addAll(List.of("--home", home.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().remove("NXS_HOME");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      return new CommandResult(-1, out + "\n(killed after 120 s)");
+    }
+    return new CommandResult(p.exitValue(), out);
+  }
+
+  private int awaitPort(long started) throws IOException {
+    while (System.nanoTime() - started < READY_LIMIT.toNanos()) {
+      Matcher m = LISTENING.matcher(Files.readString(log));
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      if (!daemon.isAlive()) {
+        return -1;
+      }
+      // A real child process starting: poll its output file.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return -1;
+  }
+
+  private static boolean awaitReady(int port, long started) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest readyz =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    while (System.nanoTime() - started < READY_LIMIT.toNanos()) {
+      try {
+        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return true;
+        }
+      } catch (IOException notYet) {
+        // Bound but not answering yet, or a request timed out under load: ask again.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    if (daemon != null && daemon.isAlive()) {
+      daemon.destroyForcibly();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the drill's scratch directory " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.nxs.rollout.release;
+
+import io.nxs.core.NxsException;
+
+/**
+ * A release archive, signature or key that cannot be trusted or used. The message names the file
+ * and says what is wrong; whatever raised it has changed nothing.
+ */
+public final class ReleaseException extends NxsException {
+
+  public ReleaseException(String message) {
+    super(message);
+  }
+
+  public ReleaseException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
