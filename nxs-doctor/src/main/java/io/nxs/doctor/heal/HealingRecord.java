@@ -17,7 +17,7 @@ import java.time.Instant;
  * @param state where it is
  * @param requestedAt when it was requested
  * @param updatedAt when it last changed
- * @param verifyBy when the verify window ends, while verifying
+ * @param verifyBy when the verify window ends, once it verifies (kept when it finishes)
  * @param exitCode the command's exit code, when it ran a command
  * @param output the command's output, truncated
  * @param detail one line: what happened
