@@ -11,6 +11,13 @@ import io.nxs.doctor.alert.AlertEngine;
 import io.nxs.doctor.alert.AlertState;
 import io.nxs.doctor.command.ShellCommand;
 import io.nxs.doctor.config.HealingConfig;
+import io.nxs.doctor.heal.Attempt.AwaitingApproval;
+import io.nxs.doctor.heal.Attempt.Exhausted;
+import io.nxs.doctor.heal.Attempt.RateLimited;
+import io.nxs.doctor.heal.Attempt.Request;
+import io.nxs.doctor.heal.Attempt.Running;
+import io.nxs.doctor.heal.Attempt.Unavailable;
+import io.nxs.doctor.heal.Attempt.Verifying;
 import io.nxs.doctor.incident.Pattern;
 import io.nxs.doctor.rule.Rule;
 import java.time.Clock;
@@ -40,7 +47,8 @@ import java.util.function.Predicate;
  * again). Every attempt is a row of the healing log and an audit event {@code healing.*}; dry-run
  * mode logs what would run and runs nothing. Commands run on the {@code actions} executor, never on
  * the ticking thread; a restart whose verify fails shows as {@code healing.restart_failed{service}}
- * for the built-in {@code service-restart-failed} rule.
+ * for the built-in {@code service-restart-failed} rule. An attempt's states and their transitions
+ * are {@link Attempt}'s; this class decides which transition to take and when.
  */
 public final class Healer implements MetricSource {
 
@@ -57,7 +65,7 @@ public final class Healer implements MetricSource {
   private final Function<String, Optional<Rule>> rules;
 
   private final Map<String, Ladder> ladders = new LinkedHashMap<>();
-  private final Map<String, HealingRecord> unfinished = new LinkedHashMap<>();
+  private final Map<String, Attempt.Open> unfinished = new LinkedHashMap<>();
   private final Map<String, ArrayDeque<Instant>> attempts = new HashMap<>();
   private final Map<String, Instant> healthySince = new HashMap<>();
   private final Map<String, Double> restartFailed = new LinkedHashMap<>();
@@ -100,8 +108,8 @@ public final class Healer implements MetricSource {
     this.executor = executor;
     this.conditionClear = conditionClear;
     this.rules = rules;
-    for (HealingRecord r : store.unfinished()) {
-      unfinished.put(r.id(), r);
+    for (Attempt.Open a : store.unfinished()) {
+      unfinished.put(a.request().id(), a);
     }
     this.nextSeq = store.nextSeq();
   }
@@ -125,15 +133,13 @@ public final class Healer implements MetricSource {
    */
   public synchronized void tick() {
     Instant now = clock.instant();
-    for (HealingRecord r : List.copyOf(unfinished.values())) {
-      if (r.state() != HealingRecord.State.VERIFYING) {
+    for (Attempt.Open open : List.copyOf(unfinished.values())) {
+      if (!(open instanceof Verifying verifying)) {
         continue;
       }
+      Request r = verifying.request();
       if (conditionClear.test(r.alertKey())) {
-        finish(
-            r.with(HealingRecord.State.SUCCEEDED, now, "verified: the condition cleared"),
-            "healing.succeeded",
-            Severity.INFO);
+        finish(verifying.verified(now), "healing.succeeded", Severity.INFO);
         Ladder done = ladders.remove(r.alertKey());
         if (done != null) {
           done.steps.forEach(st -> healthySince.put(st.target(), now));
@@ -141,15 +147,8 @@ public final class Healer implements MetricSource {
         if (RESTART_SERVICE.equals(r.action())) {
           restartFailed.computeIfPresent(r.target(), (k, v) -> 0.0);
         }
-      } else if (!now.isBefore(r.verifyBy())) {
-        finish(
-            r.with(
-                HealingRecord.State.FAILED,
-                now,
-                "verify failed: the condition did not clear within "
-                    + io.nxs.core.config.Durations.format(config.verifyWindow())),
-            "healing.failed",
-            Severity.HIGH);
+      } else if (verifying.expired(now)) {
+        finish(verifying.timedOut(now, config.verifyWindow()), "healing.failed", Severity.HIGH);
         if (RESTART_SERVICE.equals(r.action())) {
           restartFailed.put(r.target(), 1.0);
         }
@@ -192,14 +191,9 @@ public final class Healer implements MetricSource {
         Ladder l = ladders.remove(a.key());
         if (l != null) {
           l.steps.forEach(s -> healthySince.put(s.target(), now));
-          for (HealingRecord r : List.copyOf(unfinished.values())) {
-            if (r.alertKey().equals(a.key())
-                && r.state() == HealingRecord.State.AWAITING_APPROVAL) {
-              finish(
-                  r.with(
-                      HealingRecord.State.CANCELLED, now, "the condition cleared before approval"),
-                  "healing.cancelled",
-                  Severity.INFO);
+          for (Attempt.Open open : List.copyOf(unfinished.values())) {
+            if (open instanceof AwaitingApproval w && w.request().alertKey().equals(a.key())) {
+              finish(w.cancel(now), "healing.cancelled", Severity.INFO);
             }
           }
         }
@@ -218,7 +212,7 @@ public final class Healer implements MetricSource {
   }
 
   private boolean verifying(String alertKey) {
-    return unfinished.values().stream().anyMatch(r -> r.alertKey().equals(alertKey));
+    return unfinished.values().stream().anyMatch(a -> a.request().alertKey().equals(alertKey));
   }
 
   /** Requests one named action for an alert, e.g. a rule's {@code escalate} action. */
@@ -226,15 +220,14 @@ public final class Healer implements MetricSource {
     Optional<HealingAction> found = find(action);
     String target = targetOf(alert);
     if (found.isEmpty()) {
-      HealingRecord r =
-          newRecord(
-              alert,
-              new Step(action, 0, target),
-              HealingRecord.State.UNAVAILABLE,
+      finish(
+          new Unavailable(
+              newRequest(alert, new Step(action, 0, target)),
               "no healing action '"
                   + action
-                  + "' is configured (doctor.healing.actions) or registered");
-      finish(r, "healing.unavailable", Severity.MEDIUM);
+                  + "' is configured (doctor.healing.actions) or registered"),
+          "healing.unavailable",
+          Severity.MEDIUM);
       return;
     }
     Ladder l = new Ladder(alert, List.of(new Step(action, found.get().level(), target)));
@@ -248,20 +241,21 @@ public final class Healer implements MetricSource {
    * @throws NxsException when there is no such attempt or it does not wait for approval
    */
   public synchronized HealingRecord approve(String id, String actor) {
-    HealingRecord r = unfinished.get(id);
-    if (r == null) {
+    Attempt.Open open = unfinished.get(id);
+    if (open == null) {
       throw new NxsException(
           "no healing attempt '" + id + "' waits for approval: see GET /api/v1/healing");
     }
-    if (r.state() != HealingRecord.State.AWAITING_APPROVAL) {
+    if (!(open instanceof AwaitingApproval waiting)) {
       throw new NxsException(
           "healing attempt '"
               + id
               + "' is "
-              + r.state().name().toLowerCase(java.util.Locale.ROOT)
+              + open.phase().name().toLowerCase(java.util.Locale.ROOT)
               + ", not awaiting approval");
     }
-    HealingRecord approved = r.approved(actor, clock.instant());
+    Request r = waiting.request();
+    Running approved = waiting.approve(actor, clock.instant());
     save(approved);
     audit.append(
         new AuditEvent(
@@ -271,7 +265,7 @@ public final class Healer implements MetricSource {
             r.target(),
             Map.of("id", r.id(), "action", r.action(), "level", r.level())));
     run(approved);
-    return unfinished.getOrDefault(id, approved);
+    return unfinished.getOrDefault(id, approved).view();
   }
 
   /** The newest healing log entries, newest first. */
@@ -335,11 +329,9 @@ public final class Healer implements MetricSource {
     while (l.index < l.steps.size()) {
       Step s = l.steps.get(l.index);
       if (!config.dryRun() && rateLimited(s, now)) {
-        HealingRecord r =
-            newRecord(
-                l.alert,
-                s,
-                HealingRecord.State.RATE_LIMITED,
+        RateLimited r =
+            new RateLimited(
+                newRequest(l.alert, s),
                 s.action()
                     + " ran "
                     + config.maxAttempts()
@@ -353,11 +345,9 @@ public final class Healer implements MetricSource {
         continue;
       }
       if (s.level() >= 4) {
-        HealingRecord r =
-            newRecord(
-                l.alert,
-                s,
-                HealingRecord.State.AWAITING_APPROVAL,
+        AwaitingApproval r =
+            new AwaitingApproval(
+                newRequest(l.alert, s),
                 "level " + s.level() + " waits for approval: nxs doctor approve ID");
         save(r);
         audit.append(
@@ -368,7 +358,7 @@ public final class Healer implements MetricSource {
                 s.target(),
                 Map.of(
                     "id",
-                    r.id(),
+                    r.request().id(),
                     "action",
                     s.action(),
                     "level",
@@ -377,18 +367,17 @@ public final class Healer implements MetricSource {
                     l.alert.id())));
         return;
       }
-      HealingRecord r = newRecord(l.alert, s, HealingRecord.State.RUNNING, "started");
+      Running r = Running.start(newRequest(l.alert, s));
       save(r);
       run(r);
       return;
     }
-    HealingRecord r =
-        newRecord(
-            l.alert,
-            new Step("-", 0, targetOf(l.alert)),
-            HealingRecord.State.FAILED,
-            "every healing level was tried; an operator has to act");
-    finish(r, "healing.exhausted", Severity.CRITICAL);
+    finish(
+        new Exhausted(
+            newRequest(l.alert, new Step("-", 0, targetOf(l.alert))),
+            "every healing level was tried; an operator has to act"),
+        "healing.exhausted",
+        Severity.CRITICAL);
     ladders.values().remove(l);
   }
 
@@ -403,8 +392,10 @@ public final class Healer implements MetricSource {
     return q.size() >= config.maxAttempts();
   }
 
-  private void run(HealingRecord given) {
-    HealingRecord r = conditionClear.test(given.alertKey()) ? given.markUnnecessary() : given;
+  private void run(Running given) {
+    Running running =
+        conditionClear.test(given.request().alertKey()) ? given.markUnnecessary() : given;
+    Request r = running.request();
     audit.append(
         new AuditEvent(
             "healing.started",
@@ -420,10 +411,11 @@ public final class Healer implements MetricSource {
                 r.level(),
                 "dry_run",
                 config.dryRun())));
-    executor.execute(() -> execute(r));
+    executor.execute(() -> execute(running));
   }
 
-  private void execute(HealingRecord r) {
+  private void execute(Running running) {
+    Request r = running.request();
     Optional<HealingAction> action = find(r.action());
     Integer code = null;
     String output = null;
@@ -452,46 +444,32 @@ public final class Healer implements MetricSource {
       ok = o.success();
       detail = o.detail();
     }
-    completed(r, ok, code, output, detail);
+    completed(running, ok, code, output, detail);
   }
 
   private synchronized void completed(
-      HealingRecord r, boolean ok, Integer code, String output, String detail) {
+      Running running, boolean ok, Integer code, String output, String detail) {
     Instant now = clock.instant();
+    Request r = running.request();
     if (config.dryRun()) {
-      finish(
-          r.ran(HealingRecord.State.DRY_RUN, now, null, code, output, detail),
-          "healing.dry_run",
-          Severity.INFO);
+      finish(running.dryRun(now, detail), "healing.dry_run", Severity.INFO);
       ladders.remove(r.alertKey());
       return;
     }
     attempts.computeIfAbsent(r.action() + "|" + r.target(), k -> new ArrayDeque<>()).addLast(now);
     if (ok) {
-      HealingRecord v =
-          r.ran(
-              HealingRecord.State.VERIFYING,
-              now,
-              now.plus(config.verifyWindow()),
-              code,
-              output,
-              detail + "; verifying");
-      save(v);
+      save(running.verify(now, now.plus(config.verifyWindow()), code, output, detail));
       return;
     }
-    finish(
-        r.ran(HealingRecord.State.FAILED, now, null, code, output, detail),
-        "healing.failed",
-        Severity.HIGH);
+    finish(running.fail(now, code, output, detail), "healing.failed", Severity.HIGH);
     if (RESTART_SERVICE.equals(r.action())) {
       restartFailed.put(r.target(), 1.0);
     }
     escalate(r.alertKey());
   }
 
-  private HealingRecord newRecord(Alert a, Step s, HealingRecord.State state, String detail) {
-    Instant now = clock.instant();
-    return new HealingRecord(
+  private Request newRequest(Alert a, Step s) {
+    return new Request(
         "H" + nextSeq++,
         a.id(),
         a.ruleId(),
@@ -499,29 +477,22 @@ public final class Healer implements MetricSource {
         s.action(),
         s.level(),
         s.target(),
-        state,
-        now,
-        now,
-        null,
-        null,
-        null,
-        detail,
-        null,
-        config.dryRun(),
-        false);
+        clock.instant(),
+        config.dryRun());
   }
 
-  private void save(HealingRecord r) {
-    store.save(r);
-    if (r.state().terminal()) {
-      unfinished.remove(r.id());
+  private void save(Attempt a) {
+    store.save(a);
+    if (a instanceof Attempt.Open open) {
+      unfinished.put(a.request().id(), open);
     } else {
-      unfinished.put(r.id(), r);
+      unfinished.remove(a.request().id());
     }
   }
 
-  private void finish(HealingRecord r, String auditType, Severity severity) {
-    save(r);
+  private void finish(Attempt.Closed a, String auditType, Severity severity) {
+    save(a);
+    HealingRecord r = a.view();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("id", r.id());
     details.put("action", r.action());
@@ -536,6 +507,6 @@ public final class Healer implements MetricSource {
 
   /** Attempts not finished, oldest first. */
   public synchronized List<HealingRecord> unfinished() {
-    return List.copyOf(unfinished.values());
+    return unfinished.values().stream().map(Attempt::view).toList();
   }
 }

@@ -3,7 +3,9 @@ package io.nxs.doctor.heal;
 import java.time.Instant;
 
 /**
- * One entry of the healing log: one attempt of one action on one target (SPEC DR6).
+ * One entry of the healing log: one attempt of one action on one target (SPEC DR6). This is the
+ * flat view, stored as the row's body and served as JSON; the lifecycle itself, one type per state
+ * with its transitions, is {@link Attempt}'s.
  *
  * @param id e.g. {@code H12}
  * @param alertId the alert that triggered it
@@ -15,7 +17,7 @@ import java.time.Instant;
  * @param state where it is
  * @param requestedAt when it was requested
  * @param updatedAt when it last changed
- * @param verifyBy when the verify window ends, while verifying
+ * @param verifyBy when the verify window ends, once it verifies (kept when it finishes)
  * @param exitCode the command's exit code, when it ran a command
  * @param output the command's output, truncated
  * @param detail one line: what happened
@@ -68,95 +70,5 @@ public record HealingRecord(
     public boolean terminal() {
       return this != AWAITING_APPROVAL && this != RUNNING && this != VERIFYING;
     }
-  }
-
-  HealingRecord with(State newState, Instant at, String newDetail) {
-    return new HealingRecord(
-        id,
-        alertId,
-        ruleId,
-        alertKey,
-        action,
-        level,
-        target,
-        newState,
-        requestedAt,
-        at,
-        verifyBy,
-        exitCode,
-        output,
-        newDetail,
-        approvedBy,
-        dryRun,
-        unnecessary);
-  }
-
-  HealingRecord ran(
-      State newState,
-      Instant at,
-      Instant verifyDeadline,
-      Integer code,
-      String out,
-      String newDetail) {
-    return new HealingRecord(
-        id,
-        alertId,
-        ruleId,
-        alertKey,
-        action,
-        level,
-        target,
-        newState,
-        requestedAt,
-        at,
-        verifyDeadline,
-        code,
-        out,
-        newDetail,
-        approvedBy,
-        dryRun,
-        unnecessary);
-  }
-
-  HealingRecord markUnnecessary() {
-    return new HealingRecord(
-        id,
-        alertId,
-        ruleId,
-        alertKey,
-        action,
-        level,
-        target,
-        state,
-        requestedAt,
-        updatedAt,
-        verifyBy,
-        exitCode,
-        output,
-        detail,
-        approvedBy,
-        dryRun,
-        true);
-  }
-
-  HealingRecord approved(String actor, Instant at) {
-    return new HealingRecord(
-        id,
-        alertId,
-        ruleId,
-        alertKey,
-        action,
-        level,
-        target,
-        State.RUNNING,
-        requestedAt,
-        at,
-        verifyBy,
-        exitCode,
-        output,
-        "approved by " + actor,
-        actor,
-        dryRun,
-        unnecessary);
   }
 }

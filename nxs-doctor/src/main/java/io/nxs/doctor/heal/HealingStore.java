@@ -18,7 +18,8 @@ public final class HealingStore {
     return db.nextSeq("doctor_healing");
   }
 
-  void save(HealingRecord r) {
+  void save(Attempt a) {
+    HealingRecord r = a.view();
     db.update(
         "INSERT INTO doctor_healing (id, body, state, requested_at, updated_at) VALUES (?, ?, ?, ?, ?)"
             + " ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = excluded.state,"
@@ -33,12 +34,12 @@ public final class HealingStore {
   }
 
   /** Attempts not finished yet (awaiting approval, running, verifying), oldest first. */
-  List<HealingRecord> unfinished() {
+  List<Attempt.Open> unfinished() {
     return db.list(
         "SELECT body FROM doctor_healing WHERE state IN ('AWAITING_APPROVAL', 'RUNNING', 'VERIFYING')"
             + " ORDER BY seq",
         Jdbc.Binder.NONE,
-        Jdbc.json(HealingRecord.class));
+        rs -> Attempt.restore(Jdbc.json(HealingRecord.class).read(rs)));
   }
 
   /** The newest entries, newest first. */
