@@ -164,7 +164,9 @@ class EdgeCaseTest {
       }
 
       // Room again: the operator resumes, and the archive follows behind the same fence.
-      try (Node roomy = new Node(targetHome, targetClaw, config, Instant.now(), port)) {
+      // On the source's clock: a session's zone is its age at that instant, so both sides must
+      // judge it at the same one for their digests to be equal.
+      try (Node roomy = new Node(targetHome, targetClaw, config, now, port)) {
         MigrationRecord rest =
             source
                 .module
