@@ -194,9 +194,12 @@ class ClusterPartitionTest {
     assertThat(heal.path("compared").asInt()).isEqualTo(2);
     assertThat(heal.path("kept").asInt()).as("config: the winning side wins").isEqualTo(1);
 
-    JsonNode conflicts = get("a", "/api/v1/cluster/conflicts").path("conflicts");
-    assertThat(conflicts).hasSize(1);
-    JsonNode conflict = conflicts.get(0);
+    // The review reaches the other members through Distributed Data: a moment later on "a".
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(get("a", "/api/v1/cluster/conflicts").path("conflicts")).hasSize(1));
+    JsonNode conflict = get("a", "/api/v1/cluster/conflicts").path("conflicts").get(0);
     assertThat(conflict.path("kind").asText()).isEqualTo("identity");
     assertThat(conflict.path("kept").asText()).isEqualTo("Ada Lovelace");
     assertThat(conflict.path("proposed").asText()).isEqualTo("Bea");

@@ -65,7 +65,16 @@ class DoctorRoutesTest {
       HttpResponse<String> anonymous = send(d, "GET", "/api/v1/alerts", null);
       String metrics = send(d, "GET", "/metrics", null).body();
 
-      assertThat(rules.path("count").asInt()).isEqualTo(38);
+      // The Doctor's built-ins and the rules the modules ship (RuleSource), none rejected.
+      assertThat(rules.path("count").asInt()).isEqualTo(rules.path("rules").size());
+      assertThat(rules.path("rejected")).isEmpty();
+      assertThat(rules.path("rules").findValuesAsText("id"))
+          .contains(
+              "service-down",
+              "provider-failing",
+              "backup-stale",
+              "sync-latency-high",
+              "score-drift");
       assertThat(kpis.has("uptime_percent")).isTrue();
       assertThat(kpis.path("targets").path("recovery_time_seconds").asText()).isEqualTo("< 30");
       assertThat(health.has("score")).isTrue();
