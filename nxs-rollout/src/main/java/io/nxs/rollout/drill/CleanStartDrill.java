@@ -1,10 +1,7 @@
 package io.nxs.rollout.drill;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,33 +37,21 @@ public final class CleanStartDrill implements Drill {
 
   @Override
   public DrillReport run() {
-    Instant startedAt = clock.instant();
-    long t0 = System.nanoTime();
-    List<DrillReport.Check> checks = new ArrayList<>();
-    try (ScratchInstance scratch = new ScratchInstance(NAME, nxs, defaultConfig)) {
-      Optional<Duration> ready = scratch.startAndAwaitReady();
-      checks.add(Drill.readyCheck("ready within 60 s", ready, scratch));
-      checks.add(
-          new DrillReport.Check(
-              "state created",
-              java.nio.file.Files.exists(scratch.home().resolve("state.db"))
-                  && java.nio.file.Files.exists(scratch.home().resolve("keys")),
-              "state.db and keys/ in the scratch home"));
-      int exit = scratch.terminate();
-      checks.add(
-          new DrillReport.Check(
-              "stops cleanly on SIGTERM",
-              exit == 0,
-              exit < 0 ? "still running after 60 s; killed" : "exit " + exit));
-      ScratchInstance.CommandResult audit = scratch.run("audit", "verify");
-      checks.add(
-          new DrillReport.Check("audit chain verifies", audit.exit() == 0, audit.lastLine()));
-    } catch (IOException e) {
-      checks.add(new DrillReport.Check("drill ran", false, e.toString()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      checks.add(new DrillReport.Check("drill ran", false, "interrupted"));
-    }
-    return new DrillReport(NAME, startedAt, Duration.ofNanos(System.nanoTime() - t0), checks);
+    return Drill.onScratch(
+        NAME,
+        nxs,
+        defaultConfig,
+        clock,
+        (scratch, checks) -> {
+          Optional<Duration> ready = scratch.startAndAwaitReady();
+          checks.add(Drill.readyCheck("ready within 60 s", ready, scratch));
+          checks.add(
+              new DrillReport.Check(
+                  "state created",
+                  java.nio.file.Files.exists(scratch.home().resolve("state.db"))
+                      && java.nio.file.Files.exists(scratch.home().resolve("keys")),
+                  "state.db and keys/ in the scratch home"));
+          Drill.stopsCleanlyAndVerifies(scratch, checks, "audit chain verifies");
+        });
   }
 }

@@ -1,10 +1,7 @@
 package io.nxs.rollout.drill;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,53 +41,40 @@ public final class CrashDrill implements Drill {
 
   @Override
   public DrillReport run() {
-    Instant startedAt = clock.instant();
-    long t0 = System.nanoTime();
-    List<DrillReport.Check> checks = new ArrayList<>();
-    try (ScratchInstance scratch = new ScratchInstance(NAME, nxs, defaultConfig)) {
-      Optional<Duration> first = scratch.startAndAwaitReady();
-      checks.add(Drill.readyCheck("first start ready", first, scratch));
-      int acknowledged = 0;
-      for (int i = 1; i <= KEYS; i++) {
-        if (scratch.run("key", "create", "--scope", "read", "--name", keyName(i)).exit() == 0) {
-          acknowledged++;
-        }
-      }
-      checks.add(
-          new DrillReport.Check(
-              "writes acknowledged while running",
-              acknowledged == KEYS,
-              acknowledged + " of " + KEYS + " keys created"));
-      scratch.kill();
-      Optional<Duration> restart = scratch.startAndAwaitReady();
-      checks.add(Drill.readyCheck("ready again after SIGKILL", restart, scratch));
-      String keys = scratch.run("key", "list", "-o", "json").output();
-      int survived = 0;
-      for (int i = 1; i <= KEYS; i++) {
-        survived += keys.contains("\"" + keyName(i) + "\"") ? 1 : 0;
-      }
-      checks.add(
-          new DrillReport.Check(
-              "acknowledged writes survived",
-              survived == KEYS,
-              survived + " of " + KEYS + " keys there after the crash"));
-      int exit = scratch.terminate();
-      checks.add(
-          new DrillReport.Check(
-              "stops cleanly on SIGTERM",
-              exit == 0,
-              exit < 0 ? "still running after 60 s; killed" : "exit " + exit));
-      ScratchInstance.CommandResult audit = scratch.run("audit", "verify");
-      checks.add(
-          new DrillReport.Check(
-              "audit chain verifies (nothing corrupt)", audit.exit() == 0, audit.lastLine()));
-    } catch (IOException e) {
-      checks.add(new DrillReport.Check("drill ran", false, e.toString()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      checks.add(new DrillReport.Check("drill ran", false, "interrupted"));
-    }
-    return new DrillReport(NAME, startedAt, Duration.ofNanos(System.nanoTime() - t0), checks);
+    return Drill.onScratch(
+        NAME,
+        nxs,
+        defaultConfig,
+        clock,
+        (scratch, checks) -> {
+          Optional<Duration> first = scratch.startAndAwaitReady();
+          checks.add(Drill.readyCheck("first start ready", first, scratch));
+          int acknowledged = 0;
+          for (int i = 1; i <= KEYS; i++) {
+            if (scratch.run("key", "create", "--scope", "read", "--name", keyName(i)).exit() == 0) {
+              acknowledged++;
+            }
+          }
+          checks.add(
+              new DrillReport.Check(
+                  "writes acknowledged while running",
+                  acknowledged == KEYS,
+                  acknowledged + " of " + KEYS + " keys created"));
+          scratch.kill();
+          Optional<Duration> restart = scratch.startAndAwaitReady();
+          checks.add(Drill.readyCheck("ready again after SIGKILL", restart, scratch));
+          String keys = scratch.run("key", "list", "-o", "json").output();
+          int survived = 0;
+          for (int i = 1; i <= KEYS; i++) {
+            survived += keys.contains("\"" + keyName(i) + "\"") ? 1 : 0;
+          }
+          checks.add(
+              new DrillReport.Check(
+                  "acknowledged writes survived",
+                  survived == KEYS,
+                  survived + " of " + KEYS + " keys there after the crash"));
+          Drill.stopsCleanlyAndVerifies(scratch, checks, "audit chain verifies (nothing corrupt)");
+        });
   }
 
   private static String keyName(int i) {
