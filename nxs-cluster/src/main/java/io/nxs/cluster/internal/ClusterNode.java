@@ -845,16 +845,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
    */
   public void leave(Duration timeout) {
     leaving = true;
-    Instant until = clock.instant().plus(timeout);
     lease.release();
     heartbeatSafely();
-    while (tasks.localDepth() > 0 && clock.instant().isBefore(until)) {
-      try {
-        Thread.sleep(TICK.toMillis()); // real work finishing on other threads, not a test wait
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      tasks.whenDrained().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("tasks still running here after {}; leaving anyway (they are re-placed)", timeout);
     }
     Incarnation inc = current;
     closing = true;

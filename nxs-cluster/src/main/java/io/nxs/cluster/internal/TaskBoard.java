@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
@@ -56,6 +58,7 @@ final class TaskBoard implements TaskQueue {
   private final Map<String, Instant> lastMigration = new HashMap<>();
   private Instant lastRebalance = Instant.MIN;
   private final Deque<Boolean> outcomes = new ArrayDeque<>();
+  private final List<CompletableFuture<Void>> drainWaiters = new CopyOnWriteArrayList<>();
 
   TaskBoard(ClusterNode node) {
     this.node = node;
@@ -101,7 +104,37 @@ final class TaskBoard implements TaskQueue {
               + " s; submit it again (the same id is not run twice)");
     }
     Map<String, String> local = inc.replicas.local(Replicas.TASKS);
-    return TaskRecord.parse(local.getOrDefault(spec.id(), fresh.json())).orElse(fresh).status();
+    TaskRecord stored = TaskRecord.parse(local.getOrDefault(spec.id(), fresh.json())).orElse(fresh);
+    remember(stored);
+    return stored.status();
+  }
+
+  /** Makes a task this node just stored visible to {@link #status} before the next tick. */
+  private synchronized void remember(TaskRecord stored) {
+    if (!tasks.containsKey(stored.id())) {
+      Map<String, TaskRecord> next = new HashMap<>(tasks);
+      next.put(stored.id(), stored);
+      tasks = Map.copyOf(next);
+    }
+  }
+
+  /**
+   * Completes once this node owns no unfinished task: what a graceful leave waits for. Checked on
+   * every tick, so it completes at most one tick after the last task here finished or moved.
+   */
+  CompletableFuture<Void> whenDrained() {
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    drainWaiters.add(drained);
+    return drained;
+  }
+
+  private void signalDrained() {
+    if (!drainWaiters.isEmpty() && localDepth() == 0) {
+      for (CompletableFuture<Void> waiter : drainWaiters) {
+        waiter.complete(null);
+        drainWaiters.remove(waiter);
+      }
+    }
   }
 
   /** The task types this node has handlers for. */
@@ -155,7 +188,10 @@ final class TaskBoard implements TaskQueue {
     for (Map.Entry<String, String> e : inc.replicas.local(Replicas.TASKS).entrySet()) {
       TaskRecord.parse(e.getValue()).ifPresent(r -> parsed.put(e.getKey(), r));
     }
-    tasks = Map.copyOf(parsed);
+    synchronized (this) {
+      tasks = Map.copyOf(parsed);
+    }
+    signalDrained();
     retryUnsaved(inc);
     if (node.onMajoritySide() && !node.isLeaving()) {
       runMine(inc);
