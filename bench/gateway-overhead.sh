@@ -7,6 +7,8 @@
 #               physical limit of one proxy hop here
 #   NXS         `./nxs serve` on a fresh home (every module on), one provider: the upstream
 #   Portkey     its open-source gateway, when PORTKEY_DIR holds `npm install @portkey-ai/gateway`
+#   NXS baseline  when NXS_BASELINE names another checkout (say, main's): its `./nxs serve`, same
+#               config, so a change is measured against what it replaces in the same run
 # Loads, each target after the other so a load's rows share the same minutes:
 #   wrk, 64 connections (max throughput; server CPU per request)
 #   hey, 16 connections at 1,000 req/s in all (added p50 / p99 at that rate)
@@ -122,6 +124,22 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nxs/readyz"
 done
 key=$(cat "$home/keys/admin.key")
 
+baseline=""
+if [ -n "${NXS_BASELINE:-}" ]; then
+  baseline=$(free_port)
+  mkdir -p "$work/base-home"
+  sed "s/port: $nxs}/port: $baseline}/" "$home/nxs.yaml" >"$work/base-home/nxs.yaml"
+  "$NXS_BASELINE/nxs" --version >/dev/null
+  "$NXS_BASELINE/nxs" serve --home "$work/base-home" >"$work/base.out" 2>&1 &
+  base_pid=$!
+  pids+=("$base_pid")
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$baseline/readyz")" = 200 ]; do
+    kill -0 "$base_pid" 2>/dev/null || { cat "$work/base.out" >&2; exit 1; }
+    sleep 0.1
+  done
+  base_key=$(cat "$work/base-home/keys/admin.key")
+fi
+
 portkey=""
 if [ -x "$portkey_dir/node_modules/.bin/gateway" ]; then
   portkey=$(free_port)
@@ -146,13 +164,19 @@ script() { # model, extra lua, extra body -> lua file
 pk_headers="wrk.headers[\"x-portkey-provider\"] = \"openai\"
 wrk.headers[\"x-portkey-custom-host\"] = \"http://127.0.0.1:$up/v1\""
 
-declare -A url lua pid hdr
+declare -A url lua pid hdr auth
 targets=(direct "nginx proxy" NXS)
 url[direct]="http://127.0.0.1:$up/v1/chat/completions"; lua[direct]=$(script fast)
 url["nginx proxy"]="http://127.0.0.1:$proxy/v1/chat/completions"; lua["nginx proxy"]=$(script fast)
 url[NXS]="http://127.0.0.1:$nxs/v1/chat/completions"; lua[NXS]=$(script fast)
 nginx_pids() { echo "$(cat "$work/nginx-$1.pid") $(pgrep -P "$(cat "$work/nginx-$1.pid")" | tr '\n' ' ')"; }
 pid[direct]=$(nginx_pids upstream); pid["nginx proxy"]=$(nginx_pids proxy); pid[NXS]=$nxs_pid
+if [ -n "$baseline" ]; then
+  targets+=("NXS baseline")
+  url["NXS baseline"]="http://127.0.0.1:$baseline/v1/chat/completions"
+  lua["NXS baseline"]=$(key=$base_key script fast)
+  pid["NXS baseline"]=$base_pid; auth["NXS baseline"]=$base_key
+fi
 if [ -n "$portkey" ]; then
   targets+=(Portkey)
   url[Portkey]="http://127.0.0.1:$portkey/v1/chat/completions"; lua[Portkey]=$(script fast "$pk_headers")
@@ -190,7 +214,7 @@ run_hey() { # url target
   local b
   b=$(body fast)
   # shellcheck disable=SC2086
-  hey -z "$duration" -c 16 -q 62.5 -m POST -T application/json -H "Authorization: Bearer $key" \
+  hey -z "$duration" -c 16 -q 62.5 -m POST -T application/json -H "Authorization: Bearer ${auth[$2]:-$key}" \
     ${hdr[$2]:-} -d "$b" "$1" >"$work/load.txt" 2>&1 || true
   awk '
     /Requests\/sec/ { rps=$2 }
@@ -204,10 +228,13 @@ run_hey() { # url target
 # request fell from 4.6 ms in the first 8 s to 0.11 ms after about 100 s, so it gets the longest.
 for t in "${targets[@]}"; do
   w=$warmup
-  [ "$t" = NXS ] && w=$jvm_warmup
+  case $t in NXS*) w=$jvm_warmup;; esac
   wrk -t2 -c64 -d"$w" -s "${lua[$t]}" "${url[$t]}" >/dev/null 2>&1 || true
 done
 wrk -t1 -c4 -d5s -s "$(script sse "" ',"stream":true')" "${url[NXS]}" >/dev/null 2>&1 || true
+if [ -n "$baseline" ]; then
+  wrk -t1 -c4 -d5s -s "$(key=$base_key script sse "" ',"stream":true')" "${url["NXS baseline"]}" >/dev/null 2>&1 || true
+fi
 
 {
   echo "# Gateway overhead, the daemon as users run it ($(date -u +%Y-%m-%dT%H:%MZ))"
@@ -217,6 +244,7 @@ wrk -t1 -c4 -d5s -s "$(script sse "" ',"stream":true')" "${url[NXS]}" >/dev/null
   echo "- Command: \`DURATION=$duration WARMUP=$warmup JVM_WARMUP=$jvm_warmup bench/gateway-overhead.sh\` ($(wrk -v 2>&1 | head -n1 | awk '{print "wrk", $2}'), hey $(dpkg-query -W -f='${Version}' hey 2>/dev/null), nginx $(nginx -v 2>&1 | sed 's/.*\///'); ${duration} per cell; load generators and servers share the 2 cores)"
   echo "- Upstream: nginx (own process, \`worker_processes auto\`) returning a fixed chat completion; nginx proxy: a second nginx, \`proxy_pass\` with \`keepalive 128\`."
   echo "- NXS: \`./nxs serve\` on a fresh home, every module on, its launcher's JVM flags; bearer = the admin key."
+  [ -n "$baseline" ] && echo "- NXS baseline: \`$NXS_BASELINE/nxs serve\` ($(git -C "$NXS_BASELINE" log -1 --format='%h %s' | cut -c1-60)...), same config, its own fresh home."
   echo "- Server CPU per request: user+system time of the serving process's threads during the cell (JIT and GC threads left out) over the requests completed."
   echo
   echo "## Throughput, latency, CPU"
@@ -265,6 +293,11 @@ echo "| direct | $srps | $sp50 / $sp99 | - | - |" >>"$out"
 read -r nrps np50 np99 _ nerr < <(run_wrk "${url[NXS]}" "$(script sse "" ',"stream":true')" 1)
 awk -v r="$nrps" -v a="$np50" -v b="$np99" -v d="$sp50" -v c=$chunks -v e="$nerr" 'BEGIN {
   printf "| NXS | %s | %.3f / %.3f | %.3f | %.4f (errors: %s) |\n", r, a, b, a-d, (a-d)/(c+4), e }' >>"$out"
+if [ -n "$baseline" ]; then
+  read -r nrps np50 np99 _ nerr < <(run_wrk "${url["NXS baseline"]}" "$(key=$base_key script sse "" ',"stream":true')" 1)
+  awk -v r="$nrps" -v a="$np50" -v b="$np99" -v d="$sp50" -v c=$chunks -v e="$nerr" 'BEGIN {
+    printf "| NXS baseline | %s | %.3f / %.3f | %.3f | %.4f (errors: %s) |\n", r, a, b, a-d, (a-d)/(c+4), e }' >>"$out"
+fi
 
 {
   echo

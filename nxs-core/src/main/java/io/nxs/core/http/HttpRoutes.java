@@ -11,4 +11,7 @@ public interface HttpRoutes {
 
   /** Adds the module's routes. */
   void addTo(RoutesConfig routes);
+
+  /** Adds the module's routes that are served on the {@link DirectRoutes direct path}. */
+  default void addDirect(DirectRoutes routes) {}
 }

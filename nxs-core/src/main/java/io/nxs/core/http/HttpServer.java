@@ -60,6 +60,19 @@ public final class HttpServer {
 
   private static final String STARTED_AT = "nxs.startedAt";
 
+  /** The largest request body accepted. */
+  private static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+  /** Headers on every response. */
+  private static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "X-Content-Type-Options", "nosniff",
+          "X-Frame-Options", "DENY",
+          "Referrer-Policy", "no-referrer",
+          "Content-Security-Policy",
+              "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+          "Cache-Control", "no-store");
+
   private final ServerConfig config;
   private final ApiKeyStore keys;
   private final AuthFailureLimiter limiter;
@@ -69,6 +82,7 @@ public final class HttpServer {
   private final List<HttpRoutes> routes;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final GracefulHandler graceful = new GracefulHandler();
+  private final DirectPath direct;
   private TlsEndpoint tls;
   private Javalin app;
   private int boundPort;
@@ -88,6 +102,10 @@ public final class HttpServer {
     this.metrics = metrics;
     this.readiness = readiness;
     this.routes = List.copyOf(routes);
+    this.direct = new DirectPath(this::admit, this::record, SECURITY_HEADERS, MAX_REQUEST_BYTES);
+    for (HttpRoutes r : this.routes) {
+      r.addDirect(direct);
+    }
   }
 
   /** The authenticated key of a request that passed the gate. */
@@ -147,12 +165,16 @@ public final class HttpServer {
           connector.setAcceptQueueSize(ACCEPT_QUEUE);
           return connector;
         });
-    cfg.http.maxRequestSize = 32L * 1024 * 1024;
+    cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
     cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
-    // Javalin attaches its servlet handler inside a wrapper it finds on the server, so requests
-    // pass the graceful handler, which counts them until their responses are complete.
+    // Javalin attaches its servlet handler inside the innermost wrapper it finds on the server, so
+    // requests pass the graceful handler, which counts them until their responses are complete,
+    // and then the direct path, which serves its routes and hands every other request on.
     cfg.jetty.modifyServer(
         server -> {
+          if (!direct.isEmpty()) {
+            graceful.setHandler(direct);
+          }
           server.setHandler(tls == null ? graceful : tls.refusePlainHttp(graceful));
           server.setStopTimeout(config.shutdownGrace().toMillis());
         });
@@ -210,26 +232,24 @@ public final class HttpServer {
 
   private void enter(Context ctx) {
     ctx.attribute(STARTED_AT, System.nanoTime());
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
-    ctx.header("Cache-Control", "no-store");
+    SECURITY_HEADERS.forEach(ctx::header);
   }
 
   private void leave(Context ctx) {
     Long started = ctx.attribute(STARTED_AT);
     if (started != null) {
-      Timer.builder("http.server.requests")
-          .description("HTTP requests served by NXS")
-          .tag("method", ctx.method().name())
-          .tag("route", route(ctx))
-          .tag("status", Integer.toString(ctx.statusCode()))
-          .register(metrics)
-          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      record(ctx.method().name(), route(ctx), ctx.statusCode(), System.nanoTime() - started);
     }
+  }
+
+  private void record(String method, String route, int status, long nanos) {
+    Timer.builder("http.server.requests")
+        .description("HTTP requests served by NXS")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .register(metrics)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   private static String route(Context ctx) {
@@ -244,12 +264,19 @@ public final class HttpServer {
     if (!(path.startsWith("/v1/") || path.startsWith("/api/"))) {
       return;
     }
-    String address = ctx.ip();
+    Scope needed = ctx.routeRoles().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.READ;
+    ctx.attribute(KEY_ATTRIBUTE, admit(path, ctx.ip(), ctx.header("Authorization"), needed));
+  }
+
+  /**
+   * The gate of an API request: the key behind the bearer header when it is valid and allows {@code
+   * needed}, or the refusal (audited, counted towards the address's lockout).
+   */
+  private ApiKey admit(String path, String address, String header, Scope needed) {
     Duration locked = limiter.lockedFor(address);
     if (!locked.isZero()) {
       throw lockedOut(locked);
     }
-    String header = ctx.header("Authorization");
     if (header == null || header.isBlank()) {
       throw new ApiException(
           401,
@@ -286,7 +313,6 @@ public final class HttpServer {
           "invalid API key: it is unknown, expired or revoked",
           Map.of("WWW-Authenticate", "Bearer realm=\"nxs\", error=\"invalid_token\""));
     }
-    Scope needed = ctx.routeRoles().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.READ;
     if (!key.get().scope().allows(needed)) {
       throw new ApiException(
           403,
@@ -297,7 +323,7 @@ public final class HttpServer {
               + " has scope "
               + key.get().scope().label());
     }
-    ctx.attribute(KEY_ATTRIBUTE, key.get());
+    return key.get();
   }
 
   private static ApiException lockedOut(Duration locked) {

@@ -3,23 +3,24 @@ package io.nxs.gateway.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.nxs.core.Json;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
+import io.nxs.core.http.DirectExchange;
+import io.nxs.core.http.DirectRoutes;
 import io.nxs.core.http.HttpRoutes;
-import io.nxs.core.http.HttpServer;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.GatewayConfig;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * The OpenAI-compatible surface (GW1): {@code POST /v1/chat/completions}, {@code /v1/completions},
  * {@code /v1/embeddings} and {@code GET /v1/models}. Every answer carries {@code x-nxs-provider}
  * (who answered, {@code none} or {@code nxs}) and {@code x-nxs-attempts} (the trail). The request
- * flow is {@link RequestFlow}'s; this class only turns its {@link Answer} into HTTP.
+ * flow is {@link RequestFlow}'s; this class only turns its {@link Answer} into HTTP. The routes are
+ * served on core's {@link DirectRoutes direct path}, ahead of the general routing layer (ADR 0018).
  */
 public final class ProxyRoutes implements HttpRoutes {
 
@@ -42,34 +43,32 @@ public final class ProxyRoutes implements HttpRoutes {
 
   @Override
   public void addTo(RoutesConfig routes) {
-    routes.post("/v1/chat/completions", ctx -> proxy(ctx, "/chat/completions", true), Scope.READ);
-    routes.post("/v1/completions", ctx -> proxy(ctx, "/completions", true), Scope.READ);
-    routes.post("/v1/embeddings", ctx -> proxy(ctx, "/embeddings", false), Scope.READ);
-    routes.get("/v1/models", this::models, Scope.READ);
+    // Every route is a direct one (addDirect).
   }
 
-  private void proxy(Context ctx, String endpoint, boolean streamable) throws IOException {
-    ctx.header(PROVIDER_HEADER, "none"); // also on a refusal before any attempt
+  @Override
+  public void addDirect(DirectRoutes routes) {
+    routes.post("/v1/chat/completions", Scope.READ, ex -> proxy(ex, "/chat/completions", true));
+    routes.post("/v1/completions", Scope.READ, ex -> proxy(ex, "/completions", true));
+    routes.post("/v1/embeddings", Scope.READ, ex -> proxy(ex, "/embeddings", false));
+    routes.get("/v1/models", Scope.READ, this::models);
+  }
+
+  private void proxy(DirectExchange ex, String endpoint, boolean streamable) throws IOException {
+    ex.header(PROVIDER_HEADER, "none"); // also on a refusal before any attempt
     Answer answer =
         flow.handle(
             new RequestFlow.Request(
-                endpoint,
-                streamable,
-                ctx.bodyAsBytes(),
-                HttpServer.key(ctx).orElse(null),
-                ctx.header(RESIDENCY_HEADER)));
+                endpoint, streamable, ex.body(), ex.key(), ex.header(RESIDENCY_HEADER)));
     switch (answer) {
       case Answer.Complete c -> {
-        trail(ctx, c.provider(), c);
-        ctx.status(c.status()).contentType("application/json").result(c.body());
+        trail(ex, c.provider(), c);
+        ex.respond(c.status(), "application/json", c.body());
       }
       case Answer.Streamed s -> {
-        trail(ctx, s.provider(), s);
-        HttpServletResponse res = ctx.res();
-        res.setStatus(200);
-        res.setContentType("text/event-stream; charset=utf-8");
-        res.setHeader("X-Accel-Buffering", "no");
-        s.relay().to(res.getOutputStream());
+        trail(ex, s.provider(), s);
+        ex.header("X-Accel-Buffering", "no");
+        s.relay().to(ex.stream(200, "text/event-stream; charset=utf-8"));
       }
       case Answer.Exhausted e ->
           throw new ApiException(
@@ -81,19 +80,20 @@ public final class ProxyRoutes implements HttpRoutes {
     }
   }
 
-  private static void trail(Context ctx, String provider, Answer answer) {
-    ctx.header(PROVIDER_HEADER, provider);
-    ctx.header(ATTEMPTS_HEADER, Attempt.header(answer.attempts()));
+  private static void trail(DirectExchange ex, String provider, Answer answer) {
+    ex.header(PROVIDER_HEADER, provider);
+    ex.header(ATTEMPTS_HEADER, Attempt.header(answer.attempts()));
   }
 
-  private void models(Context ctx) {
+  private void models(DirectExchange ex) {
     ObjectNode root = Json.mapper().createObjectNode().put("object", "list");
     ArrayNode data = root.putArray("data");
     Router router = gateway.router();
     add(data, GatewayConfig.AUTO, "nxs");
     router.routeNames().forEach(r -> add(data, r, "nxs-route"));
     router.providers().keySet().forEach(p -> add(data, p, "nxs-provider"));
-    ctx.header(PROVIDER_HEADER, "nxs").contentType("application/json").result(root.toString());
+    ex.header(PROVIDER_HEADER, "nxs");
+    ex.respond(200, "application/json", root.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void add(ArrayNode data, String id, String owner) {
