@@ -35,8 +35,8 @@ public interface DirectExchange {
   void respond(int status, String contentType, byte[] body);
 
   /**
-   * Starts a streamed answer; each {@code flush()} sends what was written so far, and the answer
-   * ends when the handler returns.
+   * Starts a streamed answer; writes are buffered, each {@code flush()} sends what was written so
+   * far, and the answer ends when the handler returns.
    */
   OutputStream stream(int status, String contentType) throws IOException;
 }

@@ -3,6 +3,7 @@ package io.nxs.core.http;
 import io.nxs.core.NxsException;
 import io.nxs.core.auth.ApiKey;
 import io.nxs.core.auth.Scope;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
 final class DirectPath extends Handler.Wrapper implements DirectRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectPath.class);
+
+  /** Bytes a stream gathers before it sends without a flush. */
+  private static final int STREAM_BUFFER = 8192;
 
   /** The gate every direct route passes: returns the key or throws the refusal. */
   @FunctionalInterface
@@ -202,7 +206,9 @@ final class DirectPath extends Handler.Wrapper implements DirectRoutes {
       answerOnce();
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-      stream = Content.Sink.asOutputStream(response);
+      // Jetty's sink stream sends each write at once; the buffer gathers a handler's writes until
+      // it flushes, as the servlet layer's output buffer did (an SSE event is four writes).
+      stream = new BufferedOutputStream(Content.Sink.asOutputStream(response), STREAM_BUFFER);
       return stream;
     }
 
