@@ -93,6 +93,9 @@ final class DirectPath extends Handler.Wrapper implements DirectRoutes {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
+    if (path == null) {
+      return super.handle(request, response, callback); // CONNECT, OPTIONS *
+    }
     Route route = routes.get(path);
     if (route == null && path.length() > 1 && path.endsWith("/")) {
       route = routes.get(path.substring(0, path.length() - 1));
