@@ -91,7 +91,7 @@ class ClusterGatewayTest {
   void aRequestNoLocalProviderCanAnswerIsAnsweredByAnotherInstanceButNeverForwardedTwice()
       throws Exception {
     await()
-        .atMost(Duration.ofSeconds(25))
+        .atMost(Duration.ofSeconds(45))
         .pollInterval(Duration.ofMillis(300))
         .untilAsserted(
             () -> {
@@ -116,7 +116,7 @@ class ClusterGatewayTest {
         .hasValueSatisfying(t -> assertThat(t).startsWith("shared=server_error"));
 
     await()
-        .atMost(Duration.ofSeconds(25))
+        .atMost(Duration.ofSeconds(45))
         .pollInterval(Duration.ofMillis(300))
         .untilAsserted(
             () -> {
