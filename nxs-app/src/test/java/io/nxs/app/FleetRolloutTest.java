@@ -113,6 +113,7 @@ class FleetRolloutTest {
                             .path(0)
                             .path("phase")
                             .asText())
+                    .as(() -> "the rollout as a sees it: " + json("a", "rollout", "status"))
                     .isEqualTo("DONE"));
     for (String n : NODES) {
       assertThat(current(n)).as(n).isEqualTo("nxs-0.2.0");
@@ -131,6 +132,7 @@ class FleetRolloutTest {
                             .path(0)
                             .path("phase")
                             .asText())
+                    .as(() -> "the rollout as c sees it: " + json("c", "rollout", "status"))
                     .isEqualTo("ROLLED_BACK"));
     System.out.printf(
         "rollback of a build that does not start, from 'rollout start': %d ms%n",
@@ -144,6 +146,12 @@ class FleetRolloutTest {
     CliRunner.Result status = nxs("a", "rollout", "status");
     assertThat(status.code()).as("the last rollout was rolled back").isEqualTo(1);
     assertThat(status.out()).contains("ROLLED_BACK").contains("does not start");
+    CliRunner.Result nothing = nxs("b", "rollout", "abort");
+    assertThat(nothing.code()).isNotZero();
+    assertThat(nothing.err()).contains("no rollout runs; nothing to abort");
+    CliRunner.Result missing = nxs("b", "rollout", "start", dir.resolve("nxs-9.tar.gz").toString());
+    assertThat(missing.code()).isNotZero();
+    assertThat(missing.err()).contains("nxs-9.tar.gz: no such archive on this instance");
     assertThat(nxs("a", "audit", "verify").code())
         .as("the audit chain, rollout entries and all")
         .isZero();

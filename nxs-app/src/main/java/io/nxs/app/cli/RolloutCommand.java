@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     name = "rollout",
     mixinStandardHelpOptions = true,
     description =
-        "Roll a signed release out over the fleet: canary, 25 %, 75 %, 100 % (needs the daemon).",
+        "Roll a signed release out over the fleet: canary, 25 %%, 75 %%, 100 %% (needs the daemon).",
     subcommands = {
       RolloutCommand.Start.class,
       RolloutCommand.Status.class,
@@ -35,7 +35,7 @@ final class RolloutCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = {
         "Verify ARCHIVE (release.public_key, a version above every instance's and every",
-        "rolled-back one) and start rolling it out: one canary, then 25 %, 75 %, 100 % with the",
+        "rolled-back one) and start rolling it out: one canary, then 25 %%, 75 %%, 100 %% with the",
         "agent's primary last, each step watched (rollout.canary, quarter, three_quarters, full)",
         "and rolled back automatically when an instance does worse than its own baseline.",
         "ARCHIVE must be at the same path on every instance."

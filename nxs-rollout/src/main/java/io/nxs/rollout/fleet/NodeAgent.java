@@ -27,6 +27,12 @@ final class NodeAgent {
   /** Windows a baseline and a judgement are taken over: the last minute at the default tick. */
   static final int WINDOWS = 30;
 
+  /**
+   * A report that only refreshes figures is shared at most this often: each is a majority write,
+   * and what the instance does (its step, its version) is shared at once anyway.
+   */
+  static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(5);
+
   private final String node;
   private final NodeInstaller installer;
   private final VitalsProbe probe;
@@ -68,9 +74,22 @@ final class NodeAgent {
     }
     Optional<Rollout> current = store.current().filter(r -> !r.phase().ended());
     NodeReport report = current.isPresent() ? act(current.get()) : idle();
-    store.put(report);
-    last = report;
+    if (last == null
+        || !sameDeeds(last, report)
+        || !report.at().isBefore(last.at().plus(REFRESH))) {
+      store.put(report);
+      last = report;
+    }
     return report;
+  }
+
+  /** Whether two reports say the same but for their figures and time. */
+  private static boolean sameDeeds(NodeReport a, NodeReport b) {
+    return a.installed().equals(b.installed())
+        && a.previous().equals(b.previous())
+        && a.rollout().equals(b.rollout())
+        && a.step() == b.step()
+        && a.detail().equals(b.detail());
   }
 
   private NodeReport idle() {

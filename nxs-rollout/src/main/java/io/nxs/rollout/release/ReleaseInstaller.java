@@ -145,8 +145,8 @@ public final class ReleaseInstaller {
           try {
             out.add(
                 ReleaseVersion.parse(Files.readString(version, StandardCharsets.UTF_8).strip()));
-          } catch (ReleaseException e) {
-            // A directory that is no release (its VERSION is not one) is not kept for a rollback.
+          } catch (ReleaseException expected) {
+            // A directory whose VERSION is no version is no release: not one to go back to.
           }
         }
       }

@@ -140,6 +140,7 @@ class FleetRolloutsTest {
     fleet.tick();
     assertThat(current()).isEqualTo("nxs-0.2.0");
     figures.set(new Vitals(200, 0.2, 20, 100, -1, -1));
+    clock.advance(NodeAgent.REFRESH); // figures alone are shared at most this often
     fleet.tick(); // judged: rolling back
     fleet.tick(); // the agent goes back; the coordinator sees it
     fleet.tick();
