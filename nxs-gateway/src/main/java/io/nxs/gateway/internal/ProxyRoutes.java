@@ -59,7 +59,12 @@ public final class ProxyRoutes implements HttpRoutes {
     Answer answer =
         flow.handle(
             new RequestFlow.Request(
-                endpoint, streamable, ex.body(), ex.key(), ex.header(RESIDENCY_HEADER)));
+                endpoint,
+                streamable,
+                ex.body(),
+                ex.key(),
+                ex.header(RESIDENCY_HEADER),
+                ex.header(PeerForwarding.FORWARDED_HEADER)));
     switch (answer) {
       case Answer.Complete c -> {
         trail(ex, c.provider(), c);
