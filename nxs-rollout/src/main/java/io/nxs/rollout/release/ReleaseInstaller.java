@@ -127,6 +127,26 @@ public final class ReleaseInstaller {
     return new Installed(release.version(), target, previous);
   }
 
+  /**
+   * Points {@code current} back at an installed version, e.g. after the new one failed to start on
+   * the home's state. The other version's directory stays.
+   *
+   * @throws ReleaseException when that version is not installed or the link cannot be swapped
+   */
+  public void rollBackTo(ReleaseVersion version) {
+    String directory = "nxs-" + version;
+    if (!Files.isDirectory(root.resolve(directory), LinkOption.NOFOLLOW_LINKS)) {
+      throw new ReleaseException(
+          root.resolve(directory) + ": not installed; cannot roll back to it");
+    }
+    try {
+      pointCurrentAt(directory);
+    } catch (IOException e) {
+      throw new ReleaseException(
+          root + ": cannot point current at " + directory + " (" + e.getMessage() + ")", e);
+    }
+  }
+
   private void pointCurrentAt(String directory) throws IOException {
     Path link = root.resolve(CURRENT + ".new");
     Files.deleteIfExists(link);
