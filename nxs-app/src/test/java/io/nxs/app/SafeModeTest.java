@@ -2,6 +2,7 @@ package io.nxs.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nxs.app.cli.CliRunner;
 import io.nxs.rollout.bootstrap.SafeModeMarker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC RO3: a home marked SAFE_MODE starts health, audit and keys only, and says so. */
+/**
+ * SPEC RO3: a home marked SAFE_MODE starts health, audit and keys only, and says so on {@code
+ * /readyz} and in {@code nxs status}.
+ */
 class SafeModeTest {
 
   @TempDir Path dir;
@@ -57,6 +61,15 @@ class SafeModeTest {
           .as("no capability module runs")
           .isEqualTo(404);
       assertThat(get(d, "/", null).statusCode()).as("no dashboard").isEqualTo(404);
+
+      Files.writeString(
+          home.config(), Files.readString(home.config()).replace("port: 0", "port: " + d.port()));
+      CliRunner.Result status = new CliRunner(home.dir()).run("status");
+      assertThat(status.out())
+          .contains("NOT READY")
+          .containsPattern("SAFE MODE +SAFE MODE: bootstrap of 0.3.0 failed");
+      assertThat(new CliRunner(home.dir()).run("status", "-o", "json").out())
+          .contains("\"safe_mode\" : \"SAFE MODE: bootstrap of 0.3.0 failed");
     }
   }
 }
