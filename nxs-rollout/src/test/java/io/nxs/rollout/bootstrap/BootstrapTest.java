@@ -1,8 +1,10 @@
 package io.nxs.rollout.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.nxs.core.NxsException;
 import io.nxs.rollout.bootstrap.BootstrapState.Place;
 import io.nxs.rollout.bootstrap.FakeReleases.Behaviour;
 import io.nxs.rollout.release.ReleaseSignature;
@@ -256,6 +258,35 @@ class BootstrapTest {
                 assertThat(why)
                     .contains("did not become ready")
                     .doesNotContain(FakeReleases.SECRET));
+  }
+
+  @Test
+  void anUnfinishedBootstrapOfAnotherArchiveIsNotResumedWithThisOne() throws IOException {
+    Path first = releases.signed("0.2.0", Behaviour.WORKS);
+    Bootstrap.Listener crashAfterVerifying =
+        new Bootstrap.Listener() {
+          @Override
+          public void stepDone(BootstrapState from, BootstrapState to) {
+            if (to instanceof BootstrapState.Detecting) {
+              throw new IllegalStateException("the machine went down");
+            }
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                new Bootstrap(
+                        releases.request(List.of(first.toString()), preferred, userOwned),
+                        crashAfterVerifying,
+                        Clock.systemUTC())
+                    .run())
+        .hasMessage("the machine went down");
+    Path other = releases.signed("0.3.0", Behaviour.WORKS);
+
+    assertThatThrownBy(() -> bootstrap(other))
+        .isInstanceOf(NxsException.class)
+        .hasMessageContaining("a bootstrap of nxs-0.2.0.tar.gz is unfinished at VERIFYING");
+    assertThat(bootstrap(first)).isInstanceOf(BootstrapState.Running.class);
+    assertThat(steps).first().isEqualTo("DETECTING");
   }
 
   private static void flipLastByte(Path file) throws IOException {
