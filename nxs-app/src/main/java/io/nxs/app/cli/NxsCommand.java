@@ -37,6 +37,7 @@ public final class NxsCommand implements Callable<Integer> {
           UpgradeCommand.class,
           BootstrapCommand.class,
           DrillCommand.class,
+          RolloutCommand.class,
           SessionCommand.class,
           ClusterCommand.class,
           SyncCommand.class,
