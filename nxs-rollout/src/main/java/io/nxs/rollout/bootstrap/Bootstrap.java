@@ -565,7 +565,7 @@ public final class Bootstrap {
   }
 
   private void rollBack(Place p, String previous) {
-    new ReleaseInstaller(p.root()).rollBackTo(ReleaseVersion.parse(previous));
+    new ReleaseInstaller(p.root()).restore(ReleaseVersion.parse(previous));
   }
 
   /** Puts the copied state back; a WAL the failed version left would otherwise be replayed. */

@@ -130,24 +130,6 @@ public final class ReleaseInstaller {
   }
 
   /**
-<<<<<<< HEAD
-   * Points {@code current} back at an installed version, e.g. after the new one failed to start on
-   * the home's state. The other version's directory stays.
-   *
-   * @throws ReleaseException when that version is not installed or the link cannot be swapped
-   */
-  public void rollBackTo(ReleaseVersion version) {
-    String directory = "nxs-" + version;
-    if (!Files.isDirectory(root.resolve(directory), LinkOption.NOFOLLOW_LINKS)) {
-      throw new ReleaseException(
-          root.resolve(directory) + ": not installed; cannot roll back to it");
-    }
-    try {
-      pointCurrentAt(directory);
-    } catch (IOException e) {
-      throw new ReleaseException(
-          root + ": cannot point current at " + directory + " (" + e.getMessage() + ")", e);
-=======
    * The versions installed in the root, oldest first: each {@code nxs-<version>/} directory with a
    * readable {@code VERSION} file.
    */
@@ -192,7 +174,6 @@ public final class ReleaseInstaller {
     } catch (IOException e) {
       throw new ReleaseException(
           root + ": cannot point current at nxs-" + version + " (" + e.getMessage() + ")", e);
->>>>>>> main
     }
   }
 
