@@ -9,6 +9,8 @@
 #                goal <= 10 s)
 #
 #   bench/cluster.sh [SIZES...]        (default 3 5 9)
+# A size with a "t" (3t) runs with tuned settings instead: heartbeat 500ms, acceptable_pause
+# 2500ms, split_brain.stable_after 2s — so `bench/cluster.sh 3 3t` compares both in one run.
 # Placement decisions per second are a JMH benchmark: bench/jmh nxs-cluster PlacementBenchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +60,16 @@ state_of() { # HOME NODE: NODE's state as HOME sees it
 echo "# cluster on loopback — $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 echo "| nodes | formation s | RSS MB per node (on) | RSS MB (off) | converge ms (max over nodes) | 2 s SIGSTOP downed? | crash → GONE s |"
 echo "|---|---|---|---|---|---|---|"
-for n in "${sizes[@]}"; do
+for size in "${sizes[@]}"; do
+  n=${size%t}
+  tuning=""
+  if [ "$size" != "$n" ]; then
+    tuning="  heartbeat: 500ms
+  acceptable_pause: 2500ms
+  split_brain:
+    stable_after: 2s
+"
+  fi
   seed=$(free_port)
   t0=$(now_ms)
   for i in $(seq 1 "$n"); do
@@ -69,7 +80,7 @@ for n in "${sizes[@]}"; do
   node_id: n$i
   bind: 127.0.0.1:$port
   seeds: [127.0.0.1:$seed]
-"
+$tuning"
   done
   start "$work/$n-off"
   for i in $(seq 1 "$n"); do await_port "$work/$n-$i"; done
@@ -101,7 +112,7 @@ for n in "${sizes[@]}"; do
   kill -9 "$victim"
   until [ "$(state_of "$work/$n-1" "n$n")" = GONE ]; do sleep 0.1; done
   crash=$(( $(now_ms) - t2 ))
-  printf '| %s | %.1f | %s | %s | %s | %s | %.1f |\n' "$n" "$(echo "$formation/1000" | bc -l)" "$rss_on" "$rss_off" "$worst" "$downed" "$(echo "$crash/1000" | bc -l)"
+  printf '| %s | %.1f | %s | %s | %s | %s | %.1f |\n' "$size" "$(echo "$formation/1000" | bc -l)" "$rss_on" "$rss_off" "$worst" "$downed" "$(echo "$crash/1000" | bc -l)"
   for i in $(seq 1 "$n") off; do kill -9 "$(cat "$work/$n-$i/pid")" 2>/dev/null || true; done
   sleep 1
 done

@@ -36,6 +36,7 @@ final class Modules {
     modules.add(new SessionModule());
     modules.add(new SyncModule());
     modules.add(new ScoreModule());
+    modules.add(new io.nxs.rollout.fleet.RolloutModule());
     modules.add(new DoctorModule());
     return modules;
   }

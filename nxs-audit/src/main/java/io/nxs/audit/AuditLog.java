@@ -8,6 +8,7 @@ import io.nxs.audit.internal.EntryCodec;
 import io.nxs.audit.internal.EntryRows;
 import io.nxs.audit.internal.GroupCommitWriter;
 import io.nxs.audit.internal.GroupCommitWriter.Pending;
+import io.nxs.audit.internal.KeyRing;
 import io.nxs.audit.internal.SigningKeys;
 import io.nxs.core.NxsException;
 import io.nxs.core.audit.AuditCheckpoint;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -51,15 +53,17 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   private final StateStore store;
   private final Path archiveDir;
   private final Clock clock;
-  private final SigningKeys keys;
+  private final Path keysDir;
   private final GroupCommitWriter writer;
 
-  private AuditLog(StateStore store, Path archiveDir, Clock clock, SigningKeys keys) {
+  private AuditLog(StateStore store, Path archiveDir, Clock clock, Path keysDir, SigningKeys keys) {
     this.store = store;
     this.archiveDir = archiveDir;
     this.clock = clock;
-    this.keys = keys;
-    this.writer = new GroupCommitWriter(store, keys, "nxs-audit-writer");
+    this.keysDir = keysDir;
+    this.writer =
+        new GroupCommitWriter(
+            store, keys, id -> SigningKeys.promote(keysDir, id), "nxs-audit-writer");
   }
 
   /**
@@ -82,15 +86,103 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   public static AuditLog open(StateStore store, Path keysDir, Path archiveDir, Clock clock) {
     store.migrate("audit");
     boolean fresh;
+    String signingKey = null;
     try (Connection c = store.connect();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM audit_head")) {
-      fresh = rs.next() && rs.getLong(1) == 0;
+        ResultSet rs = s.executeQuery("SELECT key_id FROM audit_head")) {
+      fresh = !rs.next();
+      if (!fresh) {
+        signingKey = rs.getString(1);
+      }
     } catch (SQLException e) {
       throw new NxsException(
           "cannot read the audit log in " + store.file() + ": " + e.getMessage(), e);
     }
-    return new AuditLog(store, archiveDir, clock, SigningKeys.loadOrCreate(keysDir, fresh));
+    // A rotation that committed just before a crash left its new pair as .next files: finish it.
+    SigningKeys keys =
+        fresh ? SigningKeys.loadOrCreate(keysDir, true) : SigningKeys.promote(keysDir, signingKey);
+    return new AuditLog(store, archiveDir, clock, keysDir, keys);
+  }
+
+  /**
+   * Rotates the signing key (SEC5): a new Ed25519 pair, a hand-over entry signed by the retired key
+   * that names both keys and carries the new key's signature over the retired one, then every later
+   * entry signed by the new key. {@link #verify()} follows the hand-overs back from the current
+   * key, so entries signed before stay verifiable; the retired private key is deleted. Safe against
+   * a crash at any point (the new pair is written before the hand-over commits and put in place
+   * after; opening the log finishes a half-done switch) and against another process appending or
+   * rotating at the same time.
+   *
+   * @param reason why, recorded in the entry (required)
+   * @param actor who asked for it
+   * @return the new key's id
+   * @throws NxsException without a reason, or when the key files cannot be written
+   */
+  public String rotateKey(String reason, String actor) {
+    if (reason == null || reason.isBlank()) {
+      throw new NxsException("a key rotation needs a reason: give --reason");
+    }
+    return SigningKeys.underRotationLock(
+        keysDir,
+        () -> {
+          writer.adopt(SigningKeys.promoteLocked(keysDir, headKeyId()));
+          SigningKeys next = SigningKeys.prepareNextLocked(keysDir);
+          writer.handOver(clock.millis(), actor, reason.strip(), next);
+          SigningKeys.promoteLocked(keysDir, next.id());
+          return next.id();
+        });
+  }
+
+  /** The id of the key that signs the chain now. */
+  public String signingKeyId() {
+    return writer.keys().id();
+  }
+
+  private String headKeyId() {
+    return read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT key_id FROM audit_head WHERE id = 1")) {
+            return rs.next() ? rs.getString(1) : null;
+          }
+        });
+  }
+
+  /**
+   * Every key the log was signed with, derived from the hand-over entries of the archives and the
+   * live chain, trusting only the current public key.
+   */
+  private KeyRing.Derivation ring(Connection c) throws SQLException {
+    List<KeyRing.HandOver> handOvers = new ArrayList<>();
+    ArchiveFiles reader = new ArchiveFiles(null, null);
+    for (Path file : archiveFiles()) {
+      handOvers.addAll(reader.handOvers(file));
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seq, details FROM audit_entries WHERE event_type = ? ORDER BY seq")) {
+      ps.setString(1, KeyRing.ROTATED);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long seq = rs.getLong(1);
+          Map<String, Object> details;
+          try {
+            details = EntryCodec.parseDetails(rs.getString(2));
+          } catch (NxsException e) {
+            details = Map.of();
+          }
+          handOvers.add(
+              KeyRing.HandOver.of(seq, details)
+                  .orElse(new KeyRing.HandOver(seq, null, null, null)));
+        }
+      }
+    }
+    return KeyRing.derive(writer.keys(), handOvers);
+  }
+
+  private static VerifyReport broken(KeyRing.Derivation d) {
+    return VerifyReport.bad(
+        ChainVerifier.LIVE, 0, d.badSeq(), VerifyReport.Problem.BAD_SIGNATURE, d.problem());
   }
 
   /**
@@ -123,7 +215,13 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     VerifyReport live;
     String anchorPrev = null;
     long anchorSeq = 1;
+    KeyRing keys;
     try (Connection c = store.connect()) {
+      KeyRing.Derivation derived = ring(c);
+      if (!derived.ok()) {
+        return broken(derived);
+      }
+      keys = derived.ring();
       live = new ChainVerifier(keys).verify(c);
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT seq, prev_hash FROM audit_anchor")) {
@@ -140,7 +238,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
       return live;
     }
     long total = live.entriesChecked();
-    ArchiveFiles archives = new ArchiveFiles(keys);
+    ArchiveFiles archives = new ArchiveFiles(null, keys);
     long nextSeq = 1;
     String nextPrev = EntryCodec.GENESIS;
     for (Path file : archiveFiles()) {
@@ -198,7 +296,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     Optional<VerifyReport> contradiction =
         read(
             c ->
-                new CheckpointComparison(keys)
+                new CheckpointComparison(ring(c).ring())
                     .contradiction(c, archives, checkpoints, report.entriesChecked()));
     if (contradiction.isPresent()) {
       return contradiction.get();
@@ -242,7 +340,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
   /** Verifies one archive file on its own (it may have been copied off the machine). */
   public VerifyReport verifyArchive(Path file) {
-    return new ArchiveFiles(keys).verify(file).report();
+    KeyRing.Derivation derived = read(this::ring);
+    if (!derived.ok()) {
+      return broken(derived);
+    }
+    return new ArchiveFiles(null, derived.ring()).verify(file).report();
   }
 
   /**
@@ -332,7 +434,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   }
 
   private ArchiveResult archiveLocked(Connection c, long cutoff) throws SQLException {
-    VerifyReport report = new ChainVerifier(keys).verify(c);
+    KeyRing.Derivation derived = ring(c);
+    VerifyReport report =
+        derived.ok() ? new ChainVerifier(derived.ring()).verify(c) : broken(derived);
     if (!report.ok()) {
       throw new NxsException(
           "refusing to archive a chain that does not verify: " + report.message());
@@ -354,7 +458,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
     Path file = archiveDir.resolve(ArchiveFiles.fileName(first, last));
     removeLeftovers(first);
-    ArchiveFiles.Summary summary = new ArchiveFiles(keys).write(c, archiveDir, first, last, file);
+    SigningKeys signer = writer.keys();
+    ArchiveFiles.Summary summary =
+        new ArchiveFiles(signer, derived.ring()).write(c, archiveDir, first, last, file);
     try (PreparedStatement del = c.prepareStatement("DELETE FROM audit_entries WHERE seq <= ?");
         PreparedStatement anchor =
             c.prepareStatement(
@@ -368,7 +474,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
       anchor.setString(2, summary.lastHash());
       anchor.setString(3, file.getFileName().toString());
       anchor.setString(
-          4, keys.sign("anchor", ChainVerifier.anchorDigest(last + 1, summary.lastHash())));
+          4, signer.sign("anchor", ChainVerifier.anchorDigest(last + 1, summary.lastHash())));
       anchor.executeUpdate();
     }
     return new ArchiveResult(last - first + 1, first, last, file);

@@ -24,6 +24,8 @@ public final class DoctorModule implements NxsModule {
 
   private Doctor doctor;
   private ScheduledFuture<?> ticker;
+  private io.nxs.doctor.advice.Advisor advisor;
+  private ScheduledFuture<?> advising;
   private java.util.concurrent.ExecutorService actions;
 
   @Override
@@ -33,7 +35,7 @@ public final class DoctorModule implements NxsModule {
 
   @Override
   public List<ConfigSection<?>> configSections() {
-    return List.of(DoctorConfig.SECTION);
+    return List.of(DoctorConfig.SECTION, io.nxs.doctor.advice.ScalingConfig.SECTION);
   }
 
   @Override
@@ -54,6 +56,14 @@ public final class DoctorModule implements NxsModule {
     doctor
         .openclawSupervisor()
         .ifPresent(s -> context.extensions().serviceControls().register(s.control()));
+    advisor =
+        new io.nxs.doctor.advice.Advisor(
+            doctor.samples(),
+            context.extensions().cluster(),
+            context.events(),
+            context.audit(),
+            context.config().section(io.nxs.doctor.advice.ScalingConfig.SECTION),
+            context.clock());
     if (!config.enabled()) {
       LOG.info("the Doctor is disabled (doctor.enabled: false)");
       return;
@@ -65,6 +75,14 @@ public final class DoctorModule implements NxsModule {
             .scheduler()
             .scheduleAtFixedRate(
                 doctor::tickSafely,
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    advising =
+        context
+            .scheduler()
+            .scheduleAtFixedRate(
+                advisor::tickSafely,
                 interval.toMillis(),
                 interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -107,7 +125,9 @@ public final class DoctorModule implements NxsModule {
 
   @Override
   public List<HttpRoutes> routes() {
-    return doctor == null ? List.of() : List.of(new DoctorRoutes(doctor));
+    return doctor == null
+        ? List.of()
+        : List.of(new DoctorRoutes(doctor), new io.nxs.doctor.advice.AdviceRoutes(advisor));
   }
 
   @Override
@@ -115,6 +135,10 @@ public final class DoctorModule implements NxsModule {
     if (ticker != null) {
       ticker.cancel(false);
       ticker = null;
+    }
+    if (advising != null) {
+      advising.cancel(false);
+      advising = null;
     }
     if (doctor != null) {
       doctor.close();

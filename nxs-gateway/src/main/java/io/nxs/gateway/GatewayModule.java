@@ -55,7 +55,8 @@ public final class GatewayModule implements NxsModule {
         ModelRoutes.SECTION,
         ProvidersFile.SECTION,
         BudgetsConfig.SECTION,
-        ResidencyConfig.SECTION);
+        ResidencyConfig.SECTION,
+        ForwardingConfig.SECTION);
   }
 
   @Override
@@ -74,6 +75,8 @@ public final class GatewayModule implements NxsModule {
             new SplittableRandom(),
             context.secrets());
     gateway.register(context.extensions());
+    gateway.joinCluster(
+        context.extensions().cluster(), context.config().section(ForwardingConfig.SECTION));
     routes.addAll(gateway.routes());
     ScheduledExecutorService scheduler = context.scheduler();
     tasks.add(scheduler.scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS));

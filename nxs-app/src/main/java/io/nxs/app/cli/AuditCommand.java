@@ -25,7 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code nxs audit verify|query|report|archive}: the signed audit log (SPEC AU1-AU4). */
+/**
+ * {@code nxs audit verify|query|report|archive|rotate-key}: the signed audit log (SPEC AU1-AU4,
+ * SEC5).
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -34,7 +37,8 @@ import picocli.CommandLine.Spec;
       AuditCommand.Verify.class,
       AuditCommand.Query.class,
       AuditCommand.Report.class,
-      AuditCommand.Archive.class
+      AuditCommand.Archive.class,
+      AuditCommand.RotateKey.class
     })
 final class AuditCommand extends CommandGroup {
 
@@ -210,6 +214,42 @@ final class AuditCommand extends CommandGroup {
                       + result.lastSeq()
                       + ") to "
                       + result.file());
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "rotate-key",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replace the audit signing key: the chain records a hand-over signed by the old key,",
+        "later entries are signed by the new one, and 'nxs audit verify' follows the hand-over.",
+        "The old private key is deleted. A running daemon picks the new key up by itself."
+      })
+  static final class RotateKey implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        description = "why (recorded in the audit log), e.g. 'scheduled' or 'suspected exposure'")
+    String reason;
+
+    @Override
+    public Integer call() {
+      if (reason.isBlank()) {
+        throw new UsageException("--reason must say why the key is rotated");
+      }
+      GlobalOptions global = Commands.global(spec);
+      try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
+        String before = home.audit.signingKeyId();
+        String after = home.audit.rotateKey(reason, "cli");
+        if (global.json()) {
+          Commands.printJson(spec, java.util.Map.of("previous_key_id", before, "key_id", after));
+        } else {
+          Commands.out(spec).println("rotated the audit signing key " + before + " -> " + after);
         }
       }
       return ExitCode.OK;

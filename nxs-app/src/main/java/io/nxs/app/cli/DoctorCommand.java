@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
       DoctorCommand.Rules.class,
       DoctorCommand.Incidents.class,
       DoctorCommand.Approve.class,
-      DoctorCommand.Status.class
+      DoctorCommand.Status.class,
+      DoctorAdviceCommand.class
     })
 final class DoctorCommand extends CommandGroup {
 

@@ -36,6 +36,7 @@ public final class NxsCommand implements Callable<Integer> {
           ReleaseCommand.class,
           UpgradeCommand.class,
           DrillCommand.class,
+          RolloutCommand.class,
           SessionCommand.class,
           ClusterCommand.class,
           SyncCommand.class,

@@ -145,6 +145,33 @@ class DoctorCommandTest {
   }
 
   @Test
+  void adviceShowsTheInstancesTheScaleBoundsAndNoRightSizingFromTooFewFigures() throws Exception {
+    NxsHome home = home();
+    String yaml =
+        Files.readString(home.config()).replace("port: 8787", "port: 0")
+            + "scaling:\n  min_instances: 3\n  max_instances: 5\n";
+    Files.writeString(home.config(), yaml);
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      Files.writeString(home.config(), yaml.replace("port: 0", "port: " + d.port()));
+      CliRunner cli = new CliRunner(home.dir());
+
+      CliRunner.Result json = cli.run("doctor", "advice", "-o", "json");
+      CliRunner.Result text = cli.run("doctor", "advice");
+
+      assertThat(json.code()).as(json.err()).isZero();
+      JsonNode advice = Json.mapper().readTree(json.out());
+      assertThat(advice.path("instances").asInt()).isEqualTo(1);
+      assertThat(advice.path("min_instances").asInt()).isEqualTo(3);
+      assertThat(advice.path("max_instances").asInt()).isEqualTo(5);
+      assertThat(advice.path("recommendations")).isEmpty();
+      assertThat(text.out())
+          .contains("1 instance(s) take work; scale signals stay within 3-5")
+          .contains("no right-sizing advised")
+          .contains("no scale signal yet");
+    }
+  }
+
+  @Test
   void daemonCommandsWithoutADaemonExitThree() throws Exception {
     NxsHome home = home();
     Files.writeString(

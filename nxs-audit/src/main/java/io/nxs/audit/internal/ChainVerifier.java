@@ -31,9 +31,9 @@ public final class ChainVerifier {
   /** Label of the live chain in reports. */
   public static final String LIVE = "live";
 
-  private final SigningKeys keys;
+  private final KeyRing keys;
 
-  public ChainVerifier(SigningKeys keys) {
+  public ChainVerifier(KeyRing keys) {
     this.keys = keys;
   }
 
@@ -51,7 +51,7 @@ public final class ChainVerifier {
       if (rs.next()) {
         expectedSeq = rs.getLong(1);
         expectedPrev = rs.getString(2);
-        if (!keys.verify("anchor", anchorDigest(expectedSeq, expectedPrev), rs.getString(3))) {
+        if (!keys.verifyAny("anchor", anchorDigest(expectedSeq, expectedPrev), rs.getString(3))) {
           return VerifyReport.bad(
               LIVE,
               0,
@@ -141,6 +141,15 @@ public final class ChainVerifier {
         }
         if (signature != null) {
           signatures.add(new Signed(seq, count, actual, signature));
+        } else if (keys.isHandOver(seq)) {
+          chainProblem =
+              VerifyReport.bad(
+                  LIVE,
+                  count,
+                  seq,
+                  Problem.BAD_SIGNATURE,
+                  "a key hand-over must be signed by the key it retires, and this one is not");
+          break;
         }
         lastSigned = signature != null;
         expectedPrev = hash;
@@ -159,7 +168,7 @@ public final class ChainVerifier {
           forged.get().count(),
           forged.get().seq(),
           Problem.BAD_SIGNATURE,
-          "its signature does not verify with the audit public key");
+          "its signature does not verify with the audit key in force at that seq");
     }
     if (chainProblem != null) {
       return chainProblem;
@@ -193,7 +202,7 @@ public final class ChainVerifier {
           CompletableFuture.supplyAsync(
               () ->
                   mine.stream()
-                      .filter(e -> !keys.verify("entry", e.digest(), e.signature()))
+                      .filter(e -> !keys.verifyAt(e.seq(), "entry", e.digest(), e.signature()))
                       .findFirst()));
     }
 
@@ -227,7 +236,7 @@ public final class ChainVerifier {
       }
       long headSeq = rs.getLong(1);
       String headHash = rs.getString(2);
-      if (!keys.verify("entry", EntryCodec.unhex(headHash), rs.getString(3))) {
+      if (!keys.verifyAt(headSeq, "entry", EntryCodec.unhex(headHash), rs.getString(3))) {
         return VerifyReport.bad(
             LIVE,
             count,

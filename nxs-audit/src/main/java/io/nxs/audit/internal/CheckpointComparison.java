@@ -23,9 +23,9 @@ public final class CheckpointComparison {
   /** Label of reports about checkpoints. */
   public static final String SOURCE = "checkpoint";
 
-  private final SigningKeys keys;
+  private final KeyRing keys;
 
-  public CheckpointComparison(SigningKeys keys) {
+  public CheckpointComparison(KeyRing keys) {
     this.keys = keys;
   }
 
@@ -91,7 +91,7 @@ public final class CheckpointComparison {
 
   private boolean signed(Kept kept) {
     try {
-      return keys.verify(
+      return keys.verifyAny(
           "entry", EntryCodec.unhex(kept.checkpoint().hash()), kept.checkpoint().signature());
     } catch (IllegalArgumentException e) {
       return false;
@@ -115,7 +115,7 @@ public final class CheckpointComparison {
         }
       }
     }
-    ArchiveFiles files = new ArchiveFiles(keys);
+    ArchiveFiles files = new ArchiveFiles(null, keys);
     for (Path archive : archives) {
       Optional<String> found = files.hashAt(archive, seq);
       if (found.isPresent()) {

@@ -8,11 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * Group commit for audit appends: callers enqueue and block; one writer thread takes everything
@@ -35,7 +38,11 @@ public final class GroupCommitWriter implements AutoCloseable {
   /** Most entries committed in one transaction. */
   public static final int MAX_BATCH = 512;
 
-  /** An event waiting to be written, already canonicalized by the calling thread. */
+  /**
+   * An event waiting to be written, already canonicalized by the calling thread; or, with {@code
+   * handOverTo}, a key rotation whose entry the writer composes at commit time (it alone knows the
+   * key being retired then).
+   */
   public record Pending(
       long timestampMillis,
       String type,
@@ -43,21 +50,41 @@ public final class GroupCommitWriter implements AutoCloseable {
       String actor,
       String target,
       String details,
-      CompletableFuture<Long> done) {}
+      SigningKeys handOverTo,
+      CompletableFuture<Long> done) {
+
+    public Pending(
+        long timestampMillis,
+        String type,
+        String severity,
+        String actor,
+        String target,
+        String details,
+        CompletableFuture<Long> done) {
+      this(timestampMillis, type, severity, actor, target, details, null, done);
+    }
+  }
 
   private static final Pending STOP = new Pending(0, "", "", "", "", "", new CompletableFuture<>());
 
   private final StateStore store;
-  private final SigningKeys keys;
+  private final Function<String, SigningKeys> reload;
+  private volatile SigningKeys keys;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final Thread thread;
   private boolean closed;
   private Connection connection;
 
-  public GroupCommitWriter(StateStore store, SigningKeys keys, String name) {
+  /**
+   * @param keys the key pair the log is signed with now
+   * @param reload the pair for a key id the audit head names after another process rotated the key
+   */
+  public GroupCommitWriter(
+      StateStore store, SigningKeys keys, Function<String, SigningKeys> reload, String name) {
     this.store = store;
     this.keys = keys;
+    this.reload = reload;
     this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
     thread.start();
   }
@@ -121,12 +148,58 @@ public final class GroupCommitWriter implements AutoCloseable {
         batch.removeLast();
         stopping = true;
       }
-      if (!batch.isEmpty()) {
-        commit(batch);
-      }
+      commitSplitAtHandOvers(batch);
       batch.clear();
     }
     closeConnection();
+  }
+
+  /** The key pair that signs the next commit. */
+  public SigningKeys keys() {
+    return keys;
+  }
+
+  /** Uses {@code current} from now on (the caller found the log is signed with it). */
+  public void adopt(SigningKeys current) {
+    keys = current;
+  }
+
+  /**
+   * Commits a key hand-over alone, signed by the key it retires, and signs everything after it with
+   * {@code next}.
+   *
+   * @return the hand-over entry's seq
+   */
+  public long handOver(long timestampMillis, String actor, String reason, SigningKeys next) {
+    return append(
+        new Pending(
+            timestampMillis,
+            KeyRing.ROTATED,
+            io.nxs.core.Severity.MEDIUM.label(),
+            actor,
+            next.id(),
+            reason,
+            next,
+            new CompletableFuture<>()));
+  }
+
+  /** A hand-over is its own transaction: the entries before it and after it commit apart. */
+  private void commitSplitAtHandOvers(List<Pending> batch) {
+    List<Pending> run = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p.handOverTo() == null) {
+        run.add(p);
+        continue;
+      }
+      if (!run.isEmpty()) {
+        commit(run);
+        run = new ArrayList<>();
+      }
+      commit(List.of(p));
+    }
+    if (!run.isEmpty()) {
+      commit(run);
+    }
   }
 
   private void commit(List<Pending> batch) {
@@ -153,6 +226,10 @@ public final class GroupCommitWriter implements AutoCloseable {
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
+    SigningKeys next = batch.getFirst().handOverTo();
+    if (next != null) {
+      keys = next;
+    }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done().complete(seqs[i]);
     }
@@ -162,11 +239,19 @@ public final class GroupCommitWriter implements AutoCloseable {
     long seq = 0;
     byte[] prev = EntryCodec.unhex(EntryCodec.GENESIS);
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT seq, hash FROM audit_head WHERE id = 1")) {
+        ResultSet rs = s.executeQuery("SELECT seq, hash, key_id FROM audit_head WHERE id = 1")) {
       if (rs.next()) {
         seq = rs.getLong(1);
         prev = EntryCodec.unhex(rs.getString(2));
+        String signingKey = rs.getString(3);
+        if (signingKey != null && !signingKey.equals(keys.id())) {
+          keys = reload.apply(signingKey); // another process rotated the key
+        }
       }
+    }
+    SigningKeys next = batch.getFirst().handOverTo();
+    if (next != null) {
+      batch = List.of(composeHandOver(batch.getFirst(), next));
     }
     String lastHash = null;
     String signature = null;
@@ -207,14 +292,39 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "INSERT INTO audit_head (id, seq, hash, signature) VALUES (1, ?, ?, ?)"
+            "INSERT INTO audit_head (id, seq, hash, signature, key_id) VALUES (1, ?, ?, ?, ?)"
                 + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,"
-                + " signature = excluded.signature")) {
+                + " signature = excluded.signature, key_id = excluded.key_id")) {
       ps.setLong(1, seq);
       ps.setString(2, lastHash);
       ps.setString(3, signature);
+      ps.setString(4, next != null ? next.id() : keys.id());
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * The hand-over entry: the retired and the new public key, the new key's signature over the
+   * retired one ({@link KeyRing}), the reason. The caller's {@code details} holds the reason.
+   */
+  private Pending composeHandOver(Pending request, SigningKeys next) {
+    String retired = keys.publicKeyBase64();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("reason", request.details());
+    details.put("previous_key", retired);
+    details.put("previous_key_id", keys.id());
+    details.put("key", next.publicKeyBase64());
+    details.put("key_id", next.id());
+    details.put("handover", next.sign(KeyRing.HANDOVER_DOMAIN, KeyRing.digest(retired)));
+    return new Pending(
+        request.timestampMillis(),
+        request.type(),
+        request.severity(),
+        request.actor(),
+        request.target(),
+        EntryCodec.canonicalDetails(details),
+        next,
+        request.done());
   }
 
   private static void rollback(Statement s) {

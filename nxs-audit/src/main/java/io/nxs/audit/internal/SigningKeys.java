@@ -38,11 +38,13 @@ public final class SigningKeys {
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
   private final Ed25519.PublicPoint publicPoint;
+  private final String id;
 
   private SigningKeys(PrivateKey privateKey, PublicKey publicKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.publicPoint = publicPoint(publicKey);
+    this.id = EntryCodec.hex(sha256(publicKey.getEncoded())).substring(0, 16);
   }
 
   /**
@@ -94,6 +96,18 @@ public final class SigningKeys {
               + (havePriv ? PUBLIC_FILE : PRIVATE_FILE)
               + "): restore both files from a backup");
     }
+    return load(keysDir, priv, pub);
+  }
+
+  private static SigningKeys loadOrNull(Path keysDir, Path priv, Path pub) {
+    try {
+      return load(keysDir, priv, pub);
+    } catch (NxsException e) {
+      return null; // a half-written prepared pair: never committed, deleted below
+    }
+  }
+
+  private static SigningKeys load(Path keysDir, Path priv, Path pub) {
     try {
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
       PrivateKey privateKey =
@@ -124,6 +138,148 @@ public final class SigningKeys {
               + PUBLIC_FILE
               + " from a backup",
           e);
+    }
+  }
+
+  /** Suffix of a new pair written before its hand-over is committed ({@link #prepareNext}). */
+  static final String NEXT = ".next";
+
+  private static final String LOCK_FILE = "audit-signing.lock";
+  private static final Object ROTATION = new Object();
+
+  /**
+   * Runs {@code work} holding the keys directory's rotation lock: a JVM-wide monitor and, for other
+   * processes (the daemon and a CLI command share a home), a lock on {@code audit-signing.lock}. A
+   * whole rotation runs under it, so two rotations never interleave and a prepared pair is never
+   * taken for another rotation's.
+   */
+  public static <T> T underRotationLock(Path keysDir, java.util.function.Supplier<T> work) {
+    synchronized (ROTATION) {
+      SecureFiles.ensureDirectory(keysDir);
+      try (java.nio.channels.FileChannel lockFile =
+              java.nio.channels.FileChannel.open(
+                  keysDir.resolve(LOCK_FILE),
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock lock = lockFile.lock()) {
+        return work.get();
+      } catch (IOException e) {
+        throw new NxsException(
+            "cannot lock the audit keys in " + keysDir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * A new pair for a rotation, written beside the current one as {@code audit-signing.key.next} and
+   * {@code .pub.next} (mode 0600, durably) before the hand-over entry is committed, so a crash
+   * right after the commit still finds the key the log now expects ({@link #promoteLocked}). Call
+   * under {@link #underRotationLock}.
+   */
+  public static SigningKeys prepareNextLocked(Path keysDir) {
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      String privPem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+      registerSecret(privPem);
+      SecureFiles.writeAtomically(
+          keysDir.resolve(PUBLIC_FILE + NEXT),
+          pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+      SecureFiles.writeAtomically(
+          keysDir.resolve(PRIVATE_FILE + NEXT), privPem.getBytes(StandardCharsets.US_ASCII));
+      return new SigningKeys(pair.getPrivate(), pair.getPublic());
+    } catch (GeneralSecurityException e) {
+      throw new NxsException("cannot create a new audit signing key: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #promoteLocked} under the rotation lock. */
+  public static SigningKeys promote(Path keysDir, String committedId) {
+    return underRotationLock(keysDir, () -> promoteLocked(keysDir, committedId));
+  }
+
+  /**
+   * Makes the pair the log is signed with ({@code committedId}) the current files: a prepared
+   * {@code .next} pair whose hand-over was committed replaces the current one (and with it the
+   * retired private key); one whose hand-over never committed is deleted. Call under {@link
+   * #underRotationLock}.
+   *
+   * @param committedId the key id the audit head names, or null for a log that names none yet
+   * @return the current pair after promotion
+   * @throws NxsException when neither the current nor a prepared pair is the committed key
+   */
+  public static SigningKeys promoteLocked(Path keysDir, String committedId) {
+    try {
+      Path nextPriv = keysDir.resolve(PRIVATE_FILE + NEXT);
+      Path nextPub = keysDir.resolve(PUBLIC_FILE + NEXT);
+      if (Files.exists(nextPriv)) {
+        // A crash between the two moves below leaves the new public key already in place.
+        Path pub = Files.exists(nextPub) ? nextPub : keysDir.resolve(PUBLIC_FILE);
+        SigningKeys next = loadOrNull(keysDir, nextPriv, pub);
+        if (next != null && next.id().equals(committedId)) {
+          // Public first, then private: each move is atomic, and a crash in between is finished
+          // here on the next open.
+          if (pub.equals(nextPub)) {
+            Files.move(
+                nextPub,
+                keysDir.resolve(PUBLIC_FILE),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.move(
+              nextPriv,
+              keysDir.resolve(PRIVATE_FILE),
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          SecureFiles.syncDirectory(keysDir);
+          return next;
+        }
+      }
+      SigningKeys current = loadOrCreate(keysDir, false);
+      if (committedId != null && !current.id().equals(committedId)) {
+        throw new NxsException(
+            "the audit log is signed with key "
+                + committedId
+                + " since its last key rotation, but "
+                + keysDir.resolve(PRIVATE_FILE)
+                + " holds key "
+                + current.id()
+                + ": restore the rotated key pair from a backup");
+      }
+      Files.deleteIfExists(nextPriv); // a hand-over that never committed
+      Files.deleteIfExists(nextPub);
+      return current;
+    } catch (IOException e) {
+      throw new NxsException(
+          "cannot switch the audit signing key in " + keysDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A short, stable name of the public key: the first 16 hex digits of the SHA-256 of its X.509
+   * encoding. The audit head records it, so every process appending knows which key signs next.
+   */
+  public String id() {
+    return id;
+  }
+
+  /** The public key's X.509 encoding in base64, as a key hand-over records it. */
+  public String publicKeyBase64() {
+    return Base64.getEncoder().encodeToString(publicKey.getEncoded());
+  }
+
+  /**
+   * A public-key-only verifier from a hand-over's base64 X.509 encoding.
+   *
+   * @throws IllegalArgumentException when the text is not an Ed25519 public key
+   */
+  public static SigningKeys fromPublicBase64(String base64) {
+    try {
+      return new SigningKeys(
+          null,
+          KeyFactory.getInstance("Ed25519")
+              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64))));
+    } catch (GeneralSecurityException | NullPointerException e) {
+      throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
     }
   }
 
@@ -176,6 +332,14 @@ public final class SigningKeys {
     }
     byte[] msg = message(domain, value);
     return Ed25519.verify(sig, 0, publicPoint, msg, 0, msg.length);
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always provides SHA-256", e);
+    }
   }
 
   private static byte[] message(String domain, byte[] value) {

@@ -782,17 +782,27 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     return current;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Instances scoring at least {@link Score#THRESHOLD} come first; when none does, the others
+   * that take work are still chosen from: a request handed over because this instance cannot serve
+   * it at all has a better chance on a busy instance than none (a loaded host scores below the
+   * threshold on CPU alone).
+   */
   @Override
   public Optional<ClusterMember> peerFor(PeerRequest request) {
-    List<ClusterMember> candidates =
+    List<ClusterMember> healthy =
         members.stream()
             .filter(m -> !m.self() && takingWork.contains(m.nodeId()))
             .filter(
                 m ->
                     request.allowedRegions().isEmpty()
                         || request.allowedRegions().contains(m.region()))
-            .filter(m -> effectiveScore(m) >= Score.THRESHOLD)
             .toList();
+    List<ClusterMember> scoring =
+        healthy.stream().filter(m -> effectiveScore(m) >= Score.THRESHOLD).toList();
+    List<ClusterMember> candidates = scoring.isEmpty() ? healthy : scoring;
     List<String> order = new ArrayList<>();
     order.add(config.region());
     order.addAll(config.nearbyRegions());

@@ -22,6 +22,7 @@ final class TestCluster implements AutoCloseable {
   final Map<String, List<AuditEvent>> audits = new ConcurrentHashMap<>();
   final Map<String, EventBus> buses = new ConcurrentHashMap<>();
   private int seedPort;
+  private String firstId;
 
   /** Fixed, healthy host figures: scores differ only by queue length. */
   static final HostFigures IDLE =
@@ -96,12 +97,47 @@ final class TestCluster implements AutoCloseable {
         "http://127.0.0.1:1/" + spec.id());
   }
 
+  private static ClusterConfig withBind(ClusterConfig c, int port) {
+    return new ClusterConfig(
+        true,
+        c.name(),
+        c.nodeId(),
+        "127.0.0.1:" + port,
+        null,
+        List.of("127.0.0.1:" + port),
+        null,
+        null,
+        c.region(),
+        null,
+        c.roles(),
+        null,
+        c.splitBrain(),
+        c.heartbeat(),
+        c.acceptablePause(),
+        c.rebalanceInterval(),
+        c.maxQueue(),
+        c.workers(),
+        null,
+        c.apiUrl());
+  }
+
+  /** Stops every node at once, as a power cut of the whole fleet would (no graceful leave). */
+  void stopAll() {
+    close();
+    nodes.clear();
+  }
+
   ClusterNode start(String id) {
     return start(Spec.of(id));
   }
 
   ClusterNode start(Spec spec) {
     ClusterConfig c = config(spec, seedPort);
+    if (spec.id().equals(firstId)) {
+      // The first node again, after it stopped: at its old port, its own seed, as a fixed first
+      // seed in nxs.yaml would be, so it can form the cluster again.
+      c = withBind(c, seedPort);
+    }
     List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     AtomicLong seq = new AtomicLong();
     AuditTrail trail =
@@ -116,6 +152,7 @@ final class TestCluster implements AutoCloseable {
                 c, Clock.systemUTC(), bus, trail, IDLE, c.apiUrl(), spec.protocol()));
     if (seedPort == 0) {
       seedPort = node.port();
+      firstId = spec.id();
     }
     nodes.put(spec.id(), node);
     audits.put(spec.id(), audit);

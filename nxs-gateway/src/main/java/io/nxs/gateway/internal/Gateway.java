@@ -2,11 +2,13 @@ package io.nxs.gateway.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
+import io.nxs.core.cluster.ClusterPorts;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.StateStore;
 import io.nxs.gateway.BudgetsConfig;
+import io.nxs.gateway.ForwardingConfig;
 import io.nxs.gateway.GatewayConfig;
 import io.nxs.gateway.ProviderConfig;
 import io.nxs.gateway.ResidencyConfig;
@@ -32,6 +34,7 @@ public final class Gateway implements AutoCloseable {
   private final CredentialRotation rotation;
   private final BudgetGuard budgets;
   private final RequestFlow flow;
+  private volatile PeerForwarding peers;
 
   /**
    * @param secrets the home's {@code secrets.yaml}; the gateway binds its {@code providers} section
@@ -88,6 +91,18 @@ public final class Gateway implements AutoCloseable {
   /** Registers the health sources, readiness check, figures and healing action. */
   public void register(Extensions extensions) {
     GatewayExtensions.register(this, extensions);
+  }
+
+  /**
+   * Joins the cluster through the core ports (CL7): breaker states are shared, and a request no
+   * local provider answers may go to another instance. Does nothing visible for a single node.
+   */
+  public void joinCluster(ClusterPorts ports, ForwardingConfig forwarding) {
+    ClusterBreakers shared = new ClusterBreakers(ports, telemetry.clock());
+    runtimes.forEach(shared::attach);
+    PeerForwarding p = new PeerForwarding(ports, forwarding, telemetry);
+    peers = p;
+    flow.forwardThrough(p);
   }
 
   /** Probes one provider now (GW8): {@code GET /v1/models}. */
@@ -212,6 +227,10 @@ public final class Gateway implements AutoCloseable {
       usage.flush();
     } finally {
       runtimes.forEach(ProviderRuntime::close);
+      PeerForwarding p = peers;
+      if (p != null) {
+        p.close();
+      }
     }
   }
 }

@@ -111,6 +111,14 @@ final class ProviderLane {
         last = skipped(Outcome.RETRY_BUDGET, "the provider's retry budget is spent");
         break;
       }
+      java.util.Optional<String> heldBy = provider.heldElsewhere();
+      if (heldBy.isPresent()) {
+        last =
+            skipped(
+                Outcome.BREAKER_OPEN,
+                "circuit breaker is open on instance " + heldBy.get() + ", which probes it");
+        break;
+      }
       if (!provider.breaker().tryAcquirePermission()) {
         last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().state());
         break;

@@ -72,6 +72,8 @@ final class ProviderRuntime {
   private final Clock clock;
   private volatile String detectedModel;
   private volatile ProbeResult lastProbe;
+  private volatile java.util.function.Function<String, java.util.Optional<String>> hold =
+      name -> java.util.Optional.empty();
 
   ProviderRuntime(
       ProviderConfig config, FailoverConfig failover, Credentials credentials, Clock clock) {
@@ -149,6 +151,19 @@ final class ProviderRuntime {
 
   Breaker breaker() {
     return breaker;
+  }
+
+  /** Where {@link #heldElsewhere} asks (the shared breakers of a cluster). */
+  void holdWith(java.util.function.Function<String, java.util.Optional<String>> hold) {
+    this.hold = hold;
+  }
+
+  /**
+   * The cluster instance whose open breaker keeps this provider from being chosen here, or empty
+   * (always, for a single node).
+   */
+  java.util.Optional<String> heldElsewhere() {
+    return hold.apply(config.name());
   }
 
   Credentials credentials() {

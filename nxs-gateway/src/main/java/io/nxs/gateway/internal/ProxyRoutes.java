@@ -57,7 +57,8 @@ public final class ProxyRoutes implements HttpRoutes {
                 streamable,
                 ctx.bodyAsBytes(),
                 HttpServer.key(ctx).orElse(null),
-                ctx.header(RESIDENCY_HEADER)));
+                ctx.header(RESIDENCY_HEADER),
+                ctx.header(PeerForwarding.FORWARDED_HEADER)));
     switch (answer) {
       case Answer.Complete c -> {
         trail(ctx, c.provider(), c);

@@ -43,8 +43,21 @@ final class RequestFlow {
    * @param body the request body as sent
    * @param key the caller's API key, or null when the gate let it through without one
    * @param residency the {@code x-nxs-residency} header, or null
+   * @param forwardedBy the {@code x-nxs-forwarded-by} header (the cluster instance that forwarded
+   *     it), or null; a forwarded request is never forwarded again
    */
-  record Request(String endpoint, boolean streamable, byte[] body, ApiKey key, String residency) {}
+  record Request(
+      String endpoint,
+      boolean streamable,
+      byte[] body,
+      ApiKey key,
+      String residency,
+      String forwardedBy) {
+
+    Request(String endpoint, boolean streamable, byte[] body, ApiKey key, String residency) {
+      this(endpoint, streamable, body, key, residency, null);
+    }
+  }
 
   private final Router router;
   private final BudgetGuard budgets;
@@ -52,6 +65,7 @@ final class RequestFlow {
   private final Telemetry telemetry;
   private final AttemptLog attempts;
   private final ResidencyConfig residency;
+  private volatile PeerForwarding peers;
 
   RequestFlow(
       Router router,
@@ -68,6 +82,11 @@ final class RequestFlow {
     this.residency = residency;
   }
 
+  /** SPEC CL7: from now on, a request no local provider answers may go to another instance. */
+  void forwardThrough(PeerForwarding peers) {
+    this.peers = peers;
+  }
+
   /**
    * Answers one request.
    *
@@ -82,15 +101,16 @@ final class RequestFlow {
           request.endpoint().substring(1) + " does not stream: remove 'stream: true'");
     }
     String route = router.routeOf(call.model());
-    List<ProviderRuntime> chain =
-        router.chain(route, residency(request.key(), request.residency()));
+    String held = residency(request.key(), request.residency());
+    List<ProviderRuntime> chain = router.chain(route, held);
     String keyId = request.key() == null ? "-" : request.key().id();
     budgets.admit(keyId);
     RequestContext rc = new RequestContext(route, keyId, router.failover().globalTimeout());
     AttemptResult result = router.route(call, rc, chain);
     return switch (result) {
-      case null -> exhausted(call.model(), rc);
-      case AttemptResult.Failed failed -> exhausted(call.model(), rc);
+      case null -> elsewhere(request, held, rc).orElseGet(() -> exhausted(call.model(), rc));
+      case AttemptResult.Failed failed ->
+          elsewhere(request, held, rc).orElseGet(() -> exhausted(call.model(), rc));
       case AttemptResult.Rejected rejected ->
           new Answer.Complete(
               rejected.attempt().provider(),
@@ -99,6 +119,13 @@ final class RequestFlow {
               rejected.body().getBytes(StandardCharsets.UTF_8));
       case AttemptResult.Ready ready -> answer(ready, call, rc);
     };
+  }
+
+  /** No local provider answered: another instance of the cluster may (CL7). */
+  private java.util.Optional<Answer> elsewhere(
+      Request request, String residency, RequestContext rc) {
+    PeerForwarding p = peers;
+    return p == null ? java.util.Optional.empty() : p.forward(request, residency, rc);
   }
 
   private Answer answer(AttemptResult.Ready ready, UpstreamCall call, RequestContext rc) {

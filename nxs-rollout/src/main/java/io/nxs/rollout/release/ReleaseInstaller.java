@@ -8,8 +8,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -125,6 +127,54 @@ public final class ReleaseInstaller {
       deleteTree(staging);
     }
     return new Installed(release.version(), target, previous);
+  }
+
+  /**
+   * The versions installed in the root, oldest first: each {@code nxs-<version>/} directory with a
+   * readable {@code VERSION} file.
+   */
+  public List<ReleaseVersion> kept() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<ReleaseVersion> out = new ArrayList<>();
+    try (Stream<Path> list = Files.list(root)) {
+      for (Path dir : list.filter(p -> p.getFileName().toString().startsWith("nxs-")).toList()) {
+        Path version = dir.resolve(ReleaseArchive.VERSION_FILE);
+        if (!Files.isSymbolicLink(dir) && Files.isRegularFile(version)) {
+          try {
+            out.add(
+                ReleaseVersion.parse(Files.readString(version, StandardCharsets.UTF_8).strip()));
+          } catch (ReleaseException expected) {
+            // A directory whose VERSION is no version is no release: not one to go back to.
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ReleaseException(
+          root + ": cannot list the install root (" + e.getMessage() + ")", e);
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /**
+   * Points {@code current} back at a version kept in the root (a rollback): one atomic rename, the
+   * other versions stay installed. The version's state is the home's, which no install touches.
+   *
+   * @throws ReleaseException when that version is not installed here
+   */
+  public void restore(ReleaseVersion version) {
+    if (!kept().contains(version)) {
+      throw new ReleaseException(
+          root + ": version " + version + " is not installed here; cannot go back to it");
+    }
+    try {
+      pointCurrentAt("nxs-" + version);
+    } catch (IOException e) {
+      throw new ReleaseException(
+          root + ": cannot point current at nxs-" + version + " (" + e.getMessage() + ")", e);
+    }
   }
 
   private void pointCurrentAt(String directory) throws IOException {

@@ -24,6 +24,7 @@ public final class S3Server {
       new S3Target.Credentials("nxs-test-access", "nxs-test-secret-DO-NOT-LOG");
 
   private static S3Server shared;
+  private static RuntimeException failed;
 
   private final Process process;
   private final URI endpoint;
@@ -35,8 +36,16 @@ public final class S3Server {
 
   /** The server, started on first use. */
   public static synchronized S3Server get() {
+    if (failed != null) {
+      throw failed; // once: every test of the JVM would otherwise wait for it again
+    }
     if (shared == null) {
-      shared = start();
+      try {
+        shared = start();
+      } catch (RuntimeException e) {
+        failed = e;
+        throw e;
+      }
     }
     return shared;
   }
@@ -90,7 +99,9 @@ public final class S3Server {
       URI endpoint = URI.create("http://127.0.0.1:" + http);
       try {
         Awaitility.await("S3Mock answering at " + endpoint + " (log " + log + ")")
-            .atMost(Duration.ofMinutes(2))
+            // Spring Boot starts in ~10 s on an idle machine and took 90 s at a load of 40: the
+            // bound is for a server that will never answer, not a timing expectation.
+            .atMost(Duration.ofMinutes(6))
             .pollInterval(Duration.ofMillis(200))
             .until(() -> answers(p, endpoint, log));
       } catch (RuntimeException e) {

@@ -1,0 +1,192 @@
+package io.nxs.rollout.fleet;
+
+import io.nxs.core.config.ConfigSection;
+import io.nxs.core.ext.RuleSource;
+import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.module.ModuleContext;
+import io.nxs.core.module.NxsModule;
+import io.nxs.rollout.release.ReleaseConfig;
+import io.nxs.rollout.release.ReleaseException;
+import io.nxs.rollout.release.ReleaseVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The staged rollout over the fleet (SPEC RO4): {@code /api/v1/rollouts}, an agent on every
+ * instance and the coordinator on one ({@link FleetRollouts}), the Doctor's {@code rollout.*}
+ * figures and rules. Start it after the cluster module, whose ports it reads.
+ */
+public final class RolloutModule implements NxsModule {
+
+  /** The module's name, also its metric and rule source's. */
+  public static final String NAME = "rollout";
+
+  /** Set by bin/nxs of an installed release: its own directory, e.g. /opt/nxs/nxs-0.1.0. */
+  static final String INSTALL_DIR_PROPERTY = "nxs.install.dir";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutModule.class);
+
+  private FleetRollouts rollouts;
+  private ScheduledFuture<?> ticking;
+  private final AtomicBoolean busy = new AtomicBoolean();
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<ConfigSection<?>> configSections() {
+    return List.of(RolloutConfig.SECTION);
+  }
+
+  @Override
+  public void start(ModuleContext ctx) {
+    RolloutConfig config = ctx.config().section(RolloutConfig.SECTION);
+    ReleaseConfig release = ctx.config().section(ReleaseConfig.SECTION);
+    Optional<Path> running =
+        Optional.ofNullable(System.getProperty(INSTALL_DIR_PROPERTY)).map(Path::of);
+    Optional<ReleaseVersion> version = running.flatMap(RolloutModule::versionOf);
+    Path root =
+        config.installDir().isEmpty()
+            ? running.map(p -> p.toAbsolutePath().getParent()).orElse(null)
+            : ctx.home().resolve(config.installDir());
+    NodeInstaller installer =
+        root == null
+            ? new NotInstalled()
+            : new LocalReleases(
+                root, release.trustedKey(ctx.home()), version, config.smokeTimeout());
+    rollouts =
+        new FleetRollouts(
+            ctx.extensions().cluster(),
+            installer,
+            release.trustedKey(ctx.home()),
+            new RegistryVitals(ctx.metrics(), ctx.extensions().metricSources()),
+            ctx.audit(),
+            ctx.clock(),
+            config,
+            ctx.home().resolve("rollout"));
+    ctx.extensions().metricSources().register(rollouts.metrics());
+    ctx.extensions().ruleSources().register(rules());
+    long every = config.tick().toMillis();
+    ticking =
+        ctx.scheduler()
+            .scheduleWithFixedDelay(
+                () -> {
+                  // The tick blocks (majority writes, installs): on its own virtual thread, one
+                  // at a time.
+                  if (busy.compareAndSet(false, true)) {
+                    Thread.ofVirtual().name("rollout-tick").start(this::tick);
+                  }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    try {
+      rollouts.tick();
+    } catch (RuntimeException e) {
+      LOG.warn("rollout tick failed: {}", e.getMessage(), e);
+    } finally {
+      busy.set(false);
+    }
+  }
+
+  /** The rollouts of this instance, once started (for the routes and tests). */
+  public FleetRollouts rollouts() {
+    return rollouts;
+  }
+
+  @Override
+  public List<HttpRoutes> routes() {
+    return List.of(new RolloutRoutes(rollouts));
+  }
+
+  @Override
+  public void close() {
+    ScheduledFuture<?> t = ticking;
+    ticking = null;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  private static Optional<ReleaseVersion> versionOf(Path installDir) {
+    try {
+      return Optional.of(
+          ReleaseVersion.parse(
+              Files.readString(installDir.resolve("VERSION"), StandardCharsets.UTF_8).strip()));
+    } catch (IOException | ReleaseException e) {
+      LOG.warn("{} is not an installed release: {}", installDir, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static RuleSource rules() {
+    String resource = "io/nxs/rollout/fleet/rules.yaml";
+    String yaml;
+    try (InputStream in = RolloutModule.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the build");
+      }
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new RuleSource() {
+      @Override
+      public String name() {
+        return NAME;
+      }
+
+      @Override
+      public String origin() {
+        return "nxs-rollout:" + resource;
+      }
+
+      @Override
+      public String rulesYaml() {
+        return yaml;
+      }
+    };
+  }
+
+  /** An instance that does not run from an installed release: it coordinates, never installs. */
+  private static final class NotInstalled implements NodeInstaller {
+    @Override
+    public String installed() {
+      return "";
+    }
+
+    @Override
+    public String previous() {
+      return "";
+    }
+
+    @Override
+    public void install(Path archive, String sha256) {
+      throw new ReleaseException(
+          "this NXS does not run from an installed release and rollout.install_dir is not set:"
+              + " it cannot install");
+    }
+
+    @Override
+    public void restore(String version) {
+      throw new ReleaseException(
+          "this NXS does not run from an installed release: it has no version to go back to");
+    }
+  }
+}

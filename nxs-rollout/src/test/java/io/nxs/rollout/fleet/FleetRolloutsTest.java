@@ -1,0 +1,181 @@
+package io.nxs.rollout.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nxs.core.NxsException;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.cluster.ClusterPorts;
+import io.nxs.core.ext.MetricSource;
+import io.nxs.rollout.release.ReleaseException;
+import io.nxs.rollout.release.ReleaseInstaller;
+import io.nxs.testkit.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One instance (the single-node ports) running the whole rollout on a fake clock: real signed
+ * archives installed with the {@code nxs upgrade} machinery in a scratch install root, figures from
+ * a probe the test sets.
+ */
+class FleetRolloutsTest {
+
+  private static final Vitals HEALTHY = new Vitals(200, 0.0, 20, 100, -1, -1);
+
+  @TempDir Path dir;
+  private final KeyPair keys = FleetReleases.keys();
+  private final MutableClock clock = MutableClock.startingAt2026();
+  private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Vitals> figures = new AtomicReference<>(HEALTHY);
+  private Path root;
+  private FleetRollouts fleet;
+
+  @BeforeEach
+  void installTheFirstVersion() throws Exception {
+    root = dir.resolve("opt");
+    new ReleaseInstaller(root)
+        .install(
+            FleetReleases.signed(dir, "0.1.0", true, keys), keys.getPublic(), Optional.empty());
+    RolloutConfig config =
+        new RolloutConfig(
+            null, null, null, Duration.ofMinutes(1), null, Duration.ofMinutes(5), null, null, null);
+    fleet =
+        new FleetRollouts(
+            new ClusterPorts("n1"),
+            new LocalReleases(
+                root, Optional.of(keys.getPublic()), Optional.empty(), Duration.ofSeconds(60)),
+            Optional.of(keys.getPublic()),
+            figures::get,
+            e -> {
+              audit.add(e);
+              return audit.size();
+            },
+            clock,
+            config,
+            dir.resolve("reports"));
+  }
+
+  private String current() throws Exception {
+    return Files.readSymbolicLink(root.resolve("current")).toString();
+  }
+
+  private List<String> auditTypes() {
+    return audit.stream().map(AuditEvent::type).toList();
+  }
+
+  private double metric(String name) {
+    return fleet.metrics().collect().stream()
+        .filter(s -> s.metric().equals(name))
+        .mapToDouble(MetricSource.Sample::value)
+        .sum();
+  }
+
+  @Test
+  void aGoodReleaseIsInstalledWatchedAndDoneWithThePreviousVersionKept() throws Exception {
+    Rollout started = fleet.start(FleetReleases.signed(dir, "0.2.0", true, keys), "cli");
+    assertThat(started.waves()).containsExactly(new Waves.Wave(Waves.Step.FULL, List.of("n1")));
+    fleet.tick(); // baseline taken, targeted
+    fleet.tick(); // installed, watched
+    assertThat(current()).isEqualTo("nxs-0.2.0");
+    assertThat(fleet.status().rollout().orElseThrow().phase()).isEqualTo(Rollout.Phase.WATCHING);
+    clock.advance(Duration.ofMinutes(1));
+    fleet.tick();
+
+    Rollout done = fleet.history().getFirst();
+    assertThat(done.phase()).isEqualTo(Rollout.Phase.DONE);
+    assertThat(fleet.status().previous()).isEqualTo("0.1.0");
+    assertThat(root.resolve("nxs-0.1.0")).isDirectory();
+    assertThat(auditTypes())
+        .containsSubsequence(
+            "rollout.started", "rollout.installed", "rollout.watching", "rollout.done");
+    assertThat(dir.resolve("reports/" + done.id() + ".json")).isRegularFile();
+    assertThat(metric("rollout.rolled_back")).isZero();
+  }
+
+  @Test
+  void aBuildThatDoesNotStartIsUndoneAtOnceAndItsVersionNeverComesBack() throws Exception {
+    fleet.start(FleetReleases.signed(dir, "0.2.0", false, keys), "cli");
+    fleet.tick();
+    fleet.tick(); // the install fails its start check: back on 0.1.0, reported FAILED
+    assertThat(current()).isEqualTo("nxs-0.1.0");
+    fleet.tick(); // rolling back: already there
+    fleet.tick();
+
+    Rollout rolledBack = fleet.history().getFirst();
+    assertThat(rolledBack.phase()).isEqualTo(Rollout.Phase.ROLLED_BACK);
+    assertThat(rolledBack.decision())
+        .contains("n1: the new build does not start: bin/nxs --version exited 1");
+    assertThat(auditTypes())
+        .containsSubsequence(
+            "rollout.started",
+            "rollout.install_failed",
+            "rollout.rolling_back",
+            "rollout.rolled_back");
+    assertThat(metric("rollout.rolled_back")).as("the Doctor's incident").isEqualTo(1);
+
+    Path again = FleetReleases.signed(dir.resolve("again"), "0.2.0", true, keys);
+    assertThatThrownBy(() -> fleet.start(again, "cli"))
+        .isInstanceOf(ReleaseException.class)
+        .hasMessageContaining("is not newer than 0.2.0, rolled back by " + rolledBack.id());
+    fleet.start(FleetReleases.signed(dir, "0.2.1", true, keys), "cli");
+    fleet.tick();
+    fleet.tick();
+    assertThat(current()).isEqualTo("nxs-0.2.1");
+  }
+
+  @Test
+  void anInstanceWhoseErrorsDoubleAfterTheInstallGoesBackWithItsStateUntouched() throws Exception {
+    Path state = Files.writeString(dir.resolve("state.db"), "the agent's state");
+    fleet.start(FleetReleases.signed(dir, "0.2.0", true, keys), "cli");
+    fleet.tick();
+    fleet.tick();
+    assertThat(current()).isEqualTo("nxs-0.2.0");
+    figures.set(new Vitals(200, 0.2, 20, 100, -1, -1));
+    clock.advance(NodeAgent.REFRESH); // figures alone are shared at most this often
+    fleet.tick(); // judged: rolling back
+    fleet.tick(); // the agent goes back; the coordinator sees it
+    fleet.tick();
+
+    assertThat(current()).isEqualTo("nxs-0.1.0");
+    assertThat(root.resolve("nxs-0.2.0")).as("kept, never current again").isDirectory();
+    assertThat(Files.readString(state)).isEqualTo("the agent's state");
+    Rollout rolledBack = fleet.history().getFirst();
+    assertThat(rolledBack.decision()).contains("n1: error rate 20.00 % > 2.0 x baseline 0.00 %");
+    assertThat(rolledBack.judged().get("n1"))
+        .containsEntry("baseline", HEALTHY)
+        .hasEntrySatisfying("now", v -> assertThat(v.errorRate()).isEqualTo(0.2));
+    assertThat(auditTypes()).contains("rollout.reverted");
+  }
+
+  @Test
+  void badArchivesOldVersionsAndASecondRolloutAreRefusedWithNothingChanged() throws Exception {
+    Path foreign =
+        FleetReleases.signed(dir.resolve("foreign"), "0.3.0", true, FleetReleases.keys());
+    assertThatThrownBy(() -> fleet.start(foreign, "cli"))
+        .isInstanceOf(ReleaseException.class)
+        .hasMessageContaining("trusted public key");
+    Path old = FleetReleases.signed(dir.resolve("old"), "0.1.0", true, keys);
+    assertThatThrownBy(() -> fleet.start(old, "cli"))
+        .isInstanceOf(ReleaseException.class)
+        .hasMessageContaining("0.1.0 is not newer than n1's 0.1.0; versions only go up");
+    assertThat(fleet.status().rollout()).isEmpty();
+    assertThat(audit).isEmpty();
+
+    fleet.start(FleetReleases.signed(dir, "0.2.0", true, keys), "cli");
+    Path next = FleetReleases.signed(dir, "0.3.0", true, keys);
+    assertThatThrownBy(() -> fleet.start(next, "cli"))
+        .isInstanceOf(NxsException.class)
+        .hasMessageContaining("is running: wait for it or abort it");
+    assertThat(fleet.abort("key:ops").decision()).isEqualTo("rolled back: aborted by key:ops");
+    assertThat(auditTypes()).containsExactly("rollout.started", "rollout.aborted");
+  }
+}
