@@ -29,6 +29,7 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
+import io.nxs.rollout.bootstrap.SafeModeMarker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,10 +109,13 @@ public final class Daemon implements AutoCloseable {
         CompletableFuture.supplyAsync(
             () -> Kernel.open(home, clock),
             r -> Thread.ofVirtual().name("nxs-open-state").start(r));
-    List<NxsModule> modules = Modules.create();
+    // Safe mode (SPEC RO3): the config is read with every module's sections, no module starts.
+    Optional<String> safeMode = SafeModeMarker.read(home.dir());
+    List<NxsModule> all = Modules.create();
+    List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
     NxsConfig config;
     try {
-      config = Modules.loader(modules, env).load(home.config());
+      config = Modules.loader(all, env).load(home.config());
     } catch (RuntimeException e) {
       // Let the state thread finish before reporting the configuration error.
       opening.handle((kernel, failure) -> kernel == null ? null : kernel.closeAudit()).join();
@@ -152,7 +156,12 @@ public final class Daemon implements AutoCloseable {
       dashboard = new Dashboard(events, Version.current());
       phases.mark("kernel");
       List<HttpRoutes> routes = new ArrayList<>();
-      routes.add(dashboard);
+      if (safeMode.isEmpty()) {
+        routes.add(dashboard);
+      } else {
+        LOG.warn("SAFE MODE: {}", safeMode.get());
+        extensions.readinessChecks().register(safeModeReadiness(home, safeMode.get()));
+      }
       routes.add(new AuditRoutes(audit));
       routes.add(new KeyRoutes(keys));
       ServerConfig server = config.section(ServerConfig.SECTION);
@@ -196,7 +205,8 @@ public final class Daemon implements AutoCloseable {
               Map.of(
                   "pid", ProcessHandle.current().pid(),
                   "port", http.port(),
-                  "modules", modules.stream().map(NxsModule::name).toList())));
+                  "modules", modules.stream().map(NxsModule::name).toList(),
+                  "safe_mode", safeMode.orElse(""))));
       scheduleArchiving(scheduler, audit, config.section(AuditConfig.SECTION).retention());
       phases.mark("http");
       LOG.info("started in {}", phases.summary());
@@ -288,6 +298,31 @@ public final class Daemon implements AutoCloseable {
       audit.close();
       return this;
     }
+  }
+
+  /** The name of the readiness check that says the daemon is in safe mode. */
+  public static final String SAFE_MODE_CHECK = "safe_mode";
+
+  /** Never ready: {@code /readyz} answers 503 and says why and what to do. */
+  private static ReadinessCheck safeModeReadiness(NxsHome home, String reason) {
+    String detail =
+        "SAFE MODE: "
+            + reason
+            + ". Only health, audit, keys and 'nxs backup recover' (NXS stopped) are available;"
+            + " fix the cause, remove "
+            + home.dir().resolve(SafeModeMarker.FILE_NAME)
+            + " and restart NXS";
+    return new ReadinessCheck() {
+      @Override
+      public String name() {
+        return SAFE_MODE_CHECK;
+      }
+
+      @Override
+      public Readiness check() {
+        return new Readiness(false, detail);
+      }
+    };
   }
 
   private static ReadinessCheck simpleReadiness(String name) {

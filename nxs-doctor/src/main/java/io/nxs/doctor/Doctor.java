@@ -29,6 +29,7 @@ import io.nxs.doctor.kpi.Kpis;
 import io.nxs.doctor.notify.IncidentNotifier;
 import io.nxs.doctor.openclaw.GatewaySupervisor;
 import io.nxs.doctor.openclaw.RestartAuthority;
+import io.nxs.doctor.openclaw.ServiceHold;
 import io.nxs.doctor.predict.HealthReport;
 import io.nxs.doctor.predict.Predictor;
 import io.nxs.doctor.rule.Rule;
@@ -93,6 +94,7 @@ public final class Doctor implements AutoCloseable {
     this.extensions = b.extensions;
     this.heartbeats = new HeartbeatCollector(clock);
     List<io.nxs.doctor.config.ServiceConfig> services = new ArrayList<>(b.config.services());
+    b.store.migrate("doctor");
     this.openclaw = b.config.openclaw().enabled() ? Optional.of(openclaw(b)) : Optional.empty();
     openclaw.ifPresent(o -> services.add(OpenClawCollector.service(o)));
     this.supervisor =
@@ -106,7 +108,8 @@ public final class Doctor implements AutoCloseable {
                         .resolve("openclaw-gateway.log"),
                     RestartAuthority.ofSystem(System.getenv()),
                     () -> b.extensions == null ? List.of() : b.extensions.primaryGuards().all(),
-                    b.config.openclaw().startTimeout()));
+                    b.config.openclaw().startTimeout(),
+                    new ServiceHold(b.store, clock, OpenClawCollector.SERVICE)));
     this.probes =
         new ServiceProbes(
             services,
@@ -114,7 +117,6 @@ public final class Doctor implements AutoCloseable {
             name ->
                 name.equals(OpenClawCollector.SERVICE)
                     && supervisor.flatMap(GatewaySupervisor::held).isPresent());
-    b.store.migrate("doctor");
     this.samples =
         new SampleStore(
             b.config.history().liveWindow(), b.config.interval(), b.config.history().maxSeries());

@@ -2,15 +2,17 @@ package io.nxs.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nxs.core.openclaw.OpenClawLayout;
 import io.nxs.testkit.openclaw.OpenClawGateway;
 import io.nxs.testkit.openclaw.OpenClawHome;
 import io.nxs.testkit.openclaw.OpenClawInstall;
-import io.nxs.testkit.upstream.FakeUpstream;
+import io.nxs.testkit.openclaw.RealSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,24 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the vault takes from the real OpenClaw 2026.9.6 (SPEC VA1): backed up while its gateway
  * runs, restored onto a fresh home, OpenClaw starts there and lists the same sessions, with its
- * config, credentials and every workspace file back, and its logs left out. One real turn makes the
- * session (they take 20-150 s on this machine).
+ * config, credentials and every workspace file back, and its logs left out. The sessions are a copy
+ * of the build's {@link RealSessions} (real turns take 20-150 s on this machine: made once).
  */
 class OpenClawBackupTest {
 
   @TempDir static Path dir;
 
-  static FakeUpstream upstream;
   static OpenClawHome claw;
-  static OpenClawHome.Provider provider;
 
   @BeforeAll
-  static void aRealSession() throws Exception {
-    OpenClawInstall install = OpenClawInstall.assumeInstalled();
-    upstream = FakeUpstream.start("vault-claw-upstream");
-    provider = new OpenClawHome.Provider("fake", upstream.baseUrl(), "sk-fake-0123456789", "m1");
-    claw = OpenClawHome.create(install, dir.resolve("home"), provider);
-    claw.agentTurn("alpha", "remember the blue door");
+  static void realSessions() throws Exception {
+    claw = RealSessions.copy(OpenClawInstall.assumeInstalled(), dir.resolve("home"));
     Path ws = claw.layout().workspace();
     Files.writeString(ws.resolve("MEMORY.md"), "the door is blue");
     Files.writeString(ws.resolve("TECHNOLOGY-MATRIX.md"), "| tool | use |");
@@ -49,17 +45,10 @@ class OpenClawBackupTest {
     Files.writeString(claw.layout().logsDir().resolve("gateway.log"), "a log line");
   }
 
-  @AfterAll
-  static void closeUpstream() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
-
   @Test
   void aRestoreOfABackupTakenWhileTheGatewayRunsStartsWithTheSameSessions() throws Exception {
-    List<String> sessions = claw.sessionKeys();
-    String sessionId = claw.sessionsList().at("/sessions/0/sessionId").asText();
+    Map<String, String> sessions = idsByKey(claw.sessionsList());
+    assertThat(sessions).containsOnlyKeys("agent:main:alpha", "agent:main:beta");
     OpenClawLayout layout = claw.layout();
     try (VaultFixture f = new VaultFixture()) {
       Vault vault =
@@ -102,14 +91,23 @@ class OpenClawBackupTest {
       assertThat(home.resolve("logs/gateway.log")).doesNotExist();
     }
 
-    // OpenClawHome.create writes the openclaw.json of the same provider again (the restored one
-    // was compared above), and points HOME at the fresh directory for every command.
+    // RealSessions.fresh writes the openclaw.json of the same provider again (the restored one was
+    // compared above), and points HOME at the fresh directory for every command.
     OpenClawHome again =
-        OpenClawHome.create(OpenClawInstall.assumeInstalled(), dir.resolve("fresh"), provider);
+        RealSessions.fresh(OpenClawInstall.assumeInstalled(), dir.resolve("fresh"));
     try (OpenClawGateway gateway = again.startGateway()) {
       assertThat(gateway.status("/healthz")).isEqualTo(200);
     }
-    assertThat(again.sessionKeys()).isEqualTo(sessions).containsExactly("agent:main:alpha");
-    assertThat(again.sessionsList().at("/sessions/0/sessionId").asText()).isEqualTo(sessionId);
+    assertThat(idsByKey(again.sessionsList()))
+        .as("the same session keys and ids")
+        .isEqualTo(sessions);
+  }
+
+  /** {@code sessions list --json}: session key → session id. */
+  private static Map<String, String> idsByKey(JsonNode list) {
+    Map<String, String> ids = new TreeMap<>();
+    list.path("sessions")
+        .forEach(n -> ids.put(n.path("key").asText(), n.path("sessionId").asText()));
+    return ids;
   }
 }

@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import io.nxs.app.NxsHome;
 import io.nxs.core.Json;
 import io.nxs.rollout.drill.CleanStartDrill;
+import io.nxs.rollout.drill.CorruptionDrill;
 import io.nxs.rollout.drill.CrashDrill;
 import io.nxs.rollout.drill.Drill;
 import io.nxs.rollout.drill.DrillReport;
@@ -61,6 +62,13 @@ final class DrillCommand extends CommandGroup {
             + " there, the audit chain verifies");
     DRILLS.put(
         CrashDrill.NAME, clock -> new CrashDrill(thisBuild(), NxsHome.defaultConfig(), clock));
+    DESCRIPTIONS.put(
+        CorruptionDrill.NAME,
+        "damage state.db after a backup: the start refuses it and names 'nxs backup recover',"
+            + " which restores it; ready again with the backed-up state, audit chain verifies");
+    DRILLS.put(
+        CorruptionDrill.NAME,
+        clock -> new CorruptionDrill(thisBuild(), NxsHome.defaultConfig(), clock));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The drills there are.")

@@ -35,6 +35,7 @@ public final class NxsCommand implements Callable<Integer> {
           BackupCommand.class,
           ReleaseCommand.class,
           UpgradeCommand.class,
+          BootstrapCommand.class,
           DrillCommand.class,
           RolloutCommand.class,
           SessionCommand.class,

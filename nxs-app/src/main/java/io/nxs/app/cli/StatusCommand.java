@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nxs.app.Daemon;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,12 @@ final class StatusCommand implements Callable<Integer> {
           now);
     }
 
+    /** Why the daemon is in safe mode, when it is. */
+    Optional<String> safeMode() {
+      JsonNode check = readiness.path("modules").path(Daemon.SAFE_MODE_CHECK);
+      return check.isMissingNode() ? Optional.empty() : Optional.of(check.path("detail").asText());
+    }
+
     boolean ready() {
       return readiness.path("ready").asBoolean(false);
     }
@@ -111,6 +118,7 @@ final class StatusCommand implements Callable<Integer> {
       o.put("url", url);
       o.put("ready", ready());
       o.set("modules", readiness.path("modules"));
+      safeMode().ifPresent(why -> o.put("safe_mode", why));
       health.ifPresent(h -> o.set("health", h));
       providers.ifPresent(
           p -> o.set("providers", JsonNodeFactory.instance.arrayNode().addAll(providerList())));
@@ -132,6 +140,7 @@ final class StatusCommand implements Callable<Integer> {
       out.println(
           ansi.string(
               "@|bold NXS|@ " + url + "  " + (ready() ? green("ready") : red("NOT READY"))));
+      safeMode().ifPresent(why -> row(out, ansi, "SAFE MODE", red(why)));
       if (!ready()) {
         List<String> waiting = new ArrayList<>();
         readiness

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Verify a release archive (ARCHIVE.sig under release.public_key, every file's SHA-256,",
       "a newer version) and install it beside the current one, then point 'current' at it.",
-      "Nothing is changed when any check fails. Restart NXS to run the new version.",
+      "Nothing is changed when any check fails. Restart NXS to run the new version; run by",
+      "systemd (INVOCATION_ID set), it restarts nxs.service itself.",
       "The previous version stays installed for a rollback."
     })
 final class UpgradeCommand implements Callable<Integer> {
@@ -96,9 +97,37 @@ final class UpgradeCommand implements Callable<Integer> {
                   + root.resolve(ReleaseInstaller.CURRENT)
                   + " points at it; previous: "
                   + installed.previous().map(Object::toString).orElse("none")
-                  + "). Restart NXS to run it: systemctl restart nxs, or nxs stop and serve again.");
+                  + "). "
+                  + restart(global));
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * How the new version comes to run. Run by systemd (a unit or timer: {@code INVOCATION_ID} is
+   * set), it asks systemd to restart {@code nxs.service} without waiting, so an upgrade run from
+   * the service itself is not killed half-way; otherwise it says what to do.
+   */
+  private static String restart(GlobalOptions global) {
+    if (!global.env.containsKey("INVOCATION_ID")) {
+      return "Restart NXS to run it: 'systemctl restart nxs' where systemd runs it (its ExecStart"
+          + " is current/bin/nxs), or 'nxs stop' and 'current/bin/nxs serve' again.";
+    }
+    try {
+      Process p =
+          new ProcessBuilder("systemctl", "--no-block", "restart", "nxs.service")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return p.waitFor() == 0
+          ? "Run under systemd: restarting nxs.service to run it."
+          : "Run under systemd, but 'systemctl restart nxs.service' failed: " + out;
+    } catch (IOException e) {
+      return "Run under systemd, but systemctl could not run (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while asking systemd to restart nxs.service";
+    }
   }
 
   private ReleaseVersion version(Path installDir) {

@@ -90,8 +90,12 @@ final class SharedValues implements SharedState {
     }
     boolean ok =
         Replicas.await(write(w, new Replicator.WriteMajority(MAJORITY)), MAJORITY.plusSeconds(5));
-    if (!ok) {
-      // No majority answered: the value is apart until the heal settles it.
+    if (ok) {
+      // Confirmed by a majority: it supersedes what this node kept apart under that key before.
+      apart.removeIf(a -> a.kind() == kind && a.key().equals(key) && !a.at().isAfter(w.at()));
+    } else {
+      // No majority answered: the value is apart until a heal settles it (if this node turns out
+      // to be cut off) or a later confirmed write of the key supersedes it (if it was only slow).
       apart.add(w);
     }
   }
@@ -109,14 +113,17 @@ final class SharedValues implements SharedState {
 
   @Override
   public Optional<String> get(SharedKind kind, String key) {
+    // The newest of what this node wrote apart and what the cluster shares: an apart value must
+    // not shadow a later write that reached this node through the cluster.
     Optional<Written> mine =
         apart.stream()
             .filter(w -> w.kind() == kind && w.key().equals(key))
             .max(Comparator.comparing(Written::at));
-    if (mine.isPresent()) {
+    Optional<Written> cluster = Optional.ofNullable(shared.get(HealPlanner.keyOf(kind, key)));
+    if (mine.isPresent() && (cluster.isEmpty() || !cluster.get().at().isAfter(mine.get().at()))) {
       return mine.map(Written::value);
     }
-    return Optional.ofNullable(shared.get(HealPlanner.keyOf(kind, key))).map(Written::value);
+    return cluster.map(Written::value);
   }
 
   /** This node lost the majority: later writes are kept apart for the heal. */

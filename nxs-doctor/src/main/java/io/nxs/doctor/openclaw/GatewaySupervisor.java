@@ -64,13 +64,14 @@ public final class GatewaySupervisor implements HealingAction {
   private final Duration startTimeout;
   private final AtomicInteger launches = new AtomicInteger();
   private final List<Process> launched = new ArrayList<>();
-  private volatile String held;
+  private final ServiceHold hold;
 
   /**
    * @param service the probed service this restarts, e.g. {@code openclaw-gateway}
    * @param log where the gateways it starts write their output (appended)
    * @param startTimeout how long to wait for {@code /healthz} after a start (it takes 40-150 s on a
    *     busy 2-core machine); past it the healing verify decides
+   * @param hold whether the gateway is held stopped through {@link #control()} (persisted)
    */
   public GatewaySupervisor(
       OpenClaw openclaw,
@@ -78,7 +79,9 @@ public final class GatewaySupervisor implements HealingAction {
       Path log,
       RestartAuthority authority,
       Supplier<List<PrimaryGuard>> guards,
-      Duration startTimeout) {
+      Duration startTimeout,
+      ServiceHold hold) {
+    this.hold = hold;
     this.openclaw = openclaw;
     this.service = service;
     this.log = log;
@@ -118,9 +121,9 @@ public final class GatewaySupervisor implements HealingAction {
     return status(openclaw.healthUrl()) == 200;
   }
 
-  /** Why it is held stopped, or empty. */
+  /** Why it is held stopped, or empty (a hold outlives a restart of the daemon). */
   public Optional<String> held() {
-    return Optional.ofNullable(held);
+    return hold.reason();
   }
 
   @Override
@@ -173,8 +176,9 @@ public final class GatewaySupervisor implements HealingAction {
 
   /** Why it must not start the gateway now, or empty. */
   private Optional<String> refusal() {
-    if (held != null) {
-      return Optional.of("OpenClaw's gateway is held stopped: " + held);
+    Optional<String> held = hold.reason();
+    if (held.isPresent()) {
+      return Optional.of("OpenClaw's gateway is held stopped: " + held.get());
     }
     Optional<String> other = RestartAuthority.refusal(authority.find());
     if (other.isPresent()) {
@@ -334,13 +338,13 @@ public final class GatewaySupervisor implements HealingAction {
 
       @Override
       public Outcome stop(String reason) {
-        held = reason;
+        hold.hold(reason);
         return new Outcome(true, stopLaunched() + "; held stopped: " + reason);
       }
 
       @Override
       public Outcome start(String reason) {
-        held = null;
+        hold.release();
         Outcome o = execute(service, false);
         return new Outcome(o.success(), o.detail() + " (" + reason + ")");
       }

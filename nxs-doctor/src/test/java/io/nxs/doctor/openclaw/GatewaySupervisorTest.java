@@ -6,14 +6,17 @@ import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.PrimaryGuard;
 import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.core.openclaw.OpenClawConfig;
+import io.nxs.core.state.StateStore;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewaySupervisorTest {
 
   @TempDir Path dir;
+  private StateStore store;
+
+  @BeforeEach
+  void doctorTables() {
+    store = StateStore.open(dir.resolve("state.db"));
+    store.migrate("doctor");
+  }
 
   private GatewaySupervisor supervisor(int port, RestartAuthority authority, PrimaryGuard guard) {
     OpenClaw openclaw =
@@ -40,7 +50,8 @@ class GatewaySupervisorTest {
         dir.resolve("gateway.log"),
         authority,
         () -> guard == null ? List.of() : List.of(guard),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        new ServiceHold(store, Clock.systemUTC(), "openclaw-gateway"));
   }
 
   private static RestartAuthority nobodyElse() {
@@ -106,5 +117,23 @@ class GatewaySupervisorTest {
     assertThat(held.launches()).isZero();
     assertThat(held.appliesTo("openclaw-gateway")).isTrue();
     assertThat(held.appliesTo("api")).isFalse();
+  }
+
+  @Test
+  void aHoldOutlivesARestartOfTheDaemonUntilTheGatewayIsStartedThroughItsControl() {
+    supervisor(9, nobodyElse(), null).control().stop("sessions migrated to https://b:8787");
+
+    GatewaySupervisor afterRestart = supervisor(9, nobodyElse(), null);
+
+    assertThat(afterRestart.held()).contains("sessions migrated to https://b:8787");
+    assertThat(afterRestart.execute("openclaw-gateway", false).detail())
+        .isEqualTo("OpenClaw's gateway is held stopped: sessions migrated to https://b:8787");
+    assertThat(afterRestart.launches()).isZero();
+
+    // Started through its control: the hold is gone, for this and any later daemon. (Nothing
+    // listens on port 9 here, so the start itself fails: the command does not exist.)
+    afterRestart.control().start("operator takes the agent back");
+    assertThat(afterRestart.held()).isEmpty();
+    assertThat(supervisor(9, nobodyElse(), null).held()).isEmpty();
   }
 }

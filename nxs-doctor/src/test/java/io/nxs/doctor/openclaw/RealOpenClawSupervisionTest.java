@@ -65,21 +65,7 @@ class RealOpenClawSupervisionTest {
   }
 
   private DoctorFixture doctor(java.net.URI url, boolean dryRun) {
-    HealingConfig healing =
-        new HealingConfig(dryRun, null, null, Duration.ofMinutes(5), null, null, List.of());
-    DoctorConfig config =
-        new DoctorConfig(
-            null,
-            TEN_S,
-            null,
-            null,
-            null,
-            new OpenClawConfig(true, OpenClawHome.GATEWAY_START_TIMEOUT, null, null),
-            null,
-            healing,
-            null,
-            null,
-            null);
+    DoctorConfig config = config(dryRun);
     DoctorFixture f = new DoctorFixture(config);
     f.openclaw =
         new OpenClaw(
@@ -90,6 +76,23 @@ class RealOpenClawSupervisionTest {
     f.doctor.close();
     f.doctor = f.build(config);
     return f;
+  }
+
+  private static DoctorConfig config(boolean dryRun) {
+    HealingConfig healing =
+        new HealingConfig(dryRun, null, null, Duration.ofMinutes(5), null, null, List.of());
+    return new DoctorConfig(
+        null,
+        TEN_S,
+        null,
+        null,
+        null,
+        new OpenClawConfig(true, OpenClawHome.GATEWAY_START_TIMEOUT, null, null),
+        null,
+        healing,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -183,18 +186,32 @@ class RealOpenClawSupervisionTest {
   }
 
   @Test
-  void aHeldStoppedGatewayIsNotRestarted() {
-    gateway = claw.startGateway();
-    fx = doctor(gateway.url());
-    fx.tick(TEN_S);
+  void aHeldStoppedGatewayIsNotRestartedNotEvenByTheNextDaemon() throws Exception {
+    // Nothing listens there: without the hold, the Doctor would start a real gateway on it.
+    fx = doctor(java.net.URI.create("http://127.0.0.1:" + freePort()));
     ServiceControl control = supervisor(fx).control();
 
     control.stop("session migrated to another instance");
-    gateway.kill();
     fx.run(Duration.ofSeconds(40), TEN_S);
 
     assertThat(supervisor(fx).launches()).isZero();
     assertThat(fx.doctor.alerts().openByKey(Alert.key("service-down", GATEWAY))).isEmpty();
     assertThat(control.running()).isFalse();
+
+    // The daemon restarts: a new Doctor on the same state.db still holds the gateway stopped.
+    fx.doctor.close();
+    fx.doctor = fx.build(config(false));
+
+    assertThat(supervisor(fx).held()).contains("session migrated to another instance");
+    assertThat(supervisor(fx).execute(OpenClawCollector.SERVICE, false).detail())
+        .isEqualTo("OpenClaw's gateway is held stopped: session migrated to another instance");
+    assertThat(supervisor(fx).launches()).isZero();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 }

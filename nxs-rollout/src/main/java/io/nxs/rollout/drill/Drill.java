@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A recovery drill (SPEC RO5): runs on a scratch instance, never the live home, and reports. */
-public sealed interface Drill permits CleanStartDrill, CrashDrill {
+public sealed interface Drill permits CleanStartDrill, CrashDrill, CorruptionDrill {
 
   /** Its name, e.g. {@code clean-start}. */
   String name();

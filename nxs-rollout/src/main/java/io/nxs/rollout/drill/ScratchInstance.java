@@ -42,6 +42,7 @@ final class ScratchInstance implements AutoCloseable {
   private final Path dir;
   private final Path home;
   private Process daemon;
+  private int port = -1;
   private Path log;
   private int starts;
 
@@ -72,7 +73,7 @@ final class ScratchInstance implements AutoCloseable {
     pb.environment().remove("NXS_HOME");
     long started = System.nanoTime();
     daemon = pb.start();
-    int port = awaitPort(started);
+    port = awaitPort(started);
     if (port < 0 || !awaitReady(port, started)) {
       return java.util.Optional.empty();
     }
@@ -119,6 +120,33 @@ final class ScratchInstance implements AutoCloseable {
       return new CommandResult(-1, out + "\n(killed after 120 s)");
     }
     return new CommandResult(p.exitValue(), out);
+  }
+
+  /** Status and body of an API call. */
+  record ApiResult(int status, String body) {}
+
+  /**
+   * Calls the running daemon's API with the scratch home's admin key: cheaper than a CLI child
+   * process where a drill only needs the write acknowledged or the data read.
+   *
+   * @param json the request body, or null for none
+   */
+  ApiResult api(String method, String path, String json) throws IOException, InterruptedException {
+    String admin = Files.readString(home.resolve("keys/admin.key"), StandardCharsets.UTF_8).strip();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Authorization", "Bearer " + admin)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    return new ApiResult(response.statusCode(), response.body());
   }
 
   private int awaitPort(long started) throws IOException {

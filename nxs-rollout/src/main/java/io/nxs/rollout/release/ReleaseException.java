@@ -4,9 +4,10 @@ import io.nxs.core.NxsException;
 
 /**
  * A release archive, signature or key that cannot be trusted or used. The message names the file
- * and says what is wrong; whatever raised it has changed nothing.
+ * and says what is wrong; whatever raised it has changed nothing. {@link BadSignatureException}
+ * singles out the one failure that must never be retried from another source.
  */
-public final class ReleaseException extends NxsException {
+public class ReleaseException extends NxsException {
 
   public ReleaseException(String message) {
     super(message);

@@ -89,7 +89,7 @@ public final class ReleaseSignature {
       throw new ReleaseException("cannot verify with the trusted key: " + e.getMessage(), e);
     }
     if (!valid) {
-      throw new ReleaseException(
+      throw new BadSignatureException(
           archive
               + ": BAD SIGNATURE: "
               + signatureFile(archive).getFileName()

@@ -22,12 +22,13 @@ public final class RealSessions {
       new Provider("fake", "http://127.0.0.1:9/v1", "sk-fake-0123456789", "m1");
 
   /**
-   * Where the template lives: {@code -Dnxs.openclaw.sessions} (the build sets it to the root's
-   * {@code target/openclaw-sessions}, so every module's tests share one), else the module's own
-   * {@code target/openclaw-sessions}.
+   * Where the template lives, one per OpenClaw version: {@code -Dnxs.openclaw.sessions} (the build
+   * sets it to the root's {@code target/openclaw-sessions}, so every module's tests share one),
+   * else the module's own {@code target/openclaw-sessions}.
    */
   private static final Path TEMPLATE =
       Path.of(System.getProperty("nxs.openclaw.sessions", "target/openclaw-sessions"))
+          .resolve(OpenClawInstall.VERSION)
           .toAbsolutePath()
           .normalize();
 
