@@ -2,9 +2,6 @@ package io.nxs.app.cli;
 
 import io.nxs.app.NxsHome;
 import io.nxs.core.Json;
-import io.nxs.rollout.drill.CleanStartDrill;
-import io.nxs.rollout.drill.CorruptionDrill;
-import io.nxs.rollout.drill.CrashDrill;
 import io.nxs.rollout.drill.Drill;
 import io.nxs.rollout.drill.DrillReport;
 import java.io.IOException;
@@ -18,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,33 +38,11 @@ import picocli.CommandLine.Spec;
     subcommands = {DrillCommand.ListDrills.class, DrillCommand.Run.class})
 final class DrillCommand extends CommandGroup {
 
-  /** Every drill this build has, by name: what it checks. */
-  private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
-
-  /** How to make each drill for a run. */
-  private static final Map<String, Function<Clock, Drill>> DRILLS = new LinkedHashMap<>();
+  /** Every drill this build has, by name. */
+  private static final Map<String, Drill> DRILLS = new LinkedHashMap<>();
 
   static {
-    DESCRIPTIONS.put(
-        CleanStartDrill.NAME,
-        "nxs serve on a fresh scratch home: /readyz 200 within 60 s, state created, exit 0 on"
-            + " SIGTERM, audit chain verifies");
-    DRILLS.put(
-        CleanStartDrill.NAME,
-        clock -> new CleanStartDrill(thisBuild(), NxsHome.defaultConfig(), clock));
-    DESCRIPTIONS.put(
-        CrashDrill.NAME,
-        "SIGKILL a running daemon after acknowledged writes: it starts again, the writes are"
-            + " there, the audit chain verifies");
-    DRILLS.put(
-        CrashDrill.NAME, clock -> new CrashDrill(thisBuild(), NxsHome.defaultConfig(), clock));
-    DESCRIPTIONS.put(
-        CorruptionDrill.NAME,
-        "damage state.db after a backup: the start refuses it and names 'nxs backup recover',"
-            + " which restores it; ready again with the backed-up state, audit chain verifies");
-    DRILLS.put(
-        CorruptionDrill.NAME,
-        clock -> new CorruptionDrill(thisBuild(), NxsHome.defaultConfig(), clock));
+    Drill.all().forEach(d -> DRILLS.put(d.name(), d));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The drills there are.")
@@ -79,9 +53,9 @@ final class DrillCommand extends CommandGroup {
     @Override
     public Integer call() {
       Table table = Table.of("DRILL", "CHECKS");
-      DESCRIPTIONS.forEach((name, what) -> table.row(name, what));
+      DRILLS.values().forEach(d -> table.row(d.name(), d.checks()));
       List<Map<String, String>> json = new ArrayList<>();
-      DESCRIPTIONS.forEach((name, what) -> json.add(Map.of("name", name, "checks", what)));
+      DRILLS.values().forEach(d -> json.add(Map.of("name", d.name(), "checks", d.checks())));
       Commands.print(spec, json, table);
       return ExitCode.OK;
     }
@@ -124,7 +98,7 @@ final class DrillCommand extends CommandGroup {
       Clock clock = Commands.clock(spec);
       List<DrillReport> reports = new ArrayList<>();
       for (String name : names) {
-        DrillReport report = DRILLS.get(name).apply(clock).run();
+        DrillReport report = DRILLS.get(name).run(thisBuild(), NxsHome.defaultConfig(), clock);
         reports.add(report);
         if (reportDir != null) {
           write(report);

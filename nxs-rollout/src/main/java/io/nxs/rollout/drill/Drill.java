@@ -8,14 +8,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A recovery drill (SPEC RO5): runs on a scratch instance, never the live home, and reports. */
-public sealed interface Drill permits CleanStartDrill, CrashDrill, CorruptionDrill {
+/**
+ * A recovery drill (SPEC RO5): its own steps on a scratch instance, never the live home, and a
+ * report. Each drill is a class of its own ({@link CleanStartDrill}, {@link CrashDrill}, {@link
+ * CorruptionDrill}) holding its steps; what every drill shares — the scratch instance, timing, a
+ * failed "drill ran" check when the drill itself cannot go on, the clean stop and the audit check
+ * at the end — is here.
+ *
+ * @param name e.g. {@code clean-start}
+ * @param checks what it checks, one line for {@code nxs drill list}
+ * @param steps its own steps
+ */
+public record Drill(String name, String checks, Steps steps) {
 
-  /** Its name, e.g. {@code clean-start}. */
-  String name();
+  /** Every drill this build has, in the order {@code nxs drill run --all} runs them. */
+  public static List<Drill> all() {
+    return List.of(CleanStartDrill.DRILL, CrashDrill.DRILL, CorruptionDrill.DRILL);
+  }
 
-  /** Runs it; a failed check is in the report, not an exception. */
-  DrillReport run();
+  /**
+   * Runs it; a failed check is in the report, not an exception.
+   *
+   * @param nxs the command that runs this build's CLI (java, flags, class path, main class)
+   * @param defaultConfig the default {@code nxs.yaml}; the drill serves it on a free port
+   * @param clock when the report says it started
+   */
+  public DrillReport run(List<String> nxs, byte[] defaultConfig, Clock clock) {
+    return onScratch(name, nxs, defaultConfig, clock, steps);
+  }
 
   /** The check that a start was ready in time, with the figure or the daemon's last words. */
   static DrillReport.Check readyCheck(
@@ -30,7 +50,7 @@ public sealed interface Drill permits CleanStartDrill, CrashDrill, CorruptionDri
 
   /** A drill's own steps on its scratch instance; each adds its checks. */
   @FunctionalInterface
-  interface Steps {
+  public interface Steps {
     void run(ScratchInstance scratch, List<DrillReport.Check> checks)
         throws IOException, InterruptedException;
   }
@@ -43,7 +63,7 @@ public sealed interface Drill permits CleanStartDrill, CrashDrill, CorruptionDri
    * @param defaultConfig the default {@code nxs.yaml}
    * @param clock when the report says it started
    */
-  static DrillReport onScratch(
+  private static DrillReport onScratch(
       String name, List<String> nxs, byte[] defaultConfig, Clock clock, Steps steps) {
     Instant startedAt = clock.instant();
     long t0 = System.nanoTime();
