@@ -6,10 +6,6 @@ import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,32 +80,8 @@ public final class ClusterModule implements NxsModule {
   }
 
   private static RuleSource rules() {
-    String resource = "io/nxs/cluster/rules.yaml";
-    String yaml;
-    try (InputStream in = ClusterModule.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is missing from the build");
-      }
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new RuleSource() {
-      @Override
-      public String name() {
-        return "cluster";
-      }
-
-      @Override
-      public String origin() {
-        return "nxs-cluster:" + resource;
-      }
-
-      @Override
-      public String rulesYaml() {
-        return yaml;
-      }
-    };
+    return RuleSource.ofResource(
+        "cluster", "nxs-cluster", ClusterModule.class, "io/nxs/cluster/rules.yaml");
   }
 
   /** The cluster's control, once started (for the CLI's in-process use and tests). */

@@ -3,7 +3,6 @@ package io.nxs.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.nxs.core.Json;
 import io.nxs.core.NxsException;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.cluster.ClusterPorts;
@@ -11,7 +10,7 @@ import io.nxs.core.cluster.SharedKind;
 import io.nxs.core.cluster.TaskSpec;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
-import java.io.IOException;
+import io.nxs.core.http.HttpServer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -140,14 +139,6 @@ final class ClusterRoutes implements HttpRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    String text = ctx.body();
-    if (text.isBlank()) {
-      return Json.mapper().createObjectNode();
-    }
-    try {
-      return Json.mapper().readTree(text);
-    } catch (IOException e) {
-      throw ApiException.badRequest("the body is not JSON");
-    }
+    return HttpServer.jsonBody(ctx);
   }
 }

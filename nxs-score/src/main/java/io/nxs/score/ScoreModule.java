@@ -211,32 +211,8 @@ public final class ScoreModule implements NxsModule {
 
   /** The built-in Doctor rules for score drift and agreement. */
   public static RuleSource rules() {
-    String yaml;
-    try (var in = ScoreModule.class.getResourceAsStream("/io/nxs/score/rules.yaml")) {
-      if (in == null) {
-        throw new NxsException("the score rules are missing from the nxs-score jar");
-      }
-      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new NxsException("cannot read the score rules: " + e.getMessage(), e);
-    }
-    String text = yaml;
-    return new RuleSource() {
-      @Override
-      public String name() {
-        return "score";
-      }
-
-      @Override
-      public String origin() {
-        return "nxs-score:io/nxs/score/rules.yaml";
-      }
-
-      @Override
-      public String rulesYaml() {
-        return text;
-      }
-    };
+    return RuleSource.ofResource(
+        "score", "nxs-score", ScoreModule.class, "io/nxs/score/rules.yaml");
   }
 
   /** The service, once started. */

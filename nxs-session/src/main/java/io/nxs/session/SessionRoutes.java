@@ -7,6 +7,7 @@ import io.nxs.core.Json;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.http.HttpServer;
 import io.nxs.session.migrate.Handshake;
 import io.nxs.session.migrate.IncomingMigrations;
 import io.nxs.session.migrate.MigrationRecord;
@@ -182,15 +183,7 @@ final class SessionRoutes implements HttpRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    String text = ctx.body();
-    if (text.isBlank()) {
-      return Json.mapper().createObjectNode();
-    }
-    try {
-      return Json.mapper().readTree(text);
-    } catch (IOException e) {
-      throw ApiException.badRequest("the body is not JSON");
-    }
+    return HttpServer.jsonBody(ctx);
   }
 
   private static String text(JsonNode b, String field) {

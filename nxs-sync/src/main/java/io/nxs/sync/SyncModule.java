@@ -7,10 +7,6 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClaw;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -120,31 +116,6 @@ public final class SyncModule implements NxsModule {
 
   /** The module's built-in Doctor rules ("sync latency over 5 minutes"), as registered. */
   public static RuleSource rules() {
-    return new Rules();
-  }
-
-  /** The module's built-in Doctor rules. */
-  static final class Rules implements RuleSource {
-    @Override
-    public String name() {
-      return "sync";
-    }
-
-    @Override
-    public String origin() {
-      return "nxs-sync:" + RULES;
-    }
-
-    @Override
-    public String rulesYaml() {
-      try (InputStream in = SyncModule.class.getClassLoader().getResourceAsStream(RULES)) {
-        if (in == null) {
-          throw new IllegalStateException(RULES + " is missing from the build");
-        }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + RULES, e);
-      }
-    }
+    return RuleSource.ofResource("sync", "nxs-sync", SyncModule.class, RULES);
   }
 }

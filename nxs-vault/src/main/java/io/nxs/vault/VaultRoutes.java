@@ -3,13 +3,11 @@ package io.nxs.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.nxs.core.Json;
 import io.nxs.core.auth.ApiKey;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,15 +102,7 @@ final class VaultRoutes implements HttpRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    String text = ctx.body();
-    if (text.isBlank()) {
-      return Json.mapper().createObjectNode();
-    }
-    try {
-      return Json.mapper().readTree(text);
-    } catch (IOException e) {
-      throw ApiException.badRequest("the body is not JSON");
-    }
+    return HttpServer.jsonBody(ctx);
   }
 
   private static <T> T run(Supplier<T> op) {

@@ -20,4 +20,42 @@ public interface RuleSource {
 
   /** The rules, as YAML text in the seed's format. */
   String rulesYaml();
+
+  /**
+   * The rules a module ships as a resource in its jar, read once now.
+   *
+   * @param name the source's name, e.g. {@code sync}
+   * @param module the module's artifact, for {@link #origin()}, e.g. {@code nxs-sync}
+   * @param owner a class of the module, whose class loader holds the resource
+   * @param resource e.g. {@code io/nxs/sync/rules.yaml}
+   * @throws IllegalStateException when the resource is missing from the build
+   */
+  static RuleSource ofResource(String name, String module, Class<?> owner, String resource) {
+    String yaml;
+    try (java.io.InputStream in = owner.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the " + module + " build");
+      }
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + resource + " of " + module, e);
+    }
+    String origin = module + ":" + resource;
+    return new RuleSource() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String origin() {
+        return origin;
+      }
+
+      @Override
+      public String rulesYaml() {
+        return yaml;
+      }
+    };
+  }
 }

@@ -108,6 +108,23 @@ public final class HttpServer {
     }
   }
 
+  /**
+   * A request's JSON body; an empty body is an empty object.
+   *
+   * @throws ApiException 400 when the body is not JSON
+   */
+  public static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx) {
+    String text = ctx.body();
+    if (text.isBlank()) {
+      return Json.mapper().createObjectNode();
+    }
+    try {
+      return Json.mapper().readTree(text);
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest("the body is not JSON");
+    }
+  }
+
   /** The authenticated key of a request that passed the gate. */
   public static Optional<ApiKey> key(Context ctx) {
     return Optional.ofNullable(ctx.attribute(KEY_ATTRIBUTE));

@@ -9,8 +9,6 @@ import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseVersion;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,32 +134,8 @@ public final class RolloutModule implements NxsModule {
   }
 
   private static RuleSource rules() {
-    String resource = "io/nxs/rollout/fleet/rules.yaml";
-    String yaml;
-    try (InputStream in = RolloutModule.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is missing from the build");
-      }
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new RuleSource() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public String origin() {
-        return "nxs-rollout:" + resource;
-      }
-
-      @Override
-      public String rulesYaml() {
-        return yaml;
-      }
-    };
+    return RuleSource.ofResource(
+        NAME, "nxs-rollout", RolloutModule.class, "io/nxs/rollout/fleet/rules.yaml");
   }
 
   /** An instance that does not run from an installed release: it coordinates, never installs. */

@@ -3,14 +3,12 @@ package io.nxs.rollout.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.nxs.core.Json;
 import io.nxs.core.NxsException;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
 import io.nxs.rollout.release.ReleaseException;
-import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -88,14 +86,6 @@ final class RolloutRoutes implements HttpRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    String text = ctx.body();
-    if (text.isBlank()) {
-      return Json.mapper().createObjectNode();
-    }
-    try {
-      return Json.mapper().readTree(text);
-    } catch (IOException e) {
-      throw ApiException.badRequest("the body is not JSON");
-    }
+    return HttpServer.jsonBody(ctx);
   }
 }
