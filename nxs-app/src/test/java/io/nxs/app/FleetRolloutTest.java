@@ -118,6 +118,14 @@ class FleetRolloutTest {
     for (String n : NODES) {
       assertThat(current(n)).as(n).isEqualTo("nxs-0.2.0");
     }
+    // The next rollout starts on b: wait until b, too, sees the first one ended (its view of the
+    // shared state follows a's by gossip).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(json("b", "rollout", "status").path("rollout").path("phase").asText())
+                    .isIn("DONE", ""));
 
     long before = System.nanoTime();
     CliRunner.Result bad = nxs("b", "rollout", "start", release("0.3.0", false, keys).toString());

@@ -222,8 +222,15 @@ public final class FleetRollouts {
     return store.history();
   }
 
-  /** One round on this instance: the agent's, then the coordinator's when this is it. */
+  /**
+   * One round on this instance: the agent's, then the coordinator's when this is it. Nothing on the
+   * minority side of a split: the rollout it sees may be stale, its writes could not reach the
+   * others and would only wait apart for the heal; it goes on from the shared state once healed.
+   */
   public void tick() {
+    if (!ports.view().onMajoritySide()) {
+      return;
+    }
     agent.tick();
     if (coordinator().filter(ports.view().localNodeId()::equals).isPresent()) {
       coordinate();
