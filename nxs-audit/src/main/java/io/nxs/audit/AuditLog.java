@@ -212,16 +212,16 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    * @return the first failure found, or an ok report counting every entry checked
    */
   public VerifyReport verify() {
+    KeyRing.Derivation derived = read(this::ring);
+    return derived.ok() ? verify(derived.ring()) : broken(derived);
+  }
+
+  /** {@link #verify()} with every key the log was signed with already derived. */
+  private VerifyReport verify(KeyRing keys) {
     VerifyReport live;
     String anchorPrev = null;
     long anchorSeq = 1;
-    KeyRing keys;
     try (Connection c = store.connect()) {
-      KeyRing.Derivation derived = ring(c);
-      if (!derived.ok()) {
-        return broken(derived);
-      }
-      keys = derived.ring();
       live = new ChainVerifier(keys).verify(c);
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT seq, prev_hash FROM audit_anchor")) {
@@ -288,7 +288,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
    *     alone
    */
   public VerifyReport verify(List<CheckpointStore.Kept> checkpoints) {
-    VerifyReport report = verify();
+    KeyRing.Derivation derived = read(this::ring);
+    if (!derived.ok()) {
+      return broken(derived);
+    }
+    VerifyReport report = verify(derived.ring());
     if (!report.ok() || checkpoints.isEmpty()) {
       return report;
     }
@@ -296,7 +300,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     Optional<VerifyReport> contradiction =
         read(
             c ->
-                new CheckpointComparison(ring(c).ring())
+                new CheckpointComparison(derived.ring())
                     .contradiction(c, archives, checkpoints, report.entriesChecked()));
     if (contradiction.isPresent()) {
       return contradiction.get();
