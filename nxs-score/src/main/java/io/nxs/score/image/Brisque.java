@@ -392,25 +392,31 @@ public final class Brisque {
     float[] k = KERNEL;
     int vector = w - w % LANES;
     float[] row = new float[w + 6];
-    float[] acc = new float[w];
+    float k0 = k[0];
+    float k1 = k[1];
+    float k2 = k[2];
+    float k3 = k[3];
+    float k4 = k[4];
+    float k5 = k[5];
+    float k6 = k[6];
     for (int y = 0; y < h; y++) {
       int base = y * w;
-      for (int x = -3; x < w + 3; x++) {
-        row[x + 3] = src[base + clamp(x, w)];
+      System.arraycopy(src, base, row, 3, w);
+      for (int x = 0; x < 3; x++) {
+        row[x] = row[3];
+        row[w + 3 + x] = row[w + 2];
       }
-      // tap by tap over the whole row (the same order of operations per pixel as OpenCV's
-      // vector loop, in a shape the JIT can vectorise)
-      float k0 = k[0];
+      // tap by tap, left to right (OpenCV's vector loop's order of operations per pixel)
       for (int x = 0; x < vector; x++) {
-        acc[x] = row[x] * k0;
+        float s = row[x] * k0;
+        s = Math.fma(row[x + 1], k1, s);
+        s = Math.fma(row[x + 2], k2, s);
+        s = Math.fma(row[x + 3], k3, s);
+        s = Math.fma(row[x + 4], k4, s);
+        s = Math.fma(row[x + 5], k5, s);
+        s = Math.fma(row[x + 6], k6, s);
+        tmp[base + x] = s;
       }
-      for (int t = 1; t < 7; t++) {
-        float kt = k[t];
-        for (int x = 0; x < vector; x++) {
-          acc[x] = Math.fma(row[x + t], kt, acc[x]);
-        }
-      }
-      System.arraycopy(acc, 0, tmp, base, vector);
       for (int x = vector; x < w; x++) {
         float s = row[x] * k0;
         for (int t = 1; t < 7; t++) {
