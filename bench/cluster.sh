@@ -58,8 +58,8 @@ state_of() { # HOME NODE: NODE's state as HOME sees it
 }
 
 echo "# cluster on loopback — $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-echo "| nodes | formation s | RSS MB per node (on) | RSS MB (off) | converge ms (max over nodes) | 2 s SIGSTOP downed? | crash → GONE s |"
-echo "|---|---|---|---|---|---|---|"
+echo "| nodes | formation s | RSS MB per node (on) | RSS MB (off) | converge ms (max over nodes) | 2 s SIGSTOP downed? | crash → GONE s | load (1 min) after |"
+echo "|---|---|---|---|---|---|---|---|"
 for size in "${sizes[@]}"; do
   n=${size%t}
   tuning=""
@@ -112,7 +112,7 @@ $tuning"
   kill -9 "$victim"
   until [ "$(state_of "$work/$n-1" "n$n")" = GONE ]; do sleep 0.1; done
   crash=$(( $(now_ms) - t2 ))
-  printf '| %s | %.1f | %s | %s | %s | %s | %.1f |\n' "$size" "$(echo "$formation/1000" | bc -l)" "$rss_on" "$rss_off" "$worst" "$downed" "$(echo "$crash/1000" | bc -l)"
+  printf '| %s | %.1f | %s | %s | %s | %s | %.1f | %s |\n' "$size" "$(echo "$formation/1000" | bc -l)" "$rss_on" "$rss_off" "$worst" "$downed" "$(echo "$crash/1000" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
   for i in $(seq 1 "$n") off; do kill -9 "$(cat "$work/$n-$i/pid")" 2>/dev/null || true; done
   sleep 1
 done
