@@ -360,19 +360,26 @@
   async function audit() {
     const q = auditFilter ? `&type=${encodeURIComponent(auditFilter)}` : '';
     const body = await api(`/api/v1/audit?limit=50${q}`);
-    const form = el('form', { class: 'filter', role: 'search',
-      onsubmit: (ev) => { ev.preventDefault(); auditFilter = ev.target.elements.type.value.trim(); audit().catch((e) => problem('audit', e, 'the audit log')); } },
-      el('label', { for: 'audit-type' }, 'Event type'),
-      el('input', { id: 'audit-type', name: 'type', value: auditFilter, placeholder: 'security.*' }),
-      el('button', { type: 'submit', class: 'secondary' }, 'Filter'));
-    fill('audit', form, table([
+    const rows = table([
       ['When', (e) => when(e.timestamp)],
       ['Seq', (e) => e.seq],
       ['Event', (e) => e.event_type],
       ['Severity', (e) => badge(e.severity)],
       ['Actor', (e) => e.actor],
       ['Target', (e) => e.target],
-    ], list(body, 'entries').slice().reverse(), 'No entries match.'));
+    ], list(body, 'entries').slice().reverse(), 'No entries match.');
+    // A refresh replaces the rows only: the filter a user is typing into keeps its text and focus.
+    const kept = document.querySelector('[data-panel="audit"] .audit-rows');
+    if (kept) {
+      kept.replaceChildren(rows);
+      return;
+    }
+    const form = el('form', { class: 'filter', role: 'search',
+      onsubmit: (ev) => { ev.preventDefault(); auditFilter = ev.target.elements.type.value.trim(); audit().catch((e) => problem('audit', e, 'the audit log')); } },
+      el('label', { for: 'audit-type' }, 'Event type'),
+      el('input', { id: 'audit-type', name: 'type', value: auditFilter, placeholder: 'security.*' }),
+      el('button', { type: 'submit', class: 'secondary' }, 'Filter'));
+    fill('audit', form, el('div', { class: 'audit-rows' }, rows));
   }
 
   async function cluster() {
