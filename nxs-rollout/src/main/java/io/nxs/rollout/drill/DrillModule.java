@@ -64,14 +64,7 @@ public final class DrillModule implements NxsModule {
             ctx.audit(),
             ctx.clock());
     ctx.extensions().metricSources().register(schedule.metrics());
-    ctx.extensions()
-        .ruleSources()
-        .register(
-            RuleSource.ofResource(
-                DrillRuns.MODULE,
-                "nxs-rollout",
-                DrillModule.class,
-                "io/nxs/rollout/drill/rules.yaml"));
+    ctx.extensions().ruleSources().register(rules());
     if (config.schedule().isEmpty()) {
       return;
     }
@@ -88,6 +81,12 @@ public final class DrillModule implements NxsModule {
                 TICK_SECONDS,
                 TICK_SECONDS,
                 TimeUnit.SECONDS);
+  }
+
+  /** The {@code drill-failed} rule this module ships to the Doctor. */
+  public static RuleSource rules() {
+    return RuleSource.ofResource(
+        DrillRuns.MODULE, "nxs-rollout", DrillModule.class, "io/nxs/rollout/drill/rules.yaml");
   }
 
   private void tick() {
