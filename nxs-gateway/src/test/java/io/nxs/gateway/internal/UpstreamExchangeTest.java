@@ -116,7 +116,7 @@ class UpstreamExchangeTest {
                   out.write(answer.getBytes(StandardCharsets.UTF_8));
                   out.flush();
                 }
-              } catch (IOException e) {
+              } catch (IOException expected) {
                 // The client went away (a refused body closes its connection): nothing to answer.
               }
             });
