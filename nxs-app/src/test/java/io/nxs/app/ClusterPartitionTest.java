@@ -196,11 +196,15 @@ class ClusterPartitionTest {
     assertThat(heal.path("compared").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(heal.path("kept").asInt()).as("config: the winning side wins").isPositive();
 
-    // The review reaches the other members through Distributed Data: a moment later on "a".
+    // The review reaches the other members through Distributed Data: a moment later on each.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () -> assertThat(get("a", "/api/v1/cluster/conflicts").path("conflicts")).hasSize(1));
+            () -> {
+              for (String n : NODES) {
+                assertThat(get(n, "/api/v1/cluster/conflicts").path("conflicts")).as(n).hasSize(1);
+              }
+            });
     JsonNode conflict = get("a", "/api/v1/cluster/conflicts").path("conflicts").get(0);
     assertThat(conflict.path("kind").asText()).isEqualTo("identity");
     assertThat(conflict.path("kept").asText()).isEqualTo("Ada Lovelace");

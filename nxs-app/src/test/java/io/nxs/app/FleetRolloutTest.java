@@ -151,9 +151,15 @@ class FleetRolloutTest {
     for (String n : NODES) {
       assertThat(current(n)).as(n + " runs the good release").isEqualTo("nxs-0.2.0");
     }
-    CliRunner.Result status = nxs("a", "rollout", "status");
-    assertThat(status.code()).as("the last rollout was rolled back").isEqualTo(1);
-    assertThat(status.out()).contains("ROLLED_BACK").contains("does not start");
+    // a's view of the shared state follows c's by gossip.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              CliRunner.Result status = nxs("a", "rollout", "status");
+              assertThat(status.code()).as("the last rollout was rolled back").isEqualTo(1);
+              assertThat(status.out()).contains("ROLLED_BACK").contains("does not start");
+            });
     CliRunner.Result nothing = nxs("b", "rollout", "abort");
     assertThat(nothing.code()).isNotZero();
     assertThat(nothing.err()).contains("no rollout runs; nothing to abort");
