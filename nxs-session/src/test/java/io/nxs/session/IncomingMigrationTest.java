@@ -95,7 +95,8 @@ class IncomingMigrationTest {
         send(
             "POST",
             INCOMING,
-            Json.write(offer("wrong-key-0001", 1, "2026.9.6")).getBytes(StandardCharsets.UTF_8),
+            Json.write(offer("wrong-key-0001", Bundle.PROTOCOL, "2026.9.6"))
+                .getBytes(StandardCharsets.UTF_8),
             "nxs_not-a-key-of-this-instance");
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(target.module.migrations().find("wrong-key-0001")).isEmpty();
@@ -103,13 +104,14 @@ class IncomingMigrationTest {
 
   @Test
   void anotherProtocolOrANewerOpenClawIsRefusedBeforeAByteMoves() throws Exception {
-    HttpResponse<String> protocol = json("POST", INCOMING, offer("proto-00000001", 2, "2026.9.6"));
+    HttpResponse<String> protocol = json("POST", INCOMING, offer("proto-00000001", 1, "2026.9.6"));
     assertThat(protocol.statusCode()).isEqualTo(409);
     assertThat(error(protocol))
-        .contains("the source speaks migration protocol 2, this NXS speaks 1")
+        .contains("the source speaks migration protocol 1, this NXS speaks 2")
         .contains("upgrade the older NXS first");
 
-    HttpResponse<String> newer = json("POST", INCOMING, offer("newer-00000001", 1, "2099.1.1"));
+    HttpResponse<String> newer =
+        json("POST", INCOMING, offer("newer-00000001", Bundle.PROTOCOL, "2099.1.1"));
     assertThat(newer.statusCode()).isEqualTo(409);
     assertThat(error(newer))
         .contains("written by OpenClaw 2099.1.1, newer than this target's 2026.9.6")
@@ -123,7 +125,7 @@ class IncomingMigrationTest {
   @Test
   void aTruncatedOrDamagedChunkIsRefusedAndNothingIsWritten() throws Exception {
     String id = "chunks-00000001";
-    HttpResponse<String> accepted = json("POST", INCOMING, offer(id, 1, "2026.9.6"));
+    HttpResponse<String> accepted = json("POST", INCOMING, offer(id, Bundle.PROTOCOL, "2026.9.6"));
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
     assertThat(Json.mapper().readTree(accepted.body()).path("accepted").get(0).asText())
         .isEqualTo("main");
@@ -196,7 +198,7 @@ class IncomingMigrationTest {
   }
 
   static Handshake.Plan handshake(String id) throws Exception {
-    HttpResponse<String> r = json("POST", INCOMING, offer(id, 1, "2026.9.6"));
+    HttpResponse<String> r = json("POST", INCOMING, offer(id, Bundle.PROTOCOL, "2026.9.6"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Json.mapper().readValue(r.body(), Handshake.Plan.class);
   }
