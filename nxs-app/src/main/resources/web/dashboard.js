@@ -69,7 +69,7 @@
     overlap: 'warn', medium: 'warn', acknowledged: 'warn', running: 'warn',
     open: 'bad', failed: 'bad', critical: 'bad', high: 'bad', unhealthy: 'bad', firing: 'bad',
     compromised: 'bad', forced_open: 'bad', false: 'bad', rejected: 'bad',
-    minority: 'bad', zombie: 'bad',
+    minority: 'bad', zombie: 'bad', 'scale up': 'warn', 'scale down': 'warn',
   };
 
   function badge(value) {
@@ -360,19 +360,26 @@
   async function audit() {
     const q = auditFilter ? `&type=${encodeURIComponent(auditFilter)}` : '';
     const body = await api(`/api/v1/audit?limit=50${q}`);
-    const form = el('form', { class: 'filter', role: 'search',
-      onsubmit: (ev) => { ev.preventDefault(); auditFilter = ev.target.elements.type.value.trim(); audit().catch((e) => problem('audit', e, 'the audit log')); } },
-      el('label', { for: 'audit-type' }, 'Event type'),
-      el('input', { id: 'audit-type', name: 'type', value: auditFilter, placeholder: 'security.*' }),
-      el('button', { type: 'submit', class: 'secondary' }, 'Filter'));
-    fill('audit', form, table([
+    const rows = table([
       ['When', (e) => when(e.timestamp)],
       ['Seq', (e) => e.seq],
       ['Event', (e) => e.event_type],
       ['Severity', (e) => badge(e.severity)],
       ['Actor', (e) => e.actor],
       ['Target', (e) => e.target],
-    ], list(body, 'entries').slice().reverse(), 'No entries match.'));
+    ], list(body, 'entries').slice().reverse(), 'No entries match.');
+    // A refresh replaces the rows only: the filter a user is typing into keeps its text and focus.
+    const kept = document.querySelector('[data-panel="audit"] .audit-rows');
+    if (kept) {
+      kept.replaceChildren(rows);
+      return;
+    }
+    const form = el('form', { class: 'filter', role: 'search',
+      onsubmit: (ev) => { ev.preventDefault(); auditFilter = ev.target.elements.type.value.trim(); audit().catch((e) => problem('audit', e, 'the audit log')); } },
+      el('label', { for: 'audit-type' }, 'Event type'),
+      el('input', { id: 'audit-type', name: 'type', value: auditFilter, placeholder: 'security.*' }),
+      el('button', { type: 'submit', class: 'secondary' }, 'Filter'));
+    fill('audit', form, el('div', { class: 'audit-rows' }, rows));
   }
 
   async function cluster() {
@@ -407,6 +414,44 @@
       ], conflicts, '') : null);
   }
 
+  // Jackson writes a Duration as seconds (3600.0) or ISO-8601 (PT1H) depending on its settings.
+  function span(v) {
+    let seconds = typeof v === 'number' ? v : NaN;
+    const iso = typeof v === 'string' && v.match(/^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/);
+    if (iso) seconds = (+iso[1] || 0) * 3600 + (+iso[2] || 0) * 60 + (+iso[3] || 0);
+    if (!Number.isFinite(seconds)) return text(v);
+    return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
+  }
+
+  function percent(v) {
+    return Number.isFinite(v) ? `${v.toFixed(0)} %` : '—';
+  }
+
+  async function advice() {
+    const body = await optional('/api/v1/doctor/advice');
+    if (body === null) return notRunning('advice', 'Doctor');
+    const f = body.figures || {};
+    const last = body.last_signal;
+    fill('advice',
+      el('p', {}, `${body.instances} instance(s) take work; scale signals stay within `
+        + `${body.min_instances}–${body.max_instances}.`),
+      el('p', { class: 'muted' }, `Figures over ${span(f.span)}: CPU ${percent(f.cpu_avg)} of `
+        + `${f.cores || '?'} vCPU, memory ${percent(f.memory_used_avg)} used, idle `
+        + `${Number.isFinite(f.idle_share) ? percent(100 * f.idle_share) : '—'} of the time.`),
+      table([
+        ['Resource', (r) => r.resource],
+        ['Pattern', (r) => r.pattern],
+        ['Now', (r) => r.current],
+        ['Advised', (r) => r.recommended],
+        ['Saves', (r) => `${r.savings_percent} %`],
+      ], list(body, 'recommendations'),
+      'No right-sizing advised (nothing under its threshold, or under 30 min of figures).'),
+      last
+        ? el('p', {}, badge(last.direction === 'UP' ? 'scale up' : 'scale down'), ' ',
+          `${last.instances} → ${last.advised} instances, `, when(last.at), ` — ${last.reason}`)
+        : el('p', { class: 'muted' }, 'No scale signal yet.'));
+  }
+
   async function scores() {
     const body = await optional('/api/v1/score');
     if (body === null) return notRunning('scores', 'score');
@@ -429,10 +474,10 @@
       ], list(body, 'recent'), 'Nothing scored yet: nxs score FILE|DIR.'));
   }
 
-  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, sync, scores, host, audit, cluster };
+  const PANELS = { health, providers, failovers, incidents, healing, backups, migrations, sync, scores, host, audit, cluster, advice };
   const WHAT = { health: 'health', providers: 'providers', failovers: 'failovers', incidents: 'incidents',
     healing: 'healing actions', backups: 'backups', migrations: 'migrations', sync: 'sync', scores: 'scores',
-    host: 'host metrics', audit: 'the audit log', cluster: 'the cluster' };
+    host: 'host metrics', audit: 'the audit log', cluster: 'the cluster', advice: 'scaling advice' };
 
   async function refresh() {
     await Promise.all(Object.entries(PANELS).map(([name, load]) =>

@@ -9,6 +9,7 @@ import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClawConfig;
 import io.nxs.doctor.DoctorModule;
 import io.nxs.gateway.GatewayModule;
+import io.nxs.rollout.drill.DrillModule;
 import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.score.ScoreModule;
 import io.nxs.session.SessionModule;
@@ -37,6 +38,7 @@ final class Modules {
     modules.add(new SyncModule());
     modules.add(new ScoreModule());
     modules.add(new io.nxs.rollout.fleet.RolloutModule());
+    modules.add(new DrillModule(ThisBuild.command(), NxsHome.defaultConfig()));
     modules.add(new DoctorModule());
     return modules;
   }

@@ -1,9 +1,12 @@
 package io.nxs.app.cli;
 
 import io.nxs.app.NxsHome;
+import io.nxs.app.ThisBuild;
 import io.nxs.core.Json;
+import io.nxs.core.state.StateStore;
 import io.nxs.rollout.drill.Drill;
 import io.nxs.rollout.drill.DrillReport;
+import io.nxs.rollout.drill.DrillRuns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,19 +48,55 @@ final class DrillCommand extends CommandGroup {
     Drill.all().forEach(d -> DRILLS.put(d.name(), d));
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The drills there are.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "The drills there are, with the last scheduled run (drills.schedule) of each.")
   static final class ListDrills implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      Table table = Table.of("DRILL", "CHECKS");
-      DRILLS.values().forEach(d -> table.row(d.name(), d.checks()));
-      List<Map<String, String>> json = new ArrayList<>();
-      DRILLS.values().forEach(d -> json.add(Map.of("name", d.name(), "checks", d.checks())));
+      Map<String, DrillRuns.Run> last = lastRuns(Commands.global(spec).home());
+      Table table = Table.of("DRILL", "LAST RUN", "RESULT", "CHECKS");
+      List<Map<String, Object>> json = new ArrayList<>();
+      for (Drill d : DRILLS.values()) {
+        DrillRuns.Run run = last.get(d.name());
+        table.row(
+            d.name(),
+            run == null ? "never" : run.startedAt().toString(),
+            run == null ? "-" : result(run),
+            d.checks());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("checks", d.checks());
+        m.put("last_run", run == null ? null : lastRun(run));
+        json.add(m);
+      }
       Commands.print(spec, json, table);
       return ExitCode.OK;
+    }
+
+    private static String result(DrillRuns.Run run) {
+      return run.passed() ? "PASSED" : "FAILED (" + run.failed() + ")";
+    }
+
+    private static Map<String, Object> lastRun(DrillRuns.Run run) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("started_at", run.startedAt().toString());
+      m.put("duration_ms", run.duration().toMillis());
+      m.put("passed", run.passed());
+      m.put("failed", run.failed());
+      return m;
+    }
+
+    /** The daemon's scheduled runs in the home's state, none when there is no home yet. */
+    private static Map<String, DrillRuns.Run> lastRuns(NxsHome home) {
+      if (!home.exists()) {
+        return Map.of();
+      }
+      return DrillRuns.migrated(StateStore.open(home.stateDb())).last();
     }
   }
 
@@ -151,15 +190,8 @@ final class DrillCommand extends CommandGroup {
     return json;
   }
 
-  /** The command that runs this very build's CLI: this JVM's java and class path. */
+  /** The command that runs this very build's CLI. */
   static List<String> thisBuild() {
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED",
-        "-XX:+UseSerialGC",
-        "-Xmx512m",
-        "-cp",
-        System.getProperty("java.class.path"),
-        Main.class.getName());
+    return ThisBuild.command();
   }
 }

@@ -175,6 +175,7 @@ public final class Dashboard implements HttpRoutes, AutoCloseable {
             new Panel("scores", "Media scores", true),
             new Panel("host", "Host", true),
             new Panel("cluster", "Cluster", true),
+            new Panel("advice", "Scaling advice", true),
             new Panel("audit", "Audit log", true));
 
     Map<String, Object> model() {

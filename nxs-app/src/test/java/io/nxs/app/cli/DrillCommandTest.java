@@ -3,8 +3,13 @@ package io.nxs.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nxs.app.NxsHome;
+import io.nxs.core.state.StateStore;
+import io.nxs.rollout.drill.DrillReport;
+import io.nxs.rollout.drill.DrillRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,6 +75,52 @@ class DrillCommandTest {
     assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
     assertThat(unknown.err())
         .contains("no drill 'meteor-strike': the drills are clean-start, crash");
+  }
+
+  @Test
+  void listShowsEachDrillsLastScheduledRunAndItsResult() throws Exception {
+    NxsHome live = new NxsHome(dir.resolve("live"));
+    live.initialize();
+    DrillRuns runs = DrillRuns.migrated(StateStore.open(live.stateDb()));
+    Instant at = Instant.parse("2026-12-01T03:00:00Z");
+    runs.record(
+        new DrillReport(
+            "crash",
+            at,
+            Duration.ofSeconds(9),
+            List.of(
+                new DrillReport.Check("ready again after SIGKILL", true, "ok"),
+                new DrillReport.Check("acknowledged writes survived", false, "2 of 3"))));
+
+    CliRunner.Result list = new CliRunner(live.dir()).run("drill", "list");
+    CliRunner.Result json = new CliRunner(live.dir()).run("drill", "list", "-o", "json");
+
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out().lines())
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("crash")
+                    .contains("2026-12-01T03:00:00Z")
+                    .contains("FAILED (acknowledged writes survived)"))
+        .anySatisfy(l -> assertThat(l).startsWith("clean-start").contains("never"));
+    assertThat(json.out()).contains("\"passed\" : false").contains("\"duration_ms\" : 9000");
+  }
+
+  @Test
+  void aScheduleNamingNoDrillIsAConfigErrorWithItsLine() throws Exception {
+    NxsHome live = new NxsHome(dir.resolve("live"));
+    live.initialize();
+    Files.writeString(
+        live.config(),
+        Files.readString(live.config()) + "drills:\n  schedule:\n    meteor-strike: 1h\n");
+
+    CliRunner.Result check = new CliRunner(live.dir()).run("config", "check");
+
+    assertThat(check.code()).isNotZero();
+    assertThat(check.out() + check.err())
+        .contains("nxs.yaml:")
+        .contains("no drill 'meteor-strike': the drills are clean-start, crash, corruption,");
   }
 
   private static List<String> tree(Path root) throws Exception {

@@ -87,6 +87,11 @@ class DashboardBrowserTest {
       assertThat(b.panelWhen("host", t -> t.contains("CPU"))).contains("Memory").contains("Disk");
       assertThat(b.find("#panel-host canvas").isDisplayed()).isTrue();
       assertThat(b.panelWhen("audit", t -> t.contains("nxs.start"))).contains("admin.key_create");
+      // Scaling advice (DR10) from /api/v1/doctor/advice: one instance, no figures long enough yet.
+      assertThat(b.panelWhen("advice", t -> t.contains("take work")))
+          .contains("1 instance(s) take work; scale signals stay within 2–10")
+          .contains("No right-sizing advised")
+          .contains("No scale signal yet");
       b.screenshot("dashboard");
 
       b.driver.navigate().refresh();

@@ -67,6 +67,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   static final Duration TICK = Duration.ofMillis(200);
   private static final Duration GONE_SHOWN = Duration.ofMinutes(10);
   private static final Duration RESTART_DELAY = Duration.ofSeconds(2);
+  private static final Duration RESTART_DELAY_MAX = Duration.ofSeconds(30);
+
+  /** An incarnation that lived this long was not part of a run of downings: the backoff resets. */
+  private static final Duration RESTART_BACKOFF_RESET = Duration.ofSeconds(60);
 
   /**
    * Below this a latency is never "high": a majority write on a LAN takes a few milliseconds, and
@@ -118,9 +122,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private volatile List<ClusterMember> members = List.of();
   private volatile Map<String, NodeReport> reports = Map.of();
   private volatile Map<String, Address> addresses = Map.of();
-  // The other members last seen (kept when this node is downed and its view empties): whom it
-  // joins again.
-  private volatile List<Address> knownPeers = List.of();
+  // The other members last seen, by node id (kept when this node is downed and its view empties):
+  // whom it joins again, and who forms the cluster again when everyone was downed.
+  private volatile Map<String, Address> knownPeers = Map.of();
+  private int boundPort;
+  private Instant incarnationStarted;
+  private int downingsInARow;
   private volatile Map<String, Long> uids = Map.of();
   private volatile Set<String> takingWork = Set.of();
   private volatile boolean majority;
@@ -173,24 +180,43 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   }
 
   private Incarnation startIncarnation() {
-    return startIncarnation(List.of());
+    return startIncarnation(Map.of(), false);
   }
 
   /**
    * Starts an actor system and joins: the configured seeds on a first start; after this node was
-   * downed, {@code peers} (the members it last saw) and the seeds, without itself. A downed node
-   * must never form a cluster of its own: with itself as the first seed (or as the only one) it
-   * would, and two clusters would take work and grant the agent lease side by side — seen on a
-   * starved machine where the split brain resolver downed the first seed during formation.
+   * downed, {@code peers} (the members it last saw, by node id) and the seeds, without itself.
+   *
+   * <p>A downed node must never form a cluster of its own by guessing: with itself as the first
+   * seed Pekko starts a new cluster when the other seeds do not answer in time, and two clusters
+   * would take work and grant the agent lease side by side (seen on a starved machine where the
+   * split brain resolver downed the first seed during formation). But when everyone was downed
+   * (Pekko's "down all when unstable"), someone must form it again. That is the {@link #reformer}
+   * of the members last seen, and it forms only on proof: Pekko's first-seed join with every member
+   * it last saw as the other seeds and no timeout, so it starts the cluster only when each of them
+   * answers that it is in no cluster, and joins any of them that answers from inside one. A member
+   * cut off on a minority side hears nothing from the majority and keeps asking until the link
+   * heals.
    */
-  private Incarnation startIncarnation(List<Address> peers) {
-    Incarnation inc = Incarnation.start(PekkoSettings.of(config, protocol));
+  private Incarnation startIncarnation(Map<String, Address> peers, boolean reforming) {
+    Incarnation inc =
+        Incarnation.start(
+            PekkoSettings.of(config, protocol, boundPort, reforming && !peers.isEmpty()));
+    boundPort = inc.port();
+    incarnationStarted = clock.instant();
     List<Address> seeds = seedAddresses(inc);
     if (!peers.isEmpty()) {
-      Set<Address> others = new java.util.LinkedHashSet<>(peers);
-      others.addAll(seeds);
+      Set<Address> others = new java.util.LinkedHashSet<>(peers.values());
+      if (!reforming) {
+        others.addAll(seeds);
+      }
       others.remove(inc.address);
-      seeds = List.copyOf(others);
+      List<Address> joined = new ArrayList<>();
+      if (reforming) {
+        joined.add(inc.address);
+      }
+      joined.addAll(others);
+      seeds = List.copyOf(joined);
     }
     if (seeds.isEmpty()) {
       inc.cluster.manager().tell(Join.create(inc.address));
@@ -421,15 +447,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       }
     }
     addresses = Map.copyOf(addr);
-    List<Address> others = new ArrayList<>();
-    addr.forEach(
-        (id, a) -> {
-          if (!id.equals(config.nodeId())) {
-            others.add(a);
-          }
-        });
-    if (!others.isEmpty()) {
-      knownPeers = List.copyOf(others);
+    if (addr.size() > 1) {
+      Map<String, Address> peers = new HashMap<>(addr);
+      peers.remove(config.nodeId());
+      knownPeers = Map.copyOf(peers);
     }
     uids = Map.copyOf(uidMap);
     Set<org.apache.pekko.cluster.UniqueAddress> down = new HashSet<>();
@@ -692,9 +713,29 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         "cluster node {} was removed from the cluster ({}); joining again",
         config.nodeId(),
         reason);
-    record("cluster.downed", Severity.MEDIUM, config.nodeId(), Map.of("reason", reason));
+    Map<String, Address> peers = knownPeers;
+    Map<String, Address> lastSeen = new HashMap<>(peers);
+    lastSeen.put(config.nodeId(), inc.address);
+    boolean reforming = config.nodeId().equals(reformer(lastSeen, seedAddresses(inc)));
+    Instant now = clock.instant();
+    downingsInARow =
+        incarnationStarted != null
+                && Duration.between(incarnationStarted, now).compareTo(RESTART_BACKOFF_RESET) >= 0
+            ? 1
+            : downingsInARow + 1;
+    Duration delay = restartDelay(downingsInARow);
+    record(
+        "cluster.downed",
+        Severity.MEDIUM,
+        config.nodeId(),
+        Map.of(
+            "reason",
+            reason,
+            "rejoins_in_ms",
+            delay.toMillis(),
+            "forms_again_if_everyone_was_downed",
+            reforming));
     values.leftMajority(Map.of(config.nodeId(), config.weight()));
-    List<Address> peers = knownPeers;
     if (peers.isEmpty() && seedAddresses(inc).stream().allMatch(inc.address::equals)) {
       LOG.warn(
           "cluster node {}: no other member known and no other seed configured; it forms a"
@@ -706,12 +747,39 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
           if (!closing) {
             seen.clear();
             unreachableSeen.clear();
-            current = startIncarnation(peers);
+            current = startIncarnation(peers, reforming);
             wasMajority = false;
           }
         },
-        RESTART_DELAY.toMillis(),
+        delay.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Who forms the cluster again when every member was downed: of the members a node last saw
+   * (itself included), the one at the first configured seed, else the lowest node id. Every member
+   * computes the same answer from the same configuration and membership, so at most one starts a
+   * new cluster and the others join it.
+   */
+  static String reformer(Map<String, Address> lastSeen, List<Address> configuredSeeds) {
+    if (!configuredSeeds.isEmpty()) {
+      Address first = configuredSeeds.getFirst();
+      for (Map.Entry<String, Address> e : new TreeMap<>(lastSeen).entrySet()) {
+        if (e.getValue().equals(first)) {
+          return e.getKey();
+        }
+      }
+    }
+    return lastSeen.keySet().stream().min(Comparator.naturalOrder()).orElse("");
+  }
+
+  /** 2 s after a first downing, doubling for each downing in a row, at most 30 s. */
+  static Duration restartDelay(int downingsInARow) {
+    Duration d = RESTART_DELAY;
+    for (int i = 1; i < downingsInARow && d.compareTo(RESTART_DELAY_MAX) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(RESTART_DELAY_MAX) > 0 ? RESTART_DELAY_MAX : d;
   }
 
   /** Downs a member, as an operator (or another node's split brain resolver) would. */

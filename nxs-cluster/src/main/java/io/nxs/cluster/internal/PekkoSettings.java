@@ -25,8 +25,29 @@ public final class PekkoSettings {
 
   private PekkoSettings() {}
 
+  /**
+   * How long the member that forms a downed cluster again waits for every other member's answer
+   * before it would start a cluster of its own: never, in practice. Pekko's first seed joins itself
+   * when all other seeds answer "not in a cluster" (a safe proof) or when this time is up (a guess
+   * that would make a second cluster beside a majority it cannot reach).
+   */
+  static final String NO_SELF_JOIN_BY_TIMEOUT = "3650d";
+
   /** The configuration for a node; {@code protocol} is {@link #PROTOCOL} outside tests. */
   public static Config of(ClusterConfig c, int protocol) {
+    return of(c, protocol, 0, false);
+  }
+
+  /**
+   * The configuration for one incarnation of a node.
+   *
+   * @param port the port an earlier incarnation bound when the config asked for port 0 (a node
+   *     keeps its address across incarnations, so the others find it where they last saw it), or 0
+   * @param reforming this incarnation forms the cluster again after every member was downed: it
+   *     does so only when every member it last saw answers that it is in no cluster ({@link
+   *     #NO_SELF_JOIN_BY_TIMEOUT})
+   */
+  static Config of(ClusterConfig c, int protocol, int port, boolean reforming) {
     Map<String, Object> m = new HashMap<>();
     m.put("pekko.actor.provider", "cluster");
     m.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
@@ -37,7 +58,9 @@ public final class PekkoSettings {
     m.put("pekko.log-dead-letters-during-shutdown", "off");
     m.put("pekko.remote.artery.transport", "tcp");
     m.put("pekko.remote.artery.canonical.hostname", c.advertise().host());
-    m.put("pekko.remote.artery.canonical.port", c.advertise().port());
+    m.put(
+        "pekko.remote.artery.canonical.port",
+        c.advertise().port() == 0 && port != 0 ? port : c.advertise().port());
     m.put("pekko.remote.artery.bind.hostname", c.bind().host());
     m.put(
         "pekko.remote.artery.bind.port",
@@ -81,7 +104,7 @@ public final class PekkoSettings {
     m.put("pekko.cluster.gossip-interval", millis(interval));
     m.put("pekko.cluster.leader-actions-interval", millis(interval));
     m.put("pekko.cluster.retry-unsuccessful-join-after", "2s");
-    m.put("pekko.cluster.seed-node-timeout", "2s");
+    m.put("pekko.cluster.seed-node-timeout", reforming ? NO_SELF_JOIN_BY_TIMEOUT : "2s");
     m.put("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes", "off");
     m.put("pekko.cluster.distributed-data.gossip-interval", "500ms");
     m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");

@@ -2,8 +2,10 @@ package io.nxs.rollout.drill;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +42,7 @@ final class ScratchInstance implements AutoCloseable {
   }
 
   private final List<String> nxs;
+  private final List<String> jvmOptions = new ArrayList<>();
   private final Path dir;
   private final Path home;
   private Process daemon;
@@ -59,13 +63,40 @@ final class ScratchInstance implements AutoCloseable {
     return home;
   }
 
+  /** Replaces the scratch home's {@code nxs.yaml} (a drill that needs its own providers). */
+  void configure(String yaml) throws IOException {
+    Files.writeString(home.resolve("nxs.yaml"), yaml);
+  }
+
+  /**
+   * Gives the daemons started from now on a name resolution of their own: {@code hosts} (lines as
+   * in {@code /etc/hosts}) through the JDK's {@code jdk.net.hosts.file}, so a drill can name a
+   * provider on loopback with a host name the gateway counts as remote. This machine's name and
+   * {@code localhost} stay resolvable.
+   */
+  void resolveHosts(String hosts) throws IOException {
+    InetAddress self = InetAddress.getLocalHost();
+    Path file = dir.resolve("hosts");
+    Files.writeString(
+        file,
+        "127.0.0.1 localhost\n" + self.getHostAddress() + " " + self.getHostName() + "\n" + hosts);
+    jvmOptions.add("-Djdk.net.hosts.file=" + file);
+  }
+
+  /** The serve log of the last start, for a drill that checks what the daemon never writes. */
+  String log() throws IOException {
+    return log == null ? "" : Files.readString(log);
+  }
+
   /**
    * Starts {@code nxs serve} and waits for {@code /readyz} 200 within {@link #READY_LIMIT}.
    *
    * @return how long it took, or empty when it was not ready in time (the daemon is left running)
    */
   java.util.Optional<Duration> startAndAwaitReady() throws IOException {
+    // nxs starts with the java executable: JVM options go right after it.
     List<String> serve = new ArrayList<>(nxs);
+    serve.addAll(1, jvmOptions);
     serve.addAll(List.of("serve", "--home", home.toString()));
     log = dir.resolve("serve-" + ++starts + ".log");
     ProcessBuilder pb =
@@ -122,8 +153,14 @@ final class ScratchInstance implements AutoCloseable {
     return new CommandResult(p.exitValue(), out);
   }
 
-  /** Status and body of an API call. */
-  record ApiResult(int status, String body) {}
+  /** Status, body and headers of an API call. */
+  record ApiResult(int status, String body, HttpHeaders headers) {
+
+    /** Who answered a model request: the gateway's {@code x-nxs-provider} header. */
+    String provider() {
+      return headers.firstValue("x-nxs-provider").orElse("(none)");
+    }
+  }
 
   /**
    * Calls the running daemon's API with the scratch home's admin key: cheaper than a CLI child
@@ -146,7 +183,25 @@ final class ScratchInstance implements AutoCloseable {
             .build();
     HttpResponse<String> response =
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    return new ApiResult(response.statusCode(), response.body());
+    return new ApiResult(response.statusCode(), response.body(), response.headers());
+  }
+
+  /**
+   * Asks the API again until {@code until} holds for the answer or {@link #READY_LIMIT} passed: for
+   * what the daemon does on its own time (the Doctor's rules, the gateway's probes).
+   *
+   * @return the last answer, whether it held or not
+   */
+  ApiResult awaitApi(String method, String path, Predicate<ApiResult> until)
+      throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    ApiResult last = api(method, path, null);
+    while (!until.test(last) && System.nanoTime() - started < READY_LIMIT.toNanos()) {
+      // The daemon acts on its own schedule (a 1 s Doctor interval, 1 s probes): ask again soon.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      last = api(method, path, null);
+    }
+    return last;
   }
 
   private int awaitPort(long started) throws IOException {
