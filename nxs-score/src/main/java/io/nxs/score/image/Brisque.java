@@ -108,13 +108,24 @@ public final class Brisque {
     }
     float[] sigma = new float[n];
     blur(sq, w, h, tmp, sigma);
-    float[] mscn = sq; // reuse
-    for (int i = 0; i < n; i++) {
-      float m = mu[i];
-      float var = sigma[i] - m * m;
-      // OpenCV's pow(x, 0.5) is sqrt: NaN for a negative rounding residue, kept as NaN.
-      float s = (float) Math.sqrt(var) + (1f / 255f);
-      mscn[i] = (img[i] - m) / s;
+    // The MSCN map with a border of zeros: a row above, a row below and a column on the right, so
+    // that every pixel has all four neighbours and the products at the edges are 0, as in OpenCV.
+    // A NaN (OpenCV's sqrt of a negative rounding residue in a flat area) counts in the pixel total
+    // but in no sum, exactly as a zero does, so it is stored as 0: the accumulation then needs no
+    // test per value and gives the same sums.
+    int stride = w + 1;
+    float[] mscn = new float[stride * (h + 2)];
+    for (int y = 0; y < h; y++) {
+      int row = y * w;
+      int at = (y + 1) * stride;
+      for (int x = 0; x < w; x++) {
+        int i = row + x;
+        float m = mu[i];
+        float var = sigma[i] - m * m;
+        float s = (float) Math.sqrt(var) + (1f / 255f);
+        float c = (img[i] - m) / s;
+        mscn[at + x] = c == c ? c : 0f;
+      }
     }
     Aggd[] fits = new Aggd[5];
     for (int k = 0; k < 5; k++) {
@@ -123,22 +134,10 @@ public final class Brisque {
     int halfW = w / 2;
     int halfH = h / 2;
     for (int y = 0; y < h; y++) {
-      int qy = y >= halfH ? 2 : 0;
-      int row = y * w;
-      for (int x = 0; x < w; x++) {
-        int q = qy + (x >= halfW ? 1 : 0);
-        float v = mscn[row + x];
-        boolean right = x + 1 < w;
-        float hN = right ? v * mscn[row + x + 1] : 0f;
-        float vN = y + 1 < h ? v * mscn[row + w + x] : 0f;
-        float d1 = right && y + 1 < h ? v * mscn[row + w + x + 1] : 0f;
-        float d2 = right && y > 0 ? v * mscn[row - w + x + 1] : 0f;
-        fits[0].add(q, v);
-        fits[1].add(q, hN);
-        fits[2].add(q, vN);
-        fits[3].add(q, d1);
-        fits[4].add(q, d2);
-      }
+      int quadrant = 1 + (y >= halfH ? 2 : 0);
+      int row = (y + 1) * stride;
+      accumulate(mscn, stride, row, 0, halfW, fits, quadrant);
+      accumulate(mscn, stride, row, halfW, w, fits, quadrant + 1);
     }
     int[] totals = {
       n, halfW * halfH, (w - halfW) * halfH, halfW * (h - halfH), (w - halfW) * (h - halfH)
@@ -179,19 +178,12 @@ public final class Brisque {
     final long[] pos = new long[5];
     final long[] neg = new long[5];
 
-    void add(int quadrant, float v) {
-      // NaN fails both tests: counted in the total only, as OpenCV's max/min/patchNaNs do.
-      if (v > 0) {
-        float s = v * v;
-        posSq[quadrant + 1] += s;
-        abs[quadrant + 1] += v;
-        pos[quadrant + 1]++;
-      } else if (v < 0) {
-        float s = v * v;
-        negSq[quadrant + 1] += s;
-        abs[quadrant + 1] -= v;
-        neg[quadrant + 1]++;
-      }
+    void put(int region, double posSq, double negSq, double abs, int pos, int neg) {
+      this.posSq[region] = posSq;
+      this.negSq[region] = negSq;
+      this.abs[region] = abs;
+      this.pos[region] += pos;
+      this.neg[region] += neg;
     }
 
     /**
@@ -226,6 +218,119 @@ public final class Brisque {
       double rhatnorm = rhat * (Math.pow(gh, 3) + 1) * (gh + 1) / Math.pow(Math.pow(gh, 2) + 1, 2);
       return new double[] {l, r, bestGamma(rhatnorm)};
     }
+  }
+
+  /**
+   * Adds one row segment's pixels to one region's sums of the five fits: the MSCN value and its
+   * products with the right, lower, lower-right and upper-right neighbours. Per fit, the positive
+   * values' squares, the negative values' squares, the absolute values and the counts of each sign.
+   *
+   * <p>The sums live in locals for the segment and each takes every pixel of its region in raster
+   * order, so they round exactly as one running sum per region would. There is no branch on the
+   * sign, which is random (a branch would be mispredicted half the time): the sign bit, spread to a
+   * mask, sends the square to one sum and 0 to the other, the magnitude goes to the absolute sum
+   * ({@code |v|} added is {@code v} subtracted, to the bit), and a value counts when its magnitude
+   * is not zero. The map holds no NaN, so every value is a number and +-0 counts nowhere.
+   */
+  private static void accumulate(
+      float[] m, int stride, int row, int from, int to, Aggd[] fits, int region) {
+    Aggd f0 = fits[0];
+    Aggd f1 = fits[1];
+    Aggd f2 = fits[2];
+    Aggd f3 = fits[3];
+    Aggd f4 = fits[4];
+    double p0 = f0.posSq[region];
+    double n0 = f0.negSq[region];
+    double a0 = f0.abs[region];
+    double p1 = f1.posSq[region];
+    double n1 = f1.negSq[region];
+    double a1 = f1.abs[region];
+    double p2 = f2.posSq[region];
+    double n2 = f2.negSq[region];
+    double a2 = f2.abs[region];
+    double p3 = f3.posSq[region];
+    double n3 = f3.negSq[region];
+    double a3 = f3.abs[region];
+    double p4 = f4.posSq[region];
+    double n4 = f4.negSq[region];
+    double a4 = f4.abs[region];
+    int nonZero0 = 0;
+    int nonZero1 = 0;
+    int nonZero2 = 0;
+    int nonZero3 = 0;
+    int nonZero4 = 0;
+    int negative0 = 0;
+    int negative1 = 0;
+    int negative2 = 0;
+    int negative3 = 0;
+    int negative4 = 0;
+    int below = row + stride;
+    int above = row - stride;
+    for (int x = from; x < to; x++) {
+      float v = m[row + x];
+      int b0 = Float.floatToRawIntBits(v);
+      int b1 = Float.floatToRawIntBits(v * m[row + x + 1]);
+      int b2 = Float.floatToRawIntBits(v * m[below + x]);
+      int b3 = Float.floatToRawIntBits(v * m[below + x + 1]);
+      int b4 = Float.floatToRawIntBits(v * m[above + x + 1]);
+      int s0 = b0 >> 31;
+      int s1 = b1 >> 31;
+      int s2 = b2 >> 31;
+      int s3 = b3 >> 31;
+      int s4 = b4 >> 31;
+      int u0 = b0 & Integer.MAX_VALUE;
+      int u1 = b1 & Integer.MAX_VALUE;
+      int u2 = b2 & Integer.MAX_VALUE;
+      int u3 = b3 & Integer.MAX_VALUE;
+      int u4 = b4 & Integer.MAX_VALUE;
+      float q0 = Float.intBitsToFloat(u0);
+      float q1 = Float.intBitsToFloat(u1);
+      float q2 = Float.intBitsToFloat(u2);
+      float q3 = Float.intBitsToFloat(u3);
+      float q4 = Float.intBitsToFloat(u4);
+      int sq0 = Float.floatToRawIntBits(q0 * q0);
+      int sq1 = Float.floatToRawIntBits(q1 * q1);
+      int sq2 = Float.floatToRawIntBits(q2 * q2);
+      int sq3 = Float.floatToRawIntBits(q3 * q3);
+      int sq4 = Float.floatToRawIntBits(q4 * q4);
+      p0 += Float.intBitsToFloat(sq0 & ~s0);
+      n0 += Float.intBitsToFloat(sq0 & s0);
+      a0 += q0;
+      p1 += Float.intBitsToFloat(sq1 & ~s1);
+      n1 += Float.intBitsToFloat(sq1 & s1);
+      a1 += q1;
+      p2 += Float.intBitsToFloat(sq2 & ~s2);
+      n2 += Float.intBitsToFloat(sq2 & s2);
+      a2 += q2;
+      p3 += Float.intBitsToFloat(sq3 & ~s3);
+      n3 += Float.intBitsToFloat(sq3 & s3);
+      a3 += q3;
+      p4 += Float.intBitsToFloat(sq4 & ~s4);
+      n4 += Float.intBitsToFloat(sq4 & s4);
+      a4 += q4;
+      // 1 for a value other than +-0: its magnitude's bits are at least 1, and adding
+      // Integer.MAX_VALUE carries into the sign bit
+      int nz0 = (u0 + Integer.MAX_VALUE) >>> 31;
+      int nz1 = (u1 + Integer.MAX_VALUE) >>> 31;
+      int nz2 = (u2 + Integer.MAX_VALUE) >>> 31;
+      int nz3 = (u3 + Integer.MAX_VALUE) >>> 31;
+      int nz4 = (u4 + Integer.MAX_VALUE) >>> 31;
+      nonZero0 += nz0;
+      nonZero1 += nz1;
+      nonZero2 += nz2;
+      nonZero3 += nz3;
+      nonZero4 += nz4;
+      negative0 += nz0 & s0;
+      negative1 += nz1 & s1;
+      negative2 += nz2 & s2;
+      negative3 += nz3 & s3;
+      negative4 += nz4 & s4;
+    }
+    f0.put(region, p0, n0, a0, nonZero0 - negative0, negative0);
+    f1.put(region, p1, n1, a1, nonZero1 - negative1, negative1);
+    f2.put(region, p2, n2, a2, nonZero2 - negative2, negative2);
+    f3.put(region, p3, n3, a3, nonZero3 - negative3, negative3);
+    f4.put(region, p4, n4, a4, nonZero4 - negative4, negative4);
   }
 
   /**
@@ -287,25 +392,31 @@ public final class Brisque {
     float[] k = KERNEL;
     int vector = w - w % LANES;
     float[] row = new float[w + 6];
-    float[] acc = new float[w];
+    float k0 = k[0];
+    float k1 = k[1];
+    float k2 = k[2];
+    float k3 = k[3];
+    float k4 = k[4];
+    float k5 = k[5];
+    float k6 = k[6];
     for (int y = 0; y < h; y++) {
       int base = y * w;
-      for (int x = -3; x < w + 3; x++) {
-        row[x + 3] = src[base + clamp(x, w)];
+      System.arraycopy(src, base, row, 3, w);
+      for (int x = 0; x < 3; x++) {
+        row[x] = row[3];
+        row[w + 3 + x] = row[w + 2];
       }
-      // tap by tap over the whole row (the same order of operations per pixel as OpenCV's
-      // vector loop, in a shape the JIT can vectorise)
-      float k0 = k[0];
+      // tap by tap, left to right (OpenCV's vector loop's order of operations per pixel)
       for (int x = 0; x < vector; x++) {
-        acc[x] = row[x] * k0;
+        float s = row[x] * k0;
+        s = Math.fma(row[x + 1], k1, s);
+        s = Math.fma(row[x + 2], k2, s);
+        s = Math.fma(row[x + 3], k3, s);
+        s = Math.fma(row[x + 4], k4, s);
+        s = Math.fma(row[x + 5], k5, s);
+        s = Math.fma(row[x + 6], k6, s);
+        tmp[base + x] = s;
       }
-      for (int t = 1; t < 7; t++) {
-        float kt = k[t];
-        for (int x = 0; x < vector; x++) {
-          acc[x] = Math.fma(row[x + t], kt, acc[x]);
-        }
-      }
-      System.arraycopy(acc, 0, tmp, base, vector);
       for (int x = vector; x < w; x++) {
         float s = row[x] * k0;
         for (int t = 1; t < 7; t++) {

@@ -2,7 +2,8 @@ package io.nxs.score.image;
 
 /**
  * The classical technical measures of an image, each for the whole image and its four quadrants
- * (index 0 whole, 1-4 top-left, top-right, bottom-left, bottom-right), from one or two passes:
+ * (index 0 whole, 1-4 top-left, top-right, bottom-left, bottom-right), from three passes over the
+ * pixels (the colour planes, the grey 3x3 neighbourhoods, the grey steps), each summing integers:
  *
  * <ul>
  *   <li>sharpness: variance of the 4-neighbour Laplacian of the grey image (Pech-Pacheco et al.
@@ -28,6 +29,13 @@ public record ImageMeasures(
     double[] compression,
     boolean singleColour) {
 
+  /**
+   * Pixels summed in {@code int} before a sum moves to its {@code long}: the largest term, a
+   * squared Laplacian, is at most 1020^2, and 1024 of them stay below 2^31. Summing in ints lets
+   * the JIT vectorise the loops.
+   */
+  private static final int CHUNK = 1024;
+
   /** Smallest side the neighbourhood measures (sharpness, noise, compression) need. */
   public static final int MIN_SIDE = 16;
 
@@ -37,60 +45,31 @@ public record ImageMeasures(
     int h = p.height();
     int hw = w / 2;
     int hh = h / 2;
-    byte[] g = p.grey();
-    byte[] rr = p.red();
-    byte[] gg = p.green();
-    byte[] bb = p.blue();
-    double[] n = new double[5];
-    double[] sum = new double[5];
-    double[] sumSq = new double[5];
-    double[] clipped = new double[5];
-    double[] rgSum = new double[5];
-    double[] rgSq = new double[5];
-    double[] ybSum = new double[5];
-    double[] ybSq = new double[5];
-    boolean single = true;
-    int r0 = rr[0];
-    int g0 = gg[0];
-    int b0 = bb[0];
+    Sums grey = new Sums(8);
+    Colour colour = new Colour(p.red()[0], p.green()[0], p.blue()[0]);
     for (int y = 0; y < h; y++) {
-      int qy = y >= hh ? 2 : 0;
-      int row = y * w;
-      for (int x = 0; x < w; x++) {
-        int q = 1 + qy + (x >= hw ? 1 : 0);
-        int i = row + x;
-        int v = g[i] & 0xff;
-        int r = rr[i] & 0xff;
-        int gr = gg[i] & 0xff;
-        int b = bb[i] & 0xff;
-        single &= rr[i] == r0 && gg[i] == g0 && bb[i] == b0;
-        n[q]++;
-        sum[q] += v;
-        sumSq[q] += (double) v * v;
-        if (v <= 2 || v >= 253) {
-          clipped[q]++;
-        }
-        double rg = r - gr;
-        double yb = 0.5 * (r + gr) - b;
-        rgSum[q] += rg;
-        rgSq[q] += rg * rg;
-        ybSum[q] += yb;
-        ybSq[q] += yb * yb;
-      }
+      int q = 1 + (y >= hh ? 2 : 0);
+      colour.row(p, y * w, y * w + hw, grey.at(q));
+      colour.row(p, y * w + hw, y * w + w, grey.at(q + 1));
     }
-    total(n, sum, sumSq, clipped, rgSum, rgSq, ybSum, ybSq);
+    grey.total();
     double[] exposure = new double[5];
     double[] brightness = new double[5];
     double[] contrast = new double[5];
     double[] colorfulness = new double[5];
     for (int k = 0; k < 5; k++) {
-      exposure[k] = n[k] == 0 ? 0 : clipped[k] / n[k];
-      brightness[k] = n[k] == 0 ? 0 : sum[k] / n[k] / 255.0;
-      contrast[k] = n[k] == 0 ? 0 : Math.sqrt(variance(sum[k], sumSq[k], n[k])) / 255.0;
-      double sdRg = Math.sqrt(variance(rgSum[k], rgSq[k], n[k]));
-      double sdYb = Math.sqrt(variance(ybSum[k], ybSq[k], n[k]));
-      double mRg = n[k] == 0 ? 0 : rgSum[k] / n[k];
-      double mYb = n[k] == 0 ? 0 : ybSum[k] / n[k];
+      double n = grey.get(k, Colour.N);
+      double sum = grey.get(k, Colour.SUM);
+      exposure[k] = n == 0 ? 0 : grey.get(k, Colour.CLIPPED) / n;
+      brightness[k] = n == 0 ? 0 : sum / n / 255.0;
+      contrast[k] = n == 0 ? 0 : Math.sqrt(variance(sum, grey.get(k, Colour.SUM_SQ), n)) / 255.0;
+      // yb = (r + g) / 2 - b is summed doubled, as an integer: halve the sum, quarter the squares
+      double rgSum = grey.get(k, Colour.RG);
+      double ybSum = grey.get(k, Colour.YB2) / 2;
+      double sdRg = Math.sqrt(variance(rgSum, grey.get(k, Colour.RG_SQ), n));
+      double sdYb = Math.sqrt(variance(ybSum, grey.get(k, Colour.YB2_SQ) / 4, n));
+      double mRg = n == 0 ? 0 : rgSum / n;
+      double mYb = n == 0 ? 0 : ybSum / n;
       colorfulness[k] =
           Math.sqrt(sdRg * sdRg + sdYb * sdYb) + 0.3 * Math.sqrt(mRg * mRg + mYb * mYb);
     }
@@ -100,16 +79,130 @@ public record ImageMeasures(
     if (Math.min(w, h) >= MIN_SIDE) {
       sharpness = new double[5];
       noise = new double[5];
-      neighbourhood(g, w, h, sharpness, noise);
-      compression = blockiness(g, w, h);
+      neighbourhood(p.grey(), w, h, sharpness, noise);
+      compression = blockiness(p.grey(), w, h);
     }
     return new ImageMeasures(
-        sharpness, noise, exposure, brightness, contrast, colorfulness, compression, single);
+        sharpness,
+        noise,
+        exposure,
+        brightness,
+        contrast,
+        colorfulness,
+        compression,
+        !colour.varies());
   }
 
-  private static void total(double[]... arrays) {
-    for (double[] a : arrays) {
-      a[0] = a[1] + a[2] + a[3] + a[4];
+  /**
+   * Integer sums per region (0 whole, 1-4 quadrants), {@code width} of them each. Every measure
+   * here sums integers, so the sums are exact in any order: a row is split at the vertical midline
+   * and each half summed in locals, without a region lookup or a memory round trip per pixel.
+   */
+  private static final class Sums {
+    private final long[][] regions;
+
+    Sums(int width) {
+      regions = new long[5][width];
+    }
+
+    long[] at(int region) {
+      return regions[region];
+    }
+
+    double get(int region, int which) {
+      return regions[region][which];
+    }
+
+    void total() {
+      for (int i = 0; i < regions[0].length; i++) {
+        regions[0][i] = regions[1][i] + regions[2][i] + regions[3][i] + regions[4][i];
+      }
+    }
+  }
+
+  /** The one pass over the colour planes: grey level statistics and the opponent channels. */
+  private static final class Colour {
+    static final int N = 0;
+    static final int SUM = 1;
+    static final int SUM_SQ = 2;
+    static final int CLIPPED = 3;
+    static final int RG = 4;
+    static final int RG_SQ = 5;
+    static final int YB2 = 6;
+    static final int YB2_SQ = 7;
+
+    private final byte r0;
+    private final byte g0;
+    private final byte b0;
+    private int differs;
+
+    Colour(byte r0, byte g0, byte b0) {
+      this.r0 = r0;
+      this.g0 = g0;
+      this.b0 = b0;
+    }
+
+    /** Adds pixels {@code from} to {@code to} (exclusive) of the planes to {@code s}. */
+    void row(Picture p, int from, int to, long[] s) {
+      byte[] grey = p.grey();
+      byte[] red = p.red();
+      byte[] green = p.green();
+      byte[] blue = p.blue();
+      long sum = 0;
+      long sumSq = 0;
+      long clipped = 0;
+      long rg = 0;
+      long rgSq = 0;
+      long yb2 = 0;
+      long yb2Sq = 0;
+      int diff = 0;
+      for (int start = from; start < to; start += CHUNK) {
+        int end = Math.min(to, start + CHUNK);
+        int cSum = 0;
+        int cSumSq = 0;
+        int cClipped = 0;
+        int cRg = 0;
+        int cRgSq = 0;
+        int cYb2 = 0;
+        int cYb2Sq = 0;
+        for (int i = start; i < end; i++) {
+          int v = grey[i] & 0xff;
+          int r = red[i] & 0xff;
+          int g = green[i] & 0xff;
+          int b = blue[i] & 0xff;
+          diff |= (red[i] ^ r0) | (green[i] ^ g0) | (blue[i] ^ b0);
+          cSum += v;
+          cSumSq += v * v;
+          // 1 when v <= 2 or v >= 253: one of the two differences is negative
+          cClipped += ((v - 3) | (252 - v)) >>> 31;
+          int d = r - g;
+          cRg += d;
+          cRgSq += d * d;
+          int e = r + g - 2 * b;
+          cYb2 += e;
+          cYb2Sq += e * e;
+        }
+        sum += cSum;
+        sumSq += cSumSq;
+        clipped += cClipped;
+        rg += cRg;
+        rgSq += cRgSq;
+        yb2 += cYb2;
+        yb2Sq += cYb2Sq;
+      }
+      s[N] += to - from;
+      s[SUM] += sum;
+      s[SUM_SQ] += sumSq;
+      s[CLIPPED] += clipped;
+      s[RG] += rg;
+      s[RG_SQ] += rgSq;
+      s[YB2] += yb2;
+      s[YB2_SQ] += yb2Sq;
+      differs |= diff;
+    }
+
+    boolean varies() {
+      return differs != 0;
     }
   }
 
@@ -125,41 +218,58 @@ public record ImageMeasures(
   private static void neighbourhood(byte[] g, int w, int h, double[] sharpness, double[] noise) {
     int hw = w / 2;
     int hh = h / 2;
-    double[] n = new double[5];
-    double[] lSum = new double[5];
-    double[] lSq = new double[5];
-    double[] absNoise = new double[5];
+    Sums sums = new Sums(4); // count, Laplacian sum, its squares, |noise mask| sum
     for (int y = 1; y < h - 1; y++) {
-      int qy = y >= hh ? 2 : 0;
-      int up = (y - 1) * w;
-      int row = y * w;
-      int down = (y + 1) * w;
-      for (int x = 1; x < w - 1; x++) {
-        int q = 1 + qy + (x >= hw ? 1 : 0);
+      int q = 1 + (y >= hh ? 2 : 0);
+      neighbourhoodRow(g, w, y * w, 1, hw, sums.at(q));
+      neighbourhoodRow(g, w, y * w, hw, w - 1, sums.at(q + 1));
+    }
+    sums.total();
+    for (int k = 0; k < 5; k++) {
+      double n = sums.get(k, 0);
+      sharpness[k] = variance(sums.get(k, 1), sums.get(k, 2), n);
+      noise[k] = n == 0 ? 0 : Math.sqrt(Math.PI / 2) * sums.get(k, 3) / (6 * n);
+    }
+  }
+
+  private static void neighbourhoodRow(byte[] g, int w, int row, int from, int to, long[] s) {
+    int up = row - w;
+    int down = row + w;
+    long lSum = 0;
+    long lSq = 0;
+    long absNoise = 0;
+    for (int start = from; start < to; start += CHUNK) {
+      int end = Math.min(to, start + CHUNK);
+      int cSum = 0;
+      int cSq = 0;
+      int cNoise = 0;
+      for (int x = start; x < end; x++) {
         int c = g[row + x] & 0xff;
         int l = g[row + x - 1] & 0xff;
         int r = g[row + x + 1] & 0xff;
         int u = g[up + x] & 0xff;
         int d = g[down + x] & 0xff;
-        int lap = l + r + u + d - 4 * c;
+        int cross = l + r + u + d;
+        int lap = cross - 4 * c;
         int corners =
             (g[up + x - 1] & 0xff)
                 + (g[up + x + 1] & 0xff)
                 + (g[down + x - 1] & 0xff)
                 + (g[down + x + 1] & 0xff);
         // Immerkaer's mask [1 -2 1; -2 4 -2; 1 -2 1]
-        int m = corners - 2 * (l + r + u + d) + 4 * c;
-        n[q]++;
-        lSum[q] += lap;
-        lSq[q] += (double) lap * lap;
-        absNoise[q] += Math.abs(m);
+        int m = corners - 2 * cross + 4 * c;
+        cSum += lap;
+        cSq += lap * lap;
+        cNoise += Math.abs(m);
       }
+      lSum += cSum;
+      lSq += cSq;
+      absNoise += cNoise;
     }
-    total(n, lSum, lSq, absNoise);
-    for (int k = 0; k < 5; k++) {
-      sharpness[k] = variance(lSum[k], lSq[k], n[k]);
-      noise[k] = n[k] == 0 ? 0 : Math.sqrt(Math.PI / 2) * absNoise[k] / (6 * n[k]);
-    }
+    s[0] += Math.max(0, to - from);
+    s[1] += lSum;
+    s[2] += lSq;
+    s[3] += absNoise;
   }
 
   /**
@@ -169,46 +279,70 @@ public record ImageMeasures(
   private static double[] blockiness(byte[] g, int w, int h) {
     int hw = w / 2;
     int hh = h / 2;
-    double[] edge = new double[5];
-    double[] edgeN = new double[5];
-    double[] inner = new double[5];
-    double[] innerN = new double[5];
+    Sums sums = new Sums(4); // step sum and count across the grid, then inside blocks
     for (int y = 0; y < h; y++) {
-      int qy = y >= hh ? 2 : 0;
-      int row = y * w;
-      for (int x = 1; x < w; x++) {
-        int q = 1 + qy + (x >= hw ? 1 : 0);
-        int dx = Math.abs((g[row + x] & 0xff) - (g[row + x - 1] & 0xff));
-        if ((x & 7) == 0) {
-          edge[q] += dx;
-          edgeN[q]++;
-        } else {
-          inner[q] += dx;
-          innerN[q]++;
-        }
-        if (y > 0) {
-          int dy = Math.abs((g[row + x] & 0xff) - (g[row - w + x] & 0xff));
-          if ((y & 7) == 0) {
-            edge[q] += dy;
-            edgeN[q]++;
-          } else {
-            inner[q] += dy;
-            innerN[q]++;
-          }
-        }
-      }
+      int q = 1 + (y >= hh ? 2 : 0);
+      blockRow(g, w, y, 1, hw, sums.at(q));
+      blockRow(g, w, y, hw, w, sums.at(q + 1));
     }
-    total(edge, edgeN, inner, innerN);
+    sums.total();
     double[] out = new double[5];
     for (int k = 0; k < 5; k++) {
-      if (edgeN[k] == 0 || innerN[k] == 0) {
+      double edge = sums.get(k, 0);
+      double edgeN = sums.get(k, 1);
+      double inner = sums.get(k, 2);
+      double innerN = sums.get(k, 3);
+      if (edgeN == 0 || innerN == 0) {
         out[k] = 0;
         continue;
       }
       // +0.5 grey level keeps a nearly flat region from dividing by almost nothing
-      double ratio = (edge[k] / edgeN[k] + 0.5) / (inner[k] / innerN[k] + 0.5);
+      double ratio = (edge / edgeN + 0.5) / (inner / innerN + 0.5);
       out[k] = Math.max(0, ratio - 1);
     }
     return out;
+  }
+
+  /**
+   * Adds the steps to the left of pixels {@code from} to {@code to} (exclusive) of row {@code y},
+   * and, below the first row, the steps up from them: a step is across the grid when the pixel
+   * starts a block (column or row a multiple of 8).
+   */
+  private static void blockRow(byte[] g, int w, int y, int from, int to, long[] s) {
+    if (to <= from) {
+      return;
+    }
+    int row = y * w;
+    long horizontal = 0;
+    long vertical = 0;
+    int above = y > 0 ? row - w : row; // the first row has no step up: it adds 0 and is not counted
+    for (int start = from; start < to; start += CHUNK) {
+      int end = Math.min(to, start + CHUNK);
+      int cH = 0;
+      int cV = 0;
+      for (int x = start; x < end; x++) {
+        int v = g[row + x] & 0xff;
+        cH += Math.abs(v - (g[row + x - 1] & 0xff));
+        cV += Math.abs(v - (g[above + x] & 0xff));
+      }
+      horizontal += cH;
+      vertical += cV;
+    }
+    long across = 0;
+    long acrossN = 0;
+    for (int x = (from + 7) & ~7; x < to; x += 8) {
+      across += Math.abs((g[row + x] & 0xff) - (g[row + x - 1] & 0xff));
+      acrossN++;
+    }
+    long n = to - from;
+    s[0] += across;
+    s[1] += acrossN;
+    s[2] += horizontal - across;
+    s[3] += n - acrossN;
+    if (y > 0) {
+      int k = (y & 7) == 0 ? 0 : 2;
+      s[k] += vertical;
+      s[k + 1] += n;
+    }
   }
 }
