@@ -8,7 +8,9 @@
 #   NXS         `./nxs serve` on a fresh home (every module on), one provider: the upstream
 #   Portkey     its open-source gateway, when PORTKEY_DIR holds `npm install @portkey-ai/gateway`
 #   NXS baseline  when NXS_BASELINE names another checkout (say, main's): its `./nxs serve`, same
-#               config, so a change is measured against what it replaces in the same run
+#               config, so a change is measured against what it replaces in the same run; with
+#               NXS_BASELINE_JAVA_OPTS its JVM flags instead of the launcher's (NXS_BASELINE=. then
+#               measures a flag change, say the heap's sizing, on the same build)
 # Loads, each target after the other so a load's rows share the same minutes:
 #   wrk, 64 connections (max throughput; server CPU per request)
 #   hey, 16 connections at 1,000 req/s in all (added p50 / p99 at that rate)
@@ -130,7 +132,8 @@ if [ -n "${NXS_BASELINE:-}" ]; then
   mkdir -p "$work/base-home"
   sed "s/port: $nxs}/port: $baseline}/" "$home/nxs.yaml" >"$work/base-home/nxs.yaml"
   "$NXS_BASELINE/nxs" --version >/dev/null
-  "$NXS_BASELINE/nxs" serve --home "$work/base-home" >"$work/base.out" 2>&1 &
+  NXS_JAVA_OPTS=${NXS_BASELINE_JAVA_OPTS:-${NXS_JAVA_OPTS:-}} \
+    "$NXS_BASELINE/nxs" serve --home "$work/base-home" >"$work/base.out" 2>&1 &
   base_pid=$!
   pids+=("$base_pid")
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$baseline/readyz")" = 200 ]; do
@@ -139,6 +142,13 @@ if [ -n "${NXS_BASELINE:-}" ]; then
   done
   base_key=$(cat "$work/base-home/keys/admin.key")
 fi
+
+# Resident memory of the daemons before any load (15 s after ready, as bench/daemon-startup.sh
+# measures idle RSS) and after the last cell: a JVM flag change must not buy speed with memory.
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+sleep 15
+idle_rss=$(rss_mb "$nxs_pid")
+[ -n "$baseline" ] && base_idle_rss=$(rss_mb "$base_pid")
 
 portkey=""
 if [ -x "$portkey_dir/node_modules/.bin/gateway" ]; then
@@ -244,7 +254,7 @@ fi
   echo "- Command: \`DURATION=$duration WARMUP=$warmup JVM_WARMUP=$jvm_warmup bench/gateway-overhead.sh\` ($(wrk -v 2>&1 | head -n1 | awk '{print "wrk", $2}'), hey $(dpkg-query -W -f='${Version}' hey 2>/dev/null), nginx $(nginx -v 2>&1 | sed 's/.*\///'); ${duration} per cell; load generators and servers share the 2 cores)"
   echo "- Upstream: nginx (own process, \`worker_processes auto\`) returning a fixed chat completion; nginx proxy: a second nginx, \`proxy_pass\` with \`keepalive 128\`."
   echo "- NXS: \`./nxs serve\` on a fresh home, every module on, its launcher's JVM flags; bearer = the admin key."
-  [ -n "$baseline" ] && echo "- NXS baseline: \`$NXS_BASELINE/nxs serve\` ($(git -C "$NXS_BASELINE" log -1 --format='%h %s' | cut -c1-60)...), same config, its own fresh home."
+  [ -n "$baseline" ] && echo "- NXS baseline: \`$NXS_BASELINE/nxs serve\` ($(git -C "$NXS_BASELINE" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)...), same config, its own fresh home${NXS_BASELINE_JAVA_OPTS:+, JVM flags \`$NXS_BASELINE_JAVA_OPTS\`}."
   echo "- Server CPU per request: user+system time of the serving process's threads during the cell (JIT and GC threads left out) over the requests completed."
   echo
   echo "## Throughput, latency, CPU"
@@ -313,6 +323,15 @@ for model in refuse-then-fast 503-then-fast; do
   awk -v m=$model -v r="$frps" -v a="$fp50" -v b="$fp99" -v c="$bp50" -v d="$bp99" -v e="$ferr" 'BEGIN {
     printf "| %s | %.0f | %.3f / %.3f | %.3f / %.3f (errors: %s) |\n", m, r, a, b, a-c, b-d, e }' >>"$out"
 done
-echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
+{
+  echo
+  echo "## Resident memory (VmRSS)"
+  echo
+  echo "| daemon | idle, 15 s after ready | after the last cell |"
+  echo "|---|---|---|"
+  echo "| NXS | $idle_rss MB | $(rss_mb "$nxs_pid") MB |"
+  [ -n "$baseline" ] && echo "| NXS baseline | $base_idle_rss MB | $(rss_mb "$base_pid") MB |"
+  echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >>"$out"
 echo "wrote $out"
 cat "$out"

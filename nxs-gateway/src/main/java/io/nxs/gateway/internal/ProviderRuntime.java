@@ -64,6 +64,10 @@ final class ProviderRuntime {
   private static final ContentType JSON = ContentType.create("application/json");
 
   private final CloseableHttpClient client;
+
+  /** {@link ProviderConfig#autoDetect()}, asked on every attempt: worked out once. */
+  private final boolean autoDetect;
+
   private final Breaker breaker;
   private final Credentials credentials;
   private final RetryBudget budget;
@@ -78,6 +82,7 @@ final class ProviderRuntime {
   ProviderRuntime(
       ProviderConfig config, FailoverConfig failover, Credentials credentials, Clock clock) {
     this.config = config;
+    this.autoDetect = config.autoDetect();
     this.clock = clock;
     this.credentials = credentials;
     this.client = httpClient(config);
@@ -102,6 +107,7 @@ final class ProviderRuntime {
     return HttpClients.custom()
         .setConnectionManager(
             PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(new UpstreamConnections())
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnPerRoute(MAX_CONNECTIONS)
                 .setMaxConnTotal(MAX_CONNECTIONS)
@@ -184,7 +190,7 @@ final class ProviderRuntime {
 
   /** The model this provider is called with: configured, or detected from {@code /v1/models}. */
   String model(long deadlineNanos) throws IOException, TimeoutException {
-    if (!config.autoDetect()) {
+    if (!autoDetect) {
       return config.model();
     }
     String m = detectedModel;
@@ -217,7 +223,7 @@ final class ProviderRuntime {
       if (status == 200) {
         JsonNode first = Json.mapper().readTree(body).path("data").path(0).path("id");
         String model = first.isTextual() ? first.asText() : null;
-        if (config.autoDetect() && model != null) {
+        if (autoDetect && model != null) {
           detectedModel = model;
         }
         result =

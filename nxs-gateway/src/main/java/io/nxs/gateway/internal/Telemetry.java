@@ -9,6 +9,7 @@ import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.event.EventBus;
 import io.nxs.gateway.Attempt;
 import io.nxs.gateway.GatewayEvent;
+import io.nxs.gateway.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,9 @@ public final class Telemetry implements AutoCloseable {
   private final AuditTrail audit;
   private final MeterRegistry metrics;
   private final Clock clock;
-  private final Map<String, Counter> attemptCounters =
+
+  /** Per provider, one counter per {@link Outcome} (by ordinal), made when first needed. */
+  private final Map<String, AtomicReferenceArray<Counter>> attemptCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Failovers since {@link #drainFailoverSeconds()} last ran: {count, total nanoseconds}. */
@@ -62,17 +66,24 @@ public final class Telemetry implements AutoCloseable {
   }
 
   void attempt(String route, Attempt a) {
-    // Meters are looked up once per provider and outcome, not built on every request.
-    attemptCounters
-        .computeIfAbsent(
-            a.provider() + '\u0000' + a.outcome().label(),
-            k ->
-                Counter.builder("nxs.gateway.attempts")
-                    .description("Attempts on upstream providers by outcome")
-                    .tag("provider", a.provider())
-                    .tag("outcome", a.outcome().label())
-                    .register(metrics))
-        .increment();
+    // Meters are looked up once per provider and outcome, not built on every request: a provider's
+    // counters sit in an array by outcome, so a request looks them up without building a key.
+    AtomicReferenceArray<Counter> counters =
+        attemptCounters.computeIfAbsent(
+            a.provider(), p -> new AtomicReferenceArray<>(Outcome.values().length));
+    Counter counter = counters.get(a.outcome().ordinal());
+    if (counter == null) {
+      // Micrometer's register returns the one meter of that name and tags, so two threads that
+      // both get here store the same counter.
+      counter =
+          Counter.builder("nxs.gateway.attempts")
+              .description("Attempts on upstream providers by outcome")
+              .tag("provider", a.provider())
+              .tag("outcome", a.outcome().label())
+              .register(metrics);
+      counters.set(a.outcome().ordinal(), counter);
+    }
+    counter.increment();
     if (a.outcome().tried()) {
       latencyTimers
           .computeIfAbsent(

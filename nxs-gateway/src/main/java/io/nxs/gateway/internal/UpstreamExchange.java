@@ -48,6 +48,7 @@ final class UpstreamExchange {
   private volatile boolean cancelled;
   private ClassicHttpResponse response;
   private InputStream content;
+  private long contentLength = -1;
   private BufferedReader reader;
   private int status = -1;
   private boolean ended;
@@ -92,6 +93,7 @@ final class UpstreamExchange {
       finish();
     } else {
       content = entity.getContent();
+      contentLength = entity.getContentLength();
     }
     return status;
   }
@@ -175,10 +177,15 @@ final class UpstreamExchange {
     if (reader != null) {
       throw new IllegalStateException("the body is already being read as lines");
     }
+    if (contentLength > limit) {
+      ended = true;
+      cancel();
+      throw new IOException("the upstream body exceeds " + limit + " bytes");
+    }
     byte[] body;
     arm(deadlineNanos);
     try {
-      body = content.readNBytes(limit + 1);
+      body = contentLength >= 0 ? declared((int) contentLength) : content.readNBytes(limit + 1);
     } catch (IOException | RuntimeException e) {
       ended = true;
       finish();
@@ -193,6 +200,22 @@ final class UpstreamExchange {
     }
     ended = true;
     finish();
+    return body;
+  }
+
+  /**
+   * A body of the length its {@code Content-Length} declared, read straight into an array of that
+   * size (no growing buffers and final copy, as reading up to the limit would take).
+   *
+   * @throws IOException when the connection ends before all of it came
+   */
+  private byte[] declared(int length) throws IOException {
+    byte[] body = new byte[length];
+    int n = content.readNBytes(body, 0, length);
+    if (n < length) {
+      throw new IOException(
+          "the upstream body ended after " + n + " of its " + length + " declared bytes");
+    }
     return body;
   }
 
