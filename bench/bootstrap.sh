@@ -16,13 +16,8 @@ runs=${1:-5}
 archives=(target/release/nxs-*.tar.gz)
 archive=${archives[0]}
 work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-now_ms() { date +%s%3N; }
+trap 'rm -rf "$work"' EXIT
+. bench/ready.sh
 
 # The signer's key pair and a signed copy of the archive, as a release manager publishes it.
 openssl genpkey -algorithm ed25519 -out "$work/release.pem" 2>/dev/null
@@ -51,31 +46,6 @@ bootstrap_ms() {
   echo $((end - start))
 }
 
-# One `bin/nxs serve` on a new home to /readyz 200, in ms.
-serve_ms() {
-  local home="$work/serve-home.$1" out port code start pid
-  mkdir -p "$home"
-  out="$home.out"
-  printf 'server:\n  port: 0\n' > "$home/nxs.yaml"
-  start=$(now_ms)
-  XDG_CACHE_HOME="$work/cache" "$nxs" serve --home "$home" > "$out" 2>&1 &
-  pid=$!
-  pids+=("$pid")
-  port=""
-  while [ -z "$port" ]; do
-    port=$(grep -o 'listening on port [0-9]*' "$out" | grep -o '[0-9]*$' || true)
-    kill -0 "$pid" 2>/dev/null || { echo "daemon died: $(cat "$out")" >&2; exit 1; }
-    sleep 0.02   # poll without taking a core from the daemon being measured
-  done
-  code=""
-  until [ "$code" = 200 ]; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
-    [ "$code" = 200 ] || sleep 0.02
-  done
-  echo $(( $(now_ms) - start ))
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-}
-
 echo "archive: $archive, $(stat -c %s "$archive") bytes"
 uptime
 first=$(bootstrap_ms 0)
@@ -83,7 +53,7 @@ echo "first bootstrap (no class-data archive yet): $first ms"
 boot=(); serve=()
 for i in $(seq 1 "$runs"); do
   boot+=("$(bootstrap_ms "$i")")
-  serve+=("$(serve_ms "$i")")
+  serve+=("$(ready_ms "$nxs" "$work/serve-home.$i" "$work/cache")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "nxs bootstrap, fresh root and home: ${boot[*]} ms; median $(median "${boot[@]}") ms"

@@ -13,9 +13,8 @@ runs=${1:-5}
 archives=(target/release/nxs-*.tar.gz)
 archive=${archives[0]}
 work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-now_ms() { date +%s%3N; }
+trap 'rm -rf "$work"' EXIT
+. bench/ready.sh
 
 t0=$(now_ms)
 tar -xzf "$archive" -C "$work"
@@ -24,36 +23,12 @@ nxss=("$work"/nxs-*/bin/nxs)
 nxs=${nxss[0]}
 echo "archive: $archive, $(stat -c %s "$archive") bytes; unpacked $(du -sb "$work" | cut -f1) bytes in $((t1 - t0)) ms"
 
-# One start of bin/nxs serve on a new home with cache dir $1; prints ms to /readyz 200.
-ready_ms() {
-  local cache="$1" home out port code start
-  home=$(mktemp -d "$work/home.XXXX")
-  out="$home.out"
-  printf 'server:\n  port: 0\n' > "$home/nxs.yaml"
-  start=$(now_ms)
-  XDG_CACHE_HOME="$cache" "$nxs" serve --home "$home" > "$out" 2>&1 &
-  pid=$!
-  port=""
-  while [ -z "$port" ]; do
-    port=$(grep -o 'listening on port [0-9]*' "$out" | grep -o '[0-9]*$' || true)
-    kill -0 "$pid" 2>/dev/null || { echo "daemon died: $(cat "$out")" >&2; exit 1; }
-    sleep 0.02   # poll without taking a core from the daemon being measured
-  done
-  code=""
-  until [ "$code" = 200 ]; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
-    [ "$code" = 200 ] || sleep 0.02
-  done
-  echo $(( $(now_ms) - start ))
-  kill "$pid"; wait "$pid" || true; pid=""
-}
-
 cold=(); warm=()
-ready_ms "$work/cache-warm" > /dev/null   # writes the class-data archive for the warm case
+ready_ms "$nxs" "$work/home.0" "$work/cache-warm" > /dev/null   # writes the class-data archive for the warm case
 for i in $(seq 1 "$runs"); do
   rm -rf "$work/cache-cold"
-  cold+=("$(ready_ms "$work/cache-cold-$i")")
-  warm+=("$(ready_ms "$work/cache-warm")")
+  cold+=("$(ready_ms "$nxs" "$work/home.c$i" "$work/cache-cold-$i")")
+  warm+=("$(ready_ms "$nxs" "$work/home.w$i" "$work/cache-warm")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "cold (first start, no class-data archive): ${cold[*]} ms; median $(median "${cold[@]}") ms"

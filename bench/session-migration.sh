@@ -5,7 +5,11 @@
 #
 #   bench/session-migration.sh nxs  "1000 10000 100000 1000000"   NXS's own path, no OpenClaw CLI
 #   bench/session-migration.sh full "1000 10000"                  the whole migration
+#   bench/session-migration.sh delta "10000 100000"               a store migrated before, grown by
+#       1 %, migrated again: whole and as a zstd patch against the target's copy (SE4's delta)
 #
+# BENCH_XMX sets the heap (default 256m; the delta's reference is read into the heap once, so a
+# store over a quarter of the heap moves whole: give 100,000 messages -Xmx1g).
 # Prints one RESULT line of JSON per size, with the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +25,7 @@ cp="nxs-session/target/test-classes:nxs-session/target/classes:nxs-testkit/targe
 cp="$cp:nxs-core/target/classes:nxs-audit/target/classes:$(cat "$cpfile")"
 for n in $sizes; do
   echo "== $mode $n messages; $(uptime)"
-  "$JAVA_HOME/bin/java" -Xmx256m --enable-native-access=ALL-UNNAMED -cp "$cp" \
+  "$JAVA_HOME/bin/java" "-Xmx${BENCH_XMX:-256m}" --enable-native-access=ALL-UNNAMED -cp "$cp" \
     io.nxs.session.MigrationBench "$mode" "$n"
   echo "   after: $(uptime)"
 done

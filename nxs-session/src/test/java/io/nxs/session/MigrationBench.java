@@ -4,9 +4,11 @@ import io.nxs.session.migrate.MigrationRecord;
 import io.nxs.session.restore.StoreImporter;
 import io.nxs.session.store.AgentStore;
 import io.nxs.session.store.OnlineCopy;
+import io.nxs.session.transfer.BundleFile;
 import io.nxs.session.transfer.ChunkCodec;
 import io.nxs.session.transfer.ChunkSender;
 import io.nxs.session.transfer.SnapshotExporter;
+import io.nxs.session.transfer.StorePatch;
 import io.nxs.testkit.openclaw.OpenClawInstall;
 import io.nxs.testkit.openclaw.RealSessions;
 import io.nxs.testkit.openclaw.TranscriptGrower;
@@ -65,6 +67,8 @@ public final class MigrationBench {
                 Instant.now())) {
       if (mode.equals("nxs")) {
         nxsPath(source, target, dir, config, result);
+      } else if (mode.equals("delta")) {
+        deltaPath(source, target, dir, config, result, pairs);
       } else {
         fullPath(source, target, result);
       }
@@ -99,7 +103,7 @@ public final class MigrationBench {
         io.nxs.core.Json.write(
             new io.nxs.session.migrate.Handshake(
                 id,
-                1,
+                io.nxs.session.transfer.Bundle.PROTOCOL,
                 "bench",
                 "2026.9.6",
                 23,
@@ -144,6 +148,124 @@ public final class MigrationBench {
     out.put("snapshot_bytes", file.size());
   }
 
+  /**
+   * A store migrated before, grown by 1 % of its messages, migrated again: sent whole and sent as a
+   * patch against the copy the target kept, side by side in one run. The target rebuilds the store
+   * before it acknowledges the patch's last chunk, so the delta's transfer time includes it; the
+   * rebuilt store's digests are then compared with the source's.
+   */
+  private static void deltaPath(
+      Node source, Node target, Path dir, SessionConfig config, Map<String, Object> out, int pairs)
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Path staged = dir.resolve("staged");
+    String first = "bulk/main/snap-1/database.sqlite";
+    OnlineCopy.copy(source.claw.layout().agentDatabase("main"), staged.resolve(first));
+    BundleFile firstFile = SnapshotExporter.describe(staged, first);
+    long t = System.nanoTime();
+    long firstWire = migrate(http, target, staged, config, firstFile, null);
+    out.put("first_whole_ms", ms(t));
+    out.put("first_wire_bytes", firstWire);
+
+    int more = Math.max(1, pairs / 100);
+    new TranscriptGrower(source.claw.layout().agentDatabase("main")).grow("agent:main:beta", more);
+    String second = "bulk/main/snap-2/database.sqlite";
+    OnlineCopy.copy(source.claw.layout().agentDatabase("main"), staged.resolve(second));
+    AgentSessions digests;
+    try (AgentStore store = AgentStore.open(staged.resolve(second))) {
+      digests = store.read("main", config.zones(), Instant.now());
+    }
+    BundleFile secondFile = SnapshotExporter.describe(staged, second);
+    out.put("grown_messages", 2 * more);
+    out.put("second_store_bytes", secondFile.size());
+
+    t = System.nanoTime();
+    String patch = "bulk/main/snap-2.database.patch";
+    StorePatch.write(staged.resolve(first), staged.resolve(second), staged.resolve(patch));
+    long patchMs = ms(t);
+    BundleFile described = SnapshotExporter.describe(staged, patch);
+    BundleFile patchFile =
+        new BundleFile(
+            patch,
+            described.size(),
+            described.sha256(),
+            new BundleFile.Patch(
+                second, secondFile.size(), secondFile.sha256(), firstFile.sha256()));
+    long deltaWire = migrate(http, target, staged, config, patchFile, firstFile.sha256());
+    long deltaMs = ms(t);
+    Path rebuilt;
+    try (var found = Files.walk(target.home.resolve("sessions/incoming"))) {
+      rebuilt =
+          found
+              .filter(p -> p.endsWith(Path.of("snap-2/database.sqlite")))
+              .filter(p -> p.toString().contains("delta-"))
+              .findFirst()
+              .orElseThrow();
+    }
+    try (AgentStore store = AgentStore.open(rebuilt)) {
+      StoreImporter.compare(digests, store.read("main", config.zones(), Instant.now()), "rebuilt");
+    }
+    // The same store sent whole, after the delta (sent first, the target would offer it as the
+    // newest base).
+    t = System.nanoTime();
+    long wholeWire = migrate(http, target, staged, config, secondFile, null);
+    long wholeMs = ms(t);
+    out.put("second_whole_ms", wholeMs);
+    out.put("second_whole_wire_bytes", wholeWire);
+    out.put("mode", "delta");
+    out.put("second_delta_ms", deltaMs);
+    out.put("second_delta_patch_ms", patchMs);
+    out.put("second_delta_wire_bytes", deltaWire);
+    out.put("wire_ratio_delta_to_whole", (double) deltaWire / wholeWire);
+    out.put("time_ratio_delta_to_whole", (double) deltaMs / Math.max(1, wholeMs));
+  }
+
+  /**
+   * One migration's transfer of one file through the target's API; returns the bytes on the wire.
+   * With {@code base}, checks that the target offered that base in its plan first.
+   */
+  private static long migrate(
+      HttpClient http, Node target, Path staged, SessionConfig config, BundleFile file, String base)
+      throws Exception {
+    String id = (base == null ? "whole-" : "delta-") + java.util.UUID.randomUUID();
+    String offer =
+        io.nxs.core.Json.write(
+            new io.nxs.session.migrate.Handshake(
+                id,
+                io.nxs.session.transfer.Bundle.PROTOCOL,
+                "bench",
+                "2026.9.6",
+                23,
+                List.of(
+                    new io.nxs.session.migrate.Handshake.AgentSize(
+                        "main", file.size(), "HOT", List.of()))));
+    String plan = call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
+    if (base != null && !plan.contains(base)) {
+      throw new IllegalStateException("the target did not offer the base: " + plan);
+    }
+    var bundle =
+        new io.nxs.session.transfer.Bundle(1, Instant.now(), "2026.9.6", List.of(), List.of(file));
+    call(
+        http,
+        target,
+        "PUT",
+        "/api/v1/migrations/incoming/" + id + "/bundle",
+        io.nxs.core.Json.write(bundle).getBytes());
+    long[] wire = {0};
+    try (ChunkSender sender =
+        new ChunkSender(new ChunkCodec(null), (int) config.chunkSize().bytes(), 0)) {
+      sender.send(
+          staged,
+          List.of(file),
+          new long[1],
+          (c, frame) -> {
+            wire[0] += frame.length;
+            call(http, target, "PUT", "/api/v1/migrations/incoming/" + id + "/chunks", frame);
+          });
+    }
+    return wire[0];
+  }
+
   private static void fullPath(Node source, Node target, Map<String, Object> out) {
     long t = System.nanoTime();
     MigrationRecord r = source.module.migrations().start(target.url(), target.keyFile(), "main");
@@ -166,7 +288,8 @@ public final class MigrationBench {
     out.put("end_to_end_ms", ms(t));
   }
 
-  private static void call(HttpClient http, Node target, String method, String path, byte[] body) {
+  private static String call(
+      HttpClient http, Node target, String method, String path, byte[] body) {
     try {
       HttpResponse<String> r =
           http.send(
@@ -179,6 +302,7 @@ public final class MigrationBench {
       if (r.statusCode() >= 300) {
         throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
       }
+      return r.body();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

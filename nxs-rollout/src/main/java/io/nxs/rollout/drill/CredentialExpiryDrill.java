@@ -43,18 +43,14 @@ public final class CredentialExpiryDrill {
       checks.add(Drill.readyCheck("ready with two providers", ready, scratch));
       ScratchInstance.ApiResult before = DrillProviders.ask(scratch);
       checks.add(
-          new DrillReport.Check(
-              "the remote provider answers with its key",
-              before.status() == 200 && before.provider().equals(DrillProviders.REMOTE),
-              DrillProviders.answered(before)));
+          DrillProviders.answeredBy(
+              "the remote provider answers with its key", before, DrillProviders.REMOTE));
 
       providers.remote.acceptOnly(NEW_KEY);
       ScratchInstance.ApiResult degraded = DrillProviders.ask(scratch);
       checks.add(
-          new DrillReport.Check(
-              "key expired (401): degraded to the local provider",
-              degraded.status() == 200 && degraded.provider().equals(DrillProviders.LOCAL),
-              DrillProviders.answered(degraded)));
+          DrillProviders.answeredBy(
+              "key expired (401): degraded to the local provider", degraded, DrillProviders.LOCAL));
       ScratchInstance.ApiResult alerts =
           scratch.awaitApi("GET", "/api/v1/alerts", a -> a.body().contains("\"" + RULE + "\""));
       checks.add(

@@ -96,6 +96,12 @@ final class DrillProviders implements AutoCloseable {
     return "HTTP " + r.status() + " from " + r.provider();
   }
 
+  /** The check that {@code r} is a 200 answered by {@code provider}. */
+  static DrillReport.Check answeredBy(String check, ScratchInstance.ApiResult r, String provider) {
+    return new DrillReport.Check(
+        check, r.status() == 200 && r.provider().equals(provider), answered(r));
+  }
+
   @Override
   public void close() {
     try (remote) {

@@ -41,10 +41,7 @@ public final class PartitionDrill {
       checks.add(Drill.readyCheck("ready with two providers", ready, scratch));
       ScratchInstance.ApiResult before = DrillProviders.ask(scratch);
       checks.add(
-          new DrillReport.Check(
-              "the remote provider answers",
-              before.status() == 200 && before.provider().equals(DrillProviders.REMOTE),
-              DrillProviders.answered(before)));
+          DrillProviders.answeredBy("the remote provider answers", before, DrillProviders.REMOTE));
 
       providers.remote.disconnect();
       long cut = System.nanoTime();

@@ -50,15 +50,44 @@ public record Handshake(
    *
    * @param accepted agents it takes now
    * @param lazy agents it takes later, when it has room (a target short of disk)
+   * @param bases per accepted agent, a store this target kept from an earlier migration and has
+   *     just checked, which the source may send the agent's store against as a patch (an older
+   *     target sends none: everything moves whole)
    */
   public record Plan(
       @JsonProperty("id") String id,
       @JsonProperty("accepted") List<String> accepted,
-      @JsonProperty("lazy") List<String> lazy) {
+      @JsonProperty("lazy") List<String> lazy,
+      @JsonProperty("bases") List<Base> bases) {
     @JsonCreator
     public Plan {
       accepted = List.copyOf(accepted);
       lazy = lazy == null ? List.of() : List.copyOf(lazy);
+      bases = bases == null ? List.of() : List.copyOf(bases);
     }
+
+    public Plan(String id, List<String> accepted, List<String> lazy) {
+      this(id, accepted, lazy, List.of());
+    }
+
+    /** The base offered for an agent. */
+    public java.util.Optional<Base> base(String agent) {
+      return bases.stream().filter(b -> b.agent().equals(agent)).findFirst();
+    }
+  }
+
+  /**
+   * A store both sides may hold from an earlier migration, named by its content.
+   *
+   * @param agent whose store it is
+   * @param size its size
+   * @param sha256 its SHA-256 (hex)
+   */
+  public record Base(
+      @JsonProperty("agent") String agent,
+      @JsonProperty("size") long size,
+      @JsonProperty("sha256") String sha256) {
+    @JsonCreator
+    public Base {}
   }
 }

@@ -10,6 +10,7 @@ import io.nxs.session.store.AgentStore;
 import io.nxs.session.store.OnlineCopy;
 import io.nxs.session.store.OpenClawTools;
 import io.nxs.session.transfer.Bundle;
+import io.nxs.session.transfer.BundleFile;
 import io.nxs.session.transfer.Chunk;
 import io.nxs.session.transfer.ChunkCodec;
 import io.nxs.session.transfer.ChunkException;
@@ -45,10 +46,12 @@ public final class IncomingMigrations {
 
   private final MigrationContext ctx;
   private final ChunkCodec codec = new ChunkCodec(null);
+  private final DeltaBases bases;
   private final Set<String> importing = ConcurrentHashMap.newKeySet();
 
   IncomingMigrations(MigrationContext ctx) {
     this.ctx = ctx;
+    this.bases = new DeltaBases(ctx);
   }
 
   /**
@@ -96,7 +99,10 @@ public final class IncomingMigrations {
       return existing;
     }
     refuseSessionLoss(offer);
-    Handshake.Plan plan = plan(offer);
+    Handshake.Plan fits = plan(offer);
+    Handshake.Plan plan =
+        new Handshake.Plan(
+            offer.id(), fits.accepted(), fits.lazy(), bases.offer(offer.id(), fits.accepted()));
     ctx.store.create(offer.id(), ROLE, offer.source(), null, null);
     ctx.store.detail(
         offer.id(),
@@ -249,6 +255,7 @@ public final class IncomingMigrations {
           try (FileChannel ch = FileChannel.open(to, StandardOpenOption.WRITE)) {
             ch.force(true);
           }
+          bases.keep(id, dir, new BundleFile(f.name(), f.size(), f.sha256()));
           ctx.store.received(id, f.index(), f.size());
           return java.util.Optional.of(f.size());
         } catch (IOException e) {
@@ -333,6 +340,9 @@ public final class IncomingMigrations {
             f.name()
                 + " does not match its SHA-256 after its last chunk: it is sent again from the start");
       }
+      if (received == f.size()) {
+        completed(id, f);
+      }
     } catch (IOException e) {
       throw new SessionException("cannot write " + file + ": " + e.getMessage(), e);
     }
@@ -344,6 +354,40 @@ public final class IncomingMigrations {
     out.put("file", f.index());
     out.put("received", received);
     return out;
+  }
+
+  /**
+   * A file is here whole and checked: a store is kept as a base for later migrations; a patch is
+   * rebuilt into its store now, before its last chunk is acknowledged, so a restart never finds a
+   * patch acknowledged and its store missing. A patch that does not rebuild (the copy it was made
+   * against differs here) is refused: the source then sends the store whole.
+   */
+  private void completed(String id, MigrationStore.IncomingFile f) throws IOException {
+    BundleFile bf = currentBundle(id).files().get(f.index());
+    if (bf.patch() == null) {
+      bases.keep(id, dir(id), bf);
+      return;
+    }
+    try {
+      bases.rebuild(id, bf, dir(id));
+    } catch (SessionException | IOException e) {
+      ctx.store.received(id, f.index(), 0);
+      LOG.warn(
+          "migration {}: {} does not rebuild here ({}); the source is asked to send the store"
+              + " whole",
+          id,
+          f.name(),
+          e.getMessage());
+      throw new PeerRefusal(
+          409, PATCH_BASE, f.name() + " does not rebuild here: " + e.getMessage());
+    }
+  }
+
+  /** The code of a refused patch: the source sends the store whole instead. */
+  static final String PATCH_BASE = "patch_base";
+
+  private Bundle currentBundle(String id) throws IOException {
+    return Json.mapper().readValue(ctx.store.bundleJson(id, ROLE).orElseThrow(), Bundle.class);
   }
 
   /** The source has sent everything: import on a thread of its own. */

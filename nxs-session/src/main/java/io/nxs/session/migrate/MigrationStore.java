@@ -207,6 +207,57 @@ public final class MigrationStore {
         index);
   }
 
+  // ---- bases for delta migrations ----
+
+  /** A store kept from an earlier migration, relative to the staging area. */
+  public record Base(String path, String agent, long size, String sha256, String migrationId) {}
+
+  /** Keeps a store complete on disk here (replacing a row for the same path). */
+  public void keepBase(Base b) {
+    update(
+        "INSERT INTO session_bases (path, agent, size, sha256, migration_id, kept_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET agent = excluded.agent,"
+            + " size = excluded.size, sha256 = excluded.sha256,"
+            + " migration_id = excluded.migration_id, kept_at = excluded.kept_at",
+        b.path(),
+        b.agent(),
+        b.size(),
+        b.sha256(),
+        b.migrationId(),
+        clock.millis());
+  }
+
+  /** The stores kept for an agent, newest first. */
+  public List<Base> bases(String agent) {
+    List<Base> out = new ArrayList<>();
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT path, agent, size, sha256, migration_id FROM session_bases"
+                    + " WHERE agent = ? ORDER BY kept_at DESC, rowid DESC")) {
+      ps.setString(1, agent);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Base(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5)));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+    return out;
+  }
+
+  /** Forgets a kept store (gone, or no longer what was kept). */
+  public void dropBase(String path) {
+    update("DELETE FROM session_bases WHERE path = ?", path);
+  }
+
   // ---- fence ----
 
   /** The fence, when this instance is fenced. */

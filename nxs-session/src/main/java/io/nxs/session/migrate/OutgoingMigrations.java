@@ -49,9 +49,11 @@ public final class OutgoingMigrations {
 
   private final MigrationContext ctx;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final DeltaBases bases;
 
   OutgoingMigrations(MigrationContext ctx) {
     this.ctx = ctx;
+    this.bases = new DeltaBases(ctx);
   }
 
   /**
@@ -280,6 +282,8 @@ public final class OutgoingMigrations {
 
   private MigrationRecord export(MigrationRecord r, Path dir) {
     Bundle bundle = ctx.exporter.export(accepted(r), dir, "bulk");
+    bases.keepAll(r.id(), dir, bundle);
+    bundle = bases.patch(r.id(), bundle, IncomingMigrations.planOf(r), dir);
     ctx.store.bundle(r.id(), ROLE, "bulk", Json.write(bundle), bundle.bytes());
     return ctx.transition(r.id(), ROLE, new MigrationState.Transferring());
   }
@@ -289,7 +293,7 @@ public final class OutgoingMigrations {
       send(r, peer, dir, bundleOf(r));
       fenceAndStop(r);
       long started = System.nanoTime();
-      Bundle last = shrink(ctx.exporter.export(accepted(r), dir, "final"), dir);
+      Bundle last = shrink(r.id(), ctx.exporter.export(accepted(r), dir, "final"), dir);
       long snapshotMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       ctx.store.bundle(r.id(), ROLE, "final", Json.write(last), last.bytes());
       ctx.audit(
@@ -302,7 +306,7 @@ public final class OutgoingMigrations {
       // Killed after the final snapshot but before the fence was recorded cannot happen (the fence
       // comes first); a fence lifted by hand in between means the agent may have run: start over.
       fenceAndStop(r);
-      Bundle last = shrink(ctx.exporter.export(accepted(r), dir, "final"), dir);
+      Bundle last = shrink(r.id(), ctx.exporter.export(accepted(r), dir, "final"), dir);
       ctx.store.bundle(r.id(), ROLE, "final", Json.write(last), last.bytes());
       r = ctx.store.require(r.id(), ROLE);
     }
@@ -373,6 +377,13 @@ public final class OutgoingMigrations {
         }
         return;
       } catch (PeerException e) {
+        if (IncomingMigrations.PATCH_BASE.equals(e.code())) {
+          // The target's copy did not rebuild the store: send every store of this phase whole.
+          LOG.warn("migration {}: {}; sending the stores whole", r.id(), e.getMessage());
+          bundle = DeltaBases.whole(bundle);
+          ctx.store.bundle(r.id(), ROLE, r.phase(), Json.write(bundle), bundle.bytes());
+          continue;
+        }
         if (!e.retryable()) {
           throw e;
         }
@@ -469,7 +480,8 @@ public final class OutgoingMigrations {
     }
   }
 
-  private static Bundle shrink(Bundle last, Path dir) {
+  private Bundle shrink(String id, Bundle last, Path dir) {
+    bases.keepAll(id, dir, last);
     try {
       return io.nxs.session.transfer.PageDelta.shrink(last, dir);
     } catch (IOException e) {

@@ -26,8 +26,11 @@ public record Bundle(
     @JsonProperty("agents") List<Agent> agents,
     @JsonProperty("files") List<BundleFile> files) {
 
-  /** The migration protocol this NXS speaks. */
-  public static final int PROTOCOL = 1;
+  /**
+   * The migration protocol this NXS speaks. 2: the target's plan names the stores it kept from
+   * earlier migrations, and a bundle file may be a patch against one (SE4's delta).
+   */
+  public static final int PROTOCOL = 2;
 
   @JsonCreator
   public Bundle {
