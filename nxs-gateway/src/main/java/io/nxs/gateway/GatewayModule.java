@@ -5,6 +5,7 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.gateway.internal.Gateway;
+import io.nxs.gateway.internal.KeyRotationScheduler;
 import io.nxs.gateway.internal.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class GatewayModule implements NxsModule {
   private GatewayConfig config;
   private Telemetry telemetry;
   private Gateway gateway;
+  private KeyRotationScheduler keyRotation;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
   private final List<HttpRoutes> routes = new ArrayList<>();
@@ -86,6 +88,19 @@ public final class GatewayModule implements NxsModule {
             2,
             2,
             TimeUnit.SECONDS));
+    keyRotation = new KeyRotationScheduler(gateway, context.store(), telemetry);
+    if (keyRotation.enabled()) {
+      // Rotation commands may take their time limit: the scheduler only hands them on (SEC5).
+      tasks.add(
+          scheduler.scheduleWithFixedDelay(
+              () ->
+                  Thread.ofVirtual()
+                      .name("nxs-gateway-key-rotation")
+                      .start(() -> background("scheduled key rotation", keyRotation::check)),
+              1,
+              60,
+              TimeUnit.MINUTES));
+    }
     long probeMillis = config.failover().probeInterval().toMillis();
     // Probes block on the network: the scheduler only hands them to a virtual thread.
     tasks.add(
@@ -118,6 +133,11 @@ public final class GatewayModule implements NxsModule {
   /** The running gateway (after {@link #start}). */
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** Scheduled key rotation (after {@link #start}); checked hourly when any provider has one. */
+  public KeyRotationScheduler keyRotation() {
+    return keyRotation;
   }
 
   @Override

@@ -1,11 +1,14 @@
 package io.nxs.gateway;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.nxs.core.config.Durations;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * @param idleTimeout longest gap between stream chunks; default {@code timeout}
  * @param contextWindow the model's context window in tokens, or 0 when unknown; a context-length
  *     400 falls over to a later provider in the chain with a larger window (GW5)
+ * @param rotation scheduled key rotation (SEC5); null when the key is rotated only by hand
  */
 public record ProviderConfig(
     String name,
@@ -50,7 +54,8 @@ public record ProviderConfig(
     Duration connectTimeout,
     Duration firstTokenTimeout,
     Duration idleTimeout,
-    int contextWindow) {
+    int contextWindow,
+    Rotation rotation) {
 
   /** The {@code model} value that asks the provider's {@code /v1/models}. */
   public static final String AUTO_DETECT = "auto-detect";
@@ -76,7 +81,8 @@ public record ProviderConfig(
       @JsonProperty("connect_timeout") Duration connectTimeout,
       @JsonProperty("first_token_timeout") Duration firstTokenTimeout,
       @JsonProperty("idle_timeout") Duration idleTimeout,
-      @JsonProperty("context_window") Integer contextWindow) {
+      @JsonProperty("context_window") Integer contextWindow,
+      @JsonProperty("rotation") Rotation rotation) {
     this(
         name,
         baseUrl,
@@ -93,7 +99,8 @@ public record ProviderConfig(
         connectTimeout == null ? min(Duration.ofSeconds(5), total(timeout)) : connectTimeout,
         firstTokenTimeout == null ? total(timeout) : firstTokenTimeout,
         idleTimeout == null ? total(timeout) : idleTimeout,
-        contextWindow == null ? 0 : contextWindow);
+        contextWindow == null ? 0 : contextWindow,
+        rotation);
   }
 
   public ProviderConfig {
@@ -187,7 +194,8 @@ public record ProviderConfig(
         connectTimeout,
         firstTokenTimeout,
         idleTimeout,
-        contextWindow);
+        contextWindow,
+        rotation);
   }
 
   @Override
@@ -279,6 +287,58 @@ public record ProviderConfig(
       if (slowCallDuration.isNegative()) {
         throw new IllegalArgumentException("slow_call_duration must not be negative");
       }
+    }
+  }
+
+  /**
+   * Scheduled rotation of the provider's key (SEC5): once the key is {@code every - prepare} old,
+   * {@code command} runs and the first line it prints becomes the new key, rotated in with the
+   * usual overlap ({@code failover.rotation_overlap}).
+   *
+   * @param every the key's lifetime; default 90d
+   * @param prepare how long before the end of that lifetime the new key is obtained; default 7d,
+   *     below {@code every}
+   * @param command the program and its arguments, run without a shell (write {@code [sh, -c,
+   *     "..."]} for one); a single string is one program with no arguments; required
+   * @param timeout how long the command may run; default 60s
+   */
+  public record Rotation(Duration every, Duration prepare, List<String> command, Duration timeout) {
+
+    @JsonCreator
+    static Rotation of(
+        @JsonProperty("every") Duration every,
+        @JsonProperty("prepare") Duration prepare,
+        @JsonProperty("command") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<String> command,
+        @JsonProperty("timeout") Duration timeout) {
+      return new Rotation(
+          every == null ? Duration.ofDays(90) : every,
+          prepare == null ? Duration.ofDays(7) : prepare,
+          command == null ? List.of() : List.copyOf(command),
+          timeout == null ? Duration.ofSeconds(60) : timeout);
+    }
+
+    public Rotation {
+      requirePositive("rotation.every", every);
+      if (prepare.isNegative() || prepare.compareTo(every) >= 0) {
+        throw new IllegalArgumentException(
+            "rotation.prepare must be >= 0 and below rotation.every ("
+                + Durations.format(every)
+                + "), but was "
+                + Durations.format(prepare));
+      }
+      requirePositive("rotation.timeout", timeout);
+      command = List.copyOf(command);
+      if (command.isEmpty() || command.getFirst().isBlank()) {
+        throw new IllegalArgumentException(
+            "rotation.command must name the program that prints the new key, e.g."
+                + " [sh, -c, \"vault read -field=key secret/kimi\"]");
+      }
+    }
+
+    /** The age at which the key is due for rotation: {@code every - prepare}. */
+    public Duration dueAge() {
+      return every.minus(prepare);
     }
   }
 

@@ -153,6 +153,12 @@ final class ProviderCommand extends CommandGroup {
         description = "switch at once and retire the old key (audited as security.key_compromise)")
     boolean emergency;
 
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        description = "why, recorded in the audit entry (e.g. \"leaked in a CI log\")")
+    String reason;
+
     static final class KeySource {
       @Option(
           names = "--key-file",
@@ -174,6 +180,9 @@ final class ProviderCommand extends CommandGroup {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("key", key);
       body.put("emergency", emergency);
+      if (reason != null) {
+        body.put("reason", reason);
+      }
       JsonNode r =
           DaemonClient.connect(Commands.global(spec))
               .post("/api/v1/providers/" + name + "/rotate", body);

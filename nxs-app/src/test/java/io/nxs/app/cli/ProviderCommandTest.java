@@ -133,7 +133,16 @@ class ProviderCommandTest {
     Files.writeString(keyFile, "emergency-key-of-a-456\n");
 
     CliRunner.Result r =
-        nxs(Map.of(), "provider", "rotate", "a", "--key-file", keyFile.toString(), "--emergency");
+        nxs(
+            Map.of(),
+            "provider",
+            "rotate",
+            "a",
+            "--key-file",
+            keyFile.toString(),
+            "--emergency",
+            "--reason",
+            "leaked in a CI log");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("old key is retired");
@@ -141,9 +150,11 @@ class ProviderCommandTest {
     assertThat(a.requests().getLast().header("authorization"))
         .isEqualTo("Bearer emergency-key-of-a-456");
     assertThat(Files.readString(home.dir().resolve("secrets.yaml"))).doesNotContain("old-key-of-a");
-    CliRunner.Result audit = nxs(Map.of(), "audit", "query", "--type", "security.key_compromise");
+    CliRunner.Result audit =
+        nxs(Map.of(), "audit", "query", "--type", "security.key_compromise", "-o", "json");
     assertThat(audit.out())
         .contains("security.key_compromise")
+        .contains("leaked in a CI log")
         .doesNotContain("emergency-key-of-a-456");
   }
 

@@ -120,6 +120,17 @@ final class CredentialRotation {
    * @throws ApiException 404 for an unknown provider, 400 for an unusable key
    */
   synchronized Result rotate(String provider, String newKey, boolean emergency, String actor) {
+    return rotate(provider, newKey, emergency, actor, null);
+  }
+
+  /**
+   * Rotates a provider's key and records why.
+   *
+   * @param reason recorded in the audit entry; null when none was given
+   * @see #rotate(String, String, boolean, String)
+   */
+  synchronized Result rotate(
+      String provider, String newKey, boolean emergency, String actor, String reason) {
     ProviderRuntime p = providers.get(provider);
     if (p == null) {
       throw ApiException.notFound(
@@ -144,7 +155,7 @@ final class CredentialRotation {
           Severity.CRITICAL,
           actor,
           provider,
-          Map.of("action", "emergency rotation: old key retired at once"));
+          withReason(Map.of("action", "emergency rotation: old key retired at once"), reason));
       telemetry.credentialSwitched(
           provider, Credentials.CURRENT, Credentials.CURRENT, "emergency rotation");
       return new Result(provider, "emergency", null, c.state());
@@ -157,7 +168,7 @@ final class CredentialRotation {
         Severity.MEDIUM,
         actor,
         provider,
-        Map.of("overlap_until", until.toString()));
+        withReason(Map.of("overlap_until", until.toString()), reason));
     telemetry.credentialSwitched(
         provider,
         Credentials.CURRENT,
@@ -219,6 +230,15 @@ final class CredentialRotation {
       entries.put(name, new ProviderSecrets.Credential(c.current(), c.next(), c.overlapUntil()));
     }
     secrets.update(ProviderSecrets.SECTION, new ProviderSecrets(entries));
+  }
+
+  private static Map<String, Object> withReason(Map<String, Object> details, String reason) {
+    if (reason == null || reason.isBlank()) {
+      return details;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(details);
+    out.put("reason", reason);
+    return out;
   }
 
   private static String percent(double rate) {

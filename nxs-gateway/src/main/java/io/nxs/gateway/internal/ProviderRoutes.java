@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The operator's view of the gateway (GW8, GW9, GW7): {@code GET /api/v1/providers}, {@code GET
  * /api/v1/usage}, and the admin actions {@code POST /api/v1/providers/{name}/test} and {@code POST
- * /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false}}).
+ * /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false, "reason":
+ * "..."}}, reason optional).
  */
 public final class ProviderRoutes implements HttpRoutes {
 
@@ -137,12 +138,21 @@ public final class ProviderRoutes implements HttpRoutes {
       throw ApiException.badRequest(
           "the body must name the new key: {\"key\": \"...\", \"emergency\": false}");
     }
+    String reason = body.path("reason").isTextual() ? body.get("reason").asText().strip() : null;
+    if (reason != null
+        && (reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl))) {
+      throw ApiException.badRequest("reason must be one line of at most 200 characters");
+    }
     String actor = actor(ctx);
     CredentialRotation.Result r =
         gateway
             .rotation()
             .rotate(
-                p.name(), body.get("key").asText(), body.path("emergency").asBoolean(false), actor);
+                p.name(),
+                body.get("key").asText(),
+                body.path("emergency").asBoolean(false),
+                actor,
+                reason);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("provider", r.provider());
     out.put("mode", r.mode());
