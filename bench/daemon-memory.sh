@@ -11,7 +11,7 @@ streams=${1:-512}
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 # The class-data sharing archive, as ./nxs makes it (mapped classes count in RSS differently).
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $flags -XX:ArchiveClassesAtExit="$work/nxs.jsa" -cp nxs-app/target/nxs.jar \

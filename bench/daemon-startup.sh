@@ -18,7 +18,7 @@ work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
