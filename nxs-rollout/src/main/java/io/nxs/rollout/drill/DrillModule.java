@@ -5,10 +5,9 @@ import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.rollout.BlockingTick;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +20,14 @@ import org.slf4j.LoggerFactory;
 public final class DrillModule implements NxsModule {
 
   /** How often the schedule is looked at. */
-  static final long TICK_SECONDS = 60;
+  static final Duration TICK = Duration.ofSeconds(60);
 
   private static final Logger LOG = LoggerFactory.getLogger(DrillModule.class);
 
   private final List<String> nxs;
   private final byte[] defaultConfig;
-  private final AtomicBoolean busy = new AtomicBoolean();
   private DrillSchedule schedule;
-  private ScheduledFuture<?> ticking;
+  private BlockingTick ticking;
 
   /**
    * @param nxs the command that runs this build's CLI (java first, then its flags, class path and
@@ -68,19 +66,7 @@ public final class DrillModule implements NxsModule {
     if (config.schedule().isEmpty()) {
       return;
     }
-    ticking =
-        ctx.scheduler()
-            .scheduleWithFixedDelay(
-                () -> {
-                  // A drill runs a whole daemon for up to minutes: on its own virtual thread, one
-                  // tick at a time.
-                  if (busy.compareAndSet(false, true)) {
-                    Thread.ofVirtual().name("drill-schedule").start(this::tick);
-                  }
-                },
-                TICK_SECONDS,
-                TICK_SECONDS,
-                TimeUnit.SECONDS);
+    ticking = BlockingTick.every(ctx.scheduler(), "drill-schedule", TICK, this::tick);
   }
 
   /** The {@code drill-failed} rule this module ships to the Doctor. */
@@ -90,19 +76,13 @@ public final class DrillModule implements NxsModule {
   }
 
   private void tick() {
-    try {
-      for (DrillReport report : schedule.tick()) {
-        if (report.passed()) {
-          LOG.info(
-              "scheduled drill {} passed in {} ms", report.drill(), report.duration().toMillis());
-        } else {
-          LOG.warn("scheduled drill {} FAILED:\n{}", report.drill(), report.toText());
-        }
+    for (DrillReport report : schedule.tick()) {
+      if (report.passed()) {
+        LOG.info(
+            "scheduled drill {} passed in {} ms", report.drill(), report.duration().toMillis());
+      } else {
+        LOG.warn("scheduled drill {} FAILED:\n{}", report.drill(), report.toText());
       }
-    } catch (RuntimeException e) {
-      LOG.warn("the drill schedule failed: {}", e.getMessage(), e);
-    } finally {
-      busy.set(false);
     }
   }
 
@@ -113,10 +93,10 @@ public final class DrillModule implements NxsModule {
 
   @Override
   public void close() {
-    ScheduledFuture<?> t = ticking;
+    BlockingTick t = ticking;
     ticking = null;
     if (t != null) {
-      t.cancel(false);
+      t.close();
     }
   }
 }

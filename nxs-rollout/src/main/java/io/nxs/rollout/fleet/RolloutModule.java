@@ -5,6 +5,7 @@ import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
+import io.nxs.rollout.BlockingTick;
 import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseVersion;
@@ -14,9 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +34,7 @@ public final class RolloutModule implements NxsModule {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutModule.class);
 
   private FleetRollouts rollouts;
-  private ScheduledFuture<?> ticking;
-  private final AtomicBoolean busy = new AtomicBoolean();
+  private BlockingTick ticking;
 
   @Override
   public String name() {
@@ -77,30 +74,8 @@ public final class RolloutModule implements NxsModule {
             ctx.home().resolve("rollout"));
     ctx.extensions().metricSources().register(rollouts.metrics());
     ctx.extensions().ruleSources().register(rules());
-    long every = config.tick().toMillis();
-    ticking =
-        ctx.scheduler()
-            .scheduleWithFixedDelay(
-                () -> {
-                  // The tick blocks (majority writes, installs): on its own virtual thread, one
-                  // at a time.
-                  if (busy.compareAndSet(false, true)) {
-                    Thread.ofVirtual().name("rollout-tick").start(this::tick);
-                  }
-                },
-                every,
-                every,
-                TimeUnit.MILLISECONDS);
-  }
-
-  private void tick() {
-    try {
-      rollouts.tick();
-    } catch (RuntimeException e) {
-      LOG.warn("rollout tick failed: {}", e.getMessage(), e);
-    } finally {
-      busy.set(false);
-    }
+    // The tick blocks (majority writes, installs).
+    ticking = BlockingTick.every(ctx.scheduler(), "rollout-tick", config.tick(), rollouts::tick);
   }
 
   /** The rollouts of this instance, once started (for the routes and tests). */
@@ -115,10 +90,10 @@ public final class RolloutModule implements NxsModule {
 
   @Override
   public void close() {
-    ScheduledFuture<?> t = ticking;
+    BlockingTick t = ticking;
     ticking = null;
     if (t != null) {
-      t.cancel(false);
+      t.close();
     }
   }
 
