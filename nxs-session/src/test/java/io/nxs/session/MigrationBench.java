@@ -99,18 +99,7 @@ public final class MigrationBench {
     t = System.nanoTime();
     String id = java.util.UUID.randomUUID().toString();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String offer =
-        io.nxs.core.Json.write(
-            new io.nxs.session.migrate.Handshake(
-                id,
-                io.nxs.session.transfer.Bundle.PROTOCOL,
-                "bench",
-                "2026.9.6",
-                23,
-                List.of(
-                    new io.nxs.session.migrate.Handshake.AgentSize(
-                        "main", file.size(), "HOT", List.of()))));
-    call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
+    offer(http, target, id, file);
     long handshake = ms(t);
     t = System.nanoTime();
     var bundle =
@@ -228,18 +217,7 @@ public final class MigrationBench {
       HttpClient http, Node target, Path staged, SessionConfig config, BundleFile file, String base)
       throws Exception {
     String id = (base == null ? "whole-" : "delta-") + java.util.UUID.randomUUID();
-    String offer =
-        io.nxs.core.Json.write(
-            new io.nxs.session.migrate.Handshake(
-                id,
-                io.nxs.session.transfer.Bundle.PROTOCOL,
-                "bench",
-                "2026.9.6",
-                23,
-                List.of(
-                    new io.nxs.session.migrate.Handshake.AgentSize(
-                        "main", file.size(), "HOT", List.of()))));
-    String plan = call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
+    String plan = offer(http, target, id, file);
     if (base != null && !plan.contains(base)) {
       throw new IllegalStateException("the target did not offer the base: " + plan);
     }
@@ -286,6 +264,23 @@ public final class MigrationBench {
     out.put("mode", "full");
     out.put("states_entered_ms", entered);
     out.put("end_to_end_ms", ms(t));
+  }
+
+  /** The handshake: offers the target the main agent's bulk store; the target's plan. */
+  private static String offer(HttpClient http, Node target, String id, BundleFile file)
+      throws Exception {
+    String offer =
+        io.nxs.core.Json.write(
+            new io.nxs.session.migrate.Handshake(
+                id,
+                io.nxs.session.transfer.Bundle.PROTOCOL,
+                "bench",
+                "2026.9.6",
+                23,
+                List.of(
+                    new io.nxs.session.migrate.Handshake.AgentSize(
+                        "main", file.size(), "HOT", List.of()))));
+    return call(http, target, "POST", "/api/v1/migrations/incoming", offer.getBytes());
   }
 
   private static String call(
