@@ -2,14 +2,12 @@ package io.nxs.app.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nxs.app.ModuleDoctor;
 import io.nxs.audit.AuditLog;
-import io.nxs.core.event.EventBus;
-import io.nxs.core.ext.Extensions;
 import io.nxs.core.state.StateStore;
 import io.nxs.doctor.Doctor;
 import io.nxs.doctor.alert.Alert;
 import io.nxs.doctor.alert.AlertState;
-import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.rule.RuleLoader;
 import io.nxs.rollout.drill.Drill;
 import io.nxs.rollout.drill.DrillModule;
@@ -18,7 +16,6 @@ import io.nxs.rollout.drill.DrillRuns;
 import io.nxs.rollout.drill.DrillSchedule;
 import io.nxs.testkit.MutableClock;
 import io.nxs.testkit.TempHome;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,23 +58,9 @@ class DrillFailedAlertTest {
                 DrillRuns.migrated(state),
                 audit,
                 clock);
-        Extensions extensions = new Extensions();
-        extensions.metricSources().register(schedule.metrics());
-        extensions.ruleSources().register(DrillModule.rules());
-        Files.createDirectories(home.resolve("rules"));
-        Files.writeString(
-            home.resolve("rules/drills.yaml"),
-            extensions.ruleSources().find(DrillRuns.MODULE).orElseThrow().rulesYaml());
         Doctor doctor =
-            Doctor.builder(
-                    DoctorConfig.defaults().withInterval(Duration.ofSeconds(10)),
-                    state,
-                    audit,
-                    clock)
-                .home(home.path())
-                .events(new EventBus())
-                .extensions(extensions)
-                .build();
+            ModuleDoctor.of(
+                home.path(), state, audit, clock, schedule.metrics(), DrillModule.rules());
         try {
           clock.advance(Duration.ofHours(1));
           schedule.tick();

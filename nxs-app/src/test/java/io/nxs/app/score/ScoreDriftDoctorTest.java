@@ -3,14 +3,13 @@ package io.nxs.app.score;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nxs.app.ModuleDoctor;
 import io.nxs.audit.AuditLog;
 import io.nxs.core.event.EventBus;
-import io.nxs.core.ext.Extensions;
 import io.nxs.core.state.StateStore;
 import io.nxs.doctor.Doctor;
 import io.nxs.doctor.alert.Alert;
 import io.nxs.doctor.alert.AlertState;
-import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.rule.RuleLoader;
 import io.nxs.score.ScoreConfig;
 import io.nxs.score.ScoreModule;
@@ -22,7 +21,6 @@ import io.nxs.testkit.MutableClock;
 import io.nxs.testkit.TempHome;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -70,23 +68,8 @@ class ScoreDriftDoctorTest {
           ScoreService service =
               new ScoreService(
                   engine, store, drift, audit, new EventBus(), new SimpleMeterRegistry(), clock);
-          Extensions extensions = new Extensions();
-          extensions.metricSources().register(drift);
-          extensions.ruleSources().register(ScoreModule.rules());
-          Files.createDirectories(home.resolve("rules"));
-          Files.writeString(
-              home.resolve("rules/score.yaml"),
-              extensions.ruleSources().find("score").orElseThrow().rulesYaml());
           Doctor doctor =
-              Doctor.builder(
-                      DoctorConfig.defaults().withInterval(Duration.ofSeconds(10)),
-                      state,
-                      audit,
-                      clock)
-                  .home(home.path())
-                  .events(new EventBus())
-                  .extensions(extensions)
-                  .build();
+              ModuleDoctor.of(home.path(), state, audit, clock, drift, ScoreModule.rules());
           try {
             for (int i = 0; i < 60; i++) {
               service.score(stream.apply(i), "img" + i + ".png", null);
