@@ -4,9 +4,6 @@ import io.nxs.session.DeltaMode;
 import io.nxs.session.SessionException;
 import io.nxs.session.transfer.Bundle;
 import io.nxs.session.transfer.BundleFile;
-import io.nxs.session.transfer.Chunk;
-import io.nxs.session.transfer.ChunkCodec;
-import io.nxs.session.transfer.ChunkSender;
 import io.nxs.session.transfer.SnapshotExporter;
 import io.nxs.session.transfer.StorePatch;
 import java.io.IOException;
@@ -66,9 +63,6 @@ final class DeltaBases {
 
   /** A bundle with patches where they pay, and the choice made for each store that could be. */
   record Patched(Bundle bundle, List<DeltaChoice.Decision> decisions) {}
-
-  /** Bytes sampled to measure the machine's compression and patch rates. */
-  static final int SAMPLE = 1 << 20;
 
   /**
    * Source: each store of {@code bundle} whose agent the target offered a base for, and which this
@@ -216,19 +210,7 @@ final class DeltaBases {
       LOG.warn("migration {}: cannot measure the link to the target: {}", id, e.getMessage());
       linkRate = Double.NaN;
     }
-    byte[] sample = StorePatch.middle(store, SAMPLE);
-    long started = System.nanoTime();
-    byte[] frame = new ChunkCodec(null).encode(new Chunk(0, 0, sample));
-    long nanos = Math.max(1, System.nanoTime() - started);
-    return new DeltaChoice.Figures(
-        Files.size(store),
-        Files.size(base),
-        linkRate,
-        ctx.config.bandwidth().bytes(),
-        (double) frame.length / Math.max(1, sample.length),
-        sample.length * 1e9 / nanos,
-        ChunkSender.threads(),
-        StorePatch.bytesPerSecond(base, store, SAMPLE));
+    return DeltaChoice.measure(base, store, linkRate, ctx.config.bandwidth().bytes());
   }
 
   /**

@@ -3,6 +3,13 @@ package io.nxs.session.migrate;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.nxs.session.DeltaMode;
+import io.nxs.session.transfer.Chunk;
+import io.nxs.session.transfer.ChunkCodec;
+import io.nxs.session.transfer.ChunkSender;
+import io.nxs.session.transfer.StorePatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Whether a store moves as a patch or whole, from what each costs end to end rather than from bytes
@@ -13,7 +20,7 @@ import io.nxs.session.DeltaMode;
  * <p>A pure function of measured figures (the link, the machine's compression and patch rates), so
  * the choice is tested without a network or a clock.
  */
-final class DeltaChoice {
+public final class DeltaChoice {
 
   private DeltaChoice() {}
 
@@ -31,7 +38,7 @@ final class DeltaChoice {
    * @param patchBytesPerSecond bytes of earlier copy plus store one patch pass reads a second (a
    *     measured sample)
    */
-  record Figures(
+  public record Figures(
       @JsonProperty("store_bytes") long storeBytes,
       @JsonProperty("base_bytes") long baseBytes,
       @JsonProperty("link_bytes_per_second") double linkBytesPerSecond,
@@ -54,7 +61,7 @@ final class DeltaChoice {
    * @param patchBytes the patch's size once made; null before (or when not made)
    * @param patchMillis how long making it took; null before
    */
-  record Decision(
+  public record Decision(
       @JsonProperty("agent") String agent,
       @JsonProperty("mode") String mode,
       @JsonProperty("patch") boolean patch,
@@ -119,7 +126,7 @@ final class DeltaChoice {
    * whenever it could be faster, and only a link fast enough to beat even that sends whole. The
    * target's rebuild (a zstd decompression, far faster than either) is left out of both.
    */
-  static Decision decide(String agent, Figures f) {
+  public static Decision decide(String agent, Figures f) {
     String mode = DeltaMode.AUTO.toString();
     if (!(f.linkBytesPerSecond() > 0)) {
       return new Decision(
@@ -153,6 +160,31 @@ final class DeltaChoice {
             patchSeconds,
             build);
     return new Decision(agent, mode, patch, reason, wholeSeconds, patchSeconds, f, null, null);
+  }
+
+  /** Bytes sampled to measure this machine's compression and patch rates. */
+  static final int SAMPLE = 1 << 20;
+
+  /**
+   * The figures for moving {@code store} given the link: this machine's compression rate and ratio
+   * (a chunk's encoding of 1 MiB from the middle of the store, timed) and its patch rate (a patch
+   * of 1 MiB of the store against 1 MiB of the base, timed), measured now, under the load there is.
+   */
+  public static Figures measure(Path base, Path store, double linkBytesPerSecond, long cap)
+      throws IOException {
+    byte[] sample = StorePatch.middle(store, SAMPLE);
+    long started = System.nanoTime();
+    byte[] frame = new ChunkCodec(null).encode(new Chunk(0, 0, sample));
+    long nanos = Math.max(1, System.nanoTime() - started);
+    return new Figures(
+        Files.size(store),
+        Files.size(base),
+        linkBytesPerSecond,
+        cap,
+        (double) frame.length / Math.max(1, sample.length),
+        sample.length * 1e9 / nanos,
+        ChunkSender.threads(),
+        StorePatch.bytesPerSecond(base, store, SAMPLE));
   }
 
   /** Seconds {@code wire} bytes take on the link, or {@code raw} bytes under the cap if slower. */
