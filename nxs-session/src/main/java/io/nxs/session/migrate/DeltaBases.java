@@ -1,5 +1,6 @@
 package io.nxs.session.migrate;
 
+import io.nxs.core.state.SecureFiles;
 import io.nxs.session.DeltaMode;
 import io.nxs.session.SessionException;
 import io.nxs.session.transfer.Bundle;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -293,7 +296,7 @@ final class DeltaBases {
 
   private List<MigrationStore.Base> pruneOrThrow(String id, String peer) {
     List<MigrationStore.Base> old = ctx.store.basesBeyond(peer, ctx.config.migration().keepBases());
-    java.util.Set<String> emptied = new java.util.LinkedHashSet<>();
+    Set<String> emptied = new LinkedHashSet<>();
     for (MigrationStore.Base b : old) {
       Path file = ctx.staging.resolve(b.path());
       try {
@@ -316,7 +319,7 @@ final class DeltaBases {
               .allMatch(r -> "ACTIVE".equals(r.state()));
       if (dir != null && finished) {
         try {
-          io.nxs.core.state.SecureFiles.deleteTree(dir);
+          SecureFiles.deleteTree(dir);
         } catch (IOException e) {
           LOG.warn("migration {}: cannot remove {}: {}", id, dir, e.getMessage());
         }

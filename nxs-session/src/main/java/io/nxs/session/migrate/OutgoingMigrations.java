@@ -1,5 +1,8 @@
 package io.nxs.session.migrate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nxs.core.Json;
 import io.nxs.core.Severity;
 import io.nxs.core.state.SecureFiles;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -301,17 +305,17 @@ public final class OutgoingMigrations {
    */
   private static double probe(TargetPeer peer, String id) throws IOException {
     byte[] payload = new byte[PROBE_BYTES];
-    java.util.concurrent.ThreadLocalRandom.current().nextBytes(payload);
+    ThreadLocalRandom.current().nextBytes(payload);
     return Math.max(peer.probe(id, payload), peer.probe(id, payload));
   }
 
   /** The record's detail with the delta decisions under {@code delta} (the rest kept). */
-  static String withDelta(String detail, List<?> decisions) {
+  static String withDelta(String detail, Object decisions) {
     try {
-      com.fasterxml.jackson.databind.node.ObjectNode node =
+      ObjectNode node =
           detail == null || detail.isBlank()
               ? Json.mapper().createObjectNode()
-              : (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(detail);
+              : (ObjectNode) Json.mapper().readTree(detail);
       node.set("delta", Json.mapper().valueToTree(decisions));
       return Json.mapper().writeValueAsString(node);
     } catch (IOException | ClassCastException e) {
@@ -484,13 +488,11 @@ public final class OutgoingMigrations {
             r = ctx.transition(r.id(), ROLE, new MigrationState.Verifying());
           }
           // The target's proof, with the delta choices this side made.
-          com.fasterxml.jackson.databind.JsonNode delta = deltaOf(r.id());
+          JsonNode delta = deltaOf(r.id());
           ctx.store.detail(
               r.id(),
               ROLE,
-              delta.isMissingNode()
-                  ? target.detail()
-                  : withDelta(target.detail(), Json.mapper().convertValue(delta, List.class)),
+              delta.isMissingNode() ? target.detail() : withDelta(target.detail(), delta),
               r.lazy());
           MigrationRecord active = ctx.transition(r.id(), ROLE, new MigrationState.Active());
           bases.prune(active.id(), active.peer());
@@ -520,11 +522,11 @@ public final class OutgoingMigrations {
     }
   }
 
-  private com.fasterxml.jackson.databind.JsonNode deltaOf(String id) {
+  private JsonNode deltaOf(String id) {
     String detail = ctx.store.require(id, ROLE).detail();
     try {
       return detail == null
-          ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+          ? MissingNode.getInstance()
           : Json.mapper().readTree(detail).path("delta");
     } catch (IOException e) {
       throw new SessionException("migration " + id + " has no readable detail", e);

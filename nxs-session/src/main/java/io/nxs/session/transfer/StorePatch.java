@@ -130,7 +130,9 @@ public final class StorePatch {
     byte[] data = middle(file, sample);
     long started = System.nanoTime();
     try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      configure(ctx, reference.length, windowLog((long) reference.length + data.length))
+      // The tables sized for the whole reference, as the real patch's: their cache misses are
+      // most of its cost.
+      configure(ctx, Files.size(base), windowLog((long) reference.length + data.length))
           .loadDict(reference, ZstdDictContentType.RAW_CONTENT);
       ctx.compress(data);
     } catch (ZstdException e) {
