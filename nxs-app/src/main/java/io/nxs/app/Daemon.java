@@ -30,6 +30,8 @@ import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import io.nxs.rollout.bootstrap.SafeModeMarker;
+import io.nxs.rollout.fleet.RolloutModule;
+import io.nxs.rollout.release.Restart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -373,6 +375,18 @@ public final class Daemon implements AutoCloseable {
    */
   public CompletableFuture<String> stopRequested() {
     return stopRequested;
+  }
+
+  /**
+   * Completes when the rollout installed (or went back to) a release this process must restart into
+   * (SPEC RO4); never when no rollout module runs.
+   */
+  public CompletableFuture<Restart> restartRequested() {
+    return modules.stream()
+        .filter(RolloutModule.class::isInstance)
+        .map(m -> ((RolloutModule) m).restartRequested())
+        .findFirst()
+        .orElseGet(CompletableFuture::new);
   }
 
   /**
