@@ -415,14 +415,31 @@ public final class Daemon implements AutoCloseable {
     return home;
   }
 
+  /**
+   * Closes for a restart into a release ({@link #restartRequested}): as {@link #close}, but systemd
+   * hears of a restart in place, not of a stop.
+   */
+  public synchronized void closeForRestart() {
+    if (!closed) {
+      systemd.ifPresent(SystemdNotifier::reloading);
+    }
+    close(true);
+  }
+
   /** Drains HTTP, stops modules, records the stop and flushes the audit log. Idempotent. */
   @Override
   public synchronized void close() {
+    close(false);
+  }
+
+  private void close(boolean restarting) {
     if (closed) {
       return;
     }
     closed = true;
-    systemd.ifPresent(SystemdNotifier::stopping);
+    if (!restarting) {
+      systemd.ifPresent(SystemdNotifier::stopping);
+    }
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {

@@ -65,6 +65,17 @@ final class SystemdNotifier implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells systemd the service restarts in place (the launcher's loop starts the next release, whose
+   * READY=1 ends it): unlike STOPPING=1, the unit does not start stopping.
+   */
+  void reloading() {
+    if (keepalive != null) {
+      keepalive.cancel(false);
+    }
+    send("RELOADING=1");
+  }
+
   /** Tells systemd a stop is under way (so a slow drain is not taken for a hang). */
   void stopping() {
     if (keepalive != null) {

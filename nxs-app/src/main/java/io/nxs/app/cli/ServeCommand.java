@@ -106,7 +106,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.println("stopping: draining in-flight requests");
     out.flush();
-    daemon.close();
+    if (restart.get() != null) {
+      daemon.closeForRestart();
+    } else {
+      daemon.close();
+    }
     Runtime.getRuntime().removeShutdownHook(hook);
     Restart next = restart.get();
     if (next != null) {
