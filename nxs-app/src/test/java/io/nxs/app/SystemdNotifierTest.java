@@ -88,6 +88,16 @@ class SystemdNotifierTest {
   }
 
   @Test
+  void aRestartIntoAReleaseIsAReloadForSystemdNotAStop() throws Exception {
+    Path socket = listen();
+    SystemdNotifier notifier =
+        SystemdNotifier.fromEnv(Map.of("NOTIFY_SOCKET", socket.toString())).orElseThrow();
+    notifier.reloading();
+    await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("RELOADING=1"));
+    assertThat(received()).doesNotContain("STOPPING=1");
+  }
+
+  @Test
   void withoutANotifySocketNothingIsSent() {
     assertThat(SystemdNotifier.fromEnv(Map.of("WATCHDOG_USEC", "1000000"))).isEmpty();
   }
