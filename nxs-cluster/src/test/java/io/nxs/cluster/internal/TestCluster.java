@@ -28,9 +28,22 @@ final class TestCluster implements AutoCloseable {
   final Map<String, List<AuditEvent>> audits = new ConcurrentHashMap<>();
   final Map<String, EventBus> buses = new ConcurrentHashMap<>();
   private final Map<String, StateStore> stores = new ConcurrentHashMap<>();
+  private final boolean durable;
   private Path dir;
   private int seedPort;
   private String firstId;
+
+  /** Nodes that keep their durable keys in a state database each, as daemons do. */
+  TestCluster() {
+    this(true);
+  }
+
+  /**
+   * @param durable false keeps all Distributed Data in memory (benchmarks compare the two)
+   */
+  TestCluster(boolean durable) {
+    this.durable = durable;
+  }
 
   /** Fixed, healthy host figures: scores differ only by queue length. */
   static final HostFigures IDLE =
@@ -189,7 +202,7 @@ final class TestCluster implements AutoCloseable {
                 IDLE,
                 c.apiUrl(),
                 spec.protocol(),
-                store(spec.id())));
+                durable ? store(spec.id()) : null));
     if (seedPort == 0) {
       seedPort = node.port();
       firstId = spec.id();
