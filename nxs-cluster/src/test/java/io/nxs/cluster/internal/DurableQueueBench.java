@@ -23,16 +23,20 @@ public final class DurableQueueBench {
     System.out.println("|---|---|---:|---:|");
     double[] submit = new double[2];
     double[] done = new double[2];
-    for (int round = 1; round <= rounds; round++) {
-      for (int mode = 0; mode < 2; mode++) {
+    // Round 0 warms the JVM up and is not counted; the order alternates from round to round.
+    for (int round = 0; round <= rounds; round++) {
+      for (int i = 0; i < 2; i++) {
+        int mode = round % 2 == 0 ? i : 1 - i;
         boolean durable = mode == 1;
         long[] r = once(durable, tasks, round);
-        submit[mode] += r[0];
-        done[mode] += r[1];
+        if (round > 0) {
+          submit[mode] += r[0];
+          done[mode] += r[1];
+        }
         System.out.printf(
             Locale.ROOT,
-            "| %d | %s | %d | %d |%n",
-            round,
+            "| %s | %s | %d | %d |%n",
+            round == 0 ? "warm-up" : Integer.toString(round),
             durable ? "state.db" : "memory",
             r[0],
             r[1]);
@@ -40,7 +44,8 @@ public final class DurableQueueBench {
     }
     System.out.printf(
         Locale.ROOT,
-        "ratio durable/memory: submit %.2f, until all done %.2f%n",
+        "ratio durable/memory (rounds 1-%d): submit %.2f, until all done %.2f%n",
+        rounds,
         submit[1] / submit[0],
         done[1] / done[0]);
   }
