@@ -21,6 +21,7 @@ import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
+import io.nxs.core.http.MemoryPressure;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.log.Redaction;
 import io.nxs.core.metrics.Metrics;
@@ -70,6 +71,7 @@ public final class Daemon implements AutoCloseable {
   private final CompletableFuture<String> stopRequested;
   private final ServerConfig server;
   private Optional<SystemdNotifier> systemd = Optional.empty();
+  private MemoryPressure pressure = MemoryPressure.NEVER;
   private final boolean firstStart;
   private boolean closed;
 
@@ -133,12 +135,18 @@ public final class Daemon implements AutoCloseable {
             2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
     List<NxsModule> started = new ArrayList<>();
     Dashboard dashboard = null;
+    MemoryPressure pressure = null;
     try {
       ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
       ensureAdminKey(home, keys);
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      pressure = MemoryPressure.watchJvm(scheduler);
+      pressure.bindTo(metrics);
+      extensions.metricSources().register(pressure);
+      MemoryPressure gate = pressure;
+      pressure.onChange(high -> audit.append(gate.auditEvent(high)));
       LastGoodConfig lastGood = LastGoodConfig.forDaemon(home, env, clock, scheduler);
       extensions.healingActions().register(lastGood);
       EventBus events = new EventBus();
@@ -196,6 +204,7 @@ public final class Daemon implements AutoCloseable {
                   metrics,
                   extensions.readinessChecks(),
                   routes)
+              .shedUnder(pressure)
               .start();
       lastGood.keep();
       audit.append(
@@ -224,10 +233,14 @@ public final class Daemon implements AutoCloseable {
               stopRequested,
               server,
               firstStart);
+      daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
       return daemon;
     } catch (RuntimeException e) {
+      if (pressure != null) {
+        pressure.close();
+      }
       if (dashboard != null) {
         dashboard.close();
       }
@@ -449,6 +462,7 @@ public final class Daemon implements AutoCloseable {
         LOG.error("module {} did not stop cleanly", m.name(), e);
       }
     }
+    pressure.close();
     scheduler.shutdown();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
