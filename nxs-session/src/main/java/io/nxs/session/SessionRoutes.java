@@ -151,6 +151,10 @@ final class SessionRoutes implements HttpRoutes {
         INCOMING + "/{id}/chunks",
         ctx -> ctx.json(refusing(() -> in.chunk(ctx.pathParam("id"), ctx.bodyAsBytes()))),
         Scope.ADMIN);
+    routes.put(
+        INCOMING + "/{id}/probe",
+        ctx -> ctx.json(refusing(() -> in.probe(ctx.pathParam("id"), ctx.bodyAsBytes().length))),
+        Scope.ADMIN);
     routes.post(
         INCOMING + "/{id}/commit",
         ctx -> ctx.status(202).json(refusing(() -> in.commit(ctx.pathParam("id")))),
