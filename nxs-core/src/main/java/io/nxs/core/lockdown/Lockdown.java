@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lockdown mode (SEC5, seed "Emergency Lockdown"): while it is on, every admin route is refused
@@ -70,6 +72,8 @@ public final class Lockdown implements AccessPolicy {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(Lockdown.class);
+
   private final StateStore store;
   private final AuditTrail audit;
   private final Clock clock;
@@ -90,7 +94,18 @@ public final class Lockdown implements AccessPolicy {
     if (c != null && now.isBefore(c.readAt().plus(CACHE_TTL))) {
       return c.state();
     }
-    State s = load();
+    State s;
+    try {
+      s = load();
+    } catch (NxsException e) {
+      if (c == null) {
+        throw e;
+      }
+      // A passing database problem must not turn every request into an error: keep the last
+      // known state and try again after the next interval.
+      LOG.warn("cannot read the lockdown state, keeping the last one read: {}", e.getMessage());
+      s = c.state();
+    }
     cached = new Cached(s, now);
     return s;
   }

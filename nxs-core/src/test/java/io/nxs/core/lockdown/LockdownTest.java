@@ -176,6 +176,20 @@ class LockdownTest {
   }
 
   @Test
+  void aDatabaseThatCannotBeReadKeepsTheLastStateInsteadOfFailingEveryRequest() throws Exception {
+    lockdown.enter("compromise", false, "owner");
+    try (java.sql.Connection c = store.connect();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE lockdown RENAME TO lockdown_away");
+    }
+    clock.advance(Lockdown.CACHE_TTL.plusMillis(1));
+
+    assertThat(lockdown.state().on()).isTrue();
+    assertThat(send("POST", "/api/v1/thing", admin).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/api/v1/thing", admin).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void enteringTwiceChangesNothingButWideningToTheAgentsIsRecorded() {
     lockdown.enter("first", false, "owner");
     lockdown.enter("second", false, "owner");
