@@ -161,6 +161,21 @@ class CompromiseRevokeTest {
   }
 
   @Test
+  void anEmergencyRotationAlsoLeavesTheRetiredKeyInNoFileOfNxs() throws Exception {
+    start(GatewayFixture.providers(a));
+    f.postAdmin("/api/v1/providers/a/rotate", "{\"key\":\"" + STOLEN + "\",\"emergency\":true}");
+    f.postAdmin("/api/v1/providers/a/rotate", "{\"key\":\"" + NEW + "\",\"emergency\":false}");
+    assertThat(filesHolding(STOLEN)).isNotEmpty();
+
+    f.postAdmin(
+        "/api/v1/providers/a/rotate",
+        "{\"key\":\"next-key-gggg-7777\",\"emergency\":true,\"reason\":\"leaked\"}");
+
+    assertThat(filesHolding(STOLEN)).isEmpty();
+    assertThat(filesHolding(NEW)).isEmpty();
+  }
+
+  @Test
   void badRequestsChangeNothing() throws Exception {
     start(GatewayFixture.providers(a));
 

@@ -99,7 +99,9 @@ final class KeyCommand extends CommandGroup {
         Table table = Table.of("ID", "SCOPE", "NAME", "EXPIRES", "STATE");
         for (ApiKey k : all) {
           String state =
-              k.revokedAt() != null ? "revoked" : k.validAt(clock.instant()) ? "valid" : "expired";
+              k.revokedAt() != null
+                  ? "revoked"
+                  : !k.validAt(clock.instant()) ? "expired" : k.owner() ? "valid (owner)" : "valid";
           table.row(
               k.id(), k.scope().label(), k.name(), KeyRoutes.view(k).get("expires_at"), state);
         }

@@ -177,8 +177,17 @@ final class CredentialRotation {
     Instant now = telemetry.clock().instant();
     managed.add(provider);
     if (emergency) {
+      List<String> retired = new ArrayList<>();
+      if (c.current() != null) {
+        retired.add(c.current());
+      }
+      if (c.next() != null) {
+        retired.add(c.next());
+      }
       c.replace(key);
       persist();
+      // A compromised key must not survive in the copies kept beside secrets.yaml either.
+      retired.forEach(secrets::forget);
       telemetry.auditNow(
           "security.key_compromise",
           Severity.CRITICAL,
