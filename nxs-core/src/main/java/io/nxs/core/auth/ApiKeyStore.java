@@ -262,7 +262,6 @@ public final class ApiKeyStore {
     if (compromised && why == null) {
       throw new NxsException("a compromised key needs a reason: say what happened");
     }
-    revokes.incrementAndGet();
     Instant now = clock.instant();
     try (Connection c = store.connect();
         PreparedStatement ps =
@@ -280,6 +279,9 @@ public final class ApiKeyStore {
     } catch (SQLException e) {
       throw new NxsException("cannot revoke key " + id + ": " + e.getMessage(), e);
     } finally {
+      // After the write, in this order: a check that read the row before it either sees the count
+      // change and does not remember what it read, or remembered it before the cache is emptied.
+      revokes.incrementAndGet();
       known.invalidateAll();
     }
     audit.append(
