@@ -30,6 +30,8 @@ import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import io.nxs.rollout.bootstrap.SafeModeMarker;
+import io.nxs.rollout.fleet.RolloutModule;
+import io.nxs.rollout.release.Restart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -385,6 +387,18 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
+   * Completes when the rollout installed (or went back to) a release this process must restart into
+   * (SPEC RO4); never when no rollout module runs.
+   */
+  public CompletableFuture<Restart> restartRequested() {
+    return modules.stream()
+        .filter(RolloutModule.class::isInstance)
+        .map(m -> ((RolloutModule) m).restartRequested())
+        .findFirst()
+        .orElseGet(CompletableFuture::new);
+  }
+
+  /**
    * Where a client on this machine reaches the daemon, e.g. {@code http://127.0.0.1:8787/}; {@code
    * https://localhost:PORT/} with {@code server.tls}.
    */
@@ -410,14 +424,31 @@ public final class Daemon implements AutoCloseable {
     return home;
   }
 
+  /**
+   * Closes for a restart into a release ({@link #restartRequested}): as {@link #close}, but systemd
+   * hears of a restart in place, not of a stop.
+   */
+  public synchronized void closeForRestart() {
+    if (!closed) {
+      systemd.ifPresent(SystemdNotifier::reloading);
+    }
+    close(true);
+  }
+
   /** Drains HTTP, stops modules, records the stop and flushes the audit log. Idempotent. */
   @Override
   public synchronized void close() {
+    close(false);
+  }
+
+  private void close(boolean restarting) {
     if (closed) {
       return;
     }
     closed = true;
-    systemd.ifPresent(SystemdNotifier::stopping);
+    if (!restarting) {
+      systemd.ifPresent(SystemdNotifier::stopping);
+    }
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
