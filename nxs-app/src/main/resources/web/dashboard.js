@@ -134,6 +134,7 @@
 
   async function health() {
     const ready = await (await fetch('/readyz')).json();
+    lockdownBanner(ready.modules?.lockdown?.detail);
     const doctor = await optional('/api/v1/health');
     const kpis = doctor === null ? null : await optional('/api/v1/kpis');
     const score = doctor?.score;
@@ -150,6 +151,17 @@
       ['State', ([, m]) => badge(m.ready ? 'ready' : 'failed')],
       ['Detail', ([, m]) => m.detail],
     ], modules, 'No modules report readiness.'));
+  }
+
+  // Lockdown (SEC5) is not an outage, so /readyz stays ready; its entry says whether it is on.
+  function lockdownBanner(detail) {
+    const on = typeof detail === 'string' && detail.startsWith('LOCKDOWN');
+    const banner = $('lockdown-banner');
+    banner.hidden = !on;
+    banner.textContent = on
+      ? `${detail}. Admin actions are refused except to the owner key (keys/admin.key); `
+        + 'lift it with: nxs lockdown off --reason TEXT'
+      : '';
   }
 
   function kpi(value, label, cls) {

@@ -12,7 +12,6 @@ import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.auth.ApiKeyStore;
 import io.nxs.core.auth.AuthFailureLimiter;
 import io.nxs.core.auth.CreatedKey;
-import io.nxs.core.auth.Scope;
 import io.nxs.core.config.Durations;
 import io.nxs.core.config.NxsConfig;
 import io.nxs.core.event.EventBus;
@@ -23,6 +22,7 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
 import io.nxs.core.http.MemoryPressure;
 import io.nxs.core.http.ServerConfig;
+import io.nxs.core.lockdown.Lockdown;
 import io.nxs.core.log.Redaction;
 import io.nxs.core.metrics.Metrics;
 import io.nxs.core.module.ModuleContext;
@@ -139,9 +139,14 @@ public final class Daemon implements AutoCloseable {
     try {
       ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
       ensureAdminKey(home, keys);
+      Lockdown lockdown = new Lockdown(store, audit, clock);
+      if (lockdown.state().on()) {
+        LOG.warn("LOCKDOWN since {}: {}", lockdown.state().since(), lockdown.state().reason());
+      }
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      extensions.readinessChecks().register(lockdown.readiness());
       pressure = MemoryPressure.watchJvm(scheduler);
       pressure.bindTo(metrics);
       extensions.metricSources().register(pressure);
@@ -173,7 +178,8 @@ public final class Daemon implements AutoCloseable {
         extensions.readinessChecks().register(safeModeReadiness(home, safeMode.get()));
       }
       routes.add(new AuditRoutes(audit));
-      routes.add(new KeyRoutes(keys));
+      routes.add(new KeyRoutes(keys, lockdown));
+      routes.add(new LockdownRoutes(lockdown));
       ServerConfig server = config.section(ServerConfig.SECTION);
       CompletableFuture<String> stopRequested = new CompletableFuture<>();
       routes.add(new StopRoutes(audit, server.shutdownGrace(), stopRequested));
@@ -203,7 +209,8 @@ public final class Daemon implements AutoCloseable {
                   audit,
                   metrics,
                   extensions.readinessChecks(),
-                  routes)
+                  routes,
+                  lockdown)
               .shedUnder(pressure)
               .start();
       lastGood.keep();
@@ -355,21 +362,23 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Writes keys/admin.key (0600) with a fresh admin key on first start, or after it was deleted.
+   * Writes keys/admin.key (0600) with a fresh owner key on first start, or after it was deleted; at
+   * every start the key in that file is (re)claimed as the owner key, the one admin routes accept
+   * during a lockdown.
    */
   private static void ensureAdminKey(NxsHome home, ApiKeyStore keys) {
     try {
       if (Files.exists(home.adminKey())) {
         String secret = Files.readString(home.adminKey(), StandardCharsets.UTF_8).strip();
         Redaction.register(secret);
-        if (keys.authenticate(secret).isEmpty()) {
+        if (keys.claimOwner(secret, "nxs").isEmpty()) {
           LOG.warn(
-              "{} holds no valid key (revoked?); create one with: nxs key create --scope admin",
+              "{} holds no valid admin key (revoked?): delete it and restart NXS for a new owner key",
               home.adminKey());
         }
         return;
       }
-      CreatedKey created = keys.create(Scope.ADMIN, "bootstrap", null, "nxs");
+      CreatedKey created = keys.createOwner("bootstrap", "nxs");
       SecureFiles.writeAtomically(
           home.adminKey(), (created.secret() + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

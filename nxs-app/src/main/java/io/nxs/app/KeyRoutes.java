@@ -1,5 +1,6 @@
 package io.nxs.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.nxs.core.auth.ApiKey;
@@ -10,20 +11,26 @@ import io.nxs.core.config.Durations;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
+import io.nxs.core.lockdown.Lockdown;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * API keys over HTTP (admin only): {@code GET /api/v1/keys}, {@code POST /api/v1/keys} with {@code
- * {"scope","name","expires"}}, {@code DELETE /api/v1/keys/{id}}.
+ * {"scope","name","expires"}}, {@code DELETE /api/v1/keys/{id}}, and {@code POST
+ * /api/v1/keys/{id}/revoke} with {@code {"reason": "...", "compromised": false, "lockdown": false}}
+ * (SEC5: a compromised key is also audited as {@code security.key_compromise}; {@code lockdown}
+ * implies it and then enters lockdown).
  */
 public final class KeyRoutes implements HttpRoutes {
 
   private final ApiKeyStore keys;
+  private final Lockdown lockdown;
 
-  KeyRoutes(ApiKeyStore keys) {
+  KeyRoutes(ApiKeyStore keys, Lockdown lockdown) {
     this.keys = keys;
+    this.lockdown = lockdown;
   }
 
   @Override
@@ -37,6 +44,42 @@ public final class KeyRoutes implements HttpRoutes {
         "/api/v1/keys/{id}",
         ctx -> ctx.json(view(keys.revoke(ctx.pathParam("id"), actor(ctx)))),
         Scope.ADMIN);
+    routes.post("/api/v1/keys/{id}/revoke", this::revoke, Scope.ADMIN);
+  }
+
+  private void revoke(Context ctx) {
+    JsonNode body = HttpServer.jsonBody(ctx);
+    String reason = body.path("reason").isTextual() ? body.get("reason").asText() : null;
+    boolean enterLockdown = body.path("lockdown").asBoolean(false);
+    ctx.json(
+        revoke(
+            keys,
+            lockdown,
+            ctx.pathParam("id"),
+            reason,
+            enterLockdown || body.path("compromised").asBoolean(false),
+            enterLockdown,
+            actor(ctx)));
+  }
+
+  /**
+   * Revokes a key; for a compromise with {@code enterLockdown}, then enters lockdown (agents keep
+   * working) with the same reason. Shared by the API and the CLI.
+   */
+  public static Map<String, Object> revoke(
+      ApiKeyStore keys,
+      Lockdown lockdown,
+      String id,
+      String reason,
+      boolean compromised,
+      boolean enterLockdown,
+      String actor) {
+    Map<String, Object> out =
+        new LinkedHashMap<>(view(keys.revoke(id, actor, reason, compromised)));
+    if (enterLockdown) {
+      out.put("lockdown", lockdown.enter(reason, false, actor).view());
+    }
+    return out;
   }
 
   private void create(Context ctx) {
@@ -85,6 +128,7 @@ public final class KeyRoutes implements HttpRoutes {
     m.put("created_at", k.createdAt().toString());
     m.put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString());
     m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+    m.put("owner", k.owner());
     return m;
   }
 

@@ -99,7 +99,9 @@ final class KeyCommand extends CommandGroup {
         Table table = Table.of("ID", "SCOPE", "NAME", "EXPIRES", "STATE");
         for (ApiKey k : all) {
           String state =
-              k.revokedAt() != null ? "revoked" : k.validAt(clock.instant()) ? "valid" : "expired";
+              k.revokedAt() != null
+                  ? "revoked"
+                  : !k.validAt(clock.instant()) ? "expired" : k.owner() ? "valid (owner)" : "valid";
           table.row(
               k.id(), k.scope().label(), k.name(), KeyRoutes.view(k).get("expires_at"), state);
         }
@@ -113,8 +115,11 @@ final class KeyCommand extends CommandGroup {
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = {
-        "Revoke an API key now.",
-        "A running daemon refuses it within 2 seconds (it remembers valid keys that long)."
+        "Revoke an API key now: NXS issued it, so every NXS process refuses it from now on.",
+        "A running daemon refuses it within 2 seconds (it remembers valid keys that long);",
+        "a request it already admitted runs to its end.",
+        "--compromised: the key is believed stolen (needs --reason; audited as",
+        "security.key_compromise). --lockdown: also enter lockdown (see nxs lockdown)."
       })
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -122,15 +127,47 @@ final class KeyCommand extends CommandGroup {
     @Parameters(paramLabel = "ID", description = "the key id from 'nxs key list'")
     String id;
 
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        description = "why, recorded in the audit entry (one line)")
+    String reason;
+
+    @Option(names = "--compromised", description = "the key is believed stolen")
+    boolean compromised;
+
+    @Option(
+        names = "--lockdown",
+        description =
+            "also enter lockdown: admin routes only for the owner key (implies --compromised)")
+    boolean lockdown;
+
     @Override
     public Integer call() {
+      if ((compromised || lockdown) && (reason == null || reason.isBlank())) {
+        throw new UsageException("--compromised and --lockdown need --reason: say what happened");
+      }
       Clock clock = Commands.clock(spec);
       try (OfflineHome home = OfflineHome.open(Commands.global(spec), clock)) {
-        ApiKey revoked = home.keys(clock).revoke(id, "cli");
+        Map<String, Object> revoked =
+            KeyRoutes.revoke(
+                home.keys(clock),
+                home.lockdown(clock),
+                id,
+                reason,
+                compromised || lockdown,
+                lockdown,
+                "cli");
         if (Commands.global(spec).json()) {
-          Commands.printJson(spec, KeyRoutes.view(revoked));
+          Commands.printJson(spec, revoked);
         } else {
-          Commands.out(spec).println("revoked " + revoked.id() + " (" + revoked.name() + ")");
+          PrintWriter out = Commands.out(spec);
+          out.println("revoked " + revoked.get("id") + " (" + revoked.get("name") + ")");
+          if (lockdown) {
+            out.println(
+                "LOCKDOWN on: admin routes are refused except to the owner key;"
+                    + " lift it with: nxs lockdown off --reason TEXT");
+          }
         }
       }
       return ExitCode.OK;

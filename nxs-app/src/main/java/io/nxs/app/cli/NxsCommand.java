@@ -28,6 +28,7 @@ public final class NxsCommand implements Callable<Integer> {
           StopCommand.class,
           ConfigCommand.class,
           KeyCommand.class,
+          LockdownCommand.class,
           StatusCommand.class,
           AuditCommand.class,
           ProviderCommand.class,

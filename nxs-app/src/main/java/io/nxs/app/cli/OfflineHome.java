@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import io.nxs.app.NxsHome;
 import io.nxs.audit.AuditLog;
 import io.nxs.core.auth.ApiKeyStore;
+import io.nxs.core.lockdown.Lockdown;
 import io.nxs.core.state.StateStore;
 import java.time.Clock;
 
@@ -38,6 +39,10 @@ final class OfflineHome implements AutoCloseable {
 
   ApiKeyStore keys(Clock clock) {
     return new ApiKeyStore(store, audit, clock);
+  }
+
+  Lockdown lockdown(Clock clock) {
+    return new Lockdown(store, audit, clock);
   }
 
   @Override

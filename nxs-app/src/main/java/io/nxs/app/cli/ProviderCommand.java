@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nxs provider list|test [NAME]|rotate NAME}: the gateway's upstream providers, through the
- * running daemon (SPEC GW7, GW8).
+ * {@code nxs provider list|test [NAME]|rotate NAME|revoke NAME}: the gateway's upstream providers,
+ * through the running daemon (SPEC GW7, GW8, SEC5).
  */
 @Command(
     name = "provider",
@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ProviderCommand.ListProviders.class,
       ProviderCommand.Test.class,
-      ProviderCommand.Rotate.class
+      ProviderCommand.Rotate.class,
+      ProviderCommand.Revoke.class
     })
 final class ProviderCommand extends CommandGroup {
 
@@ -222,6 +223,91 @@ final class ProviderCommand extends CommandGroup {
         throw new UsageException("the new key is empty");
       }
       return key;
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Compromise response: stop using a provider key believed stolen, at once (no overlap).",
+        "NXS drops it from memory and from its secrets files and runs the provider's rotation",
+        "command, if one is configured, for a new key. Only the provider can make the old key",
+        "stop working: revoke it in the provider's console too.",
+        "--lockdown: then enter lockdown (admin routes only for the owner key)."
+      })
+  static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "the provider")
+    String name;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "what happened, recorded in the audit entry (one line)")
+    String reason;
+
+    @Option(names = "--lockdown", description = "then enter lockdown; the agents keep working")
+    boolean lockdown;
+
+    @Override
+    public Integer call() {
+      DaemonClient daemon = DaemonClient.connect(Commands.global(spec));
+      JsonNode r = daemon.post("/api/v1/providers/" + name + "/revoke", Map.of("reason", reason));
+      JsonNode locked =
+          lockdown
+              ? daemon.post("/api/v1/lockdown", Map.of("reason", reason, "agents", false))
+              : null;
+      boolean replaced = r.path("replacement").asText().equals("obtained");
+      if (Commands.global(spec).json()) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("revoke", r);
+        if (locked != null) {
+          out.put("lockdown", locked);
+        }
+        Commands.printJson(spec, out);
+      } else {
+        PrintWriter out = Commands.out(spec);
+        List<String> fingerprints = new ArrayList<>();
+        r.path("revoked").forEach(n -> fingerprints.add(n.asText()));
+        out.println(
+            name
+                + ": NXS no longer uses the key (fingerprint "
+                + String.join(", ", fingerprints)
+                + ") and removed it from its secrets");
+        out.println(
+            "  revoke it in the provider's console too: only the provider can make it stop"
+                + " working");
+        switch (r.path("replacement").asText()) {
+          case "obtained" -> out.println("  the rotation command gave a new key: in use now");
+          case "failed" ->
+              out.println(
+                  "  the rotation command gave no key ("
+                      + r.path("problem").asText()
+                      + "): give one with nxs provider rotate "
+                      + name
+                      + " --key-file F --emergency");
+          default ->
+              out.println(
+                  "  no rotation command is configured: give a new key with nxs provider rotate "
+                      + name
+                      + " --key-file F --emergency");
+        }
+        if (r.path("still_in_config").asBoolean()) {
+          out.println(
+              "  the key is also written in nxs.yaml (or the environment it reads): remove it"
+                  + " there");
+        }
+        if (locked != null) {
+          out.println(
+              "LOCKDOWN on: admin routes are refused except to the owner key;"
+                  + " lift it with: nxs lockdown off --reason TEXT");
+        }
+        out.flush();
+      }
+      return replaced ? ExitCode.OK : ExitCode.PROBLEM;
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nxs.app.Daemon;
+import io.nxs.core.lockdown.Lockdown;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "One screen: health score, providers, open incidents, pending approvals, last backup.",
+      "One screen: health score, providers, open incidents, pending approvals, last backup;",
+      "LOCKDOWN and SAFE MODE when they are on.",
       "Exit 0 when the daemon is ready and nothing needs attention, 1 when something does."
     })
 final class StatusCommand implements Callable<Integer> {
@@ -75,6 +77,13 @@ final class StatusCommand implements Callable<Integer> {
       return check.isMissingNode() ? Optional.empty() : Optional.of(check.path("detail").asText());
     }
 
+    /** What the daemon's lockdown entry says, when lockdown is on (SEC5). */
+    Optional<String> lockdown() {
+      String detail =
+          readiness.path("modules").path(Lockdown.READINESS_NAME).path("detail").asText();
+      return detail.startsWith(Lockdown.READINESS_PREFIX) ? Optional.of(detail) : Optional.empty();
+    }
+
     boolean ready() {
       return readiness.path("ready").asBoolean(false);
     }
@@ -108,6 +117,7 @@ final class StatusCommand implements Callable<Integer> {
 
     boolean needsAttention() {
       return !ready()
+          || lockdown().isPresent()
           || !openIncidents().isEmpty()
           || !pendingApprovals().isEmpty()
           || (!providerList().isEmpty() && openBreakers().size() == providerList().size());
@@ -119,6 +129,7 @@ final class StatusCommand implements Callable<Integer> {
       o.put("ready", ready());
       o.set("modules", readiness.path("modules"));
       safeMode().ifPresent(why -> o.put("safe_mode", why));
+      lockdown().ifPresent(why -> o.put("lockdown", why));
       health.ifPresent(h -> o.set("health", h));
       providers.ifPresent(
           p -> o.set("providers", JsonNodeFactory.instance.arrayNode().addAll(providerList())));
@@ -141,6 +152,7 @@ final class StatusCommand implements Callable<Integer> {
           ansi.string(
               "@|bold NXS|@ " + url + "  " + (ready() ? green("ready") : red("NOT READY"))));
       safeMode().ifPresent(why -> row(out, ansi, "SAFE MODE", red(why)));
+      lockdown().ifPresent(why -> row(out, ansi, "LOCKDOWN", red(why)));
       if (!ready()) {
         List<String> waiting = new ArrayList<>();
         readiness

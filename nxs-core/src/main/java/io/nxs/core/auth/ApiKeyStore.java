@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * API keys (SEC2): made with 256 random bits, stored only as SHA-256 hashes, scoped, expiring.
@@ -36,8 +37,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every request passes {@link #authenticate}, so keys that authenticated are remembered by hash
  * for {@link #CACHE_TTL}; expiry is still checked against the clock on every call, and a revoke
- * through this store takes effect at once. A revoke written by another process (the offline CLI)
- * reaches a running daemon within {@link #CACHE_TTL}.
+ * through this store takes effect at once, also for a check that was reading the key's row while
+ * the revoke was written (it is not remembered). A revoke written by another process (the offline
+ * CLI) reaches a running daemon within {@link #CACHE_TTL}. A request already admitted runs to its
+ * end.
+ *
+ * <p>The owner key (SEC5) is the admin key whose secret NXS keeps in {@code keys/admin.key} in the
+ * home: made by {@link #createOwner} on first start and re-claimed by {@link #claimOwner} at every
+ * start, so exactly one key, the one in that file, is the owner.
  */
 public final class ApiKeyStore {
 
@@ -53,6 +60,7 @@ public final class ApiKeyStore {
   private final AuditTrail audit;
   private final Clock clock;
   private final Cache<String, ApiKey> known;
+  private final AtomicLong revokes = new AtomicLong();
 
   public ApiKeyStore(StateStore store, AuditTrail audit, Clock clock) {
     this.store = store;
@@ -73,6 +81,20 @@ public final class ApiKeyStore {
    * @param actor who asked, for the audit log
    */
   public CreatedKey create(Scope scope, String name, Duration ttl, String actor) {
+    return create(scope, name, ttl, actor, false);
+  }
+
+  /**
+   * Makes the owner key: an admin key that never expires and that, alone among the keys, admin
+   * routes accept during a lockdown. Any other key stops being the owner.
+   *
+   * @param actor who asked, for the audit log
+   */
+  public CreatedKey createOwner(String name, String actor) {
+    return create(Scope.ADMIN, name, null, actor, true);
+  }
+
+  private CreatedKey create(Scope scope, String name, Duration ttl, String actor, boolean owner) {
     if (name == null || name.isBlank() || name.length() > 100) {
       throw new NxsException("a key name must be 1 to 100 characters, but was '" + name + "'");
     }
@@ -89,10 +111,15 @@ public final class ApiKeyStore {
     Instant now = clock.instant();
     Instant expires = ttl == null ? null : now.plus(ttl);
     try (Connection c = store.connect();
+        PreparedStatement clear = c.prepareStatement("UPDATE api_keys SET owner = 0");
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO api_keys (id, name, scope, key_hash, created_at, expires_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO api_keys (id, name, scope, key_hash, created_at, expires_at, owner)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      c.setAutoCommit(false);
+      if (owner) {
+        clear.executeUpdate();
+      }
       ps.setString(1, id);
       ps.setString(2, name);
       ps.setString(3, scope.label());
@@ -103,11 +130,17 @@ public final class ApiKeyStore {
       } else {
         ps.setLong(6, expires.toEpochMilli());
       }
+      ps.setInt(7, owner ? 1 : 0);
       ps.executeUpdate();
+      c.commit();
     } catch (SQLException e) {
       throw new NxsException("cannot store the new key: " + e.getMessage(), e);
+    } finally {
+      if (owner) {
+        known.invalidateAll();
+      }
     }
-    ApiKey key = new ApiKey(id, name, scope, now, expires, null);
+    ApiKey key = new ApiKey(id, name, scope, now, expires, null, owner);
     audit.append(
         new AuditEvent(
             "admin.key_create",
@@ -120,8 +153,37 @@ public final class ApiKeyStore {
                 "scope",
                 scope.label(),
                 "expires_at",
-                expires == null ? "never" : expires.toString())));
+                expires == null ? "never" : expires.toString(),
+                "owner",
+                owner)));
     return new CreatedKey(key, secret);
+  }
+
+  /**
+   * Makes the key behind {@code secret} the owner key, and no other, when it is a valid admin key.
+   * Audited only when the owner changes.
+   *
+   * @return the owner key, or empty when the secret is not a valid admin key (nothing changed)
+   */
+  public Optional<ApiKey> claimOwner(String secret, String actor) {
+    Optional<ApiKey> key = authenticate(secret).filter(k -> k.scope() == Scope.ADMIN);
+    if (key.isEmpty() || key.get().owner()) {
+      return key;
+    }
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE api_keys SET owner = CASE WHEN id = ? THEN 1 ELSE 0 END")) {
+      ps.setString(1, key.get().id());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new NxsException("cannot record the owner key: " + e.getMessage(), e);
+    } finally {
+      known.invalidateAll();
+    }
+    audit.append(
+        new AuditEvent(
+            "admin.key_owner", Severity.MEDIUM, actor, key.get().id(), Map.of("source", "keys")));
+    return authenticate(secret);
   }
 
   /** The key a bearer token belongs to, if it is known and valid now. */
@@ -132,11 +194,15 @@ public final class ApiKeyStore {
     String hash = hash(secret);
     ApiKey key = known.getIfPresent(hash);
     if (key == null) {
+      long revokesBefore = revokes.get();
       key = load(hash).orElse(null);
       if (key == null) {
         return Optional.empty();
       }
-      known.put(hash, key);
+      // A revoke that ran while the row was read may not be in it: use it once, never remember it.
+      if (revokes.get() == revokesBefore) {
+        known.put(hash, key);
+      }
     }
     return key.validAt(clock.instant()) ? Optional.of(key) : Optional.empty();
   }
@@ -174,6 +240,28 @@ public final class ApiKeyStore {
    * @throws NxsException when no key has that id or it is already revoked
    */
   public ApiKey revoke(String id, String actor) {
+    return revoke(id, actor, null, false);
+  }
+
+  /**
+   * Revokes a key at once and records why; a key believed stolen is also audited as {@code
+   * security.key_compromise} (critical). NXS issued the key, so from now on no NXS process accepts
+   * it: this is a real revocation, not only NXS no longer using it.
+   *
+   * @param reason one line, recorded in the audit entries; null when none was given
+   * @param compromised whether the key is believed stolen ({@code reason} is then required)
+   * @throws NxsException when no key has that id or it is already revoked, or the reason is missing
+   *     or not one line of at most 200 characters
+   */
+  public ApiKey revoke(String id, String actor, String reason, boolean compromised) {
+    String why = reason == null ? null : reason.strip();
+    if (why != null
+        && (why.isEmpty() || why.length() > 200 || why.chars().anyMatch(Character::isISOControl))) {
+      throw new NxsException("the reason must be one line of 1 to 200 characters");
+    }
+    if (compromised && why == null) {
+      throw new NxsException("a compromised key needs a reason: say what happened");
+    }
     Instant now = clock.instant();
     try (Connection c = store.connect();
         PreparedStatement ps =
@@ -191,14 +279,38 @@ public final class ApiKeyStore {
     } catch (SQLException e) {
       throw new NxsException("cannot revoke key " + id + ": " + e.getMessage(), e);
     } finally {
+      // After the write, in this order: a check that read the row before it either sees the count
+      // change and does not remember what it read, or remembered it before the cache is emptied.
+      revokes.incrementAndGet();
       known.invalidateAll();
     }
-    audit.append(new AuditEvent("admin.key_revoke", Severity.MEDIUM, actor, id, Map.of()));
+    audit.append(
+        new AuditEvent(
+            "admin.key_revoke",
+            Severity.MEDIUM,
+            actor,
+            id,
+            why == null ? Map.of() : Map.of("reason", why)));
+    if (compromised) {
+      audit.append(
+          new AuditEvent(
+              "security.key_compromise",
+              Severity.CRITICAL,
+              actor,
+              id,
+              Map.of(
+                  "kind",
+                  "nxs_api_key",
+                  "reason",
+                  why,
+                  "action",
+                  "revoked: every NXS process refuses this key from now on")));
+    }
     return list().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
   }
 
   private static final String SELECT =
-      "SELECT id, name, scope, created_at, expires_at, revoked_at FROM api_keys";
+      "SELECT id, name, scope, created_at, expires_at, revoked_at, owner FROM api_keys";
 
   private static ApiKey read(ResultSet rs) throws SQLException {
     return new ApiKey(
@@ -207,7 +319,8 @@ public final class ApiKeyStore {
         Scope.parse(rs.getString("scope")),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         instantOrNull(rs, "expires_at"),
-        instantOrNull(rs, "revoked_at"));
+        instantOrNull(rs, "revoked_at"),
+        rs.getInt("owner") == 1);
   }
 
   private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * the route is tagged with. A client address that presents more than the allowed number of bad keys
  * is locked out with 429 and {@code Retry-After}; each failure and each lockout is audited. A
  * missing header is a plain 401 and does not count, so an un-logged-in dashboard never locks its
- * user out. Every response carries security headers; errors are JSON in the OpenAI shape, never a
- * stack trace.
+ * user out. A key that passed may still be refused by the {@link AccessPolicy} (lockdown, SEC5).
+ * Every response carries security headers; errors are JSON in the OpenAI shape, never a stack
+ * trace.
  *
  * <p>Shutdown drains with Jetty's own graceful stop: readiness turns false, the connectors stop
  * accepting, and a {@link GracefulHandler} lets in-flight requests finish (responses fully written)
@@ -84,6 +85,7 @@ public final class HttpServer {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final GracefulHandler graceful = new GracefulHandler();
   private final DirectPath direct;
+  private final AccessPolicy policy;
   private MemoryPressure pressure = MemoryPressure.NEVER;
   private TlsEndpoint tls;
   private Javalin app;
@@ -97,6 +99,23 @@ public final class HttpServer {
       PrometheusMeterRegistry metrics,
       Registry<ReadinessCheck> readiness,
       List<HttpRoutes> routes) {
+    this(config, keys, limiter, audit, metrics, readiness, routes, AccessPolicy.OPEN);
+  }
+
+  /**
+   * A server whose gate also applies {@code policy} to every authenticated request (the daemon
+   * passes core's lockdown).
+   */
+  public HttpServer(
+      ServerConfig config,
+      ApiKeyStore keys,
+      AuthFailureLimiter limiter,
+      AuditTrail audit,
+      PrometheusMeterRegistry metrics,
+      Registry<ReadinessCheck> readiness,
+      List<HttpRoutes> routes,
+      AccessPolicy policy) {
+    this.policy = policy;
     this.config = config;
     this.keys = keys;
     this.limiter = limiter;
@@ -371,6 +390,10 @@ public final class HttpServer {
               + key.get().id()
               + " has scope "
               + key.get().scope().label());
+    }
+    Optional<ApiException> refused = policy.refuse(key.get(), needed, path);
+    if (refused.isPresent()) {
+      throw refused.get();
     }
     return key.get();
   }

@@ -215,6 +215,33 @@ public final class Secrets {
     accept(text);
   }
 
+  /**
+   * Deletes the copies kept beside the file ({@code .prev}, {@code .rejected}) that still hold
+   * {@code value}, so that once a revoked key was taken out with {@link #update} no file of NXS
+   * holds it any more (SEC5). The file itself is left as it is.
+   *
+   * @return the copies deleted
+   * @throws NxsException when a copy cannot be read or deleted
+   */
+  public synchronized List<Path> forget(String value) {
+    List<Path> deleted = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return deleted;
+    }
+    for (String suffix : List.of(".prev", ".rejected")) {
+      Path copy = file.resolveSibling(FILE + suffix);
+      if (readText(copy).contains(value)) {
+        try {
+          Files.delete(copy);
+        } catch (IOException e) {
+          throw new NxsException("cannot delete " + copy + ": " + e.getMessage(), e);
+        }
+        deleted.add(copy);
+      }
+    }
+    return deleted;
+  }
+
   private NxsConfig validate(String text, Map<String, Bound<?>> sections) {
     List<ConfigSection<?>> types = new ArrayList<>();
     sections.values().forEach(b -> types.add(b.section()));

@@ -72,6 +72,45 @@ class ApiKeyStoreTest {
   }
 
   @Test
+  void aCompromisedKeyIsRefusedAtOnceAndAuditedWithItsReasonNeverItsSecret() {
+    java.util.List<io.nxs.core.audit.AuditEvent> audited = new java.util.ArrayList<>();
+    ApiKeyStore store =
+        new ApiKeyStore(
+            this.store,
+            e -> {
+              audited.add(e);
+              return audited.size();
+            },
+            clock);
+    CreatedKey k = store.create(Scope.ADMIN, "ci", null, "test");
+    assertThat(store.authenticate(k.secret())).isPresent();
+
+    store.revoke(k.key().id(), "owner", "printed in a CI log", true);
+
+    assertThat(store.authenticate(k.secret())).isEmpty();
+    assertThat(audited)
+        .filteredOn(e -> e.type().equals("security.key_compromise"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.target()).isEqualTo(k.key().id());
+              assertThat(e.details()).containsEntry("reason", "printed in a CI log");
+            });
+    assertThat(audited.toString()).doesNotContain(k.secret());
+  }
+
+  @Test
+  void aCompromiseWithoutAReasonIsRefusedAndTheKeyStaysValid() {
+    CreatedKey k = daemon.create(Scope.READ, "ci", null, "test");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> daemon.revoke(k.key().id(), "owner", null, true))
+        .hasMessageContaining("needs a reason");
+
+    assertThat(daemon.authenticate(k.secret())).isPresent();
+  }
+
+  @Test
   void malformedOrUnknownTokensAreRefused() {
     assertThat(daemon.authenticate(null)).isEmpty();
     assertThat(daemon.authenticate("Bearer nope")).isEmpty();

@@ -7,8 +7,11 @@ import io.nxs.core.log.Redaction;
 import io.nxs.core.secrets.Secrets;
 import io.nxs.gateway.FailoverConfig;
 import io.nxs.gateway.GatewayEvent;
+import io.nxs.gateway.ProviderConfig;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +33,32 @@ final class CredentialRotation {
 
   /** What a rotation did, for the API (never a key). */
   record Result(String provider, String mode, Instant overlapUntil, String credentialState) {}
+
+  /**
+   * What a revoke did, for the API (never a key).
+   *
+   * @param provider the provider
+   * @param fingerprints truncated SHA-256 of each key dropped, to match it in the provider's
+   *     console
+   * @param replacement {@code obtained} (the rotation command gave a new key, in use now), {@code
+   *     failed} (it was run and gave none) or {@code none} (no command is configured)
+   * @param problem why the command gave no key; null otherwise
+   * @param stillInConfig whether a dropped key is also written in {@code nxs.yaml} (or the
+   *     environment it expands), which NXS does not rewrite
+   * @param credentialState {@code single} or {@code none}
+   */
+  record Revocation(
+      String provider,
+      List<String> fingerprints,
+      String replacement,
+      String problem,
+      boolean stillInConfig,
+      String credentialState) {}
+
+  /** What "revoked" means for a provider key, in the audit entry and for the operator. */
+  static final String REVOKED_MEANS =
+      "NXS stopped using the key at once and removed it from its secrets; only the provider can"
+          + " make it stop working: revoke it in the provider's console too";
 
   private final Secrets secrets;
   private final Map<String, ProviderRuntime> providers;
@@ -148,8 +177,17 @@ final class CredentialRotation {
     Instant now = telemetry.clock().instant();
     managed.add(provider);
     if (emergency) {
+      List<String> retired = new ArrayList<>();
+      if (c.current() != null) {
+        retired.add(c.current());
+      }
+      if (c.next() != null) {
+        retired.add(c.next());
+      }
       c.replace(key);
       persist();
+      // A compromised key must not survive in the copies kept beside secrets.yaml either.
+      retired.forEach(secrets::forget);
       telemetry.auditNow(
           "security.key_compromise",
           Severity.CRITICAL,
@@ -175,6 +213,99 @@ final class CredentialRotation {
         Credentials.NEXT,
         "rotation started; old key kept as fallback");
     return new Result(provider, "overlap", until, c.state());
+  }
+
+  /**
+   * Compromise response (SEC5): drops the provider's keys at once (no overlap), rewrites {@code
+   * secrets.yaml} without them and deletes the copies beside it that still hold them, audits {@code
+   * security.key_compromise}, and then runs the configured rotation command, if any, for a new key
+   * that is used at once. Until a new key arrives the provider is called without one (it answers
+   * 401 and the gateway fails over).
+   *
+   * @param reason why, required: one line of at most 200 characters
+   * @throws ApiException 404 for an unknown provider, 400 for a bad reason, 409 when the provider
+   *     has no key to revoke
+   */
+  Revocation revoke(String provider, String actor, String reason) {
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty() || why.length() > 200 || why.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest("the reason must be one line of 1 to 200 characters");
+    }
+    ProviderRuntime p = providers.get(provider);
+    if (p == null) {
+      throw ApiException.notFound(
+          "no provider named '" + provider + "' (see GET /api/v1/providers)");
+    }
+    List<String> dropped = new ArrayList<>();
+    synchronized (this) {
+      Credentials c = p.credentials();
+      if (c.current() != null) {
+        dropped.add(c.current());
+      }
+      if (c.next() != null) {
+        dropped.add(c.next());
+      }
+      if (dropped.isEmpty()) {
+        throw new ApiException(
+            409, "invalid_request_error", "no_key", provider + " has no key to revoke");
+      }
+      c.set(null, null, null);
+      managed.add(provider);
+      persist();
+      dropped.forEach(secrets::forget);
+    }
+    boolean inConfig =
+        dropped.contains(p.config().apiKey()) || dropped.contains(p.config().apiKeyNext());
+    List<String> fingerprints = dropped.stream().map(KeyRotationScheduler::fingerprint).toList();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("kind", "provider_key");
+    details.put("reason", why);
+    details.put("action", REVOKED_MEANS);
+    details.put("key_fingerprints", fingerprints);
+    if (inConfig) {
+      details.put("still_in_config", "the key is also in nxs.yaml or its environment: remove it");
+    }
+    telemetry.auditNow("security.key_compromise", Severity.CRITICAL, actor, provider, details);
+    telemetry.credentialSwitched(provider, Credentials.CURRENT, Credentials.CURRENT, "revoked");
+    LOG.warn("revoked the key of {} ({}): {}", provider, String.join(", ", fingerprints), why);
+    ProviderConfig.Rotation command = p.config().rotation();
+    if (command == null) {
+      return new Revocation(
+          provider, fingerprints, "none", null, inConfig, p.credentials().state());
+    }
+    String problem;
+    try {
+      String key = KeyRotationScheduler.obtain(command);
+      Redaction.register(key);
+      if (dropped.contains(key)) {
+        problem = "the command printed the revoked key again";
+      } else {
+        synchronized (this) {
+          p.credentials().replace(key);
+          persist();
+        }
+        telemetry.auditNow(
+            "provider.key_replaced",
+            Severity.HIGH,
+            actor,
+            provider,
+            Map.of("reason", why, "source", "rotation command, after a revoke"));
+        return new Revocation(
+            provider, fingerprints, "obtained", null, inConfig, p.credentials().state());
+      }
+    } catch (KeyRotationScheduler.CommandFailed e) {
+      problem = e.getMessage();
+    } catch (ApiException e) {
+      problem = "the key it printed was refused: " + e.getMessage();
+    }
+    telemetry.auditNow(
+        "provider.key_rotation_failed",
+        Severity.HIGH,
+        actor,
+        provider,
+        Map.of("reason", why, "problem", problem, "next_try", "nxs provider rotate --emergency"));
+    return new Revocation(
+        provider, fingerprints, "failed", problem, inConfig, p.credentials().state());
   }
 
   /** Ends due overlaps: promotion at the required success rate, else extension and an alert. */

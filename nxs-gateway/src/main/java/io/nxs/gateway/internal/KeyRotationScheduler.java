@@ -138,7 +138,7 @@ public final class KeyRotationScheduler {
   }
 
   /** Runs the command; its first line of output is the key. */
-  private static String obtain(ProviderConfig.Rotation config) throws CommandFailed {
+  static String obtain(ProviderConfig.Rotation config) throws CommandFailed {
     ProcessBuilder pb =
         new ProcessBuilder(config.command())
             .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
@@ -253,7 +253,7 @@ public final class KeyRotationScheduler {
   }
 
   /** Why a command gave no key; its message never quotes the command's output. */
-  private static final class CommandFailed extends Exception {
+  static final class CommandFailed extends Exception {
     CommandFailed(String message) {
       super(message, null, false, false);
     }

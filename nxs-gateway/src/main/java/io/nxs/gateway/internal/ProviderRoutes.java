@@ -22,7 +22,9 @@ import java.util.Map;
  * The operator's view of the gateway (GW8, GW9, GW7): {@code GET /api/v1/providers}, {@code GET
  * /api/v1/usage}, and the admin actions {@code POST /api/v1/providers/{name}/test} and {@code POST
  * /api/v1/providers/{name}/rotate} (body {@code {"key": "...", "emergency": false, "reason":
- * "..."}}, reason optional).
+ * "..."}}, reason optional) and {@code POST /api/v1/providers/{name}/revoke} (body {@code
+ * {"reason": "..."}}, SEC5 compromise response: the key is dropped at once and the rotation
+ * command, if any, runs for a new one).
  */
 public final class ProviderRoutes implements HttpRoutes {
 
@@ -38,6 +40,26 @@ public final class ProviderRoutes implements HttpRoutes {
     routes.get("/api/v1/usage", this::usage, Scope.READ);
     routes.post("/api/v1/providers/{name}/test", this::test, Scope.ADMIN);
     routes.post("/api/v1/providers/{name}/rotate", this::rotate, Scope.ADMIN);
+    routes.post("/api/v1/providers/{name}/revoke", this::revoke, Scope.ADMIN);
+  }
+
+  private void revoke(Context ctx) {
+    ProviderRuntime p = provider(ctx);
+    JsonNode body = HttpServer.jsonBody(ctx);
+    if (!body.path("reason").isTextual()) {
+      throw ApiException.badRequest("the body must say why: {\"reason\": \"...\"}");
+    }
+    CredentialRotation.Revocation r =
+        gateway.rotation().revoke(p.name(), actor(ctx), body.get("reason").asText());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("provider", r.provider());
+    out.put("revoked", r.fingerprints());
+    out.put("meaning", CredentialRotation.REVOKED_MEANS);
+    out.put("replacement", r.replacement());
+    out.put("problem", r.problem());
+    out.put("still_in_config", r.stillInConfig());
+    out.put("credential", r.credentialState());
+    ctx.json(out);
   }
 
   private void list(Context ctx) {
