@@ -212,6 +212,11 @@ public final class StateRecovery {
         masters.add(VaultKey.load(previous));
       }
     }
-    return Repository.openAll(targets, masters).repositories();
+    Repository.Opened opened = Repository.openAll(targets, masters);
+    opened
+        .unreachable()
+        .forEach(
+            (where, why) -> LOG.warn("vault target {} left out of the recovery: {}", where, why));
+    return opened.repositories();
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +194,26 @@ class KeyRotationTest {
     assertThat(Files.readAllBytes(blocked.keyFile())).isEqualTo(key);
     assertThat(f.home.resolve("keys/vault.key.old")).doesNotExist();
     assertThat(f.repo().resolve("keyring")).doesNotExist();
+  }
+
+  @Test
+  void aPassphraseVaultStartsANewDataKeyButRefusesAPlainRotation() throws Exception {
+    String variable = "NXS_TEST_VAULT_PASSPHRASE";
+    Map<String, String> env = Map.of(variable, "correct horse battery staple");
+    Vault vault = f.vault(VaultConfig.defaults().withPassphraseEnv(variable)).environment(env);
+    String first = backUp(vault, "one");
+
+    assertThatThrownBy(() -> vault.rotateKey("yearly rotation", false))
+        .isInstanceOf(VaultException.class)
+        .hasMessageContaining("--new-data-key");
+    KeyRotationResult fresh = vault.rotateKey("passphrase seen on a screen share", true);
+    String second = backUp(vault, "two");
+
+    assertThat(fresh.masterRotated()).isFalse();
+    assertThat(fresh.keyFile()).isNull();
+    assertThat(vault.keyFile()).doesNotExist();
+    assertThat(memoryOf(vault, first, f.home.resolve("r1"))).isEqualTo("one");
+    assertThat(memoryOf(vault, second, f.home.resolve("r2"))).isEqualTo("two");
   }
 
   @Test
