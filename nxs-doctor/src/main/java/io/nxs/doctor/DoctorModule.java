@@ -41,8 +41,6 @@ public final class DoctorModule implements NxsModule {
   @Override
   public void start(ModuleContext context) {
     DoctorConfig config = context.config().section(DoctorConfig.SECTION);
-    // before the HTTP server serves its first request: api.latency_p99_ms needs the histogram
-    context.metrics().config().meterFilter(io.nxs.doctor.collect.InternalCollector.HISTOGRAM);
     actions = Executors.newVirtualThreadPerTaskExecutor();
     doctor =
         Doctor.create(

@@ -19,6 +19,7 @@ import io.nxs.core.auth.Scope;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.ext.ReadinessCheck.Readiness;
 import io.nxs.core.ext.Registry;
+import io.nxs.core.metrics.Metrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,7 +261,7 @@ public final class HttpServer {
   }
 
   private void record(String method, String route, int status, long nanos) {
-    Timer.builder("http.server.requests")
+    Timer.builder(Metrics.HTTP_REQUESTS)
         .description("HTTP requests served by NXS")
         .tag("method", method)
         .tag("route", route)

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * security.auth_failures_per_min} (401 answers); and every registered health source (e.g. the
  * gateway's providers) as {@code health.up{source}} (1 up, 0.5 degraded, 0 down).
  *
- * <p>The p99 comes from the timer's percentile histogram, which {@link #HISTOGRAM} turns on: the
- * bucket counts of every status and route are summed, the previous collection's sums subtracted,
- * and the p99 is the upper bound of the bucket where 99 % of the interval's requests are reached
- * (so it is exact to the bucket, and a mean cannot hide a slow tail).
+ * <p>The p99 comes from the timer's percentile histogram, which the daemon's registry turns on
+ * ({@link io.nxs.core.metrics.Metrics#prometheus()}): the bucket counts of every status and route
+ * are summed, the previous collection's sums subtracted, and the p99 is the upper bound of the
+ * bucket where 99 % of the interval's requests are reached (so it is exact to the bucket, and a
+ * mean cannot hide a slow tail).
  */
 public final class InternalCollector implements MetricSource {
 
@@ -34,29 +35,6 @@ public final class InternalCollector implements MetricSource {
   private double lastAuthFailures;
   private double lastTotalMs;
   private final java.util.TreeMap<Double, Double> lastBuckets = new java.util.TreeMap<>();
-
-  /**
-   * Gives {@code http.server.requests} a percentile histogram (1 ms to 60 s), so {@code
-   * api.latency_p99_ms} can be computed per interval; configure it on the registry before the first
-   * request is served.
-   */
-  public static final io.micrometer.core.instrument.config.MeterFilter HISTOGRAM =
-      new io.micrometer.core.instrument.config.MeterFilter() {
-        @Override
-        public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
-            io.micrometer.core.instrument.Meter.Id id,
-            io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
-          if (!id.getName().equals("http.server.requests")) {
-            return config;
-          }
-          return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder()
-              .percentilesHistogram(true)
-              .minimumExpectedValue((double) java.time.Duration.ofMillis(1).toNanos())
-              .maximumExpectedValue((double) java.time.Duration.ofSeconds(60).toNanos())
-              .build()
-              .merge(config);
-        }
-      };
 
   public InternalCollector(MeterRegistry registry, Registry<HealthSource> health, Clock clock) {
     this.registry = registry;

@@ -37,7 +37,6 @@ class InternalCollectorTest {
   @Test
   void theP99OfAnIntervalShowsTheSlowTailTheMeanHidesAndForgetsEarlierIntervals() {
     PrometheusMeterRegistry registry = Metrics.prometheus();
-    registry.config().meterFilter(InternalCollector.HISTOGRAM);
     MutableClock clock = MutableClock.startingAt2026();
     InternalCollector collector = new InternalCollector(registry, null, clock);
     collector.collect();

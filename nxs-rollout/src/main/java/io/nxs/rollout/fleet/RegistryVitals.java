@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * NXS's own figures, as the daemon already measures them: the API's requests, 5xx answers and p99
- * latency from the {@code http.server.requests} timers (their percentile histogram when the Doctor
- * turned it on, else their maximum), the heap in use after the last collection, and the agent's
- * channels and sessions from the modules' metric sources ({@code agent.channels_connected}, {@code
- * agent.sessions}) when a module offers them.
+ * latency from the {@code http.server.requests} timers (their percentile histogram, which the
+ * daemon's registry gives them, else their maximum), the heap in use after the last collection, and
+ * the agent's channels and sessions from the modules' metric sources ({@code
+ * agent.channels_connected}, {@code agent.sessions}) when a module offers them.
  */
 public final class RegistryVitals implements VitalsProbe {
 
