@@ -117,7 +117,8 @@ routes:
   503-then-fast: [overloaded, fast]
 EOF
 ./nxs --version >/dev/null # builds the jar and its start-up archive when stale, untimed
-./nxs serve --home "$home" >"$work/nxs.out" 2>&1 &
+# Without the supervising loop: $! is then the JVM, whose RSS and CPU are measured.
+NXS_SUPERVISE=0 ./nxs serve --home "$home" >"$work/nxs.out" 2>&1 &
 nxs_pid=$!
 pids+=("$nxs_pid")
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nxs/readyz")" = 200 ]; do
@@ -132,7 +133,7 @@ if [ -n "${NXS_BASELINE:-}" ]; then
   mkdir -p "$work/base-home"
   sed "s/port: $nxs}/port: $baseline}/" "$home/nxs.yaml" >"$work/base-home/nxs.yaml"
   "$NXS_BASELINE/nxs" --version >/dev/null
-  NXS_JAVA_OPTS=${NXS_BASELINE_JAVA_OPTS:-${NXS_JAVA_OPTS:-}} \
+  NXS_SUPERVISE=0 NXS_JAVA_OPTS=${NXS_BASELINE_JAVA_OPTS:-${NXS_JAVA_OPTS:-}} \
     "$NXS_BASELINE/nxs" serve --home "$work/base-home" >"$work/base.out" 2>&1 &
   base_pid=$!
   pids+=("$base_pid")

@@ -4,8 +4,9 @@
 #      (Debian python3-opencv), interleaved A B A B; each side times only BRISQUE on pixels it
 #      decoded beforehand, median per image after a warm-up round;
 #   2. the whole image scorer (decode + every dimension) on one thread;
-#   3. images per second through the daemon: `nxs serve` on a scratch home, JPEGs POSTed to
-#      /api/v1/score by 4 concurrent clients, with the daemon's peak resident memory;
+#   3. images per second through the daemon: `nxs serve` on a scratch home with the launcher's JVM
+#      options, JPEGs POSTed to /api/v1/score by 4 concurrent clients, with the daemon's peak
+#      resident memory;
 #   4. voice: 16 kHz mono speech (espeak-ng), decode + every dimension, as a real-time factor.
 #
 #   bench/score/speed.sh [IMAGES] [BASELINE_REV]      (default 12 images, no baseline)
@@ -103,6 +104,9 @@ if [ -n "$base_rev" ]; then
   cp "$jar" "$work/baseline.jar"
   (cd "$work/base-classes" && "$JAVA_HOME/bin/jar" uf "$work/baseline.jar" io/nxs/score)
 fi
+# The JVM options ./nxs serve runs the daemon with (the launcher's default), unless
+# NXS_BENCH_DAEMON_OPTS says otherwise: the heap's sizing decides much of the cost per image.
+daemon_opts=${NXS_BENCH_DAEMON_OPTS:--XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k}
 daemon() { # daemon SIDE: start `nxs serve` from that side's jar on a scratch home, POST, stop
   local side=$1 side_jar=$jar
   [ "$side" = baseline ] && side_jar="$work/baseline.jar"
@@ -119,7 +123,8 @@ vault:
     verify: 0s
     drill: 0s
 YAML
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar "$side_jar" --home "$home" serve >"$work/daemon.log" 2>&1 &
+  # shellcheck disable=SC2086 # the options are words
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $daemon_opts -jar "$side_jar" --home "$home" serve >"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
     kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.log"; exit 1; }

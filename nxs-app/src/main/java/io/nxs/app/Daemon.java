@@ -21,6 +21,7 @@ import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
+import io.nxs.core.http.MemoryPressure;
 import io.nxs.core.http.ServerConfig;
 import io.nxs.core.log.Redaction;
 import io.nxs.core.metrics.Metrics;
@@ -30,6 +31,8 @@ import io.nxs.core.secrets.Secrets;
 import io.nxs.core.state.SecureFiles;
 import io.nxs.core.state.StateStore;
 import io.nxs.rollout.bootstrap.SafeModeMarker;
+import io.nxs.rollout.fleet.RolloutModule;
+import io.nxs.rollout.release.Restart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +71,7 @@ public final class Daemon implements AutoCloseable {
   private final CompletableFuture<String> stopRequested;
   private final ServerConfig server;
   private Optional<SystemdNotifier> systemd = Optional.empty();
+  private MemoryPressure pressure = MemoryPressure.NEVER;
   private final boolean firstStart;
   private boolean closed;
 
@@ -131,12 +135,18 @@ public final class Daemon implements AutoCloseable {
             2, Thread.ofPlatform().name("nxs-scheduler-", 0).daemon().factory());
     List<NxsModule> started = new ArrayList<>();
     Dashboard dashboard = null;
+    MemoryPressure pressure = null;
     try {
       ApiKeyStore keys = new ApiKeyStore(store, audit, clock);
       ensureAdminKey(home, keys);
       PrometheusMeterRegistry metrics = Metrics.prometheus();
       Extensions extensions = new Extensions();
       extensions.readinessChecks().register(simpleReadiness("audit"));
+      pressure = MemoryPressure.watchJvm(scheduler);
+      pressure.bindTo(metrics);
+      extensions.metricSources().register(pressure);
+      MemoryPressure gate = pressure;
+      pressure.onChange(high -> audit.append(gate.auditEvent(high)));
       LastGoodConfig lastGood = LastGoodConfig.forDaemon(home, env, clock, scheduler);
       extensions.healingActions().register(lastGood);
       EventBus events = new EventBus();
@@ -194,6 +204,7 @@ public final class Daemon implements AutoCloseable {
                   metrics,
                   extensions.readinessChecks(),
                   routes)
+              .shedUnder(pressure)
               .start();
       lastGood.keep();
       audit.append(
@@ -222,10 +233,14 @@ public final class Daemon implements AutoCloseable {
               stopRequested,
               server,
               firstStart);
+      daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
       return daemon;
     } catch (RuntimeException e) {
+      if (pressure != null) {
+        pressure.close();
+      }
       if (dashboard != null) {
         dashboard.close();
       }
@@ -376,6 +391,18 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
+   * Completes when the rollout installed (or went back to) a release this process must restart into
+   * (SPEC RO4); never when no rollout module runs.
+   */
+  public CompletableFuture<Restart> restartRequested() {
+    return modules.stream()
+        .filter(RolloutModule.class::isInstance)
+        .map(m -> ((RolloutModule) m).restartRequested())
+        .findFirst()
+        .orElseGet(CompletableFuture::new);
+  }
+
+  /**
    * Where a client on this machine reaches the daemon, e.g. {@code http://127.0.0.1:8787/}; {@code
    * https://localhost:PORT/} with {@code server.tls}.
    */
@@ -401,14 +428,31 @@ public final class Daemon implements AutoCloseable {
     return home;
   }
 
+  /**
+   * Closes for a restart into a release ({@link #restartRequested}): as {@link #close}, but systemd
+   * hears of a restart in place, not of a stop.
+   */
+  public synchronized void closeForRestart() {
+    if (!closed) {
+      systemd.ifPresent(SystemdNotifier::reloading);
+    }
+    close(true);
+  }
+
   /** Drains HTTP, stops modules, records the stop and flushes the audit log. Idempotent. */
   @Override
   public synchronized void close() {
+    close(false);
+  }
+
+  private void close(boolean restarting) {
     if (closed) {
       return;
     }
     closed = true;
-    systemd.ifPresent(SystemdNotifier::stopping);
+    if (!restarting) {
+      systemd.ifPresent(SystemdNotifier::stopping);
+    }
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
@@ -418,6 +462,7 @@ public final class Daemon implements AutoCloseable {
         LOG.error("module {} did not stop cleanly", m.name(), e);
       }
     }
+    pressure.close();
     scheduler.shutdown();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);

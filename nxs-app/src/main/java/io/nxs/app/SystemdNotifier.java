@@ -25,6 +25,9 @@ final class SystemdNotifier implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SystemdNotifier.class);
 
+  /** The watchdog period while the daemon restarts into a release: enough for a slow start. */
+  static final Duration RESTART_WATCHDOG = Duration.ofMinutes(3);
+
   private final String socket;
   private final Duration watchdog;
   private ScheduledFuture<?> keepalive;
@@ -54,14 +57,42 @@ final class SystemdNotifier implements AutoCloseable {
     return Optional.of(new SystemdNotifier(socket, watchdog));
   }
 
-  /** Tells systemd the daemon is serving, and starts the keepalive at half the watchdog period. */
+  /**
+   * Tells systemd the daemon is serving (after a restart into a release too: the watchdog period is
+   * the configured one again), and starts the keepalive at half the watchdog period.
+   */
   void ready(int port, ScheduledExecutorService scheduler) {
-    send("--ready", "--status=serving on port " + port);
+    if (watchdog == null || watchdog.isZero()) {
+      send("--ready", "--status=serving on port " + port);
+    } else {
+      send(
+          "--ready",
+          "--status=serving on port " + port,
+          "WATCHDOG_USEC=" + watchdog.toNanos() / 1000);
+    }
     if (watchdog != null && !watchdog.isZero()) {
       long every = Math.max(1, watchdog.toMillis() / 2);
       keepalive =
           scheduler.scheduleAtFixedRate(
               () -> send("WATCHDOG=1"), every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Tells systemd the service restarts in place (the launcher's loop starts the next release, whose
+   * READY=1 ends it): unlike STOPPING=1, the unit does not start stopping.
+   */
+  void reloading() {
+    if (keepalive != null) {
+      keepalive.cancel(false);
+    }
+    if (watchdog == null || watchdog.isZero()) {
+      send("RELOADING=1");
+    } else {
+      // The next release feeds the watchdog only once it serves: give it the time to start (its
+      // READY=1 sets the configured period again).
+      Duration grace = watchdog.compareTo(RESTART_WATCHDOG) > 0 ? watchdog : RESTART_WATCHDOG;
+      send("RELOADING=1", "WATCHDOG_USEC=" + grace.toNanos() / 1000);
     }
   }
 

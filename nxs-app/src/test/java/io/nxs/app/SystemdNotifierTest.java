@@ -78,13 +78,30 @@ class SystemdNotifierTest {
 
     try (Daemon d = Daemon.start(home, env, Clock.systemUTC())) {
       await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("READY=1"));
-      assertThat(received()).contains("STATUS=serving on port " + d.port());
+      assertThat(received())
+          .contains("STATUS=serving on port " + d.port())
+          .contains("WATCHDOG_USEC=400000");
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> received().split("WATCHDOG=1", -1).length > 2);
     }
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("STOPPING=1"));
+  }
+
+  @Test
+  void aRestartIntoAReleaseIsAReloadForSystemdNotAStop() throws Exception {
+    Path socket = listen();
+    SystemdNotifier notifier =
+        SystemdNotifier.fromEnv(
+                Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "30000000"))
+            .orElseThrow();
+    notifier.reloading();
+    await().atMost(Duration.ofSeconds(20)).until(() -> received().contains("RELOADING=1"));
+    assertThat(received())
+        .as("the watchdog waits for the next release to start")
+        .contains("WATCHDOG_USEC=180000000")
+        .doesNotContain("STOPPING=1");
   }
 
   @Test

@@ -55,6 +55,10 @@ class ScheduledRotationTest {
   }
 
   private void start(Path command) {
+    start(command, "20s");
+  }
+
+  private void start(Path command, String timeout) {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     logs.start();
     f =
@@ -65,7 +69,9 @@ class ScheduledRotationTest {
                     "api_key: "
                         + OLD
                         + "\n    rotation:\n      every: 90d\n      prepare: 7d\n"
-                        + "      timeout: 20s\n      command: '"
+                        + "      timeout: "
+                        + timeout
+                        + "\n      command: '"
                         + command
                         + "'\n"));
     f.module.keyRotation().check(); // the key's age starts now
@@ -156,6 +162,29 @@ class ScheduledRotationTest {
     assertThat(runs()).isEqualTo(2);
     assertThat(credentialState()).isEqualTo("overlap");
     assertThat(failuresInARow()).isZero();
+  }
+
+  @Test
+  void aCommandPastItsTimeLimitIsStoppedAuditedAndTriedAgainAtTheNextCheck() throws Exception {
+    // exec: the sleep is the command's own process, so stopping it closes its output too.
+    start(script("exec sleep 60"), "1s");
+    f.clock.advance(Duration.ofDays(83));
+
+    f.module.keyRotation().check();
+
+    assertThat(runs()).isEqualTo(1);
+    assertThat(credentialState()).isEqualTo("single");
+    assertThat(f.auditEntries("provider.key_rotation_failed"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("problem", "timed out after 1s"));
+    assertThat(logText()).contains("rotation command for a failed: timed out after 1s");
+    assertThat(failuresInARow()).isEqualTo(1.0);
+
+    f.clock.advance(Duration.ofHours(1));
+    f.module.keyRotation().check();
+
+    assertThat(runs()).as("tried again at the next check").isEqualTo(2);
+    assertThat(failuresInARow()).isEqualTo(2.0);
   }
 
   @Test

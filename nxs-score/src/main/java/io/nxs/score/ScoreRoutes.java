@@ -7,6 +7,7 @@ import io.nxs.core.Json;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
+import io.nxs.core.http.MemoryPressure;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class ScoreRoutes implements HttpRoutes {
 
   @Override
   public void addTo(RoutesConfig routes) {
-    routes.post(PATH, this::score, Scope.READ);
+    routes.post(PATH, this::score, Scope.READ, MemoryPressure.Load.HEAVY);
     routes.get(PATH, ctx -> ctx.json(summary()), Scope.READ);
     routes.get(
         PATH + "/review",

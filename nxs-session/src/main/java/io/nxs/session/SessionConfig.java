@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param commandTimeout how long one OpenClaw command (backup, restore, doctor, sessions list) may
  *     take; default 30m
  * @param bandwidth the most a migration sends per second (uncompressed); default 0, no cap
+ * @param migration how stores move: as a patch or whole, and how many earlier copies are kept
  */
 public record SessionConfig(
     ZonePolicy zones,
@@ -31,7 +32,35 @@ public record SessionConfig(
     int attempts,
     ByteSize keepFree,
     Duration commandTimeout,
-    ByteSize bandwidth) {
+    ByteSize bandwidth,
+    Migration migration) {
+
+  /**
+   * The {@code session.migration:} subsection.
+   *
+   * @param delta {@code auto} (default: the source measures the link and the patch's cost and sends
+   *     the faster), {@code always} (a patch whenever both sides hold the same earlier store) or
+   *     {@code never}
+   * @param keepBases how many earlier stores to keep per peer and agent as bases for later patches;
+   *     older ones are deleted after a migration succeeds; default 2, at least 1
+   */
+  public record Migration(DeltaMode delta, int keepBases) {
+
+    public static final Migration DEFAULT = new Migration(DeltaMode.AUTO, 2);
+
+    @JsonCreator
+    static Migration fromYaml(
+        @JsonProperty("delta") DeltaMode delta, @JsonProperty("keep_bases") Integer keepBases) {
+      return new Migration(
+          delta == null ? DEFAULT.delta : delta, keepBases == null ? DEFAULT.keepBases : keepBases);
+    }
+
+    public Migration {
+      if (keepBases < 1 || keepBases > 100) {
+        throw new IllegalArgumentException("keep_bases must be in [1, 100], but was " + keepBases);
+      }
+    }
+  }
 
   public static final ConfigSection<SessionConfig> SECTION =
       ConfigSection.of("session", SessionConfig.class);
@@ -47,7 +76,8 @@ public record SessionConfig(
       @JsonProperty("attempts") Integer attempts,
       @JsonProperty("keep_free") ByteSize keepFree,
       @JsonProperty("command_timeout") Duration commandTimeout,
-      @JsonProperty("bandwidth") ByteSize bandwidth) {
+      @JsonProperty("bandwidth") ByteSize bandwidth,
+      @JsonProperty("migration") Migration migration) {
     return new SessionConfig(
         zones == null ? ZonePolicy.DEFAULT : zones,
         staging == null ? "sessions" : staging,
@@ -55,12 +85,13 @@ public record SessionConfig(
         attempts == null ? 3 : attempts,
         keepFree == null ? new ByteSize(256L * 1024 * 1024) : keepFree,
         commandTimeout == null ? Duration.ofMinutes(30) : commandTimeout,
-        bandwidth == null ? new ByteSize(0) : bandwidth);
+        bandwidth == null ? new ByteSize(0) : bandwidth,
+        migration == null ? Migration.DEFAULT : migration);
   }
 
   /** Every default. */
   public static SessionConfig defaults() {
-    return fromYaml(null, null, null, null, null, null, null);
+    return fromYaml(null, null, null, null, null, null, null, null);
   }
 
   public SessionConfig {
@@ -83,13 +114,27 @@ public record SessionConfig(
   /** A copy with another free-space reserve (tests that play a target short of disk). */
   public SessionConfig withKeepFree(long bytes) {
     return new SessionConfig(
-        zones, staging, chunkSize, attempts, new ByteSize(bytes), commandTimeout, bandwidth);
+        zones,
+        staging,
+        chunkSize,
+        attempts,
+        new ByteSize(bytes),
+        commandTimeout,
+        bandwidth,
+        migration);
   }
 
   /** A copy with another chunk size. */
   public SessionConfig withChunkSize(long bytes) {
     return new SessionConfig(
-        zones, staging, new ByteSize(bytes), attempts, keepFree, commandTimeout, bandwidth);
+        zones,
+        staging,
+        new ByteSize(bytes),
+        attempts,
+        keepFree,
+        commandTimeout,
+        bandwidth,
+        migration);
   }
 
   /** A copy with a bandwidth cap in bytes per second (0: none). */
@@ -101,12 +146,19 @@ public record SessionConfig(
         attempts,
         keepFree,
         commandTimeout,
-        new ByteSize(bytesPerSecond));
+        new ByteSize(bytesPerSecond),
+        migration);
   }
 
   /** A copy with other zones. */
   public SessionConfig withZones(ZonePolicy other) {
     return new SessionConfig(
-        other, staging, chunkSize, attempts, keepFree, commandTimeout, bandwidth);
+        other, staging, chunkSize, attempts, keepFree, commandTimeout, bandwidth, migration);
+  }
+
+  /** A copy with other migration settings. */
+  public SessionConfig withMigration(Migration other) {
+    return new SessionConfig(
+        zones, staging, chunkSize, attempts, keepFree, commandTimeout, bandwidth, other);
   }
 }

@@ -8,6 +8,7 @@ import io.nxs.core.auth.Scope;
 import io.nxs.core.http.ApiException;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.http.HttpServer;
+import io.nxs.core.http.MemoryPressure;
 import io.nxs.session.migrate.Handshake;
 import io.nxs.session.migrate.IncomingMigrations;
 import io.nxs.session.migrate.MigrationRecord;
@@ -108,7 +109,8 @@ final class SessionRoutes implements HttpRoutes {
           ctx.status(202)
               .json(run(() -> migrations.start(uri, Path.of(keyFile), text(b, "agent"))));
         },
-        Scope.ADMIN);
+        Scope.ADMIN,
+        MemoryPressure.Load.HEAVY);
     routes.get(
         MIGRATIONS + "/{id}",
         ctx ->
@@ -143,10 +145,15 @@ final class SessionRoutes implements HttpRoutes {
           Bundle bundle = read(ctx, Bundle.class);
           ctx.json(refusing(() -> in.bundle(ctx.pathParam("id"), bundle)));
         },
-        Scope.ADMIN);
+        Scope.ADMIN,
+        MemoryPressure.Load.HEAVY);
     routes.put(
         INCOMING + "/{id}/chunks",
         ctx -> ctx.json(refusing(() -> in.chunk(ctx.pathParam("id"), ctx.bodyAsBytes()))),
+        Scope.ADMIN);
+    routes.put(
+        INCOMING + "/{id}/probe",
+        ctx -> ctx.json(refusing(() -> in.probe(ctx.pathParam("id"), ctx.bodyAsBytes().length))),
         Scope.ADMIN);
     routes.post(
         INCOMING + "/{id}/commit",

@@ -208,6 +208,19 @@ class IncomingMigrationTest {
   }
 
   @Test
+  void aProbeOfTheLinkIsCountedAndDroppedForAMigrationUnderWayOnly() throws Exception {
+    handshake("probe-00000001");
+    HttpResponse<String> counted =
+        send("PUT", INCOMING + "/probe-00000001/probe", new byte[100_000], target.adminKey);
+    assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
+    assertThat(Json.mapper().readTree(counted.body()).path("received").asLong()).isEqualTo(100_000);
+
+    HttpResponse<String> unknown =
+        send("PUT", INCOMING + "/probe-00000002/probe", new byte[10], target.adminKey);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void aStoreSentBeforeIsTheBaseOfTheNextAndOnlyWhatChangedMoves() throws Exception {
     String store = "bulk/main/snap-1/database.sqlite";
     // A store of text-like pages (compressible), then the same store grown by 2 % of new pages.

@@ -168,6 +168,30 @@ public final class MigrationBench {
     out.put("grown_messages", 2 * more);
     out.put("second_store_bytes", secondFile.size());
 
+    // What `session.migration.delta: auto` would choose here, from the figures it measures: the
+    // link by two 512 KiB probes, compression and patch rates by 1 MiB samples.
+    String probing = "probe-" + java.util.UUID.randomUUID();
+    offer(http, target, probing, secondFile);
+    byte[] payload = new byte[512 * 1024];
+    new java.util.Random(1).nextBytes(payload);
+    double link = 0;
+    for (int i = 0; i < 2; i++) {
+      long p = System.nanoTime();
+      call(http, target, "PUT", "/api/v1/migrations/incoming/" + probing + "/probe", payload);
+      link = Math.max(link, payload.length * 1e9 / Math.max(1, System.nanoTime() - p));
+    }
+    t = System.nanoTime();
+    io.nxs.session.migrate.DeltaChoice.Decision auto =
+        io.nxs.session.migrate.DeltaChoice.decide(
+            "main",
+            io.nxs.session.migrate.DeltaChoice.measure(
+                staged.resolve(first), staged.resolve(second), link, 0));
+    out.put("auto_measure_ms", ms(t));
+    out.put("auto_choice", auto.patch() ? "patch" : "whole");
+    out.put("auto_whole_seconds_estimate", auto.wholeSeconds());
+    out.put("auto_patch_seconds_estimate", auto.patchSeconds());
+    out.put("auto_figures", auto.figures());
+
     t = System.nanoTime();
     String patch = "bulk/main/snap-2.database.patch";
     StorePatch.write(staged.resolve(first), staged.resolve(second), staged.resolve(patch));
@@ -207,6 +231,7 @@ public final class MigrationBench {
     out.put("second_delta_wire_bytes", deltaWire);
     out.put("wire_ratio_delta_to_whole", (double) deltaWire / wholeWire);
     out.put("time_ratio_delta_to_whole", (double) deltaMs / Math.max(1, wholeMs));
+    out.put("auto_chose_the_faster", auto.patch() == (deltaMs < wholeMs));
   }
 
   /**

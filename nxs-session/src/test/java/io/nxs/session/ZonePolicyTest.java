@@ -60,4 +60,33 @@ class ZonePolicyTest {
         .hasMessageContaining("nxs.yaml:")
         .hasMessageContaining("zones.warm (2d) must be longer than zones.hot (3d)");
   }
+
+  @Test
+  void theMigrationSubsectionChoosesHowStoresMoveAndABadValueIsAConfigErrorWithFileAndLine()
+      throws Exception {
+    ConfigLoader loader = new ConfigLoader(List.of(SessionConfig.SECTION), Map.of());
+    Path good =
+        Files.writeString(
+            dir.resolve("good.yaml"),
+            "session:\n  migration:\n    delta: always\n    keep_bases: 3\n");
+    SessionConfig c = loader.load(good).section(SessionConfig.SECTION);
+    assertThat(c.migration().delta()).isEqualTo(DeltaMode.ALWAYS);
+    assertThat(c.migration().keepBases()).isEqualTo(3);
+    assertThat(SessionConfig.defaults().migration())
+        .isEqualTo(new SessionConfig.Migration(DeltaMode.AUTO, 2));
+
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.yaml"),
+            "session:\n  attempts: 3\n  migration:\n    delta: sometimes\n");
+    assertThatThrownBy(() -> loader.load(bad).section(SessionConfig.SECTION))
+        .hasMessageContaining("bad.yaml:4")
+        .hasMessageContaining("session.migration.delta")
+        .hasMessageContaining("one of auto, always, never");
+    Path none =
+        Files.writeString(dir.resolve("none.yaml"), "session:\n  migration:\n    keep_bases: 0\n");
+    assertThatThrownBy(() -> loader.load(none).section(SessionConfig.SECTION))
+        .hasMessageContaining("none.yaml:")
+        .hasMessageContaining("keep_bases must be in [1, 100], but was 0");
+  }
 }

@@ -51,7 +51,8 @@ final class DrillCommand extends CommandGroup {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "The drills there are, with the last scheduled run (drills.schedule) of each.")
+      description =
+          "The drills there are, with the last run of each (scheduled or by 'nxs drill run').")
   static final class ListDrills implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -139,6 +140,7 @@ final class DrillCommand extends CommandGroup {
       for (String name : names) {
         DrillReport report = DRILLS.get(name).run(thisBuild(), NxsHome.defaultConfig(), clock);
         reports.add(report);
+        record(report, clock);
         if (reportDir != null) {
           write(report);
         }
@@ -151,6 +153,25 @@ final class DrillCommand extends CommandGroup {
         Commands.printJson(spec, reports.stream().map(DrillCommand::json).toList());
       }
       return reports.stream().allMatch(DrillReport::passed) ? ExitCode.OK : ExitCode.PROBLEM;
+    }
+
+    /**
+     * Records the run in the home's {@code drill_runs} and audits it, as the schedule does, with
+     * who ran it; a home that does not exist yet is not created for it.
+     */
+    private void record(DrillReport report, Clock clock) {
+      GlobalOptions global = Commands.global(spec);
+      if (!global.home().exists()) {
+        return;
+      }
+      try (OfflineHome home = OfflineHome.open(global, clock)) {
+        DrillRuns.migrated(home.store)
+            .recordAudited(
+                report,
+                home.audit,
+                "cli",
+                Map.of("run_by", System.getProperty("user.name", "unknown")));
+      }
     }
 
     private void write(DrillReport report) {

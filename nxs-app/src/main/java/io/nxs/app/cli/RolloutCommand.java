@@ -101,18 +101,22 @@ final class RolloutCommand extends CommandGroup {
           "NODE", "RUNS", "KEPT", "STEP", "ERRORS", "P99", "DETAIL");
       for (JsonNode n : s.path("nodes")) {
         JsonNode now = n.path("now");
+        String installed = n.path("installed").asText("");
+        String running = n.path("running").asText(installed);
+        String restarting =
+            installed.equals(running) ? "" : "installed " + installed + ", restarting into it; ";
         out.printf(
             Locale.ROOT,
             "%-20s %-12s %-12s %-12s %-9s %-9s %s%n",
             n.path("node").asText(),
-            dash(n.path("installed").asText("")),
+            dash(running),
             dash(n.path("previous").asText("")),
             n.path("rollout").asText("").equals(r.path("id").asText())
                 ? n.path("step").asText()
                 : "-",
             String.format(Locale.ROOT, "%.2f%%", now.path("error_rate").asDouble() * 100),
             String.format(Locale.ROOT, "%.0fms", now.path("p99_ms").asDouble()),
-            n.path("detail").asText(""));
+            restarting + n.path("detail").asText(""));
       }
       return rolledBack ? ExitCode.PROBLEM : ExitCode.OK;
     }

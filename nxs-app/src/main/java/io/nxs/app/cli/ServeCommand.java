@@ -4,18 +4,24 @@ import io.nxs.app.ConfigCheck;
 import io.nxs.app.Daemon;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.CorruptStateException;
+import io.nxs.rollout.release.Restart;
 import io.nxs.vault.StateRecovery;
 import io.nxs.vault.VaultConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
-/** {@code nxs serve}: runs the daemon until SIGTERM or SIGINT, then drains and exits 0. */
+/**
+ * {@code nxs serve}: runs the daemon until SIGTERM or SIGINT, then drains and exits 0; or, when the
+ * rollout asks it to restart into a release it installed, drains, hands the restart to the
+ * launcher's supervising loop and exits {@link Restart#EXIT_CODE}.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -70,6 +76,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     // 'nxs stop' (POST /api/v1/daemon/stop) ends the wait the same way a SIGTERM does.
     daemon.stopRequested().thenRun(stop::countDown);
+    AtomicReference<Restart> restart = new AtomicReference<>();
+    daemon
+        .restartRequested()
+        .thenAccept(
+            r -> {
+              restart.set(r);
+              stop.countDown();
+            });
     Thread hook = new Thread(daemon::close, "nxs-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("NXS is running: " + daemon.url() + "  (home " + daemon.home().dir() + ")");
@@ -92,8 +106,18 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.println("stopping: draining in-flight requests");
     out.flush();
-    daemon.close();
+    if (restart.get() != null) {
+      daemon.closeForRestart();
+    } else {
+      daemon.close();
+    }
     Runtime.getRuntime().removeShutdownHook(hook);
+    Restart next = restart.get();
+    if (next != null) {
+      next.handOver(global.env);
+      out.println("stopped; restarting into " + next.launcher());
+      return Restart.EXIT_CODE;
+    }
     out.println("stopped");
     return ExitCode.OK;
   }

@@ -16,6 +16,7 @@ import io.nxs.core.cluster.ClusterView;
 import io.nxs.core.cluster.NodeState;
 import io.nxs.core.cluster.PeerRequest;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.state.StateStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
    *
    * @param apiUrl where this node's HTTP API answers for the others
    * @param protocol {@link PekkoSettings#PROTOCOL}, another value only in tests
+   * @param store the node's state database, migrated for the {@code cluster} module, which keeps
+   *     the durable shared state ({@link Replicas#DURABLE}) across restarts and downings; null
+   *     keeps everything in memory
    */
   public record Deps(
       ClusterConfig config,
@@ -91,7 +95,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       AuditTrail audit,
       HostFigures figures,
       String apiUrl,
-      int protocol) {}
+      int protocol,
+      StateStore store) {}
 
   final ClusterConfig config;
   final Clock clock;
@@ -100,6 +105,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private final HostFigures figures;
   private final String apiUrl;
   private final int protocol;
+  private final String durableStore;
   final ScheduledExecutorService loop;
 
   private volatile Incarnation current;
@@ -148,6 +154,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     this.figures = deps.figures();
     this.apiUrl = deps.apiUrl();
     this.protocol = deps.protocol();
+    this.durableStore =
+        deps.store() == null ? "" : SqliteDurableStore.register(deps.store(), deps.clock());
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("nxs-cluster").daemon().factory());
@@ -170,6 +178,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       node.current = node.startIncarnation();
     } catch (RuntimeException e) {
       node.loop.shutdownNow();
+      node.forgetDurableStore();
       throw new NxsException(
           "cannot start the cluster node on " + deps.config().bind() + ": " + e.getMessage(), e);
     }
@@ -201,7 +210,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
   private Incarnation startIncarnation(Map<String, Address> peers, boolean reforming) {
     Incarnation inc =
         Incarnation.start(
-            PekkoSettings.of(config, protocol, boundPort, reforming && !peers.isEmpty()));
+            PekkoSettings.of(
+                config, protocol, boundPort, reforming && !peers.isEmpty(), durableStore));
     boundPort = inc.port();
     incarnationStarted = clock.instant();
     List<Address> seeds = seedAddresses(inc);
@@ -977,6 +987,13 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         LOG.warn("the actor system did not stop within 10 s");
       }
+    }
+    forgetDurableStore();
+  }
+
+  private void forgetDurableStore() {
+    if (!durableStore.isEmpty()) {
+      SqliteDurableStore.unregister(durableStore);
     }
   }
 

@@ -43,7 +43,8 @@ public final class PekkoRuntime implements ClusterControl {
                 ctx.audit(),
                 new JvmHostFigures(ctx.metrics()),
                 apiUrl(ctx, config),
-                PekkoSettings.PROTOCOL));
+                PekkoSettings.PROTOCOL,
+                migrated(ctx)));
     ctx.extensions().cluster().install(node, node.lease, node.breakers, node.tasks, node.values);
     AgentPrimary primary =
         new AgentPrimary(
@@ -76,6 +77,12 @@ public final class PekkoRuntime implements ClusterControl {
         .description("1 when this node is on the majority side of the cluster")
         .register(ctx.metrics());
     return new PekkoRuntime(node, primary);
+  }
+
+  /** The state database with the cluster's table (durable Distributed Data, ADR 0072). */
+  private static io.nxs.core.state.StateStore migrated(ModuleContext ctx) {
+    ctx.store().migrate("cluster");
+    return ctx.store();
   }
 
   private static String apiUrl(ModuleContext ctx, ClusterConfig config) {

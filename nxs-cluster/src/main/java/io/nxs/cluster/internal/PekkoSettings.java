@@ -35,7 +35,7 @@ public final class PekkoSettings {
 
   /** The configuration for a node; {@code protocol} is {@link #PROTOCOL} outside tests. */
   public static Config of(ClusterConfig c, int protocol) {
-    return of(c, protocol, 0, false);
+    return of(c, protocol, 0, false, "");
   }
 
   /**
@@ -46,8 +46,11 @@ public final class PekkoSettings {
    * @param reforming this incarnation forms the cluster again after every member was downed: it
    *     does so only when every member it last saw answers that it is in no cluster ({@link
    *     #NO_SELF_JOIN_BY_TIMEOUT})
+   * @param durableStore the {@link SqliteDurableStore#register registered} state database that
+   *     keeps {@link Replicas#DURABLE} across restarts, or empty to keep everything in memory
    */
-  static Config of(ClusterConfig c, int protocol, int port, boolean reforming) {
+  static Config of(
+      ClusterConfig c, int protocol, int port, boolean reforming, String durableStore) {
     Map<String, Object> m = new HashMap<>();
     m.put("pekko.actor.provider", "cluster");
     m.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
@@ -108,6 +111,14 @@ public final class PekkoSettings {
     m.put("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes", "off");
     m.put("pekko.cluster.distributed-data.gossip-interval", "500ms");
     m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
+    if (!durableStore.isEmpty()) {
+      // Pekko's durable Distributed Data, stored in the node's state database (ADR 0072).
+      m.put("pekko.cluster.distributed-data.durable.keys", Replicas.DURABLE);
+      m.put(
+          "pekko.cluster.distributed-data.durable.store-actor-class",
+          SqliteDurableStore.class.getName());
+      m.put("pekko.cluster.distributed-data.durable." + SqliteDurableStore.STORE_KEY, durableStore);
+    }
     // NXS's own join check: the cluster's name and the protocol version must match.
     m.put(
         "pekko.cluster.configuration-compatibility-check.checkers.nxs",

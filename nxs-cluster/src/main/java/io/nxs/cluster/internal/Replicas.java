@@ -1,6 +1,7 @@
 package io.nxs.cluster.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,15 @@ final class Replicas {
   static final Key<LWWMap<String, String>> BREAKERS = LWWMapKey.create("nxs-breakers");
   static final Key<LWWMap<String, String>> STATE = LWWMapKey.create("nxs-state");
   static final Key<LWWMap<String, String>> CONFLICTS = LWWMapKey.create("nxs-conflicts");
+
+  /**
+   * The keys kept in the node's state database across restarts (ADR 0072): what was acknowledged —
+   * the task queue and its hand-over requests, the agent lease with its fencing token, shared state
+   * and the review queue. Presence and scores ({@link #REPORTS}) and breaker states are fresh after
+   * a restart by nature.
+   */
+  static final List<String> DURABLE =
+      List.of(TASKS.id(), MOVES.id(), LEASE.id(), STATE.id(), CONFLICTS.id());
 
   /** How long a local read or write may take before something is badly wrong. */
   private static final Duration LOCAL = Duration.ofSeconds(5);

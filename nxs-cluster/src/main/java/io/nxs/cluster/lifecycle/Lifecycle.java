@@ -16,11 +16,12 @@ public sealed interface Lifecycle {
   NodeState state();
 
   /**
-   * Announced, not yet proven healthy.
+   * Announced, not yet heard from steadily.
    *
-   * @param goodBeats consecutive healthy heartbeats so far; 3 make it ACTIVE
+   * @param beats consecutive heartbeats so far; 3 make it ACTIVE (DEGRADED if the third is
+   *     unhealthy)
    */
-  record Joining(Instant since, int goodBeats) implements Lifecycle {
+  record Joining(Instant since, int beats) implements Lifecycle {
     @Override
     public NodeState state() {
       return NodeState.JOINING;

@@ -20,14 +20,15 @@ import java.util.List;
  * The lifecycle of one instance (SPEC CL2, seed 001 §3), driven by signals and an injected clock,
  * so every timed rule is tested by moving a clock rather than by waiting.
  *
- * <p>Rules: JOINING → ACTIVE after 3 consecutive healthy heartbeats; not ACTIVE within 2 minutes →
- * FAILED, forced out and refused for 10 minutes. ACTIVE → DEGRADED on an unhealthy heartbeat, back
- * after 5 consecutive healthy ones. ACTIVE or DEGRADED → ZOMBIE when no heartbeat came for 30 s
- * while Pekko still reaches the instance (its process answers, NXS in it does not); a zombie is
- * forced out after 60 s (which releases its leases) unless its heartbeat comes back, when it is
- * DEGRADED until proven healthy. LEAVING → GONE when its work is handed over or Pekko removed it.
- * Flapping — more than 3 transitions within 5 minutes — holds the instance out of work for 1, then
- * 5, then 15 minutes (re-admission backoff) and tells a person; a quiet hour resets the backoff.
+ * <p>Rules: JOINING → ACTIVE after 3 consecutive heartbeats (DEGRADED instead when the third is
+ * unhealthy; losing reachability breaks the run); no 3 heartbeats within 2 minutes → FAILED, forced
+ * out and refused for 10 minutes. ACTIVE → DEGRADED on an unhealthy heartbeat, back after 5
+ * consecutive healthy ones. ACTIVE or DEGRADED → ZOMBIE when no heartbeat came for 30 s while Pekko
+ * still reaches the instance (its process answers, NXS in it does not); a zombie is forced out
+ * after 60 s (which releases its leases) unless its heartbeat comes back, when it is DEGRADED until
+ * proven healthy. LEAVING → GONE when its work is handed over or Pekko removed it. Flapping — more
+ * than 3 transitions within 5 minutes — holds the instance out of work for 1, then 5, then 15
+ * minutes (re-admission backoff) and tells a person; a quiet hour resets the backoff.
  *
  * <p>Not thread-safe: one owner feeds it, in order.
  */
@@ -118,7 +119,12 @@ public final class MemberLifecycle {
           move(new Gone(now, "left; work handed over"), "work handed over, state synced", now, out);
         }
       }
-      case Signal.Reachability r -> reachable = r.reachable();
+      case Signal.Reachability r -> {
+        reachable = r.reachable();
+        if (!reachable && current instanceof Joining j) {
+          current = new Joining(j.since(), 0); // its heartbeats are no longer in a row
+        }
+      }
       case Signal.Removed removed -> {
         if (!(current instanceof Gone) && !(current instanceof Failed)) {
           move(new Gone(now, removed.reason()), removed.reason(), now, out);
@@ -132,11 +138,22 @@ public final class MemberLifecycle {
   private void onBeat(boolean healthy, String why, Instant now, List<Outcome> out) {
     switch (current) {
       case Joining j -> {
-        int good = healthy ? j.goodBeats() + 1 : 0;
-        if (good >= JOIN_BEATS && !now.isBefore(heldUntil)) {
-          move(new Active(now), JOIN_BEATS + " healthy heartbeats", now, out);
+        // Seed 001: JOINING -> ACTIVE after 3 consecutive *successful* heartbeats. Whether they
+        // are healthy is the ACTIVE/DEGRADED rule's question: a member answering slowly is
+        // DEGRADED (it takes work, down-weighted), not JOINING until it fails.
+        int beats = j.beats() + 1;
+        if (beats >= JOIN_BEATS && !now.isBefore(heldUntil)) {
+          if (healthy) {
+            move(new Active(now), JOIN_BEATS + " heartbeats in a row", now, out);
+          } else {
+            move(
+                new Degraded(now, 0),
+                JOIN_BEATS + " heartbeats in a row, the last unhealthy (" + why + ")",
+                now,
+                out);
+          }
         } else {
-          current = new Joining(j.since(), Math.min(good, JOIN_BEATS));
+          current = new Joining(j.since(), Math.min(beats, JOIN_BEATS));
         }
       }
       case Active a -> {
@@ -221,6 +238,10 @@ public final class MemberLifecycle {
                       + ": it did not become ACTIVE in time before"));
       case Failed f -> move(new Joining(now, 0), "joined again after its refusal", now, out);
       case Gone g -> move(new Joining(now, 0), "joined again", now, out);
+      // A new incarnation of a member still joining (it, or the node watching it, was downed and
+      // started again): its join starts now. The earlier one's clock would fail it for time
+      // spent in an actor system that no longer exists.
+      case Joining j -> current = new Joining(now, 0);
       default -> {} // already a member: Pekko repeats itself on a new subscription
     }
   }

@@ -4,8 +4,14 @@ import io.nxs.cluster.ClusterConfig;
 import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.event.EventBus;
+import io.nxs.core.state.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +27,23 @@ final class TestCluster implements AutoCloseable {
   final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
   final Map<String, List<AuditEvent>> audits = new ConcurrentHashMap<>();
   final Map<String, EventBus> buses = new ConcurrentHashMap<>();
+  private final Map<String, StateStore> stores = new ConcurrentHashMap<>();
+  private final boolean durable;
+  private Path dir;
   private int seedPort;
   private String firstId;
+
+  /** Nodes that keep their durable keys in a state database each, as daemons do. */
+  TestCluster() {
+    this(true);
+  }
+
+  /**
+   * @param durable false keeps all Distributed Data in memory (benchmarks compare the two)
+   */
+  TestCluster(boolean durable) {
+    this.durable = durable;
+  }
 
   /** Fixed, healthy host figures: scores differ only by queue length. */
   static final HostFigures IDLE =
@@ -123,8 +144,33 @@ final class TestCluster implements AutoCloseable {
 
   /** Stops every node at once, as a power cut of the whole fleet would (no graceful leave). */
   void stopAll() {
-    close();
+    stopNodes();
     nodes.clear();
+  }
+
+  private void stopNodes() {
+    nodes.values().parallelStream().forEach(ClusterNode::close);
+  }
+
+  /**
+   * The node's own state database, kept across its restarts (as a daemon's state.db is), migrated
+   * for the cluster module.
+   */
+  synchronized StateStore store(String id) {
+    return stores.computeIfAbsent(
+        id,
+        k -> {
+          try {
+            if (dir == null) {
+              dir = Files.createTempDirectory("nxs-cluster-test");
+            }
+            StateStore s = StateStore.open(dir.resolve(k).resolve("state.db"));
+            s.migrate("cluster");
+            return s;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   ClusterNode start(String id) {
@@ -149,7 +195,14 @@ final class TestCluster implements AutoCloseable {
     ClusterNode node =
         ClusterNode.start(
             new ClusterNode.Deps(
-                c, Clock.systemUTC(), bus, trail, IDLE, c.apiUrl(), spec.protocol()));
+                c,
+                Clock.systemUTC(),
+                bus,
+                trail,
+                IDLE,
+                c.apiUrl(),
+                spec.protocol(),
+                durable ? store(spec.id()) : null));
     if (seedPort == 0) {
       seedPort = node.port();
       firstId = spec.id();
@@ -172,6 +225,15 @@ final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    nodes.values().parallelStream().forEach(ClusterNode::close);
+    stopNodes();
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

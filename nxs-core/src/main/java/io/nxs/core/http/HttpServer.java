@@ -84,6 +84,7 @@ public final class HttpServer {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final GracefulHandler graceful = new GracefulHandler();
   private final DirectPath direct;
+  private MemoryPressure pressure = MemoryPressure.NEVER;
   private TlsEndpoint tls;
   private Javalin app;
   private int boundPort;
@@ -103,7 +104,9 @@ public final class HttpServer {
     this.metrics = metrics;
     this.readiness = readiness;
     this.routes = List.copyOf(routes);
-    this.direct = new DirectPath(this::admit, this::record, SECURITY_HEADERS, MAX_REQUEST_BYTES);
+    this.direct =
+        new DirectPath(
+            this::admitUnlessShedding, this::record, SECURITY_HEADERS, MAX_REQUEST_BYTES);
     for (HttpRoutes r : this.routes) {
       r.addDirect(direct);
     }
@@ -129,6 +132,15 @@ public final class HttpServer {
   /** The authenticated key of a request that passed the gate. */
   public static Optional<ApiKey> key(Context ctx) {
     return Optional.ofNullable(ctx.attribute(KEY_ATTRIBUTE));
+  }
+
+  /**
+   * Sheds load under {@code pressure}: while it is high, {@code /v1/*} and the routes tagged {@link
+   * MemoryPressure.Load#HEAVY} are refused with 503. Call before {@link #start}.
+   */
+  public HttpServer shedUnder(MemoryPressure pressure) {
+    this.pressure = pressure;
+    return this;
   }
 
   /**
@@ -199,6 +211,7 @@ public final class HttpServer {
 
     cfg.routes.before(this::enter);
     cfg.routes.beforeMatched(this::authenticate);
+    cfg.routes.beforeMatched(this::shed);
     cfg.routes.after(this::leave);
 
     cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "alive")));
@@ -284,6 +297,24 @@ public final class HttpServer {
     }
     Scope needed = ctx.routeRoles().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.READ;
     ctx.attribute(KEY_ATTRIBUTE, admit(path, ctx.ip(), ctx.header("Authorization"), needed));
+  }
+
+  /** The memory-pressure gate of the routing layer: one volatile read, then the route's tags. */
+  private void shed(Context ctx) {
+    if (pressure.high()
+        && (ctx.path().startsWith("/v1/")
+            || ctx.routeRoles().contains(MemoryPressure.Load.HEAVY))) {
+      throw pressure.refusal();
+    }
+  }
+
+  /** The gate of a direct route ({@code /v1/*}): the key, then the memory-pressure gate. */
+  private ApiKey admitUnlessShedding(String path, String address, String header, Scope needed) {
+    ApiKey key = admit(path, address, header, needed);
+    if (pressure.high()) {
+      throw pressure.refusal();
+    }
+    return key;
   }
 
   /**

@@ -39,6 +39,9 @@ class BuiltinRulesFireAndResolveTest {
         Arguments.of(
             "memory-pressure-high",
             List.of(f("memory.available_mb", 300, 4000), f("memory.pressure", 90, 1))),
+        Arguments.of(
+            "memory-shedding-load",
+            List.of(f("nxs.memory_pressure", 1, 0), f("nxs.heap_after_gc_percent", 85, 40))),
         Arguments.of("memory-usage-high", List.of(f("memory.used_percent", 95, 50))),
         Arguments.of("swap-usage-high", List.of(f("swap.used_percent", 90, 10))),
         Arguments.of("cpu-saturated", List.of(f("cpu.usage_percent", 99, 10))),

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 class BuiltinRulesTest {
 
   @Test
-  void thereAre38BuiltinsTheSeeds24AndFourteenForTailsBaselinesProvidersBudgetsAndBackups() {
+  void thereAre39BuiltinsTheSeeds24AndFifteenForTailsBaselinesProvidersBudgetsBackupsAndShedding() {
     List<Rule> rules = RuleSet.builtin();
 
-    assertThat(rules).hasSize(38);
+    assertThat(rules).hasSize(39);
     Map<String, Long> byCategory =
         rules.stream().collect(Collectors.groupingBy(Rule::category, Collectors.counting()));
     assertThat(byCategory)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "resources",
-                8L,
+                9L,
                 "network",
                 6L,
                 "services",
@@ -32,7 +32,7 @@ class BuiltinRulesTest {
                 6L,
                 "configuration",
                 2L));
-    assertThat(rules.stream().map(Rule::id).distinct()).hasSize(38);
+    assertThat(rules.stream().map(Rule::id).distinct()).hasSize(39);
   }
 
   @Test

@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * A recovery drill (SPEC RO5): its own steps on a scratch instance, never the live home, and a
  * report. Each drill is a class of its own ({@link CleanStartDrill}, {@link CrashDrill}, {@link
- * CorruptionDrill}, {@link CredentialExpiryDrill}, {@link PartitionDrill}) holding its steps; what
- * every drill shares — the scratch instance, timing, a failed "drill ran" check when the drill
- * itself cannot go on, the clean stop and the audit check at the end — is here.
+ * CorruptionDrill}, {@link CredentialExpiryDrill}, {@link PartitionDrill}, {@link ExhaustionDrill})
+ * holding its steps; what every drill shares — the scratch instance, timing, a failed "drill ran"
+ * check when the drill itself cannot go on, the clean stop and the audit check at the end — is
+ * here.
  *
  * @param name e.g. {@code clean-start}
  * @param checks what it checks, one line for {@code nxs drill list}
@@ -28,7 +29,8 @@ public record Drill(String name, String checks, Steps steps) {
         CrashDrill.DRILL,
         CorruptionDrill.DRILL,
         CredentialExpiryDrill.DRILL,
-        PartitionDrill.DRILL);
+        PartitionDrill.DRILL,
+        ExhaustionDrill.DRILL);
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.nxs.rollout.drill;
 
 import io.nxs.core.NxsException;
+import io.nxs.core.Severity;
+import io.nxs.core.audit.AuditEvent;
+import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.state.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,9 +16,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The drills the daemon ran on its schedule, in the state store's {@code drill_runs} table (the
- * module's own, {@code db/drills}): each run's outcome, and each drill's last run for {@code nxs
- * drill list}.
+ * The drills that ran, on the daemon's schedule or by hand ({@code nxs drill run}), in the state
+ * store's {@code drill_runs} table (the module's own, {@code db/drills}): each run's outcome, and
+ * each drill's last run for {@code nxs drill list}.
  */
 public final class DrillRuns {
 
@@ -71,6 +74,32 @@ public final class DrillRuns {
     } catch (SQLException e) {
       throw new NxsException("cannot record the " + report.drill() + " drill's run: " + e, e);
     }
+  }
+
+  /**
+   * Records a report and audits it: {@code drill.passed} (info) or {@code drill.failed} (high,
+   * naming the checks that did not hold), whoever ran it.
+   *
+   * @param actor who ran it ({@code nxs} for the schedule, {@code cli} by hand)
+   * @param details what the audit entry adds (e.g. {@code run_by}, {@code every})
+   */
+  public Run recordAudited(
+      DrillReport report, AuditTrail audit, String actor, Map<String, Object> details) {
+    Run run = record(report);
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("duration_ms", run.duration().toMillis());
+    entry.putAll(details);
+    if (!run.passed()) {
+      entry.put("failed", run.failed());
+    }
+    audit.append(
+        new AuditEvent(
+            run.passed() ? "drill.passed" : "drill.failed",
+            run.passed() ? Severity.INFO : Severity.HIGH,
+            actor,
+            run.drill(),
+            entry));
+    return run;
   }
 
   /** Each drill's last run, by drill name. */

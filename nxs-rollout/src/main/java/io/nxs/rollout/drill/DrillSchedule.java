@@ -1,7 +1,5 @@
 package io.nxs.rollout.drill;
 
-import io.nxs.core.Severity;
-import io.nxs.core.audit.AuditEvent;
 import io.nxs.core.audit.AuditTrail;
 import io.nxs.core.ext.MetricSource;
 import java.time.Clock;
@@ -72,20 +70,8 @@ public final class DrillSchedule {
         continue;
       }
       DrillReport report = runner.apply(drill);
-      DrillRuns.Run run = runs.record(report);
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("duration_ms", run.duration().toMillis());
-      details.put("every", every.toString());
-      if (!run.passed()) {
-        details.put("failed", run.failed());
-      }
-      audit.append(
-          new AuditEvent(
-              run.passed() ? "drill.passed" : "drill.failed",
-              run.passed() ? Severity.INFO : Severity.HIGH,
-              "nxs",
-              drill.name(),
-              details));
+      runs.recordAudited(
+          report, audit, "nxs", Map.of("every", every.toString(), "run_by", "schedule"));
       reports.add(report);
     }
     return reports;

@@ -7,11 +7,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model provider on loopback for the drills that exercise the gateway ({@code credential-expiry},
@@ -24,10 +29,15 @@ import java.util.concurrent.CopyOnWriteArraySet;
  */
 final class DrillUpstream implements AutoCloseable {
 
+  /** The longest an answer is held: a drill that forgets to answer does not leave threads. */
+  private static final Duration HOLD_LIMIT = Duration.ofMinutes(2);
+
   private final String name;
   private final InetAddress address;
   private final Set<String> accepted = new CopyOnWriteArraySet<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger holding = new AtomicInteger();
+  private volatile CountDownLatch held;
   private HttpServer server;
   private int port;
 
@@ -60,6 +70,28 @@ final class DrillUpstream implements AutoCloseable {
     return seen.contains(key);
   }
 
+  /**
+   * From now on a chat completion is answered only at {@link #answerHeld}: a slow provider, so the
+   * requests it has (their bodies read) stay in flight in the daemon.
+   */
+  void holdAnswers() {
+    held = new CountDownLatch(1);
+  }
+
+  /** Answers every held chat completion, and the next ones at once. */
+  void answerHeld() {
+    CountDownLatch l = held;
+    held = null;
+    if (l != null) {
+      l.countDown();
+    }
+  }
+
+  /** How many chat completions wait for {@link #answerHeld} now. */
+  int holding() {
+    return holding.get();
+  }
+
   /** Off the network: the port closes, a connection is refused. */
   synchronized void disconnect() {
     if (server != null) {
@@ -78,6 +110,8 @@ final class DrillUpstream implements AutoCloseable {
   private HttpServer listen(int onPort) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(address, onPort), 0);
     s.createContext("/v1/", this::handle);
+    // One virtual thread per exchange: a held answer must not hold up the others.
+    s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     s.start();
     return s;
   }
@@ -112,10 +146,29 @@ final class DrillUpstream implements AutoCloseable {
                 "data",
                 List.of(Map.of("id", "drill-model", "object", "model", "owned_by", name))));
       } else if (path.equals("/v1/chat/completions") && ex.getRequestMethod().equals("POST")) {
+        awaitAnswer();
         reply(ex, 200, completion());
       } else {
         reply(ex, 404, Map.of("error", Map.of("message", "no route " + path)));
       }
+    }
+  }
+
+  private void awaitAnswer() throws IOException {
+    CountDownLatch l = held;
+    if (l == null) {
+      return;
+    }
+    holding.incrementAndGet();
+    try {
+      if (!l.await(HOLD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IOException("held answer not released within " + HOLD_LIMIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while holding an answer", e);
+    } finally {
+      holding.decrementAndGet();
     }
   }
 
@@ -152,6 +205,7 @@ final class DrillUpstream implements AutoCloseable {
 
   @Override
   public void close() {
+    answerHeld();
     disconnect();
   }
 }

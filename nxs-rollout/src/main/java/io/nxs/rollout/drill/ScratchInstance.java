@@ -83,6 +83,24 @@ final class ScratchInstance implements AutoCloseable {
     jvmOptions.add("-Djdk.net.hosts.file=" + file);
   }
 
+  /**
+   * Gives the daemons started from now on these JVM options, after this build's own (a later {@code
+   * -Xmx} wins).
+   */
+  void jvmOptions(String... options) {
+    jvmOptions.addAll(List.of(options));
+  }
+
+  /** The scratch directory (the home is inside it), for a drill's own files. */
+  Path dir() {
+    return dir;
+  }
+
+  /** Whether the daemon started last is still running. */
+  boolean alive() {
+    return daemon != null && daemon.isAlive();
+  }
+
   /** The serve log of the last start, for a drill that checks what the daemon never writes. */
   String log() throws IOException {
     return log == null ? "" : Files.readString(log);
@@ -94,9 +112,10 @@ final class ScratchInstance implements AutoCloseable {
    * @return how long it took, or empty when it was not ready in time (the daemon is left running)
    */
   java.util.Optional<Duration> startAndAwaitReady() throws IOException {
-    // nxs starts with the java executable: JVM options go right after it.
+    // nxs starts with the java executable and its flags: the drill's JVM options go after them.
     List<String> serve = new ArrayList<>(nxs);
-    serve.addAll(1, jvmOptions);
+    int classPath = serve.indexOf("-cp");
+    serve.addAll(classPath < 0 ? 1 : classPath, jvmOptions);
     serve.addAll(List.of("serve", "--home", home.toString()));
     log = dir.resolve("serve-" + ++starts + ".log");
     ProcessBuilder pb =
@@ -151,6 +170,11 @@ final class ScratchInstance implements AutoCloseable {
       return new CommandResult(-1, out + "\n(killed after 120 s)");
     }
     return new CommandResult(p.exitValue(), out);
+  }
+
+  /** The port the running daemon listens on. */
+  int port() {
+    return port;
   }
 
   /** Status, body and headers of an API call. */

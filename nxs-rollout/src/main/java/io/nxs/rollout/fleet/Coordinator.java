@@ -14,7 +14,7 @@ import java.util.Set;
  * tick and writes back what changed; nothing else decides.
  *
  * <pre>
- * INSTALLING(step) --every instance of the step INSTALLED--> WATCHING(step)
+ * INSTALLING(step) --every instance of the step INSTALLED and running it--> WATCHING(step)
  * WATCHING(step) --watch over, more steps--> INSTALLING(step + 1)
  * WATCHING(last) --watch over--> DONE
  * INSTALLING | WATCHING --a failed install, a broken limit, an instance lost, abort--> ROLLING_BACK
@@ -80,10 +80,12 @@ public final class Coordinator {
       if (ready && report.step() == NodeReport.Step.FAILED) {
         return rollBack(r, node + ": " + report.detail(), figures(r, reports), now);
       }
+      // Installed is not enough: the instance must run the new version (it restarts into it).
       allInstalled &=
           ready
               && report.step() == NodeReport.Step.INSTALLED
-              && report.installed().equals(r.version());
+              && report.installed().equals(r.version())
+              && report.running().equals(r.version());
     }
     Rollout next = r.with(Rollout.Phase.INSTALLING, r.wave(), targets, from, r.stepAt());
     if (allInstalled) {
@@ -128,9 +130,12 @@ public final class Coordinator {
       } else if (report == null || !report.rollout().equals(r.id())) {
         reasons.add(node + ": stopped reporting for this rollout (restarted?)");
       } else if (report.step() == NodeReport.Step.FAILED
-          || !report.installed().equals(r.version())) {
+          || !report.installed().equals(r.version())
+          || !report.running().equals(r.version())) {
         reasons.add(node + ": no longer runs " + r.version() + " (" + report.detail() + ")");
       } else {
+        Judge.crashLoop(r.version(), report.starts(), config.limits())
+            .ifPresent(why -> reasons.add(node + ": " + why));
         for (String why : Judge.reasons(report.baseline(), report.now(), config.limits())) {
           reasons.add(node + ": " + why);
         }

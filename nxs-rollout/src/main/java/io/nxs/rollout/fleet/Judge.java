@@ -5,13 +5,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Judges one instance after an upgrade against its own pre-rollout baseline (SPEC RO4): a rollback
  * when its error rate exceeds twice the baseline, its p99 latency 150 %, its memory 120 %, or its
- * agent lost channels or sessions (a session count that grows is users at work, not a fault). Each
- * relative limit also needs an absolute margin (the floors), so that an idle instance whose
- * baseline is near zero is not rolled back for one slow request.
+ * agent lost channels or sessions (a session count that grows is users at work, not a fault), or
+ * the new version crash-loops (its processes started more than {@code crash_loop_starts} times
+ * since it was installed: the launcher's loop starts it again after each crash). Each relative
+ * limit also needs an absolute margin (the floors), so that an idle instance whose baseline is near
+ * zero is not rolled back for one slow request.
  */
 public final class Judge {
 
@@ -26,6 +29,8 @@ public final class Judge {
    * @param memoryFloorMb ...and must exceed it by this many MiB, default 32
    * @param minRequests fewer requests in the watch than this leave error rate and p99 unjudged,
    *     default 20
+   * @param crashLoopStarts the new version's processes may start this many times since it was
+   *     installed (the first start included), default 3
    */
   public record Limits(
       @JsonProperty("error_rate_factor") double errorRateFactor,
@@ -34,7 +39,8 @@ public final class Judge {
       @JsonProperty("p99_floor_ms") double p99FloorMs,
       @JsonProperty("memory_factor") double memoryFactor,
       @JsonProperty("memory_floor_mb") double memoryFloorMb,
-      @JsonProperty("min_requests") long minRequests) {
+      @JsonProperty("min_requests") long minRequests,
+      @JsonProperty("crash_loop_starts") int crashLoopStarts) {
 
     @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
     public Limits(
@@ -44,7 +50,8 @@ public final class Judge {
         @JsonProperty("p99_floor_ms") Double p99FloorMs,
         @JsonProperty("memory_factor") Double memoryFactor,
         @JsonProperty("memory_floor_mb") Double memoryFloorMb,
-        @JsonProperty("min_requests") Long minRequests) {
+        @JsonProperty("min_requests") Long minRequests,
+        @JsonProperty("crash_loop_starts") Integer crashLoopStarts) {
       this(
           atLeast(errorRateFactor, 2.0, 1, "error_rate_factor"),
           atLeast(errorRateFloor, 0.01, 0, "error_rate_floor"),
@@ -54,12 +61,18 @@ public final class Judge {
           atLeast(memoryFloorMb, 32.0, 0, "memory_floor_mb"),
           (long)
               atLeast(
-                  minRequests == null ? null : minRequests.doubleValue(), 20, 0, "min_requests"));
+                  minRequests == null ? null : minRequests.doubleValue(), 20, 0, "min_requests"),
+          (int)
+              atLeast(
+                  crashLoopStarts == null ? null : crashLoopStarts.doubleValue(),
+                  3,
+                  1,
+                  "crash_loop_starts"));
     }
 
     /** The seed's limits. */
     public static Limits defaults() {
-      return new Limits(null, null, null, null, null, null, (Long) null);
+      return new Limits(null, null, null, null, null, null, (Long) null, (Integer) null);
     }
 
     private static double atLeast(Double value, double fallback, double min, String name) {
@@ -124,6 +137,22 @@ public final class Judge {
       out.add(format("sessions lost: %d open, %d before", now.sessions(), baseline.sessions()));
     }
     return out;
+  }
+
+  /**
+   * Why an instance's new version counts as crash-looping; empty when it does not.
+   *
+   * @param version the version it runs
+   * @param starts how many of its processes started since it was installed
+   */
+  public static Optional<String> crashLoop(String version, int starts, Limits limits) {
+    if (starts <= limits.crashLoopStarts()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        format(
+            "crash loop: %s started %d times since it was installed (limit %d)",
+            version, starts, limits.crashLoopStarts()));
   }
 
   private static String format(String pattern, Object... args) {

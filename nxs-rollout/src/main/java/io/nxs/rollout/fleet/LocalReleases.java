@@ -3,6 +3,7 @@ package io.nxs.rollout.fleet;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseInstaller;
 import io.nxs.rollout.release.ReleaseVersion;
+import io.nxs.rollout.release.Restart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The releases of one machine, in an install root as {@code nxs upgrade} keeps them ({@link
  * ReleaseInstaller}): installs with the same verification (pinned key, every file's hash, versions
  * only go up), then runs the new build's {@code bin/nxs --version} to prove it starts; a build that
- * does not start is undone at once ({@code current} back to the previous version).
+ * does not start is undone at once ({@code current} back to the previous version). The process then
+ * restarts into the version {@code current} points at through {@code restart} (the launcher's
+ * supervising loop, {@link Restart}); until it has, it runs {@link #running}.
  */
 public final class LocalReleases implements NodeInstaller {
 
@@ -31,23 +35,61 @@ public final class LocalReleases implements NodeInstaller {
   private final Optional<PublicKey> trusted;
   private final Optional<ReleaseVersion> running;
   private final Duration smokeTimeout;
+  private final Optional<Consumer<Restart>> restart;
 
-  /**
-   * @param root the install root
-   * @param trusted the pinned release key ({@code release.public_key}); empty refuses every install
-   * @param running the version of this process, for a root without {@code current} yet
-   * @param smokeTimeout how long the new build may take to say its version
-   */
+  /** Releases of a process that nothing restarts: it reports the installed version as running. */
   public LocalReleases(
       Path root,
       Optional<PublicKey> trusted,
       Optional<ReleaseVersion> running,
       Duration smokeTimeout) {
+    this(root, trusted, running, smokeTimeout, Optional.empty());
+  }
+
+  /**
+   * @param root the install root
+   * @param trusted the pinned release key ({@code release.public_key}); empty refuses every install
+   * @param running the version of this process (of its {@code -Dnxs.install.dir}); empty when it
+   *     does not run from a release, and then the installed version counts as running
+   * @param smokeTimeout how long the new build may take to say its version
+   * @param restart asks the daemon to restart (present when a supervising loop runs it)
+   */
+  public LocalReleases(
+      Path root,
+      Optional<PublicKey> trusted,
+      Optional<ReleaseVersion> running,
+      Duration smokeTimeout,
+      Optional<Consumer<Restart>> restart) {
     this.root = root.toAbsolutePath().normalize();
     this.installer = new ReleaseInstaller(this.root);
     this.trusted = trusted;
     this.running = running;
     this.smokeTimeout = smokeTimeout;
+    this.restart = restart;
+  }
+
+  @Override
+  public String running() {
+    return running.map(ReleaseVersion::toString).orElseGet(this::installed);
+  }
+
+  @Override
+  public boolean restartInto(String fallback) {
+    if (restart.isEmpty()) {
+      return false;
+    }
+    Path launcher = root.resolve(ReleaseInstaller.CURRENT).resolve("bin/nxs");
+    Optional<Path> back =
+        fallback.isBlank() ? Optional.empty() : Optional.of(root.resolve("nxs-" + fallback));
+    restart.get().accept(new Restart(launcher, back));
+    return true;
+  }
+
+  @Override
+  public Optional<String> crashLooped(String version) {
+    return Restart.CrashLoop.read(root)
+        .filter(c -> c.version().equals(version))
+        .map(c -> "crash loop: " + c.reason() + "; back on " + c.restored());
   }
 
   @Override

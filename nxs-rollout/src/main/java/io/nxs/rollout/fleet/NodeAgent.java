@@ -19,6 +19,14 @@ import org.slf4j.LoggerFactory;
  * reaches it, installs the rollout's version or goes back to its previous one when the coordinator
  * targets it so, and reports all of it in the shared state. It decides nothing but one thing: a new
  * build that does not start is undone at once, before the coordinator hears of it.
+ *
+ * <p>After an install or a rollback it asks for this process to restart into the version now
+ * installed ({@link NodeInstaller#restartInto}), once the report saying so is shared: a rollout
+ * judges the new code running, not the old process. Each report names the version that runs, when
+ * its process started and how many of its processes started since it was installed, so that a
+ * version started again and again is seen as the crash loop it is ({@link Judge#crashLoop}); a
+ * version the launcher's loop had to put back after it crash-looped is reported FAILED and never
+ * installed again.
  */
 final class NodeAgent {
 
@@ -41,7 +49,10 @@ final class NodeAgent {
   private final Clock clock;
   private final Deque<Vitals> recent = new ArrayDeque<>();
   private final Deque<Vitals> since = new ArrayDeque<>();
+  private final java.time.Instant started;
   private NodeReport last;
+  private int starts;
+  private boolean restartAsked;
 
   NodeAgent(
       String node,
@@ -56,6 +67,7 @@ final class NodeAgent {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
+    this.started = clock.instant();
   }
 
   /** One round: measure, act on the rollout, report. */
@@ -71,6 +83,7 @@ final class NodeAgent {
     }
     if (last == null) {
       last = store.report(node).orElse(null);
+      starts = startsOf(last, installer.running());
     }
     Optional<Rollout> current = store.current().filter(r -> !r.phase().ended());
     NodeReport report = current.isPresent() ? act(current.get()) : idle();
@@ -80,7 +93,43 @@ final class NodeAgent {
       store.put(report);
       last = report;
     }
+    restartIfBehind(report);
     return report;
+  }
+
+  /**
+   * How many processes of {@code running} started since it was installed, this one included: one
+   * more than the last report's when that came from another process of the same version.
+   */
+  private int startsOf(NodeReport previous, String running) {
+    if (previous == null || !previous.running().equals(running)) {
+      return 1;
+    }
+    return previous.started().equals(started) ? previous.starts() : previous.starts() + 1;
+  }
+
+  /** Asks once for a restart when the installed version is not the one that runs. */
+  private void restartIfBehind(NodeReport report) {
+    if (restartAsked
+        || report.installed().isEmpty()
+        || report.installed().equals(report.running())
+        || (report.step() != NodeReport.Step.INSTALLED
+            && report.step() != NodeReport.Step.ROLLED_BACK)) {
+      return;
+    }
+    // Going forward, the version that ran is the one to come back to should the new one
+    // crash-loop; going back, there is nothing further back to go to.
+    String fallback = report.step() == NodeReport.Step.INSTALLED ? report.running() : "";
+    restartAsked = true;
+    if (installer.restartInto(fallback)) {
+      LOG.info("restarting into {} (running {})", report.installed(), report.running());
+    } else {
+      LOG.warn(
+          "{} is installed but {} runs, and nothing restarts this process into it: run NXS"
+              + " through bin/nxs serve (or its systemd unit)",
+          report.installed(),
+          report.running());
+    }
   }
 
   /** Whether two reports say the same but for their figures and time. */
@@ -89,7 +138,9 @@ final class NodeAgent {
         && a.previous().equals(b.previous())
         && a.rollout().equals(b.rollout())
         && a.step() == b.step()
-        && a.detail().equals(b.detail());
+        && a.detail().equals(b.detail())
+        && a.running().equals(b.running())
+        && a.started().equals(b.started());
   }
 
   private NodeReport idle() {
@@ -102,7 +153,10 @@ final class NodeAgent {
         Vitals.NONE,
         Vitals.mean(List.copyOf(recent)),
         "",
-        clock.instant());
+        clock.instant(),
+        installer.running(),
+        started,
+        starts);
   }
 
   private NodeReport act(Rollout r) {
@@ -117,7 +171,14 @@ final class NodeAgent {
     String target = r.targets().get(node);
     boolean failedHere = step == NodeReport.Step.FAILED && r.version().equals(target);
     if (target != null && !target.equals(installed) && !failedHere) {
-      if (target.equals(r.version())) {
+      Optional<String> looped =
+          target.equals(r.version()) ? installer.crashLooped(r.version()) : Optional.empty();
+      if (looped.isPresent()) {
+        step = NodeReport.Step.FAILED;
+        detail = looped.get();
+        LOG.warn("rollout {}: {}", r.id(), detail);
+        record("rollout.crash_loop", Severity.HIGH, r, detail);
+      } else if (target.equals(r.version())) {
         try {
           installer.install(Path.of(r.archive()), r.sha256());
           step = NodeReport.Step.INSTALLED;
@@ -153,7 +214,10 @@ final class NodeAgent {
         baseline,
         Vitals.mean(List.copyOf(since)),
         detail,
-        clock.instant());
+        clock.instant(),
+        installer.running(),
+        started,
+        starts);
   }
 
   private void record(String type, Severity severity, Rollout r, String detail) {

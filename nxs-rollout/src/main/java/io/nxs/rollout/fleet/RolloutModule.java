@@ -9,12 +9,15 @@ import io.nxs.rollout.BlockingTick;
 import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseVersion;
+import io.nxs.rollout.release.Restart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ public final class RolloutModule implements NxsModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutModule.class);
 
+  private final CompletableFuture<Restart> restart = new CompletableFuture<>();
   private FleetRollouts rollouts;
   private BlockingTick ticking;
 
@@ -57,11 +61,14 @@ public final class RolloutModule implements NxsModule {
         config.installDir().isEmpty()
             ? running.map(p -> p.toAbsolutePath().getParent()).orElse(null)
             : ctx.home().resolve(config.installDir());
+    // Only a process the launcher's supervising loop runs can restart into what it installs.
+    Optional<Consumer<Restart>> restarts =
+        Restart.supervised(System.getenv()) ? Optional.of(restart::complete) : Optional.empty();
     NodeInstaller installer =
         root == null
             ? new NotInstalled()
             : new LocalReleases(
-                root, release.trustedKey(ctx.home()), version, config.smokeTimeout());
+                root, release.trustedKey(ctx.home()), version, config.smokeTimeout(), restarts);
     rollouts =
         new FleetRollouts(
             ctx.extensions().cluster(),
@@ -81,6 +88,15 @@ public final class RolloutModule implements NxsModule {
   /** The rollouts of this instance, once started (for the routes and tests). */
   public FleetRollouts rollouts() {
     return rollouts;
+  }
+
+  /**
+   * Completes when this instance installed or went back to a release and must restart into it:
+   * whoever runs the daemon stops it gracefully, hands the restart over ({@link Restart#handOver})
+   * and exits with {@link Restart#EXIT_CODE}.
+   */
+  public CompletableFuture<Restart> restartRequested() {
+    return restart;
   }
 
   @Override

@@ -33,6 +33,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *   lib/nxs.jar        the application with its dependencies
  *   lib/java-home      the JDK lookup bin/nxs sources (the one ./nxs uses)
  *   config/nxs.yaml    the default configuration
+ *   dist/supervise     the supervising loop bin/nxs serve runs under ({@link Restart})
  *   dist/...           systemd unit, container files, Prometheus rules, Grafana board
  * </pre>
  *

@@ -224,4 +224,53 @@ class CoordinatorTest {
     assertThat(successor.phase()).isEqualTo(Phase.INSTALLING);
     assertThat(successor.current().step()).isEqualTo(Waves.Step.THREE_QUARTERS);
   }
+
+  /** The canary's report: installed {@code installed}, its process running {@code running}. */
+  private NodeReport canary(String installed, String running, int starts) {
+    return new NodeReport(
+        "b",
+        installed,
+        "0.1.0",
+        rollout.id(),
+        Step.INSTALLED,
+        HEALTHY,
+        HEALTHY,
+        "installed " + installed,
+        now,
+        running,
+        now,
+        starts);
+  }
+
+  @Test
+  void anInstanceThatInstalledButStillRunsTheOldProcessIsNotWatchedUntilItRunsTheNewVersion() {
+    tick();
+    agents(HEALTHY);
+    tick();
+    reports.put("b", canary("0.2.0", "0.1.0", 1));
+    tick();
+    assertThat(rollout.phase()).as("installed, not yet restarted").isEqualTo(Phase.INSTALLING);
+    reports.put("b", canary("0.2.0", "0.2.0", 1));
+    tick();
+    assertThat(rollout.phase()).isEqualTo(Phase.WATCHING);
+  }
+
+  @Test
+  void aNewVersionStartedMoreOftenThanTheLimitIsACrashLoopAndRolledBack() {
+    tick();
+    agents(HEALTHY);
+    tick();
+    reports.put("b", canary("0.2.0", "0.2.0", 1));
+    tick();
+    reports.put("b", canary("0.2.0", "0.2.0", 3));
+    later(Duration.ofMinutes(1));
+    tick();
+    assertThat(rollout.phase()).as("3 starts is the limit").isEqualTo(Phase.WATCHING);
+    reports.put("b", canary("0.2.0", "0.2.0", 4));
+    tick();
+    assertThat(rollout.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(rollout.decision())
+        .contains("b: crash loop: 0.2.0 started 4 times since it was installed (limit 3)");
+    assertThat(rollout.targets()).containsEntry("b", "0.1.0");
+  }
 }

@@ -9,11 +9,14 @@ import io.nxs.core.cluster.ClusterPorts;
 import io.nxs.core.ext.MetricSource;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseInstaller;
+import io.nxs.rollout.release.ReleaseVersion;
+import io.nxs.rollout.release.Restart;
 import io.nxs.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +39,7 @@ class FleetRolloutsTest {
   private final MutableClock clock = MutableClock.startingAt2026();
   private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
   private final AtomicReference<Vitals> figures = new AtomicReference<>(HEALTHY);
+  private final ClusterPorts ports = new ClusterPorts("n1");
   private Path root;
   private FleetRollouts fleet;
 
@@ -45,23 +49,28 @@ class FleetRolloutsTest {
     new ReleaseInstaller(root)
         .install(
             FleetReleases.signed(dir, "0.1.0", true, keys), keys.getPublic(), Optional.empty());
+    fleet =
+        process(
+            new LocalReleases(
+                root, Optional.of(keys.getPublic()), Optional.empty(), Duration.ofSeconds(60)));
+  }
+
+  private FleetRollouts process(NodeInstaller installer) {
     RolloutConfig config =
         new RolloutConfig(
             null, null, null, Duration.ofMinutes(1), null, Duration.ofMinutes(5), null, null, null);
-    fleet =
-        new FleetRollouts(
-            new ClusterPorts("n1"),
-            new LocalReleases(
-                root, Optional.of(keys.getPublic()), Optional.empty(), Duration.ofSeconds(60)),
-            Optional.of(keys.getPublic()),
-            figures::get,
-            e -> {
-              audit.add(e);
-              return audit.size();
-            },
-            clock,
-            config,
-            dir.resolve("reports"));
+    return new FleetRollouts(
+        ports,
+        installer,
+        Optional.of(keys.getPublic()),
+        figures::get,
+        e -> {
+          audit.add(e);
+          return audit.size();
+        },
+        clock,
+        config,
+        dir.resolve("reports"));
   }
 
   private String current() throws Exception {
@@ -177,5 +186,85 @@ class FleetRolloutsTest {
         .hasMessageContaining("is running: wait for it or abort it");
     assertThat(fleet.abort("key:ops").decision()).isEqualTo("rolled back: aborted by key:ops");
     assertThat(auditTypes()).containsExactly("rollout.started", "rollout.aborted");
+  }
+
+  /** This instance as a process of {@code running} that the launcher's loop restarts. */
+  private FleetRollouts supervised(String running, List<Restart> restarts) {
+    return process(
+        new LocalReleases(
+            root,
+            Optional.of(keys.getPublic()),
+            Optional.of(ReleaseVersion.parse(running)),
+            Duration.ofSeconds(60),
+            Optional.of(restarts::add)));
+  }
+
+  @Test
+  void aSupervisedInstanceIsWatchedOnceItRunsTheNewVersionAndAVersionStartedAgainAndAgainGoesBack()
+      throws Exception {
+    List<Restart> restarts = new ArrayList<>();
+    FleetRollouts old = supervised("0.1.0", restarts);
+    old.start(FleetReleases.signed(dir, "0.2.0", true, keys), "cli");
+    old.tick();
+    old.tick(); // installed: asks the loop to restart it into 0.2.0, 0.1.0 to go back to
+    assertThat(current()).isEqualTo("nxs-0.2.0");
+    assertThat(restarts)
+        .containsExactly(
+            new Restart(root.resolve("current/bin/nxs"), Optional.of(root.resolve("nxs-0.1.0"))));
+    old.tick();
+    assertThat(old.status().rollout().orElseThrow().phase())
+        .as("installed, but the old process still runs")
+        .isEqualTo(Rollout.Phase.INSTALLING);
+    assertThat(restarts).as("asked once").hasSize(1);
+
+    clock.advance(Duration.ofSeconds(5));
+    supervised("0.2.0", restarts).tick(); // the loop started the new version
+    assertThat(old.status().rollout().orElseThrow().phase()).isEqualTo(Rollout.Phase.WATCHING);
+    assertThat(old.status().nodes().getFirst())
+        .satisfies(r -> assertThat(r.running()).isEqualTo("0.2.0"))
+        .satisfies(r -> assertThat(r.starts()).isEqualTo(1));
+
+    FleetRollouts last = null;
+    for (int i = 0; i < 3; i++) { // it crashed and the loop started it again, three times
+      clock.advance(Duration.ofSeconds(5));
+      last = supervised("0.2.0", restarts);
+      last.tick();
+    }
+    assertThat(last.status().rollout().orElseThrow().decision())
+        .contains("n1: crash loop: 0.2.0 started 4 times since it was installed (limit 3)");
+    last.tick(); // goes back to 0.1.0 and asks to restart into it, with nothing further back
+    assertThat(current()).isEqualTo("nxs-0.1.0");
+    assertThat(restarts.getLast())
+        .isEqualTo(new Restart(root.resolve("current/bin/nxs"), Optional.empty()));
+    last.tick();
+    assertThat(last.history().getFirst().phase()).isEqualTo(Rollout.Phase.ROLLED_BACK);
+  }
+
+  @Test
+  void aVersionTheLoopPutBackAfterItCrashLoopedIsReportedFailedAndNotInstalledAgain()
+      throws Exception {
+    List<Restart> restarts = new ArrayList<>();
+    FleetRollouts old = supervised("0.1.0", restarts);
+    old.start(FleetReleases.signed(dir, "0.2.0", true, keys), "cli");
+    old.tick();
+    old.tick();
+    assertThat(restarts).hasSize(1);
+    // What dist/supervise does when 0.2.0 exits at once, again and again.
+    new ReleaseInstaller(root).restore(ReleaseVersion.parse("0.1.0"));
+    Files.writeString(
+        root.resolve(Restart.CRASH_LOOP_FILE),
+        "0.2.0\n0.1.0\nnxs-0.2.0 exited 1 3 times within 60 s\n");
+
+    FleetRollouts back = supervised("0.1.0", restarts);
+    back.tick(); // reported FAILED: the coordinator rolls back
+    back.tick();
+    back.tick();
+    assertThat(current()).isEqualTo("nxs-0.1.0");
+    Rollout rolledBack = back.history().getFirst();
+    assertThat(rolledBack.phase()).isEqualTo(Rollout.Phase.ROLLED_BACK);
+    assertThat(rolledBack.decision())
+        .contains("n1: crash loop: nxs-0.2.0 exited 1 3 times within 60 s; back on 0.1.0");
+    assertThat(auditTypes()).contains("rollout.crash_loop", "rollout.rolled_back");
+    assertThat(restarts).as("already on the version it runs: no restart").hasSize(1);
   }
 }

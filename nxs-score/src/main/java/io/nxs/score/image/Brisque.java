@@ -70,18 +70,30 @@ public final class Brisque {
     if (Math.min(width, height) < MIN_SIDE) {
       return Optional.empty();
     }
-    float[] image = new float[width * height];
-    for (int i = 0; i < image.length; i++) {
+    Workspace ws = Workspace.take(width, height);
+    try {
+      return compute(grey, width, height, model, ws);
+    } finally {
+      ws.give();
+    }
+  }
+
+  private static Optional<Result> compute(
+      byte[] grey, int width, int height, BrisqueModel model, Workspace ws) {
+    int n = width * height;
+    float[] image = ws.image;
+    for (int i = 0; i < n; i++) {
       image[i] = (grey[i] & 0xff) * (1f / 255f);
     }
     float[][] features = new float[5][BrisqueModel.FEATURES];
-    if (!scale(image, width, height, features, 0)) {
+    if (!scale(image, width, height, features, 0, ws)) {
       return Optional.empty();
     }
     int w2 = width / 2;
     int h2 = height / 2;
-    float[] half = resizeCubic(image, width, height, w2, h2);
-    if (!scale(half, w2, h2, features, 18)) {
+    float[] half = ws.half;
+    resizeCubic(image, width, height, w2, h2, ws.tmp, half);
+    if (!scale(half, w2, h2, features, 18, ws)) {
       return Optional.empty();
     }
     double whole = model.predict(features[0]);
@@ -93,20 +105,82 @@ public final class Brisque {
   }
 
   /**
+   * The float arrays one computation works in, sized for the full scale (the half scale uses their
+   * beginnings). A 1920x1080 image needs about 50 MB of them: allocated anew for every image, they
+   * were most of what the scorer allocated, and under the daemon's small young generation copying
+   * them between collections cost more than computing with them. So a few workspaces, one per core
+   * at most, are kept for images up to {@link #RETAIN_PIXELS}; a larger image's arrays are garbage
+   * after it, as before. The values are the same either way: every array is written before it is
+   * read, and the MSCN map's zero border is cleared on every use.
+   */
+  static final class Workspace {
+
+    /** Images up to this many pixels (Full HD, rounded up) keep their workspace for the next. */
+    static final long RETAIN_PIXELS = 2_100_000;
+
+    private static final java.util.concurrent.BlockingQueue<Workspace> KEPT =
+        new java.util.concurrent.ArrayBlockingQueue<>(
+            Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+    final float[] image;
+    final float[] tmp;
+    final float[] mu;
+    final float[] sq;
+    final float[] sigma;
+    final float[] mscn;
+    final float[] half;
+    private final long pixels;
+
+    private Workspace(long pixels) {
+      int n = Math.toIntExact(pixels);
+      this.pixels = pixels;
+      image = new float[n];
+      tmp = new float[n];
+      mu = new float[n];
+      sq = new float[n];
+      sigma = new float[n];
+      // (w + 1)(h + 2) = wh + 2w + h + 2, and with both sides at least MIN_SIDE = 32 the longer
+      // side is at most wh / 32: this holds the map of any image of up to n pixels
+      mscn = new float[Math.toIntExact(pixels + 3 * pixels / MIN_SIDE + 2)];
+      half = new float[n / 4 + 1];
+    }
+
+    /** A kept workspace (large enough for every image up to its size), or a new one. */
+    static Workspace take(int width, int height) {
+      long pixels = (long) width * height;
+      Workspace kept = KEPT.poll();
+      if (kept != null && kept.pixels >= pixels) {
+        return kept;
+      }
+      if (kept != null) {
+        kept.give();
+      }
+      return new Workspace(Math.max(pixels, RETAIN_PIXELS));
+    }
+
+    /** Keeps this workspace for the next image when it is not too large and there is room. */
+    void give() {
+      if (pixels <= RETAIN_PIXELS) {
+        KEPT.offer(this);
+      }
+    }
+  }
+
+  /**
    * The 18 features of one scale, for the whole image (row 0) and each quadrant (rows 1-4).
    *
    * @return false when a fit has no positive or no negative values
    */
-  private static boolean scale(float[] img, int w, int h, float[][] out, int offset) {
+  private static boolean scale(float[] img, int w, int h, float[][] out, int offset, Workspace ws) {
     int n = w * h;
-    float[] tmp = new float[n];
-    float[] mu = new float[n];
+    float[] tmp = ws.tmp;
+    float[] mu = ws.mu;
     blur(img, w, h, tmp, mu);
-    float[] sq = new float[n];
+    float[] sq = ws.sq;
     for (int i = 0; i < n; i++) {
       sq[i] = img[i] * img[i];
     }
-    float[] sigma = new float[n];
+    float[] sigma = ws.sigma;
     blur(sq, w, h, tmp, sigma);
     // The MSCN map with a border of zeros: a row above, a row below and a column on the right, so
     // that every pixel has all four neighbours and the products at the edges are 0, as in OpenCV.
@@ -114,8 +188,11 @@ public final class Brisque {
     // but in no sum, exactly as a zero does, so it is stored as 0: the accumulation then needs no
     // test per value and gives the same sums.
     int stride = w + 1;
-    float[] mscn = new float[stride * (h + 2)];
+    float[] mscn = ws.mscn;
+    java.util.Arrays.fill(mscn, 0, stride, 0f);
+    java.util.Arrays.fill(mscn, (h + 1) * stride, (h + 2) * stride, 0f);
     for (int y = 0; y < h; y++) {
+      mscn[(y + 1) * stride + w] = 0f;
       int row = y * w;
       int at = (y + 1) * stride;
       for (int x = 0; x < w; x++) {
@@ -460,16 +537,16 @@ public final class Brisque {
 
   /**
    * OpenCV's {@code resize(..., INTER_CUBIC)} for floats: Keys' cubic (A = -0.75), pixel centres
-   * aligned, a replicated border; rows first, then columns.
+   * aligned, a replicated border; rows first, then columns. Writes into {@code out}, with {@code
+   * rows} (at least {@code h * dw} floats) for the pass over the rows.
    */
-  static float[] resizeCubic(float[] src, int w, int h, int dw, int dh) {
+  static void resizeCubic(float[] src, int w, int h, int dw, int dh, float[] rows, float[] out) {
     int[] xs = new int[dw * 4];
     float[] xc = new float[dw * 4];
     taps(w, dw, xs, xc);
     int[] ys = new int[dh * 4];
     float[] yc = new float[dh * 4];
     taps(h, dh, ys, yc);
-    float[] rows = new float[h * dw];
     for (int y = 0; y < h; y++) {
       int s = y * w;
       int d = y * dw;
@@ -482,7 +559,6 @@ public final class Brisque {
                 + src[s + xs[t + 3]] * xc[t + 3];
       }
     }
-    float[] out = new float[dw * dh];
     for (int y = 0; y < dh; y++) {
       int t = y * 4;
       int r0 = ys[t] * dw;
@@ -498,7 +574,6 @@ public final class Brisque {
         out[d + x] = rows[r0 + x] * b0 + rows[r1 + x] * b1 + rows[r2 + x] * b2 + rows[r3 + x] * b3;
       }
     }
-    return out;
   }
 
   private static void taps(int size, int dsize, int[] index, float[] coeff) {

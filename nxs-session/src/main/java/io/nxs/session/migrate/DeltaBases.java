@@ -1,5 +1,7 @@
 package io.nxs.session.migrate;
 
+import io.nxs.core.state.SecureFiles;
+import io.nxs.session.DeltaMode;
 import io.nxs.session.SessionException;
 import io.nxs.session.transfer.Bundle;
 import io.nxs.session.transfer.BundleFile;
@@ -9,8 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +54,35 @@ final class DeltaBases {
     return out;
   }
 
+  /** The link's speed to the target, measured when a choice needs it. */
+  @FunctionalInterface
+  interface Link {
+    /**
+     * @return bytes a second
+     * @throws IOException when the target does not answer the probe
+     */
+    double bytesPerSecond() throws IOException;
+  }
+
+  /** A bundle with patches where they pay, and the choice made for each store that could be. */
+  record Patched(Bundle bundle, List<DeltaChoice.Decision> decisions) {}
+
   /**
    * Source: each store of {@code bundle} whose agent the target offered a base for, and which this
-   * instance holds too, replaced by a patch against it when that is smaller.
+   * instance holds too, replaced by a patch against it when {@code session.migration.delta} and,
+   * for {@code auto}, the measured link and costs say the patch is faster end to end.
    */
-  Bundle patch(String id, Bundle bundle, Handshake.Plan plan, Path dir) {
+  Patched patch(String id, Bundle bundle, Handshake.Plan plan, Path dir, Link link) {
     List<BundleFile> files = new ArrayList<>();
+    List<DeltaChoice.Decision> decisions = new ArrayList<>();
+    double[] measured = {Double.NaN};
+    Link once =
+        () -> {
+          if (Double.isNaN(measured[0])) {
+            measured[0] = link.bytesPerSecond();
+          }
+          return measured[0];
+        };
     for (BundleFile f : bundle.files()) {
       Optional<String> agent = storeAgent(f.name());
       Optional<Handshake.Base> offered = agent.flatMap(plan::base);
@@ -62,15 +90,28 @@ final class DeltaBases {
         files.add(f);
         continue;
       }
-      Optional<BundleFile> patched = patchOne(id, f, agent.get(), offered.get(), dir);
+      Optional<BundleFile> patched =
+          patchOne(id, f, agent.get(), offered.get(), dir, once, decisions);
       files.add(patched.orElse(f));
     }
-    return new Bundle(
-        bundle.protocol(), bundle.createdAt(), bundle.openclawVersion(), bundle.agents(), files);
+    return new Patched(
+        new Bundle(
+            bundle.protocol(),
+            bundle.createdAt(),
+            bundle.openclawVersion(),
+            bundle.agents(),
+            files),
+        decisions);
   }
 
   private Optional<BundleFile> patchOne(
-      String id, BundleFile store, String agent, Handshake.Base offered, Path dir) {
+      String id,
+      BundleFile store,
+      String agent,
+      Handshake.Base offered,
+      Path dir,
+      Link link,
+      List<DeltaChoice.Decision> decisions) {
     Optional<Path> base =
         ctx.store.bases(agent).stream()
             .filter(b -> b.sha256().equals(offered.sha256()) && b.size() == offered.size())
@@ -90,29 +131,58 @@ final class DeltaBases {
       LOG.info("migration {}: agent {}'s store moves whole: {}", id, agent, unsupported.get());
       return Optional.empty();
     }
+    DeltaMode mode = ctx.config.migration().delta();
+    DeltaChoice.Decision decision;
+    try {
+      decision =
+          mode == DeltaMode.AUTO
+              ? DeltaChoice.decide(agent, figures(id, base.get(), dir.resolve(store.name()), link))
+              : DeltaChoice.byMode(agent, mode);
+    } catch (IOException | SessionException e) {
+      LOG.warn(
+          "migration {}: cannot sample agent {}'s store ({}): it moves whole",
+          id,
+          agent,
+          e.getMessage());
+      return Optional.empty();
+    }
+    if (!decision.patch()) {
+      LOG.info("migration {}: agent {}'s store moves whole: {}", id, agent, decision.reason());
+      decisions.add(decision);
+      return Optional.empty();
+    }
     String name = store.name().substring(0, store.name().lastIndexOf('/')) + SUFFIX;
     try {
+      long started = System.nanoTime();
       StorePatch.Stats stats =
           StorePatch.write(base.get(), dir.resolve(store.name()), dir.resolve(name));
-      if (stats.patchBytes() >= store.size() * 9 / 10) {
-        LOG.info(
-            "migration {}: agent {}'s store moves whole: a patch against the earlier copy saves"
-                + " too little ({} of {} bytes)",
-            id,
-            agent,
-            stats.patchBytes(),
-            store.size());
+      decision =
+          decision.made(
+              stats.patchBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      if (mode == DeltaMode.AUTO && stats.patchBytes() >= store.size() * 9 / 10) {
+        decision =
+            decision.whole(
+                "a patch against the earlier copy saves too little ("
+                    + stats.patchBytes()
+                    + " of "
+                    + store.size()
+                    + " bytes)");
+        LOG.info("migration {}: agent {}'s store moves whole: {}", id, agent, decision.reason());
+        decisions.add(decision);
         Files.deleteIfExists(dir.resolve(name));
         return Optional.empty();
       }
+      decisions.add(decision);
       BundleFile described = SnapshotExporter.describe(dir, name);
       LOG.info(
           "migration {}: agent {}'s store moves as a patch against the copy both sides hold:"
-              + " {} of {} bytes",
+              + " {} of {} bytes, made in {} ms ({})",
           id,
           agent,
           described.size(),
-          store.size());
+          store.size(),
+          decision.patchMillis(),
+          decision.reason());
       return Optional.of(
           new BundleFile(
               name,
@@ -125,8 +195,25 @@ final class DeltaBases {
           id,
           agent,
           e.getMessage());
+      decisions.add(decision.whole("the patch could not be made: " + e.getMessage()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * The figures {@code auto} decides from: the link (a probe of the target), and the compression
+   * and patch rates of this machine now (a timed sample of each from the store itself).
+   */
+  private DeltaChoice.Figures figures(String id, Path base, Path store, Link link)
+      throws IOException {
+    double linkRate;
+    try {
+      linkRate = link.bytesPerSecond();
+    } catch (IOException | SessionException e) {
+      LOG.warn("migration {}: cannot measure the link to the target: {}", id, e.getMessage());
+      linkRate = Double.NaN;
+    }
+    return DeltaChoice.measure(base, store, linkRate, ctx.config.bandwidth().bytes());
   }
 
   /**
@@ -185,6 +272,80 @@ final class DeltaBases {
   /** Keeps every whole store of a bundle (patches and deltas are not stores). */
   void keepAll(String id, Path dir, Bundle bundle) {
     bundle.files().forEach(f -> keep(id, dir, f));
+  }
+
+  /**
+   * After migration {@code id} with {@code peer} succeeded: keeps the newest {@code
+   * session.migration.keep_bases} stores per agent from migrations with that peer and deletes the
+   * older ones, file and row; a finished migration whose staged directory then holds no kept store
+   * has that directory removed too.
+   *
+   * <p>The migration succeeded whatever happens here: a failure is logged, and the next successful
+   * migration with the peer prunes again.
+   *
+   * @return the stores deleted
+   */
+  List<MigrationStore.Base> prune(String id, String peer) {
+    try {
+      return pruneOrThrow(id, peer);
+    } catch (RuntimeException e) {
+      LOG.warn("migration {}: cannot prune the stores kept for {}: {}", id, peer, e.toString());
+      return List.of();
+    }
+  }
+
+  private List<MigrationStore.Base> pruneOrThrow(String id, String peer) {
+    List<MigrationStore.Base> old = ctx.store.basesBeyond(peer, ctx.config.migration().keepBases());
+    Set<String> emptied = new LinkedHashSet<>();
+    for (MigrationStore.Base b : old) {
+      Path file = ctx.staging.resolve(b.path());
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("migration {}: cannot delete the old store {}: {}", id, file, e.getMessage());
+        continue;
+      }
+      ctx.store.dropBase(b.path());
+      emptied.add(b.migrationId());
+    }
+    for (String m : emptied) {
+      if (m.equals(id) || ctx.store.keepsBasesOf(m)) {
+        continue;
+      }
+      Path dir = migrationDir(m);
+      boolean finished =
+          ctx.store.all().stream()
+              .filter(r -> r.id().equals(m))
+              .allMatch(r -> "ACTIVE".equals(r.state()));
+      if (dir != null && finished) {
+        try {
+          SecureFiles.deleteTree(dir);
+        } catch (IOException e) {
+          LOG.warn("migration {}: cannot remove {}: {}", id, dir, e.getMessage());
+        }
+      }
+    }
+    if (!old.isEmpty()) {
+      LOG.info(
+          "migration {}: deleted {} earlier store(s) kept for {} (session.migration.keep_bases"
+              + " is {})",
+          id,
+          old.size(),
+          peer,
+          ctx.config.migration().keepBases());
+    }
+    return old;
+  }
+
+  /** The staged directory of a migration ({@code outgoing/<id>} or {@code incoming/<id>}). */
+  private Path migrationDir(String id) {
+    for (String side : List.of("outgoing", "incoming")) {
+      Path dir = ctx.staging.resolve(side).resolve(id);
+      if (Files.isDirectory(dir)) {
+        return dir;
+      }
+    }
+    return null;
   }
 
   /** The kept file, if it is still what was kept; else the row is dropped, with a log line. */

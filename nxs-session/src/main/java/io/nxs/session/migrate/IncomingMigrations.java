@@ -390,6 +390,17 @@ public final class IncomingMigrations {
     return Json.mapper().readValue(ctx.store.bundleJson(id, ROLE).orElseThrow(), Bundle.class);
   }
 
+  /**
+   * A probe of the link by the source of a migration under way: its {@code bytes} are counted and
+   * dropped, and the count answered, so the source can time the round trip.
+   *
+   * @throws PeerRefusal when there is no such migration here
+   */
+  public Map<String, Long> probe(String id, long bytes) {
+    status(id);
+    return Map.of("received", bytes);
+  }
+
   /** The source has sent everything: import on a thread of its own. */
   public MigrationRecord commit(String id) {
     MigrationRecord r = ctx.store.require(id, ROLE);
@@ -492,6 +503,7 @@ public final class IncomingMigrations {
                     Map.of("id", f.migrationId(), "why", "took the agent back in migration " + id));
               });
       ctx.transition(id, ROLE, new MigrationState.Active());
+      bases.prune(id, r.peer());
       ctx.audit(
           "session.import.proved",
           Severity.INFO,

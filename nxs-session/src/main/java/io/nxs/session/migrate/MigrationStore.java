@@ -253,6 +253,54 @@ public final class MigrationStore {
     return out;
   }
 
+  /**
+   * The stores kept from migrations with {@code peer} beyond the newest {@code keep} of each agent,
+   * oldest last.
+   */
+  public List<Base> basesBeyond(String peer, int keep) {
+    List<Base> out = new ArrayList<>();
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT path, agent, size, sha256, migration_id FROM ("
+                    + " SELECT path, agent, size, sha256, migration_id, ROW_NUMBER() OVER ("
+                    + "  PARTITION BY agent ORDER BY kept_at DESC, rowid DESC) AS newest"
+                    + " FROM session_bases"
+                    + " WHERE migration_id IN (SELECT id FROM session_migrations WHERE peer = ?))"
+                    + " WHERE newest > ? ORDER BY agent, newest")) {
+      ps.setString(1, peer);
+      ps.setInt(2, keep);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Base(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5)));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+    return out;
+  }
+
+  /** Whether any kept store belongs to migration {@code id}. */
+  public boolean keepsBasesOf(String id) {
+    try (Connection c = store.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT 1 FROM session_bases WHERE migration_id = ? LIMIT 1")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
   /** Forgets a kept store (gone, or no longer what was kept). */
   public void dropBase(String path) {
     update("DELETE FROM session_bases WHERE path = ?", path);

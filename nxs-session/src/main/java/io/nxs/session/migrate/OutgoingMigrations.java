@@ -1,5 +1,8 @@
 package io.nxs.session.migrate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nxs.core.Json;
 import io.nxs.core.Severity;
 import io.nxs.core.state.SecureFiles;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -172,7 +176,7 @@ public final class OutgoingMigrations {
         r =
             switch (r.typedState()) {
               case MigrationState.Init s -> handshake(r, peer);
-              case MigrationState.Exporting s -> export(r, dir);
+              case MigrationState.Exporting s -> export(r, peer, dir);
               case MigrationState.Transferring s -> transfer(r, peer, dir);
               case MigrationState.Importing s -> follow(r, peer);
               case MigrationState.Verifying s -> follow(r, peer);
@@ -280,12 +284,43 @@ public final class OutgoingMigrations {
     return ctx.transition(r.id(), ROLE, new MigrationState.Exporting());
   }
 
-  private MigrationRecord export(MigrationRecord r, Path dir) {
+  private MigrationRecord export(MigrationRecord r, TargetPeer peer, Path dir) {
     Bundle bundle = ctx.exporter.export(accepted(r), dir, "bulk");
     bases.keepAll(r.id(), dir, bundle);
-    bundle = bases.patch(r.id(), bundle, IncomingMigrations.planOf(r), dir);
+    DeltaBases.Patched patched =
+        bases.patch(r.id(), bundle, IncomingMigrations.planOf(r), dir, () -> probe(peer, r.id()));
+    bundle = patched.bundle();
+    if (!patched.decisions().isEmpty()) {
+      ctx.store.detail(r.id(), ROLE, withDelta(r.detail(), patched.decisions()), r.lazy());
+    }
     ctx.store.bundle(r.id(), ROLE, "bulk", Json.write(bundle), bundle.bytes());
     return ctx.transition(r.id(), ROLE, new MigrationState.Transferring());
+  }
+
+  /** Bytes of one probe of the link; the faster of two counts (the first may open a connection). */
+  static final int PROBE_BYTES = 512 * 1024;
+
+  /**
+   * The link's speed to the target now: the faster of two probes of random (incompressible) data.
+   */
+  private static double probe(TargetPeer peer, String id) throws IOException {
+    byte[] payload = new byte[PROBE_BYTES];
+    ThreadLocalRandom.current().nextBytes(payload);
+    return Math.max(peer.probe(id, payload), peer.probe(id, payload));
+  }
+
+  /** The record's detail with the delta decisions under {@code delta} (the rest kept). */
+  static String withDelta(String detail, Object decisions) {
+    try {
+      ObjectNode node =
+          detail == null || detail.isBlank()
+              ? Json.mapper().createObjectNode()
+              : (ObjectNode) Json.mapper().readTree(detail);
+      node.set("delta", Json.mapper().valueToTree(decisions));
+      return Json.mapper().writeValueAsString(node);
+    } catch (IOException | ClassCastException e) {
+      throw new SessionException("migration detail is not a JSON object: " + e.getMessage(), e);
+    }
   }
 
   private MigrationRecord transfer(MigrationRecord r, TargetPeer peer, Path dir) {
@@ -452,8 +487,15 @@ public final class OutgoingMigrations {
           if (r.typedState() instanceof MigrationState.Importing) {
             r = ctx.transition(r.id(), ROLE, new MigrationState.Verifying());
           }
-          ctx.store.detail(r.id(), ROLE, target.detail(), r.lazy());
+          // The target's proof, with the delta choices this side made.
+          JsonNode delta = deltaOf(r.id());
+          ctx.store.detail(
+              r.id(),
+              ROLE,
+              delta.isMissingNode() ? target.detail() : withDelta(target.detail(), delta),
+              r.lazy());
           MigrationRecord active = ctx.transition(r.id(), ROLE, new MigrationState.Active());
+          bases.prune(active.id(), active.peer());
           // The agents this migration moved are no longer "later" for the one that left them.
           String moved = active.agent();
           ctx.store.all().stream()
@@ -477,6 +519,17 @@ public final class OutgoingMigrations {
       }
       // The target's import runs OpenClaw's CLI for minutes on a busy host: poll, gently.
       LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+    }
+  }
+
+  private JsonNode deltaOf(String id) {
+    String detail = ctx.store.require(id, ROLE).detail();
+    try {
+      return detail == null
+          ? MissingNode.getInstance()
+          : Json.mapper().readTree(detail).path("delta");
+    } catch (IOException e) {
+      throw new SessionException("migration " + id + " has no readable detail", e);
     }
   }
 

@@ -64,6 +64,26 @@ final class TargetPeer {
     return send(request).path("received").asLong();
   }
 
+  /**
+   * Sends {@code payload} to be counted and dropped, and returns the link's speed seen from here:
+   * its bytes over the time to the answer.
+   */
+  double probe(String id, byte[] payload) throws IOException {
+    HttpRequest request =
+        request(BASE + "/" + id + "/probe")
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(payload))
+            .build();
+    long started = System.nanoTime();
+    long received = send(request).path("received").asLong(-1);
+    long nanos = Math.max(1, System.nanoTime() - started);
+    if (received != payload.length) {
+      throw new IOException(
+          "the target counted " + received + " of the probe's " + payload.length + " bytes");
+    }
+    return payload.length * 1e9 / nanos;
+  }
+
   void commit(String id) throws IOException {
     send(json(BASE + "/" + id + "/commit", "POST", "{}"));
   }

@@ -66,10 +66,14 @@ public final class ChunkSender implements AutoCloseable {
                         .initialTokens(0)
                         .build())
                 .build();
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.compressors =
         Executors.newFixedThreadPool(
-            threads, Thread.ofPlatform().daemon().name("session-zstd-", 0).factory());
+            threads(), Thread.ofPlatform().daemon().name("session-zstd-", 0).factory());
+  }
+
+  /** The threads that compress chunks while earlier ones are sent. */
+  public static int threads() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /**

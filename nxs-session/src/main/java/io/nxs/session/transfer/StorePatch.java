@@ -101,14 +101,7 @@ public final class StorePatch {
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-      ctx.setLevel(LEVEL)
-          .setStrategy(STRATEGY_GREEDY)
-          .setWindowLog(windowLog)
-          .setHashLog(hashLog(baseBytes))
-          .setChainLog(16)
-          .setSearchLog(1)
-          .setChecksum(true)
-          .loadDict(reference, ZstdDictContentType.RAW_CONTENT);
+      configure(ctx, baseBytes, windowLog).loadDict(reference, ZstdDictContentType.RAW_CONTENT);
       reference = null;
       MappedByteBuffer src = in.map(FileChannel.MapMode.READ_ONLY, 0, fileBytes);
       MappedByteBuffer dst = out.map(FileChannel.MapMode.READ_WRITE, 0, bound);
@@ -123,6 +116,57 @@ public final class StorePatch {
     }
     Files.move(tmp, patch, StandardCopyOption.REPLACE_EXISTING);
     return new Stats(written, fileBytes);
+  }
+
+  /**
+   * How fast this machine makes a patch now, in bytes of reference plus file a second: a patch of
+   * {@code sample} bytes from the middle of {@code file} against as many from the middle of {@code
+   * base}, with the parameters {@link #write} uses, timed. A whole patch's cost is about the two
+   * files' sizes over this rate (one pass over each); measuring it now counts the load the machine
+   * is under.
+   */
+  public static double bytesPerSecond(Path base, Path file, int sample) throws IOException {
+    byte[] reference = middle(base, sample);
+    byte[] data = middle(file, sample);
+    long started = System.nanoTime();
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+      // The tables sized for the whole reference, as the real patch's: their cache misses are
+      // most of its cost.
+      configure(ctx, Files.size(base), windowLog((long) reference.length + data.length))
+          .loadDict(reference, ZstdDictContentType.RAW_CONTENT);
+      ctx.compress(data);
+    } catch (ZstdException e) {
+      throw new SessionException(
+          "zstd cannot patch a sample of " + file + ": " + e.getMessage(), e);
+    }
+    long nanos = Math.max(1, System.nanoTime() - started);
+    return (reference.length + data.length) * 1e9 / nanos;
+  }
+
+  /** Up to {@code n} bytes from the middle of {@code file}. */
+  public static byte[] middle(Path file, int n) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      int length = (int) Math.min(n, ch.size());
+      ByteBuffer buf = ByteBuffer.allocate(length);
+      long at = (ch.size() - length) / 2;
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, at + buf.position()) < 0) {
+          throw new IOException(file + " ended while it was read");
+        }
+      }
+      return buf.array();
+    }
+  }
+
+  /** zstd's {@code --patch-from} parameters for a reference of {@code baseBytes}. */
+  private static ZstdCompressCtx configure(ZstdCompressCtx ctx, long baseBytes, int windowLog) {
+    return ctx.setLevel(LEVEL)
+        .setStrategy(STRATEGY_GREEDY)
+        .setWindowLog(windowLog)
+        .setHashLog(hashLog(baseBytes))
+        .setChainLog(16)
+        .setSearchLog(1)
+        .setChecksum(true);
   }
 
   /**
