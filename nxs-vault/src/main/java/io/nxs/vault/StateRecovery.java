@@ -196,21 +196,27 @@ public final class StateRecovery {
         LOG.warn("vault target {} left out of the recovery: {}", t.where(), e.getMessage());
       }
     }
-    VaultKey key;
+    List<VaultKey> masters = new ArrayList<>();
     if (config.passphraseEnv() != null) {
-      key = KeyResolver.passphraseKey(config, env, targets);
+      masters.add(KeyResolver.passphraseKey(config, env, targets));
     } else {
       Path keyFile = home.resolve("keys").resolve("vault.key");
       if (!Files.exists(keyFile)) {
         throw new VaultException(
             "there is no vault key at " + keyFile + ": without it no snapshot can be read");
       }
-      key = VaultKey.load(keyFile);
+      masters.add(VaultKey.load(keyFile));
+      // A rotation left unfinished keeps the previous key beside it (ADR 0152).
+      Path previous = keyFile.resolveSibling("vault.key.old");
+      if (Files.exists(previous)) {
+        masters.add(VaultKey.load(previous));
+      }
     }
-    List<Repository> repos = new ArrayList<>();
-    for (Target t : targets) {
-      repos.add(Repository.openOrCreate(t, key));
-    }
-    return repos;
+    Repository.Opened opened = Repository.openAll(targets, masters);
+    opened
+        .unreachable()
+        .forEach(
+            (where, why) -> LOG.warn("vault target {} left out of the recovery: {}", where, why));
+    return opened.repositories();
   }
 }

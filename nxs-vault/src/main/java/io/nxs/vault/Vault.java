@@ -218,6 +218,20 @@ public final class Vault {
   }
 
   /**
+   * Rotates the vault key (SPEC SEC5, ADR 0152): every target's key ring is re-wrapped under a new
+   * {@code keys/vault.key}; with {@code newDataKey} (after a compromise) new snapshots also go
+   * under a new data key. Older snapshots stay readable. Running it again after an interrupted
+   * rotation finishes that rotation. Audited as {@code vault.key_rotated} with the reason.
+   *
+   * @throws VaultException when the reason is blank, a target is unreachable or locked
+   */
+  public KeyRotationResult rotateKey(String reason, boolean newDataKey) {
+    synchronized (services) {
+      return services.rotation.rotate(actor, reason, newDataKey);
+    }
+  }
+
+  /**
    * The audit checkpoints on the targets, for {@code nxs audit verify} (ADR 0150): each backup
    * leaves the audit log's signed head on every target that took it.
    */
@@ -245,6 +259,6 @@ public final class Vault {
 
   /** The reachable repositories, for tests that look inside them. */
   List<Repository> repositories() {
-    return services.pool.repositories(services.keys.key(true));
+    return services.pool.repositories(services.keys.masters(true));
   }
 }

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /api/v1/backups}: list (read scope); create, verify, restore, prune, drill and export
- * (admin scope). The CLI goes through these while the daemon runs, so two writers never race.
- * Unknown snapshots are 404, a held lock is 409, other refusals 400 with the reason.
+ * {@code /api/v1/backups}: list (read scope); create, verify, restore, prune, drill, export and
+ * rotate-key (admin scope). The CLI goes through these while the daemon runs, so two writers never
+ * race. Unknown snapshots are 404, a held lock is 409, other refusals 400 with the reason.
  */
 final class VaultRoutes implements HttpRoutes {
 
@@ -47,6 +47,19 @@ final class VaultRoutes implements HttpRoutes {
         ctx -> {
           boolean dryRun = body(ctx).path("dry_run").asBoolean(false);
           ctx.json(run(() -> by(ctx).prune(dryRun)));
+        },
+        Scope.ADMIN);
+    routes.post(
+        PATH + "/rotate-key",
+        ctx -> {
+          JsonNode body = body(ctx);
+          String reason = body.path("reason").asText("");
+          if (reason.isBlank()) {
+            throw ApiException.badRequest(
+                "body must be JSON like {\"reason\":\"yearly rotation\",\"new_data_key\":false}");
+          }
+          boolean newDataKey = body.path("new_data_key").asBoolean(false);
+          ctx.json(run(() -> by(ctx).rotateKey(reason, newDataKey)));
         },
         Scope.ADMIN);
     routes.post(

@@ -10,6 +10,7 @@ import io.nxs.vault.internal.CheckpointKeeper;
 import io.nxs.vault.internal.Drill;
 import io.nxs.vault.internal.Exporter;
 import io.nxs.vault.internal.KeyResolver;
+import io.nxs.vault.internal.KeyRotation;
 import io.nxs.vault.internal.MemoryGuard;
 import io.nxs.vault.internal.Operations;
 import io.nxs.vault.internal.Pruner;
@@ -48,6 +49,7 @@ final class VaultServices {
   final Drill drill;
   final Exporter exporter;
   final CheckpointKeeper checkpoints;
+  final KeyRotation rotation;
 
   VaultServices(
       Path home,
@@ -69,9 +71,9 @@ final class VaultServices {
     this.pool = new TargetPool(this.home, config.targets(), env);
     this.keys = new KeyResolver(config, this.home.resolve("keys").resolve("vault.key"), env, pool);
     Operations operations = new Operations(index, audit, clock);
-    Supplier<List<Repository>> any = () -> pool.repositories(keys.key(true));
+    Supplier<List<Repository>> any = () -> pool.repositories(keys.masters(true));
     // Operations that read snapshots need the key that wrote them: never a new one.
-    Supplier<List<Repository>> existing = () -> pool.repositories(keys.key(false));
+    Supplier<List<Repository>> existing = () -> pool.repositories(keys.masters(false));
     this.catalog = new Catalog(index, any);
     this.backups =
         new BackupMaker(
@@ -90,6 +92,7 @@ final class VaultServices {
     this.pruner = new Pruner(config.retention(), catalog, existing, index, operations);
     this.drill = new Drill(this.home, catalog, restoration, operations);
     this.exporter = new Exporter(existing, operations, clock);
+    this.rotation = new KeyRotation(keys, pool, operations);
   }
 
   void close() {

@@ -31,15 +31,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nxs backup create|list|verify|restore|prune|drill|export|recover} (SPEC VA1-VA8). With the
- * daemon running each command goes through {@code /api/v1/backups}, so two writers never race;
- * without it, directly on the home.
+ * {@code nxs backup create|list|verify|restore|prune|drill|export|rotate-key|recover} (SPEC
+ * VA1-VA8, SEC5). With the daemon running each command goes through {@code /api/v1/backups}, so two
+ * writers never race; without it, directly on the home.
  */
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
     description =
-        "Encrypted, verified backups: create, list, verify, restore, prune, drill, export.",
+        "Encrypted, verified backups: create, list, verify, restore, prune, drill, export,"
+            + " rotate-key.",
     subcommands = {
       BackupCommand.Create.class,
       BackupCommand.ListSnapshots.class,
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
       BackupCommand.Prune.class,
       BackupCommand.Drill.class,
       BackupCommand.Export.class,
+      BackupCommand.RotateKey.class,
       BackupCommand.Recover.class
     })
 final class BackupCommand extends CommandGroup {
@@ -444,6 +446,62 @@ final class BackupCommand extends CommandGroup {
                   + ") to "
                   + n.path("file").asText()
                   + "; keep the vault key (keys/vault.key, or the passphrase) apart from it");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "rotate-key",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Rotate the vault key: every target's key ring is re-wrapped under a new keys/vault.key;",
+        "older snapshots stay readable. Run it again if it was interrupted."
+      })
+  static final class RotateKey implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "why the key changes (recorded in the audit log)")
+    String reason;
+
+    @Option(
+        names = "--new-data-key",
+        description =
+            "also seal new snapshots under a new data key (after a compromise; no"
+                + " deduplication with older snapshots)")
+    boolean newDataKey;
+
+    @Override
+    public Integer call() {
+      JsonNode r =
+          either(
+              spec,
+              c ->
+                  c.post(
+                      "/api/v1/backups/rotate-key",
+                      Map.of("reason", reason, "new_data_key", newDataKey)),
+              v -> v.rotateKey(reason, newDataKey));
+      print(
+          spec,
+          r,
+          n ->
+              (n.path("resumed").asBoolean() ? "finished the interrupted rotation: " : "rotated: ")
+                  + "key ring generation "
+                  + n.path("generation").asInt()
+                  + " on "
+                  + n.path("targets").size()
+                  + " targets, new snapshots under data key "
+                  + n.path("data_key").asInt()
+                  + (n.path("new_data_key").asBoolean() ? " (new)" : "")
+                  + (n.path("key_file").isTextual()
+                      ? "; copy the new "
+                          + n.path("key_file").asText()
+                          + " to where you keep it apart from the backups; the old one no longer"
+                          + " opens the key ring"
+                      : ""));
       return ExitCode.OK;
     }
   }

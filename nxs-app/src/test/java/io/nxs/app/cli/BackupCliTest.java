@@ -71,6 +71,18 @@ class BackupCliTest {
     Path tar = dir.resolve("offline.tar");
     assertThat(cli.run("backup", "export", tar.toString()).code()).isZero();
     assertThat(tar).isRegularFile();
+
+    assertThat(cli.run("backup", "rotate-key").code()).isEqualTo(ExitCode.USAGE);
+    String oldKey = Files.readString(home.dir().resolve("keys/vault.key"));
+    CliRunner.Result rotated =
+        cli.run("backup", "rotate-key", "--reason", "yearly", "--new-data-key");
+    assertThat(rotated.code()).as(rotated.err()).isZero();
+    assertThat(rotated.out()).contains("key ring generation 1").contains("data key 1 (new)");
+    assertThat(Files.readString(home.dir().resolve("keys/vault.key"))).isNotEqualTo(oldKey);
+    Path again = dir.resolve("after-rotation");
+    assertThat(cli.run("backup", "restore", id, "--to", again.toString()).code()).isZero();
+    assertThat(Files.readString(again.resolve("nxs/nxs.yaml")))
+        .isEqualTo(Files.readString(home.config()));
   }
 
   @Test
@@ -138,6 +150,12 @@ class BackupCliTest {
 
       CliRunner.Result list = cli.run("backup", "list");
       assertThat(list.out()).contains(created.path("snapshot").path("id").asText());
+      JsonNode rotated =
+          json(cli.run("backup", "rotate-key", "--reason", "through the API", "-o", "json"));
+      assertThat(rotated.path("generation").asInt()).isEqualTo(1);
+      assertThat(
+              json(cli.run("backup", "create", "-o", "json")).path("snapshot").path("id").asText())
+          .isNotBlank();
       CliRunner.Result overHome =
           cli.run("backup", "restore", "latest", "--to", home.dir().toString());
       assertThat(overHome.code()).isEqualTo(ExitCode.PROBLEM);

@@ -91,7 +91,7 @@ public final class BackupMaker {
           new Job("backup", actor, "backup.failed", id),
           run -> {
             // A target that cannot be opened or locked is reported; the others get the snapshot.
-            TargetPool.Reachable reachable = pool.reach(keys.key(true));
+            TargetPool.Reachable reachable = pool.reach(keys.masters(true));
             Map<String, String> failed = new LinkedHashMap<>(reachable.unreachable());
             List<Repository> repos = new ArrayList<>();
             for (Repository repo : reachable.repositories()) {

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the vault key once: {@code keys/vault.key} (created for a new vault), or the key derived
  * from the passphrase in {@code vault.passphrase_env} with the KDF parameters the first reachable
- * repository records (fresh ones for a new vault; ADR 0058).
+ * repository records (fresh ones for a new vault; ADR 0058). While a rotation of the key file is
+ * unfinished (ADR 0152), the previous key waits in {@code keys/vault.key.old} and opens the targets
+ * whose key ring is not re-wrapped yet.
  */
 public final class KeyResolver {
 
@@ -37,6 +39,36 @@ public final class KeyResolver {
   /** The key file, {@code keys/vault.key}. */
   public Path keyFile() {
     return keyFile;
+  }
+
+  /** Where the previous key file waits until a rotation has re-wrapped every target's ring. */
+  public Path previousKeyFile() {
+    return keyFile.resolveSibling(keyFile.getFileName() + ".old");
+  }
+
+  /** Whether the key comes from a passphrase rather than the key file. */
+  public boolean passphrase() {
+    return config.passphraseEnv() != null;
+  }
+
+  /**
+   * The master keys to open repositories with, newest first: the key, and the previous key file
+   * while a rotation is unfinished.
+   *
+   * @param create as for {@link #key}
+   */
+  public synchronized List<VaultKey> masters(boolean create) {
+    VaultKey current = key(create);
+    Path previous = previousKeyFile();
+    if (current.file() == null || !Files.exists(previous)) {
+      return List.of(current);
+    }
+    return List.of(current, VaultKey.load(previous));
+  }
+
+  /** Forgets the key, so the next use reads it again (after a rotation). */
+  public synchronized void reset() {
+    key = null;
   }
 
   /**

@@ -8,17 +8,23 @@ import io.nxs.vault.WrongKeyException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One repository on one target: sealed blobs named by content, sealed manifests, and a plain {@code
- * config} object holding the repository id and a key check.
+ * One repository on one target: sealed blobs named by content, sealed manifests, a plain {@code
+ * config} object holding the repository id and a key check, and the key ring once rotated.
  *
  * <pre>
  *   config                     {"version":1,"id":"...","key_check":"<sealed>"}
+ *   keyring                    the data keys wrapped under the master key, once rotated ({@link
+ *                              KeyRing}; absent: the master key's bytes are the only data key)
  *   blobs/ab/ab12...           sealed chunk, name = HMAC-SHA-256 of the plain chunk
  *   snapshots/&lt;id&gt;             sealed manifest; its presence commits the snapshot
  *   locks/&lt;random&gt;             lock records (see {@link RepositoryLock})
@@ -33,50 +39,178 @@ public final class Repository {
 
   private final Target target;
   private final Sealer sealer;
+  private final int storedGeneration;
 
-  private Repository(Target target, Sealer sealer) {
+  private Repository(Target target, Sealer sealer, int storedGeneration) {
     this.target = target;
     this.sealer = sealer;
+    this.storedGeneration = storedGeneration;
   }
 
   /**
-   * Opens the repository on a target, creating it when the target is empty.
+   * Some targets' repositories, all opened with the vault's key ring.
+   *
+   * @param ring the newest ring any target holds (the implicit one when none holds a ring)
+   * @param unreachable why each target left out could not be read
+   */
+  public record Opened(
+      List<Repository> repositories, KeyRing ring, Map<String, String> unreachable) {}
+
+  /**
+   * Opens the repository on one target, creating it when the target is empty.
    *
    * @throws WrongKeyException when the repository was written with another key
+   * @throws VaultException when it cannot be read
    */
   public static Repository openOrCreate(Target target, VaultKey key) {
-    Sealer sealer = new Sealer(key);
-    Repository repo = new Repository(target, sealer);
-    try {
-      byte[] config;
-      try {
-        config = target.get(CONFIG);
-      } catch (NoSuchFileException e) {
-        byte[] check = sealer.seal(CONFIG, KEY_CHECK.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> fresh = new HashMap<>();
-        fresh.put("version", 1);
-        fresh.put("id", UUID.randomUUID().toString());
-        fresh.put("key_check", java.util.Base64.getEncoder().encodeToString(check));
-        if (key.kdf() != null) {
-          fresh.put("kdf", key.kdf());
-        }
-        target.putIfAbsent(CONFIG, Json.write(fresh).getBytes(StandardCharsets.UTF_8));
-        config = target.get(CONFIG);
-      }
-      JsonNode node = Json.mapper().readTree(config);
-      byte[] check = java.util.Base64.getDecoder().decode(node.path("key_check").asText(""));
-      try {
-        sealer.open(CONFIG, check);
-      } catch (DamagedObjectException e) {
-        throw key.file() != null
-            ? new WrongKeyException(target.describe(), key.file())
-            : new WrongKeyException(target.describe(), key.source());
-      }
-      return repo;
-    } catch (IOException | IllegalArgumentException e) {
+    Opened opened = openAll(List.of(target), List.of(key));
+    if (opened.repositories().isEmpty()) {
       throw new VaultException(
-          "cannot open the repository at " + target.describe() + ": " + e.getMessage(), e);
+          "cannot open the repository at "
+              + target.describe()
+              + ": "
+              + opened.unreachable().get(target.describe()));
     }
+    return opened.repositories().getFirst();
+  }
+
+  /**
+   * Opens the repositories of several targets of one vault (ADR 0152), creating those on empty
+   * targets. The vault's key ring is the newest generation any target holds, opened with whichever
+   * master key opens it; a target without a ring (written before rings, or left behind by an
+   * interrupted rotation) is read with it too, since rings only ever add keys. An empty target gets
+   * that ring (when there is one) and a fresh {@code config}.
+   *
+   * @param masters the master keys to try, newest first: the vault key, and during an interrupted
+   *     rotation the previous one
+   * @throws WrongKeyException when a repository opens under none of them
+   */
+  public static Opened openAll(List<Target> targets, List<VaultKey> masters) {
+    Map<String, String> unreachable = new LinkedHashMap<>();
+    Map<Target, byte[]> configs = new LinkedHashMap<>();
+    Map<Target, KeyRing> rings = new HashMap<>();
+    KeyRing ring = null;
+    for (Target t : targets) {
+      try {
+        configs.put(t, getOrNull(t, CONFIG));
+        byte[] stored = getOrNull(t, KeyRing.OBJECT);
+        if (stored != null) {
+          KeyRing found = openRing(t, stored, masters);
+          rings.put(t, found);
+          if (ring == null || found.generation() > ring.generation()) {
+            ring = found;
+          }
+        }
+      } catch (IOException | VaultException e) {
+        if (e instanceof WrongKeyException wrong) {
+          throw wrong;
+        }
+        unreachable.put(t.describe(), e.getMessage());
+      }
+    }
+    if (ring == null) {
+      ring = legacyRing(configs, masters);
+    }
+    List<Repository> repos = new ArrayList<>();
+    for (Map.Entry<Target, byte[]> e : configs.entrySet()) {
+      Target t = e.getKey();
+      try {
+        byte[] config = e.getValue();
+        int generation = rings.containsKey(t) ? rings.get(t).generation() : 0;
+        if (config == null) {
+          config = create(t, ring, masters.getFirst());
+          generation = ring.generation();
+        }
+        Sealer sealer = new Sealer(ring);
+        if (!keyCheckOpens(sealer, config)) {
+          throw wrongKey(t, masters.getFirst());
+        }
+        repos.add(new Repository(t, sealer, generation));
+      } catch (IOException | IllegalArgumentException ex) {
+        unreachable.put(t.describe(), ex.getMessage());
+      }
+    }
+    return new Opened(repos, ring, unreachable);
+  }
+
+  private static KeyRing openRing(Target t, byte[] stored, List<VaultKey> masters) {
+    for (VaultKey master : masters) {
+      Optional<KeyRing> opened = KeyRing.read(stored, master);
+      if (opened.isPresent()) {
+        return opened.get();
+      }
+    }
+    throw wrongKey(t, masters.getFirst());
+  }
+
+  /** The implicit ring: the first master key whose own bytes open an existing repository. */
+  private static KeyRing legacyRing(Map<Target, byte[]> configs, List<VaultKey> masters) {
+    for (Map.Entry<Target, byte[]> e : configs.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      for (VaultKey master : masters) {
+        KeyRing legacy = KeyRing.legacy(master);
+        if (keyCheckOpens(new Sealer(legacy), e.getValue())) {
+          return legacy;
+        }
+      }
+      throw wrongKey(e.getKey(), masters.getFirst());
+    }
+    return KeyRing.legacy(masters.getFirst());
+  }
+
+  private static byte[] create(Target target, KeyRing ring, VaultKey master) throws IOException {
+    if (!ring.legacy()) {
+      target.putIfAbsent(KeyRing.OBJECT, ring.write(master));
+    }
+    byte[] check = new Sealer(ring).seal(CONFIG, KEY_CHECK.getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> fresh = new HashMap<>();
+    fresh.put("version", 1);
+    fresh.put("id", UUID.randomUUID().toString());
+    fresh.put("key_check", Base64.getEncoder().encodeToString(check));
+    if (master.kdf() != null) {
+      fresh.put("kdf", master.kdf());
+    }
+    target.putIfAbsent(CONFIG, Json.write(fresh).getBytes(StandardCharsets.UTF_8));
+    return target.get(CONFIG);
+  }
+
+  private static boolean keyCheckOpens(Sealer sealer, byte[] config) {
+    try {
+      JsonNode node = Json.mapper().readTree(config);
+      sealer.open(CONFIG, Base64.getDecoder().decode(node.path("key_check").asText("")));
+      return true;
+    } catch (DamagedObjectException | IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] getOrNull(Target target, String key) throws IOException {
+    try {
+      return target.get(key);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static WrongKeyException wrongKey(Target target, VaultKey key) {
+    return key.file() != null
+        ? new WrongKeyException(target.describe(), key.file())
+        : new WrongKeyException(target.describe(), key.source());
+  }
+
+  /** The ring generation this target holds: 0 for none (a repository never rotated). */
+  public int storedRingGeneration() {
+    return storedGeneration;
+  }
+
+  /**
+   * Replaces this target's key ring at once (the target's put is atomic): readers see the old ring
+   * or the new one, never a mix.
+   */
+  public void putRing(KeyRing ring, VaultKey master) throws IOException {
+    target.put(KeyRing.OBJECT, ring.write(master));
   }
 
   /**

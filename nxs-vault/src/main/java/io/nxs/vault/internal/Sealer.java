@@ -8,29 +8,34 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * Compresses (zstd) and encrypts (AES-256-GCM from the JDK) one object of the repository, and
  * undoes it.
  *
- * <p>Layout: {@code "NXV2" | flags | nonce prefix (8 random bytes) | segments}; flags bit 0 = zstd,
- * bits 4-7 = log2 of the segment size. The body is cut into 4 KiB segments, each sealed by
- * AES-256-GCM on its own with the nonce {@code prefix || segment index (4 bytes)} and the
- * additional data {@code name || 0x00 || last} ({@code last} = 1 on the final segment only): the
- * online-AE "STREAM" construction (Hoang et al. 2015) that Tink's streaming AEAD and age also use.
- * So a reordered, dropped, truncated or appended segment fails, as does an object renamed to
- * another name. Nonces never repeat within an object (the counter) and differ between objects by
- * the random prefix. Segments, rather than one GCM call per 4 MiB chunk, also keep the JDK fast:
- * its GCM reaches AES-NI/PCLMUL speed only once the JIT has compiled it, which takes many calls,
- * never one long call (ADR 0053).
+ * <p>Layout: {@code "NXV2" | flags | nonce prefix (8 random bytes) | segments} under data key 0
+ * (the only key of a repository without a key ring, so those objects stay what they were), {@code
+ * "NXV3" | flags | data key id (4 bytes) | nonce prefix | segments} under any other key of the
+ * {@link KeyRing} (ADR 0152); flags bit 0 = zstd, bits 4-7 = log2 of the segment size. A changed
+ * key id picks another key, which fails authentication like any other change. The body is cut into
+ * 4 KiB segments, each sealed by AES-256-GCM on its own with the nonce {@code prefix || segment
+ * index (4 bytes)} and the additional data {@code name || 0x00 || last} ({@code last} = 1 on the
+ * final segment only): the online-AE "STREAM" construction (Hoang et al. 2015) that Tink's
+ * streaming AEAD and age also use. So a reordered, dropped, truncated or appended segment fails, as
+ * does an object renamed to another name. Nonces never repeat within an object (the counter) and
+ * differ between objects by the random prefix. Segments, rather than one GCM call per 4 MiB chunk,
+ * also keep the JDK fast: its GCM reaches AES-NI/PCLMUL speed only once the JIT has compiled it,
+ * which takes many calls, never one long call (ADR 0053).
  */
 public final class Sealer {
 
   private static final byte[] MAGIC = "NXV2".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_KEYED = "NXV3".getBytes(StandardCharsets.US_ASCII);
   private static final int PREFIX = 8;
   private static final int TAG = 16;
-  private static final int HEADER = MAGIC.length + 1 + PREFIX;
+  private static final int KEY_ID = 4;
 
   /** Segment size as a power of two, 2^12 = 4 KiB; recorded in the flags, so it may change. */
   private static final int SEGMENT_BITS = 12;
@@ -38,15 +43,31 @@ public final class Sealer {
   private static final int SEGMENT = 1 << SEGMENT_BITS;
   private static final int ZSTD_LEVEL = 3;
 
-  private final VaultKey key;
+  private final KeyRing ring;
   private final SecureRandom random = new SecureRandom();
 
-  public Sealer(VaultKey key) {
-    this.key = key;
+  public Sealer(KeyRing ring) {
+    this.ring = ring;
   }
 
-  public VaultKey key() {
-    return key;
+  /** The data keys it opens with; it seals under the current one. */
+  public KeyRing ring() {
+    return ring;
+  }
+
+  /** A MAC naming new blobs, under the current data key. */
+  public Mac namingMac() {
+    return ring.current().newNamingMac();
+  }
+
+  /**
+   * A MAC naming blobs under the data key a sealed object was written with, to check a blob's name
+   * against its content.
+   *
+   * @throws DamagedObjectException when the header is bad or names a key the ring lacks
+   */
+  public Mac namingMacOf(String name, byte[] sealed) {
+    return keyOf(name, sealed).newNamingMac();
   }
 
   /** Seals plain bytes under a name. */
@@ -64,17 +85,23 @@ public final class Sealer {
         flags |= 1;
       }
     }
+    DataKey key = ring.current();
+    boolean keyed = key.id() != DataKey.LEGACY;
+    int header = headerLength(keyed);
     byte[] prefix = new byte[PREFIX];
     random.nextBytes(prefix);
     int segments = Math.max(1, (bodyLen + SEGMENT - 1) / SEGMENT);
-    byte[] out = new byte[HEADER + bodyLen + segments * TAG];
-    System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+    byte[] out = new byte[header + bodyLen + segments * TAG];
+    System.arraycopy(keyed ? MAGIC_KEYED : MAGIC, 0, out, 0, MAGIC.length);
     out[MAGIC.length] = flags;
-    System.arraycopy(prefix, 0, out, MAGIC.length + 1, PREFIX);
+    if (keyed) {
+      ByteBuffer.wrap(out, MAGIC.length + 1, KEY_ID).putInt(key.id());
+    }
+    System.arraycopy(prefix, 0, out, header - PREFIX, PREFIX);
     byte[] aadName = name.getBytes(StandardCharsets.UTF_8);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      int written = HEADER;
+      int written = header;
       for (int i = 0; i < segments; i++) {
         int from = i * SEGMENT;
         int len = Math.min(SEGMENT, bodyLen - from);
@@ -96,22 +123,20 @@ public final class Sealer {
   /**
    * Opens sealed bytes.
    *
-   * @throws DamagedObjectException when the bytes are not a sealed object of that name under this
-   *     key (tampered, truncated, renamed or written with another key)
+   * @throws DamagedObjectException when the bytes are not a sealed object of that name under a key
+   *     of the ring (tampered, truncated, renamed or written with another key)
    */
   public byte[] open(String name, byte[] sealed) {
-    if (sealed.length < HEADER + TAG
-        || !Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new DamagedObjectException(name, "not a vault object (bad header or too short)");
-    }
+    DataKey key = keyOf(name, sealed);
+    int header = headerLength(key.id() != DataKey.LEGACY);
     byte flags = sealed[MAGIC.length];
     int bits = (flags >> 4) & 0x0f;
     if (bits < 10) {
       throw new DamagedObjectException(name, "bad segment size in the header");
     }
     int segment = 1 << bits;
-    byte[] prefix = Arrays.copyOfRange(sealed, MAGIC.length + 1, HEADER);
-    int total = sealed.length - HEADER;
+    byte[] prefix = Arrays.copyOfRange(sealed, header - PREFIX, header);
+    int total = sealed.length - header;
     int segments = Math.max(1, (total + segment + TAG - 1) / (segment + TAG));
     int bodyLen = total - segments * TAG;
     if (bodyLen < 0 || (segments > 1 && total - (segments - 1) * (segment + TAG) < TAG)) {
@@ -121,7 +146,7 @@ public final class Sealer {
     byte[] aadName = name.getBytes(StandardCharsets.UTF_8);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      int read = HEADER;
+      int read = header;
       int written = 0;
       for (int i = 0; i < segments; i++) {
         int len = Math.min(segment + TAG, sealed.length - read);
@@ -144,6 +169,35 @@ public final class Sealer {
       return Zstd.decompress(body, (int) size);
     }
     return body;
+  }
+
+  /** The data key an object names in its header. */
+  private DataKey keyOf(String name, byte[] sealed) {
+    boolean legacy =
+        sealed.length >= MAGIC.length
+            && Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    boolean keyed =
+        sealed.length >= MAGIC.length
+            && Arrays.equals(sealed, 0, MAGIC.length, MAGIC_KEYED, 0, MAGIC.length);
+    if ((!legacy && !keyed) || sealed.length < headerLength(keyed) + TAG) {
+      throw new DamagedObjectException(name, "not a vault object (bad header or too short)");
+    }
+    int id = keyed ? ByteBuffer.wrap(sealed, MAGIC.length + 1, KEY_ID).getInt() : DataKey.LEGACY;
+    if (keyed && id == DataKey.LEGACY) {
+      throw new DamagedObjectException(name, "bad data key id in the header");
+    }
+    return ring.key(id)
+        .orElseThrow(
+            () ->
+                new DamagedObjectException(
+                    name,
+                    "sealed under data key "
+                        + id
+                        + ", which the repository's key ring lacks (another vault's key?)"));
+  }
+
+  private static int headerLength(boolean keyed) {
+    return MAGIC.length + 1 + (keyed ? KEY_ID : 0) + PREFIX;
   }
 
   private static byte[] nonce(byte[] prefix, int segment) {

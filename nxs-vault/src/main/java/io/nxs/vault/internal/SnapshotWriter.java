@@ -185,7 +185,7 @@ public final class SnapshotWriter {
       return reused;
     }
     MessageDigest sha = sha256();
-    Mac naming = repositories.getFirst().sealer().key().newNamingMac();
+    Mac naming = repositories.getFirst().sealer().namingMac();
     List<Chunk> chunks = new ArrayList<>();
     byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, p.size))];
     long total = 0;

@@ -74,7 +74,7 @@ public final class Sources {
             "nxs",
             home,
             List.of("nxs.yaml", "secrets.yaml", "rules/**", "keys/**", "audit/archive/**"),
-            List.of("keys/vault.key", "keys/.*")));
+            List.of("keys/vault.key", "keys/vault.key.old", "keys/.*")));
     for (BackupSource source : registered.get()) {
       if (RESERVED.contains(source.name())) {
         throw new VaultException(

@@ -35,8 +35,9 @@ public final class TargetPool implements AutoCloseable {
     this.env = Map.copyOf(env);
   }
 
-  /** The repositories that opened, and why each other target did not. */
-  public record Reachable(List<Repository> repositories, Map<String, String> unreachable) {}
+  /** The repositories that opened, the vault's key ring, and why each other target did not open. */
+  public record Reachable(
+      List<Repository> repositories, KeyRing ring, Map<String, String> unreachable) {}
 
   /**
    * The target of a configured entry, opened on first use.
@@ -66,23 +67,26 @@ public final class TargetPool implements AutoCloseable {
   }
 
   /**
-   * Opens every reachable target's repository with a key (creating empty ones).
+   * Opens every reachable target's repository with the vault's key ring (creating empty ones).
    *
+   * @param masters the master keys, newest first ({@link KeyResolver#masters})
    * @throws WrongKeyException when a repository was written with another key
    */
-  public Reachable reach(VaultKey key) {
-    List<Repository> repos = new ArrayList<>();
+  public Reachable reach(List<VaultKey> masters) {
+    List<Target> targets = new ArrayList<>();
     Map<String, String> failed = new LinkedHashMap<>();
     for (VaultConfig.Target t : configured) {
       try {
-        repos.add(Repository.openOrCreate(target(t), key));
+        targets.add(target(t));
       } catch (WrongKeyException e) {
         throw e;
       } catch (NxsException e) {
         failed.put(describe(t), e.getMessage());
       }
     }
-    return new Reachable(repos, failed);
+    Repository.Opened opened = Repository.openAll(targets, masters);
+    failed.putAll(opened.unreachable());
+    return new Reachable(opened.repositories(), opened.ring(), failed);
   }
 
   /**
@@ -90,8 +94,8 @@ public final class TargetPool implements AutoCloseable {
    *
    * @throws VaultException when none opens, or a repository was written with another key
    */
-  public List<Repository> repositories(VaultKey key) {
-    Reachable reachable = reach(key);
+  public List<Repository> repositories(List<VaultKey> masters) {
+    Reachable reachable = reach(masters);
     if (reachable.repositories().isEmpty()) {
       throw new VaultException("no target can be opened: " + reachable.unreachable());
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -17,10 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The vault's 256-bit master key, kept in {@code keys/vault.key} (0600, base64), apart from the
- * backups (SPEC VA6), or derived from a passphrase with PBKDF2-HMAC-SHA-256 (ADR 0058), and the two
- * keys derived from it with HKDF-Expand (RFC 5869, one block of HMAC-SHA-256 from the JDK): one
- * encrypts (AES-256-GCM), one names blobs (HMAC-SHA-256 of the content, so a repository's reader
- * cannot confirm a guessed file by its plain hash).
+ * backups (SPEC VA6), or derived from a passphrase with PBKDF2-HMAC-SHA-256 (ADR 0058).
+ *
+ * <p>It wraps the repository's {@link KeyRing} of data keys (ADR 0152) under a key derived from it
+ * with HKDF-Expand. A repository without a ring (written before rings, or never rotated) uses the
+ * master key's own bytes as its only data key ({@link #legacyDataKey}), which derives the
+ * encryption and naming keys exactly as before.
  */
 public final class VaultKey {
 
@@ -35,8 +36,7 @@ public final class VaultKey {
   private final Path file;
   private final String source;
   private final Kdf kdf;
-  private final SecretKey encryption;
-  private final SecretKey naming;
+  private final byte[] master;
 
   /**
    * How a passphrase becomes the master key; stored in plain in every repository's {@code config}
@@ -79,19 +79,25 @@ public final class VaultKey {
     this.file = file;
     this.source = source;
     this.kdf = kdf;
-    this.encryption = new SecretKeySpec(expand(master, "nxs-vault/aes-256-gcm"), "AES");
-    this.naming = new SecretKeySpec(expand(master, "nxs-vault/blob-id"), "HmacSHA256");
+    this.master = master.clone();
+  }
+
+  /** 32 fresh random bytes, base64 with a newline: the content of a new key file. */
+  static byte[] freshFileContent() {
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    try {
+      return (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII);
+    } finally {
+      java.util.Arrays.fill(fresh, (byte) 0);
+    }
   }
 
   /** Loads the key file, creating it (0600, 32 random bytes) when it does not exist. */
   public static VaultKey loadOrCreate(Path file) {
     if (!Files.exists(file)) {
-      byte[] fresh = new byte[32];
-      new SecureRandom().nextBytes(fresh);
       SecureFiles.ensureDirectory(file.toAbsolutePath().getParent());
-      SecureFiles.writeAtomically(
-          file,
-          (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII));
+      SecureFiles.writeAtomically(file, freshFileContent());
     }
     return load(file);
   }
@@ -170,30 +176,23 @@ public final class VaultKey {
     return kdf;
   }
 
-  SecretKey encryption() {
-    return encryption;
+  /** The data key of a repository without a key ring: these very bytes, id {@code 0}. */
+  DataKey legacyDataKey() {
+    return DataKey.of(DataKey.LEGACY, master);
   }
 
-  /** The blob name of some content: hex HMAC-SHA-256 under the naming key. */
-  public Mac newNamingMac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(naming);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-    }
+  /** The key that wraps the key ring (AES-256-GCM): HKDF-Expand of the master key. */
+  SecretKey wrapping() {
+    return new SecretKeySpec(DataKey.expand(master, "nxs-vault/key-ring-wrap"), "AES");
   }
 
-  private static byte[] expand(byte[] master, String info) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(master, "HmacSHA256"));
-      mac.update(info.getBytes(StandardCharsets.US_ASCII));
-      mac.update((byte) 1);
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-    }
+  /** Whether two keys are the same bytes (a rotation must never "rotate" to the same key). */
+  boolean sameAs(VaultKey other) {
+    return java.security.MessageDigest.isEqual(master, other.master);
+  }
+
+  @Override
+  public String toString() {
+    return "VaultKey[" + source + "]";
   }
 }

@@ -146,7 +146,7 @@ public final class Verification {
           byte[] sealed = other.getSealedBlob(name);
           byte[] plain = other.sealer().open(name, sealed);
           if (!HexFormat.of()
-              .formatHex(other.sealer().key().newNamingMac().doFinal(plain))
+              .formatHex(other.sealer().namingMacOf(name, sealed).doFinal(plain))
               .equals(name)) {
             continue;
           }

@@ -184,7 +184,7 @@ public final class Verifier {
         bytesRead.addAndGet(sealed.length);
         blobsRead.incrementAndGet();
         byte[] plain = repo.sealer().open(name, sealed);
-        Mac mac = repo.sealer().key().newNamingMac();
+        Mac mac = repo.sealer().namingMacOf(name, sealed);
         if (!HexFormat.of().formatHex(mac.doFinal(plain)).equals(name)) {
           blobFindings.put(name, "content does not hash to the blob's name");
         }

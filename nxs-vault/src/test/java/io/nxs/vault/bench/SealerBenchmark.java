@@ -1,5 +1,6 @@
 package io.nxs.vault.bench;
 
+import io.nxs.vault.internal.KeyRing;
 import io.nxs.vault.internal.Sealer;
 import io.nxs.vault.internal.VaultKey;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public class SealerBenchmark {
   public void setUp() throws Exception {
     Path dir = Files.createTempDirectory("nxs-sealer-bench");
     VaultKey key = VaultKey.loadOrCreate(dir.resolve("vault.key"));
-    sealer = new Sealer(key);
+    sealer = new Sealer(KeyRing.legacy(key));
     plain = new byte[4 << 20];
     new Random(1).nextBytes(plain);
     if (content.equals("text")) {
@@ -49,7 +50,7 @@ public class SealerBenchmark {
         plain[i] = 'a';
       }
     }
-    name = HexFormat.of().formatHex(key.newNamingMac().doFinal(plain));
+    name = HexFormat.of().formatHex(sealer.namingMac().doFinal(plain));
     sealed = sealer.seal(name, plain);
   }
 
@@ -61,7 +62,7 @@ public class SealerBenchmark {
   @Benchmark
   public boolean deepVerifyOne() {
     byte[] opened = sealer.open(name, sealed);
-    Mac mac = sealer.key().newNamingMac();
+    Mac mac = sealer.namingMacOf(name, sealed);
     return HexFormat.of().formatHex(mac.doFinal(opened)).equals(name);
   }
 }

@@ -19,7 +19,7 @@ class SealerTest {
   @TempDir Path dir;
 
   private Sealer sealer(String name) {
-    return new Sealer(VaultKey.loadOrCreate(dir.resolve(name)));
+    return new Sealer(KeyRing.legacy(VaultKey.loadOrCreate(dir.resolve(name))));
   }
 
   private static byte[] random(int n) {
