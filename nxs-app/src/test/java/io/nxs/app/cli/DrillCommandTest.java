@@ -24,7 +24,7 @@ class DrillCommandTest {
   void theCleanStartDrillPassesOnAScratchHomeAndWritesBothReports() throws Exception {
     NxsHome live = new NxsHome(dir.resolve("live"));
     live.initialize();
-    List<String> before = tree(live.dir());
+    List<String> before = LiveHome.tree(live.dir());
     Path reports = dir.resolve("reports");
 
     CliRunner.Result run =
@@ -38,7 +38,7 @@ class DrillCommandTest {
         .contains("/readyz 200 after")
         .contains("stops cleanly on SIGTERM")
         .contains("audit chain verifies");
-    assertThat(tree(live.dir()))
+    assertThat(LiveHome.tree(live.dir()))
         .as("the live home is untouched but for the run's record")
         .isEqualTo(before);
     try (Stream<Path> files = Files.list(reports)) {
@@ -62,7 +62,7 @@ class DrillCommandTest {
   void theCrashDrillFindsAcknowledgedWritesAfterASigkill() throws Exception {
     NxsHome live = new NxsHome(dir.resolve("live"));
     live.initialize();
-    List<String> before = tree(live.dir());
+    List<String> before = LiveHome.tree(live.dir());
 
     CliRunner.Result run = new CliRunner(live.dir()).run("drill", "run", "crash");
 
@@ -72,7 +72,7 @@ class DrillCommandTest {
         .contains("ok    ready again after SIGKILL: /readyz 200 after")
         .contains("ok    acknowledged writes survived: 3 of 3 keys there after the crash")
         .contains("ok    audit chain verifies (nothing corrupt)");
-    assertThat(tree(live.dir()))
+    assertThat(LiveHome.tree(live.dir()))
         .as("the live home is untouched but for the run's record")
         .isEqualTo(before);
   }
@@ -134,20 +134,5 @@ class DrillCommandTest {
     assertThat(check.out() + check.err())
         .contains("nxs.yaml:")
         .contains("no drill 'meteor-strike': the drills are clean-start, crash, corruption,");
-  }
-
-  private static List<String> tree(Path root) throws Exception {
-    try (Stream<Path> s = Files.walk(root)) {
-      // The record of the run: state.db (drill_runs, audit) and, in a home NXS never served, the
-      // audit chain's signing key its first entry creates. The rest stays as it was.
-      return s.filter(p -> !isRecordOfTheRun(root.relativize(p).toString()))
-          .map(p -> root.relativize(p) + ":" + p.toFile().length())
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static boolean isRecordOfTheRun(String path) {
-    return path.startsWith("state.db") || path.startsWith("keys/audit-signing.");
   }
 }

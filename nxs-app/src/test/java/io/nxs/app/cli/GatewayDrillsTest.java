@@ -3,10 +3,8 @@ package io.nxs.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nxs.app.NxsHome;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +20,7 @@ class GatewayDrillsTest {
   void anExpiredProviderKeyFailsOverIsDetectedAndRotated() throws Exception {
     NxsHome live = new NxsHome(dir.resolve("live"));
     live.initialize();
-    List<String> before = tree(live.dir());
+    List<String> before = LiveHome.tree(live.dir());
 
     CliRunner.Result run = new CliRunner(live.dir()).run("drill", "run", "credential-expiry");
 
@@ -36,7 +34,7 @@ class GatewayDrillsTest {
         .contains("ok    the remote provider answers with the new key: HTTP 200 from drill-remote")
         .contains("ok    no key in the daemon's log")
         .contains("ok    audit chain verifies");
-    assertThat(tree(live.dir()))
+    assertThat(LiveHome.tree(live.dir()))
         .as("the live home is untouched but for the run's record")
         .isEqualTo(before);
   }
@@ -45,7 +43,7 @@ class GatewayDrillsTest {
   void anUnreachableRemoteProviderMeansAirGappedLocalWorkAndARecovery() throws Exception {
     NxsHome live = new NxsHome(dir.resolve("live"));
     live.initialize();
-    List<String> before = tree(live.dir());
+    List<String> before = LiveHome.tree(live.dir());
 
     CliRunner.Result run = new CliRunner(live.dir()).run("drill", "run", "partition");
 
@@ -57,23 +55,8 @@ class GatewayDrillsTest {
         .contains("ok    back to the remote provider when reachable: air gap ended")
         .contains("ok    both transitions audited")
         .contains("ok    audit chain verifies");
-    assertThat(tree(live.dir()))
+    assertThat(LiveHome.tree(live.dir()))
         .as("the live home is untouched but for the run's record")
         .isEqualTo(before);
-  }
-
-  private static List<String> tree(Path root) throws Exception {
-    try (Stream<Path> walk = Files.walk(root)) {
-      // The record of the run: state.db (drill_runs, audit) and, in a home NXS never served, the
-      // audit chain's signing key its first entry creates. The rest stays as it was.
-      return walk.filter(p -> !isRecordOfTheRun(root.relativize(p).toString()))
-          .map(p -> root.relativize(p) + " " + p.toFile().length())
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static boolean isRecordOfTheRun(String path) {
-    return path.startsWith("state.db") || path.startsWith("keys/audit-signing.");
   }
 }

@@ -229,28 +229,10 @@ public final class MigrationStore {
 
   /** The stores kept for an agent, newest first. */
   public List<Base> bases(String agent) {
-    List<Base> out = new ArrayList<>();
-    try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT path, agent, size, sha256, migration_id FROM session_bases"
-                    + " WHERE agent = ? ORDER BY kept_at DESC, rowid DESC")) {
-      ps.setString(1, agent);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Base(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getLong(3),
-                  rs.getString(4),
-                  rs.getString(5)));
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
-    return out;
+    return queryBases(
+        "SELECT path, agent, size, sha256, migration_id FROM session_bases"
+            + " WHERE agent = ? ORDER BY kept_at DESC, rowid DESC",
+        ps -> ps.setString(1, agent));
   }
 
   /**
@@ -258,18 +240,30 @@ public final class MigrationStore {
    * oldest last.
    */
   public List<Base> basesBeyond(String peer, int keep) {
+    return queryBases(
+        "SELECT path, agent, size, sha256, migration_id FROM ("
+            + " SELECT path, agent, size, sha256, migration_id, ROW_NUMBER() OVER ("
+            + "  PARTITION BY agent ORDER BY kept_at DESC, rowid DESC) AS newest"
+            + " FROM session_bases"
+            + " WHERE migration_id IN (SELECT id FROM session_migrations WHERE peer = ?))"
+            + " WHERE newest > ? ORDER BY agent, newest",
+        ps -> {
+          ps.setString(1, peer);
+          ps.setInt(2, keep);
+        });
+  }
+
+  /** Sets a query's parameters. */
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** The kept stores a query selects (path, agent, size, sha256, migration_id), in its order. */
+  private List<Base> queryBases(String sql, Binder binder) {
     List<Base> out = new ArrayList<>();
     try (Connection c = store.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT path, agent, size, sha256, migration_id FROM ("
-                    + " SELECT path, agent, size, sha256, migration_id, ROW_NUMBER() OVER ("
-                    + "  PARTITION BY agent ORDER BY kept_at DESC, rowid DESC) AS newest"
-                    + " FROM session_bases"
-                    + " WHERE migration_id IN (SELECT id FROM session_migrations WHERE peer = ?))"
-                    + " WHERE newest > ? ORDER BY agent, newest")) {
-      ps.setString(1, peer);
-      ps.setInt(2, keep);
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
