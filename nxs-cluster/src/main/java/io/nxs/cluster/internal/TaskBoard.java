@@ -1,5 +1,6 @@
 package io.nxs.cluster.internal;
 
+import io.nxs.cluster.ClusterConfig;
 import io.nxs.cluster.placement.Candidate;
 import io.nxs.cluster.placement.Placement;
 import io.nxs.cluster.placement.QueuedTask;
@@ -13,6 +14,7 @@ import io.nxs.core.cluster.TaskQueue;
 import io.nxs.core.cluster.TaskSpec;
 import io.nxs.core.cluster.TaskStatus;
 import io.nxs.core.cluster.TaskStatus.Phase;
+import io.nxs.core.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,7 @@ final class TaskBoard implements TaskQueue {
   private Instant lastRebalance = Instant.MIN;
   private final Deque<Boolean> outcomes = new ArrayDeque<>();
   private final List<CompletableFuture<Void>> drainWaiters = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean pruning = new AtomicBoolean();
 
   TaskBoard(ClusterNode node) {
     this.node = node;
@@ -201,6 +205,7 @@ final class TaskBoard implements TaskQueue {
     }
     if (node.coordinator()) {
       coordinate(inc);
+      pruneFinished(inc);
     }
   }
 
@@ -275,11 +280,11 @@ final class TaskBoard implements TaskQueue {
     TaskRecord end;
     try {
       String result = handler.run(t.spec());
-      end = t.finished(Phase.DONE, result == null ? "" : result);
+      end = t.finished(Phase.DONE, result == null ? "" : result, node.clock.instant());
       recordOutcome(true);
     } catch (RuntimeException e) {
       LOG.warn("task {} ({}) failed: {}", t.id(), t.type(), e.getMessage());
-      end = t.finished(Phase.FAILED, String.valueOf(e.getMessage()));
+      end = t.finished(Phase.FAILED, String.valueOf(e.getMessage()), node.clock.instant());
       recordOutcome(false);
     }
     node.record(
@@ -403,6 +408,67 @@ final class TaskBoard implements TaskQueue {
       inc.replicas.put(Replicas.TASKS, stamped, new Replicator.WriteMajority(MAJORITY));
     }
     rebalance(inc);
+  }
+
+  /**
+   * Removes finished tasks older than {@code cluster.tasks.keep_finished} from the shared map, so
+   * the map (and each durable write of it) stays as large as the retention's worth of tasks rather
+   * than every task ever run. The coordinator alone prunes, like it places; the removal is a
+   * majority write, conditional on the entry still being that finished record. A pruned id is
+   * forgotten: a submit of it afterwards is a new task (see {@link ClusterConfig.Tasks}).
+   */
+  private void pruneFinished(Incarnation inc) {
+    List<String> expired =
+        expired(tasks.values(), node.clock.instant(), node.config.tasks().keepFinished());
+    if (expired.isEmpty() || !pruning.compareAndSet(false, true)) {
+      return;
+    }
+    Set<String> removed = ConcurrentHashMap.newKeySet();
+    inc.replicas
+        .update(
+            Replicas.TASKS,
+            new Replicator.WriteMajority(MAJORITY),
+            map -> {
+              var next = map;
+              for (String id : expired) {
+                Optional<TaskRecord> now =
+                    map.get(id).isDefined()
+                        ? TaskRecord.parse(map.get(id).get())
+                        : Optional.empty();
+                if (now.isPresent() && now.get().phase().finished()) {
+                  next = next.remove(inc.replicas.self(), id);
+                  removed.add(id);
+                }
+              }
+              return next;
+            })
+        .whenComplete(
+            (ok, failure) -> {
+              pruning.set(false);
+              if (failure != null) {
+                LOG.warn("pruning finished tasks: {}", failure.toString());
+              }
+              if (!removed.isEmpty()) {
+                node.record(
+                    "cluster.tasks_pruned",
+                    Severity.INFO,
+                    "tasks",
+                    Map.of(
+                        "count",
+                        removed.size(),
+                        "keep_finished",
+                        Durations.format(node.config.tasks().keepFinished()),
+                        "on_majority",
+                        Boolean.TRUE.equals(ok)));
+              }
+            });
+  }
+
+  /** The ids of the finished tasks that finished more than {@code keep} before {@code now}. */
+  static List<String> expired(
+      java.util.Collection<TaskRecord> records, Instant now, Duration keep) {
+    Instant cutoff = now.minus(keep);
+    return records.stream().filter(r -> r.finishedBefore(cutoff)).map(TaskRecord::id).toList();
   }
 
   private void rebalance(Incarnation inc) {
