@@ -218,9 +218,12 @@ public record ClusterConfig(
    *
    * <p>A finished task's record is what deduplicates its id: while it is kept, a submit of the same
    * id answers the finished task's status and runs nothing. Once it is older than {@code
-   * keep_finished} the coordinator removes it, and a submit of that id afterwards is a new task. A
-   * node cut off for longer than the retention may therefore, on heal, submit or report an id the
-   * others no longer know.
+   * keep_finished} the coordinator removes it, and a submit of that id afterwards is a new task
+   * that runs again. A node cut off for longer than the retention may therefore, on heal, bring
+   * back an id the others have forgotten: a copy it rewrote during the split returns as the
+   * finished record it was (and is pruned again); a submit of it, through that node or a client
+   * retrying late, is new. Keep the retention above the longest split and the longest client retry
+   * expected.
    *
    * @param keepFinished how long a DONE or FAILED task stays in the shared map after it finished;
    *     default 24h, in [1m, 90d]

@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * writer at a time, so Distributed Data's merge never has to choose between two live versions;
  * after a split the more advanced record wins ({@link TaskRecord#stamp}). A claim and a finish go
  * to a majority before the task runs or counts as done: a minority side cannot start tasks.
+ *
+ * <p>Finished records are what deduplicates ids; the coordinator removes them once older than
+ * {@code cluster.tasks.keep_finished}, so deduplication holds within that retention only.
  */
 final class TaskBoard implements TaskQueue {
 
