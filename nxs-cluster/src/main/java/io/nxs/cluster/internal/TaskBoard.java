@@ -209,6 +209,7 @@ final class TaskBoard implements TaskQueue {
     if (node.coordinator()) {
       coordinate(inc);
       pruneFinished(inc);
+      dropStaleMoves(inc);
     }
   }
 
@@ -463,6 +464,39 @@ final class TaskBoard implements TaskQueue {
                         Durations.format(node.config.tasks().keepFinished()),
                         "on_majority",
                         Boolean.TRUE.equals(ok)));
+              }
+            });
+  }
+
+  /**
+   * Removes hand-over requests whose task finished or is gone (pruned): the owner acts only on
+   * queued tasks, so they would otherwise stay in the map for good. A request removed too early
+   * costs a rebalancing move, which the next comparison plans again.
+   */
+  private void dropStaleMoves(Incarnation inc) {
+    Map<String, TaskRecord> known = tasks;
+    List<String> stale =
+        inc.replicas.local(Replicas.MOVES).keySet().stream()
+            .filter(id -> !known.containsKey(id) || known.get(id).phase().finished())
+            .toList();
+    if (stale.isEmpty()) {
+      return;
+    }
+    inc.replicas
+        .update(
+            Replicas.MOVES,
+            new Replicator.WriteMajority(MAJORITY),
+            map -> {
+              var next = map;
+              for (String id : stale) {
+                next = next.remove(inc.replicas.self(), id);
+              }
+              return next;
+            })
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                LOG.warn("dropping stale hand-over requests: {}", failure.toString());
               }
             });
   }

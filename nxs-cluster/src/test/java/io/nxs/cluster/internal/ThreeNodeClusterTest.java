@@ -3,6 +3,7 @@ package io.nxs.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nxs.core.Json;
 import io.nxs.core.cluster.BreakerPhase;
 import io.nxs.core.cluster.ClusterMember;
 import io.nxs.core.cluster.NodeState;
@@ -172,9 +173,19 @@ class ThreeNodeClusterTest {
             Replicas.await(
                 n1.incarnation()
                     .replicas
-                    .put(Replicas.TASKS, seeded, new Replicator.WriteAll(Duration.ofSeconds(5))),
+                    .put(
+                        Replicas.TASKS,
+                        seeded,
+                        new Replicator.WriteMajority(Duration.ofSeconds(5))),
                 Duration.ofSeconds(10)))
         .isTrue();
+    String staleMove = Json.write(new TaskBoard.MoveRequest("n2", old.version() - 2));
+    n1.incarnation()
+        .replicas
+        .put(
+            Replicas.MOVES,
+            Map.of(old.id(), new Replicas.Stamped(staleMove, now.toEpochMilli())),
+            new Replicator.WriteMajority(Duration.ofSeconds(5)));
 
     await()
         .atMost(Duration.ofSeconds(15))
@@ -185,6 +196,8 @@ class ThreeNodeClusterTest {
                     .doesNotContainKey("kept-too-long")
                     .containsKeys("kept-recent", "kept-waiting");
                 assertThat(n.tasks.status("kept-too-long")).isEmpty();
+                assertThat(n.incarnation().replicas.local(Replicas.MOVES))
+                    .doesNotContainKey("kept-too-long");
                 assertThat(n.tasks.all())
                     .extracting(TaskStatus::id)
                     .doesNotContain("kept-too-long")
@@ -208,7 +221,7 @@ class ThreeNodeClusterTest {
             .replicas
             .update(
                 Replicas.TASKS,
-                new Replicator.WriteAll(Duration.ofSeconds(5)),
+                new Replicator.WriteMajority(Duration.ofSeconds(5)),
                 map -> map.remove(n1.incarnation().replicas.self(), "kept-waiting")),
         Duration.ofSeconds(10));
   }
