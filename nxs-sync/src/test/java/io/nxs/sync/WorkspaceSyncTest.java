@@ -343,7 +343,7 @@ class WorkspaceSyncTest {
     SyncReport r = a.sync();
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.error()).contains("is not a git repository", "git init --bare");
+    assertThat(r.error()).contains("missing or not a git repository", "git init --bare");
     assertThat(a.files()).isEqualTo(before);
     try (var list = Files.list(plain)) {
       assertThat(list.map(p -> p.getFileName().toString())).containsExactly("README");

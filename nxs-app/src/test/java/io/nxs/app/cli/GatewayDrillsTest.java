@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The drills that exercise the gateway against loopback providers on a scratch instance: {@code
- * credential-expiry} and {@code partition}. Each leaves the live home alone.
+ * credential-expiry} and {@code partition} (which also cuts off the scratch workspace sync's
+ * remote). Each leaves the live home alone.
  */
 class GatewayDrillsTest {
 
@@ -40,7 +41,8 @@ class GatewayDrillsTest {
   }
 
   @Test
-  void anUnreachableRemoteProviderMeansAirGappedLocalWorkAndARecovery() throws Exception {
+  void anUnreachableRemoteProviderAndSyncRemoteMeanAirGappedLocalWorkAndARecovery()
+      throws Exception {
     NxsHome live = new NxsHome(dir.resolve("live"));
     live.initialize();
     List<String> before = LiveHome.tree(live.dir());
@@ -52,7 +54,12 @@ class GatewayDrillsTest {
         .startsWith("drill partition: PASSED")
         .contains("ok    air-gapped mode: entered")
         .contains("ok    local work goes on: model request: HTTP 200 from drill-local")
+        .contains("ok    workspace syncs: MEMORY.md on the remote at ")
+        .contains("ok    sync held while cut off: run failed: cannot fetch from ")
+        .contains("memory/partition.md pending and kept in the workspace")
         .contains("ok    back to the remote provider when reachable: air gap ended")
+        .contains("ok    sync resumes: memory/partition.md on the remote at ")
+        .contains("health up, 0 pending")
         .contains("ok    both transitions audited")
         .contains("ok    audit chain verifies");
     assertThat(LiveHome.tree(live.dir()))

@@ -426,8 +426,9 @@ public final class SyncRepository implements AutoCloseable {
           + what
           + " "
           + describe()
-          + ": it is not a git repository (create one with 'git init --bare' and point"
-          + " sync.remote at it)";
+          + ": it is missing or not a git repository (an unmounted share or a lost mount looks"
+          + " the same; for a new remote, create one with 'git init --bare' and point sync.remote"
+          + " at it)";
     }
     if (e.getCause() != null
         && e.getCause().getMessage() != null
