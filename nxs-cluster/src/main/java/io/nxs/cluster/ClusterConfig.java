@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  *     openclaw}
  * @param apiUrl where this node's HTTP API answers for the others (routing, CL7); default {@code
  *     http://<advertise host>:<server.port>}
+ * @param tasks how long the task queue keeps finished tasks
  */
 public record ClusterConfig(
     boolean enabled,
@@ -65,7 +66,8 @@ public record ClusterConfig(
     int maxQueue,
     int workers,
     String agentService,
-    String apiUrl) {
+    String apiUrl,
+    Tasks tasks) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<ClusterConfig> SECTION =
@@ -96,7 +98,8 @@ public record ClusterConfig(
       @JsonProperty("max_queue") Integer maxQueue,
       @JsonProperty("workers") Integer workers,
       @JsonProperty("agent_service") String agentService,
-      @JsonProperty("api_url") String apiUrl) {
+      @JsonProperty("api_url") String apiUrl,
+      @JsonProperty("tasks") Tasks tasks) {
     this(
         enabled != null && enabled,
         name == null ? "nxs" : name,
@@ -117,7 +120,8 @@ public record ClusterConfig(
         maxQueue == null ? 100 : maxQueue,
         workers == null ? 4 : workers,
         agentService == null ? "openclaw" : agentService,
-        apiUrl == null ? "" : apiUrl);
+        apiUrl == null ? "" : apiUrl,
+        tasks == null ? Tasks.DEFAULT : tasks);
   }
 
   public ClusterConfig {
@@ -178,7 +182,7 @@ public record ClusterConfig(
   public static ClusterConfig defaults() {
     return new ClusterConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   /** Whether this node only settles ties and takes no work. */
@@ -207,6 +211,32 @@ public record ClusterConfig(
       }
     }
     return parsed;
+  }
+
+  /**
+   * The task queue's retention (the {@code tasks:} subsection).
+   *
+   * <p>A finished task's record is what deduplicates its id: while it is kept, a submit of the same
+   * id answers the finished task's status and runs nothing. Once it is older than {@code
+   * keep_finished} the coordinator removes it, and a submit of that id afterwards is a new task
+   * that runs again. A node cut off for longer than the retention may therefore, on heal, bring
+   * back an id the others have forgotten: a copy it rewrote during the split returns as the
+   * finished record it was (and is pruned again); a submit of it, through that node or a client
+   * retrying late, is new. Keep the retention above the longest split and the longest client retry
+   * expected.
+   *
+   * @param keepFinished how long a DONE or FAILED task stays in the shared map after it finished;
+   *     default 24h, in [1m, 90d]
+   */
+  public record Tasks(@JsonProperty("keep_finished") Duration keepFinished) {
+
+    static final Tasks DEFAULT = new Tasks(null);
+
+    public Tasks {
+      keepFinished = keepFinished == null ? Duration.ofHours(24) : keepFinished;
+      requireWithin(
+          "tasks.keep_finished", keepFinished, Duration.ofMinutes(1), Duration.ofDays(90));
+    }
   }
 
   /** How nodes find each other. */

@@ -29,6 +29,13 @@ class ClusterConfigTest {
         .isEqualTo(ClusterConfig.SplitBrain.Strategy.KEEP_MAJORITY);
     assertThat(c.acceptablePause()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.agentService()).isEqualTo("openclaw");
+    assertThat(c.tasks().keepFinished()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
+  void finishedTasksAreKeptForTheConfiguredRetention() {
+    assertThat(parse("cluster: {tasks: {keep_finished: 7d}}").tasks().keepFinished())
+        .isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -81,6 +88,9 @@ class ClusterConfigTest {
         "cluster: {agent_service: ' '}|agent_service must name a supervised service, e.g. openclaw",
         "cluster: {enabled: maybe}|cluster.enabled: expected true or false",
         "cluster: {seed: [a:1]}|unknown key",
+        "cluster: {tasks: {keep_finished: 30s}}|tasks.keep_finished must be in [1m, 90d], but was 30s",
+        "cluster: {tasks: {keep_finished: soon}}|keep_finished",
+        "cluster: {tasks: {keep: 1h}}|unknown key",
       })
   void aBadValueIsAConfigErrorWithFileAndLine(String yaml, String message) {
     assertThatThrownBy(() -> parse(yaml))

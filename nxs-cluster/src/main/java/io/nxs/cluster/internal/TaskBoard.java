@@ -1,5 +1,6 @@
 package io.nxs.cluster.internal;
 
+import io.nxs.cluster.ClusterConfig;
 import io.nxs.cluster.placement.Candidate;
 import io.nxs.cluster.placement.Placement;
 import io.nxs.cluster.placement.QueuedTask;
@@ -13,6 +14,7 @@ import io.nxs.core.cluster.TaskQueue;
 import io.nxs.core.cluster.TaskSpec;
 import io.nxs.core.cluster.TaskStatus;
 import io.nxs.core.cluster.TaskStatus.Phase;
+import io.nxs.core.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * writer at a time, so Distributed Data's merge never has to choose between two live versions;
  * after a split the more advanced record wins ({@link TaskRecord#stamp}). A claim and a finish go
  * to a majority before the task runs or counts as done: a minority side cannot start tasks.
+ *
+ * <p>Finished records are what deduplicates ids; the coordinator removes them once older than
+ * {@code cluster.tasks.keep_finished}, so deduplication holds within that retention only.
  */
 final class TaskBoard implements TaskQueue {
 
@@ -59,6 +65,7 @@ final class TaskBoard implements TaskQueue {
   private Instant lastRebalance = Instant.MIN;
   private final Deque<Boolean> outcomes = new ArrayDeque<>();
   private final List<CompletableFuture<Void>> drainWaiters = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean pruning = new AtomicBoolean();
 
   TaskBoard(ClusterNode node) {
     this.node = node;
@@ -201,6 +208,8 @@ final class TaskBoard implements TaskQueue {
     }
     if (node.coordinator()) {
       coordinate(inc);
+      pruneFinished(inc);
+      dropStaleMoves(inc);
     }
   }
 
@@ -275,11 +284,11 @@ final class TaskBoard implements TaskQueue {
     TaskRecord end;
     try {
       String result = handler.run(t.spec());
-      end = t.finished(Phase.DONE, result == null ? "" : result);
+      end = t.finished(Phase.DONE, result == null ? "" : result, node.clock.instant());
       recordOutcome(true);
     } catch (RuntimeException e) {
       LOG.warn("task {} ({}) failed: {}", t.id(), t.type(), e.getMessage());
-      end = t.finished(Phase.FAILED, String.valueOf(e.getMessage()));
+      end = t.finished(Phase.FAILED, String.valueOf(e.getMessage()), node.clock.instant());
       recordOutcome(false);
     }
     node.record(
@@ -403,6 +412,100 @@ final class TaskBoard implements TaskQueue {
       inc.replicas.put(Replicas.TASKS, stamped, new Replicator.WriteMajority(MAJORITY));
     }
     rebalance(inc);
+  }
+
+  /**
+   * Removes finished tasks older than {@code cluster.tasks.keep_finished} from the shared map, so
+   * the map (and each durable write of it) stays as large as the retention's worth of tasks rather
+   * than every task ever run. The coordinator alone prunes, like it places; the removal is a
+   * majority write, conditional on the entry still being that finished record. A pruned id is
+   * forgotten: a submit of it afterwards is a new task (see {@link ClusterConfig.Tasks}).
+   */
+  private void pruneFinished(Incarnation inc) {
+    List<String> expired =
+        expired(tasks.values(), node.clock.instant(), node.config.tasks().keepFinished());
+    if (expired.isEmpty() || !pruning.compareAndSet(false, true)) {
+      return;
+    }
+    Set<String> removed = ConcurrentHashMap.newKeySet();
+    inc.replicas
+        .update(
+            Replicas.TASKS,
+            new Replicator.WriteMajority(MAJORITY),
+            map -> {
+              var next = map;
+              for (String id : expired) {
+                Optional<TaskRecord> now =
+                    map.get(id).isDefined()
+                        ? TaskRecord.parse(map.get(id).get())
+                        : Optional.empty();
+                if (now.isPresent() && now.get().phase().finished()) {
+                  next = next.remove(inc.replicas.self(), id);
+                  removed.add(id);
+                }
+              }
+              return next;
+            })
+        .whenComplete(
+            (ok, failure) -> {
+              pruning.set(false);
+              if (failure != null) {
+                LOG.warn("pruning finished tasks: {}", failure.toString());
+              }
+              if (!removed.isEmpty()) {
+                node.record(
+                    "cluster.tasks_pruned",
+                    Severity.INFO,
+                    "tasks",
+                    Map.of(
+                        "count",
+                        removed.size(),
+                        "keep_finished",
+                        Durations.format(node.config.tasks().keepFinished()),
+                        "on_majority",
+                        Boolean.TRUE.equals(ok)));
+              }
+            });
+  }
+
+  /**
+   * Removes hand-over requests whose task finished or is gone (pruned): the owner acts only on
+   * queued tasks, so they would otherwise stay in the map for good. A request removed too early
+   * costs a rebalancing move, which the next comparison plans again.
+   */
+  private void dropStaleMoves(Incarnation inc) {
+    Map<String, TaskRecord> known = tasks;
+    List<String> stale =
+        inc.replicas.local(Replicas.MOVES).keySet().stream()
+            .filter(id -> !known.containsKey(id) || known.get(id).phase().finished())
+            .toList();
+    if (stale.isEmpty()) {
+      return;
+    }
+    inc.replicas
+        .update(
+            Replicas.MOVES,
+            new Replicator.WriteMajority(MAJORITY),
+            map -> {
+              var next = map;
+              for (String id : stale) {
+                next = next.remove(inc.replicas.self(), id);
+              }
+              return next;
+            })
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                LOG.warn("dropping stale hand-over requests: {}", failure.toString());
+              }
+            });
+  }
+
+  /** The ids of the finished tasks that finished more than {@code keep} before {@code now}. */
+  static List<String> expired(
+      java.util.Collection<TaskRecord> records, Instant now, Duration keep) {
+    Instant cutoff = now.minus(keep);
+    return records.stream().filter(r -> r.finishedBefore(cutoff)).map(TaskRecord::id).toList();
   }
 
   private void rebalance(Incarnation inc) {

@@ -19,6 +19,8 @@ import java.util.Optional;
  *     predecessor's tasks
  * @param attempt 1, plus one for every owner lost before it finished
  * @param version increases with every write
+ * @param ended when it finished (DONE or FAILED), on its owner's clock; null while unfinished, and
+ *     in records written before this field existed
  */
 record TaskRecord(
     String id,
@@ -33,7 +35,8 @@ record TaskRecord(
     int attempt,
     long version,
     Instant submitted,
-    String detail) {
+    String detail,
+    Instant ended) {
 
   /** Finished records outrank every unfinished one. */
   static final long FINISHED = 1L << 40;
@@ -52,7 +55,8 @@ record TaskRecord(
         1,
         1,
         now,
-        "");
+        "",
+        null);
   }
 
   TaskSpec spec() {
@@ -61,6 +65,15 @@ record TaskRecord(
 
   TaskStatus status() {
     return new TaskStatus(id, phase, owner, attempt, detail);
+  }
+
+  /**
+   * Whether this is a finished task that finished before {@code cutoff}: what the coordinator
+   * prunes. A finished record without {@link #ended} (written before it existed) counts from its
+   * submission, which is earlier, never later, than its end.
+   */
+  boolean finishedBefore(Instant cutoff) {
+    return phase.finished() && (ended == null ? submitted : ended).isBefore(cutoff);
   }
 
   long stamp() {
@@ -85,7 +98,8 @@ record TaskRecord(
         attempt,
         version + 1,
         submitted,
-        "");
+        "",
+        null);
   }
 
   /** Placed again because its owner was lost: one more attempt. */
@@ -103,7 +117,8 @@ record TaskRecord(
         attempt + 1,
         version + 1,
         submitted,
-        "");
+        "",
+        null);
   }
 
   TaskRecord running() {
@@ -120,10 +135,11 @@ record TaskRecord(
         attempt,
         version + 1,
         submitted,
-        "");
+        "",
+        null);
   }
 
-  TaskRecord finished(Phase end, String result) {
+  TaskRecord finished(Phase end, String result, Instant at) {
     return new TaskRecord(
         id,
         type,
@@ -137,7 +153,8 @@ record TaskRecord(
         attempt,
         version + 1,
         submitted,
-        result);
+        result,
+        at);
   }
 
   String json() {

@@ -115,7 +115,8 @@ final class TestCluster implements AutoCloseable {
         20,
         spec.workers(),
         null,
-        "http://127.0.0.1:1/" + spec.id());
+        "http://127.0.0.1:1/" + spec.id(),
+        null);
   }
 
   private static ClusterConfig withBind(ClusterConfig c, int port) {
@@ -139,7 +140,8 @@ final class TestCluster implements AutoCloseable {
         c.maxQueue(),
         c.workers(),
         null,
-        c.apiUrl());
+        c.apiUrl(),
+        c.tasks());
   }
 
   /** Stops every node at once, as a power cut of the whole fleet would (no graceful leave). */

@@ -3,17 +3,22 @@ package io.nxs.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nxs.core.Json;
 import io.nxs.core.cluster.BreakerPhase;
 import io.nxs.core.cluster.ClusterMember;
 import io.nxs.core.cluster.NodeState;
 import io.nxs.core.cluster.SharedBreakerState;
 import io.nxs.core.cluster.TaskSpec;
+import io.nxs.core.cluster.TaskStatus;
 import io.nxs.core.cluster.TaskStatus.Phase;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -151,6 +156,85 @@ class ThreeNodeClusterTest {
 
   @Test
   @Order(4)
+  void finishedTasksOlderThanTheRetentionArePrunedByTheCoordinatorAlone() {
+    ClusterNode n1 = cluster.node("n1");
+    Instant now = n1.clock.instant();
+    Duration keep = n1.config.tasks().keepFinished();
+    TaskRecord old = finished("kept-too-long", now.minus(keep).minusSeconds(60));
+    TaskRecord recent = finished("kept-recent", now.minus(keep).plusSeconds(600));
+    TaskRecord waiting =
+        TaskRecord.submitted(
+            TaskSpec.of("kept-waiting", "handled-nowhere", ""), now.minus(keep).minusSeconds(60));
+    Map<String, Replicas.Stamped> seeded = new HashMap<>();
+    for (TaskRecord r : List.of(old, recent, waiting)) {
+      seeded.put(r.id(), new Replicas.Stamped(r.json(), r.stamp()));
+    }
+    assertThat(
+            Replicas.await(
+                n1.incarnation()
+                    .replicas
+                    .put(
+                        Replicas.TASKS,
+                        seeded,
+                        new Replicator.WriteMajority(Duration.ofSeconds(5))),
+                Duration.ofSeconds(10)))
+        .isTrue();
+    String staleMove = Json.write(new TaskBoard.MoveRequest("n2", old.version() - 2));
+    n1.incarnation()
+        .replicas
+        .put(
+            Replicas.MOVES,
+            Map.of(old.id(), new Replicas.Stamped(staleMove, now.toEpochMilli())),
+            new Replicator.WriteMajority(Duration.ofSeconds(5)));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              for (ClusterNode n : cluster.nodes.values()) {
+                assertThat(n.incarnation().replicas.local(Replicas.TASKS))
+                    .doesNotContainKey("kept-too-long")
+                    .containsKeys("kept-recent", "kept-waiting");
+                assertThat(n.tasks.status("kept-too-long")).isEmpty();
+                assertThat(n.incarnation().replicas.local(Replicas.MOVES))
+                    .doesNotContainKey("kept-too-long");
+                assertThat(n.tasks.all())
+                    .extracting(TaskStatus::id)
+                    .doesNotContain("kept-too-long")
+                    .contains("kept-recent", "kept-waiting");
+              }
+            });
+    List<String> pruners =
+        cluster.nodes.keySet().stream()
+            .filter(id -> cluster.auditTypes(id).contains("cluster.tasks_pruned tasks"))
+            .toList();
+    assertThat(pruners)
+        .containsExactly(
+            cluster.nodes.values().stream()
+                .filter(ClusterNode::coordinator)
+                .findFirst()
+                .orElseThrow()
+                .localNodeId());
+    // Leave no task that no node can run to the tests after this one.
+    Replicas.await(
+        n1.incarnation()
+            .replicas
+            .update(
+                Replicas.TASKS,
+                new Replicator.WriteMajority(Duration.ofSeconds(5)),
+                map -> map.remove(n1.incarnation().replicas.self(), "kept-waiting")),
+        Duration.ofSeconds(10));
+  }
+
+  private static TaskRecord finished(String id, Instant ended) {
+    return TaskRecord.submitted(TaskSpec.of(id, "echo", ""), ended.minusSeconds(1))
+        .placed("n1", 1)
+        .running()
+        .finished(Phase.DONE, "", ended);
+  }
+
+  @Test
+  @Order(5)
   void anOpenBreakerReachesTheOthersWithinTwoSecondsAndOneNodeOwnsTheProbe() {
     ClusterNode n1 = cluster.node("n1");
     long start = System.nanoTime();
@@ -175,7 +259,7 @@ class ThreeNodeClusterTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aCrashedNodeIsDownedAndItsTasksRunElsewhereExactlyOnce() {
     ClusterNode n1 = cluster.node("n1");
     for (int i = 0; i < 9; i++) {
