@@ -145,17 +145,16 @@ public final class Brisque {
       half = new float[n / 4 + 1];
     }
 
-    /** A kept workspace (large enough for every image up to its size), or a new one. */
+    /**
+     * A kept workspace large enough for this image, or a new one of the image's size (a kept one
+     * too small for it is left to the collector: the workspaces kept grow to the largest images
+     * scored, up to {@link #RETAIN_PIXELS}, and a daemon that scored none, or only small ones such
+     * as the start-up golden check's, keeps almost nothing).
+     */
     static Workspace take(int width, int height) {
       long pixels = (long) width * height;
       Workspace kept = KEPT.poll();
-      if (kept != null && kept.pixels >= pixels) {
-        return kept;
-      }
-      if (kept != null) {
-        kept.give();
-      }
-      return new Workspace(Math.max(pixels, RETAIN_PIXELS));
+      return kept != null && kept.pixels >= pixels ? kept : new Workspace(pixels);
     }
 
     /** Keeps this workspace for the next image when it is not too large and there is room. */
