@@ -118,14 +118,7 @@ class CompromiseRevokeTest {
   @Test
   void theRotationCommandRunsAtOnceAndItsKeyIsUsedWithoutOverlap() throws Exception {
     Path command = script("echo " + NEW);
-    start(
-        GatewayFixture.providers(a)
-            .replace(
-                "api_key: key-of-a\n",
-                "api_key: key-of-a\n    rotation:\n      every: 90d\n      prepare: 7d\n"
-                    + "      timeout: 20s\n      command: '"
-                    + command
-                    + "'\n"));
+    startWithRotationCommand(command);
 
     JsonNode r = revoke("a", "{\"reason\":\"laptop stolen\"}");
 
@@ -144,14 +137,7 @@ class CompromiseRevokeTest {
   @Test
   void aFailingCommandLeavesTheProviderWithoutAKeyAndSaysWhy() throws Exception {
     Path command = script("exit 4");
-    start(
-        GatewayFixture.providers(a)
-            .replace(
-                "api_key: key-of-a\n",
-                "api_key: key-of-a\n    rotation:\n      every: 90d\n      prepare: 7d\n"
-                    + "      timeout: 20s\n      command: '"
-                    + command
-                    + "'\n"));
+    startWithRotationCommand(command);
 
     JsonNode r = revoke("a", "{\"reason\":\"leaked\"}");
 
@@ -190,5 +176,17 @@ class CompromiseRevokeTest {
     f.post("/v1/chat/completions", chat("nxs-auto"));
     assertThat(a.requests().getLast().header("authorization")).isEqualTo("Bearer key-of-a");
     assertThat(f.auditEntries("security.key_compromise")).isEmpty();
+  }
+
+  /** Starts the gateway with provider a's rotation running {@code command}. */
+  private void startWithRotationCommand(Path command) throws Exception {
+    start(
+        GatewayFixture.providers(a)
+            .replace(
+                "api_key: key-of-a\n",
+                "api_key: key-of-a\n    rotation:\n      every: 90d\n      prepare: 7d\n"
+                    + "      timeout: 20s\n      command: '"
+                    + command
+                    + "'\n"));
   }
 }
