@@ -117,6 +117,7 @@ public final class Daemon implements AutoCloseable {
     Optional<String> safeMode = SafeModeMarker.read(home.dir());
     List<NxsModule> all = Modules.create();
     List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
+    prepare(modules);
     NxsConfig config;
     try {
       config = Modules.loader(all, env).load(home.config());
@@ -258,6 +259,30 @@ public final class Daemon implements AutoCloseable {
       audit.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs the modules' {@link NxsModule#prepare} on one background thread, in start order, so the
+   * work that needs no configuration overlaps the config load and the earlier modules' starts on a
+   * second core. Each module's {@code start} waits for what it needs of it.
+   */
+  private static void prepare(List<NxsModule> modules) {
+    if (modules.isEmpty()) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("nxs-prepare")
+        .start(
+            () -> {
+              for (NxsModule module : modules) {
+                try {
+                  module.prepare();
+                } catch (RuntimeException e) {
+                  // The module's start does the same work again and reports the failure itself.
+                  LOG.debug("preparing module {} failed; its start will retry", module.name(), e);
+                }
+              }
+            });
   }
 
   /**

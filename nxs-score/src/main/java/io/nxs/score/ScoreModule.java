@@ -49,6 +49,12 @@ public final class ScoreModule implements NxsModule {
     return "score";
   }
 
+  /** Reads the shipped BRISQUE model, which the image scorer needs at start. */
+  @Override
+  public void prepare() {
+    BrisqueModel.live();
+  }
+
   @Override
   public List<ConfigSection<?>> configSections() {
     return List.of(ScoreConfig.SECTION);

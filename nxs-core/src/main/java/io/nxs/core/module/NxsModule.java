@@ -20,6 +20,17 @@ public interface NxsModule extends AutoCloseable {
   List<ConfigSection<?>> configSections();
 
   /**
+   * Does ahead the start-up work that needs neither the configuration nor the context, such as
+   * parsing and compiling resources the module ships. The daemon calls it once on a background
+   * thread as it starts, while the configuration loads and the kernel opens, possibly while {@link
+   * #start} already runs: what it computes must be kept where {@code start} finds it or, when it is
+   * not done yet, waits for it (a synchronized memo), and {@code start} must not depend on it
+   * having run. A failure here is left for {@code start} to meet and report. Does nothing by
+   * default.
+   */
+  default void prepare() {}
+
+  /**
    * Starts the module: migrate tables, read config, register extensions, schedule work.
    *
    * @throws io.nxs.core.NxsException when it cannot start; the daemon then stops with its message
