@@ -244,6 +244,15 @@ public final class Daemon implements AutoCloseable {
       daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
+      for (NxsModule module : started) {
+        try {
+          module.serving();
+        } catch (RuntimeException e) {
+          // The daemon serves already: a module that cannot begin its late work says so, and
+          // its readiness check and its own first use report what is missing.
+          LOG.error("module {} could not begin its background work", module.name(), e);
+        }
+      }
       return daemon;
     } catch (RuntimeException e) {
       if (pressure != null) {

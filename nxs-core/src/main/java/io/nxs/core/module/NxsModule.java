@@ -37,6 +37,15 @@ public interface NxsModule extends AutoCloseable {
    */
   void start(ModuleContext context);
 
+  /**
+   * Called once the daemon serves (the HTTP server is up and {@code /readyz} answers): the place to
+   * begin background work that may wait until then, so it does not compete with the start for the
+   * CPU. Never called when a module runs outside the daemon, so such work must also begin on its
+   * own when first needed, and a readiness check must not report as done what has not run. Does
+   * nothing by default.
+   */
+  default void serving() {}
+
   /** The module's HTTP routes; called after {@link #start}. */
   List<io.nxs.core.http.HttpRoutes> routes();
 
