@@ -117,6 +117,7 @@ public final class Daemon implements AutoCloseable {
     Optional<String> safeMode = SafeModeMarker.read(home.dir());
     List<NxsModule> all = Modules.create();
     List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
+    prepare(modules);
     NxsConfig config;
     try {
       config = Modules.loader(all, env).load(home.config());
@@ -246,6 +247,15 @@ public final class Daemon implements AutoCloseable {
       daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
+      for (NxsModule module : started) {
+        try {
+          module.serving();
+        } catch (RuntimeException e) {
+          // The daemon serves already: a module that cannot begin its late work says so, and
+          // its readiness check and its own first use report what is missing.
+          LOG.error("module {} could not begin its background work", module.name(), e);
+        }
+      }
       return daemon;
     } catch (RuntimeException e) {
       if (pressure != null) {
@@ -261,6 +271,30 @@ public final class Daemon implements AutoCloseable {
       audit.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs the modules' {@link NxsModule#prepare} on one background thread, in start order, so the
+   * work that needs no configuration overlaps the config load and the earlier modules' starts on a
+   * second core. Each module's {@code start} waits for what it needs of it.
+   */
+  private static void prepare(List<NxsModule> modules) {
+    if (modules.isEmpty()) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("nxs-prepare")
+        .start(
+            () -> {
+              for (NxsModule module : modules) {
+                try {
+                  module.prepare();
+                } catch (RuntimeException e) {
+                  // The module's start does the same work again and reports the failure itself.
+                  LOG.debug("preparing module {} failed; its start will retry", module.name(), e);
+                }
+              }
+            });
   }
 
   /**

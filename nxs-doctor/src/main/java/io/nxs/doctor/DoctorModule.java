@@ -33,6 +33,12 @@ public final class DoctorModule implements NxsModule {
     return "doctor";
   }
 
+  /** Parses and compiles the built-in rules, the largest part of the Doctor's start. */
+  @Override
+  public void prepare() {
+    io.nxs.doctor.rule.RuleSet.builtin();
+  }
+
   @Override
   public List<ConfigSection<?>> configSections() {
     return List.of(DoctorConfig.SECTION, io.nxs.doctor.advice.ScalingConfig.SECTION);

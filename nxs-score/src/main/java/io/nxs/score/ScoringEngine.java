@@ -77,8 +77,20 @@ public final class ScoringEngine implements AutoCloseable {
    * the goldens while it starts, so the check does not delay the start).
    */
   public void gate(CompletableFuture<Void> check) {
+    gate(check, () -> {});
+  }
+
+  /**
+   * As {@link #gate(CompletableFuture)}, for a check that begins late (the daemon checks the
+   * goldens once it serves): the first score runs {@code begin} before it waits, so a score never
+   * waits for a check nobody began. {@code begin} must be idempotent.
+   */
+  public void gate(CompletableFuture<Void> check, Runnable begin) {
+    this.beginCheck = begin;
     this.checked = check;
   }
+
+  private volatile Runnable beginCheck = () -> {};
 
   /** Whether the background check, if any, has finished. */
   public boolean checkedYet() {
@@ -121,6 +133,7 @@ public final class ScoringEngine implements AutoCloseable {
     String format = sniffed.map(Enum::name).orElse(null);
     try {
       MediaFormat f = admit(bytes, file, contentType, sniffed);
+      beginCheck.run();
       checked.join();
       permits.acquireUninterruptibly();
       try {

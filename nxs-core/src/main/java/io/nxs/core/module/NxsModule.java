@@ -20,11 +20,31 @@ public interface NxsModule extends AutoCloseable {
   List<ConfigSection<?>> configSections();
 
   /**
+   * Does ahead the start-up work that needs neither the configuration nor the context, such as
+   * parsing and compiling resources the module ships. The daemon calls it once on a background
+   * thread as it starts, while the configuration loads and the kernel opens, possibly while {@link
+   * #start} already runs: what it computes must be kept where {@code start} finds it or, when it is
+   * not done yet, waits for it (a synchronized memo), and {@code start} must not depend on it
+   * having run. A failure here is left for {@code start} to meet and report. Does nothing by
+   * default.
+   */
+  default void prepare() {}
+
+  /**
    * Starts the module: migrate tables, read config, register extensions, schedule work.
    *
    * @throws io.nxs.core.NxsException when it cannot start; the daemon then stops with its message
    */
   void start(ModuleContext context);
+
+  /**
+   * Called once the daemon serves (the HTTP server is up and {@code /readyz} answers): the place to
+   * begin background work that may wait until then, so it does not compete with the start for the
+   * CPU. Never called when a module runs outside the daemon, so such work must also begin on its
+   * own when first needed, and a readiness check must not report as done what has not run. Does
+   * nothing by default.
+   */
+  default void serving() {}
 
   /** The module's HTTP routes; called after {@link #start}. */
   List<io.nxs.core.http.HttpRoutes> routes();

