@@ -16,6 +16,7 @@ import io.nxs.core.state.StateStore;
 import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.drift.DriftMonitor;
 import io.nxs.score.image.BrisqueModel;
+import io.nxs.score.image.BrisqueWorkspaces;
 import io.nxs.score.image.ImageScorer;
 import io.nxs.score.learned.OnnxScorer;
 import io.nxs.score.store.ScoreStore;
@@ -43,6 +44,7 @@ public final class ScoreModule implements NxsModule {
   private ScoringEngine engine;
   private ScoreService service;
   private ScheduledFuture<?> refresh;
+  private ScheduledFuture<?> release;
 
   @Override
   public String name() {
@@ -100,6 +102,28 @@ public final class ScoreModule implements NxsModule {
                 0,
                 every,
                 TimeUnit.MILLISECONDS);
+    long idle = BrisqueWorkspaces.IDLE.toMillis();
+    release =
+        ctx.scheduler()
+            .scheduleAtFixedRate(
+                () -> Thread.ofVirtual().name("score-release").start(this::releaseWorkspaces),
+                idle / 2,
+                idle / 2,
+                TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Lets go of the BRISQUE workspaces no image used for {@link BrisqueWorkspaces#IDLE}, then asks
+   * for a full collection: arrays this large live in the old generation, which only a full
+   * collection frees and only then shrinks, so without it an idle daemon would stay as large as its
+   * busiest minute.
+   */
+  private void releaseWorkspaces() {
+    long bytes = engine.images().workspaces().releaseIdle();
+    if (bytes > 0) {
+      System.gc();
+      LOG.info("score: released {} MB of idle BRISQUE workspaces", bytes >> 20);
+    }
   }
 
   private void refreshDrift() {
@@ -130,7 +154,9 @@ public final class ScoreModule implements NxsModule {
         new ScoringEngine(
             config,
             clock,
-            new ImageScorer(BrisqueModel.live()),
+            new ImageScorer(
+                BrisqueModel.live(),
+                new BrisqueWorkspaces(clock, BrisqueWorkspaces.IDLE, config.concurrency())),
             new AudioScorer(),
             learned,
             BenchReference.shipped().orElse(null));
@@ -229,6 +255,9 @@ public final class ScoreModule implements NxsModule {
   public void close() {
     if (refresh != null) {
       refresh.cancel(false);
+    }
+    if (release != null) {
+      release.cancel(false);
     }
     if (engine != null) {
       engine.close();
