@@ -113,16 +113,16 @@ public final class ScoreModule implements NxsModule {
   }
 
   /**
-   * Lets go of the BRISQUE workspaces no image used for {@link BrisqueWorkspaces#IDLE}, then asks
-   * for a full collection: arrays this large live in the old generation, which only a full
-   * collection frees and only then shrinks, so without it an idle daemon would stay as large as its
-   * busiest minute.
+   * Lets go of the image buffers (decoding, BRISQUE) no image used for {@link
+   * BrisqueWorkspaces#IDLE}, then asks for a full collection: arrays this large live in the old
+   * generation, which only a full collection frees and only then shrinks, so without it an idle
+   * daemon would stay as large as its busiest minute.
    */
   private void releaseWorkspaces() {
-    long bytes = engine.images().workspaces().releaseIdle();
+    long bytes = engine.releaseIdleBuffers();
     if (bytes > 0) {
       System.gc();
-      LOG.info("score: released {} MB of idle BRISQUE workspaces", bytes >> 20);
+      LOG.info("score: released {} MB of idle image buffers", bytes >> 20);
     }
   }
 

@@ -118,9 +118,9 @@ public final class Brisque {
 
   /**
    * The float arrays one computation works in, sized for the full scale (the half scale uses their
-   * beginnings): about 22 floats per pixel, 45 MB for Full HD. {@link BrisqueWorkspaces} keeps a
-   * few between images. The values are the same in a new or a reused workspace: every array is
-   * written before it is read, and the MSCN map's zero border is cleared on every use.
+   * beginnings): about 21 bytes per pixel, 44 MB for Full HD. {@link BrisqueWorkspaces} keeps a few
+   * between images. The values are the same in a new or a reused workspace: every array is written
+   * before it is read, and the MSCN map's zero border is cleared on every use.
    */
   static final class Workspace {
 

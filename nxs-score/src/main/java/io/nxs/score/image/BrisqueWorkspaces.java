@@ -2,18 +2,14 @@ package io.nxs.score.image;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
 
 /**
  * The BRISQUE workspaces kept between images, and their release when scoring stops.
  *
- * <p>A Full HD image needs about 45 MB of float arrays: allocated anew for every image they were
+ * <p>A Full HD image needs about 44 MB of float arrays: allocated anew for every image they were
  * most of what the scorer allocated, and under the daemon's small young generation copying them
  * cost more than computing with them, so up to {@code capacity} of them (one per core) are kept for
- * images up to {@link Brisque.Workspace#RETAIN_PIXELS}. Kept for ever, they would hold ~45 MB per
+ * images up to {@link Brisque.Workspace#RETAIN_PIXELS}. Kept for ever, they would hold ~44 MB per
  * core in a daemon that scored a few Full HD images once and then sat idle, so a workspace not used
  * for {@code idle} is let go by {@link #releaseIdle()} (which the score module runs periodically).
  *
@@ -25,12 +21,7 @@ public final class BrisqueWorkspaces {
   /** How long a kept workspace may go unused before {@link #releaseIdle()} lets it go. */
   public static final Duration IDLE = Duration.ofMinutes(1);
 
-  private record Kept(Brisque.Workspace workspace, Instant since) {}
-
-  private final Clock clock;
-  private final Duration idle;
-  private final int capacity;
-  private final Deque<Kept> kept = new ArrayDeque<>();
+  private final KeptPool<Brisque.Workspace> kept;
 
   /**
    * @param clock the time a workspace is returned and the time {@link #releaseIdle()} compares
@@ -38,13 +29,7 @@ public final class BrisqueWorkspaces {
    * @param capacity how many workspaces are kept at most (one per thread that scores at once)
    */
   public BrisqueWorkspaces(Clock clock, Duration idle, int capacity) {
-    if (idle.isNegative() || capacity < 1) {
-      throw new IllegalArgumentException(
-          "a workspace pool needs idle >= 0 and capacity >= 1, not " + idle + ", " + capacity);
-    }
-    this.clock = clock;
-    this.idle = idle;
-    this.capacity = capacity;
+    this.kept = new KeptPool<>(clock, idle, capacity, Brisque.Workspace::bytes);
   }
 
   /** One workspace per core, released after {@link #IDLE}, on the system clock. */
@@ -58,14 +43,10 @@ public final class BrisqueWorkspaces {
    * up to {@link Brisque.Workspace#RETAIN_PIXELS}).
    */
   Brisque.Workspace take(int width, int height) {
-    long pixels = (long) width * height;
-    Kept k;
-    synchronized (kept) {
-      k = kept.pollFirst();
-    }
-    return k != null && k.workspace().pixels() >= pixels
-        ? k.workspace()
-        : new Brisque.Workspace(pixels);
+    Brisque.Workspace k = kept.poll();
+    return k != null && k.pixels() >= (long) width * height
+        ? k
+        : new Brisque.Workspace((long) width * height);
   }
 
   /** Keeps a workspace for the next image when it is not too large and there is room. */
@@ -73,12 +54,7 @@ public final class BrisqueWorkspaces {
     if (workspace.pixels() > Brisque.Workspace.RETAIN_PIXELS) {
       return;
     }
-    Kept k = new Kept(workspace, clock.instant());
-    synchronized (kept) {
-      if (kept.size() < capacity) {
-        kept.addFirst(k);
-      }
-    }
+    kept.offer(workspace);
   }
 
   /**
@@ -87,24 +63,11 @@ public final class BrisqueWorkspaces {
    * @return the bytes of float arrays let go (0 when nothing was idle)
    */
   public long releaseIdle() {
-    Instant before = clock.instant().minus(idle);
-    long released = 0;
-    synchronized (kept) {
-      for (Iterator<Kept> it = kept.iterator(); it.hasNext(); ) {
-        Kept k = it.next();
-        if (!k.since().isAfter(before)) {
-          released += k.workspace().bytes();
-          it.remove();
-        }
-      }
-    }
-    return released;
+    return kept.releaseIdle();
   }
 
   /** The bytes of float arrays kept now. */
   public long keptBytes() {
-    synchronized (kept) {
-      return kept.stream().mapToLong(k -> k.workspace().bytes()).sum();
-    }
+    return kept.keptBytes();
   }
 }
