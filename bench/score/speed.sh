@@ -53,7 +53,9 @@ java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" 
 sides=(current)
 if [ -n "$base_rev" ]; then
   mkdir -p "$work/base-src" "$work/base-classes"
-  git archive "$base_rev" nxs-score/src/main/java | tar -x -C "$work/base-src"
+  # the baseline's own ScoreSpeed too: it calls the baseline's API
+  git archive "$base_rev" nxs-score/src/main/java nxs-score/src/test/java/io/nxs/score/bench \
+    | tar -x -C "$work/base-src"
   find "$work/base-src" -name '*.java' > "$work/base-src/files"
   "$JAVA_HOME/bin/javac" -nowarn -d "$work/base-classes" -cp "$cp" @"$work/base-src/files"
   base_java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$work/base-classes:$cp" io.nxs.score.bench.ScoreSpeed)

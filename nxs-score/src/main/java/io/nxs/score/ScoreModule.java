@@ -13,20 +13,21 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.core.state.StateStore;
+import io.nxs.core.time.BlockingTick;
 import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.drift.DriftMonitor;
 import io.nxs.score.image.BrisqueModel;
+import io.nxs.score.image.BrisqueWorkspaces;
 import io.nxs.score.image.ImageScorer;
 import io.nxs.score.learned.OnnxScorer;
 import io.nxs.score.store.ScoreStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,10 @@ public final class ScoreModule implements NxsModule {
 
   private ScoringEngine engine;
   private ScoreService service;
-  private ScheduledFuture<?> refresh;
+  private BlockingTick refresh;
   private final AtomicBoolean goldensBegun = new AtomicBoolean();
   private Runnable goldens = () -> {};
+  private BlockingTick release;
 
   @Override
   public String name() {
@@ -124,14 +126,33 @@ public final class ScoreModule implements NxsModule {
                         off.size() < 2, "out of service: " + off.keySet() + " " + off.values());
               }
             });
-    long every = config.drift().interval().toMillis();
     refresh =
-        ctx.scheduler()
-            .scheduleAtFixedRate(
-                () -> Thread.ofVirtual().name("score-drift").start(this::refreshDrift),
-                0,
-                every,
-                TimeUnit.MILLISECONDS);
+        BlockingTick.every(
+            ctx.scheduler(),
+            "score-drift",
+            Duration.ZERO,
+            config.drift().interval(),
+            this::refreshDrift);
+    release =
+        BlockingTick.every(
+            ctx.scheduler(),
+            "score-release",
+            BrisqueWorkspaces.IDLE.dividedBy(2),
+            this::releaseWorkspaces);
+  }
+
+  /**
+   * Lets go of the image buffers (decoding, BRISQUE) no image used for {@link
+   * BrisqueWorkspaces#IDLE}, then asks for a full collection: arrays this large live in the old
+   * generation, which only a full collection frees and only then shrinks, so without it an idle
+   * daemon would stay as large as its busiest minute.
+   */
+  private void releaseWorkspaces() {
+    long bytes = engine.releaseIdleBuffers();
+    if (bytes > 0) {
+      System.gc();
+      LOG.info("score: released {} MB of idle image buffers", bytes >> 20);
+    }
   }
 
   private void refreshDrift() {
@@ -162,7 +183,9 @@ public final class ScoreModule implements NxsModule {
         new ScoringEngine(
             config,
             clock,
-            new ImageScorer(BrisqueModel.live()),
+            new ImageScorer(
+                BrisqueModel.live(),
+                new BrisqueWorkspaces(clock, BrisqueWorkspaces.IDLE, config.concurrency())),
             new AudioScorer(),
             learned,
             BenchReference.shipped().orElse(null));
@@ -260,7 +283,10 @@ public final class ScoreModule implements NxsModule {
   @Override
   public void close() {
     if (refresh != null) {
-      refresh.cancel(false);
+      refresh.close();
+    }
+    if (release != null) {
+      release.close();
     }
     if (engine != null) {
       engine.close();

@@ -4,6 +4,8 @@ import io.nxs.core.NxsException;
 import io.nxs.score.audio.AudioDecoder;
 import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.audio.Sound;
+import io.nxs.score.image.BrisqueWorkspaces;
+import io.nxs.score.image.DecodeBuffers;
 import io.nxs.score.image.ImageDecoder;
 import io.nxs.score.image.ImageScorer;
 import io.nxs.score.image.Picture;
@@ -37,6 +39,7 @@ public final class ScoringEngine implements AutoCloseable {
   private final ScoreConfig config;
   private final Clock clock;
   private final ImageScorer images;
+  private final DecodeBuffers decodeBuffers;
   private final AudioScorer voices;
   private final Map<MediaFormat.Kind, OnnxScorer> learned;
   private final Map<MediaFormat.Kind, String> disabled =
@@ -62,6 +65,7 @@ public final class ScoringEngine implements AutoCloseable {
     this.learned = Map.copyOf(learned);
     this.reference = reference;
     this.permits = new Semaphore(config.concurrency(), true);
+    this.decodeBuffers = new DecodeBuffers(clock, BrisqueWorkspaces.IDLE, config.concurrency());
   }
 
   /**
@@ -105,6 +109,21 @@ public final class ScoringEngine implements AutoCloseable {
   /** The built-in image scorer. */
   public ImageScorer images() {
     return images;
+  }
+
+  /**
+   * Lets go of the image buffers (decode buffers and BRISQUE workspaces) no image used for {@link
+   * BrisqueWorkspaces#IDLE}.
+   *
+   * @return their bytes (0 when nothing was idle)
+   */
+  public long releaseIdleBuffers() {
+    return decodeBuffers.releaseIdle() + images.workspaces().releaseIdle();
+  }
+
+  /** The bytes of image buffers kept for the next image. */
+  public long keptBufferBytes() {
+    return decodeBuffers.keptBytes() + images.workspaces().keptBytes();
   }
 
   /** The built-in voice scorer. */
@@ -229,19 +248,24 @@ public final class ScoringEngine implements AutoCloseable {
   }
 
   private Outcome image(String id, byte[] bytes, String file, MediaFormat f, String sha) {
-    Picture p = ImageDecoder.decode(bytes, f, config.limits().maxPixels());
-    OnnxScorer primary = learned.get(MediaFormat.Kind.IMAGE);
-    return finish(
-        id,
-        file,
-        f,
-        sha,
-        disabled.get(MediaFormat.Kind.IMAGE),
-        ImageScorer.NAME,
-        images.version(),
-        () -> images.assess(p),
-        primary == null ? null : () -> primary.score(p),
-        primary);
+    DecodeBuffers.Frame frame = decodeBuffers.take();
+    try {
+      Picture p = ImageDecoder.decode(bytes, f, config.limits().maxPixels(), frame);
+      OnnxScorer primary = learned.get(MediaFormat.Kind.IMAGE);
+      return finish(
+          id,
+          file,
+          f,
+          sha,
+          disabled.get(MediaFormat.Kind.IMAGE),
+          ImageScorer.NAME,
+          images.version(),
+          () -> images.assess(p),
+          primary == null ? null : () -> primary.score(p),
+          primary);
+    } finally {
+      decodeBuffers.give(frame);
+    }
   }
 
   private Outcome audio(String id, byte[] bytes, String file, MediaFormat f, String sha) {

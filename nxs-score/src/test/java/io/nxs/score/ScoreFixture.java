@@ -8,6 +8,7 @@ import io.nxs.core.state.StateStore;
 import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.drift.DriftMonitor;
 import io.nxs.score.image.BrisqueModel;
+import io.nxs.score.image.BrisqueWorkspaces;
 import io.nxs.score.image.ImageScorer;
 import io.nxs.score.learned.OnnxScorer;
 import io.nxs.score.store.ScoreStore;
@@ -45,7 +46,8 @@ final class ScoreFixture implements AutoCloseable {
         new ScoringEngine(
             config,
             clock,
-            new ImageScorer(MODEL),
+            new ImageScorer(
+                MODEL, new BrisqueWorkspaces(clock, BrisqueWorkspaces.IDLE, config.concurrency())),
             new AudioScorer(),
             learned,
             BenchReference.shipped().orElse(null));

@@ -30,6 +30,15 @@ public final class Brisque {
   private static final double[] GAMMAS;
   private static final double[] RATIOS;
 
+  /**
+   * Per grid gamma, the AGGD's {@code sqrt(G(1/g)) / sqrt(G(3/g))} and {@code G(2/g) / G(1/g)}: the
+   * features need them for every fit (160 gamma functions per image, ~5 % of the daemon's CPU per
+   * image when computed each time), and a fitted gamma is always a grid point.
+   */
+  private static final double[] CONSTANTS;
+
+  private static final double[] MEAN_FACTORS;
+
   static {
     // The same accumulation of 0.001 steps as OpenCV's loop, so the chosen gamma is the same.
     int n = 0;
@@ -38,11 +47,17 @@ public final class Brisque {
     }
     GAMMAS = new double[n];
     RATIOS = new double[n];
+    CONSTANTS = new double[n];
+    MEAN_FACTORS = new double[n];
     int i = 0;
     for (double g = GAMMA_START; g < 10; g += 0.001) {
       GAMMAS[i] = g;
+      double g1 = Gamma.gamma(1 / g);
       double g2 = Gamma.gamma(2 / g);
-      RATIOS[i] = g2 * g2 / (Gamma.gamma(1 / g) * Gamma.gamma(3 / g));
+      double g3 = Gamma.gamma(3 / g);
+      RATIOS[i] = g2 * g2 / (g1 * g3);
+      CONSTANTS[i] = Math.sqrt(g1) / Math.sqrt(g3);
+      MEAN_FACTORS[i] = g2 / g1;
       i++;
     }
   }
@@ -70,11 +85,23 @@ public final class Brisque {
     if (Math.min(width, height) < MIN_SIDE) {
       return Optional.empty();
     }
-    Workspace ws = Workspace.take(width, height);
+    return compute(grey, width, height, model, new Workspace((long) width * height));
+  }
+
+  /**
+   * Computes BRISQUE for an 8-bit grey image in a workspace from (and returned to) {@code
+   * workspaces}; the same result as {@link #compute(byte[], int, int, BrisqueModel)}, to the bit.
+   */
+  public static Optional<Result> compute(
+      byte[] grey, int width, int height, BrisqueModel model, BrisqueWorkspaces workspaces) {
+    if (Math.min(width, height) < MIN_SIDE) {
+      return Optional.empty();
+    }
+    Workspace ws = workspaces.take(width, height);
     try {
       return compute(grey, width, height, model, ws);
     } finally {
-      ws.give();
+      workspaces.give(ws);
     }
   }
 
@@ -106,38 +133,29 @@ public final class Brisque {
 
   /**
    * The float arrays one computation works in, sized for the full scale (the half scale uses their
-   * beginnings). A 1920x1080 image needs about 50 MB of them: allocated anew for every image, they
-   * were most of what the scorer allocated, and under the daemon's small young generation copying
-   * them between collections cost more than computing with them. So a few workspaces, one per core
-   * at most, are kept for images up to {@link #RETAIN_PIXELS}; a larger image's arrays are garbage
-   * after it, as before. The values are the same either way: every array is written before it is
-   * read, and the MSCN map's zero border is cleared on every use.
+   * beginnings): about 21 bytes per pixel, 44 MB for Full HD. {@link BrisqueWorkspaces} keeps a few
+   * between images. The values are the same in a new or a reused workspace: every array is written
+   * before it is read, and the MSCN map's zero border is cleared on every use.
    */
   static final class Workspace {
 
     /** Images up to this many pixels (Full HD, rounded up) keep their workspace for the next. */
     static final long RETAIN_PIXELS = 2_100_000;
 
-    private static final java.util.concurrent.BlockingQueue<Workspace> KEPT =
-        new java.util.concurrent.ArrayBlockingQueue<>(
-            Math.max(1, Runtime.getRuntime().availableProcessors()));
-
     final float[] image;
     final float[] tmp;
     final float[] mu;
-    final float[] sq;
     final float[] sigma;
     final float[] mscn;
     final float[] half;
     private final long pixels;
 
-    private Workspace(long pixels) {
+    Workspace(long pixels) {
       int n = Math.toIntExact(pixels);
       this.pixels = pixels;
       image = new float[n];
       tmp = new float[n];
       mu = new float[n];
-      sq = new float[n];
       sigma = new float[n];
       // (w + 1)(h + 2) = wh + 2w + h + 2, and with both sides at least MIN_SIDE = 32 the longer
       // side is at most wh / 32: this holds the map of any image of up to n pixels
@@ -145,23 +163,15 @@ public final class Brisque {
       half = new float[n / 4 + 1];
     }
 
-    /**
-     * A kept workspace large enough for this image, or a new one of the image's size (a kept one
-     * too small for it is left to the collector: the workspaces kept grow to the largest images
-     * scored, up to {@link #RETAIN_PIXELS}, and a daemon that scored none, or only small ones such
-     * as the start-up golden check's, keeps almost nothing).
-     */
-    static Workspace take(int width, int height) {
-      long pixels = (long) width * height;
-      Workspace kept = KEPT.poll();
-      return kept != null && kept.pixels >= pixels ? kept : new Workspace(pixels);
+    /** The largest image (width x height) this workspace holds. */
+    long pixels() {
+      return pixels;
     }
 
-    /** Keeps this workspace for the next image when it is not too large and there is room. */
-    void give() {
-      if (pixels <= RETAIN_PIXELS) {
-        KEPT.offer(this);
-      }
+    /** The bytes of its arrays. */
+    long bytes() {
+      return 4L
+          * (image.length + tmp.length + mu.length + sigma.length + mscn.length + half.length);
     }
   }
 
@@ -174,13 +184,9 @@ public final class Brisque {
     int n = w * h;
     float[] tmp = ws.tmp;
     float[] mu = ws.mu;
-    blur(img, w, h, tmp, mu);
-    float[] sq = ws.sq;
-    for (int i = 0; i < n; i++) {
-      sq[i] = img[i] * img[i];
-    }
+    blur(img, w, h, false, tmp, mu);
     float[] sigma = ws.sigma;
-    blur(sq, w, h, tmp, sigma);
+    blur(img, w, h, true, tmp, sigma); // of the squares
     // The MSCN map with a border of zeros: a row above, a row below and a column on the right, so
     // that every pixel has all four neighbours and the products at the edges are 0, as in OpenCV.
     // A NaN (OpenCV's sqrt of a negative rounding residue in a flat area) counts in the pixel total
@@ -234,8 +240,8 @@ public final class Brisque {
         double l = p[0];
         double r = p[1];
         double g = p[2];
-        double constant = Math.sqrt(Gamma.gamma(1 / g)) / Math.sqrt(Gamma.gamma(3 / g));
-        double mean = (r - l) * (Gamma.gamma(2 / g) / Gamma.gamma(1 / g)) * constant;
+        int grid = (int) p[3];
+        double mean = (r - l) * MEAN_FACTORS[grid] * CONSTANTS[grid];
         int at = offset + 2 + (k - 1) * 4;
         f[at] = (float) g;
         f[at + 1] = (float) mean;
@@ -263,7 +269,7 @@ public final class Brisque {
     }
 
     /**
-     * @return {lsigma, rsigma, gamma}, or null without both signs
+     * @return {lsigma, rsigma, gamma, gamma's index in the grid}, or null without both signs
      */
     double[] fit(int region, long total) {
       double ps;
@@ -292,7 +298,8 @@ public final class Brisque {
       double gh = l / r;
       double rhat = Math.pow(as / total, 2) / ((ns + ps) / total);
       double rhatnorm = rhat * (Math.pow(gh, 3) + 1) * (gh + 1) / Math.pow(Math.pow(gh, 2) + 1, 2);
-      return new double[] {l, r, bestGamma(rhatnorm)};
+      int grid = bestGammaIndex(rhatnorm);
+      return new double[] {l, r, GAMMAS[grid], grid};
     }
   }
 
@@ -415,8 +422,13 @@ public final class Brisque {
    * the smaller difference (ties go up, as the search only stops on a strict rise).
    */
   static double bestGamma(double rhatnorm) {
+    return GAMMAS[bestGammaIndex(rhatnorm)];
+  }
+
+  /** The index in the grid of {@link #bestGamma}. */
+  private static int bestGammaIndex(double rhatnorm) {
     if (Double.isNaN(rhatnorm)) {
-      return GAMMAS[GAMMAS.length - 1];
+      return GAMMAS.length - 1;
     }
     int lo = 0;
     int hi = RATIOS.length;
@@ -429,14 +441,14 @@ public final class Brisque {
       }
     }
     if (lo == 0) {
-      return GAMMAS[0];
+      return 0;
     }
     if (lo == RATIOS.length) {
-      return GAMMAS[RATIOS.length - 1];
+      return RATIOS.length - 1;
     }
     double below = Math.abs(RATIOS[lo - 1] - rhatnorm);
     double above = Math.abs(RATIOS[lo] - rhatnorm);
-    return above > below ? GAMMAS[lo - 1] : GAMMAS[lo];
+    return above > below ? lo - 1 : lo;
   }
 
   /** OpenCV's getGaussianKernel for a positive sigma, in floats. */
@@ -457,14 +469,16 @@ public final class Brisque {
   }
 
   /**
-   * A separable 7x7 Gaussian blur with a replicated border, rows into tmp, then columns into dst,
-   * with OpenCV's float arithmetic: its AVX2 row filter multiplies the first tap and adds the
-   * others by fused multiply-add, left to right; its symmetric column filter multiplies the centre
-   * row and adds each mirrored pair's sum by fused multiply-add; the last {@code width % 8} pixels
-   * of a row, past the vector lanes, use plain multiply and add. Matching the rounding matters in
-   * flat areas, where it alone decides whether a coefficient is zero, tiny or NaN.
+   * A separable 7x7 Gaussian blur with a replicated border, of {@code src} or, with {@code
+   * squares}, of its squares (each rounded to a float, as a squared copy would hold them), rows
+   * into tmp, then columns into dst, with OpenCV's float arithmetic: its AVX2 row filter multiplies
+   * the first tap and adds the others by fused multiply-add, left to right; its symmetric column
+   * filter multiplies the centre row and adds each mirrored pair's sum by fused multiply-add; the
+   * last {@code width % 8} pixels of a row, past the vector lanes, use plain multiply and add.
+   * Matching the rounding matters in flat areas, where it alone decides whether a coefficient is
+   * zero, tiny or NaN.
    */
-  static void blur(float[] src, int w, int h, float[] tmp, float[] dst) {
+  static void blur(float[] src, int w, int h, boolean squares, float[] tmp, float[] dst) {
     float[] k = KERNEL;
     int vector = w - w % LANES;
     float[] row = new float[w + 6];
@@ -477,7 +491,14 @@ public final class Brisque {
     float k6 = k[6];
     for (int y = 0; y < h; y++) {
       int base = y * w;
-      System.arraycopy(src, base, row, 3, w);
+      if (squares) {
+        for (int x = 0; x < w; x++) {
+          float v = src[base + x];
+          row[x + 3] = v * v;
+        }
+      } else {
+        System.arraycopy(src, base, row, 3, w);
+      }
       for (int x = 0; x < 3; x++) {
         row[x] = row[3];
         row[w + 3 + x] = row[w + 2];

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -34,6 +36,19 @@ public final class ImageDecoder {
    * @throws Rejected when the bytes are not a whole, decodable image within the limit
    */
   public static Picture decode(byte[] bytes, MediaFormat format, long maxPixels) {
+    return decode(bytes, format, maxPixels, null);
+  }
+
+  /**
+   * Decodes the first frame into kept buffers: an image whose decoder gives 8-bit BGR by default
+   * (an ordinary JPEG, an RGB PNG) is decoded straight into the frame's BGR image, and the planes
+   * are the frame's; the pixels are the same as {@link #decode(byte[], MediaFormat, long)}'s.
+   *
+   * @param frame the buffers, or null for new ones; the picture is valid until it is given back
+   * @throws Rejected when the bytes are not a whole, decodable image within the limit
+   */
+  public static Picture decode(
+      byte[] bytes, MediaFormat format, long maxPixels, DecodeBuffers.Frame frame) {
     List<String> warnings = new ArrayList<>();
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -63,7 +78,11 @@ public final class ImageDecoder {
                   + maxPixels
                   + " (score.limits.max_pixels)");
         }
-        BufferedImage image = reader.read(0);
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (frame != null && decodesToBgr(reader)) {
+          param.setDestination(frame.destination(width, height));
+        }
+        BufferedImage image = reader.read(0, param);
         if (!warnings.isEmpty()) {
           throw new Rejected(
               "truncated",
@@ -75,7 +94,7 @@ public final class ImageDecoder {
         if (format == MediaFormat.JPEG && !endsWithEoi(bytes)) {
           throw new Rejected("truncated", "the JPEG is cut short: it has no end-of-image marker");
         }
-        return Picture.of(image);
+        return frame == null ? Picture.of(image) : Picture.of(image, frame);
       } finally {
         reader.dispose();
       }
@@ -87,6 +106,12 @@ public final class ImageDecoder {
       // Decoders signal some damage with unchecked exceptions (index out of range, negative sizes).
       throw new Rejected("corrupt", "the " + format + " cannot be decoded: " + oneLine(e));
     }
+  }
+
+  /** Whether the reader's own choice of image type for the first frame is 8-bit BGR. */
+  private static boolean decodesToBgr(ImageReader reader) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    return types.hasNext() && types.next().getBufferedImageType() == BufferedImage.TYPE_3BYTE_BGR;
   }
 
   private static boolean endsWithIend(byte[] b) {

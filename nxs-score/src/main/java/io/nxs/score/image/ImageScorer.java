@@ -43,9 +43,21 @@ public final class ImageScorer {
   static final double EXTREME_ASPECT = 16;
 
   private final BrisqueModel model;
+  private final BrisqueWorkspaces workspaces;
 
+  /** A scorer keeping one BRISQUE workspace per core, released after a minute unused. */
   public ImageScorer(BrisqueModel model) {
+    this(model, BrisqueWorkspaces.perCore(java.time.Clock.systemUTC()));
+  }
+
+  public ImageScorer(BrisqueModel model, BrisqueWorkspaces workspaces) {
     this.model = model;
+    this.workspaces = workspaces;
+  }
+
+  /** The BRISQUE workspaces kept between images (the score module releases idle ones). */
+  public BrisqueWorkspaces workspaces() {
+    return workspaces;
   }
 
   /** Name, version and model version, e.g. {@code builtin-image@1+brisque-live-1a2b3c4d5e6f}. */
@@ -74,7 +86,7 @@ public final class ImageScorer {
     }
     Optional<Brisque.Result> brisque =
         minSide >= Brisque.MIN_SIDE
-            ? Brisque.compute(p.grey(), p.width(), p.height(), model)
+            ? Brisque.compute(p.grey(), p.width(), p.height(), model, workspaces)
             : Optional.empty();
     if (brisque.isPresent()) {
       dims.put("brisque", Dimension.ofParts(brisque.get().whole(), brisque.get().quadrants()));

@@ -6,25 +6,46 @@ import java.awt.image.DataBufferInt;
 
 /**
  * A decoded image as 8-bit planes: red, green, blue and grey (OpenCV's integer BT.601 weights,
- * {@code (4899 R + 9617 G + 1868 B + 8192) >> 14}, so BRISQUE sees OpenCV's grey levels).
+ * {@code (4899 R + 9617 G + 1868 B + 8192) >> 14}, so BRISQUE sees OpenCV's grey levels). A plane
+ * holds at least width x height values, row by row; one decoded into kept buffers ({@link
+ * DecodeBuffers}) may be longer, and only its first width x height values are the image's.
  */
 public record Picture(int width, int height, byte[] red, byte[] green, byte[] blue, byte[] grey) {
 
-  /** Converts any ImageIO image (palette, grey, 16-bit, CMYK...) to 8-bit planes. */
+  /** Converts any ImageIO image (palette, grey, 16-bit, CMYK...) to new 8-bit planes. */
   public static Picture of(BufferedImage image) {
+    int n = image.getWidth() * image.getHeight();
+    return of(image, new byte[n], new byte[n], new byte[n], new byte[n]);
+  }
+
+  /** Converts an image into the planes of kept buffers. */
+  static Picture of(BufferedImage image, DecodeBuffers.Frame frame) {
+    frame.planes(image.getWidth() * image.getHeight());
+    return of(image, frame.red(), frame.green(), frame.blue(), frame.grey());
+  }
+
+  private static Picture of(BufferedImage image, byte[] r, byte[] g, byte[] b, byte[] y) {
     int w = image.getWidth();
     int h = image.getHeight();
     int n = w * h;
-    byte[] r = new byte[n];
-    byte[] g = new byte[n];
-    byte[] b = new byte[n];
-    byte[] y = new byte[n];
     int type = image.getType();
-    if (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR) {
+    if (type == BufferedImage.TYPE_3BYTE_BGR) {
+      // the common case (an 8-bit JPEG or RGB PNG), in one pass with the grey levels
       byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-      int step = type == BufferedImage.TYPE_3BYTE_BGR ? 3 : 4;
-      int off = step == 4 ? 1 : 0;
-      for (int i = 0, p = off; i < n; i++, p += step) {
+      for (int i = 0, p = 0; i < n; i++, p += 3) {
+        int bb = data[p] & 0xff;
+        int gg = data[p + 1] & 0xff;
+        int rr = data[p + 2] & 0xff;
+        b[i] = (byte) bb;
+        g[i] = (byte) gg;
+        r[i] = (byte) rr;
+        y[i] = (byte) ((4899 * rr + 9617 * gg + 1868 * bb + 8192) >> 14);
+      }
+      return new Picture(w, h, r, g, b, y);
+    }
+    if (type == BufferedImage.TYPE_4BYTE_ABGR) {
+      byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+      for (int i = 0, p = 1; i < n; i++, p += 4) {
         b[i] = data[p];
         g[i] = data[p + 1];
         r[i] = data[p + 2];

@@ -6,6 +6,7 @@ import io.nxs.score.audio.AudioScorer;
 import io.nxs.score.audio.Sound;
 import io.nxs.score.image.Brisque;
 import io.nxs.score.image.BrisqueModel;
+import io.nxs.score.image.BrisqueWorkspaces;
 import io.nxs.score.image.ImageDecoder;
 import io.nxs.score.image.ImageScorer;
 import io.nxs.score.image.Picture;
@@ -56,6 +57,7 @@ public final class ScoreSpeed {
       }
     }
     ImageScorer images = new ImageScorer(model);
+    BrisqueWorkspaces workspaces = images.workspaces();
     AudioScorer voices = new AudioScorer();
     double audioSeconds = 0;
     double[][] ms = new double[files.size()][rounds];
@@ -69,7 +71,7 @@ public final class ScoreSpeed {
         switch (what) {
           case "brisque" -> {
             Picture p = pictures.get(i);
-            Brisque.compute(p.grey(), p.width(), p.height(), model).orElseThrow();
+            Brisque.compute(p.grey(), p.width(), p.height(), model, workspaces).orElseThrow();
           }
           case "image" -> {
             byte[] b = bytes.get(i);
