@@ -8,12 +8,18 @@
 # Both encrypt (restic: AES-256-CTR + Poly1305; NXS: AES-256-GCM) and compress (restic repository
 # v2 "auto" zstd; NXS zstd level 3). Both NXS ways use the launcher's class-data sharing archive.
 #
-#   bench/vault-vs-restic.sh [TOTAL_MB]      (default 1024)
+#   bench/vault-vs-restic.sh [TOTAL_MB [BASE_JAR]]      (default 1024, no base)
+#
+# With BASE_JAR (e.g. main's nxs.jar built in a scratch worktree), that jar also runs every step
+# offline on its own home, interleaved with the others, and a second table compares it with this
+# tree's jar: old vs new in one run on the same corpus.
 #
 # Needs: restic, python3, a JDK 21+. Writes the table to stdout; results go in bench/results/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mb=${1:-1024}
+base_jar=${2:-}
+[ -z "$base_jar" ] || base_jar=$(readlink -f "$base_jar")
 work=$(mktemp -d /tmp/nxs-vault-bench.XXXXXX)
 . "$root/scripts/java-home"
 jar="$root/nxs-app/target/nxs.jar"
@@ -21,6 +27,8 @@ jar="$root/nxs-app/target/nxs.jar"
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m
   -XX:SharedArchiveFile="$work/nxs.jsa" -XX:+AutoCreateSharedArchive
   -Xlog:disable -Xlog:all=warning,cds=off,cds+dynamic=off:stderr -jar "$jar")
+JAVA_BASE=("${JAVA[@]:0:${#JAVA[@]}-1}" "$base_jar")
+JAVA_BASE=("${JAVA_BASE[@]/#-XX:SharedArchiveFile=*/-XX:SharedArchiveFile=$work/base.jsa}")
 daemon_pid=""
 trap '[ -z "$daemon_pid" ] || kill "$daemon_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # Wall seconds to stdout; CPU seconds (user + system) of the step appended to $work/cpu.
@@ -40,7 +48,7 @@ files=$(find "$work/corpus" -type f | wc -l)
 bytes=$(du -sb "$work/corpus" | cut -f1)
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for mode in offline daemon; do
+for mode in offline daemon ${base_jar:+base}; do
   mkdir -p "$work/$mode"
   cat > "$work/$mode/nxs.yaml" <<YAML
 server:
@@ -55,6 +63,7 @@ YAML
 done
 # The class-data sharing archive, as ./nxs makes it (untimed).
 "${JAVA[@]}" --home "$work/offline" backup list >/dev/null
+[ -z "$base_jar" ] || "${JAVA_BASE[@]}" --home "$work/base" backup list >/dev/null
 "${JAVA[@]}" --home "$work/daemon" serve >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
@@ -82,19 +91,23 @@ step() { # step NAME TOOL COMMAND...
 }
 OFFLINE=("${JAVA[@]}" --home "$work/offline" -o json)
 DAEMON=("${JAVA[@]}" --home "$work/daemon" -o json)
+BASE=("${JAVA_BASE[@]}" --home "$work/base" -o json)
 
 step first restic restic backup -q "$work/corpus"
+[ -z "$base_jar" ] || step first base "${BASE[@]}" backup create
 step first offline "${OFFLINE[@]}" backup create
 step first daemon "${DAEMON[@]}" backup create
 python3 "$root/bench/vault-corpus.py" "$work/corpus" --change 1 >/dev/null
 step changed restic restic backup -q "$work/corpus"
+[ -z "$base_jar" ] || step changed base "${BASE[@]}" backup create
 step changed offline "${OFFLINE[@]}" backup create
 step changed daemon "${DAEMON[@]}" backup create
 step restore restic restic restore -q latest --target "$work/restic-out"
+[ -z "$base_jar" ] || step restore base "${BASE[@]}" backup restore latest --to "$work/base-out"
 step restore offline "${OFFLINE[@]}" backup restore latest --to "$work/offline-out"
 step restore daemon "${DAEMON[@]}" backup restore latest --to "$work/daemon-out"
 declare -A same
-for mode in offline daemon; do
+for mode in offline daemon ${base_jar:+base}; do
   diff -r "$work/corpus" "$work/$mode-out/files/corpus" >/dev/null && same[$mode]=identical || same[$mode]=DIFFERENT
 done
 rsize=$(du -sb "$work/restic-repo" | cut -f1)
@@ -126,3 +139,13 @@ for mode in offline daemon; do
   echo "NXS deep verify ($mode): $((vbytes[$mode] / 1024 / 1024)) MiB in ${vms[$mode]} ms = $(echo "scale=1; ${vbytes[$mode]} / 1048.576 / ${vms[$mode]}" | bc) MiB/s"
 done
 echo "restic check --read-data: $r4 s"
+if [ -n "$base_jar" ]; then
+  echo
+  echo "old jar $(basename "$base_jar") vs new jar, both offline (restore check: old ${same[base]})"
+  echo
+  echo "| step | old wall (s) | new wall (s) | new / old | old CPU (s) | new CPU (s) | new / old | in-process old / new (s) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for s in first changed restore; do
+    echo "| $s | ${wall[$s,base]} | ${wall[$s,offline]} | $(ratio "${wall[$s,offline]}" "${wall[$s,base]}") | ${cpu[$s,base]} | ${cpu[$s,offline]} | $(ratio "${cpu[$s,offline]}" "${cpu[$s,base]}") | ${inner[$s,base]} / ${inner[$s,offline]} |"
+  done
+fi

@@ -284,6 +284,17 @@ public final class Repository {
     return sealer.open(name, target.get(blobKey(name)));
   }
 
+  /**
+   * Reads and opens a blob into a thread's reusable buffers ({@link Sealer#open(String, byte[],
+   * Sealer.Scratch)}).
+   *
+   * @throws DamagedObjectException when it was changed
+   * @throws NoSuchFileException when it is missing
+   */
+  public Sealer.Plain getBlob(String name, Sealer.Scratch scratch) throws IOException {
+    return sealer.open(name, target.get(blobKey(name)), scratch);
+  }
+
   public void deleteBlob(String name) throws IOException {
     target.delete(blobKey(name));
   }

@@ -19,7 +19,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,12 +30,16 @@ import java.util.concurrent.Future;
 /**
  * Writes the entries of a manifest into a directory, checking each file's size and SHA-256 as it
  * goes. A blob that is missing or damaged on one target is read from the next. Files are written in
- * parallel; directory modes are applied last so a read-only directory still receives its files.
+ * parallel, largest first, each worker reusing its buffers from chunk to chunk; directory modes are
+ * applied last so a read-only directory still receives its files.
  */
 public final class Restorer {
 
   private final List<Repository> repositories;
   private final Progress progress;
+
+  /** Each worker's decryption and decompression buffers, reused from chunk to chunk. */
+  private final ThreadLocal<Sealer.Scratch> scratch = ThreadLocal.withInitial(Sealer.Scratch::new);
 
   public Restorer(List<Repository> repositories, Progress progress) {
     this.repositories = List.copyOf(repositories);
@@ -52,7 +58,7 @@ public final class Restorer {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long bytes = 0;
     try {
-      List<Future<Long>> files = new ArrayList<>();
+      List<Entry> files = new ArrayList<>();
       for (Entry e : entries) {
         Path target = resolve(into, e.path());
         switch (e.type()) {
@@ -64,11 +70,20 @@ public final class Restorer {
             Files.createDirectories(target.getParent());
             Files.createSymbolicLink(target, Path.of(e.link()));
           }
-          case FILE -> files.add(pool.submit(() -> writeFile(manifest.id(), e, target)));
+          case FILE -> files.add(e);
         }
       }
-      for (Future<Long> f : files) {
-        bytes += f.get();
+      // Largest first, so no thread is left alone with a big file at the end while the others
+      // idle; failures are still reported in manifest order.
+      Map<Entry, Future<Long>> written = new IdentityHashMap<>();
+      files.stream()
+          .sorted(Comparator.comparingLong(Entry::size).reversed())
+          .forEach(
+              e ->
+                  written.put(
+                      e, pool.submit(() -> writeFile(manifest.id(), e, resolve(into, e.path())))));
+      for (Entry e : files) {
+        bytes += written.get(e).get();
       }
       dirs.sort(Comparator.comparing(Entry::path).reversed());
       for (Entry d : dirs) {
@@ -95,15 +110,16 @@ public final class Restorer {
   private long writeFile(String snapshot, Entry e, Path target) throws IOException {
     Files.createDirectories(target.getParent());
     MessageDigest sha = sha256();
+    Sealer.Scratch buffers = scratch.get();
     long size = 0;
     try (OutputStream out =
         Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (Chunk c : e.chunks()) {
-        byte[] plain = readChunk(snapshot, e, c);
-        sha.update(plain);
-        out.write(plain);
-        size += plain.length;
-        progress.advance(plain.length);
+        Sealer.Plain plain = readChunk(snapshot, e, c, buffers);
+        sha.update(plain.bytes(), 0, plain.length());
+        out.write(plain.bytes(), 0, plain.length());
+        size += plain.length();
+        progress.advance(plain.length());
       }
     } catch (FileAlreadyExistsException ex) {
       throw new VaultException(
@@ -132,12 +148,13 @@ public final class Restorer {
     return size;
   }
 
-  private byte[] readChunk(String snapshot, Entry e, Chunk c) throws IOException {
+  private Sealer.Plain readChunk(String snapshot, Entry e, Chunk c, Sealer.Scratch buffers)
+      throws IOException {
     List<String> failures = new ArrayList<>();
     for (Repository repo : repositories) {
       try {
-        byte[] plain = repo.getBlob(c.id());
-        if (plain.length == c.size()) {
+        Sealer.Plain plain = repo.getBlob(c.id(), buffers);
+        if (plain.length() == c.size()) {
           return plain;
         }
         failures.add(repo.target().describe() + ": wrong size");

@@ -41,6 +41,24 @@ class SealerTest {
   }
 
   @Test
+  void objectsOpenedIntoOneReusedScratchEachReadTheirOwnBytes() {
+    Sealer s = sealer("k");
+    byte[] big = random(3 * SEG + 7);
+    byte[] text = new byte[2 * SEG];
+    Arrays.fill(text, (byte) 'a');
+    byte[] small = random(100);
+    Sealer.Scratch scratch = new Sealer.Scratch();
+
+    for (byte[] plain : new byte[][] {big, text, small, big}) {
+      Sealer.Plain opened = s.open("blobs/z", s.seal("blobs/z", plain), scratch);
+
+      assertThat(Arrays.copyOf(opened.bytes(), opened.length())).isEqualTo(plain);
+    }
+    assertThatThrownBy(() -> s.open("blobs/other", s.seal("blobs/z", small), scratch))
+        .isInstanceOf(DamagedObjectException.class);
+  }
+
+  @Test
   void sameContentNeverSealsToTheSameBytes() {
     Sealer s = sealer("k");
     byte[] plain = random(1000);
