@@ -4,10 +4,20 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.nxs.core.config.Durations;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -37,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * @param contextWindow the model's context window in tokens, or 0 when unknown; a context-length
  *     400 falls over to a later provider in the chain with a larger window (GW5)
  * @param rotation scheduled key rotation (SEC5); null when the key is rotated only by hand
+ * @param caFile PEM certificates that alone are trusted for an {@code https} provider (its own CA,
+ *     e.g. a self-hosted model server's); null to trust the JVM's default roots
  */
 public record ProviderConfig(
     String name,
@@ -55,7 +67,8 @@ public record ProviderConfig(
     Duration firstTokenTimeout,
     Duration idleTimeout,
     int contextWindow,
-    Rotation rotation) {
+    Rotation rotation,
+    String caFile) {
 
   /** The {@code model} value that asks the provider's {@code /v1/models}. */
   public static final String AUTO_DETECT = "auto-detect";
@@ -82,7 +95,8 @@ public record ProviderConfig(
       @JsonProperty("first_token_timeout") Duration firstTokenTimeout,
       @JsonProperty("idle_timeout") Duration idleTimeout,
       @JsonProperty("context_window") Integer contextWindow,
-      @JsonProperty("rotation") Rotation rotation) {
+      @JsonProperty("rotation") Rotation rotation,
+      @JsonProperty("ca_file") String caFile) {
     this(
         name,
         baseUrl,
@@ -100,7 +114,8 @@ public record ProviderConfig(
         firstTokenTimeout == null ? total(timeout) : firstTokenTimeout,
         idleTimeout == null ? total(timeout) : idleTimeout,
         contextWindow == null ? 0 : contextWindow,
-        rotation);
+        rotation,
+        caFile == null || caFile.isBlank() ? null : caFile.strip());
   }
 
   public ProviderConfig {
@@ -151,6 +166,34 @@ public record ProviderConfig(
               + timeout.toMillis()
               + "ms)");
     }
+    if (caFile != null) {
+      if (!uri.getScheme().equals("https")) {
+        throw new IllegalArgumentException(
+            "ca_file is for https providers, but base_url is '" + baseUrl + "'");
+      }
+      trustedCertificates(caFile);
+    }
+  }
+
+  /**
+   * The certificates of {@code ca_file}, read by the JDK's X.509 factory.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+   */
+  public static List<X509Certificate> trustedCertificates(String caFile) {
+    try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+      List<X509Certificate> certs = new ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certs.add((X509Certificate) c);
+      }
+      if (certs.isEmpty()) {
+        throw new IllegalArgumentException("ca_file '" + caFile + "' holds no PEM certificate");
+      }
+      return certs;
+    } catch (IOException | CertificateException | InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "ca_file '" + caFile + "' is not a readable PEM certificate file: " + e.getMessage(), e);
+    }
   }
 
   /** Whether the provider runs on this machine (a loopback address): local models for GW12. */
@@ -195,7 +238,8 @@ public record ProviderConfig(
         firstTokenTimeout,
         idleTimeout,
         contextWindow,
-        rotation);
+        rotation,
+        caFile);
   }
 
   @Override

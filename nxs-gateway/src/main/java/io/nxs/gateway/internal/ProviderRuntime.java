@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,19 +23,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
@@ -63,7 +75,7 @@ final class ProviderRuntime {
 
   private static final ContentType JSON = ContentType.create("application/json");
 
-  private final CloseableHttpClient client;
+  private final UpstreamClient client;
 
   /** {@link ProviderConfig#autoDetect()}, asked on every attempt: worked out once. */
   private final boolean autoDetect;
@@ -91,13 +103,23 @@ final class ProviderRuntime {
   }
 
   /**
+   * The provider's client: {@link #plainClient} for {@code http}, {@link #tlsClient} for {@code
+   * https}.
+   */
+  private static UpstreamClient httpClient(ProviderConfig config) {
+    return URI.create(config.baseUrl()).getScheme().equals("https")
+        ? tlsClient(config)
+        : UpstreamClient.classic(plainClient(config));
+  }
+
+  /**
    * A pooled HTTP/1.1 keep-alive client whose calls run on the caller's thread (ADR 0033). It does
    * nothing on its own: no retries, redirects, cookies or decompression (a stream must pass through
    * as it comes). Deadlines are {@link UpstreamExchange}'s alone: no socket timeout, since on a
    * virtual thread every read with a timeout arms a JDK timer of its own (measured: at 512
    * concurrent requests nearly every proxied request sat in such a timed read).
    */
-  private static CloseableHttpClient httpClient(ProviderConfig config) {
+  private static CloseableHttpClient plainClient(ProviderConfig config) {
     ConnectionConfig connection =
         ConnectionConfig.custom()
             .setConnectTimeout(Timeout.of(config.connectTimeout()))
@@ -118,12 +140,7 @@ final class ProviderRuntime {
                         .setSoTimeout(Timeout.DISABLED)
                         .build())
                 .build())
-        .setDefaultRequestConfig(
-            RequestConfig.custom()
-                .setConnectionRequestTimeout(Timeout.of(config.timeout()))
-                .setResponseTimeout(Timeout.DISABLED)
-                .setRedirectsEnabled(false)
-                .build())
+        .setDefaultRequestConfig(requestConfig(config))
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
@@ -132,6 +149,88 @@ final class ProviderRuntime {
         .disableConnectionState()
         .evictIdleConnections(TimeValue.ofSeconds(30))
         .build();
+  }
+
+  /**
+   * The client of an {@code https} provider (ADR 0036): Apache HttpClient's asynchronous client,
+   * which offers {@code h2} and {@code http/1.1} by ALPN in the TLS handshake and speaks what the
+   * provider picks, HTTP/2 streams multiplexed over one connection, HTTP/1.1 pooled as for {@code
+   * http}. {@link TlsUpstreamClient} hands its answers to {@link UpstreamExchange} as the classic
+   * client does: same deadlines, same cancellation (an HTTP/2 stream is reset, an HTTP/1.1
+   * connection closed). The TLS roots are the provider's {@code ca_file} when it has one.
+   */
+  private static UpstreamClient tlsClient(ProviderConfig config) {
+    ConnectionConfig connection =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(config.connectTimeout()))
+            .setSocketTimeout(Timeout.DISABLED)
+            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+            .build();
+    ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
+    if (config.caFile() != null) {
+      tls.setSslContext(trusting(config.caFile()));
+    } else {
+      tls.useSystemProperties();
+    }
+    CloseableHttpAsyncClient async =
+        HttpAsyncClients.custom()
+            .setConnectionManager(
+                PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setTlsStrategy(tls.buildAsync())
+                    .setDefaultTlsConfig(
+                        TlsConfig.custom()
+                            .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
+                            .setHandshakeTimeout(Timeout.of(config.connectTimeout()))
+                            .build())
+                    .setMessageMultiplexing(true)
+                    .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                    .setMaxConnPerRoute(MAX_CONNECTIONS)
+                    .setMaxConnTotal(MAX_CONNECTIONS)
+                    .setDefaultConnectionConfig(connection)
+                    .build())
+            .setIOReactorConfig(
+                IOReactorConfig.custom().setTcpNoDelay(true).setSoTimeout(Timeout.DISABLED).build())
+            .setDefaultRequestConfig(requestConfig(config))
+            .setThreadFactory(Thread.ofPlatform().daemon().name("nxs-upstream-tls-", 0).factory())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .disableConnectionState()
+            .evictIdleConnections(TimeValue.ofSeconds(30))
+            .build();
+    async.start();
+    return new TlsUpstreamClient(async);
+  }
+
+  private static RequestConfig requestConfig(ProviderConfig config) {
+    return RequestConfig.custom()
+        .setConnectionRequestTimeout(Timeout.of(config.timeout()))
+        .setResponseTimeout(Timeout.DISABLED)
+        .setRedirectsEnabled(false)
+        .build();
+  }
+
+  /** A TLS context that trusts the certificates of {@code caFile} and nothing else. */
+  private static SSLContext trusting(String caFile) {
+    try {
+      KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
+      roots.load(null, null);
+      int i = 0;
+      for (X509Certificate cert : ProviderConfig.trustedCertificates(caFile)) {
+        roots.setCertificateEntry("ca-" + i++, cert);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(roots);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "ca_file '" + caFile + "' cannot be used as TLS roots: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -41,8 +39,7 @@ final class UpstreamExchange {
 
   private static final Deadlines DEADLINES = new Deadlines();
 
-  private final CloseableHttpClient client;
-  private final HttpUriRequestBase request;
+  private final UpstreamClient.Wire wire;
   private volatile long deadline = NONE;
   private volatile boolean timedOut;
   private volatile boolean cancelled;
@@ -53,14 +50,13 @@ final class UpstreamExchange {
   private int status = -1;
   private boolean ended;
 
-  private UpstreamExchange(CloseableHttpClient client, HttpUriRequestBase request) {
-    this.client = client;
-    this.request = request;
+  private UpstreamExchange(UpstreamClient.Wire wire) {
+    this.wire = wire;
   }
 
   /** Prepares the exchange; the request goes out in {@link #awaitHeaders}. */
-  static UpstreamExchange send(CloseableHttpClient client, HttpUriRequestBase request) {
-    return new UpstreamExchange(client, request);
+  static UpstreamExchange send(UpstreamClient client, HttpUriRequestBase request) {
+    return new UpstreamExchange(client.wire(request));
   }
 
   /**
@@ -79,7 +75,7 @@ final class UpstreamExchange {
     }
     arm(deadlineNanos);
     try {
-      response = client.executeOpen(null, request, HttpClientContext.create());
+      response = wire.open();
     } catch (IOException | RuntimeException e) {
       finish();
       throw failure(e);
@@ -232,7 +228,7 @@ final class UpstreamExchange {
    */
   void cancel() {
     cancelled = true;
-    request.cancel();
+    wire.abort();
     DEADLINES.forget(this);
   }
 
@@ -269,7 +265,7 @@ final class UpstreamExchange {
       return false;
     }
     timedOut = true;
-    request.cancel();
+    wire.abort();
     return true;
   }
 

@@ -86,7 +86,8 @@ class UpstreamExchangeTest {
 
   private String read(int port, int limit) throws Exception {
     UpstreamExchange ex =
-        UpstreamExchange.send(client, new HttpGet("http://127.0.0.1:" + port + "/v1/models"));
+        UpstreamExchange.send(
+            UpstreamClient.classic(client), new HttpGet("http://127.0.0.1:" + port + "/v1/models"));
     assertThat(ex.awaitHeaders(System.nanoTime() + NO_HURRY)).isEqualTo(200);
     return new String(ex.readBody(System.nanoTime() + NO_HURRY, limit), StandardCharsets.UTF_8);
   }
