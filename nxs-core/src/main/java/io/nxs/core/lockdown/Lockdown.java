@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,18 @@ import org.slf4j.LoggerFactory;
  * with the daemon stopped. The gate asks on every request: the row is read at most once per {@link
  * #CACHE_TTL}, a change through this object takes effect at once, one written by another process
  * within {@link #CACHE_TTL}. Entering and lifting are audited ({@code security.lockdown}, {@code
- * security.lockdown_lifted}), and so is every refused request ({@code security.lockdown_refused}).
+ * security.lockdown_lifted}), and so are refused requests ({@code security.lockdown_refused}): the
+ * first refusal of a key at once, then at most one entry per key per {@link #REFUSAL_AUDIT_EVERY}
+ * counting the refusals since the last ({@code repeated}), so that a client retrying in a loop
+ * cannot flood the audit log; what is still uncounted when lockdown is lifted is audited then.
  */
 public final class Lockdown implements AccessPolicy {
 
   /** How long the daemon may go on with a state that another process changed. */
   public static final Duration CACHE_TTL = Duration.ofSeconds(2);
+
+  /** At most one {@code security.lockdown_refused} entry per key in this interval. */
+  public static final Duration REFUSAL_AUDIT_EVERY = Duration.ofMinutes(1);
 
   /** The name of the readiness entry. */
   public static final String READINESS_NAME = "lockdown";
@@ -78,8 +85,16 @@ public final class Lockdown implements AccessPolicy {
   private final AuditTrail audit;
   private final Clock clock;
   private volatile Cached cached;
+  private final Map<String, Refusals> refusals = new ConcurrentHashMap<>();
 
   private record Cached(State state, Instant readAt) {}
+
+  /** A key's refusals not yet audited, and when its last entry was written. */
+  private static final class Refusals {
+    Instant auditedAt;
+    long unaudited;
+    String lastPath = "";
+  }
 
   public Lockdown(StateStore store, AuditTrail audit, Clock clock) {
     this.store = store;
@@ -155,6 +170,7 @@ public final class Lockdown implements AccessPolicy {
     }
     State next = new State(false, false, why, actor, clock.instant());
     save(next);
+    auditUncountedRefusals(now);
     Duration lasted = Duration.between(now.since(), next.since());
     audit.append(
         new AuditEvent(
@@ -179,13 +195,7 @@ public final class Lockdown implements AccessPolicy {
     if (needed != Scope.ADMIN && !(agentRoute && s.agents())) {
       return Optional.empty();
     }
-    audit.append(
-        new AuditEvent(
-            "security.lockdown_refused",
-            Severity.MEDIUM,
-            key.id(),
-            path,
-            Map.of("lockdown_since", s.since().toString())));
+    auditRefusal(key.id(), path, s);
     return Optional.of(
         new ApiException(
             403,
@@ -194,6 +204,53 @@ public final class Lockdown implements AccessPolicy {
             "lockdown: NXS is in lockdown since "
                 + s.since()
                 + "; only the owner key (keys/admin.key in the NXS home) may do this"));
+  }
+
+  /**
+   * Audits a refusal, or counts it when the key's last entry is younger than {@link
+   * #REFUSAL_AUDIT_EVERY}.
+   */
+  private void auditRefusal(String keyId, String path, State s) {
+    Instant now = clock.instant();
+    long repeated;
+    Refusals r = refusals.computeIfAbsent(keyId, id -> new Refusals());
+    synchronized (r) {
+      if (r.auditedAt != null && now.isBefore(r.auditedAt.plus(REFUSAL_AUDIT_EVERY))) {
+        r.unaudited++;
+        r.lastPath = path;
+        return;
+      }
+      repeated = r.unaudited;
+      r.auditedAt = now;
+      r.unaudited = 0;
+    }
+    appendRefused(keyId, path, s, repeated);
+  }
+
+  /** When lockdown is lifted: the refusals counted but not yet audited, one entry per key. */
+  private void auditUncountedRefusals(State ended) {
+    for (Map.Entry<String, Refusals> e : refusals.entrySet()) {
+      Refusals r = e.getValue();
+      long repeated;
+      String path;
+      synchronized (r) {
+        repeated = r.unaudited;
+        path = r.lastPath;
+      }
+      if (repeated > 0) {
+        appendRefused(e.getKey(), path, ended, repeated);
+      }
+    }
+    refusals.clear();
+  }
+
+  private void appendRefused(String keyId, String path, State s, long repeated) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("lockdown_since", s.since().toString());
+    if (repeated > 0) {
+      detail.put("repeated", repeated);
+    }
+    audit.append(new AuditEvent("security.lockdown_refused", Severity.MEDIUM, keyId, path, detail));
   }
 
   /** The readiness entry: always ready (a lockdown is not an outage), saying whether it is on. */

@@ -117,6 +117,35 @@ class LockdownTest {
   }
 
   @Test
+  void aKeyRetryingInALoopIsAuditedOncePerIntervalWithTheCountAndTheRestAtTheLift()
+      throws Exception {
+    lockdown.enter("admin key seen in a pastebin", false, "owner");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(send("POST", "/api/v1/thing", admin).statusCode()).isEqualTo(403);
+    }
+    assertThat(refusedEntries()).hasSize(1);
+    assertThat(refusedEntries().get(0).details()).doesNotContainKey("repeated");
+
+    clock.advance(Lockdown.REFUSAL_AUDIT_EVERY);
+    assertThat(send("POST", "/api/v1/thing", admin).statusCode()).isEqualTo(403);
+    assertThat(refusedEntries()).hasSize(2);
+    assertThat(refusedEntries().get(1).details()).containsEntry("repeated", 4L);
+
+    assertThat(send("POST", "/api/v1/thing", admin).statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/api/v1/thing", admin).statusCode()).isEqualTo(403);
+    assertThat(refusedEntries()).hasSize(2);
+    lockdown.lift("key replaced", "owner");
+    assertThat(refusedEntries()).hasSize(3);
+    assertThat(refusedEntries().get(2).details()).containsEntry("repeated", 2L);
+    assertThat(refusedEntries()).allSatisfy(e -> assertThat(e.actor()).isEqualTo(admin.key().id()));
+  }
+
+  private List<AuditEvent> refusedEntries() {
+    return audited.stream().filter(e -> e.type().equals("security.lockdown_refused")).toList();
+  }
+
+  @Test
   void aLockdownWithTheAgentsRefusesTheGatewayTooButNotTheOwner() throws Exception {
     lockdown.enter("agent key stolen", true, "owner");
 

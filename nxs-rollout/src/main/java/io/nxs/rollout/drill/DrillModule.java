@@ -5,7 +5,7 @@ import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
-import io.nxs.rollout.BlockingTick;
+import io.nxs.core.time.BlockingTick;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import io.nxs.core.ext.RuleSource;
 import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
-import io.nxs.rollout.BlockingTick;
+import io.nxs.core.time.BlockingTick;
 import io.nxs.rollout.release.ReleaseConfig;
 import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseVersion;

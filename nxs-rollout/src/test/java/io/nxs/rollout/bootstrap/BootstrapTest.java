@@ -8,6 +8,7 @@ import io.nxs.core.NxsException;
 import io.nxs.rollout.bootstrap.BootstrapState.Place;
 import io.nxs.rollout.bootstrap.FakeReleases.Behaviour;
 import io.nxs.rollout.release.ReleaseSignature;
+import io.nxs.rollout.release.SmallRelease;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,7 +151,7 @@ class BootstrapTest {
   @Test
   void aBadSignatureHaltsAndInstallsNothing() throws IOException {
     Path archive = releases.signed("0.2.0", Behaviour.WORKS);
-    ReleaseSignature.sign(archive, FakeReleases.keyPair().getPrivate());
+    ReleaseSignature.sign(archive, SmallRelease.keyPair().getPrivate());
 
     BootstrapState end = bootstrap(archive);
 

@@ -5,6 +5,7 @@ import io.nxs.rollout.bootstrap.BootstrapState.Place;
 import io.nxs.rollout.release.Ed25519Keys;
 import io.nxs.rollout.release.ReleasePackager;
 import io.nxs.rollout.release.ReleaseSignature;
+import io.nxs.rollout.release.SmallRelease;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ final class FakeReleases implements AutoCloseable {
   /** A secret the crashing release prints; must never reach a dump. */
   static final String SECRET = "sk-live-0123456789abcdefghij";
 
-  final KeyPair signer = keyPair();
+  final KeyPair signer = SmallRelease.keyPair();
   final HttpServer http;
 
   /** Mirror files by URL path. */
@@ -91,16 +90,10 @@ final class FakeReleases implements AutoCloseable {
   }
 
   Path pack(String version, Behaviour behaviour) throws IOException {
-    Path in = Files.createDirectories(dir.resolve("in-" + version + "-" + behaviour));
-    Path jar = Files.writeString(in.resolve("nxs.jar"), "the application jar of " + version);
-    Path launcher = Files.writeString(in.resolve("nxs"), script(version, behaviour));
-    Path javaHome = Files.writeString(in.resolve("java-home"), "nxs_pick_java() { :; }\n");
-    Path config = Files.writeString(in.resolve("nxs.yaml"), "server:\n  port: 8787\n");
-    Path dist = Files.createDirectories(in.resolve("dist/systemd"));
-    Files.writeString(dist.resolve("nxs.service"), "[Service]\n");
+    String name = version + "-" + behaviour;
     return ReleasePackager.pack(
-        new ReleasePackager.Inputs(version, jar, launcher, javaHome, config, dist.getParent()),
-        Files.createDirectories(dir.resolve("out-" + version + "-" + behaviour)));
+        SmallRelease.inputs(dir, name, version, script(version, behaviour)),
+        Files.createDirectories(dir.resolve("out-" + name)));
   }
 
   private String script(String version, Behaviour behaviour) {
@@ -139,14 +132,6 @@ final class FakeReleases implements AutoCloseable {
   Bootstrap.Request request(List<String> sources, Place preferred, Place userOwned) {
     return new Bootstrap.Request(
         sources, preferred, userOwned, signer.getPublic(), Duration.ofSeconds(60), false);
-  }
-
-  static KeyPair keyPair() {
-    try {
-      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -2,26 +2,17 @@ package io.nxs.rollout.fleet;
 
 import io.nxs.rollout.release.ReleasePackager;
 import io.nxs.rollout.release.ReleaseSignature;
+import io.nxs.rollout.release.SmallRelease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
 /** Small signed release archives for the rollout tests: a good build, or one that cannot start. */
 final class FleetReleases {
 
   private FleetReleases() {}
-
-  static KeyPair keys() {
-    try {
-      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /**
    * A signed release whose {@code bin/nxs --version} says its version and exits 0, or, when {@code
@@ -45,21 +36,12 @@ final class FleetReleases {
   static Path signed(
       Path dir, String version, String launcherScript, Map<String, Path> distFiles, KeyPair keys)
       throws IOException {
-    Path in = Files.createDirectories(dir.resolve("in-" + version));
-    Path jar = Files.writeString(in.resolve("nxs.jar"), "the application jar of " + version);
-    Path launcher = Files.writeString(in.resolve("nxs"), launcherScript);
-    Path javaHome = Files.writeString(in.resolve("java-home"), "nxs_pick_java() { :; }\n");
-    Path config = Files.writeString(in.resolve("nxs.yaml"), "server:\n  port: 8787\n");
-    Path dist = Files.createDirectories(in.resolve("dist"));
-    Files.createDirectories(dist.resolve("systemd"));
-    Files.writeString(dist.resolve("systemd/nxs.service"), "[Service]\n");
+    ReleasePackager.Inputs inputs = SmallRelease.inputs(dir, version, version, launcherScript);
     for (Map.Entry<String, Path> f : distFiles.entrySet()) {
-      Files.copy(f.getValue(), dist.resolve(f.getKey()));
+      Files.copy(f.getValue(), inputs.dist().resolve(f.getKey()));
     }
     Path archive =
-        ReleasePackager.pack(
-            new ReleasePackager.Inputs(version, jar, launcher, javaHome, config, dist),
-            Files.createDirectories(dir.resolve("out-" + version)));
+        ReleasePackager.pack(inputs, Files.createDirectories(dir.resolve("out-" + version)));
     ReleaseSignature.sign(archive, keys.getPrivate());
     return archive;
   }

@@ -11,6 +11,7 @@ import io.nxs.rollout.release.ReleaseException;
 import io.nxs.rollout.release.ReleaseInstaller;
 import io.nxs.rollout.release.ReleaseVersion;
 import io.nxs.rollout.release.Restart;
+import io.nxs.rollout.release.SmallRelease;
 import io.nxs.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class FleetRolloutsTest {
   private static final Vitals HEALTHY = new Vitals(200, 0.0, 20, 100, -1, -1);
 
   @TempDir Path dir;
-  private final KeyPair keys = FleetReleases.keys();
+  private final KeyPair keys = SmallRelease.keyPair();
   private final MutableClock clock = MutableClock.startingAt2026();
   private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
   private final AtomicReference<Vitals> figures = new AtomicReference<>(HEALTHY);
@@ -168,7 +169,7 @@ class FleetRolloutsTest {
   @Test
   void badArchivesOldVersionsAndASecondRolloutAreRefusedWithNothingChanged() throws Exception {
     Path foreign =
-        FleetReleases.signed(dir.resolve("foreign"), "0.3.0", true, FleetReleases.keys());
+        FleetReleases.signed(dir.resolve("foreign"), "0.3.0", true, SmallRelease.keyPair());
     assertThatThrownBy(() -> fleet.start(foreign, "cli"))
         .isInstanceOf(ReleaseException.class)
         .hasMessageContaining("trusted public key");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.nxs.rollout.release.ReleaseInstaller;
 import io.nxs.rollout.release.ReleaseVersion;
 import io.nxs.rollout.release.Restart;
+import io.nxs.rollout.release.SmallRelease;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class RestartIntoReleaseTest {
       """;
 
   @TempDir Path dir;
-  private final KeyPair keys = FleetReleases.keys();
+  private final KeyPair keys = SmallRelease.keyPair();
   private Process loop;
 
   @AfterEach

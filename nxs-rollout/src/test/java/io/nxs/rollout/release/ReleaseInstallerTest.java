@@ -17,7 +17,7 @@ class ReleaseInstallerTest {
 
   @TempDir Path dir;
 
-  private final KeyPair signer = Releases.keyPair();
+  private final KeyPair signer = SmallRelease.keyPair();
 
   private Path signed(String version) throws IOException {
     Path archive = Releases.pack(dir.resolve("build-" + version), version);
@@ -70,7 +70,7 @@ class ReleaseInstallerTest {
     assertThatThrownBy(
             () ->
                 new ReleaseInstaller(root)
-                    .install(archive, Releases.keyPair().getPublic(), Optional.empty()))
+                    .install(archive, SmallRelease.keyPair().getPublic(), Optional.empty()))
         .isInstanceOf(ReleaseException.class)
         .hasMessageContaining("BAD SIGNATURE");
     assertThat(tree(root)).isEmpty();

@@ -19,7 +19,7 @@ class ReleaseSignatureTest {
 
   @TempDir Path dir;
 
-  private final KeyPair signer = Releases.keyPair();
+  private final KeyPair signer = SmallRelease.keyPair();
 
   @Test
   void aSignedArchiveVerifiesWithItsVersionAndEveryFile() throws IOException {
@@ -97,7 +97,7 @@ class ReleaseSignatureTest {
   @Test
   void aSignatureByAnotherKeyIsRefused() throws IOException {
     Path archive = Releases.pack(dir, "0.2.0");
-    ReleaseSignature.sign(archive, Releases.keyPair().getPrivate());
+    ReleaseSignature.sign(archive, SmallRelease.keyPair().getPrivate());
 
     assertThatThrownBy(() -> ReleaseSignature.verify(archive, signer.getPublic()))
         .isInstanceOf(ReleaseException.class)

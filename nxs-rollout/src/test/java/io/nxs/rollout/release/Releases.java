@@ -7,9 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -20,34 +17,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class Releases {
 
   /** A marker inside the fake application jar, to find and change one of its bytes. */
-  static final String JAR_CONTENT = "the application jar of version ";
+  static final String JAR_CONTENT = SmallRelease.JAR_CONTENT;
 
   private Releases() {}
 
   /** A release of {@code version} packed by {@link ReleasePackager} from small inputs. */
   static Path pack(Path dir, String version) throws IOException {
-    Path in = Files.createDirectories(dir.resolve("in-" + version));
-    Path jar = Files.writeString(in.resolve("nxs.jar"), JAR_CONTENT + version);
-    Path launcher = Files.writeString(in.resolve("nxs"), "#!/bin/sh\necho nxs " + version + "\n");
-    Path javaHome = Files.writeString(in.resolve("java-home"), "nxs_pick_java() { :; }\n");
-    Path config = Files.writeString(in.resolve("nxs.yaml"), "server:\n  port: 8787\n");
-    Path dist = Files.createDirectories(in.resolve("dist"));
-    Files.createDirectories(dist.resolve("systemd"));
-    Files.writeString(dist.resolve("systemd/nxs.service"), "[Service]\n");
+    ReleasePackager.Inputs inputs =
+        SmallRelease.inputs(dir, version, version, "#!/bin/sh\necho nxs " + version + "\n");
+    Path dist = inputs.dist();
     Files.createDirectories(dist.resolve("release"));
     Files.writeString(dist.resolve("release/nxs"), "left out\n");
     Files.writeString(dist.resolve("check"), "left out\n");
-    return ReleasePackager.pack(
-        new ReleasePackager.Inputs(version, jar, launcher, javaHome, config, dist),
-        Files.createDirectories(dir.resolve("out")));
-  }
-
-  static KeyPair keyPair() {
-    try {
-      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ReleasePackager.pack(inputs, Files.createDirectories(dir.resolve("out")));
   }
 
   /** The archive with the first occurrence of {@code marker} changed by one byte, re-gzipped. */

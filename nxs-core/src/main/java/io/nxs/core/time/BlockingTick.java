@@ -1,4 +1,4 @@
-package io.nxs.rollout;
+package io.nxs.core.time;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A periodic job that blocks (majority writes, installs, whole scratch daemons): each run on its
- * own virtual thread so the shared scheduler is never held, never two runs at once (a period that
- * comes while one runs is skipped), and a run that fails is logged and the next one runs.
+ * A periodic job that blocks (majority writes, installs, whole scratch daemons, a sync over the
+ * network): each run on its own virtual thread so the daemon's shared scheduler is never held,
+ * never two runs at once (a period that comes while one runs is skipped), and a run that fails is
+ * logged and the next one runs.
  */
 public final class BlockingTick implements AutoCloseable {
 
@@ -23,18 +24,32 @@ public final class BlockingTick implements AutoCloseable {
   private final ScheduledFuture<?> ticking;
 
   private BlockingTick(
-      ScheduledExecutorService scheduler, String name, Duration period, Runnable job) {
+      ScheduledExecutorService scheduler,
+      String name,
+      Duration first,
+      Duration period,
+      Runnable job) {
     this.name = name;
     this.job = job;
-    long every = period.toMillis();
     this.ticking =
-        scheduler.scheduleWithFixedDelay(this::start, every, every, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+            this::start, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Runs {@code job} every {@code period}, the first time one period from now. */
   public static BlockingTick every(
       ScheduledExecutorService scheduler, String name, Duration period, Runnable job) {
-    return new BlockingTick(scheduler, name, period, job);
+    return new BlockingTick(scheduler, name, period, period, job);
+  }
+
+  /** Runs {@code job} every {@code period}, the first time {@code first} from now. */
+  public static BlockingTick every(
+      ScheduledExecutorService scheduler,
+      String name,
+      Duration first,
+      Duration period,
+      Runnable job) {
+    return new BlockingTick(scheduler, name, first, period, job);
   }
 
   private void start() {
