@@ -88,17 +88,11 @@ public final class MigrationBench {
     Path staged = dir.resolve("staged");
     Path snapshot = staged.resolve("bulk/main/database.sqlite");
     OnlineCopy.copy(source.claw.layout().agentDatabase("main"), snapshot);
-    // As SnapshotExporter.export: the file's SHA-256 on a thread of its own while the digests are
-    // read.
-    var describing =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> SnapshotExporter.describe(staged, "bulk/main/database.sqlite"),
-            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     AgentSessions digests;
     try (AgentStore store = AgentStore.open(snapshot)) {
       digests = store.read("main", config.zones(), Instant.now());
     }
-    var file = describing.join();
+    var file = SnapshotExporter.describe(staged, "bulk/main/database.sqlite");
     long export = ms(t);
 
     // Transfer: handshake, bundle, chunks over loopback HTTP to the target's API.

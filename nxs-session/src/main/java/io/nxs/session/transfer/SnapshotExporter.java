@@ -17,14 +17,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Makes a {@link Bundle} from the live OpenClaw home: one snapshot per agent through OpenClaw's own
@@ -95,10 +89,7 @@ public final class SnapshotExporter {
     Path repository = dir.resolve("repo-" + phase);
     SecureFiles.ensureDirectory(dir);
     List<Bundle.Agent> parts = new ArrayList<>();
-    // Each staged file's SHA-256 is taken on a thread of its own while the sessions' digests are
-    // read from it: the two passes over the snapshot overlap.
-    Map<String, Future<BundleFile>> described = new HashMap<>();
-    try (ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor()) {
+    try {
       SecureFiles.deleteTree(repository);
       SecureFiles.deleteTree(dir.resolve(phase));
       SecureFiles.ensureDirectory(repository);
@@ -109,10 +100,6 @@ public final class SnapshotExporter {
         Path into = dir.resolve(phase).resolve(agent).resolve(name);
         SecureFiles.ensureDirectory(into.getParent());
         Files.move(snapshot, into, StandardCopyOption.ATOMIC_MOVE);
-        for (String file : List.of("manifest.json", "database.sqlite")) {
-          String staged = phase + "/" + agent + "/" + name + "/" + file;
-          described.put(staged, hashing.submit(() -> describe(dir, staged)));
-        }
         AgentSessions sessions;
         try (AgentStore store = AgentStore.open(into.resolve("database.sqlite"))) {
           sessions = store.read(agent, zones, clock.instant());
@@ -129,24 +116,10 @@ public final class SnapshotExporter {
     List<BundleFile> files = new ArrayList<>();
     for (Bundle.Agent a : parts) {
       for (String name : List.of("manifest.json", "database.sqlite")) {
-        files.add(described(described.get(a.snapshot() + "/" + name)));
+        files.add(describe(dir, a.snapshot() + "/" + name));
       }
     }
     return new Bundle(Bundle.PROTOCOL, clock.instant(), tools.version(), parts, files);
-  }
-
-  private static BundleFile described(Future<BundleFile> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SessionException("interrupted while the snapshots were hashed", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new SessionException("cannot hash a snapshot: " + e.getCause(), e.getCause());
-    }
   }
 
   /** Size and SHA-256 of a staged file. */
