@@ -2,7 +2,8 @@
 # CLI commands that go through a running daemon (issue 13: <= 0.3 s wall each), side by side with
 # an older jar in one run, interleaved, so the machine's load hits both alike:
 #   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
-#   SKIP_BUILD=1 uses the jar already in nxs-app/target)
+#   SKIP_BUILD=1 uses the jar already in nxs-app/target; BEFORE_FLAGS replaces the JVM flags the
+#   before jar runs with, e.g. the launcher's flags of an older build)
 # Each jar runs as ./nxs runs it: the launcher's JVM flags and its class-data sharing archive,
 # made by the same training run (io.nxs.app.cli.StartupTraining). One daemon (this checkout's)
 # serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
@@ -17,14 +18,16 @@ work=$(mktemp -d)
 daemon=""
 trap '[ -n "$daemon" ] && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+# ./nxs's flags for a command other than serve.
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$flags}")
 
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
 for j in $jars; do   # the archive, as ./nxs makes it
   # shellcheck disable=SC2086
-  "$java" $flags -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+  "$java" ${jflags[$j]} -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
 done
 
 home="$work/home"
@@ -32,7 +35,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mkdir -p "$home"
 printf 'server:\n  port: %s\nvault:\n  openclaw: false\n' "$port" > "$home/nxs.yaml"
 # shellcheck disable=SC2086
-"$java" $flags -XX:SharedArchiveFile="$work/after.jsa" -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
+"$java" ${flags/-Xms16m -XX:TieredStopAtLevel=1/-Xms48m -Xmn32m} -XX:SharedArchiveFile="$work/after.jsa" -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
 "$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list
@@ -46,7 +49,7 @@ for _ in $(seq "$runs"); do
       t0=$(ms)
       # shellcheck disable=SC2086
       # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
-      /usr/bin/time -f '%U %S' -o "$work/time" "$java" $flags -XX:SharedArchiveFile="$work/$j.jsa" -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} -XX:SharedArchiveFile="$work/$j.jsa" -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
       t=$(tail -n 1 "$work/time")
       t1=$(ms)
       wall["$j/$c"]+="$((t1 - t0)) "

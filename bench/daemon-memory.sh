@@ -12,6 +12,10 @@ streams=${1:-512}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+# ./nxs serve's C-heap settings: two malloc arenas (the daemon inherits this environment) and, from
+# JDK 23, the JVM trimming the C heap every 10 s.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
 # The class-data sharing archive, as ./nxs makes it (mapped classes count in RSS differently).
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $flags -XX:ArchiveClassesAtExit="$work/nxs.jsa" -cp nxs-app/target/nxs.jar \

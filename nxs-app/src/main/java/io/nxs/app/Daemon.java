@@ -214,6 +214,9 @@ public final class Daemon implements AutoCloseable {
               .shedUnder(pressure)
               .start();
       lastGood.keep();
+      if (server.tls() == null) {
+        DaemonAddress.write(home, DaemonAddress.of(server, http.port()));
+      }
       audit.append(
           new AuditEvent(
               "nxs.start",
@@ -462,6 +465,7 @@ public final class Daemon implements AutoCloseable {
     if (!restarting) {
       systemd.ifPresent(SystemdNotifier::stopping);
     }
+    DaemonAddress.remove(home);
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {

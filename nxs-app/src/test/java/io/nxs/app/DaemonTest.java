@@ -80,12 +80,19 @@ class DaemonTest {
   }
 
   @Test
-  void restartKeepsTheBootstrapKey() throws Exception {
+  void restartKeepsTheBootstrapKeyAndEachRunSaysWhereItListensWhileItRuns() throws Exception {
     NxsHome home = homeOnFreePort();
     String first;
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       first = Files.readString(home.adminKey());
+      assertThat(DaemonAddress.read(home))
+          .hasValueSatisfying(
+              a -> {
+                assertThat(a.url()).hasToString("http://127.0.0.1:" + d.port());
+                assertThat(a.pid()).isEqualTo(ProcessHandle.current().pid());
+              });
     }
+    assertThat(DaemonAddress.file(home)).doesNotExist();
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       assertThat(Files.readString(home.adminKey())).isEqualTo(first);
       assertThat(get(d, "/api/v1/keys", first.strip()).statusCode()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package io.nxs.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nxs.app.DaemonAddress;
 import io.nxs.app.NxsHome;
 import io.nxs.core.Json;
 import io.nxs.core.NxsException;
@@ -47,15 +48,25 @@ final class DaemonClient {
       throw new UsageException(
           "no NXS home at " + home.dir() + ": start NXS once with 'nxs serve', or pass --home");
     }
-    // Only the address is needed here: the daemon validated the whole file when it started.
-    ServerConfig server =
-        ConfigLoader.only(List.of(ServerConfig.SECTION), global.env)
-            .load(home.config())
-            .section(ServerConfig.SECTION);
-    String host =
-        server.host().equals("0.0.0.0") || server.host().equals("::") ? "127.0.0.1" : server.host();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
+    // Where a running daemon listens is in daemon.address, written when it started listening: no
+    // YAML to parse. Without it (stopped, or TLS, whose pinned certificate is in the config) only
+    // the address is needed from nxs.yaml: the daemon validated the whole file when it started.
+    Optional<DaemonAddress> running = DaemonAddress.read(home);
+    String baseUrl;
+    SSLSocketFactory tls = null;
+    if (running.isPresent()) {
+      baseUrl = running.get().url().toString();
+    } else {
+      ServerConfig server =
+          ConfigLoader.only(List.of(ServerConfig.SECTION), global.env)
+              .load(home.config())
+              .section(ServerConfig.SECTION);
+      baseUrl = DaemonAddress.of(server, server.port()).toString();
+      if (server.tls() != null) {
+        tls =
+            PinnedCertificate.context(server.tls().leaf(), server.tls().certFile())
+                .getSocketFactory();
+      }
     }
     String key = global.env.get("NXS_API_KEY");
     if (key == null || key.isBlank()) {
@@ -66,12 +77,7 @@ final class DaemonClient {
             "no API key: set NXS_API_KEY or make " + home.adminKey() + " readable", e);
       }
     }
-    SSLSocketFactory tls =
-        server.tls() == null
-            ? null
-            : PinnedCertificate.context(server.tls().leaf(), server.tls().certFile())
-                .getSocketFactory();
-    return new DaemonClient(server.scheme() + "://" + host + ":" + server.port(), key, tls);
+    return new DaemonClient(baseUrl, key, tls);
   }
 
   JsonNode get(String path) {

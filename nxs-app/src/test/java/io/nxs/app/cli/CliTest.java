@@ -100,6 +100,17 @@ class CliTest {
   }
 
   @Test
+  void versionPrintsTheVersionsAndHelpBesideItStillListsTheCommands() {
+    CliRunner.Result version = new CliRunner(null).run("--version");
+    CliRunner.Result both = new CliRunner(null).run("--version", "--help");
+
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).startsWith("nxs ").contains("java " + Runtime.version());
+    assertThat(both.code()).isZero();
+    assertThat(both.out()).startsWith("Usage: nxs").contains("status").contains("backup");
+  }
+
+  @Test
   void unknownOptionIsAUsageErrorWithAHint() {
     CliRunner.Result r = new CliRunner(null).run("key", "list", "--frobnicate");
 
