@@ -153,7 +153,7 @@ final class SessionRoutes implements HttpRoutes {
         Scope.ADMIN);
     routes.put(
         INCOMING + "/{id}/probe",
-        ctx -> ctx.json(refusing(() -> in.probe(ctx.pathParam("id"), ctx.bodyAsBytes().length))),
+        ctx -> ctx.json(refusing(() -> in.probe(ctx.pathParam("id"), ctx.bodyAsBytes()))),
         Scope.ADMIN);
     routes.post(
         INCOMING + "/{id}/commit",

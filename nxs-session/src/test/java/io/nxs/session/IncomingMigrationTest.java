@@ -221,6 +221,30 @@ class IncomingMigrationTest {
   }
 
   @Test
+  void aProbeThatIsAChunkIsCheckedAndWrittenAsOneThenDropped() throws Exception {
+    handshake("probe-00000003");
+    byte[] frame = new ChunkCodec(null).encode(new Chunk(0, 0, new byte[1 << 20]));
+    HttpResponse<String> handled =
+        send("PUT", INCOMING + "/probe-00000003/probe", frame, target.adminKey);
+    assertThat(handled.statusCode()).as(handled.body()).isEqualTo(200);
+    assertThat(Json.mapper().readTree(handled.body()).path("received").asLong())
+        .isEqualTo(frame.length);
+    Path dir = target.home.resolve("sessions/incoming/probe-00000003");
+    if (Files.isDirectory(dir)) {
+      try (var left = Files.list(dir)) {
+        assertThat(left).noneMatch(p -> p.getFileName().toString().startsWith("probe-"));
+      }
+    }
+
+    byte[] damaged = frame.clone();
+    damaged[damaged.length - 1] ^= 1;
+    HttpResponse<String> refused =
+        send("PUT", INCOMING + "/probe-00000003/probe", damaged, target.adminKey);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("the probe chunk");
+  }
+
+  @Test
   void aStoreSentBeforeIsTheBaseOfTheNextAndOnlyWhatChangedMoves() throws Exception {
     String store = "bulk/main/snap-1/database.sqlite";
     // A store of text-like pages (compressible), then the same store grown by 2 % of new pages.

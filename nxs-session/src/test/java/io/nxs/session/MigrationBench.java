@@ -168,24 +168,33 @@ public final class MigrationBench {
     out.put("grown_messages", 2 * more);
     out.put("second_store_bytes", secondFile.size());
 
-    // What `session.migration.delta: auto` would choose here, from the figures it measures: the
-    // link by two 512 KiB probes, compression and patch rates by 1 MiB samples.
+    // What `session.migration.delta: auto` would choose here, from the figures it measures: a
+    // real chunk of the store sent twice to the target's probe (the link and the target's
+    // per-chunk work), compression by that chunk, the patch rate by two sample patches.
     String probing = "probe-" + java.util.UUID.randomUUID();
     offer(http, target, probing, secondFile);
-    byte[] payload = new byte[512 * 1024];
-    new java.util.Random(1).nextBytes(payload);
-    double link = 0;
-    for (int i = 0; i < 2; i++) {
-      long p = System.nanoTime();
-      call(http, target, "PUT", "/api/v1/migrations/incoming/" + probing + "/probe", payload);
-      link = Math.max(link, payload.length * 1e9 / Math.max(1, System.nanoTime() - p));
-    }
     t = System.nanoTime();
     io.nxs.session.migrate.DeltaChoice.Decision auto =
         io.nxs.session.migrate.DeltaChoice.decide(
             "main",
             io.nxs.session.migrate.DeltaChoice.measure(
-                staged.resolve(first), staged.resolve(second), link, 0));
+                staged.resolve(first),
+                staged.resolve(second),
+                (int) config.chunkSize().bytes(),
+                frame -> {
+                  long p = System.nanoTime();
+                  call(
+                      http,
+                      target,
+                      "PUT",
+                      "/api/v1/migrations/incoming/" + probing + "/probe",
+                      frame);
+                  return (System.nanoTime() - p) / 1e9;
+                },
+                0,
+                e -> {
+                  throw new IllegalStateException(e);
+                }));
     out.put("auto_measure_ms", ms(t));
     out.put("auto_choice", auto.patch() ? "patch" : "whole");
     out.put("auto_whole_seconds_estimate", auto.wholeSeconds());

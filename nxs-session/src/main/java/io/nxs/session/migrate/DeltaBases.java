@@ -54,16 +54,6 @@ final class DeltaBases {
     return out;
   }
 
-  /** The link's speed to the target, measured when a choice needs it. */
-  @FunctionalInterface
-  interface Link {
-    /**
-     * @return bytes a second
-     * @throws IOException when the target does not answer the probe
-     */
-    double bytesPerSecond() throws IOException;
-  }
-
   /** A bundle with patches where they pay, and the choice made for each store that could be. */
   record Patched(Bundle bundle, List<DeltaChoice.Decision> decisions) {}
 
@@ -72,17 +62,9 @@ final class DeltaBases {
    * instance holds too, replaced by a patch against it when {@code session.migration.delta} and,
    * for {@code auto}, the measured link and costs say the patch is faster end to end.
    */
-  Patched patch(String id, Bundle bundle, Handshake.Plan plan, Path dir, Link link) {
+  Patched patch(String id, Bundle bundle, Handshake.Plan plan, Path dir, DeltaChoice.Probe link) {
     List<BundleFile> files = new ArrayList<>();
     List<DeltaChoice.Decision> decisions = new ArrayList<>();
-    double[] measured = {Double.NaN};
-    Link once =
-        () -> {
-          if (Double.isNaN(measured[0])) {
-            measured[0] = link.bytesPerSecond();
-          }
-          return measured[0];
-        };
     for (BundleFile f : bundle.files()) {
       Optional<String> agent = storeAgent(f.name());
       Optional<Handshake.Base> offered = agent.flatMap(plan::base);
@@ -91,7 +73,7 @@ final class DeltaBases {
         continue;
       }
       Optional<BundleFile> patched =
-          patchOne(id, f, agent.get(), offered.get(), dir, once, decisions);
+          patchOne(id, f, agent.get(), offered.get(), dir, link, decisions);
       files.add(patched.orElse(f));
     }
     return new Patched(
@@ -110,7 +92,7 @@ final class DeltaBases {
       String agent,
       Handshake.Base offered,
       Path dir,
-      Link link,
+      DeltaChoice.Probe link,
       List<DeltaChoice.Decision> decisions) {
     Optional<Path> base =
         ctx.store.bases(agent).stream()
@@ -201,19 +183,21 @@ final class DeltaBases {
   }
 
   /**
-   * The figures {@code auto} decides from: the link (a probe of the target), and the compression
-   * and patch rates of this machine now (a timed sample of each from the store itself).
+   * The figures {@code auto} decides from: the link and the target's per-chunk work (a real chunk
+   * of the store sent to the target's probe), and the compression and patch rates of this machine
+   * now (timed samples from the store itself).
    */
-  private DeltaChoice.Figures figures(String id, Path base, Path store, Link link)
+  private DeltaChoice.Figures figures(String id, Path base, Path store, DeltaChoice.Probe link)
       throws IOException {
-    double linkRate;
-    try {
-      linkRate = link.bytesPerSecond();
-    } catch (IOException | SessionException e) {
-      LOG.warn("migration {}: cannot measure the link to the target: {}", id, e.getMessage());
-      linkRate = Double.NaN;
-    }
-    return DeltaChoice.measure(base, store, linkRate, ctx.config.bandwidth().bytes());
+    return DeltaChoice.measure(
+        base,
+        store,
+        (int) ctx.config.chunkSize().bytes(),
+        link,
+        ctx.config.bandwidth().bytes(),
+        e ->
+            LOG.warn(
+                "migration {}: cannot measure the link to the target: {}", id, e.getMessage()));
   }
 
   /**

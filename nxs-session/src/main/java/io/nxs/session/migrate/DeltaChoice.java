@@ -29,14 +29,19 @@ public final class DeltaChoice {
    *
    * @param storeBytes the store to move
    * @param baseBytes the earlier copy both sides hold
-   * @param linkBytesPerSecond the link's measured speed to the target; NaN when it could not be
-   *     measured
+   * @param linkBytesPerSecond wire bytes a second to the target: a real chunk's frame over its
+   *     round trip; NaN when it could not be measured
    * @param capBytesPerSecond {@code session.bandwidth} (uncompressed bytes a second; 0: no cap)
    * @param compressRatio wire bytes per store byte when a chunk is compressed (a measured sample)
    * @param compressBytesPerSecond store bytes one thread compresses a second (the same sample)
    * @param compressThreads the threads that compress chunks while they are sent
-   * @param patchBytesPerSecond bytes of earlier copy plus store one patch pass reads a second (a
-   *     measured sample)
+   * @param patchBytesPerSecond bytes of earlier copy plus store one patch pass reads a second (the
+   *     difference of two measured samples)
+   * @param chunkBytesPerSecond store bytes a second one chunk moves end to end: its data over the
+   *     round trip of its frame, the target's work on it (decompression, SHA-256, fsync) included;
+   *     NaN when not measured (the whole store is then timed by the link alone)
+   * @param patchFixedSeconds a patch's set-up apart from its bytes (what is left of the smaller
+   *     sample once its bytes are paid at the patch rate)
    */
   public record Figures(
       @JsonProperty("store_bytes") long storeBytes,
@@ -46,7 +51,9 @@ public final class DeltaChoice {
       @JsonProperty("compress_ratio") double compressRatio,
       @JsonProperty("compress_bytes_per_second") double compressBytesPerSecond,
       @JsonProperty("compress_threads") int compressThreads,
-      @JsonProperty("patch_bytes_per_second") double patchBytesPerSecond) {}
+      @JsonProperty("patch_bytes_per_second") double patchBytesPerSecond,
+      @JsonProperty("chunk_bytes_per_second") double chunkBytesPerSecond,
+      @JsonProperty("patch_fixed_seconds") double patchFixedSeconds) {}
 
   /**
    * The choice and why, as logged and kept in the migration's record.
@@ -120,11 +127,13 @@ public final class DeltaChoice {
    * The faster of the two for {@code session.migration.delta: auto}.
    *
    * <p>Whole: the chunks are compressed on {@code compressThreads} while earlier ones are on the
-   * wire, so the slower of the two is the time. Patch: one pass over the earlier copy and the store
-   * first, then its bytes on the wire. The patch's size is not known before it is made; it is taken
-   * as small as it can be — the bytes the store grew by, compressed — so the patch is chosen
-   * whenever it could be faster, and only a link fast enough to beat even that sends whole. The
-   * target's rebuild (a zstd decompression, far faster than either) is left out of both.
+   * wire, so the slower of the two is the time; a chunk on the wire takes what the probe chunk took
+   * end to end (the target's per-chunk work included). Patch: its set-up and one pass over the
+   * earlier copy and the store first, then its bytes on the wire. The patch's size is not known
+   * before it is made; it is taken as small as it can be — the bytes the store grew by, compressed
+   * — so the patch is chosen whenever it could be faster, and only a link fast enough to beat even
+   * that sends whole. The target's rebuild (a zstd decompression, far faster than either) is left
+   * out of both.
    */
   public static Decision decide(String agent, Figures f) {
     String mode = DeltaMode.AUTO.toString();
@@ -144,9 +153,13 @@ public final class DeltaChoice {
     double wholeSeconds =
         Math.max(
             f.storeBytes() / (f.compressBytesPerSecond() * Math.max(1, f.compressThreads())),
-            onWire(wholeWire, f.storeBytes(), f));
+            f.chunkBytesPerSecond() > 0
+                ? Math.max(f.storeBytes() / f.chunkBytesPerSecond(), onWire(0, f.storeBytes(), f))
+                : onWire(wholeWire, f.storeBytes(), f));
     double patchWire = Math.max(0, f.storeBytes() - f.baseBytes()) * f.compressRatio();
-    double build = (f.baseBytes() + f.storeBytes()) / f.patchBytesPerSecond();
+    double build =
+        Math.max(0, f.patchFixedSeconds())
+            + (f.baseBytes() + f.storeBytes()) / f.patchBytesPerSecond();
     double patchSeconds = build + onWire(patchWire, patchWire, f);
     boolean patch = patchSeconds < wholeSeconds;
     String reason =
@@ -162,29 +175,64 @@ public final class DeltaChoice {
     return new Decision(agent, mode, patch, reason, wholeSeconds, patchSeconds, f, null, null);
   }
 
-  /** Bytes sampled to measure this machine's compression and patch rates. */
-  static final int SAMPLE = 1 << 20;
+  /** The target's side of a probe: the round trip of one frame, in seconds. */
+  @FunctionalInterface
+  public interface Probe {
+    /**
+     * @throws IOException when the target does not answer
+     */
+    double seconds(byte[] frame) throws IOException;
+  }
+
+  /** The patch rate's two samples: bytes of each side. */
+  static final int PATCH_SMALL = 512 * 1024;
+
+  static final int PATCH_LARGE = 2 << 20;
 
   /**
-   * The figures for moving {@code store} given the link: this machine's compression rate and ratio
-   * (a chunk's encoding of 1 MiB from the middle of the store, timed) and its patch rate (a patch
-   * of 1 MiB of the store against 1 MiB of the base, timed), measured now, under the load there is.
+   * The figures for moving {@code store}: one real chunk of {@code chunkSize} bytes from the middle
+   * of the store is encoded as a migration encodes it (timed: the compression rate and ratio) and
+   * sent to the target's probe twice (the faster counts: the first may open a connection), which
+   * treats it as a chunk (the link and the target's per-chunk work); the patch rate is the
+   * difference of two sample patches ({@link StorePatch#cost}). Measured now, under the load there
+   * is.
+   *
+   * @param probe the target's probe; when it fails the link counts as unmeasured (NaN)
+   * @param failed told why the probe failed
    */
-  public static Figures measure(Path base, Path store, double linkBytesPerSecond, long cap)
+  public static Figures measure(
+      Path base,
+      Path store,
+      int chunkSize,
+      Probe probe,
+      long cap,
+      java.util.function.Consumer<Exception> failed)
       throws IOException {
-    byte[] sample = StorePatch.middle(store, SAMPLE);
+    byte[] sample = StorePatch.middle(store, chunkSize);
     long started = System.nanoTime();
     byte[] frame = new ChunkCodec(null).encode(new Chunk(0, 0, sample));
     long nanos = Math.max(1, System.nanoTime() - started);
+    double link = Double.NaN;
+    double chunk = Double.NaN;
+    try {
+      double seconds = Math.min(probe.seconds(frame), probe.seconds(frame));
+      link = frame.length / seconds;
+      chunk = sample.length / seconds;
+    } catch (IOException | RuntimeException e) {
+      failed.accept(e);
+    }
+    StorePatch.Cost patch = StorePatch.cost(base, store, PATCH_SMALL, PATCH_LARGE);
     return new Figures(
         Files.size(store),
         Files.size(base),
-        linkBytesPerSecond,
+        link,
         cap,
         (double) frame.length / Math.max(1, sample.length),
         sample.length * 1e9 / nanos,
         ChunkSender.threads(),
-        StorePatch.bytesPerSecond(base, store, SAMPLE));
+        patch.bytesPerSecond(),
+        chunk,
+        patch.fixedSeconds());
   }
 
   /** Seconds {@code wire} bytes take on the link, or {@code raw} bytes under the cap if slower. */

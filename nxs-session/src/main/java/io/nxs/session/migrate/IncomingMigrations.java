@@ -15,7 +15,7 @@ import io.nxs.session.transfer.Chunk;
 import io.nxs.session.transfer.ChunkCodec;
 import io.nxs.session.transfer.ChunkException;
 import io.nxs.session.transfer.PageDelta;
-import io.nxs.session.transfer.SnapshotExporter;
+import io.nxs.session.transfer.RunningHashes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class IncomingMigrations {
 
   private final MigrationContext ctx;
   private final ChunkCodec codec = new ChunkCodec(null);
+  private final RunningHashes hashes = new RunningHashes();
   private final DeltaBases bases;
   private final Set<String> importing = ConcurrentHashMap.newKeySet();
 
@@ -103,7 +105,7 @@ public final class IncomingMigrations {
     Handshake.Plan plan =
         new Handshake.Plan(
             offer.id(), fits.accepted(), fits.lazy(), bases.offer(offer.id(), fits.accepted()));
-    ctx.store.create(offer.id(), ROLE, offer.source(), null, null);
+    ctx.store.create(offer.id(), ROLE, PeerName.of(offer.source()), null, null);
     ctx.store.detail(
         offer.id(),
         ROLE,
@@ -332,15 +334,20 @@ public final class IncomingMigrations {
         ch.write(ByteBuffer.wrap(chunk.data()), chunk.offset());
         ch.force(false);
       }
-      if (received == f.size() && !sha256(file).equals(f.sha256())) {
+      // The file's hash runs along with its chunks; only the last one checks it.
+      String hashKey = id + "/" + f.name();
+      RunningHashes.Running hash = hashes.take(hashKey, file, chunk.offset());
+      hash.update(chunk.data());
+      if (received < f.size()) {
+        hashes.put(hashKey, hash);
+      } else if (!hash.finish().equals(f.sha256())) {
         ctx.store.received(id, f.index(), 0);
         throw new PeerRefusal(
             400,
             "chunk_checksum",
             f.name()
                 + " does not match its SHA-256 after its last chunk: it is sent again from the start");
-      }
-      if (received == f.size()) {
+      } else {
         completed(id, f);
       }
     } catch (IOException e) {
@@ -391,14 +398,39 @@ public final class IncomingMigrations {
   }
 
   /**
-   * A probe of the link by the source of a migration under way: its {@code bytes} are counted and
-   * dropped, and the count answered, so the source can time the round trip.
+   * A probe by the source of a migration under way, which times the round trip: a chunk's frame is
+   * handled as a chunk is (decoded, checked, written and fsynced) into a scratch file, then
+   * dropped, so the time counts this side's per-chunk work; any other body is only counted. The
+   * count of bytes received is answered.
    *
-   * @throws PeerRefusal when there is no such migration here
+   * @throws PeerRefusal when there is no such migration here, or the frame is damaged
    */
-  public Map<String, Long> probe(String id, long bytes) {
+  public Map<String, Long> probe(String id, byte[] body) {
     status(id);
-    return Map.of("received", bytes);
+    if (ChunkCodec.isFrame(body)) {
+      Chunk chunk;
+      try {
+        chunk = codec.decode(body);
+      } catch (ChunkException e) {
+        throw new PeerRefusal(400, "chunk_format", "the probe chunk: " + e.getMessage());
+      }
+      Path scratch = dir(id).resolve("probe-" + UUID.randomUUID() + ".tmp");
+      try {
+        SecureFiles.ensureDirectory(scratch.getParent());
+        try (FileChannel ch =
+            FileChannel.open(
+                scratch,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE)) {
+          ch.write(ByteBuffer.wrap(chunk.data()));
+          ch.force(false);
+        }
+      } catch (IOException e) {
+        throw new SessionException("cannot write the probe chunk: " + e.getMessage(), e);
+      }
+    }
+    return Map.of("received", (long) body.length);
   }
 
   /** The source has sent everything: import on a thread of its own. */
@@ -415,6 +447,7 @@ public final class IncomingMigrations {
       }
       r = ctx.transition(id, ROLE, new MigrationState.Importing());
     }
+    hashes.forget(id + "/");
     startImport(id);
     return r;
   }
@@ -557,10 +590,6 @@ public final class IncomingMigrations {
 
   private Path dir(String id) {
     return ctx.staging.resolve("incoming").resolve(id);
-  }
-
-  private static String sha256(Path file) throws IOException {
-    return SnapshotExporter.describe(file.getParent(), file.getFileName().toString()).sha256();
   }
 
   /** A refusal with the HTTP status and code the route answers with. */

@@ -1,5 +1,6 @@
 package io.nxs.session.migrate;
 
+import io.nxs.core.Json;
 import io.nxs.core.NxsException;
 import io.nxs.core.state.StateStore;
 import io.nxs.session.transfer.BundleFile;
@@ -236,19 +237,31 @@ public final class MigrationStore {
   }
 
   /**
-   * The stores kept from migrations with {@code peer} beyond the newest {@code keep} of each agent,
-   * oldest last.
+   * The stores kept from migrations with {@code peer} (in any spelling {@link PeerName} takes as
+   * the same) beyond the newest {@code keep} of each agent, oldest last.
    */
   public List<Base> basesBeyond(String peer, int keep) {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = store.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT id, peer FROM session_migrations");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (rs.getString(2) != null && PeerName.same(rs.getString(2), peer)) {
+          ids.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
     return queryBases(
         "SELECT path, agent, size, sha256, migration_id FROM ("
             + " SELECT path, agent, size, sha256, migration_id, ROW_NUMBER() OVER ("
             + "  PARTITION BY agent ORDER BY kept_at DESC, rowid DESC) AS newest"
             + " FROM session_bases"
-            + " WHERE migration_id IN (SELECT id FROM session_migrations WHERE peer = ?))"
+            + " WHERE migration_id IN (SELECT value FROM json_each(?)))"
             + " WHERE newest > ? ORDER BY agent, newest",
         ps -> {
-          ps.setString(1, peer);
+          ps.setString(1, Json.write(ids));
           ps.setInt(2, keep);
         });
   }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -288,25 +287,13 @@ public final class OutgoingMigrations {
     Bundle bundle = ctx.exporter.export(accepted(r), dir, "bulk");
     bases.keepAll(r.id(), dir, bundle);
     DeltaBases.Patched patched =
-        bases.patch(r.id(), bundle, IncomingMigrations.planOf(r), dir, () -> probe(peer, r.id()));
+        bases.patch(r.id(), bundle, IncomingMigrations.planOf(r), dir, f -> peer.probe(r.id(), f));
     bundle = patched.bundle();
     if (!patched.decisions().isEmpty()) {
       ctx.store.detail(r.id(), ROLE, withDelta(r.detail(), patched.decisions()), r.lazy());
     }
     ctx.store.bundle(r.id(), ROLE, "bulk", Json.write(bundle), bundle.bytes());
     return ctx.transition(r.id(), ROLE, new MigrationState.Transferring());
-  }
-
-  /** Bytes of one probe of the link; the faster of two counts (the first may open a connection). */
-  static final int PROBE_BYTES = 512 * 1024;
-
-  /**
-   * The link's speed to the target now: the faster of two probes of random (incompressible) data.
-   */
-  private static double probe(TargetPeer peer, String id) throws IOException {
-    byte[] payload = new byte[PROBE_BYTES];
-    ThreadLocalRandom.current().nextBytes(payload);
-    return Math.max(peer.probe(id, payload), peer.probe(id, payload));
   }
 
   /** The record's detail with the delta decisions under {@code delta} (the rest kept). */
@@ -575,7 +562,7 @@ public final class OutgoingMigrations {
   }
 
   private static URI base(URI to) {
-    return URI.create(to.getScheme() + "://" + to.getRawAuthority());
+    return URI.create(PeerName.of(to.getScheme() + "://" + to.getRawAuthority()));
   }
 
   /** A peer call that may not answer: retried a few times, then a resumable failure. */

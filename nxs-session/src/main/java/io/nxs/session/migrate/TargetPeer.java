@@ -65,8 +65,8 @@ final class TargetPeer {
   }
 
   /**
-   * Sends {@code payload} to be counted and dropped, and returns the link's speed seen from here:
-   * its bytes over the time to the answer.
+   * Sends {@code payload} (a chunk's frame) to be handled as a chunk and dropped, and returns the
+   * seconds to the answer.
    */
   double probe(String id, byte[] payload) throws IOException {
     HttpRequest request =
@@ -81,7 +81,7 @@ final class TargetPeer {
       throw new IOException(
           "the target counted " + received + " of the probe's " + payload.length + " bytes");
     }
-    return payload.length * 1e9 / nanos;
+    return nanos / 1e9;
   }
 
   void commit(String id) throws IOException {

@@ -47,10 +47,12 @@ public final class AgentStore implements AutoCloseable {
 
   private final Path file;
   private final Connection db;
+  private final boolean utf8;
 
-  private AgentStore(Path file, Connection db) {
+  private AgentStore(Path file, Connection db, boolean utf8) {
     this.file = file;
     this.db = db;
+    this.utf8 = utf8;
   }
 
   /**
@@ -69,11 +71,15 @@ public final class AgentStore implements AutoCloseable {
       Connection db =
           DriverManager.getConnection(
               "jdbc:sqlite:file:" + file.toAbsolutePath() + "?immutable=1", config.toProperties());
+      boolean utf8;
       try (Statement s = db.createStatement()) {
         // Indexes of a million-message store outgrow SQLite's 2 MB default page cache.
         s.execute("PRAGMA cache_size = -65536");
+        try (ResultSet rs = s.executeQuery("PRAGMA encoding")) {
+          utf8 = rs.next() && "UTF-8".equalsIgnoreCase(rs.getString(1));
+        }
       }
-      return new AgentStore(file, db);
+      return new AgentStore(file, db, utf8);
     } catch (SQLException e) {
       throw new SessionException("cannot open " + file + ": " + firstLine(e), e);
     }
@@ -245,9 +251,10 @@ public final class AgentStore implements AutoCloseable {
   }
 
   private byte[] eventBytes(String sessionId, ResultSet rs) throws SQLException {
-    String json = rs.getString(1);
+    // A UTF-8 store's text is its bytes as they are: no decoding into a String and back.
+    byte[] json = utf8 ? rs.getBytes(1) : utf8(rs.getString(1));
     if (json != null) {
-      return json.getBytes(StandardCharsets.UTF_8);
+      return json;
     }
     byte[] compressed = rs.getBytes(2);
     long size = rs.getLong(3);
@@ -264,6 +271,10 @@ public final class AgentStore implements AutoCloseable {
               + "): check the store with `openclaw doctor`",
           e);
     }
+  }
+
+  private static byte[] utf8(String text) {
+    return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Whether every session the transcript tables hold is reachable from the session index. */

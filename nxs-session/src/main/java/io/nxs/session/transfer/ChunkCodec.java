@@ -41,7 +41,12 @@ public final class ChunkCodec {
   /** Largest payload accepted: the largest chunk plus zstd's worst case and the GCM overhead. */
   static final int MAX_PAYLOAD = 17 * 1024 * 1024;
 
-  private static final int ZSTD_LEVEL = 3;
+  /**
+   * zstd's level 1: on OpenClaw stores it compresses 3–5× faster than level 3 to the same size (a
+   * 164 MB store: 0.170 of it at level 1, 0.177 at 3; bench/results/2026-12-07-session.md).
+   */
+  private static final int ZSTD_LEVEL = 1;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final BundleKey key;
@@ -56,6 +61,11 @@ public final class ChunkCodec {
   /** Whether this codec seals chunks. */
   public boolean encrypted() {
     return key != null;
+  }
+
+  /** Whether {@code bytes} begin as a chunk's frame does (its magic bytes). */
+  public static boolean isFrame(byte[] bytes) {
+    return bytes.length >= HEADER && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
   }
 
   /** The chunk as one frame. */

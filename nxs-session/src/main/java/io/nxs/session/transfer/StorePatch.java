@@ -119,28 +119,55 @@ public final class StorePatch {
   }
 
   /**
-   * How fast this machine makes a patch now, in bytes of reference plus file a second: a patch of
-   * {@code sample} bytes from the middle of {@code file} against as many from the middle of {@code
-   * base}, with the parameters {@link #write} uses, timed. A whole patch's cost is about the two
-   * files' sizes over this rate (one pass over each); measuring it now counts the load the machine
-   * is under.
+   * What making a patch costs this machine now: a set-up paid once (the match finder's tables,
+   * sized for the whole reference) and a rate in bytes of reference plus file a second.
    */
-  public static double bytesPerSecond(Path base, Path file, int sample) throws IOException {
+  public record Cost(double fixedSeconds, double bytesPerSecond) {
+
+    /** The seconds a patch of {@code bytes} of reference plus file takes. */
+    public double seconds(double bytes) {
+      return fixedSeconds + bytes / bytesPerSecond;
+    }
+  }
+
+  /**
+   * How fast this machine makes a patch now: patches of {@code small} and of {@code large} bytes
+   * from the middle of {@code file} against as many from the middle of {@code base}, with the
+   * parameters {@link #write} uses, timed. The difference of the two is the per-byte cost; what is
+   * left of the small one is the set-up, so a sample's set-up is not spread over a real patch's
+   * bytes. When noise makes the larger sample no slower, the larger one's average rate is taken,
+   * set-up included.
+   */
+  public static Cost cost(Path base, Path file, int small, int large) throws IOException {
+    long baseBytes = Files.size(base);
+    double[] a = timeSample(base, file, baseBytes, small);
+    double[] b = timeSample(base, file, baseBytes, large);
+    double perByte = (b[1] - a[1]) / (b[0] - a[0]);
+    if (!(perByte > 0) || b[0] <= a[0]) {
+      return new Cost(0, b[0] / b[1]);
+    }
+    return new Cost(Math.max(0, a[1] - perByte * a[0]), 1 / perByte);
+  }
+
+  /** {bytes of reference plus data, seconds} of one timed sample patch. */
+  private static double[] timeSample(Path base, Path file, long baseBytes, int sample)
+      throws IOException {
     byte[] reference = middle(base, sample);
     byte[] data = middle(file, sample);
     long started = System.nanoTime();
     try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      // The tables sized for the whole reference, as the real patch's: their cache misses are
-      // most of its cost.
-      configure(ctx, Files.size(base), windowLog((long) reference.length + data.length))
+      // The tables sized for the whole reference, as the real patch's: their set-up and cache
+      // misses are most of its cost.
+      configure(ctx, baseBytes, windowLog((long) reference.length + data.length))
           .loadDict(reference, ZstdDictContentType.RAW_CONTENT);
       ctx.compress(data);
     } catch (ZstdException e) {
       throw new SessionException(
           "zstd cannot patch a sample of " + file + ": " + e.getMessage(), e);
     }
-    long nanos = Math.max(1, System.nanoTime() - started);
-    return (reference.length + data.length) * 1e9 / nanos;
+    return new double[] {
+      reference.length + data.length, Math.max(1, System.nanoTime() - started) / 1e9
+    };
   }
 
   /** Up to {@code n} bytes from the middle of {@code file}. */

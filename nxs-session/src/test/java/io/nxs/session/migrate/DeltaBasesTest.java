@@ -80,4 +80,17 @@ class DeltaBasesTest {
     assertThat(List.of(second, newest, archive, elsewhere)).allMatch(Files::isRegularFile);
     assertThat(bases.prune("m-00000005", "http://b:7070")).isEmpty();
   }
+
+  @Test
+  void equivalentSpellingsOfOnePeersUrlShareItsKeptStores() throws Exception {
+    Path oldest = migrated("m-00000001", "http://B.lan:80", "main");
+    Path second = migrated("m-00000002", "http://b.lan", "main");
+    Path newest = migrated("m-00000003", "HTTP://b.LAN/", "main");
+
+    List<MigrationStore.Base> deleted = bases.prune("m-00000003", "http://b.lan:80/");
+
+    assertThat(deleted).extracting(MigrationStore.Base::migrationId).containsExactly("m-00000001");
+    assertThat(oldest).doesNotExist();
+    assertThat(List.of(second, newest)).allMatch(Files::isRegularFile);
+  }
 }
