@@ -11,7 +11,7 @@ streams=${1:-512}
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 # ./nxs serve's C-heap settings: two malloc arenas (the daemon inherits this environment) and, from
 # JDK 23, the JVM trimming the C heap every 10 s.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
