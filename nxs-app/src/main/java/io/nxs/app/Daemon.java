@@ -258,6 +258,7 @@ public final class Daemon implements AutoCloseable {
       }
       return daemon;
     } catch (RuntimeException e) {
+      DaemonAddress.remove(home);
       if (pressure != null) {
         pressure.close();
       }

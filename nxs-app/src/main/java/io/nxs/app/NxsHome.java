@@ -17,6 +17,7 @@ import java.util.Map;
  *   keys/admin.key    the bootstrap admin API key (0600)
  *   keys/audit-*      the audit log's signing key pair (private key 0600)
  *   rules/            custom Doctor rules
+ *   daemon.address    where the running daemon listens, for the CLI (see DaemonAddress)
  * </pre>
  */
 public record NxsHome(Path dir) {

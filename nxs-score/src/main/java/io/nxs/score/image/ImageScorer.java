@@ -3,6 +3,7 @@ package io.nxs.score.image;
 import io.nxs.score.Assessment;
 import io.nxs.score.Dimension;
 import io.nxs.score.Flags;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,9 +46,12 @@ public final class ImageScorer {
   private final BrisqueModel model;
   private final BrisqueWorkspaces workspaces;
 
-  /** A scorer keeping one BRISQUE workspace per core, released after a minute unused. */
-  public ImageScorer(BrisqueModel model) {
-    this(model, BrisqueWorkspaces.perCore(java.time.Clock.systemUTC()));
+  /**
+   * A scorer keeping one BRISQUE workspace per core, released after a minute unused by {@code
+   * clock}.
+   */
+  public ImageScorer(BrisqueModel model, Clock clock) {
+    this(model, BrisqueWorkspaces.perCore(clock));
   }
 
   public ImageScorer(BrisqueModel model, BrisqueWorkspaces workspaces) {

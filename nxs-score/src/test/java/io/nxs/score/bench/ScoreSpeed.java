@@ -12,6 +12,7 @@ import io.nxs.score.image.ImageScorer;
 import io.nxs.score.image.Picture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class ScoreSpeed {
         pictures.add(ImageDecoder.decode(b, MediaFormat.sniff(b).orElseThrow(), Long.MAX_VALUE));
       }
     }
-    ImageScorer images = new ImageScorer(model);
+    ImageScorer images = new ImageScorer(model, Clock.systemUTC());
     BrisqueWorkspaces workspaces = images.workspaces();
     AudioScorer voices = new AudioScorer();
     double audioSeconds = 0;
