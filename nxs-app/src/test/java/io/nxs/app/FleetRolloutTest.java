@@ -160,6 +160,13 @@ class FleetRolloutTest {
               assertThat(status.code()).as("the last rollout was rolled back").isEqualTo(1);
               assertThat(status.out()).contains("ROLLED_BACK").contains("does not start");
             });
+    // b acts next: its own view must have the rollout ended (it follows c's by gossip).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(json("b", "rollout", "status").path("rollout").path("phase").asText())
+                    .isEqualTo("ROLLED_BACK"));
     CliRunner.Result nothing = nxs("b", "rollout", "abort");
     assertThat(nothing.code()).isNotZero();
     assertThat(nothing.err()).contains("no rollout runs; nothing to abort");
