@@ -153,50 +153,17 @@ class HttpsUpstreamTest {
 
   @Test
   void aCaFileIsOnlyForHttpsAndMustHoldACertificate() {
-    assertThatThrownBy(
-            () ->
-                new ProviderConfig(
-                    "p",
-                    "http://127.0.0.1:1/v1",
-                    null,
-                    "m",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    ca.certificate().toString()))
+    assertThatThrownBy(() -> withCaFile("http://127.0.0.1:1/v1", ca.certificate().toString()))
         .hasMessageContaining("ca_file is for https providers");
-    assertThatThrownBy(
-            () ->
-                new ProviderConfig(
-                    "p",
-                    h2.baseUrl(),
-                    null,
-                    "m",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    dir.resolve("missing.pem").toString()))
+    assertThatThrownBy(() -> withCaFile(h2.baseUrl(), dir.resolve("missing.pem").toString()))
         .hasMessageContaining("ca_file")
         .hasMessageContaining("missing.pem");
+  }
+
+  /** A provider {@code p} at {@code baseUrl} with this {@code ca_file} and defaults elsewhere. */
+  private static ProviderConfig withCaFile(String baseUrl, String caFile) {
+    return new ProviderConfig(
+        "p", baseUrl, null, "m", null, null, null, null, null, null, null, null, null, null, null,
+        null, null, caFile);
   }
 }
