@@ -7,10 +7,9 @@ import io.nxs.core.http.HttpRoutes;
 import io.nxs.core.module.ModuleContext;
 import io.nxs.core.module.NxsModule;
 import io.nxs.core.openclaw.OpenClaw;
+import io.nxs.core.time.BlockingTick;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ public final class SyncModule implements NxsModule {
 
   private WorkspaceSync sync;
   private SyncHealth health;
-  private ScheduledFuture<?> schedule;
+  private BlockingTick schedule;
 
   @Override
   public String name() {
@@ -65,15 +64,13 @@ public final class SyncModule implements NxsModule {
     Gauge.builder("nxs_sync_last_run_ok", sync, s -> s.lastRun().map(r -> r.ok() ? 1 : 0).orElse(1))
         .description("1 when the last sync completed, 0 when it failed")
         .register(ctx.metrics());
-    long every = settings.interval().toMillis();
-    long first = Math.min(every, FIRST_RUN.toMillis());
     schedule =
-        ctx.scheduler()
-            .scheduleAtFixedRate(
-                () -> Thread.ofVirtual().name("sync").start(this::scheduledRun),
-                first,
-                every,
-                TimeUnit.MILLISECONDS);
+        BlockingTick.every(
+            ctx.scheduler(),
+            "sync",
+            settings.interval().compareTo(FIRST_RUN) < 0 ? settings.interval() : FIRST_RUN,
+            settings.interval(),
+            this::scheduledRun);
     LOG.info(
         "workspace sync of {} with {} every {} s as {}",
         settings.workspace(),
@@ -109,7 +106,7 @@ public final class SyncModule implements NxsModule {
   @Override
   public void close() {
     if (schedule != null) {
-      schedule.cancel(false);
+      schedule.close();
       schedule = null;
     }
   }
