@@ -39,9 +39,11 @@ class BlockingTickTest {
               running.decrementAndGet();
             })) {
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      // Tasks due after several periods: the single scheduler thread runs the periods due before
+      // them first, so by the time these run the tick has come again while the job blocks.
       CountDownLatch schedulerFree = new CountDownLatch(3);
-      for (int i = 0; i < 3; i++) {
-        scheduler.execute(schedulerFree::countDown);
+      for (int i = 1; i <= 3; i++) {
+        scheduler.schedule(schedulerFree::countDown, 10L * i, TimeUnit.MILLISECONDS);
       }
       assertThat(schedulerFree.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(mostAtOnce).hasValue(1);
