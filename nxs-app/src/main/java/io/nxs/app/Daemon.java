@@ -275,14 +275,12 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Runs the modules' {@link NxsModule#prepare} on one background thread, in start order, so the
-   * work that needs no configuration overlaps the config load and the earlier modules' starts on a
-   * second core. Each module's {@code start} waits for what it needs of it.
+   * Runs the modules' {@link NxsModule#prepare} on one background thread, in start order, and then
+   * the HTTP server's (started last), so the work that needs no configuration overlaps the config
+   * load and the earlier modules' starts on a second core. Each {@code start} waits for what it
+   * needs of it, or does it itself.
    */
   private static void prepare(List<NxsModule> modules) {
-    if (modules.isEmpty()) {
-      return;
-    }
     Thread.ofVirtual()
         .name("nxs-prepare")
         .start(
@@ -294,6 +292,12 @@ public final class Daemon implements AutoCloseable {
                   // The module's start does the same work again and reports the failure itself.
                   LOG.debug("preparing module {} failed; its start will retry", module.name(), e);
                 }
+              }
+              try {
+                HttpServer.prepare();
+              } catch (RuntimeException e) {
+                // The server's start meets the same failure and reports it.
+                LOG.debug("preparing the HTTP server failed; its start will retry", e);
               }
             });
   }

@@ -45,6 +45,11 @@ final class Modules {
 
   /** A loader that knows the kernel's sections and every module's. */
   static ConfigLoader loader(List<NxsModule> modules, Map<String, String> env) {
+    return new ConfigLoader(sections(modules), env);
+  }
+
+  /** The kernel's sections and every module's, in the loader's order. */
+  static List<ConfigSection<?>> sections(List<NxsModule> modules) {
     List<ConfigSection<?>> sections = new ArrayList<>();
     sections.add(ServerConfig.SECTION);
     sections.add(AuditConfig.SECTION);
@@ -53,6 +58,6 @@ final class Modules {
     for (NxsModule m : modules) {
       sections.addAll(m.configSections());
     }
-    return new ConfigLoader(sections, env);
+    return sections;
   }
 }

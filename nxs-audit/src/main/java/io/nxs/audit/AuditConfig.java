@@ -16,7 +16,7 @@ public record AuditConfig(@JsonProperty("retention") Duration retention) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<AuditConfig> SECTION =
-      ConfigSection.of("audit", AuditConfig.class);
+      ConfigSection.of("audit", AuditConfig.class, AuditConfig::defaults);
 
   /** Default retention of the live log. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);

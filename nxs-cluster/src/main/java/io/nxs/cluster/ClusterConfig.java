@@ -71,7 +71,7 @@ public record ClusterConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<ClusterConfig> SECTION =
-      ConfigSection.of("cluster", ClusterConfig.class);
+      ConfigSection.of("cluster", ClusterConfig.class, ClusterConfig::defaults);
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");

@@ -23,7 +23,7 @@ import java.util.Map;
 public record BudgetsConfig(Limit global, Map<String, Limit> keys) {
 
   public static final ConfigSection<BudgetsConfig> SECTION =
-      ConfigSection.of("budgets", BudgetsConfig.class);
+      ConfigSection.of("budgets", BudgetsConfig.class, () -> new BudgetsConfig(null, null));
 
   @JsonCreator
   public BudgetsConfig(

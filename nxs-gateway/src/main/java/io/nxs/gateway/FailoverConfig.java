@@ -35,7 +35,7 @@ public record FailoverConfig(
     Duration probeInterval) {
 
   public static final ConfigSection<FailoverConfig> SECTION =
-      ConfigSection.of("failover", FailoverConfig.class);
+      ConfigSection.of("failover", FailoverConfig.class, FailoverConfig::defaults);
 
   @JsonCreator
   public FailoverConfig(
@@ -58,6 +58,11 @@ public record FailoverConfig(
         rotationOverlap == null ? Duration.ofHours(24) : rotationOverlap,
         rotationMinSuccess == null ? 0.99 : rotationMinSuccess,
         probeInterval == null ? Duration.ofSeconds(30) : probeInterval);
+  }
+
+  /** Every default: sequential, 2 retries per provider, 300 s overall. */
+  public static FailoverConfig defaults() {
+    return new FailoverConfig((Mode) null, null, null, null, null, null, null, null, null);
   }
 
   public FailoverConfig {

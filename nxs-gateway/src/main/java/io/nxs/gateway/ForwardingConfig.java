@@ -32,7 +32,8 @@ import java.util.Optional;
 public record ForwardingConfig(boolean enabled, Map<String, String> peerKeys) {
 
   public static final ConfigSection<ForwardingConfig> SECTION =
-      ConfigSection.of("forwarding", ForwardingConfig.class);
+      ConfigSection.of(
+          "forwarding", ForwardingConfig.class, () -> new ForwardingConfig((Boolean) null, null));
 
   @JsonCreator
   public ForwardingConfig(

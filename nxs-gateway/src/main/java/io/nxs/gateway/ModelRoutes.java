@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class ModelRoutes {
 
   public static final ConfigSection<ModelRoutes> SECTION =
-      ConfigSection.of("routes", ModelRoutes.class);
+      ConfigSection.of("routes", ModelRoutes.class, () -> ModelRoutes.of(Map.of()));
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
 

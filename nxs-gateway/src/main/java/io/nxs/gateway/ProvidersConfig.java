@@ -13,7 +13,7 @@ import java.util.Set;
 public final class ProvidersConfig {
 
   public static final ConfigSection<ProvidersConfig> SECTION =
-      ConfigSection.of("providers", ProvidersConfig.class);
+      ConfigSection.of("providers", ProvidersConfig.class, ProvidersConfig::none);
 
   private final List<ProviderConfig> list;
 

@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class ProvidersFile {
 
   public static final ConfigSection<ProvidersFile> SECTION =
-      ConfigSection.of("providers_file", ProvidersFile.class);
+      ConfigSection.of("providers_file", ProvidersFile.class, ProvidersFile::none);
 
   private final String path;
 

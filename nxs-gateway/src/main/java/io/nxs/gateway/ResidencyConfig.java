@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public record ResidencyConfig(Map<String, String> keys) {
 
   public static final ConfigSection<ResidencyConfig> SECTION =
-      ConfigSection.of("residency", ResidencyConfig.class);
+      ConfigSection.of("residency", ResidencyConfig.class, () -> new ResidencyConfig(null));
 
   private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 

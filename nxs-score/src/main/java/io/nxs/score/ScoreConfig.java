@@ -23,7 +23,7 @@ public record ScoreConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<ScoreConfig> SECTION =
-      ConfigSection.of("score", ScoreConfig.class);
+      ConfigSection.of("score", ScoreConfig.class, ScoreConfig::defaults);
 
   @JsonCreator
   public ScoreConfig(

@@ -63,7 +63,7 @@ public record SessionConfig(
   }
 
   public static final ConfigSection<SessionConfig> SECTION =
-      ConfigSection.of("session", SessionConfig.class);
+      ConfigSection.of("session", SessionConfig.class, SessionConfig::defaults);
 
   static final long MIN_CHUNK = 64 * 1024;
   static final long MAX_CHUNK = 16 * 1024 * 1024;

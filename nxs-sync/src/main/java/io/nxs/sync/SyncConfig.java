@@ -43,7 +43,8 @@ public record SyncConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<SyncConfig> SECTION =
-      ConfigSection.of("sync", SyncConfig.class);
+      ConfigSection.of(
+          "sync", SyncConfig.class, () -> new SyncConfig(null, null, null, null, null, null));
 
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 

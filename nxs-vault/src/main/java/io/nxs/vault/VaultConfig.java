@@ -37,7 +37,7 @@ public record VaultConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<VaultConfig> SECTION =
-      ConfigSection.of("vault", VaultConfig.class);
+      ConfigSection.of("vault", VaultConfig.class, VaultConfig::defaults);
 
   @JsonCreator
   public VaultConfig(

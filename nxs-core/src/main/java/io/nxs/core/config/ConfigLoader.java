@@ -51,9 +51,17 @@ public final class ConfigLoader {
   private final Map<String, ConfigSection<?>> sections = new LinkedHashMap<>();
   private final boolean othersAllowed;
   private final boolean quoteValues;
+
+  /**
+   * One mapper and YAML factory for every loader (both are thread-safe once built): the
+   * deserializers Jackson builds for a section type, the costly part of binding, are built once per
+   * process, not once per loader (the daemon's, each read of {@code secrets.yaml}, ...).
+   */
+  private static final ObjectMapper MAPPER = newMapper();
+
+  private static final YAMLFactory YAML = new YAMLFactory();
+
   private final EnvExpander expander;
-  private final ObjectMapper mapper;
-  private final YAMLFactory yaml = new YAMLFactory();
 
   /**
    * @param sections every section the application knows; any other top-level key is an error
@@ -101,7 +109,6 @@ public final class ConfigLoader {
       }
     }
     this.expander = expander;
-    this.mapper = newMapper();
   }
 
   static ObjectMapper newMapper() {
@@ -152,7 +159,7 @@ public final class ConfigLoader {
     Map<String, Object> values = new LinkedHashMap<>();
     EnvExpandingParser p = null;
     try (EnvExpandingParser parser =
-        new EnvExpandingParser(yaml.createParser(new StringReader(text)), expander, source)) {
+        new EnvExpandingParser(YAML.createParser(new StringReader(text)), expander, source)) {
       p = parser;
       JsonToken first = p.nextToken();
       if (first != null && first != JsonToken.START_OBJECT) {
@@ -211,7 +218,7 @@ public final class ConfigLoader {
   private Object bind(JsonParser p, ConfigSection<?> section, InjectableValues injectables)
       throws IOException {
     try {
-      return mapper.readerFor(section.type()).with(injectables).readValue(p);
+      return MAPPER.readerFor(section.type()).with(injectables).readValue(p);
     } catch (JsonMappingException e) {
       e.prependPath(section.type(), section.name());
       throw e;
@@ -219,8 +226,11 @@ public final class ConfigLoader {
   }
 
   private Object empty(ConfigSection<?> section, InjectableValues injectables) {
+    if (section.defaults() != null) {
+      return section.defaults().get();
+    }
     try {
-      return mapper.readerFor(section.type()).with(injectables).readValue("{}");
+      return MAPPER.readerFor(section.type()).with(injectables).readValue("{}");
     } catch (IOException e) {
       throw new IllegalStateException(
           "section '" + section.name() + "' has no valid defaults: " + e.getMessage(), e);

@@ -26,7 +26,7 @@ import java.util.List;
 public record OpenClawConfig(Path home, List<String> command, URI gatewayUrl) {
 
   public static final ConfigSection<OpenClawConfig> SECTION =
-      ConfigSection.of("openclaw", OpenClawConfig.class);
+      ConfigSection.of("openclaw", OpenClawConfig.class, OpenClawConfig::defaults);
 
   /** OpenClaw's own default state directory, before {@code ~} is expanded. */
   public static final String DEFAULT_HOME = "~/.openclaw";

@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -45,6 +47,9 @@ public final class StateStore {
   private final SQLiteDataSource migrations;
   private final ClassLoader scripts;
   private MigrationScripts catalog;
+  // Every module's recorded fingerprint, read in one query at the first migrate. A stale entry
+  // (another process migrated since) can only differ from the scripts, which runs Flyway: safe.
+  private Map<String, String> recorded;
 
   private StateStore(Path file, ClassLoader scripts) {
     this.file = file;
@@ -114,28 +119,32 @@ public final class StateStore {
     if (catalog == null) {
       catalog = MigrationScripts.scan(scripts);
     }
+    if (recorded == null) {
+      recorded = recordedFingerprints();
+    }
     String fingerprint = catalog.fingerprint(module);
-    if (!fingerprint.isEmpty() && fingerprint.equals(recordedFingerprint(module))) {
+    if (!fingerprint.isEmpty() && fingerprint.equals(recorded.get(module))) {
       return;
     }
     runFlyway(module);
     if (!fingerprint.isEmpty()) {
       recordFingerprint(module, fingerprint);
+      recorded.put(module, fingerprint);
     }
   }
 
-  private String recordedFingerprint(String module) {
-    try (Connection c = dataSource.getConnection()) {
-      try (Statement create = c.createStatement()) {
-        create.execute(FINGERPRINTS);
-      }
-      try (PreparedStatement select =
-          c.prepareStatement("SELECT fingerprint FROM nxs_schema_fingerprints WHERE module = ?")) {
-        select.setString(1, module);
-        try (ResultSet rs = select.executeQuery()) {
-          return rs.next() ? rs.getString(1) : "";
+  private Map<String, String> recordedFingerprints() {
+    Map<String, String> found = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(FINGERPRINTS);
+      try (ResultSet rs =
+          s.executeQuery("SELECT module, fingerprint FROM nxs_schema_fingerprints")) {
+        while (rs.next()) {
+          found.put(rs.getString(1), rs.getString(2));
         }
       }
+      return found;
     } catch (SQLException e) {
       throw failure("cannot read the migration fingerprints of", e);
     }

@@ -54,6 +54,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aLeftOutSectionIsItsDefaultsAndAWrittenOneIsBound() {
+    Upstreams preset = new Upstreams(List.of(new Upstream("preset", null, Duration.ZERO, null)));
+    ConfigSection<Upstreams> section = ConfigSection.of("gateway", Upstreams.class, () -> preset);
+    ConfigLoader withDefaults = new ConfigLoader(List.of(section), Map.of());
+
+    assertThat(withDefaults.parse("", "nxs.yaml").section(section)).isSameAs(preset);
+    assertThat(withDefaults.parse("gateway: {}\n", "nxs.yaml").section(section).upstreams())
+        .isEmpty();
+    assertThat(
+            withDefaults
+                .parse("gateway:\n  upstreams:\n    - name: a\n", "nxs.yaml")
+                .section(section)
+                .upstreams())
+        .extracting(Upstream::name)
+        .containsExactly("a");
+  }
+
+  @Test
   void expandsEnvironmentVariablesIncludingIntoNumbers() {
     NxsConfig config =
         loader.parse(

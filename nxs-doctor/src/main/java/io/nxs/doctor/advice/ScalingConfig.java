@@ -25,7 +25,7 @@ import java.time.Duration;
 public record ScalingConfig(int minInstances, int maxInstances, String hook, Duration hookTimeout) {
 
   public static final ConfigSection<ScalingConfig> SECTION =
-      ConfigSection.of("scaling", ScalingConfig.class);
+      ConfigSection.of("scaling", ScalingConfig.class, ScalingConfig::defaults);
 
   @JsonCreator
   public ScalingConfig(

@@ -3,6 +3,7 @@ package io.nxs.doctor.collect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nxs.core.Json;
 import io.nxs.core.ext.MetricSource;
+import io.nxs.core.http.LazyHttpClient;
 import io.nxs.core.openclaw.CliResult;
 import io.nxs.core.openclaw.OpenClaw;
 import io.nxs.doctor.config.ServiceConfig;
@@ -49,10 +50,12 @@ public final class OpenClawCollector implements MetricSource {
   private final OpenClaw openclaw;
   private final Clock clock;
   private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(3))
-          .build();
+      LazyHttpClient.of(
+          () ->
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(Duration.ofSeconds(3))
+                  .build());
   private final Map<Map<String, String>, Double> findings = new LinkedHashMap<>();
   private final Map<Map<String, String>, Double> readyFailing = new LinkedHashMap<>();
   private long lastLint = Long.MIN_VALUE;

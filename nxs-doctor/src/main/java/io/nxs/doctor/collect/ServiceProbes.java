@@ -1,6 +1,7 @@
 package io.nxs.doctor.collect;
 
 import io.nxs.core.ext.MetricSource;
+import io.nxs.core.http.LazyHttpClient;
 import io.nxs.doctor.command.ShellCommand;
 import io.nxs.doctor.config.ServiceConfig;
 import java.io.IOException;
@@ -44,12 +45,15 @@ public final class ServiceProbes implements MetricSource {
   private final HttpClient http1 = client(HttpClient.Version.HTTP_1_1);
   private final HttpClient http2 = client(HttpClient.Version.HTTP_2);
 
+  // Each is built at its first probe (LazyHttpClient): most daemons never probe over HTTP/2.
   private static HttpClient client(HttpClient.Version version) {
-    return HttpClient.newBuilder()
-        .version(version)
-        .connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    return LazyHttpClient.of(
+        () ->
+            HttpClient.newBuilder()
+                .version(version)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
   }
 
   private final Map<String, State> states = new ConcurrentHashMap<>();

@@ -42,7 +42,7 @@ public record DoctorConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<DoctorConfig> SECTION =
-      ConfigSection.of("doctor", DoctorConfig.class);
+      ConfigSection.of("doctor", DoctorConfig.class, DoctorConfig::defaults);
 
   /** Binds the YAML section; absent keys take their defaults. */
   @JsonCreator

@@ -2,6 +2,7 @@ package io.nxs.doctor.notify;
 
 import io.nxs.core.Json;
 import io.nxs.core.Severity;
+import io.nxs.core.http.LazyHttpClient;
 import io.nxs.doctor.config.NotifyConfig;
 import io.nxs.doctor.incident.Incident;
 import io.nxs.doctor.incident.IncidentTree;
@@ -55,7 +56,8 @@ public final class IncidentNotifier {
   private final Executor executor;
   private final String instance;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      LazyHttpClient.of(
+          () -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
   private final Map<String, Instant> webhookSent = new HashMap<>();
   private final Map<String, Instant> alertmanagerSent = new HashMap<>();
   private final Map<String, Severity> firstSeverity = new HashMap<>();

@@ -3,6 +3,7 @@ package io.nxs.doctor.openclaw;
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.PrimaryGuard;
 import io.nxs.core.ext.ServiceControl;
+import io.nxs.core.http.LazyHttpClient;
 import io.nxs.core.openclaw.CliResult;
 import io.nxs.core.openclaw.OpenClaw;
 import java.io.File;
@@ -51,10 +52,12 @@ public final class GatewaySupervisor implements HealingAction {
   public static final int CONFIG_ERROR = 78;
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(3))
-          .build();
+      LazyHttpClient.of(
+          () ->
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(Duration.ofSeconds(3))
+                  .build());
 
   private final OpenClaw openclaw;
   private final String service;

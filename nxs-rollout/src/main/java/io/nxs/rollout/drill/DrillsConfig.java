@@ -25,7 +25,7 @@ public record DrillsConfig(Map<String, Duration> schedule) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<DrillsConfig> SECTION =
-      ConfigSection.of("drills", DrillsConfig.class);
+      ConfigSection.of("drills", DrillsConfig.class, DrillsConfig::defaults);
 
   /** The shortest interval: a drill starts a whole daemon. */
   static final int MIN_MINUTES = 10;

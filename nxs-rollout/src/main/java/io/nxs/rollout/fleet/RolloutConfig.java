@@ -34,7 +34,7 @@ public record RolloutConfig(
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<RolloutConfig> SECTION =
-      ConfigSection.of("rollout", RolloutConfig.class);
+      ConfigSection.of("rollout", RolloutConfig.class, RolloutConfig::defaults);
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public RolloutConfig {

@@ -19,7 +19,7 @@ public record ReleaseConfig(@JsonProperty("public_key") String publicKey) {
 
   /** The section as registered with the config loader. */
   public static final ConfigSection<ReleaseConfig> SECTION =
-      ConfigSection.of("release", ReleaseConfig.class);
+      ConfigSection.of("release", ReleaseConfig.class, ReleaseConfig::defaults);
 
   /** Binds the YAML section; PEM text is checked to be an Ed25519 public key here. */
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)

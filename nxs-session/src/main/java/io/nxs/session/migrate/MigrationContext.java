@@ -7,6 +7,7 @@ import io.nxs.core.event.EventBus;
 import io.nxs.core.ext.Extensions;
 import io.nxs.core.ext.HealingAction;
 import io.nxs.core.ext.ServiceControl;
+import io.nxs.core.http.LazyHttpClient;
 import io.nxs.session.MigrationEvent;
 import io.nxs.session.SessionConfig;
 import io.nxs.session.restore.StoreImporter;
@@ -32,11 +33,14 @@ final class MigrationContext {
   /** The name the Doctor registers its OpenClaw gateway control under. */
   static final String OPENCLAW_SERVICE = "openclaw";
 
+  // Built at the first probe: a JDK HttpClient sets up TLS when it is made (LazyHttpClient).
   private static final HttpClient PROBE =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(3))
-          .build();
+      LazyHttpClient.of(
+          () ->
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(Duration.ofSeconds(3))
+                  .build());
 
   final MigrationStore store;
   final SessionConfig config;
