@@ -85,7 +85,7 @@ public final class Brisque {
     if (Math.min(width, height) < MIN_SIDE) {
       return Optional.empty();
     }
-    return compute(grey, width, height, model, new Workspace((long) width * height));
+    return compute(grey, width, height, model, new Workspace(width, height));
   }
 
   /**
@@ -159,12 +159,14 @@ public final class Brisque {
     private float[] mscn = ringMu;
     private final long pixels;
 
-    Workspace(long pixels) {
+    /** A workspace for an image of this size (its rows grow if a wider one comes later). */
+    Workspace(int width, int height) {
+      pixels = (long) width * height;
       int n = Math.toIntExact(pixels);
-      this.pixels = pixels;
       image = new float[n];
       resized = new float[n / 2 + 1];
       half = new float[n / 4 + 1];
+      width(width);
     }
 
     /** Makes the row arrays hold rows of {@code w} pixels. */

@@ -46,7 +46,7 @@ public final class BrisqueWorkspaces {
     Brisque.Workspace k = kept.poll();
     return k != null && k.pixels() >= (long) width * height
         ? k
-        : new Brisque.Workspace((long) width * height);
+        : new Brisque.Workspace(width, height);
   }
 
   /** Keeps a workspace for the next image when it is not too large and there is room. */
