@@ -153,7 +153,6 @@ public final class Brisque {
     private float[] ringMu = new float[0];
     private float[] ringSq = ringMu;
     private float[] line = ringMu;
-    private float[] lineSq = ringMu;
     private float[] mu = ringMu;
     private float[] sigma = ringMu;
     private float[] mscn = ringMu;
@@ -175,7 +174,6 @@ public final class Brisque {
         ringMu = new float[RING * w];
         ringSq = new float[RING * w];
         line = new float[w + 6];
-        lineSq = new float[w + 6];
         mu = new float[w];
         sigma = new float[w];
         mscn = new float[4 * (w + 1)];
@@ -196,7 +194,6 @@ public final class Brisque {
               + ringMu.length
               + ringSq.length
               + line.length
-              + lineSq.length
               + mu.length
               + sigma.length
               + mscn.length);
@@ -237,7 +234,8 @@ public final class Brisque {
     for (int y = 0; y < h; y++) {
       for (int last = Math.min(h - 1, y + 3); filtered <= last; filtered++) {
         int slot = (filtered & (Workspace.RING - 1)) * w;
-        blurRows(img, filtered * w, w, ws.line, ws.lineSq, ringMu, ringSq, slot);
+        blurRow(img, filtered * w, w, false, ws.line, ringMu, slot);
+        blurRow(img, filtered * w, w, true, ws.line, ringSq, slot);
       }
       blurColumns(ringMu, w, h, y, mu);
       blurColumns(ringSq, w, h, y, sigma);
@@ -513,27 +511,19 @@ public final class Brisque {
   }
 
   /**
-   * Two separable 7x7 Gaussian blurs with a replicated border, of an image and of its squares (each
-   * rounded to a float, as a squared copy would hold them), with OpenCV's float arithmetic: its
-   * AVX2 row filter multiplies the first tap and adds the others by fused multiply-add, left to
-   * right; its symmetric column filter multiplies the centre row and adds each mirrored pair's sum
-   * by fused multiply-add; the last {@code width % 8} pixels of a row, past the vector lanes, use
-   * plain multiply and add. Matching the rounding matters in flat areas, where it alone decides
-   * whether a coefficient is zero, tiny or NaN.
+   * A separable 7x7 Gaussian blur with a replicated border, of an image or, with {@code squares},
+   * of its squares (each rounded to a float, as a squared copy would hold them), with OpenCV's
+   * float arithmetic: its AVX2 row filter multiplies the first tap and adds the others by fused
+   * multiply-add, left to right; its symmetric column filter multiplies the centre row and adds
+   * each mirrored pair's sum by fused multiply-add; the last {@code width % 8} pixels of a row,
+   * past the vector lanes, use plain multiply and add. Matching the rounding matters in flat areas,
+   * where it alone decides whether a coefficient is zero, tiny or NaN.
    *
-   * <p>This is the pass over one row of both, from {@code src} at {@code base} into {@code dst} and
-   * {@code dstSq} at {@code at}, through {@code row} and {@code rowSq} (at least {@code w + 6}
-   * floats each); {@link #blurColumns} is the other.
+   * <p>This is the pass over one row, from {@code src} at {@code base} into {@code dst} at {@code
+   * at}, through {@code row} (at least {@code w + 6} floats); {@link #blurColumns} is the other.
    */
-  static void blurRows(
-      float[] src,
-      int base,
-      int w,
-      float[] row,
-      float[] rowSq,
-      float[] dst,
-      float[] dstSq,
-      int at) {
+  static void blurRow(
+      float[] src, int base, int w, boolean squares, float[] row, float[] dst, int at) {
     float[] k = KERNEL;
     int vector = w - w % LANES;
     float k0 = k[0];
@@ -543,16 +533,17 @@ public final class Brisque {
     float k4 = k[4];
     float k5 = k[5];
     float k6 = k[6];
-    for (int x = 0; x < w; x++) {
-      float v = src[base + x];
-      row[x + 3] = v;
-      rowSq[x + 3] = v * v;
+    if (squares) {
+      for (int x = 0; x < w; x++) {
+        float v = src[base + x];
+        row[x + 3] = v * v;
+      }
+    } else {
+      System.arraycopy(src, base, row, 3, w);
     }
     for (int x = 0; x < 3; x++) {
       row[x] = row[3];
       row[w + 3 + x] = row[w + 2];
-      rowSq[x] = rowSq[3];
-      rowSq[w + 3 + x] = rowSq[w + 2];
     }
     // tap by tap, left to right (OpenCV's vector loop's order of operations per pixel)
     for (int x = 0; x < vector; x++) {
@@ -564,24 +555,13 @@ public final class Brisque {
       s = Math.fma(row[x + 5], k5, s);
       s = Math.fma(row[x + 6], k6, s);
       dst[at + x] = s;
-      float q = rowSq[x] * k0;
-      q = Math.fma(rowSq[x + 1], k1, q);
-      q = Math.fma(rowSq[x + 2], k2, q);
-      q = Math.fma(rowSq[x + 3], k3, q);
-      q = Math.fma(rowSq[x + 4], k4, q);
-      q = Math.fma(rowSq[x + 5], k5, q);
-      q = Math.fma(rowSq[x + 6], k6, q);
-      dstSq[at + x] = q;
     }
     for (int x = vector; x < w; x++) {
       float s = row[x] * k0;
-      float q = rowSq[x] * k0;
       for (int t = 1; t < 7; t++) {
         s += row[x + t] * k[t];
-        q += rowSq[x + t] * k[t];
       }
       dst[at + x] = s;
-      dstSq[at + x] = q;
     }
   }
 
