@@ -85,7 +85,7 @@ public final class Brisque {
     if (Math.min(width, height) < MIN_SIDE) {
       return Optional.empty();
     }
-    return compute(grey, width, height, model, new Workspace((long) width * height));
+    return compute(grey, width, height, model, new Workspace(width, height));
   }
 
   /**
@@ -119,7 +119,7 @@ public final class Brisque {
     int w2 = width / 2;
     int h2 = height / 2;
     float[] half = ws.half;
-    resizeCubic(image, width, height, w2, h2, ws.tmp, half);
+    resizeCubic(image, width, height, w2, h2, ws.resized, half);
     if (!scale(half, w2, h2, features, 18, ws)) {
       return Optional.empty();
     }
@@ -132,35 +132,52 @@ public final class Brisque {
   }
 
   /**
-   * The float arrays one computation works in, sized for the full scale (the half scale uses their
-   * beginnings): about 21 bytes per pixel, 44 MB for Full HD. {@link BrisqueWorkspaces} keeps a few
-   * between images. The values are the same in a new or a reused workspace: every array is written
-   * before it is read, and the MSCN map's zero border is cleared on every use.
+   * The float arrays one computation works in: the image in floats, the half-size copy and the pass
+   * over the rows that makes it (7 bytes per pixel, 14.5 MB for Full HD), and rows: the last eight
+   * rows of each blur's pass over the rows, the blurred rows of the current row and the last three
+   * rows of the MSCN map (a few hundred kB). {@link BrisqueWorkspaces} keeps a few between images.
+   * The values are the same in a new or a reused workspace: every array is written before it is
+   * read, and the MSCN rows' zero border is cleared on every use.
    */
   static final class Workspace {
 
     /** Images up to this many pixels (Full HD, rounded up) keep their workspace for the next. */
     static final long RETAIN_PIXELS = 2_100_000;
 
+    /** Rows of each blur's pass over the rows kept at once: the column pass needs seven. */
+    private static final int RING = 8;
+
     final float[] image;
-    final float[] tmp;
-    final float[] mu;
-    final float[] sigma;
-    final float[] mscn;
+    final float[] resized;
     final float[] half;
+    private float[] ringMu = new float[0];
+    private float[] ringSq = ringMu;
+    private float[] line = ringMu;
+    private float[] mu = ringMu;
+    private float[] sigma = ringMu;
+    private float[] mscn = ringMu;
     private final long pixels;
 
-    Workspace(long pixels) {
+    /** A workspace for an image of this size (its rows grow if a wider one comes later). */
+    Workspace(int width, int height) {
+      pixels = (long) width * height;
       int n = Math.toIntExact(pixels);
-      this.pixels = pixels;
       image = new float[n];
-      tmp = new float[n];
-      mu = new float[n];
-      sigma = new float[n];
-      // (w + 1)(h + 2) = wh + 2w + h + 2, and with both sides at least MIN_SIDE = 32 the longer
-      // side is at most wh / 32: this holds the map of any image of up to n pixels
-      mscn = new float[Math.toIntExact(pixels + 3 * pixels / MIN_SIDE + 2)];
+      resized = new float[n / 2 + 1];
       half = new float[n / 4 + 1];
+      width(width);
+    }
+
+    /** Makes the row arrays hold rows of {@code w} pixels. */
+    void width(int w) {
+      if (mu.length < w) {
+        ringMu = new float[RING * w];
+        ringSq = new float[RING * w];
+        line = new float[w + 6];
+        mu = new float[w];
+        sigma = new float[w];
+        mscn = new float[4 * (w + 1)];
+      }
     }
 
     /** The largest image (width x height) this workspace holds. */
@@ -171,7 +188,15 @@ public final class Brisque {
     /** The bytes of its arrays. */
     long bytes() {
       return 4L
-          * (image.length + tmp.length + mu.length + sigma.length + mscn.length + half.length);
+          * (image.length
+              + resized.length
+              + half.length
+              + ringMu.length
+              + ringSq.length
+              + line.length
+              + mu.length
+              + sigma.length
+              + mscn.length);
     }
   }
 
@@ -182,45 +207,52 @@ public final class Brisque {
    */
   private static boolean scale(float[] img, int w, int h, float[][] out, int offset, Workspace ws) {
     int n = w * h;
-    float[] tmp = ws.tmp;
+    ws.width(w);
+    float[] ringMu = ws.ringMu;
+    float[] ringSq = ws.ringSq;
     float[] mu = ws.mu;
-    blur(img, w, h, false, tmp, mu);
     float[] sigma = ws.sigma;
-    blur(img, w, h, true, tmp, sigma); // of the squares
-    // The MSCN map with a border of zeros: a row above, a row below and a column on the right, so
-    // that every pixel has all four neighbours and the products at the edges are 0, as in OpenCV.
-    // A NaN (OpenCV's sqrt of a negative rounding residue in a flat area) counts in the pixel total
-    // but in no sum, exactly as a zero does, so it is stored as 0: the accumulation then needs no
-    // test per value and gives the same sums.
+    // The MSCN map's last three rows, each with a zero column on the right, and a row of zeros
+    // (slot 3) above the first and below the last row: every pixel has all four neighbours and the
+    // products at the edges are 0, as in OpenCV. A NaN (OpenCV's sqrt of a negative rounding
+    // residue in a flat area) counts in the pixel total but in no sum, exactly as a zero does, so
+    // it is stored as 0: the accumulation then needs no test per value and gives the same sums.
     int stride = w + 1;
     float[] mscn = ws.mscn;
-    java.util.Arrays.fill(mscn, 0, stride, 0f);
-    java.util.Arrays.fill(mscn, (h + 1) * stride, (h + 2) * stride, 0f);
-    for (int y = 0; y < h; y++) {
-      mscn[(y + 1) * stride + w] = 0f;
-      int row = y * w;
-      int at = (y + 1) * stride;
-      for (int x = 0; x < w; x++) {
-        int i = row + x;
-        float m = mu[i];
-        float var = sigma[i] - m * m;
-        float s = (float) Math.sqrt(var) + (1f / 255f);
-        float c = (img[i] - m) / s;
-        mscn[at + x] = c == c ? c : 0f;
-      }
-    }
+    java.util.Arrays.fill(mscn, 0, 4 * stride, 0f);
     Aggd[] fits = new Aggd[5];
     for (int k = 0; k < 5; k++) {
       fits[k] = new Aggd();
     }
     int halfW = w / 2;
     int halfH = h / 2;
+    // Row by row: a row's blurred values (the image's and its squares') need the pass over the
+    // rows of the seven rows around it, a row's MSCN values its blurred values, and the sums of a
+    // row its MSCN neighbours below; each step runs as soon as what it needs is there, so the
+    // intermediate rows stay in the cache. Each value is computed as the whole-image passes did.
+    int filtered = 0;
     for (int y = 0; y < h; y++) {
-      int quadrant = 1 + (y >= halfH ? 2 : 0);
-      int row = (y + 1) * stride;
-      accumulate(mscn, stride, row, 0, halfW, fits, quadrant);
-      accumulate(mscn, stride, row, halfW, w, fits, quadrant + 1);
+      for (int last = Math.min(h - 1, y + 3); filtered <= last; filtered++) {
+        int slot = (filtered & (Workspace.RING - 1)) * w;
+        blurRow(img, filtered * w, w, false, ws.line, ringMu, slot);
+        blurRow(img, filtered * w, w, true, ws.line, ringSq, slot);
+      }
+      blurColumns(ringMu, w, h, y, mu);
+      blurColumns(ringSq, w, h, y, sigma);
+      int row = y * w;
+      int at = (y % 3) * stride;
+      for (int x = 0; x < w; x++) {
+        float m = mu[x];
+        float var = sigma[x] - m * m;
+        float s = (float) Math.sqrt(var) + (1f / 255f);
+        float c = (img[row + x] - m) / s;
+        mscn[at + x] = c == c ? c : 0f;
+      }
+      if (y > 0) {
+        accumulateRow(mscn, stride, y - 1, h, halfW, halfH, w, fits);
+      }
     }
+    accumulateRow(mscn, stride, h - 1, h, halfW, halfH, w, fits);
     int[] totals = {
       n, halfW * halfH, (w - halfW) * halfH, halfW * (h - halfH), (w - halfW) * (h - halfH)
     };
@@ -250,6 +282,18 @@ public final class Brisque {
       }
     }
     return true;
+  }
+
+  /** Adds row {@code y} of the MSCN map (the last three rows, slot {@code y % 3}) to the sums. */
+  private static void accumulateRow(
+      float[] mscn, int stride, int y, int h, int halfW, int halfH, int w, Aggd[] fits) {
+    int zero = 3 * stride;
+    int row = (y % 3) * stride;
+    int above = y > 0 ? ((y - 1) % 3) * stride : zero;
+    int below = y < h - 1 ? ((y + 1) % 3) * stride : zero;
+    int quadrant = 1 + (y >= halfH ? 2 : 0);
+    accumulate(mscn, row, above, below, 0, halfW, fits, quadrant);
+    accumulate(mscn, row, above, below, halfW, w, fits, quadrant + 1);
   }
 
   /** Sums for an asymmetric generalised Gaussian fit, per region (0 whole, 1-4 quadrants). */
@@ -316,7 +360,7 @@ public final class Brisque {
    * is not zero. The map holds no NaN, so every value is a number and +-0 counts nowhere.
    */
   private static void accumulate(
-      float[] m, int stride, int row, int from, int to, Aggd[] fits, int region) {
+      float[] m, int row, int above, int below, int from, int to, Aggd[] fits, int region) {
     Aggd f0 = fits[0];
     Aggd f1 = fits[1];
     Aggd f2 = fits[2];
@@ -347,8 +391,6 @@ public final class Brisque {
     int negative2 = 0;
     int negative3 = 0;
     int negative4 = 0;
-    int below = row + stride;
-    int above = row - stride;
     for (int x = from; x < to; x++) {
       float v = m[row + x];
       int b0 = Float.floatToRawIntBits(v);
@@ -469,19 +511,21 @@ public final class Brisque {
   }
 
   /**
-   * A separable 7x7 Gaussian blur with a replicated border, of {@code src} or, with {@code
-   * squares}, of its squares (each rounded to a float, as a squared copy would hold them), rows
-   * into tmp, then columns into dst, with OpenCV's float arithmetic: its AVX2 row filter multiplies
-   * the first tap and adds the others by fused multiply-add, left to right; its symmetric column
-   * filter multiplies the centre row and adds each mirrored pair's sum by fused multiply-add; the
-   * last {@code width % 8} pixels of a row, past the vector lanes, use plain multiply and add.
-   * Matching the rounding matters in flat areas, where it alone decides whether a coefficient is
-   * zero, tiny or NaN.
+   * A separable 7x7 Gaussian blur with a replicated border, of an image or, with {@code squares},
+   * of its squares (each rounded to a float, as a squared copy would hold them), with OpenCV's
+   * float arithmetic: its AVX2 row filter multiplies the first tap and adds the others by fused
+   * multiply-add, left to right; its symmetric column filter multiplies the centre row and adds
+   * each mirrored pair's sum by fused multiply-add; the last {@code width % 8} pixels of a row,
+   * past the vector lanes, use plain multiply and add. Matching the rounding matters in flat areas,
+   * where it alone decides whether a coefficient is zero, tiny or NaN.
+   *
+   * <p>This is the pass over one row, from {@code src} at {@code base} into {@code dst} at {@code
+   * at}, through {@code row} (at least {@code w + 6} floats); {@link #blurColumns} is the other.
    */
-  static void blur(float[] src, int w, int h, boolean squares, float[] tmp, float[] dst) {
+  static void blurRow(
+      float[] src, int base, int w, boolean squares, float[] row, float[] dst, int at) {
     float[] k = KERNEL;
     int vector = w - w % LANES;
-    float[] row = new float[w + 6];
     float k0 = k[0];
     float k1 = k[1];
     float k2 = k[2];
@@ -489,66 +533,75 @@ public final class Brisque {
     float k4 = k[4];
     float k5 = k[5];
     float k6 = k[6];
-    for (int y = 0; y < h; y++) {
-      int base = y * w;
-      if (squares) {
-        for (int x = 0; x < w; x++) {
-          float v = src[base + x];
-          row[x + 3] = v * v;
-        }
-      } else {
-        System.arraycopy(src, base, row, 3, w);
+    if (squares) {
+      for (int x = 0; x < w; x++) {
+        float v = src[base + x];
+        row[x + 3] = v * v;
       }
-      for (int x = 0; x < 3; x++) {
-        row[x] = row[3];
-        row[w + 3 + x] = row[w + 2];
-      }
-      // tap by tap, left to right (OpenCV's vector loop's order of operations per pixel)
-      for (int x = 0; x < vector; x++) {
-        float s = row[x] * k0;
-        s = Math.fma(row[x + 1], k1, s);
-        s = Math.fma(row[x + 2], k2, s);
-        s = Math.fma(row[x + 3], k3, s);
-        s = Math.fma(row[x + 4], k4, s);
-        s = Math.fma(row[x + 5], k5, s);
-        s = Math.fma(row[x + 6], k6, s);
-        tmp[base + x] = s;
-      }
-      for (int x = vector; x < w; x++) {
-        float s = row[x] * k0;
-        for (int t = 1; t < 7; t++) {
-          s += row[x + t] * k[t];
-        }
-        tmp[base + x] = s;
-      }
+    } else {
+      System.arraycopy(src, base, row, 3, w);
     }
-    float c0 = k[3];
-    float c1 = k[4];
-    float c2 = k[5];
-    float c3 = k[6];
-    for (int y = 0; y < h; y++) {
-      int r0 = y * w;
-      int m1 = clamp(y - 1, h) * w;
-      int p1 = clamp(y + 1, h) * w;
-      int m2 = clamp(y - 2, h) * w;
-      int p2 = clamp(y + 2, h) * w;
-      int m3 = clamp(y - 3, h) * w;
-      int p3 = clamp(y + 3, h) * w;
-      for (int x = 0; x < vector; x++) {
-        float s = tmp[r0 + x] * c0;
-        s = Math.fma(tmp[p1 + x] + tmp[m1 + x], c1, s);
-        s = Math.fma(tmp[p2 + x] + tmp[m2 + x], c2, s);
-        s = Math.fma(tmp[p3 + x] + tmp[m3 + x], c3, s);
-        dst[r0 + x] = s;
-      }
-      for (int x = vector; x < w; x++) {
-        float s = tmp[r0 + x] * c0;
-        s += c1 * (tmp[p1 + x] + tmp[m1 + x]);
-        s += c2 * (tmp[p2 + x] + tmp[m2 + x]);
-        s += c3 * (tmp[p3 + x] + tmp[m3 + x]);
-        dst[r0 + x] = s;
-      }
+    for (int x = 0; x < 3; x++) {
+      row[x] = row[3];
+      row[w + 3 + x] = row[w + 2];
     }
+    // tap by tap, left to right (OpenCV's vector loop's order of operations per pixel)
+    for (int x = 0; x < vector; x++) {
+      float s = row[x] * k0;
+      s = Math.fma(row[x + 1], k1, s);
+      s = Math.fma(row[x + 2], k2, s);
+      s = Math.fma(row[x + 3], k3, s);
+      s = Math.fma(row[x + 4], k4, s);
+      s = Math.fma(row[x + 5], k5, s);
+      s = Math.fma(row[x + 6], k6, s);
+      dst[at + x] = s;
+    }
+    for (int x = vector; x < w; x++) {
+      float s = row[x] * k0;
+      for (int t = 1; t < 7; t++) {
+        s += row[x + t] * k[t];
+      }
+      dst[at + x] = s;
+    }
+  }
+
+  /**
+   * The blur's pass over the columns for row {@code y} of an image {@code h} rows high, from the
+   * row passes of rows {@code y - 3} to {@code y + 3} (replicated at the border), row {@code r} at
+   * {@code (r % 8) * w} in {@code rows}, into {@code dst}.
+   */
+  static void blurColumns(float[] rows, int w, int h, int y, float[] dst) {
+    int vector = w - w % LANES;
+    float c0 = KERNEL[3];
+    float c1 = KERNEL[4];
+    float c2 = KERNEL[5];
+    float c3 = KERNEL[6];
+    int r0 = ring(y, h, w);
+    int m1 = ring(y - 1, h, w);
+    int p1 = ring(y + 1, h, w);
+    int m2 = ring(y - 2, h, w);
+    int p2 = ring(y + 2, h, w);
+    int m3 = ring(y - 3, h, w);
+    int p3 = ring(y + 3, h, w);
+    for (int x = 0; x < vector; x++) {
+      float s = rows[r0 + x] * c0;
+      s = Math.fma(rows[p1 + x] + rows[m1 + x], c1, s);
+      s = Math.fma(rows[p2 + x] + rows[m2 + x], c2, s);
+      s = Math.fma(rows[p3 + x] + rows[m3 + x], c3, s);
+      dst[x] = s;
+    }
+    for (int x = vector; x < w; x++) {
+      float s = rows[r0 + x] * c0;
+      s += c1 * (rows[p1 + x] + rows[m1 + x]);
+      s += c2 * (rows[p2 + x] + rows[m2 + x]);
+      s += c3 * (rows[p3 + x] + rows[m3 + x]);
+      dst[x] = s;
+    }
+  }
+
+  /** Where row {@code r} (replicated at the border) starts in a blur's ring of row passes. */
+  private static int ring(int r, int h, int w) {
+    return (clamp(r, h) & (Workspace.RING - 1)) * w;
   }
 
   private static int clamp(int i, int n) {

@@ -6,10 +6,10 @@ import java.time.Duration;
 /**
  * The BRISQUE workspaces kept between images, and their release when scoring stops.
  *
- * <p>A Full HD image needs about 44 MB of float arrays: allocated anew for every image they were
+ * <p>A Full HD image needs about 15 MB of float arrays: allocated anew for every image they were
  * most of what the scorer allocated, and under the daemon's small young generation copying them
  * cost more than computing with them, so up to {@code capacity} of them (one per core) are kept for
- * images up to {@link Brisque.Workspace#RETAIN_PIXELS}. Kept for ever, they would hold ~44 MB per
+ * images up to {@link Brisque.Workspace#RETAIN_PIXELS}. Kept for ever, they would hold ~15 MB per
  * core in a daemon that scored a few Full HD images once and then sat idle, so a workspace not used
  * for {@code idle} is let go by {@link #releaseIdle()} (which the score module runs periodically).
  *
@@ -46,7 +46,7 @@ public final class BrisqueWorkspaces {
     Brisque.Workspace k = kept.poll();
     return k != null && k.pixels() >= (long) width * height
         ? k
-        : new Brisque.Workspace((long) width * height);
+        : new Brisque.Workspace(width, height);
   }
 
   /** Keeps a workspace for the next image when it is not too large and there is room. */

@@ -48,7 +48,7 @@ class BrisqueWorkspaceTest {
     long kept = workspaces.keptBytes();
 
     assertSame(before, Brisque.compute(small, 97, 61, MODEL, workspaces));
-    assertThat(workspaces.keptBytes()).isEqualTo(kept).isGreaterThan(1200 * 700 * 4L * 5);
+    assertThat(workspaces.keptBytes()).isEqualTo(kept).isGreaterThan(1200 * 700 * 7L);
   }
 
   @Test
@@ -69,7 +69,7 @@ class BrisqueWorkspaceTest {
     byte[] image = grey(400, 300, 9);
     Optional<Brisque.Result> first = Brisque.compute(image, 400, 300, MODEL, workspaces);
     long one = workspaces.keptBytes();
-    assertThat(one).isGreaterThan(400 * 300 * 4L * 5);
+    assertThat(one).isGreaterThan(400 * 300 * 7L);
 
     clock.advance(Duration.ofSeconds(59));
     assertThat(workspaces.releaseIdle()).isZero();
