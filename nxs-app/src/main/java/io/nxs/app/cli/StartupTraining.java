@@ -79,14 +79,12 @@ public final class StartupTraining {
     Path data = dir.resolve("data");
     writeTree(data);
     NxsHome home = new NxsHome(homeDir);
-    home.initialize();
-    int port = freePort();
-    Files.writeString(
-        home.config(),
-        Files.readString(home.config()).replace("port: 8787", "port: " + port)
-            + "\nvault:\n  openclaw: false\n  sources:\n    - path: "
-            + data
-            + "\n  schedule:\n    backup: 0s\n");
+    int port =
+        initialize(
+            home,
+            "vault:\n  openclaw: false\n  sources:\n    - path: "
+                + data
+                + "\n  schedule:\n    backup: 0s\n");
 
     cli("config", "check");
     try (Daemon daemon = Daemon.start(home, Map.of(), clock)) {
@@ -112,18 +110,13 @@ public final class StartupTraining {
   }
 
   /**
-   * The light commands (those the launchers run on C1 alone) against a daemon in a child JVM, then
-   * {@code nxs stop}: this process runs no daemon code, so its archive holds the CLI's classes
-   * only.
+   * The light commands that talk to the daemon (the launchers run them on C1 alone) against a
+   * daemon in a child JVM, then {@code nxs stop}: this process runs no daemon code, so its archive
+   * holds only what those commands load. Not {@code --help} nor the offline commands, whose classes
+   * every light command would then load at start from an AOT cache (4,005 classes with them).
    */
   void runLightCommands() throws IOException {
-    NxsHome home = new NxsHome(homeDir);
-    home.initialize();
-    int port = freePort();
-    Files.writeString(
-        home.config(),
-        Files.readString(home.config()).replace("port: 8787", "port: " + port)
-            + "\nvault:\n  openclaw: false\n");
+    int port = initialize(new NxsHome(homeDir), "vault:\n  openclaw: false\n");
     cli("--version");
     Process daemon =
         new ProcessBuilder(daemonCommand(homeDir))
@@ -155,6 +148,16 @@ public final class StartupTraining {
     }
   }
 
+  /** Creates {@code home} on a free port with {@code config} appended; returns the port. */
+  private static int initialize(NxsHome home, String config) throws IOException {
+    home.initialize();
+    int port = freePort();
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: " + port) + "\n" + config);
+    return port;
+  }
+
   /** {@code nxs serve} on {@code home} in a child JVM: this JVM's java and class path, C1 alone. */
   static List<String> daemonCommand(Path home) {
     List<String> command =
@@ -179,11 +182,11 @@ public final class StartupTraining {
   }
 
   /**
-   * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 120 s.
+   * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 5 min.
    */
   private void awaitReady(int port, Process daemon) throws IOException, InterruptedException {
     URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
-    long deadline = clock.millis() + 120_000;
+    long deadline = clock.millis() + 300_000;
     while (true) {
       if (!daemon.isAlive()) {
         String log = Files.readString(dir.resolve("daemon.log")).strip();
@@ -202,11 +205,11 @@ public final class StartupTraining {
         if (status == 200) {
           return;
         }
-      } catch (IOException notListeningYet) {
-        // the daemon is still starting
+      } catch (IOException expected) {
+        // not listening yet: the daemon is still starting, so ask again
       }
       if (clock.millis() > deadline) {
-        throw new IllegalStateException("the training daemon was not ready within 120 s");
+        throw new IllegalStateException("the training daemon was not ready within 5 min");
       }
       Thread.sleep(50);
     }
