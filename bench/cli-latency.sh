@@ -4,9 +4,12 @@
 #   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
 #   SKIP_BUILD=1 uses the jar already in nxs-app/target; BEFORE_FLAGS replaces the JVM flags the
 #   before jar runs with, e.g. the launcher's flags of an older build)
-# Each jar runs as ./nxs runs it: the launcher's JVM flags and its class-data sharing archive,
-# made by the same training run (io.nxs.app.cli.StartupTraining). One daemon (this checkout's)
-# serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
+# Each jar runs as ./nxs runs it: the launcher's JVM flags and its start-up archive. The after jar
+# gets the launcher's (nxs_start_archive in scripts/java-home: on JDK 25+ the light commands' AOT
+# cache from `StartupTraining cli`); the before jar a class-data sharing archive from its full
+# training run (io.nxs.app.cli.StartupTraining), as the launchers made it up to 2026-12-07 (set
+# BEFORE_ARCHIVE=launcher for the launcher's kind, for a before jar that has the cli training).
+# One daemon (this checkout's) serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
 # Also the launcher's own cost: `./nxs --version` against the same java command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,16 +21,28 @@ work=$(mktemp -d)
 daemon=""
 trap '[ -n "$daemon" ] && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
-# ./nxs's flags for a command other than serve.
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+# ./nxs's flags for a light command.
+native="--enable-native-access=ALL-UNNAMED"
+if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
+flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$flags}")
 
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
-for j in $jars; do   # the archive, as ./nxs makes it
-  # shellcheck disable=SC2086
-  "$java" ${jflags[$j]} -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+declare -A archive
+nxs_jit="-XX:TieredStopAtLevel=1"   # a light command: nxs_start_archive picks the light commands' kind
+for j in $jars; do
+  if [ "$j" = after ] || [ "${BEFORE_ARCHIVE:-cds}" = launcher ]; then
+    # shellcheck disable=SC2086
+    nxs_start_archive "$work/$j.jar" "$work/$j" ${jflags[$j]}
+    archive[$j]=$nxs_archive
+  else
+    # shellcheck disable=SC2086
+    "$java" ${jflags[$j]} -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+    archive[$j]="-XX:SharedArchiveFile=$work/$j.jsa"
+  fi
+  echo "$j: ${archive[$j]}" >&2
 done
 
 home="$work/home"
@@ -35,7 +50,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mkdir -p "$home"
 printf 'server:\n  port: %s\nvault:\n  openclaw: false\n' "$port" > "$home/nxs.yaml"
 # shellcheck disable=SC2086
-"$java" ${flags/-Xms16m -XX:TieredStopAtLevel=1/-Xms48m -Xmn32m} -XX:SharedArchiveFile="$work/after.jsa" -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
+"$java" ${flags/-Xms16m -XX:TieredStopAtLevel=1/-Xms48m -Xmn32m} -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
 "$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list
@@ -49,7 +64,7 @@ for _ in $(seq "$runs"); do
       t0=$(ms)
       # shellcheck disable=SC2086
       # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
-      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} -XX:SharedArchiveFile="$work/$j.jsa" -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} ${archive[$j]} -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
       t=$(tail -n 1 "$work/time")
       t1=$(ms)
       wall["$j/$c"]+="$((t1 - t0)) "
@@ -60,6 +75,8 @@ done
 # The launcher's own work (JDK pick, staleness check) on top of the same java command.
 lw=""; lj=""
 ./nxs --version >/dev/null 2>&1   # the launcher makes its archive once per build: not timed
+# shellcheck disable=SC2086
+nxs_start_archive nxs-app/target/nxs.jar nxs-app/target/nxs $flags   # the same archive's flags
 for _ in $(seq "$runs"); do
   t0=$(ms)
   ./nxs --version >/dev/null 2>&1
@@ -67,7 +84,7 @@ for _ in $(seq "$runs"); do
   lw+="$((t1 - t0)) "
   t0=$(ms)
   # shellcheck disable=SC2086
-  "$java" $flags -XX:SharedArchiveFile=nxs-app/target/nxs.jsa -jar nxs-app/target/nxs.jar --version >/dev/null 2>&1
+  "$java" $flags $nxs_archive -jar nxs-app/target/nxs.jar --version >/dev/null 2>&1
   t1=$(ms)
   lj+="$((t1 - t0)) "
 done

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Daemon start as ./nxs runs it (the launcher's flags and class-data sharing archive from its
-# training run), on a fresh home and as a restart of an existing one, side by side with an older
+# Daemon start as ./nxs runs it (the launcher's flags and start-up archive from its training run:
+# nxs_start_archive in scripts/java-home, on JDK 25+ the daemon's AOT cache; the before jar gets a
+# class-data sharing archive as the launchers made it up to 2026-12-07, or the launcher's kind with
+# BEFORE_ARCHIVE=launcher), on a fresh home and as a restart of an existing one, side by side with an older
 # jar in one run (interleaved, so the machine's load hits both alike):
 #   bench/daemon-startup.sh [RUNS] [BEFORE_JAR]     (default 10 runs per jar and case;
 #   SKIP_BUILD=1 uses the jar already in nxs-app/target)
@@ -19,15 +21,27 @@ pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
 # ./nxs serve's flags and C-heap settings (both jars run with them: the jars are compared).
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+native="--enable-native-access=ALL-UNNAMED"
+if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
+flags="$native -XX:+UseSerialGC -Xms48m -Xmn32m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
-for j in $jars; do   # the archive, as ./nxs makes it
-  # shellcheck disable=SC2086
-  "$java" $flags -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+declare -A archive
+nxs_jit=""   # serve: nxs_start_archive picks the daemon's kind
+for j in $jars; do
+  if [ "$j" = after ] || [ "${BEFORE_ARCHIVE:-cds}" = launcher ]; then
+    # shellcheck disable=SC2086
+    nxs_start_archive "$work/$j.jar" "$work/$j" $flags
+    archive[$j]=$nxs_archive
+  else
+    # shellcheck disable=SC2086
+    "$java" $flags -XX:ArchiveClassesAtExit="$work/$j.jsa" -cp "$work/$j.jar" io.nxs.app.cli.StartupTraining >/dev/null 2>&1
+    archive[$j]="-XX:SharedArchiveFile=$work/$j.jsa"
+  fi
+  echo "$j: ${archive[$j]}" >&2
 done
 
 now_ms() { date +%s%3N; }
@@ -42,7 +56,7 @@ start_daemon() {
   fi
   : > "$out"
   # shellcheck disable=SC2086
-  "$java" $flags -XX:SharedArchiveFile="$work/$jar.jsa" -jar "$work/$jar.jar" serve --home "$home" > "$out" 2>&1 &
+  "$java" $flags ${archive[$jar]} -jar "$work/$jar.jar" serve --home "$home" > "$out" 2>&1 &
   pid=$!
   local port=""
   while [ -z "$port" ]; do

@@ -6,6 +6,7 @@ import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A short run of what NXS does most, for the launcher's class-data sharing archive: {@code ./nxs}
@@ -31,6 +33,11 @@ import java.util.SplittableRandom;
  * commands through the daemon and on a stopped home, the vault backing up, verifying and restoring
  * a few megabytes, and the HTTP routes the CLI does not take. Exits 1 when a step fails, so the
  * launcher keeps no archive made from a broken run.
+ *
+ * <p>{@code StartupTraining cli} trains the light commands' archive instead (JDK 25's AOT cache,
+ * which loads every class it holds at start): the daemon runs in a child JVM, so this process loads
+ * only what {@code nxs status}, {@code nxs provider list} and the other commands that talk to the
+ * daemon load (docs/adr/0061-aot-cache-per-kind-of-start.md).
  */
 public final class StartupTraining {
 
@@ -52,7 +59,12 @@ public final class StartupTraining {
     Path dir = Files.createTempDirectory("nxs-training-");
     int code = 0;
     try {
-      new StartupTraining(dir, Clock.systemUTC()).run();
+      StartupTraining training = new StartupTraining(dir, Clock.systemUTC());
+      if (args.length > 0 && args[0].equals("cli")) {
+        training.runLightCommands();
+      } else {
+        training.run();
+      }
     } catch (RuntimeException | IOException e) {
       System.err.println("nxs: the start-up training run failed: " + e.getMessage());
       code = 1;
@@ -67,14 +79,12 @@ public final class StartupTraining {
     Path data = dir.resolve("data");
     writeTree(data);
     NxsHome home = new NxsHome(homeDir);
-    home.initialize();
-    int port = freePort();
-    Files.writeString(
-        home.config(),
-        Files.readString(home.config()).replace("port: 8787", "port: " + port)
-            + "\nvault:\n  openclaw: false\n  sources:\n    - path: "
-            + data
-            + "\n  schedule:\n    backup: 0s\n");
+    int port =
+        initialize(
+            home,
+            "vault:\n  openclaw: false\n  sources:\n    - path: "
+                + data
+                + "\n  schedule:\n    backup: 0s\n");
 
     cli("config", "check");
     try (Daemon daemon = Daemon.start(home, Map.of(), clock)) {
@@ -97,6 +107,112 @@ public final class StartupTraining {
     cli("backup", "restore", "latest", "--to", dir.resolve("restored").toString());
     cli("backup", "list", "-o", "json");
     cli("audit", "verify");
+  }
+
+  /**
+   * The light commands that talk to the daemon (the launchers run them on C1 alone) against a
+   * daemon in a child JVM, then {@code nxs stop}: this process runs no daemon code, so its archive
+   * holds only what those commands load. Not {@code --help} nor the offline commands, whose classes
+   * every light command would then load at start from an AOT cache (4,005 classes with them).
+   */
+  void runLightCommands() throws IOException {
+    int port = initialize(new NxsHome(homeDir), "vault:\n  openclaw: false\n");
+    cli("--version");
+    Process daemon =
+        new ProcessBuilder(daemonCommand(homeDir))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("daemon.log").toFile())
+            .start();
+    try {
+      awaitReady(port, daemon);
+      for (List<String> command :
+          List.of(
+              List.of("status"),
+              List.of("status", "-o", "json"),
+              List.of("provider", "list"),
+              List.of("backup", "list"),
+              List.of("doctor", "status"),
+              List.of("doctor", "incidents"),
+              List.of("key", "list"))) {
+        cli(command.toArray(String[]::new));
+      }
+      cli("stop");
+      if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the training daemon did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
+
+  /** Creates {@code home} on a free port with {@code config} appended; returns the port. */
+  private static int initialize(NxsHome home, String config) throws IOException {
+    home.initialize();
+    int port = freePort();
+    Files.writeString(
+        home.config(),
+        Files.readString(home.config()).replace("port: 8787", "port: " + port) + "\n" + config);
+    return port;
+  }
+
+  /** {@code nxs serve} on {@code home} in a child JVM: this JVM's java and class path, C1 alone. */
+  static List<String> daemonCommand(Path home) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "serve",
+            "--home",
+            home.toString()));
+    return command;
+  }
+
+  /**
+   * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 5 min.
+   */
+  private void awaitReady(int port, Process daemon) throws IOException, InterruptedException {
+    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+    long deadline = clock.millis() + 300_000;
+    while (true) {
+      if (!daemon.isAlive()) {
+        String log = Files.readString(dir.resolve("daemon.log")).strip();
+        throw new IllegalStateException(
+            "the training daemon exited "
+                + daemon.exitValue()
+                + ": "
+                + log.substring(Math.max(0, log.length() - 2000)));
+      }
+      try {
+        HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
+        connection.setConnectTimeout(1000);
+        connection.setReadTimeout(5000);
+        int status = connection.getResponseCode();
+        connection.disconnect();
+        if (status == 200) {
+          return;
+        }
+      } catch (IOException expected) {
+        // not listening yet: the daemon is still starting, so ask again
+      }
+      if (clock.millis() > deadline) {
+        throw new IllegalStateException("the training daemon was not ready within 5 min");
+      }
+      Thread.sleep(50);
+    }
   }
 
   /**

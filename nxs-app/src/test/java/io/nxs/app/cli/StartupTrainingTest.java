@@ -17,4 +17,10 @@ class StartupTrainingTest {
     assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).run())
         .doesNotThrowAnyException();
   }
+
+  @Test
+  void theLightCommandsRunAgainstADaemonInAChildJvmThatTheyStop() {
+    assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).runLightCommands())
+        .doesNotThrowAnyException();
+  }
 }
