@@ -4,7 +4,9 @@
 # loopback, in one JVM capped at 256 MB of heap (both sides together).
 #
 #   bench/session-migration.sh nxs  "1000 10000 100000 1000000"   NXS's own path, no OpenClaw CLI
-#   bench/session-migration.sh full "1000 10000"                  the whole migration
+#   bench/session-migration.sh full "1000 10000"                  the whole migration; with
+#       fence_to_usable_ms: from the source's fence (no copy accepts writes) to the target's
+#       ACTIVE (restored, in place, listed by OpenClaw and proved) — ADR 0087
 #   bench/session-migration.sh delta "10000 100000"               a store migrated before, grown by
 #       1 %, migrated again: whole and as a zstd patch against the target's copy (SE4's delta)
 #

@@ -278,26 +278,58 @@ public final class MigrationBench {
     return wire[0];
   }
 
+  /**
+   * The whole migration, with when each state was entered on the source, when the source fenced
+   * itself (stopped accepting writes), and when the target entered each of its states. The target
+   * is usable when it is ACTIVE: OpenClaw there has the store in place and its own {@code sessions
+   * list} has shown every session, whose count and hash NXS checked against the source's.
+   */
   private static void fullPath(Node source, Node target, Map<String, Object> out) {
     long t = System.nanoTime();
     MigrationRecord r = source.module.migrations().start(target.url(), target.keyFile(), "main");
     Map<String, Long> entered = new LinkedHashMap<>();
+    Map<String, Long> targetEntered = new LinkedHashMap<>();
     String state = "";
+    String targetState = "";
+    long fenced = -1;
     while (true) {
       MigrationRecord now = source.module.migrations().find(r.id()).orElseThrow();
       if (!now.state().equals(state)) {
         state = now.state();
         entered.put(state, ms(t));
       }
+      if (fenced < 0 && source.module.migrations().fenced().isPresent()) {
+        fenced = ms(t);
+      }
+      String there = targetState(target, r.id());
+      if (!there.equals(targetState)) {
+        targetState = there;
+        targetEntered.put(there, ms(t));
+      }
       if (state.equals("ACTIVE") || state.equals("FAILED")) {
         out.put("reason", now.reason());
         break;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
     }
     out.put("mode", "full");
     out.put("states_entered_ms", entered);
+    out.put("fenced_at_ms", fenced);
+    out.put("target_states_entered_ms", targetEntered);
+    Long usable = targetEntered.get("ACTIVE");
+    if (usable != null && fenced >= 0) {
+      out.put("fence_to_usable_ms", usable - fenced);
+      out.put("start_to_usable_ms", usable);
+    }
     out.put("end_to_end_ms", ms(t));
+  }
+
+  private static String targetState(Node target, String id) {
+    try {
+      return target.module.migrations().incoming().status(id).state();
+    } catch (io.nxs.session.migrate.IncomingMigrations.PeerRefusal e) {
+      return "";
+    }
   }
 
   /** The handshake: offers the target the main agent's bulk store; the target's plan. */

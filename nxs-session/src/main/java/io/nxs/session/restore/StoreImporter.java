@@ -22,16 +22,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Puts received agent snapshots into the local OpenClaw through its supported path, and proves the
  * result with OpenClaw's own tools — never writing OpenClaw's tables:
  *
  * <ol>
- *   <li>{@code openclaw backup sqlite verify} the received snapshot (manifest, SHA-256, integrity,
- *       foreign keys, schema, owner);
- *   <li>{@code openclaw backup sqlite restore} it into a fresh file, and check every session, count
- *       and hash of the restored file against the source's digests — before anything is replaced;
+ *   <li>{@code openclaw backup sqlite restore} the received snapshot into a fresh file — OpenClaw's
+ *       restore runs its whole {@code verify} (manifest, SHA-256, integrity, foreign keys, schema,
+ *       owner) on a pinned copy first and writes nothing when it fails, so a separate {@code
+ *       verify} would only repeat that pass and a Node start; then check every session, count and
+ *       hash of the restored file against the source's digests — before anything is replaced;
  *   <li>activate offline, as OpenClaw documents: with the gateway stopped, the current store (and
  *       its sidecars) moves aside to {@code openclaw-agent.sqlite.pre-nxs-<id>}, the restored file
  *       moves into place, then {@code openclaw doctor --non-interactive};
@@ -71,7 +74,8 @@ public final class StoreImporter {
       @JsonProperty("previous_store") String previousStore) {}
 
   /**
-   * Step 1-2 for each agent: verify and restore into {@code work}, then check the restored file.
+   * Step 1 for each agent: restore (OpenClaw verifies first) into {@code work}, then check the
+   * restored file.
    *
    * @throws SessionException naming the first difference
    */
@@ -79,7 +83,6 @@ public final class StoreImporter {
     for (String agent : agents) {
       Bundle.Agent part = part(bundle, agent);
       Path snapshot = staged.resolve(part.snapshot());
-      tools.verify(snapshot);
       Path restored = restored(work, agent);
       try {
         for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
@@ -98,7 +101,7 @@ public final class StoreImporter {
   }
 
   /**
-   * Steps 3-4: activates the restored stores and proves them; on a failed proof the previous stores
+   * Steps 2-3: activates the restored stores and proves them; on a failed proof the previous stores
    * are put back.
    *
    * @param id the migration (or import) id, in the name of the store moved aside
@@ -140,34 +143,46 @@ public final class StoreImporter {
     return new Report(reports, doctor.exitCode());
   }
 
+  /**
+   * OpenClaw's {@code sessions list} (a Node start, seconds) runs beside NXS's own reading of the
+   * live store (an online copy and every session's digest): both only read, and both must agree
+   * with the source before the agent is reported usable.
+   */
   private AgentReport prove(Bundle.Agent part, Path work, Path previous) {
     String agent = part.id();
-    Map<String, String> listed = tools.sessions(agent);
-    for (SessionDigest s : part.sessions().sessions()) {
-      String id = listed.get(s.key());
-      if (id == null) {
-        throw new SessionException(
-            "after activation `openclaw sessions list` does not show session "
-                + s.key()
-                + " of agent "
-                + agent);
-      }
-      if (!id.equals(s.sessionId())) {
-        throw new SessionException(
-            "after activation OpenClaw's session "
-                + s.key()
-                + " points at "
-                + id
-                + ", the source's at "
-                + s.sessionId());
-      }
-    }
+    FutureTask<Map<String, String>> listing = new FutureTask<>(() -> tools.sessions(agent));
+    Thread.ofVirtual().name("session-proof-list-" + agent).start(listing);
     Path copy = work.resolve("proof-" + agent + ".sqlite");
-    OnlineCopy.copy(tools.port().layout().agentDatabase(agent), copy);
-    try (AgentStore store = AgentStore.open(copy)) {
-      AgentSessions live = store.read(agent, zones, clock.instant());
+    try {
+      OnlineCopy.copy(tools.port().layout().agentDatabase(agent), copy);
+      AgentSessions live;
+      List<String> lost;
+      try (AgentStore store = AgentStore.open(copy)) {
+        live = store.read(agent, zones, clock.instant());
+        lost = store.unreachableSessions();
+      }
+      Map<String, String> listed = listed(listing);
+      for (SessionDigest s : part.sessions().sessions()) {
+        String id = listed.get(s.key());
+        if (id == null) {
+          throw new SessionException(
+              "after activation `openclaw sessions list` does not show session "
+                  + s.key()
+                  + " of agent "
+                  + agent);
+        }
+        if (!id.equals(s.sessionId())) {
+          throw new SessionException(
+              "after activation OpenClaw's session "
+                  + s.key()
+                  + " points at "
+                  + id
+                  + ", the source's at "
+                  + s.sessionId());
+        }
+      }
       compare(part.sessions(), live, "OpenClaw's store after activation");
-      requireReachable(store, agent);
+      requireReachable(lost, agent);
       return new AgentReport(
           agent,
           live.sessions().size(),
@@ -175,6 +190,7 @@ public final class StoreImporter {
           listed.size(),
           previous == null ? null : previous.toString());
     } finally {
+      listing.cancel(true);
       try {
         Files.deleteIfExists(copy);
       } catch (IOException e) {
@@ -182,6 +198,21 @@ public final class StoreImporter {
         org.slf4j.LoggerFactory.getLogger(StoreImporter.class)
             .warn("cannot delete the proof copy {}: {}", copy, e.getMessage());
       }
+    }
+  }
+
+  /** The listing's result; OpenClaw's failure as it was thrown. */
+  private static Map<String, String> listed(FutureTask<Map<String, String>> listing) {
+    try {
+      return listing.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new SessionException("`openclaw sessions list` failed: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SessionException("interrupted while OpenClaw listed the sessions", e);
     }
   }
 
@@ -219,7 +250,10 @@ public final class StoreImporter {
   }
 
   private static void requireReachable(AgentStore store, String agent) {
-    List<String> lost = store.unreachableSessions();
+    requireReachable(store.unreachableSessions(), agent);
+  }
+
+  private static void requireReachable(List<String> lost, String agent) {
     if (!lost.isEmpty()) {
       throw new SessionException(
           "agent "

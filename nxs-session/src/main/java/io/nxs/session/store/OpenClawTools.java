@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * The OpenClaw commands sessions rely on (docs/openclaw.md "Commands"), run through the core port:
- * OpenClaw's own online snapshot ({@code backup sqlite create}), its verify and restore, the
+ * OpenClaw's own online snapshot ({@code backup sqlite create}), its restore (which verifies), the
  * activation doctor run, and {@code sessions list} as the judge of what a store holds.
  */
 public final class OpenClawTools {
@@ -109,17 +109,6 @@ public final class OpenClawTools {
           "`openclaw backup sqlite create` named no snapshot directory for agent " + agent);
     }
     return Path.of(path);
-  }
-
-  /** {@code openclaw backup sqlite verify DIR --json}; throws with OpenClaw's reason. */
-  public void verify(Path snapshot) {
-    json(
-        "verify the snapshot " + snapshot,
-        "backup",
-        "sqlite",
-        "verify",
-        snapshot.toString(),
-        "--json");
   }
 
   /** {@code openclaw backup sqlite restore DIR --target FILE --json} into a fresh file. */
