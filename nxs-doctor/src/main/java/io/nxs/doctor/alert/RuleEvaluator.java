@@ -91,29 +91,19 @@ final class RuleEvaluator {
       this.rule = rule;
     }
 
-    /** The cached verdict of these condition inputs (1 holds, 0 not), or -1. */
-    int lookup(Map<String, String> labels, double[] inputs) {
+    /**
+     * The entry of a label set: its last condition inputs, then its verdict (1 holds, 0 not), or -1
+     * when there is none yet; one hash lookup per label set and tick.
+     */
+    double[] entry(Map<String, String> labels, int inputs) {
       seen++;
       double[] entry = last.get(labels);
-      if (entry == null || entry.length != inputs.length + 1) {
-        return -1;
-      }
-      for (int i = 0; i < inputs.length; i++) {
-        if (Double.doubleToLongBits(entry[i]) != Double.doubleToLongBits(inputs[i])) {
-          return -1;
-        }
-      }
-      return (int) entry[inputs.length];
-    }
-
-    void remember(Map<String, String> labels, double[] inputs, boolean holds) {
-      double[] entry = last.get(labels);
-      if (entry == null || entry.length != inputs.length + 1) {
-        entry = new double[inputs.length + 1];
+      if (entry == null || entry.length != inputs + 1) {
+        entry = new double[inputs + 1];
+        entry[inputs] = -1;
         last.put(labels, entry);
       }
-      System.arraycopy(inputs, 0, entry, 0, inputs.length);
-      entry[inputs.length] = holds ? 1 : 0;
+      return entry;
     }
 
     /** After a tick: forget label sets that are gone once they are twice the live ones. */
@@ -178,11 +168,11 @@ final class RuleEvaluator {
     if (n == 1) {
       // the common case: one metric, each of its series is one label set
       for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
-        Series s = entry.getValue();
-        if (s.latestMillis() < freshAfter) {
+        double latest = entry.getValue().latestSince(freshAfter);
+        if (Double.isNaN(latest)) {
           continue;
         }
-        in.values[0] = s.latest();
+        in.values[0] = latest;
         in.evaluate(entry.getKey(), out);
       }
       memo.trim();
@@ -247,16 +237,23 @@ final class RuleEvaluator {
     }
 
     void evaluate(Map<String, String> labels, List<Finding> out) {
-      for (int i = 0; i < condition.length; i++) {
-        condition[i] = values[conditionIndex[i]];
+      int n = condition.length;
+      double[] entry = memo.entry(labels, n);
+      boolean same = entry[n] >= 0;
+      for (int i = 0; i < n; i++) {
+        double v = values[conditionIndex[i]];
+        condition[i] = v;
+        same &= Double.doubleToLongBits(entry[i]) == Double.doubleToLongBits(v);
       }
-      int cached = memo.lookup(labels, condition);
       boolean holds;
-      if (cached < 0) {
-        holds = rule.condition().test(condition);
-        memo.remember(labels, condition, holds);
+      if (same) {
+        holds = entry[n] == 1;
       } else {
-        holds = cached == 1;
+        // a failed evaluation leaves no verdict behind (-1), so the next tick tries again
+        entry[n] = -1;
+        holds = rule.condition().test(condition);
+        System.arraycopy(condition, 0, entry, 0, n);
+        entry[n] = holds ? 1 : 0;
       }
       if (!holds && !hasOpen) {
         // steady state: nothing to start, nothing open to resolve; no key, no allocation

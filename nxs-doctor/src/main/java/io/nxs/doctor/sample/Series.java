@@ -83,6 +83,16 @@ public final class Series {
     return size == 0 ? Double.NaN : values[(head + size - 1) % offsets.length];
   }
 
+  /**
+   * The newest value if it was taken at or after {@code sinceMillis}, else NaN (stored values are
+   * never NaN): the rule engine's one read per series and tick.
+   */
+  public synchronized double latestSince(long sinceMillis) {
+    return size == 0 || latestMillisUnsafe() < sinceMillis
+        ? Double.NaN
+        : values[(head + size - 1) % offsets.length];
+  }
+
   /** When the newest value was taken (epoch millis), or {@link Long#MIN_VALUE}. */
   public synchronized long latestMillis() {
     return size == 0 ? Long.MIN_VALUE : latestMillisUnsafe();
