@@ -84,7 +84,14 @@ final class RuleEvaluator {
    */
   private static final class Memo {
     final Rule rule;
-    final Map<Map<String, String>, double[]> last = new java.util.HashMap<>();
+
+    /**
+     * By the identity of the label map, which is the series' own key and lives as long as the
+     * series: hashing an object header instead of the labels' entries. A label set met through
+     * another, equal map is only one evaluation more.
+     */
+    final Map<Map<String, String>, double[]> last = new java.util.IdentityHashMap<>();
+
     int seen;
 
     Memo(Rule rule) {
@@ -167,14 +174,15 @@ final class RuleEvaluator {
     Inputs in = new Inputs(rule, metrics, open.anyOpen(rule.id()), open, memo);
     if (n == 1) {
       // the common case: one metric, each of its series is one label set
-      for (Map.Entry<Map<String, String>, Series> entry : columns[0].entrySet()) {
-        double latest = entry.getValue().latestSince(freshAfter);
-        if (Double.isNaN(latest)) {
-          continue;
-        }
-        in.values[0] = latest;
-        in.evaluate(entry.getKey(), out);
-      }
+      // forEach, not entrySet(): a ConcurrentHashMap's entry iterator allocates an entry per step
+      columns[0].forEach(
+          (labels, series) -> {
+            double latest = series.latestSince(freshAfter);
+            if (!Double.isNaN(latest)) {
+              in.values[0] = latest;
+              in.evaluate(labels, out);
+            }
+          });
       memo.trim();
       return;
     }

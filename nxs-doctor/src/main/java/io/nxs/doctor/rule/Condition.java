@@ -63,7 +63,9 @@ public final class Condition {
               .strict(true)
               .safe(false)
               .silent(false)
-              .cache(1024));
+              // no executor cache: conditions call no methods and read no properties, and with a
+              // cache JEXL builds a method key per operator to look for overloads that cannot exist
+              .cache(0));
 
   /** Evaluation options shared by every evaluation, so JEXL does not copy them per call. */
   private static final JexlOptions OPTIONS = options();
@@ -173,13 +175,13 @@ public final class Condition {
   public boolean test(double[] values) {
     Values context = VALUES.get();
     Object result = null;
-    context.values = values;
+    context.bind(values);
     try {
       result = expression.evaluate(context);
     } catch (JexlException e) {
       throw new IllegalArgumentException("cannot evaluate '" + source + "': " + reason(e));
     } finally {
-      context.values = null;
+      context.bind(null);
       if (!(result instanceof Boolean)) {
         // a failed or cancelled (interrupted) evaluation may leave the interpreter cancelled or
         // half-way: the next one starts from a new interpreter
@@ -287,8 +289,22 @@ public final class Condition {
    * an evaluation cannot start another (conditions call nothing), so one per thread is enough.
    */
   private static final class Values implements JexlContext, JexlContext.OptionsHandle {
-    double[] values;
+    private double[] values;
+
+    /** Each value boxed once per evaluation, however often the condition reads it. */
+    private Object[] boxed = new Object[4];
+
     Interpreter interpreter;
+
+    void bind(double[] newValues) {
+      if (values != null) {
+        java.util.Arrays.fill(boxed, 0, values.length, null);
+      }
+      values = newValues;
+      if (newValues != null && newValues.length > boxed.length) {
+        boxed = new Object[newValues.length];
+      }
+    }
 
     @Override
     public JexlOptions getEngineOptions() {
@@ -297,7 +313,13 @@ public final class Condition {
 
     @Override
     public Object get(String name) {
-      return values[index(name)];
+      int i = index(name);
+      Object b = boxed[i];
+      if (b == null) {
+        b = values[i];
+        boxed[i] = b;
+      }
+      return b;
     }
 
     @Override
