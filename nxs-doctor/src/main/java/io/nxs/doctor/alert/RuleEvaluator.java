@@ -24,10 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * #PARALLEL_FROM} rules on: evaluation only reads.
  *
  * <p>Conditions are pure functions of their inputs, and JEXL's interpreter costs most of a tick
- * (about a microsecond per evaluation): each rule remembers, per label set, the inputs of its last
- * evaluation and the verdict, and evaluates again only when an input changed. Flags, counters and
- * thresholds' inputs mostly stay put between ticks; a rule whose inputs all move pays the full
- * price. A rule's memory is dropped when the rule changes and trimmed to the label sets it saw.
+ * (~0.15-0.2 µs per evaluation with the reused interpreter, ADR 0043): each rule remembers, per
+ * label set, the inputs of its last evaluation and the verdict, and evaluates again only when an
+ * input changed. Flags, counters and thresholds' inputs mostly stay put between ticks; a rule whose
+ * inputs all move pays the full price. A rule's memory is dropped when the rule changes and trimmed
+ * to the label sets it saw.
  */
 final class RuleEvaluator {
 
