@@ -14,6 +14,10 @@ import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlExpression;
 import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JexlOptions;
+import org.apache.commons.jexl3.internal.Engine;
+import org.apache.commons.jexl3.internal.Frame;
+import org.apache.commons.jexl3.internal.Interpreter;
 import org.apache.commons.jexl3.introspection.JexlPermissions;
 import org.apache.commons.jexl3.introspection.JexlSandbox;
 
@@ -33,39 +37,41 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
 public final class Condition {
 
   private static final JexlEngine JEXL =
-      new JexlBuilder()
-          .features(
-              new JexlFeatures()
-                  .script(false)
-                  .loops(false)
-                  .lambda(false)
-                  .methodCall(false)
-                  .newInstance(false)
-                  .sideEffect(false)
-                  .sideEffectGlobal(false)
-                  .localVar(false)
-                  .structuredLiteral(false)
-                  .pragma(false)
-                  .annotation(false)
-                  .importPragma(false)
-                  .namespacePragma(false)
-                  .register(false)
-                  .fatArrow(false)
-                  .thinArrow(false))
-          .permissions(JexlPermissions.RESTRICTED)
-          .sandbox(new JexlSandbox(false))
-          .antish(true)
-          .strict(true)
-          .safe(false)
-          .silent(false)
-          .cache(1024)
-          .create();
+      new ReusingEngine(
+          new JexlBuilder()
+              .features(
+                  new JexlFeatures()
+                      .script(false)
+                      .loops(false)
+                      .lambda(false)
+                      .methodCall(false)
+                      .newInstance(false)
+                      .sideEffect(false)
+                      .sideEffectGlobal(false)
+                      .localVar(false)
+                      .structuredLiteral(false)
+                      .pragma(false)
+                      .annotation(false)
+                      .importPragma(false)
+                      .namespacePragma(false)
+                      .register(false)
+                      .fatArrow(false)
+                      .thinArrow(false))
+              .permissions(JexlPermissions.RESTRICTED)
+              .sandbox(new JexlSandbox(false))
+              .antish(true)
+              .strict(true)
+              .safe(false)
+              .silent(false)
+              // no executor cache: conditions call no methods and read no properties, and with a
+              // cache JEXL builds a method key per operator to look for overloads that cannot exist
+              .cache(0));
 
   /** Evaluation options shared by every evaluation, so JEXL does not copy them per call. */
-  private static final org.apache.commons.jexl3.JexlOptions OPTIONS = options();
+  private static final JexlOptions OPTIONS = options();
 
-  private static org.apache.commons.jexl3.JexlOptions options() {
-    org.apache.commons.jexl3.JexlOptions o = new org.apache.commons.jexl3.JexlOptions().set(JEXL);
+  private static JexlOptions options() {
+    JexlOptions o = new JexlOptions().set(JEXL);
     o.setAntish(false);
     o.setSharedInstance(true);
     return o;
@@ -167,11 +173,20 @@ public final class Condition {
    * @throws IllegalArgumentException when the result is not true/false
    */
   public boolean test(double[] values) {
-    Object result;
+    Values context = VALUES.get();
+    Object result = null;
+    context.bind(values);
     try {
-      result = expression.evaluate(new Values(values));
+      result = expression.evaluate(context);
     } catch (JexlException e) {
       throw new IllegalArgumentException("cannot evaluate '" + source + "': " + reason(e));
+    } finally {
+      context.bind(null);
+      if (!(result instanceof Boolean)) {
+        // a failed or cancelled (interrupted) evaluation may leave the interpreter cancelled or
+        // half-way: the next one starts from a new interpreter
+        context.interpreter = null;
+      }
     }
     if (result instanceof Boolean b) {
       return b;
@@ -265,16 +280,46 @@ public final class Condition {
     return source;
   }
 
-  /** The metric values of one evaluation, as JEXL reads the positional variables. */
-  private record Values(double[] values) implements JexlContext, JexlContext.OptionsHandle {
+  /** Each thread's evaluation context, with the interpreter it reuses. */
+  private static final ThreadLocal<Values> VALUES = ThreadLocal.withInitial(Values::new);
+
+  /**
+   * The metric values of the current evaluation on one thread, as JEXL reads the positional
+   * variables, and the interpreter that thread's evaluations reuse. Never shared between threads;
+   * an evaluation cannot start another (conditions call nothing), so one per thread is enough.
+   */
+  private static final class Values implements JexlContext, JexlContext.OptionsHandle {
+    private double[] values;
+
+    /** Each value boxed once per evaluation, however often the condition reads it. */
+    private Object[] boxed = new Object[4];
+
+    Interpreter interpreter;
+
+    void bind(double[] newValues) {
+      if (values != null) {
+        java.util.Arrays.fill(boxed, 0, values.length, null);
+      }
+      values = newValues;
+      if (newValues != null && newValues.length > boxed.length) {
+        boxed = new Object[newValues.length];
+      }
+    }
+
     @Override
-    public org.apache.commons.jexl3.JexlOptions getEngineOptions() {
+    public JexlOptions getEngineOptions() {
       return OPTIONS;
     }
 
     @Override
     public Object get(String name) {
-      return values[index(name)];
+      int i = index(name);
+      Object b = boxed[i];
+      if (b == null) {
+        b = values[i];
+        boxed[i] = b;
+      }
+      return b;
     }
 
     @Override
@@ -289,6 +334,33 @@ public final class Condition {
 
     private static int index(String name) {
       return Integer.parseInt(name, 3, name.length(), 10);
+    }
+  }
+
+  /**
+   * JEXL's engine, except that an evaluation through a thread's {@link Values} reuses that thread's
+   * interpreter instead of building one (with its operator and arithmetic lookups) per call: that
+   * construction was about half of an evaluation's cost. Sound because a condition is an expression
+   * without local variables or frames (the features above forbid them): an interpreter keeps
+   * nothing of one evaluation for the next but its context and options, which are the same for
+   * every condition. A failed evaluation drops the interpreter ({@link #test(double[])}). {@code
+   * Engine} and its {@code createInterpreter} hook are JEXL's own extension point for this (ADR
+   * 0043).
+   */
+  private static final class ReusingEngine extends Engine {
+    ReusingEngine(JexlBuilder builder) {
+      super(builder);
+    }
+
+    @Override
+    protected Interpreter createInterpreter(JexlContext context, Frame frame, JexlOptions options) {
+      if (frame == null && options == OPTIONS && context instanceof Values values) {
+        if (values.interpreter == null) {
+          values.interpreter = super.createInterpreter(context, null, options);
+        }
+        return values.interpreter;
+      }
+      return super.createInterpreter(context, frame, options);
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
  *
  * <p>Design note: times are stored as int millisecond offsets from the series' first sample and
  * values as doubles, 12 bytes a point, in two primitive arrays that never grow; the ring holds
- * enough points for the live window at the collection interval. All methods are synchronized: one
- * collector thread writes while HTTP threads read.
+ * enough points for the live window at the collection interval. All methods but {@link
+ * #latestSince} are synchronized: one collector thread writes while HTTP threads read.
  */
 public final class Series {
 
@@ -19,6 +19,15 @@ public final class Series {
   private final double[] values;
   private int head;
   private int size;
+
+  /**
+   * The newest point again, with {@link #latestMillis()}'s figure: the rule engine reads it without
+   * the lock or ring arithmetic (each series is read by every rule on its metric, every tick, and
+   * written once per sample). Null while the series is empty.
+   */
+  private volatile Newest newest;
+
+  private record Newest(long millis, double value) {}
 
   private long minute = Long.MIN_VALUE;
   private double minuteSum;
@@ -55,6 +64,7 @@ public final class Series {
     }
     offsets[slot] = offset;
     values[slot] = value;
+    newest = new Newest(baseMillis + offset, value); // clamped like the ring's time
     long thisMinute = Math.floorDiv(millis, 60_000L);
     if (thisMinute != minute) {
       if (minuteCount > 0) {
@@ -81,6 +91,15 @@ public final class Series {
   /** The newest value, or NaN when there is none. */
   public synchronized double latest() {
     return size == 0 ? Double.NaN : values[(head + size - 1) % offsets.length];
+  }
+
+  /**
+   * The newest value if it was taken at or after {@code sinceMillis}, else NaN (stored values are
+   * never NaN): the rule engine's one read per series and tick.
+   */
+  public double latestSince(long sinceMillis) {
+    Newest n = newest;
+    return n == null || n.millis() < sinceMillis ? Double.NaN : n.value();
   }
 
   /** When the newest value was taken (epoch millis), or {@link Long#MIN_VALUE}. */

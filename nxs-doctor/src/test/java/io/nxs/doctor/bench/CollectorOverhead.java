@@ -11,10 +11,16 @@ import io.nxs.doctor.collect.SecurityCollector;
 import io.nxs.doctor.config.DoctorConfig;
 import io.nxs.doctor.sample.Series;
 import io.nxs.testkit.TempHome;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Doctor at 1 s resolution on the real host (goal: < 2 % of one core), and the memory a series
@@ -52,6 +58,7 @@ public final class CollectorOverhead {
       var os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       run(doctor, events, 10);
+      Map<String, Long> tasks0 = taskTicks();
       long cpu0 = os.getProcessCpuTime();
       long thread0 = threads.getCurrentThreadCpuTime();
       long wall0 = System.nanoTime();
@@ -59,6 +66,8 @@ public final class CollectorOverhead {
       long wall = System.nanoTime() - wall0;
       double processPercent = 100.0 * (os.getProcessCpuTime() - cpu0) / wall;
       double tickPercent = 100.0 * (threads.getCurrentThreadCpuTime() - thread0) / wall;
+      Map<String, Long> tasks1 = taskTicks();
+      printTasks(tasks0, tasks1, wall);
       int seriesCount = doctor.samples().seriesCount();
       long bytes = doctor.samples().all().stream().mapToLong(Series::footprintBytes).sum();
       System.out.printf(
@@ -84,6 +93,49 @@ public final class CollectorOverhead {
       doctor.close();
       audit.close();
     }
+  }
+
+  /**
+   * CPU time (clock ticks) per thread name of this process from {@code /proc/self/task}, JVM
+   * threads (compilers, GC) included; threads of one name (pool workers) are summed.
+   */
+  private static Map<String, Long> taskTicks() throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(open + 1, close).replaceAll("[0-9]+$", "#");
+        String[] f = stat.substring(close + 2).split(" ");
+        // after the name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc)
+        out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Where the process's CPU went during the measured window, by thread name, most first. */
+  private static void printTasks(
+      Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+    double tickNanos = 1e9 / 100; // USER_HZ is 100 on Linux
+    StringBuilder b = new StringBuilder("CPU by thread (% of one core):");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                b.append(
+                    String.format(
+                        " %s %.2f,", e.getKey(), 100.0 * e.getValue() * tickNanos / wallNanos)));
+    b.setLength(b.length() - 1);
+    System.out.println(b);
   }
 
   private static void run(Doctor doctor, EventBus events, int seconds) throws InterruptedException {
