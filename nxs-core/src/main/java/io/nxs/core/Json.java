@@ -1,9 +1,7 @@
 package io.nxs.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,18 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /** The one JSON mapper for API bodies and CLI output: ISO timestamps, no nulls. */
 public final class Json {
 
-  /**
-   * Jackson lends each parser and generator a buffer recycler; by default it keeps one per thread,
-   * which for a virtual thread per request means a new recycler (and thread-local entry) on every
-   * request: 1.5 % of a proxied chat completion's samples, which parses its body and the answer
-   * (bench/results/2026-12-07-gateway-profile.md). One shared pool lends them across threads and
-   * holds at most as many as were ever in use at once.
-   */
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                  .build())
+      JsonMapper.builder()
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
