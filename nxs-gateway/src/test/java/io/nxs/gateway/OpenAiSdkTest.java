@@ -40,8 +40,8 @@ class OpenAiSdkTest {
   }
 
   /**
-   * The first chat completion the upstream received: on a slow machine the gateway's periodic
-   * probe ({@code GET /v1/models}) may reach it first.
+   * The first chat completion the upstream received: on a slow machine the gateway's periodic probe
+   * ({@code GET /v1/models}) may reach it first.
    */
   private static FakeUpstream.Received chatRequest(FakeUpstream upstream) {
     return upstream.requests().stream()
@@ -65,8 +65,7 @@ class OpenAiSdkTest {
     assertThat(completion.choices().getFirst().message().content()).hasValue("Hello from upstream");
     assertThat(completion.model()).isEqualTo("model-good");
     assertThat(broken.count("/v1/chat/completions")).isEqualTo(1);
-    assertThat(chatRequest(good).json().get("max_completion_tokens").asInt())
-        .isEqualTo(32);
+    assertThat(chatRequest(good).json().get("max_completion_tokens").asInt()).isEqualTo(32);
   }
 
   @Test
