@@ -10,18 +10,8 @@ tree=$(readlink -f "$1"); outd=$(readlink -m "$2"); mkdir -p "$outd"
 cd "$(dirname "$0")/.."
 . ./scripts/java-home
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-up=$(free_port); nxs=$(free_port)
-chat='{"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"fast-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
-cat >"$work/up.conf" <<C
-worker_processes auto; daemon on; pid $work/up.pid; error_log $work/up.err warn;
-events { worker_connections 8192; }
-http { access_log off; keepalive_requests 1000000;
- client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;
- server { listen 127.0.0.1:$up;
-  location = /v1/chat/completions { default_type application/json; return 200 '$chat'; }
-  location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"fast-model","object":"model"}]}'; } } }
-C
+. bench/chat-upstream.sh
+nxs=$(free_port)
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null
@@ -29,7 +19,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-nginx -c "$work/up.conf" -e "$work/up.err"
+chat_upstream "$work"
 mkdir -p "$work/home"
 cat >"$work/home/nxs.yaml" <<Y
 server: {host: 127.0.0.1, port: $nxs}
