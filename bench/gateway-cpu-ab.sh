@@ -14,7 +14,12 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 . bench/chat-upstream.sh
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done # their homes are in $work
+  [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 chat_upstream "$work"
 declare -A port pid lua
