@@ -22,6 +22,8 @@
 #   needs nginx, wrk and hey from Debian, listed in bench/debian-packages)
 # The in-process harness (nxs-gateway's test class io.nxs.gateway.bench.OverheadBenchServer, the
 # gateway and a stub upstream in one JVM) stays for profiling; this script measures the daemon.
+# bench/gateway-profile.sh records JFR of the daemon itself under wrk (bench/jfr-shares.py reads it),
+# and bench/gateway-cpu-ab.sh compares two builds' CPU per request in alternating order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/java-home

@@ -223,13 +223,14 @@ class SequentialFailoverTest {
   }
 
   @Test
-  void aBodyThatIsNotJsonIsA400AndReachesNoUpstream() throws Exception {
+  void aBodyThatIsNotJsonIsA400FromNoProviderAndReachesNoUpstream() throws Exception {
     f = GatewayFixture.start(GatewayFixture.providers(a, b));
 
     HttpResponse<String> r = f.post("/v1/chat/completions", "{not json");
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    assertThat(r.headers().firstValue("x-nxs-provider")).hasValue("none");
     assertThat(a.requests()).isEmpty();
   }
 

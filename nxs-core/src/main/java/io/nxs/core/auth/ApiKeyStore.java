@@ -56,6 +56,9 @@ public final class ApiKeyStore {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Never used itself: {@link #sha256()} clones it. */
+  private static final MessageDigest SHA256 = newSha256();
+
   private final StateStore store;
   private final AuditTrail audit;
   private final Clock clock;
@@ -329,10 +332,26 @@ public final class ApiKeyStore {
   }
 
   static String hash(String secret) {
+    return HexFormat.of().formatHex(sha256().digest(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A fresh SHA-256 digest, cloned from one made at start-up: every request hashes its bearer key,
+   * and {@code MessageDigest.getInstance} looks the algorithm up in the providers and checks the
+   * crypto constraints each time (2.5 % of a proxied request's samples at 512 connections,
+   * bench/results/2026-12-07-gateway-profile.md).
+   */
+  private static MessageDigest sha256() {
     try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d);
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256(); // a provider whose digest does not clone
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }

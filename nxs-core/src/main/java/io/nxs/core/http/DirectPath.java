@@ -9,10 +9,14 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -57,13 +61,19 @@ final class DirectPath extends Handler.Wrapper implements DirectRoutes {
   private final Map<String, Route> routes = new HashMap<>();
   private final Gate gate;
   private final Timing timing;
-  private final Map<String, String> securityHeaders;
+
+  /** The security headers, encoded once: a response adds them without a search or an encoding. */
+  private final List<HttpField> securityHeaders;
+
   private final int maxBody;
 
   DirectPath(Gate gate, Timing timing, Map<String, String> securityHeaders, int maxBody) {
     this.gate = gate;
     this.timing = timing;
-    this.securityHeaders = Map.copyOf(securityHeaders);
+    this.securityHeaders =
+        securityHeaders.entrySet().stream()
+            .<HttpField>map(h -> new PreEncodedHttpField(h.getKey(), h.getValue()))
+            .toList();
     this.maxBody = maxBody;
   }
 
@@ -109,7 +119,8 @@ final class DirectPath extends Handler.Wrapper implements DirectRoutes {
 
   private void serve(Route route, Request request, Response response, Callback callback) {
     long started = System.nanoTime();
-    securityHeaders.forEach(response.getHeaders()::put);
+    HttpFields.Mutable headers = response.getHeaders();
+    securityHeaders.forEach(headers::add); // a fresh response: none of them is there yet
     Exchange exchange = new Exchange(request, response, callback);
     try {
       exchange.key =

@@ -55,16 +55,23 @@ public final class ProxyRoutes implements HttpRoutes {
   }
 
   private void proxy(DirectExchange ex, String endpoint, boolean streamable) throws IOException {
-    ex.header(PROVIDER_HEADER, "none"); // also on a refusal before any attempt
-    Answer answer =
-        flow.handle(
-            new RequestFlow.Request(
-                endpoint,
-                streamable,
-                ex.body(),
-                ex.key(),
-                ex.header(RESIDENCY_HEADER),
-                ex.header(PeerForwarding.FORWARDED_HEADER)));
+    Answer answer;
+    try {
+      answer =
+          flow.handle(
+              new RequestFlow.Request(
+                  endpoint,
+                  streamable,
+                  ex.body(),
+                  ex.key(),
+                  ex.header(RESIDENCY_HEADER),
+                  ex.header(PeerForwarding.FORWARDED_HEADER)));
+    } catch (IOException | RuntimeException refused) {
+      // Refused before any attempt (413, 400, 403, 429, 503): no provider answered. Set here, not
+      // ahead of every request, so an answered request sets the header once.
+      ex.header(PROVIDER_HEADER, "none");
+      throw refused;
+    }
     switch (answer) {
       case Answer.Complete c -> {
         trail(ex, c.provider(), c);

@@ -3,6 +3,7 @@ package io.nxs.gateway.internal;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
 import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
@@ -12,9 +13,11 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.DefaultContentLengthStrategy;
 import org.apache.hc.core5.http.impl.io.DefaultHttpRequestWriterFactory;
 import org.apache.hc.core5.http.impl.io.NoResponseOutOfOrderStrategy;
+import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.http.io.HttpMessageParserFactory;
 import org.apache.hc.core5.http.io.HttpMessageWriterFactory;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The upstream client's connections: Apache HttpClient's own, built with the settings of its
@@ -27,8 +30,11 @@ import org.apache.hc.core5.http.io.HttpMessageWriterFactory;
  * read timeout (deadlines are {@link UpstreamExchange}'s, see ADR 0033), so both calls set the
  * infinite timeout the socket already has — twice per request, under the socket's lock, a few
  * percent of a proxied request's samples in the profile
- * (bench/results/2026-12-06-gateway-overhead-3.md). Only a client whose socket timeouts are all
- * disabled may use these connections: {@link ProviderRuntime} builds the only one.
+ * (bench/results/2026-12-06-gateway-overhead-3.md). The pool's lease also sets the connection's
+ * socket timeout (to the connection config's, again the infinite one) on every request: 3-4 % of
+ * the samples in bench/results/2026-12-07-gateway-profile.md; a connection now passes a timeout on
+ * to its socket only when it differs from the one it set last. Only a client whose socket timeouts
+ * are all disabled may use these connections: {@link ProviderRuntime} builds the only one.
  */
 final class UpstreamConnections implements HttpConnectionFactory<ManagedHttpClientConnection> {
 
@@ -51,6 +57,9 @@ final class UpstreamConnections implements HttpConnectionFactory<ManagedHttpClie
   /** A pooled connection whose socket keeps its (infinite) read timeout in and out of the pool. */
   private static final class Connection extends DefaultManagedHttpClientConnection {
 
+    /** The timeout this connection last gave its socket; null until it gives one. */
+    private Timeout applied;
+
     Connection(String id, UpstreamConnections factory) {
       super(
           id,
@@ -72,6 +81,33 @@ final class UpstreamConnections implements HttpConnectionFactory<ManagedHttpClie
     @Override
     public void passivate() {
       // Likewise: nothing set it to anything else while the connection was leased.
+    }
+
+    @Override
+    public void bind(Socket socket) throws IOException {
+      applied = null; // a new socket: its timeout is whatever its creator set
+      super.bind(socket);
+    }
+
+    @Override
+    public void bind(SocketHolder holder) throws IOException {
+      applied = null;
+      super.bind(holder);
+    }
+
+    @Override
+    public void bind(SSLSocket sslSocket, Socket socket) throws IOException {
+      applied = null;
+      super.bind(sslSocket, socket);
+    }
+
+    @Override
+    public void setSocketTimeout(Timeout timeout) {
+      if (timeout != null && timeout.equals(applied)) {
+        return; // the socket has it already: setting it again costs a lock and an option call
+      }
+      super.setSocketTimeout(timeout);
+      applied = timeout;
     }
   }
 }

@@ -1,0 +1,18 @@
+# Sourced by bench/gateway-profile.sh and bench/gateway-cpu-ab.sh: free_port, and chat_upstream DIR,
+# which starts nginx (its pid file DIR/up.pid) answering the bench's fixed chat completion (and a
+# model list) on a free port of 127.0.0.1, and sets $up to that port.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+chat_upstream() {
+  local dir=$1 chat='{"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"fast-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
+  up=$(free_port)
+  cat >"$dir/up.conf" <<C
+worker_processes auto; daemon on; pid $dir/up.pid; error_log $dir/up.err warn;
+events { worker_connections 8192; }
+http { access_log off; keepalive_requests 1000000;
+ client_body_temp_path $dir/b; proxy_temp_path $dir/p; fastcgi_temp_path $dir/f; uwsgi_temp_path $dir/u; scgi_temp_path $dir/s;
+ server { listen 127.0.0.1:$up;
+  location = /v1/chat/completions { default_type application/json; return 200 '$chat'; }
+  location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"fast-model","object":"model"}]}'; } } }
+C
+  nginx -c "$dir/up.conf" -e "$dir/up.err"
+}
