@@ -52,7 +52,6 @@ public final class Kpis {
   private final Clock clock;
   private final Duration interval;
   private final long startedAt;
-  private long lastRecorded;
 
   public Kpis(StateStore store, Clock clock, Duration interval) {
     this.db = new Jdbc(store, "the Doctor's uptime record");
@@ -71,16 +70,15 @@ public final class Kpis {
     }
     setFact("uptime.started_at", Long.toString(startedAt));
     setFact("uptime.last_alive", Long.toString(now));
-    lastRecorded = now;
   }
 
-  /** Records that the daemon is alive (written at most once a minute). */
+  /**
+   * Records that the daemon is alive, once a tick (one row in state.db, every {@code
+   * doctor.interval}): the next start counts a gap over two intervals as downtime, so the record
+   * must be as fresh as one interval, and a downtime is dated to within one tick.
+   */
   public void alive() {
-    long now = clock.millis();
-    if (now - lastRecorded >= Math.min(60_000, interval.toMillis())) {
-      setFact("uptime.last_alive", Long.toString(now));
-      lastRecorded = now;
-    }
+    setFact("uptime.last_alive", Long.toString(clock.millis()));
   }
 
   /** The KPIs now. */
