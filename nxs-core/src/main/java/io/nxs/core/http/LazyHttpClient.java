@@ -45,6 +45,19 @@ public final class LazyHttpClient extends HttpClient {
     return new LazyHttpClient(builder);
   }
 
+  /**
+   * A plain HTTP/1.1 client with this connect timeout, made at its first use: what a probe of a
+   * local service (OpenClaw's gateway, a peer's health) needs.
+   */
+  public static HttpClient http11(Duration connectTimeout) {
+    return of(
+        () ->
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build());
+  }
+
   private HttpClient client() {
     HttpClient c = client;
     if (c == null) {

@@ -49,13 +49,7 @@ public final class OpenClawCollector implements MetricSource {
 
   private final OpenClaw openclaw;
   private final Clock clock;
-  private final HttpClient http =
-      LazyHttpClient.of(
-          () ->
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(Duration.ofSeconds(3))
-                  .build());
+  private final HttpClient http = LazyHttpClient.http11(Duration.ofSeconds(3));
   private final Map<Map<String, String>, Double> findings = new LinkedHashMap<>();
   private final Map<Map<String, String>, Double> readyFailing = new LinkedHashMap<>();
   private long lastLint = Long.MIN_VALUE;

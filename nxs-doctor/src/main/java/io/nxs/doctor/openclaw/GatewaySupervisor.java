@@ -51,13 +51,7 @@ public final class GatewaySupervisor implements HealingAction {
   /** The gateway's exit code for a configuration error. */
   public static final int CONFIG_ERROR = 78;
 
-  private static final HttpClient HTTP =
-      LazyHttpClient.of(
-          () ->
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(Duration.ofSeconds(3))
-                  .build());
+  private static final HttpClient HTTP = LazyHttpClient.http11(Duration.ofSeconds(3));
 
   private final OpenClaw openclaw;
   private final String service;

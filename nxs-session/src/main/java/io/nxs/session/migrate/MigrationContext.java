@@ -34,13 +34,7 @@ final class MigrationContext {
   static final String OPENCLAW_SERVICE = "openclaw";
 
   // Built at the first probe: a JDK HttpClient sets up TLS when it is made (LazyHttpClient).
-  private static final HttpClient PROBE =
-      LazyHttpClient.of(
-          () ->
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(Duration.ofSeconds(3))
-                  .build());
+  private static final HttpClient PROBE = LazyHttpClient.http11(Duration.ofSeconds(3));
 
   final MigrationStore store;
   final SessionConfig config;
