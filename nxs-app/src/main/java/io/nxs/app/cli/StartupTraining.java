@@ -2,11 +2,11 @@ package io.nxs.app.cli;
 
 import io.nxs.app.Daemon;
 import io.nxs.app.NxsHome;
+import io.nxs.core.http.ChildDaemonReadiness;
 import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
 public final class StartupTraining {
 
   private static final int MIB = 1 << 20;
+
+  /** How long the training daemon may take to be ready: a loaded machine starts it slowly. */
+  private static final Duration READY_LIMIT = Duration.ofMinutes(5);
 
   private final Path dir;
   private final Path homeDir;
@@ -185,10 +188,9 @@ public final class StartupTraining {
    * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 5 min.
    */
   private void awaitReady(int port, Process daemon) throws IOException, InterruptedException {
-    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
-    long deadline = clock.millis() + 300_000;
-    while (true) {
-      if (!daemon.isAlive()) {
+    switch (ChildDaemonReadiness.await(daemon, port, READY_LIMIT)) {
+      case READY -> {}
+      case EXITED -> {
         String log = Files.readString(dir.resolve("daemon.log")).strip();
         throw new IllegalStateException(
             "the training daemon exited "
@@ -196,22 +198,9 @@ public final class StartupTraining {
                 + ": "
                 + log.substring(Math.max(0, log.length() - 2000)));
       }
-      try {
-        HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(5000);
-        int status = connection.getResponseCode();
-        connection.disconnect();
-        if (status == 200) {
-          return;
-        }
-      } catch (IOException expected) {
-        // not listening yet: the daemon is still starting, so ask again
-      }
-      if (clock.millis() > deadline) {
-        throw new IllegalStateException("the training daemon was not ready within 5 min");
-      }
-      Thread.sleep(50);
+      case TIMED_OUT ->
+          throw new IllegalStateException(
+              "the training daemon was not ready within " + READY_LIMIT.toMinutes() + " min");
     }
   }
 

@@ -1,0 +1,68 @@
+package io.nxs.core.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Waits for a child {@code nxs serve} process to answer {@code GET /readyz} with 200 on loopback:
+ * the start-up archive's training run and the rollout's drills both start real daemons and must
+ * know when one serves, when it died, and when it took too long.
+ *
+ * <p>Design note: the poll is of a real child process, not a test's timing: it asks every {@value
+ * #POLL_MILLIS} ms, stops at once when the process exits (a daemon that failed its start is not
+ * waited on until the limit), and measures the limit on the monotonic clock, because it bounds how
+ * long a real process may take, not a time of day.
+ */
+public final class ChildDaemonReadiness {
+
+  /** How a wait ended. */
+  public enum Outcome {
+    /** {@code /readyz} answered 200. */
+    READY,
+    /** The process exited before it was ready. */
+    EXITED,
+    /** The limit passed with the process still running and not ready. */
+    TIMED_OUT
+  }
+
+  static final long POLL_MILLIS = 20;
+
+  private ChildDaemonReadiness() {}
+
+  /**
+   * Asks {@code http://127.0.0.1:port/readyz} until it answers 200, {@code daemon} exits or {@code
+   * limit} has passed.
+   */
+  public static Outcome await(Process daemon, int port, Duration limit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    HttpRequest readyz =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try (HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build()) {
+      while (daemon.isAlive()) {
+        try {
+          if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            return Outcome.READY;
+          }
+        } catch (IOException notYet) {
+          // Not listening yet, or a request timed out under load: ask again.
+        }
+        if (System.nanoTime() - deadline > 0) {
+          return Outcome.TIMED_OUT;
+        }
+        Thread.sleep(POLL_MILLIS);
+      }
+      return Outcome.EXITED;
+    }
+  }
+}
