@@ -188,7 +188,7 @@ public final class StartupTraining {
    * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 5 min.
    */
   private void awaitReady(int port, Process daemon) throws IOException, InterruptedException {
-    switch (ChildDaemonReadiness.await(daemon, port, READY_LIMIT)) {
+    switch (ChildDaemonReadiness.await(daemon::isAlive, port, READY_LIMIT)) {
       case READY -> {}
       case EXITED -> {
         String log = Files.readString(dir.resolve("daemon.log")).strip();

@@ -6,16 +6,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
- * Waits for a child {@code nxs serve} process to answer {@code GET /readyz} with 200 on loopback:
- * the start-up archive's training run and the rollout's drills both start real daemons and must
- * know when one serves, when it died, and when it took too long.
+ * Waits for a daemon started apart from the caller (a child {@code nxs serve} process, or one
+ * serving from another thread) to answer {@code GET /readyz} with 200 on loopback: the start-up
+ * archive's training run and the rollout's drills both start real daemons and must know when one
+ * serves, when it stopped, and when it took too long.
  *
- * <p>Design note: the poll is of a real child process, not a test's timing: it asks every {@value
- * #POLL_MILLIS} ms, stops at once when the process exits (a daemon that failed its start is not
- * waited on until the limit), and measures the limit on the monotonic clock, because it bounds how
- * long a real process may take, not a time of day.
+ * <p>Design note: the poll is of a real daemon starting, not a test's timing: it asks every {@value
+ * #POLL_MILLIS} ms, stops at once when the daemon stops (one that failed its start is not waited on
+ * until the limit), and measures the limit on the monotonic clock, because it bounds how long a
+ * real process may take, not a time of day.
  */
 public final class ChildDaemonReadiness {
 
@@ -23,7 +25,7 @@ public final class ChildDaemonReadiness {
   public enum Outcome {
     /** {@code /readyz} answered 200. */
     READY,
-    /** The process exited before it was ready. */
+    /** The daemon stopped before it was ready. */
     EXITED,
     /** The limit passed with the process still running and not ready. */
     TIMED_OUT
@@ -34,10 +36,11 @@ public final class ChildDaemonReadiness {
   private ChildDaemonReadiness() {}
 
   /**
-   * Asks {@code http://127.0.0.1:port/readyz} until it answers 200, {@code daemon} exits or {@code
-   * limit} has passed.
+   * Asks {@code http://127.0.0.1:port/readyz} until it answers 200, {@code running} says the daemon
+   * stopped (its process exited, or the thread that serves it in this JVM ended) or {@code limit}
+   * has passed.
    */
-  public static Outcome await(Process daemon, int port, Duration limit)
+  public static Outcome await(BooleanSupplier running, int port, Duration limit)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     HttpRequest readyz =
@@ -49,7 +52,7 @@ public final class ChildDaemonReadiness {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1))
             .build()) {
-      while (daemon.isAlive()) {
+      while (running.getAsBoolean()) {
         try {
           if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
             return Outcome.READY;

@@ -37,7 +37,7 @@ class ChildDaemonReadinessTest {
     int port = readyz(() -> asked.incrementAndGet() < 3 ? 503 : 200);
     child = new ProcessBuilder("sleep", "60").start();
 
-    assertThat(ChildDaemonReadiness.await(child, port, Duration.ofMinutes(1)))
+    assertThat(ChildDaemonReadiness.await(child::isAlive, port, Duration.ofMinutes(1)))
         .isEqualTo(ChildDaemonReadiness.Outcome.READY);
     assertThat(asked).hasValue(3);
   }
@@ -46,7 +46,7 @@ class ChildDaemonReadinessTest {
   void exitedAsSoonAsTheProcessDiesWithoutWaitingForTheLimit() throws Exception {
     child = new ProcessBuilder("sh", "-c", "exit 3").start();
 
-    assertThat(ChildDaemonReadiness.await(child, unusedPort(), Duration.ofHours(1)))
+    assertThat(ChildDaemonReadiness.await(child::isAlive, unusedPort(), Duration.ofHours(1)))
         .isEqualTo(ChildDaemonReadiness.Outcome.EXITED);
   }
 
@@ -54,7 +54,7 @@ class ChildDaemonReadinessTest {
   void timedOutWhenNothingAnswersWithinTheLimit() throws Exception {
     child = new ProcessBuilder("sleep", "60").start();
 
-    assertThat(ChildDaemonReadiness.await(child, unusedPort(), Duration.ofMillis(100)))
+    assertThat(ChildDaemonReadiness.await(child::isAlive, unusedPort(), Duration.ofMillis(100)))
         .isEqualTo(ChildDaemonReadiness.Outcome.TIMED_OUT);
     assertThat(child.isAlive()).isTrue();
   }
@@ -64,7 +64,7 @@ class ChildDaemonReadinessTest {
     int port = readyz(() -> 503);
     child = new ProcessBuilder("sleep", "60").start();
 
-    assertThat(ChildDaemonReadiness.await(child, port, Duration.ofMillis(200)))
+    assertThat(ChildDaemonReadiness.await(child::isAlive, port, Duration.ofMillis(200)))
         .isEqualTo(ChildDaemonReadiness.Outcome.TIMED_OUT);
   }
 

@@ -248,7 +248,8 @@ final class ScratchInstance implements AutoCloseable {
     Duration left = READY_LIMIT.minusNanos(System.nanoTime() - started);
     try {
       return !left.isNegative()
-          && ChildDaemonReadiness.await(daemon, port, left) == ChildDaemonReadiness.Outcome.READY;
+          && ChildDaemonReadiness.await(daemon::isAlive, port, left)
+              == ChildDaemonReadiness.Outcome.READY;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
