@@ -21,6 +21,13 @@ import picocli.CommandLine.Command;
  */
 public final class Cli {
 
+  static {
+    // picocli's default factory looks for Groovy's Closure class once per process unless told not
+    // to: a miss that searched the whole 114 MB jar, opening it only for that (~9 % of `nxs
+    // status`'s CPU, bench/results/2026-12-07-cli-2.md). NXS has no Groovy closures in annotations.
+    System.setProperty("picocli.disable.closures", "true");
+  }
+
   /** The root's options that take the next argument as their value. */
   private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--home", "-o", "--output");
 
