@@ -3,12 +3,13 @@
 # an older jar in one run, interleaved, so the machine's load hits both alike:
 #   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
 #   SKIP_BUILD=1 uses the jar already in nxs-app/target; BEFORE_FLAGS replaces the JVM flags the
-#   before jar runs with, e.g. the launcher's flags of an older build)
+#   before jar runs with, BEFORE_MAIN how it names its main class: by default main's as of
+#   2026-12-07 e6f60bf, C1 alone and -jar)
 # Each jar runs as ./nxs runs it: the launcher's JVM flags and its start-up archive. The after jar
 # gets the launcher's (nxs_start_archive in scripts/java-home: on JDK 25+ the light commands' AOT
-# cache from `StartupTraining cli`); the before jar a class-data sharing archive from its full
-# training run (io.nxs.app.cli.StartupTraining), as the launchers made it up to 2026-12-07 (set
-# BEFORE_ARCHIVE=launcher for the launcher's kind, for a before jar that has the cli training).
+# cache from `StartupTraining cli`), and so does the before jar (main's launcher since 2026-12-07
+# 4b8fdbd; BEFORE_ARCHIVE=cds gives it a class-data sharing archive from its full training run, as
+# the launchers made it before, for a before jar without the cli training).
 # One daemon (this checkout's) serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
 # Also the launcher's own cost: `./nxs --version` against the same java command line.
 set -euo pipefail
@@ -21,19 +22,23 @@ work=$(mktemp -d)
 daemon=""
 trap '[ -n "$daemon" ] && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
-# ./nxs's flags for a light command.
+# ./nxs's flags for a light command (its JIT from nxs_cli_jit, as the launcher picks it).
 native="--enable-native-access=ALL-UNNAMED"
 if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
-flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
-declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$flags}")
+rest="-Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+nxs_cli_jit status
+flags="$native -XX:+UseSerialGC -Xms16m $nxs_jit $rest"
+old_flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 $rest"
+declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$old_flags}")
+# How each names its main class: ./nxs's light commands -cp and the class (no manifest to read).
+declare -A jmain=([after]="-cp {jar} io.nxs.app.cli.Main" [before]="${BEFORE_MAIN:--jar {jar}}")
 
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
 declare -A archive
-nxs_jit="-XX:TieredStopAtLevel=1"   # a light command: nxs_start_archive picks the light commands' kind
 for j in $jars; do
-  if [ "$j" = after ] || [ "${BEFORE_ARCHIVE:-cds}" = launcher ]; then
+  if [ "$j" = after ] || [ "${BEFORE_ARCHIVE:-launcher}" = launcher ]; then
     # shellcheck disable=SC2086
     nxs_start_archive "$work/$j.jar" "$work/$j" ${jflags[$j]}
     archive[$j]=$nxs_archive
@@ -50,7 +55,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mkdir -p "$home"
 printf 'server:\n  port: %s\nvault:\n  openclaw: false\n' "$port" > "$home/nxs.yaml"
 # shellcheck disable=SC2086
-"$java" ${flags/-Xms16m -XX:TieredStopAtLevel=1/-Xms48m -Xmn32m} -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
+"$java" $native -XX:+UseSerialGC -Xms48m -Xmn32m $rest -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
 "$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list
@@ -64,7 +69,7 @@ for _ in $(seq "$runs"); do
       t0=$(ms)
       # shellcheck disable=SC2086
       # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
-      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} ${archive[$j]} -jar "$work/$j.jar" $c --home "$home" >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} ${archive[$j]} ${jmain[$j]//\{jar\}/$work/$j.jar} $c --home "$home" >/dev/null 2>&1 || true
       t=$(tail -n 1 "$work/time")
       t1=$(ms)
       wall["$j/$c"]+="$((t1 - t0)) "
@@ -84,7 +89,7 @@ for _ in $(seq "$runs"); do
   lw+="$((t1 - t0)) "
   t0=$(ms)
   # shellcheck disable=SC2086
-  "$java" $flags $nxs_archive -jar nxs-app/target/nxs.jar --version >/dev/null 2>&1
+  "$java" $flags $nxs_archive -cp nxs-app/target/nxs.jar io.nxs.app.cli.Main --version >/dev/null 2>&1
   t1=$(ms)
   lj+="$((t1 - t0)) "
 done

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public record DaemonAddress(URI url, long pid) {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DaemonAddress.class);
   private static final String FILE = "daemon.address";
 
   /** The file in {@code home}. */
@@ -57,7 +56,7 @@ public record DaemonAddress(URI url, long pid) {
       p.store(text, "where the running NXS daemon listens; removed when it stops");
       SecureFiles.writeAtomically(file(home), text.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException | NxsException e) {
-      LOG.warn(
+      Log.LOG.warn(
           "cannot record where the daemon listens, clients will read nxs.yaml: {}", e.getMessage());
     }
   }
@@ -70,7 +69,7 @@ public record DaemonAddress(URI url, long pid) {
     try {
       Files.deleteIfExists(file(home));
     } catch (IOException e) {
-      LOG.warn("cannot remove {}: {}", file(home), e.getMessage());
+      Log.LOG.warn("cannot remove {}: {}", file(home), e.getMessage());
     }
   }
 
@@ -92,5 +91,14 @@ public record DaemonAddress(URI url, long pid) {
       // nxs.yaml says where the daemon should be, as it always did.
       return Optional.empty();
     }
+  }
+
+  /**
+   * The logger, made at first use: only the daemon writes the file and logs, and a CLI command that
+   * reads it must not pay for setting up the logging framework (Logback's start was ~4 % of {@code
+   * nxs status}'s CPU, bench/results/2026-12-07-cli-2.md).
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(DaemonAddress.class);
   }
 }

@@ -5,7 +5,6 @@ import io.nxs.core.config.ConfigException;
 import io.nxs.core.log.Redaction;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +19,13 @@ import picocli.CommandLine.Command;
  * {@code --verbose}. Exit codes are in {@link ExitCode}.
  */
 public final class Cli {
+
+  static {
+    // picocli's default factory looks for Groovy's Closure class once per process unless told not
+    // to: a miss that searched the whole 114 MB jar, opening it only for that (~9 % of `nxs
+    // status`'s CPU, bench/results/2026-12-07-cli-2.md). NXS has no Groovy closures in annotations.
+    System.setProperty("picocli.disable.closures", "true");
+  }
 
   /** The root's options that take the next argument as their value. */
   private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--home", "-o", "--output");
@@ -99,11 +105,21 @@ public final class Cli {
   }
 
   /**
-   * Whether {@code args} are only the version option, which prints the version and nothing else.
+   * Whether {@code args}, which name no subcommand, ask for the version and not for help: the
+   * version is all picocli prints then, whatever global option comes with it ({@code --home} too;
+   * with every subcommand built, {@code nxs --version --home DIR} cost 2.5x {@code nxs status}'s
+   * model, and its training run put every command's classes into the light commands' start-up
+   * archive). Help lists the subcommands, so it gets them all.
    */
   private static boolean versionOnly(String... args) {
-    return args.length > 0
-        && Arrays.stream(args).allMatch(a -> a.equals("-V") || a.equals("--version"));
+    boolean version = false;
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        return false;
+      }
+      version |= a.equals("-V") || a.equals("--version");
+    }
+    return version;
   }
 
   /** The first argument that is neither an option nor an option's value; empty when none. */

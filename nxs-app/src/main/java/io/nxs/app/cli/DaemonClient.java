@@ -159,7 +159,7 @@ final class DaemonClient {
     }
     JsonNode answer;
     try {
-      answer = Json.mapper().readTree(text.isEmpty() ? "{}" : text);
+      answer = JsonTree.read(text.isEmpty() ? "{}" : text);
     } catch (IOException e) {
       throw new NxsException("the daemon answered " + status + " with a body that is not JSON", e);
     }

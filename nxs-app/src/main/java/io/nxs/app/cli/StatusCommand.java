@@ -331,7 +331,12 @@ final class StatusCommand implements Callable<Integer> {
 
     private static JsonNode first(JsonNode node, String... paths) {
       for (String p : paths) {
-        JsonNode v = node.at("/" + p.replace('.', '/'));
+        // Field by field, not through a JSON pointer (node.at): its classes are not among those
+        // the light commands' start-up archive holds, and loading them opened the 114 MB jar.
+        JsonNode v = node;
+        for (String field : p.split("\\.")) {
+          v = v.path(field);
+        }
         if (!v.isMissingNode() && !v.isNull()) {
           return v;
         }
@@ -341,7 +346,9 @@ final class StatusCommand implements Callable<Integer> {
 
     private static String text(JsonNode node, String... paths) {
       JsonNode v = first(node, paths);
-      return v.isMissingNode() ? "?" : v.isValueNode() ? v.asText() : v.toString();
+      // isContainerNode, not isValueNode (the same answer once missing is ruled out): the latter's
+      // switch is a class the light commands' start-up archive does not hold (see first).
+      return v.isMissingNode() ? "?" : v.isContainerNode() ? v.toString() : v.asText();
     }
 
     private static boolean isOneOf(String value, String... options) {

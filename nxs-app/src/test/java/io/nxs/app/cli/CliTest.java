@@ -111,6 +111,21 @@ class CliTest {
   }
 
   @Test
+  void versionWithGlobalOptionsBuildsNoSubcommandAndHelpBuildsThemAll() {
+    NxsCommand root = new NxsCommand(Map.of(), Clock.systemUTC());
+    String home = dir.toString();
+
+    assertThat(Cli.commandLine(root, "--version", "--home", home).getSubcommands()).isEmpty();
+    assertThat(Cli.commandLine(root, "-o", "json", "-V").getSubcommands()).isEmpty();
+    assertThat(Cli.commandLine(root, "--home", home, "--version", "--help").getSubcommands())
+        .hasSize(NxsCommand.SUBCOMMANDS.size());
+    assertThat(Cli.commandLine(root, "--version", "status").getSubcommands())
+        .containsOnlyKeys("status");
+    assertThat(new CliRunner(dir).run("--version").out())
+        .isEqualTo(new CliRunner(null).run("--version").out());
+  }
+
+  @Test
   void unknownOptionIsAUsageErrorWithAHint() {
     CliRunner.Result r = new CliRunner(null).run("key", "list", "--frobnicate");
 
