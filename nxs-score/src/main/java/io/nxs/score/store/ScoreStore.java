@@ -105,8 +105,9 @@ public final class ScoreStore implements AutoCloseable {
     if (c != null) {
       try {
         c.close(); // and its statement
-      } catch (SQLException e) {
-        // nothing was pending: every save committed before it returned
+      } catch (SQLException expected) {
+        // going on is the answer: nothing was pending (every save committed before it returned),
+        // and the next save opens a new connection
       }
     }
   }
