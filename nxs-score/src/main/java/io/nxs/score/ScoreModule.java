@@ -291,5 +291,8 @@ public final class ScoreModule implements NxsModule {
     if (engine != null) {
       engine.close();
     }
+    if (service != null) {
+      service.close();
+    }
   }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
  * queue, record people's feedback, report drift. Each operation is one call into the engine, the
  * store or the drift monitor, wrapped in the steps every score shares (timer, counters, event).
  */
-public final class ScoreService {
+public final class ScoreService implements AutoCloseable {
 
   /** The verdicts people give. */
   public static final Set<String> VERDICTS = Set.of("up", "down", "kept", "deleted");
@@ -159,6 +159,12 @@ public final class ScoreService {
   /** The engine, for status and the bench. */
   public ScoringEngine engine() {
     return engine;
+  }
+
+  /** Closes the store's kept connection. */
+  @Override
+  public void close() {
+    store.close();
   }
 
   /** A new score id: {@code sc-} and 16 random base-32 characters. */

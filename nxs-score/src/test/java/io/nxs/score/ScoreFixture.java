@@ -57,6 +57,7 @@ final class ScoreFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    service.close();
     engine.close();
     audit.close();
     home.close();

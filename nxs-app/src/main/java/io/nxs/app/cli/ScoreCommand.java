@@ -264,6 +264,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public void close() {
+      service.close();
       engine.close();
       home.close();
     }

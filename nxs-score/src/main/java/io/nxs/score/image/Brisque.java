@@ -620,16 +620,26 @@ public final class Brisque {
     int[] ys = new int[dh * 4];
     float[] yc = new float[dh * 4];
     taps(h, dh, ys, yc);
+    // Halving an even width, every output column but the first and last reads the four pixels from
+    // 2x - 1 with the same four coefficients: those columns need neither table.
+    boolean regular = regularHalf(w, dw, xs, xc);
+    float c0 = xc[4];
+    float c1 = xc[5];
+    float c2 = xc[6];
+    float c3 = xc[7];
     for (int y = 0; y < h; y++) {
       int s = y * w;
       int d = y * dw;
-      for (int x = 0; x < dw; x++) {
-        int t = x * 4;
-        rows[d + x] =
-            src[s + xs[t]] * xc[t]
-                + src[s + xs[t + 1]] * xc[t + 1]
-                + src[s + xs[t + 2]] * xc[t + 2]
-                + src[s + xs[t + 3]] * xc[t + 3];
+      if (regular) {
+        rows[d] = tap4(src, s, xs, xc, 0);
+        for (int x = 1, p = s + 1; x < dw - 1; x++, p += 2) {
+          rows[d + x] = src[p] * c0 + src[p + 1] * c1 + src[p + 2] * c2 + src[p + 3] * c3;
+        }
+        rows[d + dw - 1] = tap4(src, s, xs, xc, dw - 1);
+      } else {
+        for (int x = 0; x < dw; x++) {
+          rows[d + x] = tap4(src, s, xs, xc, x);
+        }
       }
     }
     for (int y = 0; y < dh; y++) {
@@ -647,6 +657,35 @@ public final class Brisque {
         out[d + x] = rows[r0 + x] * b0 + rows[r1 + x] * b1 + rows[r2 + x] * b2 + rows[r3 + x] * b3;
       }
     }
+  }
+
+  /** Output column {@code x} of the row pass over the row at {@code s}. */
+  private static float tap4(float[] src, int s, int[] xs, float[] xc, int x) {
+    int t = x * 4;
+    return src[s + xs[t]] * xc[t]
+        + src[s + xs[t + 1]] * xc[t + 1]
+        + src[s + xs[t + 2]] * xc[t + 2]
+        + src[s + xs[t + 3]] * xc[t + 3];
+  }
+
+  /**
+   * Whether output columns 1 to {@code dw - 2} each read the pixels from {@code 2x - 1} with column
+   * 1's coefficients (true when an even width is halved: every tap lands half way).
+   */
+  private static boolean regularHalf(int w, int dw, int[] xs, float[] xc) {
+    if (w != 2 * dw || dw < 3) {
+      return false;
+    }
+    for (int x = 1; x < dw - 1; x++) {
+      int t = x * 4;
+      for (int k = 0; k < 4; k++) {
+        if (xs[t + k] != 2 * x - 1 + k
+            || Float.floatToRawIntBits(xc[t + k]) != Float.floatToRawIntBits(xc[4 + k])) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static void taps(int size, int dsize, int[] index, float[] coeff) {

@@ -2,8 +2,9 @@ package io.nxs.score.image;
 
 /**
  * The classical technical measures of an image, each for the whole image and its four quadrants
- * (index 0 whole, 1-4 top-left, top-right, bottom-left, bottom-right), from three passes over the
- * pixels (the colour planes, the grey 3x3 neighbourhoods, the grey steps), each summing integers:
+ * (index 0 whole, 1-4 top-left, top-right, bottom-left, bottom-right), from two passes over the
+ * pixels (the colour planes; the grey 3x3 neighbourhoods with the grey steps), each summing
+ * integers:
  *
  * <ul>
  *   <li>sharpness: variance of the 4-neighbour Laplacian of the grey image (Pech-Pacheco et al.
@@ -46,11 +47,11 @@ public record ImageMeasures(
     int hw = w / 2;
     int hh = h / 2;
     Sums grey = new Sums(8);
-    Colour colour = new Colour(p.red()[0], p.green()[0], p.blue()[0]);
+
     for (int y = 0; y < h; y++) {
       int q = 1 + (y >= hh ? 2 : 0);
-      colour.row(p, y * w, y * w + hw, grey.at(q));
-      colour.row(p, y * w + hw, y * w + w, grey.at(q + 1));
+      Colour.row(p, y * w, y * w + hw, grey.at(q));
+      Colour.row(p, y * w + hw, y * w + w, grey.at(q + 1));
     }
     grey.total();
     double[] exposure = new double[5];
@@ -79,8 +80,8 @@ public record ImageMeasures(
     if (Math.min(w, h) >= MIN_SIDE) {
       sharpness = new double[5];
       noise = new double[5];
-      neighbourhood(p.grey(), w, h, sharpness, noise);
-      compression = blockiness(p.grey(), w, h);
+      compression = new double[5];
+      grey(p.grey(), w, h, sharpness, noise, compression);
     }
     return new ImageMeasures(
         sharpness,
@@ -90,7 +91,7 @@ public record ImageMeasures(
         contrast,
         colorfulness,
         compression,
-        !colour.varies());
+        singleColour(p));
   }
 
   /**
@@ -131,19 +132,8 @@ public record ImageMeasures(
     static final int YB2 = 6;
     static final int YB2_SQ = 7;
 
-    private final byte r0;
-    private final byte g0;
-    private final byte b0;
-    private int differs;
-
-    Colour(byte r0, byte g0, byte b0) {
-      this.r0 = r0;
-      this.g0 = g0;
-      this.b0 = b0;
-    }
-
     /** Adds pixels {@code from} to {@code to} (exclusive) of the planes to {@code s}. */
-    void row(Picture p, int from, int to, long[] s) {
+    static void row(Picture p, int from, int to, long[] s) {
       byte[] grey = p.grey();
       byte[] red = p.red();
       byte[] green = p.green();
@@ -155,7 +145,6 @@ public record ImageMeasures(
       long rgSq = 0;
       long yb2 = 0;
       long yb2Sq = 0;
-      int diff = 0;
       for (int start = from; start < to; start += CHUNK) {
         int end = Math.min(to, start + CHUNK);
         int cSum = 0;
@@ -170,7 +159,6 @@ public record ImageMeasures(
           int r = red[i] & 0xff;
           int g = green[i] & 0xff;
           int b = blue[i] & 0xff;
-          diff |= (red[i] ^ r0) | (green[i] ^ g0) | (blue[i] ^ b0);
           cSum += v;
           cSumSq += v * v;
           // 1 when v <= 2 or v >= 253: one of the two differences is negative
@@ -198,12 +186,24 @@ public record ImageMeasures(
       s[RG_SQ] += rgSq;
       s[YB2] += yb2;
       s[YB2_SQ] += yb2Sq;
-      differs |= diff;
     }
+  }
 
-    boolean varies() {
-      return differs != 0;
+  /**
+   * Whether every pixel has the first one's colour: a scan that stops at the first other colour, so
+   * it costs a few pixels on an ordinary image and one pass only on a flat one.
+   */
+  private static boolean singleColour(Picture p) {
+    int n = p.width() * p.height();
+    byte[] red = p.red();
+    byte[] green = p.green();
+    byte[] blue = p.blue();
+    for (int i = 1; i < n; i++) {
+      if (red[i] != red[0] || green[i] != green[0] || blue[i] != blue[0]) {
+        return false;
+      }
     }
+    return true;
   }
 
   private static double variance(double sum, double sumSq, double n) {
@@ -214,35 +214,79 @@ public record ImageMeasures(
     return Math.max(0, sumSq / n - mean * mean);
   }
 
-  /** Laplacian variance and Immerkaer's noise sigma over interior pixels, per region. */
-  private static void neighbourhood(byte[] g, int w, int h, double[] sharpness, double[] noise) {
+  /**
+   * The pass over the grey plane: per region, the Laplacian variance and Immerkaer's noise sigma
+   * over interior pixels, and the blockiness: the mean absolute grey step across the 8-pixel block
+   * grid over the mean step inside blocks, minus one, both directions averaged; 0 when there is no
+   * blocking (never below 0). An interior row's steps are summed in the loop that reads its
+   * neighbourhoods (they read the same pixels); the first and last rows', and the last column's, on
+   * their own.
+   */
+  private static void grey(
+      byte[] g, int w, int h, double[] sharpness, double[] noise, double[] compression) {
     int hw = w / 2;
     int hh = h / 2;
-    Sums sums = new Sums(4); // count, Laplacian sum, its squares, |noise mask| sum
-    for (int y = 1; y < h - 1; y++) {
+    Sums neighbourhood = new Sums(4); // count, Laplacian sum, its squares, |noise mask| sum
+    Sums blocks = new Sums(4); // step sum and count across the grid, then inside blocks
+    long[] steps = new long[2];
+    for (int y = 0; y < h; y++) {
       int q = 1 + (y >= hh ? 2 : 0);
-      neighbourhoodRow(g, w, y * w, 1, hw, sums.at(q));
-      neighbourhoodRow(g, w, y * w, hw, w - 1, sums.at(q + 1));
+      if (y == 0 || y == h - 1) {
+        blockRow(g, w, y, 1, hw, blocks.at(q));
+        blockRow(g, w, y, hw, w, blocks.at(q + 1));
+        continue;
+      }
+      interiorRow(g, w, y * w, 1, hw, neighbourhood.at(q), steps);
+      blockSums(g, w, y, 1, hw, steps, blocks.at(q));
+      interiorRow(g, w, y * w, hw, w - 1, neighbourhood.at(q + 1), steps);
+      // the last pixel's steps: left and up (it has no right neighbour for the Laplacian)
+      int last = y * w + w - 1;
+      steps[0] += Math.abs((g[last] & 0xff) - (g[last - 1] & 0xff));
+      steps[1] += Math.abs((g[last] & 0xff) - (g[last - w] & 0xff));
+      blockSums(g, w, y, hw, w, steps, blocks.at(q + 1));
     }
-    sums.total();
+    neighbourhood.total();
     for (int k = 0; k < 5; k++) {
-      double n = sums.get(k, 0);
-      sharpness[k] = variance(sums.get(k, 1), sums.get(k, 2), n);
-      noise[k] = n == 0 ? 0 : Math.sqrt(Math.PI / 2) * sums.get(k, 3) / (6 * n);
+      double n = neighbourhood.get(k, 0);
+      sharpness[k] = variance(neighbourhood.get(k, 1), neighbourhood.get(k, 2), n);
+      noise[k] = n == 0 ? 0 : Math.sqrt(Math.PI / 2) * neighbourhood.get(k, 3) / (6 * n);
+    }
+    blocks.total();
+    for (int k = 0; k < 5; k++) {
+      double edge = blocks.get(k, 0);
+      double edgeN = blocks.get(k, 1);
+      double inner = blocks.get(k, 2);
+      double innerN = blocks.get(k, 3);
+      if (edgeN == 0 || innerN == 0) {
+        compression[k] = 0;
+        continue;
+      }
+      // +0.5 grey level keeps a nearly flat region from dividing by almost nothing
+      double ratio = (edge / edgeN + 0.5) / (inner / innerN + 0.5);
+      compression[k] = Math.max(0, ratio - 1);
     }
   }
 
-  private static void neighbourhoodRow(byte[] g, int w, int row, int from, int to, long[] s) {
+  /**
+   * Adds the neighbourhood sums of pixels {@code from} to {@code to} (exclusive) of an interior row
+   * to {@code s}, and puts their grey steps to the left and up in {@code steps}.
+   */
+  private static void interiorRow(
+      byte[] g, int w, int row, int from, int to, long[] s, long[] steps) {
     int up = row - w;
     int down = row + w;
     long lSum = 0;
     long lSq = 0;
     long absNoise = 0;
+    long horizontal = 0;
+    long vertical = 0;
     for (int start = from; start < to; start += CHUNK) {
       int end = Math.min(to, start + CHUNK);
       int cSum = 0;
       int cSq = 0;
       int cNoise = 0;
+      int cH = 0;
+      int cV = 0;
       for (int x = start; x < end; x++) {
         int c = g[row + x] & 0xff;
         int l = g[row + x - 1] & 0xff;
@@ -261,46 +305,21 @@ public record ImageMeasures(
         cSum += lap;
         cSq += lap * lap;
         cNoise += Math.abs(m);
+        cH += Math.abs(c - l);
+        cV += Math.abs(c - u);
       }
       lSum += cSum;
       lSq += cSq;
       absNoise += cNoise;
+      horizontal += cH;
+      vertical += cV;
     }
     s[0] += Math.max(0, to - from);
     s[1] += lSum;
     s[2] += lSq;
     s[3] += absNoise;
-  }
-
-  /**
-   * Mean absolute grey step across the 8-pixel block grid over the mean step inside blocks, minus
-   * one, both directions averaged; 0 when there is no blocking (never below 0).
-   */
-  private static double[] blockiness(byte[] g, int w, int h) {
-    int hw = w / 2;
-    int hh = h / 2;
-    Sums sums = new Sums(4); // step sum and count across the grid, then inside blocks
-    for (int y = 0; y < h; y++) {
-      int q = 1 + (y >= hh ? 2 : 0);
-      blockRow(g, w, y, 1, hw, sums.at(q));
-      blockRow(g, w, y, hw, w, sums.at(q + 1));
-    }
-    sums.total();
-    double[] out = new double[5];
-    for (int k = 0; k < 5; k++) {
-      double edge = sums.get(k, 0);
-      double edgeN = sums.get(k, 1);
-      double inner = sums.get(k, 2);
-      double innerN = sums.get(k, 3);
-      if (edgeN == 0 || innerN == 0) {
-        out[k] = 0;
-        continue;
-      }
-      // +0.5 grey level keeps a nearly flat region from dividing by almost nothing
-      double ratio = (edge / edgeN + 0.5) / (inner / innerN + 0.5);
-      out[k] = Math.max(0, ratio - 1);
-    }
-    return out;
+    steps[0] = horizontal;
+    steps[1] = vertical;
   }
 
   /**
@@ -328,6 +347,16 @@ public record ImageMeasures(
       horizontal += cH;
       vertical += cV;
     }
+    blockSums(g, w, y, from, to, new long[] {horizontal, vertical}, s);
+  }
+
+  /**
+   * Adds the steps of pixels {@code from} to {@code to} (exclusive) of row {@code y}, their sums to
+   * the left and up in {@code steps}, to the block sums {@code s}: across the grid or inside
+   * blocks.
+   */
+  private static void blockSums(byte[] g, int w, int y, int from, int to, long[] steps, long[] s) {
+    int row = y * w;
     long across = 0;
     long acrossN = 0;
     for (int x = (from + 7) & ~7; x < to; x += 8) {
@@ -337,11 +366,11 @@ public record ImageMeasures(
     long n = to - from;
     s[0] += across;
     s[1] += acrossN;
-    s[2] += horizontal - across;
+    s[2] += steps[0] - across;
     s[3] += n - acrossN;
     if (y > 0) {
       int k = (y & 7) == 0 ? 0 : 2;
-      s[k] += vertical;
+      s[k] += steps[1];
       s[k + 1] += n;
     }
   }
