@@ -93,7 +93,20 @@ final class RuleEvaluator {
    * per tick by the first rule that reads the metric, then read by every rule on it: each series is
    * read once a tick, not once per rule.
    */
-  private record Column(Layout layout, double[] values) {
+  private record Column(Layout layout, double[] values, Double[] boxed) {
+
+    /**
+     * A value boxed for JEXL: once per series and tick, by whichever rule needs it first (racing
+     * rules may box it twice; a {@code Double} is immutable, so either box is the value).
+     */
+    Double boxed(int i) {
+      Double b = boxed[i];
+      if (b == null) {
+        b = values[i];
+        boxed[i] = b;
+      }
+      return b;
+    }
 
     static Column of(Map<Map<String, String>, Series> series, Column previous, long freshAfter) {
       Layout layout = previous == null ? null : previous.layout;
@@ -114,7 +127,7 @@ final class RuleEvaluator {
       for (int i = 0; i < s.length; i++) {
         values[i] = s[i].latestSince(freshAfter);
       }
-      return new Column(layout, values);
+      return new Column(layout, values, new Double[s.length]);
     }
 
     /** Whether the map holds exactly these series, in this order. */
@@ -305,6 +318,7 @@ final class RuleEvaluator {
     final int[] conditionIndex;
     final int[] resolveIndex;
     final double[] condition;
+    final Double[] one = new Double[1];
     final Memo memo;
 
     Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open, Memo memo) {
@@ -340,8 +354,8 @@ final class RuleEvaluator {
         } else {
           // a failed evaluation leaves no verdict behind (-1), so the next tick tries again
           verdict[i] = -1;
-          condition[0] = v;
-          holds = rule.condition().test(condition);
+          one[0] = column.boxed(i);
+          holds = rule.condition().test(one);
           last[i] = v;
           verdict[i] = (byte) (holds ? 1 : 0);
         }
