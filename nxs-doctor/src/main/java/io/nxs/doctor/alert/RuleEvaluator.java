@@ -1,5 +1,6 @@
 package io.nxs.doctor.alert;
 
+import io.nxs.doctor.rule.Condition;
 import io.nxs.doctor.rule.Rule;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleStore;
@@ -319,6 +320,10 @@ final class RuleEvaluator {
     final int[] resolveIndex;
     final double[] condition;
     final Double[] one = new Double[1];
+
+    /** A rule is evaluated on one thread: the thread's evaluator, taken once. */
+    final Condition.Evaluator evaluator = Condition.evaluator();
+
     final Memo memo;
 
     Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open, Memo memo) {
@@ -355,7 +360,7 @@ final class RuleEvaluator {
           // a failed evaluation leaves no verdict behind (-1), so the next tick tries again
           verdict[i] = -1;
           one[0] = column.boxed(i);
-          holds = rule.condition().test(one);
+          holds = rule.condition().test(evaluator, one);
           last[i] = v;
           verdict[i] = (byte) (holds ? 1 : 0);
         }

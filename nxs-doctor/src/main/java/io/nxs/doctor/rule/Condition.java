@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.jexl3.JexlArithmetic;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JexlOperator;
 import org.apache.commons.jexl3.JexlOptions;
 import org.apache.commons.jexl3.internal.Engine;
 import org.apache.commons.jexl3.internal.Interpreter;
@@ -59,6 +61,7 @@ public final class Condition {
               .sandbox(new JexlSandbox(false))
               .antish(true)
               .strict(true)
+              .arithmetic(new Arithmetic())
               .safe(false)
               .silent(false)
               // no executor cache: conditions call no methods and read no properties, and with a
@@ -188,6 +191,38 @@ public final class Condition {
   public boolean test(Double[] values) {
     return evaluate(VALUES.get(), values, values.length);
   }
+
+  /**
+   * {@link #test(Double[])} with the calling thread's {@link Evaluator}, taken once for a run of
+   * evaluations instead of looked up per call.
+   *
+   * @throws IllegalArgumentException when the result is not true/false
+   * @throws IllegalStateException when the evaluator is another thread's
+   */
+  public boolean test(Evaluator evaluator, Double[] values) {
+    if (evaluator.owner != Thread.currentThread()) {
+      throw new IllegalStateException("a condition evaluator is used by its own thread only");
+    }
+    return evaluate(evaluator.values, values, values.length);
+  }
+
+  /** The calling thread's evaluator, for {@link #test(Evaluator, Double[])} on this thread. */
+  public static Evaluator evaluator() {
+    return EVALUATORS.get();
+  }
+
+  /**
+   * One thread's evaluation state (the values being evaluated and JEXL's interpreter), for a run of
+   * evaluations on that thread; never usable from another.
+   */
+  public static final class Evaluator {
+    private final Thread owner = Thread.currentThread();
+    private final Values values = VALUES.get();
+
+    private Evaluator() {}
+  }
+
+  private static final ThreadLocal<Evaluator> EVALUATORS = ThreadLocal.withInitial(Evaluator::new);
 
   private boolean evaluate(Values context, Object[] values, int count) {
     Object result = null;
@@ -388,6 +423,40 @@ public final class Condition {
         context.interpreter = interpreter;
       }
       return tree.jjtAccept(interpreter, null);
+    }
+  }
+
+  /**
+   * JEXL's arithmetic, with a shorter way to JEXL's own answer for the comparison conditions are
+   * made of: a metric (a {@code Double}) against a number. {@code JexlArithmetic}'s {@code compare}
+   * tries big decimals, big integers and floating point in turn, each through the strictness and
+   * null checks; for two plain numbers of which one is floating point it ends in the {@code double}
+   * comparison below, NaN ordered below every number — the same result, without the walk. Anything
+   * else goes to JEXL's own.
+   */
+  private static final class Arithmetic extends JexlArithmetic {
+    Arithmetic() {
+      super(true);
+    }
+
+    @Override
+    protected int compare(Object left, Object right, JexlOperator operator) {
+      if ((left instanceof Double || right instanceof Double) && plain(left) && plain(right)) {
+        double l = ((Number) left).doubleValue();
+        double r = ((Number) right).doubleValue();
+        if (Double.isNaN(l)) {
+          return Double.isNaN(r) ? 0 : -1;
+        }
+        if (Double.isNaN(r)) {
+          return 1;
+        }
+        return Double.compare(l, r);
+      }
+      return super.compare(left, right, operator);
+    }
+
+    private static boolean plain(Object o) {
+      return o instanceof Double || o instanceof Integer || o instanceof Long;
     }
   }
 
