@@ -25,11 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * #PARALLEL_FROM} rules on: evaluation only reads.
  *
  * <p>Conditions are pure functions of their inputs, and JEXL's interpreter costs most of a tick
- * (~0.15-0.2 µs per evaluation with the reused interpreter, ADR 0043): each rule remembers, per
- * label set, the inputs of its last evaluation and the verdict, and evaluates again only when an
- * input changed. Flags, counters and thresholds' inputs mostly stay put between ticks; a rule whose
- * inputs all move pays the full price. A rule's memory is dropped when the rule changes and trimmed
- * to the label sets it saw.
+ * (ADRs 0043, 0044): each rule remembers, per label set, the inputs of its last evaluation and the
+ * verdict, and evaluates again only when an input changed. Flags, counters and thresholds' inputs
+ * mostly stay put between ticks; a rule whose inputs all move pays the full price. A rule's memory
+ * is dropped when the rule changes and trimmed to the label sets it saw.
+ *
+ * <p>A rule on one metric (the common case) reads the metric's {@code Column} of the tick: the
+ * metric's series walked and their newest values read (and boxed for JEXL) once per tick, whatever
+ * the number of rules on the metric; its memory is then indexed by position in the column's layout.
  */
 final class RuleEvaluator {
 
