@@ -1,5 +1,6 @@
 package io.nxs.doctor.alert;
 
+import io.nxs.doctor.rule.Condition;
 import io.nxs.doctor.rule.Rule;
 import io.nxs.doctor.rule.RuleSet;
 import io.nxs.doctor.sample.SampleStore;
@@ -24,11 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * #PARALLEL_FROM} rules on: evaluation only reads.
  *
  * <p>Conditions are pure functions of their inputs, and JEXL's interpreter costs most of a tick
- * (~0.15-0.2 µs per evaluation with the reused interpreter, ADR 0043): each rule remembers, per
- * label set, the inputs of its last evaluation and the verdict, and evaluates again only when an
- * input changed. Flags, counters and thresholds' inputs mostly stay put between ticks; a rule whose
- * inputs all move pays the full price. A rule's memory is dropped when the rule changes and trimmed
- * to the label sets it saw.
+ * (ADRs 0043, 0044): each rule remembers, per label set, the inputs of its last evaluation and the
+ * verdict, and evaluates again only when an input changed. Flags, counters and thresholds' inputs
+ * mostly stay put between ticks; a rule whose inputs all move pays the full price. A rule's memory
+ * is dropped when the rule changes and trimmed to the label sets it saw.
+ *
+ * <p>A rule on one metric (the common case) reads the metric's {@code Column} of the tick: the
+ * metric's series walked and their newest values read (and boxed for JEXL) once per tick, whatever
+ * the number of rules on the metric; its memory is then indexed by position in the column's layout.
  */
 final class RuleEvaluator {
 
@@ -79,6 +83,72 @@ final class RuleEvaluator {
   private final Map<String, String> errors = new ConcurrentHashMap<>();
   private final Map<String, Memo> memos = new ConcurrentHashMap<>();
 
+  /** The last tick's columns, by metric: their layouts are reused while the series stay put. */
+  private Map<String, Column> columns = Map.of();
+
+  /**
+   * The series of one metric in a fixed order, as arrays; the same object from tick to tick while
+   * the metric's series stay the same, so a rule's memory can be indexed by position.
+   */
+  private record Layout(Map<String, String>[] labels, Series[] series) {}
+
+  /**
+   * One metric at one tick: its layout and each series' newest value (NaN when stale). Built once
+   * per tick by the first rule that reads the metric, then read by every rule on it: each series is
+   * read once a tick, not once per rule.
+   */
+  private record Column(Layout layout, double[] values, Double[] boxed) {
+
+    /**
+     * A value boxed for JEXL: once per series and tick, by whichever rule needs it first (racing
+     * rules may box it twice; a {@code Double} is immutable, so either box is the value).
+     */
+    Double boxed(int i) {
+      Double b = boxed[i];
+      if (b == null) {
+        b = values[i];
+        boxed[i] = b;
+      }
+      return b;
+    }
+
+    static Column of(Map<Map<String, String>, Series> series, Column previous, long freshAfter) {
+      Layout layout = previous == null ? null : previous.layout;
+      if (layout == null || !sameSeries(series, layout.series)) {
+        List<Map<String, String>> labels = new ArrayList<>(series.size());
+        List<Series> all = new ArrayList<>(series.size());
+        series.forEach(
+            (l, s) -> {
+              labels.add(l);
+              all.add(s);
+            });
+        @SuppressWarnings("unchecked")
+        Map<String, String>[] l = labels.toArray(new Map[0]);
+        layout = new Layout(l, all.toArray(new Series[0]));
+      }
+      Series[] s = layout.series;
+      double[] values = new double[s.length];
+      for (int i = 0; i < s.length; i++) {
+        values[i] = s[i].latestSince(freshAfter);
+      }
+      return new Column(layout, values, new Double[s.length]);
+    }
+
+    /** Whether the map holds exactly these series, in this order. */
+    private static boolean sameSeries(Map<Map<String, String>, Series> series, Series[] known) {
+      if (series.size() != known.length) {
+        return false;
+      }
+      int i = 0;
+      for (Series s : series.values()) {
+        if (i >= known.length || s != known[i++]) {
+          return false;
+        }
+      }
+      return i == known.length;
+    }
+  }
+
   /**
    * The last inputs and verdict of one rule, per label set; used by one thread at a time (a rule is
    * evaluated by one task per tick).
@@ -95,8 +165,27 @@ final class RuleEvaluator {
 
     int seen;
 
+    /**
+     * For a rule on one metric: the layout its arrays follow, then per series the last condition
+     * input and the verdict (1 holds, 0 not, -1 none yet).
+     */
+    Layout layout;
+
+    double[] lastInput;
+    byte[] verdict;
+
     Memo(Rule rule) {
       this.rule = rule;
+    }
+
+    /** Follows a column's layout; a new layout forgets every verdict (one evaluation more). */
+    void follow(Layout l) {
+      if (layout != l) {
+        layout = l;
+        lastInput = new double[l.series().length];
+        verdict = new byte[l.series().length];
+        java.util.Arrays.fill(verdict, (byte) -1);
+      }
     }
 
     /**
@@ -128,6 +217,8 @@ final class RuleEvaluator {
       RuleSet.Snapshot rules, SampleStore samples, long freshAfter, OpenAlerts open) {
     List<Rule> all = new ArrayList<>(rules.all());
     memos.keySet().retainAll(rules.rules().keySet());
+    Map<String, Column> previous = columns;
+    Map<String, Column> current = new ConcurrentHashMap<>();
     var stream = all.size() >= PARALLEL_FROM ? all.parallelStream() : all.stream();
     List<List<Finding>> found =
         stream
@@ -135,7 +226,7 @@ final class RuleEvaluator {
                 rule -> {
                   List<Finding> f = new ArrayList<>();
                   try {
-                    evaluateRule(rule, samples, freshAfter, open, f);
+                    evaluateRule(rule, samples, freshAfter, open, previous, current, f);
                     errors.remove(rule.id());
                   } catch (IllegalArgumentException e) {
                     errors.put(rule.id(), e.getMessage());
@@ -143,6 +234,7 @@ final class RuleEvaluator {
                   return f;
                 })
             .toList();
+    columns = current;
     List<Finding> findings = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
     for (List<Finding> f : found) {
@@ -162,30 +254,32 @@ final class RuleEvaluator {
   }
 
   private void evaluateRule(
-      Rule rule, SampleStore samples, long freshAfter, OpenAlerts open, List<Finding> out) {
+      Rule rule,
+      SampleStore samples,
+      long freshAfter,
+      OpenAlerts open,
+      Map<String, Column> previous,
+      Map<String, Column> current,
+      List<Finding> out) {
     List<String> metrics = rule.metrics();
     int n = metrics.size();
-    @SuppressWarnings("unchecked")
-    Map<Map<String, String>, Series>[] columns = new Map[n];
-    for (int i = 0; i < n; i++) {
-      columns[i] = samples.seriesOf(metrics.get(i));
-    }
     Memo memo =
         memos.compute(rule.id(), (id, m) -> m != null && m.rule == rule ? m : new Memo(rule));
     Inputs in = new Inputs(rule, metrics, open.anyOpen(rule.id()), open, memo);
     if (n == 1) {
-      // the common case: one metric, each of its series is one label set
-      // forEach, not entrySet(): a ConcurrentHashMap's entry iterator allocates an entry per step
-      columns[0].forEach(
-          (labels, series) -> {
-            double latest = series.latestSince(freshAfter);
-            if (!Double.isNaN(latest)) {
-              in.values[0] = latest;
-              in.evaluate(labels, out);
-            }
-          });
-      memo.trim();
+      // the common case: one metric, each of its series is one label set, read from the metric's
+      // column of this tick (shared by every rule on the metric)
+      String metric = metrics.getFirst();
+      Column column =
+          current.computeIfAbsent(
+              metric, m -> Column.of(samples.seriesOf(m), previous.get(m), freshAfter));
+      in.evaluate(column, out);
       return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<Map<String, String>, Series>[] columns = new Map[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = samples.seriesOf(metrics.get(i));
     }
     Set<Map<String, String>> labelSets = new LinkedHashSet<>();
     for (Map<Map<String, String>, Series> column : columns) {
@@ -228,6 +322,11 @@ final class RuleEvaluator {
     final int[] conditionIndex;
     final int[] resolveIndex;
     final double[] condition;
+    final Double[] one = new Double[1];
+
+    /** A rule is evaluated on one thread: the thread's evaluator, taken once. */
+    final Condition.Evaluator evaluator = Condition.evaluator();
+
     final Memo memo;
 
     Inputs(Rule rule, List<String> metrics, boolean hasOpen, OpenAlerts open, Memo memo) {
@@ -243,6 +342,36 @@ final class RuleEvaluator {
               ? null
               : indexes(metrics, rule.resolveCondition().metrics());
       this.condition = new double[conditionIndex.length];
+    }
+
+    /** The rule on each series of its one metric. */
+    void evaluate(Column column, List<Finding> out) {
+      Layout layout = column.layout();
+      memo.follow(layout);
+      double[] values = column.values();
+      double[] last = memo.lastInput;
+      byte[] verdict = memo.verdict;
+      for (int i = 0; i < values.length; i++) {
+        double v = values[i];
+        if (Double.isNaN(v)) {
+          continue; // stale, or no sample yet
+        }
+        boolean holds;
+        if (verdict[i] >= 0 && Double.doubleToLongBits(last[i]) == Double.doubleToLongBits(v)) {
+          holds = verdict[i] == 1;
+        } else {
+          // a failed evaluation leaves no verdict behind (-1), so the next tick tries again
+          verdict[i] = -1;
+          one[0] = column.boxed(i);
+          holds = rule.condition().test(evaluator, one);
+          last[i] = v;
+          verdict[i] = (byte) (holds ? 1 : 0);
+        }
+        if (holds || hasOpen) {
+          this.values[0] = v;
+          found(layout.labels()[i], holds, out);
+        }
+      }
     }
 
     void evaluate(Map<String, String> labels, List<Finding> out) {
@@ -268,6 +397,11 @@ final class RuleEvaluator {
         // steady state: nothing to start, nothing open to resolve; no key, no allocation
         return;
       }
+      found(labels, holds, out);
+    }
+
+    /** A finding for a label set whose condition holds or whose rule has an open alert. */
+    private void found(Map<String, String> labels, boolean holds, List<Finding> out) {
       String key = Alert.key(rule.id(), labels);
       Verdict verdict;
       if (holds) {

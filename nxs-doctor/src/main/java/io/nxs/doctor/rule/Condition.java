@@ -8,18 +8,18 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.jexl3.JexlArithmetic;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
-import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
-import org.apache.commons.jexl3.JexlExpression;
 import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JexlOperator;
 import org.apache.commons.jexl3.JexlOptions;
 import org.apache.commons.jexl3.internal.Engine;
-import org.apache.commons.jexl3.internal.Frame;
 import org.apache.commons.jexl3.internal.Interpreter;
 import org.apache.commons.jexl3.introspection.JexlPermissions;
 import org.apache.commons.jexl3.introspection.JexlSandbox;
+import org.apache.commons.jexl3.parser.ASTJexlScript;
 
 /**
  * A rule condition in the seed's syntax ({@code memory.available_mb < 512 AND memory.pressure >
@@ -36,7 +36,7 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  */
 public final class Condition {
 
-  private static final JexlEngine JEXL =
+  private static final ReusingEngine JEXL =
       new ReusingEngine(
           new JexlBuilder()
               .features(
@@ -61,6 +61,7 @@ public final class Condition {
               .sandbox(new JexlSandbox(false))
               .antish(true)
               .strict(true)
+              .arithmetic(new Arithmetic())
               .safe(false)
               .silent(false)
               // no executor cache: conditions call no methods and read no properties, and with a
@@ -87,12 +88,12 @@ public final class Condition {
   private static final double MIB = 1024d * 1024d;
 
   private final String source;
-  private final JexlExpression expression;
+  private final ASTJexlScript tree;
   private final List<String> metrics;
 
-  private Condition(String source, JexlExpression expression, List<String> metrics) {
+  private Condition(String source, ASTJexlScript tree, List<String> metrics) {
     this.source = source;
-    this.expression = expression;
+    this.tree = tree;
     this.metrics = metrics;
   }
 
@@ -106,9 +107,8 @@ public final class Condition {
       throw new IllegalArgumentException("condition is empty");
     }
     String jexl = translate(source);
-    JexlExpression expression;
     try {
-      expression = JEXL.createExpression(jexl);
+      JEXL.createExpression(jexl); // the seed's names, for the error message of a bad one
     } catch (JexlException e) {
       throw new IllegalArgumentException("bad expression '" + source + "': " + reason(e));
     }
@@ -127,12 +127,13 @@ public final class Condition {
     for (int i = 0; i < ordered.size(); i++) {
       positional = renameOutsideQuotes(positional, ordered.get(i), "__m" + i);
     }
+    ASTJexlScript tree;
     try {
-      expression = JEXL.createExpression(positional);
+      tree = JEXL.parseExpression(positional);
     } catch (JexlException e) {
       throw new IllegalArgumentException("bad expression '" + source + "': " + reason(e));
     }
-    Condition c = new Condition(source, expression, ordered);
+    Condition c = new Condition(source, tree, ordered);
     double[] ones = new double[ordered.size()];
     java.util.Arrays.fill(ones, 1.0);
     c.test(ones);
@@ -174,14 +175,66 @@ public final class Condition {
    */
   public boolean test(double[] values) {
     Values context = VALUES.get();
+    Object[] boxed = context.scratch(values.length);
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return evaluate(context, boxed, values.length);
+  }
+
+  /**
+   * {@link #test(double[])} with the values boxed already (none null): a caller that evaluates
+   * several conditions on one value boxes it once.
+   *
+   * @throws IllegalArgumentException when the result is not true/false
+   */
+  public boolean test(Double[] values) {
+    return evaluate(VALUES.get(), values, values.length);
+  }
+
+  /**
+   * {@link #test(Double[])} with the calling thread's {@link Evaluator}, taken once for a run of
+   * evaluations instead of looked up per call.
+   *
+   * @throws IllegalArgumentException when the result is not true/false
+   * @throws IllegalStateException when the evaluator is another thread's
+   */
+  public boolean test(Evaluator evaluator, Double[] values) {
+    if (evaluator.owner != Thread.currentThread()) {
+      throw new IllegalStateException("a condition evaluator is used by its own thread only");
+    }
+    return evaluate(evaluator.values, values, values.length);
+  }
+
+  /** The calling thread's evaluator, for {@link #test(Evaluator, Double[])} on this thread. */
+  public static Evaluator evaluator() {
+    return EVALUATORS.get();
+  }
+
+  /**
+   * One thread's evaluation state (the values being evaluated and JEXL's interpreter), for a run of
+   * evaluations on that thread; never usable from another.
+   */
+  public static final class Evaluator {
+    private final Thread owner = Thread.currentThread();
+    private final Values values = VALUES.get();
+
+    private Evaluator() {}
+  }
+
+  private static final ThreadLocal<Evaluator> EVALUATORS = ThreadLocal.withInitial(Evaluator::new);
+
+  private boolean evaluate(Values context, Object[] values, int count) {
     Object result = null;
-    context.bind(values);
+    context.bind(values, count);
     try {
-      result = expression.evaluate(context);
+      result = JEXL.evaluate(tree, context);
     } catch (JexlException e) {
       throw new IllegalArgumentException("cannot evaluate '" + source + "': " + reason(e));
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("cannot evaluate '" + source + "': nested too deeply");
     } finally {
-      context.bind(null);
+      context.bind(null, 0);
       if (!(result instanceof Boolean)) {
         // a failed or cancelled (interrupted) evaluation may leave the interpreter cancelled or
         // half-way: the next one starts from a new interpreter
@@ -289,21 +342,26 @@ public final class Condition {
    * an evaluation cannot start another (conditions call nothing), so one per thread is enough.
    */
   private static final class Values implements JexlContext, JexlContext.OptionsHandle {
-    private double[] values;
+    /** The current evaluation's values, boxed (each once, however often the condition reads it). */
+    private Object[] values;
 
-    /** Each value boxed once per evaluation, however often the condition reads it. */
-    private Object[] boxed = new Object[4];
+    private int count;
+
+    /** Where {@link #test(double[])} boxes its values. */
+    private Object[] scratch = new Object[4];
 
     Interpreter interpreter;
 
-    void bind(double[] newValues) {
-      if (values != null) {
-        java.util.Arrays.fill(boxed, 0, values.length, null);
+    Object[] scratch(int n) {
+      if (n > scratch.length) {
+        scratch = new Object[n];
       }
+      return scratch;
+    }
+
+    void bind(Object[] newValues, int newCount) {
       values = newValues;
-      if (newValues != null && newValues.length > boxed.length) {
-        boxed = new Object[newValues.length];
-      }
+      count = newCount;
     }
 
     @Override
@@ -313,13 +371,7 @@ public final class Condition {
 
     @Override
     public Object get(String name) {
-      int i = index(name);
-      Object b = boxed[i];
-      if (b == null) {
-        b = values[i];
-        boxed[i] = b;
-      }
-      return b;
+      return values[index(name)];
     }
 
     @Override
@@ -329,7 +381,7 @@ public final class Condition {
 
     @Override
     public boolean has(String name) {
-      return name.startsWith("__m") && index(name) < values.length;
+      return name.startsWith("__m") && index(name) < count;
     }
 
     private static int index(String name) {
@@ -338,29 +390,73 @@ public final class Condition {
   }
 
   /**
-   * JEXL's engine, except that an evaluation through a thread's {@link Values} reuses that thread's
-   * interpreter instead of building one (with its operator and arithmetic lookups) per call: that
-   * construction was about half of an evaluation's cost. Sound because a condition is an expression
-   * without local variables or frames (the features above forbid them): an interpreter keeps
-   * nothing of one evaluation for the next but its context and options, which are the same for
-   * every condition. A failed evaluation drops the interpreter ({@link #test(double[])}). {@code
-   * Engine} and its {@code createInterpreter} hook are JEXL's own extension point for this (ADR
-   * 0043).
+   * JEXL's engine with two hooks of its own for conditions: it hands out the parsed tree of an
+   * expression, and evaluates such a tree with the evaluating thread's interpreter (kept in its
+   * {@link Values}) — JEXL's interpreter walking JEXL's tree with JEXL's arithmetic, as {@code
+   * JexlExpression.evaluate} does, without what that call adds around the walk for scripts: a new
+   * interpreter per call (with its operator and arithmetic look-ups; ADR 0043), and four
+   * thread-local writes per call registering the engine and the interpreter for functions and
+   * thread-bound contexts, which conditions cannot reach (the features above forbid calls). Those
+   * two were about 70 % of an evaluation (ADR 0044).
+   *
+   * <p>Sound because a condition is an expression without local variables or frames: an interpreter
+   * keeps nothing of one evaluation for the next but its context and options, the same for every
+   * condition. A failed evaluation drops the interpreter ({@link #test(double[])}). {@code
+   * Engine}'s {@code parse} and {@code createInterpreter} are its protected extension points; the
+   * tree's {@code jjtAccept} is how JEXL's own interpreter starts a walk.
    */
   private static final class ReusingEngine extends Engine {
     ReusingEngine(JexlBuilder builder) {
       super(builder);
     }
 
-    @Override
-    protected Interpreter createInterpreter(JexlContext context, Frame frame, JexlOptions options) {
-      if (frame == null && options == OPTIONS && context instanceof Values values) {
-        if (values.interpreter == null) {
-          values.interpreter = super.createInterpreter(context, null, options);
-        }
-        return values.interpreter;
+    /** Parses an expression as {@code createExpression} does. */
+    ASTJexlScript parseExpression(String source) {
+      return parse(createInfo(), expressionFeatures, source, null);
+    }
+
+    /** Evaluates a parsed expression with the thread's interpreter. */
+    Object evaluate(ASTJexlScript tree, Values context) {
+      Interpreter interpreter = context.interpreter;
+      if (interpreter == null) {
+        interpreter = createInterpreter(context, null, OPTIONS);
+        context.interpreter = interpreter;
       }
-      return super.createInterpreter(context, frame, options);
+      return tree.jjtAccept(interpreter, null);
+    }
+  }
+
+  /**
+   * JEXL's arithmetic, with a shorter way to JEXL's own answer for the comparison conditions are
+   * made of: a metric (a {@code Double}) against a number. {@code JexlArithmetic}'s {@code compare}
+   * tries big decimals, big integers and floating point in turn, each through the strictness and
+   * null checks; for two plain numbers of which one is floating point it ends in the {@code double}
+   * comparison below, NaN ordered below every number — the same result, without the walk. Anything
+   * else goes to JEXL's own.
+   */
+  private static final class Arithmetic extends JexlArithmetic {
+    Arithmetic() {
+      super(true);
+    }
+
+    @Override
+    protected int compare(Object left, Object right, JexlOperator operator) {
+      if ((left instanceof Double || right instanceof Double) && plain(left) && plain(right)) {
+        double l = ((Number) left).doubleValue();
+        double r = ((Number) right).doubleValue();
+        if (Double.isNaN(l)) {
+          return Double.isNaN(r) ? 0 : -1;
+        }
+        if (Double.isNaN(r)) {
+          return 1;
+        }
+        return Double.compare(l, r);
+      }
+      return super.compare(left, right, operator);
+    }
+
+    private static boolean plain(Object o) {
+      return o instanceof Double || o instanceof Integer || o instanceof Long;
     }
   }
 

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlExpression;
+import org.apache.commons.jexl3.MapContext;
 import org.junit.jupiter.api.Test;
 
 /** Evaluation of conditions, which reuses one JEXL interpreter per thread. */
@@ -30,6 +35,57 @@ class ConditionTest {
       assertThat(EITHER.test(new double[] {v, 100 - i % 100}))
           .as("either %s", v)
           .isEqualTo(!(v >= 512) || 100 - i % 100 > 80);
+    }
+  }
+
+  @Test
+  void comparisonsGiveStockJexlsAnswersForEveryKindOfNumber() {
+    JexlEngine stock = new JexlBuilder().strict(true).create();
+    double[] values = {
+      Double.NaN,
+      -0.0,
+      0.0,
+      59.999999,
+      60,
+      60.000001,
+      -1,
+      1e300,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      9007199254740993d
+    };
+    String[] literals = {"60", "0", "0.0", "-1", "1e300", "9007199254740993", "60.000001"};
+    for (String op : new String[] {"<", "<=", ">", ">=", "==", "!="}) {
+      for (String literal : literals) {
+        String source = "m.x " + op + " " + literal;
+        Condition c = Condition.compile(source);
+        JexlExpression reference = stock.createExpression("x " + op + " " + literal);
+        for (double v : values) {
+          assertThat(c.test(new double[] {v}))
+              .as("%s with %s", source, v)
+              .isEqualTo(reference.evaluate(new MapContext(Map.of("x", v))));
+        }
+      }
+      Condition both = Condition.compile("m.a " + op + " m.b");
+      JexlExpression reference = stock.createExpression("a " + op + " b");
+      for (double a : values) {
+        for (double b : values) {
+          assertThat(both.test(new double[] {a, b}))
+              .as("%s %s %s", a, op, b)
+              .isEqualTo(reference.evaluate(new MapContext(Map.of("a", a, "b", b))));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aThreadsEvaluatorServesThatThreadOnly() throws Exception {
+    Condition.Evaluator mine = Condition.evaluator();
+    assertThat(BETWEEN.test(mine, new Double[] {100.0})).isTrue();
+    assertThat(BETWEEN.test(mine, new Double[] {10.0})).isFalse();
+    try (ExecutorService other = Executors.newSingleThreadExecutor()) {
+      Future<?> misuse = other.submit(() -> BETWEEN.test(mine, new Double[] {100.0}));
+      assertThatThrownBy(misuse::get).hasCauseInstanceOf(IllegalStateException.class);
     }
   }
 
