@@ -2,6 +2,7 @@ package io.nxs.app.cli;
 
 import io.nxs.app.Daemon;
 import io.nxs.app.NxsHome;
+import io.nxs.core.http.ChildDaemonReadiness;
 import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,9 @@ import java.util.function.Supplier;
 public final class StartupTraining {
 
   private static final int MIB = 1 << 20;
+
+  /** How long the training daemon may take to be ready: a loaded machine starts it slowly. */
+  private static final Duration READY_LIMIT = Duration.ofMinutes(5);
 
   private final Path dir;
   private final Path homeDir;
@@ -245,32 +249,18 @@ public final class StartupTraining {
    * Waits until the daemon answers {@code /readyz} with 200; throws, with what {@code log} says,
    * when it stops running or takes 5 min.
    */
-  private void awaitReady(int port, BooleanSupplier alive, Supplier<String> log)
+  private static void awaitReady(int port, BooleanSupplier alive, Supplier<String> log)
       throws InterruptedException {
-    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
-    long deadline = clock.millis() + 300_000;
-    while (true) {
-      if (!alive.getAsBoolean()) {
+    switch (ChildDaemonReadiness.await(alive, port, READY_LIMIT)) {
+      case READY -> {}
+      case EXITED -> {
         String said = log.get().strip();
         throw new IllegalStateException(
             "the training daemon stopped: " + said.substring(Math.max(0, said.length() - 2000)));
       }
-      try {
-        HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(5000);
-        int status = connection.getResponseCode();
-        connection.disconnect();
-        if (status == 200) {
-          return;
-        }
-      } catch (IOException expected) {
-        // not listening yet: the daemon is still starting, so ask again
-      }
-      if (clock.millis() > deadline) {
-        throw new IllegalStateException("the training daemon was not ready within 5 min");
-      }
-      Thread.sleep(50);
+      case TIMED_OUT ->
+          throw new IllegalStateException(
+              "the training daemon was not ready within " + READY_LIMIT.toMinutes() + " min");
     }
   }
 

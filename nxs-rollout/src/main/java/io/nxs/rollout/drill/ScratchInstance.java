@@ -1,5 +1,6 @@
 package io.nxs.rollout.drill;
 
+import io.nxs.core.http.ChildDaemonReadiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -243,27 +244,16 @@ final class ScratchInstance implements AutoCloseable {
     return -1;
   }
 
-  private static boolean awaitReady(int port, long started) {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest readyz =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    while (System.nanoTime() - started < READY_LIMIT.toNanos()) {
-      try {
-        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return true;
-        }
-      } catch (IOException notYet) {
-        // Bound but not answering yet, or a request timed out under load: ask again.
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+  private boolean awaitReady(int port, long started) {
+    Duration left = READY_LIMIT.minusNanos(System.nanoTime() - started);
+    try {
+      return !left.isNegative()
+          && ChildDaemonReadiness.await(daemon::isAlive, port, left)
+              == ChildDaemonReadiness.Outcome.READY;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    return false;
   }
 
   @Override
