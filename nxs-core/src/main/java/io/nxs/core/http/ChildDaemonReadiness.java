@@ -54,7 +54,7 @@ public final class ChildDaemonReadiness {
         if (status == 200) {
           return Outcome.READY;
         }
-      } catch (IOException notYet) {
+      } catch (IOException expected) {
         // Not listening yet, or a request timed out under load: ask again.
       }
       if (System.nanoTime() - deadline > 0) {
