@@ -31,6 +31,7 @@ cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
 declare -A archive
 nxs_jit=""   # serve: nxs_start_archive picks the daemon's kind
+nxs_archive_kind=serve
 for j in $jars; do
   if [ "$j" = after ] || [ "${BEFORE_ARCHIVE:-cds}" = launcher ]; then
     # shellcheck disable=SC2086

@@ -5,13 +5,14 @@ import io.nxs.app.NxsHome;
 import io.nxs.core.http.ChildDaemonReadiness;
 import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A short run of what NXS does most, for the launcher's class-data sharing archive: {@code ./nxs}
@@ -37,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code StartupTraining cli} trains the light commands' archive instead (JDK 25's AOT cache,
  * which loads every class it holds at start): the daemon runs in a child JVM, so this process loads
  * only what {@code nxs status}, {@code nxs provider list} and the other commands that talk to the
- * daemon load (docs/adr/0061-aot-cache-per-kind-of-start.md).
+ * daemon load (docs/adr/0061-aot-cache-per-kind-of-start.md). {@code StartupTraining serve} trains
+ * the daemon's own: {@code nxs serve} started, used over HTTP and stopped, twice, and nothing else
+ * (docs/adr/0062-daemon-start-archive-and-sqlite-library.md).
  */
 public final class StartupTraining {
 
@@ -65,6 +70,8 @@ public final class StartupTraining {
       StartupTraining training = new StartupTraining(dir, Clock.systemUTC());
       if (args.length > 0 && args[0].equals("cli")) {
         training.runLightCommands();
+      } else if (args.length > 0 && args[0].equals("serve")) {
+        training.runServe();
       } else {
         training.run();
       }
@@ -127,7 +134,19 @@ public final class StartupTraining {
             .redirectOutput(dir.resolve("daemon.log").toFile())
             .start();
     try {
-      awaitReady(port, daemon);
+      awaitReady(
+          port,
+          daemon::isAlive,
+          () -> {
+            try {
+              return "exited "
+                  + daemon.exitValue()
+                  + ": "
+                  + Files.readString(dir.resolve("daemon.log"));
+            } catch (IOException e) {
+              return "exited " + daemon.exitValue();
+            }
+          });
       for (List<String> command :
           List.of(
               List.of("status"),
@@ -148,6 +167,48 @@ public final class StartupTraining {
       throw new IOException("interrupted", e);
     } finally {
       daemon.destroyForcibly();
+    }
+  }
+
+  /**
+   * {@code nxs serve} as the launcher runs it, for the daemon's own archive: on a new home (the
+   * migrations, the first key), its HTTP routes used, stopped through {@code POST
+   * /api/v1/daemon/stop} as {@code nxs stop} does, then once more on the same home (a restart). No
+   * CLI command and no vault work runs in this process: a daemon start loads every class its AOT
+   * cache holds, and with theirs it held a quarter more than it needs (ADR 0062).
+   */
+  void runServe() throws IOException {
+    NxsHome home = new NxsHome(homeDir);
+    int port = initialize(home, "vault:\n  openclaw: false\n");
+    for (int start = 0; start < 2; start++) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int[] code = {-1};
+      Thread serve =
+          Thread.ofPlatform()
+              .name("training-serve")
+              .start(
+                  () ->
+                      code[0] =
+                          cli.run(
+                              new PrintWriter(out),
+                              new PrintWriter(err),
+                              "serve",
+                              "--home",
+                              homeDir.toString()));
+      try {
+        awaitReady(port, serve::isAlive, err::toString);
+        http(port, home);
+        request(port, home, "POST", "/api/v1/daemon/stop", "");
+        serve.join(Duration.ofMinutes(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      if (serve.isAlive() || code[0] != 0) {
+        throw new IllegalStateException(
+            "the training's 'nxs serve' did not stop with exit code 0: " + err.toString().strip());
+      }
     }
   }
 
@@ -185,18 +246,17 @@ public final class StartupTraining {
   }
 
   /**
-   * Waits until the daemon answers {@code /readyz} with 200; throws when it exits or takes 5 min.
+   * Waits until the daemon answers {@code /readyz} with 200; throws, with what {@code log} says,
+   * when it stops running or takes 5 min.
    */
-  private void awaitReady(int port, Process daemon) throws IOException, InterruptedException {
-    switch (ChildDaemonReadiness.await(daemon::isAlive, port, READY_LIMIT)) {
+  private static void awaitReady(int port, BooleanSupplier alive, Supplier<String> log)
+      throws InterruptedException {
+    switch (ChildDaemonReadiness.await(alive, port, READY_LIMIT)) {
       case READY -> {}
       case EXITED -> {
-        String log = Files.readString(dir.resolve("daemon.log")).strip();
+        String said = log.get().strip();
         throw new IllegalStateException(
-            "the training daemon exited "
-                + daemon.exitValue()
-                + ": "
-                + log.substring(Math.max(0, log.length() - 2000)));
+            "the training daemon stopped: " + said.substring(Math.max(0, said.length() - 2000)));
       }
       case TIMED_OUT ->
           throw new IllegalStateException(
@@ -207,39 +267,48 @@ public final class StartupTraining {
   /**
    * The HTTP paths the CLI does not take: probes, metrics, the dashboard and a chat completion
    * (answered with the gateway's error, as no provider runs here; the status is not checked).
+   * Through {@code HttpURLConnection}, as the CLI talks to the daemon: the JDK's {@code HttpClient}
+   * would put some 300 classes into the daemon's archive that a start does not use.
    */
   private static void http(int port, NxsHome home) throws IOException {
-    String key = Files.readString(home.adminKey()).strip();
-    String base = "http://127.0.0.1:" + port;
-    try (HttpClient client = HttpClient.newHttpClient()) {
-      for (String path :
-          List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
-        send(
-            client,
-            HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + key)
-                .GET());
-      }
-      String chat =
-          "{\"model\":\"nxs-auto\",\"stream\":true,\"max_completion_tokens\":16,"
-              + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-      send(
-          client,
-          HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-              .header("Authorization", "Bearer " + key)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(chat)));
+    for (String path :
+        List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
+      request(port, home, "GET", path, null);
     }
+    request(
+        port,
+        home,
+        "POST",
+        "/v1/chat/completions",
+        "{\"model\":\"nxs-auto\",\"stream\":true,\"max_completion_tokens\":16,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
   }
 
-  private static void send(HttpClient client, HttpRequest.Builder request) throws IOException {
-    try {
-      client.send(
-          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+  /** One request with the admin key; {@code body} null for none. Reads and drops the answer. */
+  private static void request(int port, NxsHome home, String method, String path, String body)
+      throws IOException {
+    String key = Files.readString(home.adminKey()).strip();
+    HttpURLConnection connection =
+        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    connection.setConnectTimeout(30_000);
+    connection.setReadTimeout(30_000);
+    connection.setRequestMethod(method);
+    connection.setRequestProperty("Authorization", "Bearer " + key);
+    if (body != null) {
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/json");
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body.getBytes(StandardCharsets.UTF_8));
+      }
     }
+    int status = connection.getResponseCode();
+    try (InputStream in =
+        status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+      if (in != null) {
+        in.readAllBytes();
+      }
+    }
+    connection.disconnect();
   }
 
   private void cli(String... args) {

@@ -1,5 +1,6 @@
 package io.nxs.app.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.file.Path;
@@ -22,5 +23,15 @@ class StartupTrainingTest {
   void theLightCommandsRunAgainstADaemonInAChildJvmThatTheyStop() {
     assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).runLightCommands())
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theDaemonsTrainingStartsServesAndStopsTheDaemonTwiceInThisJvm() throws Exception {
+    StartupTraining training = new StartupTraining(dir, Clock.systemUTC());
+
+    training.runServe();
+
+    assertThat(dir.resolve("home/state.db")).isNotEmptyFile();
+    assertThat(dir.resolve("home/keys/admin.key")).exists();
   }
 }

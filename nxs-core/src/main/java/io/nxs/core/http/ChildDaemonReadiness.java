@@ -1,10 +1,8 @@
 package io.nxs.core.http;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -17,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * <p>Design note: the poll is of a real daemon starting, not a test's timing: it asks every {@value
  * #POLL_MILLIS} ms, stops at once when the daemon stops (one that failed its start is not waited on
  * until the limit), and measures the limit on the monotonic clock, because it bounds how long a
- * real process may take, not a time of day.
+ * real process may take, not a time of day. It asks through {@code HttpURLConnection}, as the CLI
+ * does: the JDK's {@code HttpClient} would put some 300 classes into the daemon's own start-up
+ * archive, whose training waits here (ADR 0062).
  */
 public final class ChildDaemonReadiness {
 
@@ -43,29 +43,25 @@ public final class ChildDaemonReadiness {
   public static Outcome await(BooleanSupplier running, int port, Duration limit)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
-    HttpRequest readyz =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    try (HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1))
-            .build()) {
-      while (running.getAsBoolean()) {
-        try {
-          if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-            return Outcome.READY;
-          }
-        } catch (IOException notYet) {
-          // Not listening yet, or a request timed out under load: ask again.
+    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+    while (running.getAsBoolean()) {
+      try {
+        HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
+        connection.setConnectTimeout(1000);
+        connection.setReadTimeout(5000);
+        int status = connection.getResponseCode();
+        connection.disconnect();
+        if (status == 200) {
+          return Outcome.READY;
         }
-        if (System.nanoTime() - deadline > 0) {
-          return Outcome.TIMED_OUT;
-        }
-        Thread.sleep(POLL_MILLIS);
+      } catch (IOException expected) {
+        // Not listening yet, or a request timed out under load: ask again.
       }
-      return Outcome.EXITED;
+      if (System.nanoTime() - deadline > 0) {
+        return Outcome.TIMED_OUT;
+      }
+      Thread.sleep(POLL_MILLIS);
     }
+    return Outcome.EXITED;
   }
 }

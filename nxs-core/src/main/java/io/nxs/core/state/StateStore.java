@@ -85,6 +85,7 @@ public final class StateStore {
 
   /** As {@link #open(Path)}, finding migration scripts through {@code scripts}. */
   static StateStore open(Path file, ClassLoader scripts) {
+    SqliteLibrary.useCache();
     SecureFiles.ensureDirectory(file.toAbsolutePath().getParent());
     SecureFiles.createPrivateFile(file);
     StateStore store = new StateStore(file, scripts);
