@@ -16,7 +16,8 @@
 # bench/gateway-overhead.sh counts it; for nginx every process).
 #   bench/gateway-floor.sh [out.md]   (NXS_JAR=nxs-app/target/nxs.jar, built by ./nxs when stale;
 #     VARIANTS="apache/loom ..."; ROUNDS=2 DURATION=8s WARMUP=15s JVM_WARMUP=60s NXS_WARMUP=120s;
-#     JVM_OPTS: the daemon's launcher flags unless set; JFR=<dir>: after the rounds, one more wrk
+#     JVM_OPTS: the daemon's launcher flags unless set; NXS_ALT_OPTS="name=flags;...": more NXS
+#     daemons with other JVM flags; JFR=<dir>: after the rounds, one more wrk
 #     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py)
 # Needs jetty-client 12.1 (and what it depends on) in ~/.m2: the script fetches it with
 # `./mvnw dependency:get` when missing. The proxy is bench-only: nothing here ships.
@@ -90,6 +91,24 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nxs/readyz"
   sleep 0.2
 done
 auth[NXS]=$(cat "$work/home/keys/admin.key")
+# NXS_ALT_OPTS="name=flags;name=flags": more NXS daemons, same jar and config, other JVM flags
+# (say, another collector), each a target "NXS <name>".
+IFS=';' read -r -a alts <<<"${NXS_ALT_OPTS:-}"
+for alt in "${alts[@]}"; do
+  [ -n "$alt" ] || continue
+  t="NXS ${alt%%=*}"; port=$(free_port); mkdir -p "$work/home-$port"
+  sed "s/port: $nxs}/port: $port}/" "$work/home/nxs.yaml" >"$work/home-$port/nxs.yaml"
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" $native ${alt#*=} -jar "$jar" serve --home "$work/home-$port" >"$work/$port.out" 2>&1 &
+  pid[$t]=$!; pids+=("${pid[$t]}")
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
+    kill -0 "${pid[$t]}" 2>/dev/null || { cat "$work/$port.out" >&2; exit 1; }
+    sleep 0.2
+  done
+  auth[$t]=$(cat "$work/home-$port/keys/admin.key")
+  url[$t]="http://127.0.0.1:$port/v1/chat/completions"
+  targets+=("$t")
+done
 url[direct]="http://127.0.0.1:$up/v1/chat/completions"
 url["nginx proxy"]="http://127.0.0.1:$proxy/v1/chat/completions"
 url[NXS]="http://127.0.0.1:$nxs/v1/chat/completions"
@@ -117,15 +136,16 @@ for t in "${targets[@]}"; do
   } >"${lua[$t]}"
 done
 
+# One awk over every thread's stat (a loop of cat and awk per thread took tens of seconds a cell at
+# load 25): field 2 is the thread's name in parentheses, utime and stime the 12th and 13th after it.
 cpu_ticks() {
-  local t=0 p d
-  for p in "$@"; do
-    for d in "/proc/$p/task/"*; do
-      case "$(cat "$d/comm" 2>/dev/null)" in "C1 Comp"*|"C2 Comp"*|G1*|"GC Thr"*|"VM Thr"*|"VM Per"*) ;;
-        *) t=$((t + $(awk '{print $14+$15}' "$d/stat" 2>/dev/null || echo 0)));; esac
-    done
-  done
-  echo $t
+  local p files=()
+  for p in "$@"; do files+=(/proc/"$p"/task/*/stat); done
+  cat "${files[@]}" 2>/dev/null | awk '{
+      name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [A-Za-z] .*/, "", name)
+      if (name ~ /^(C1 Comp|C2 Comp|G1|GC Thr|VM Thr|VM Per)/) next
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13]
+    } END { print t + 0 }'
 }
 tck=$(getconf CLK_TCK)
 run_wrk() { # target conns -> "rps p50 p99 n errors"
@@ -151,7 +171,7 @@ run_hey() { # target
 
 # Warm-up: each target alone; the JVMs long enough for C2 to settle on two shared cores.
 for t in "${targets[@]}"; do
-  case $t in NXS) w=${NXS_WARMUP:-120s};; bare*) w=${JVM_WARMUP:-60s};; *) w=${WARMUP:-15s};; esac
+  case $t in NXS*) w=${NXS_WARMUP:-120s};; bare*) w=${JVM_WARMUP:-60s};; *) w=${WARMUP:-15s};; esac
   wrk -t2 -c64 -d"$w" -s "${lua[$t]}" "${url[$t]}" >/dev/null 2>&1 || true
 done
 
@@ -178,11 +198,21 @@ for r in $(seq "$rounds"); do
   done
 done
 
+# The collectors' work over the whole run (warm-up included), per JVM: young and full collections
+# and their total pause time.
+gc="$work/gc.txt"
+for t in "${targets[@]}"; do
+  [[ $t == NXS* || $t == bare* ]] || continue
+  "$JAVA_HOME/bin/jstat" -gc "${pid[$t]}" | awk -v t="$t" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    { printf "%s: %d young collections, %.3f s (%.2f ms each); %d full, %.3f s\n", t, $h["YGC"], $h["YGCT"],
+      ($h["YGC"] ? 1000 * $h["YGCT"] / $h["YGC"] : 0), $h["FGC"], $h["FGCT"] }' >>"$gc"
+done
+
 # Profiles, after the measured rounds so they cost none of them: one more wrk c=64 cell per JVM.
 if [ -n "${JFR:-}" ]; then
   mkdir -p "$JFR"
   for t in "${targets[@]}"; do
-    [[ $t == NXS || $t == bare* ]] || continue
+    [[ $t == NXS* || $t == bare* ]] || continue
     f="$JFR/$(echo "$t" | tr ' /' '__').jfr"
     "$JAVA_HOME/bin/jcmd" "${pid[$t]}" JFR.start name=floor settings=profile >/dev/null
     read -r rps _ _ n _ < <(run_wrk "$t" 64)
@@ -197,7 +227,7 @@ fi
   echo "- Machine: $(nproc) cores shared with other jobs, $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- Command: \`ROUNDS=$rounds DURATION=$duration VARIANTS=\"$variants\" bench/gateway-floor.sh\`; NXS jar: $jar"
-  echo "- JVM flags (NXS and every bare proxy): \`$jvm_opts\`"
+  echo "- JVM flags (NXS and every bare proxy): \`$jvm_opts\`${NXS_ALT_OPTS:+; NXS alternatives: \`$NXS_ALT_OPTS\`}"
   echo
   echo "## Mean over rounds (ratio: rps over nginx proxy's in the same round and load, then averaged)"
   echo
@@ -223,6 +253,12 @@ fi
           cpu[k] / c, (err[k] == "" ? "-" : err[k])
       }
     }' "$raw"
+  echo
+  echo "## Collections over the whole run (jstat -gc at the end)"
+  echo
+  echo '```'
+  cat "$gc"
+  echo '```'
   echo
   echo "## Raw cells (in the order run)"
   echo
