@@ -46,17 +46,7 @@ cleanup() {
 trap cleanup EXIT
 . bench/chat-upstream.sh
 chat_upstream "$work"
-proxy=$(free_port)
-cat >"$work/proxy.conf" <<C
-worker_processes auto; daemon on; pid $work/proxy.pid; error_log $work/proxy.err warn;
-events { worker_connections 8192; }
-http { access_log off; keepalive_requests 1000000;
- client_body_temp_path $work/pb; proxy_temp_path $work/pp; fastcgi_temp_path $work/pf; uwsgi_temp_path $work/pu; scgi_temp_path $work/ps;
- upstream bench_up { server 127.0.0.1:$up; keepalive 128; }
- server { listen 127.0.0.1:$proxy;
-  location / { proxy_pass http://bench_up; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-C
-nginx -c "$work/proxy.conf" -e "$work/proxy.err"
+nginx_proxy "$work"
 
 # --- the JVMs: NXS and the bare proxies ------------------------------------------------------------
 jar=${NXS_JAR:-nxs-app/target/nxs.jar}
