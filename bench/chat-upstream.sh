@@ -1,6 +1,8 @@
-# Sourced by bench/gateway-profile.sh and bench/gateway-cpu-ab.sh: free_port, and chat_upstream DIR,
-# which starts nginx (its pid file DIR/up.pid) answering the bench's fixed chat completion (and a
-# model list) on a free port of 127.0.0.1, and sets $up to that port.
+# Sourced by bench/gateway-profile.sh, bench/gateway-cpu-ab.sh and bench/gateway-floor.sh: free_port,
+# chat_upstream DIR, which starts nginx (its pid file DIR/up.pid) answering the bench's fixed chat
+# completion (and a model list) on a free port of 127.0.0.1 and sets $up to that port, and
+# nginx_proxy DIR, which starts a second nginx (DIR/proxy.pid) as a plain reverse proxy to $up
+# (proxy_pass, upstream keepalive 128) and sets $proxy to its port.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 chat_upstream() {
   local dir=$1 chat='{"id":"chatcmpl-bench","object":"chat.completion","created":0,"model":"fast-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
@@ -15,4 +17,18 @@ http { access_log off; keepalive_requests 1000000;
   location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"fast-model","object":"model"}]}'; } } }
 C
   nginx -c "$dir/up.conf" -e "$dir/up.err"
+}
+nginx_proxy() {
+  local dir=$1
+  proxy=$(free_port)
+  cat >"$dir/proxy.conf" <<C
+worker_processes auto; daemon on; pid $dir/proxy.pid; error_log $dir/proxy.err warn;
+events { worker_connections 8192; }
+http { access_log off; keepalive_requests 1000000;
+ client_body_temp_path $dir/pb; proxy_temp_path $dir/pp; fastcgi_temp_path $dir/pf; uwsgi_temp_path $dir/pu; scgi_temp_path $dir/ps;
+ upstream bench_up { server 127.0.0.1:$up; keepalive 128; }
+ server { listen 127.0.0.1:$proxy;
+  location / { proxy_pass http://bench_up; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+C
+  nginx -c "$dir/proxy.conf" -e "$dir/proxy.err"
 }

@@ -232,7 +232,7 @@ run_hey() { # url target
   awk '
     /Requests\/sec/ { rps=$2 }
     / 50% in/ { p50=$3*1000 } / 99% in/ { p99=$3*1000 }
-    /^\s+\[[0-9]+\]/ { code=$1; gsub(/[\[\]]/, "", code); n+=$2; if (code != 200) err=err "HTTP " code ": " $2 " " }
+    /^[ \t]+\[[0-9]+\]/ { code=$1; gsub(/[\[\]]/, "", code); n+=$2; if (code != 200) err=err "HTTP " code ": " $2 " " }
     /Error distribution/ { inerr=1; next } inerr && /\[/ { err=err $0 " " }
     END { printf "%s %.3f %.3f %s %s\n", rps, p50, p99, n+0, (err==""?"-":err) }' "$work/load.txt"
 }

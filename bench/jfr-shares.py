@@ -3,7 +3,7 @@
 
   jfr print --json --stack-depth 96 --events jdk.ExecutionSample rec.jfr | bench/jfr-shares.py
 prints the top methods by self and inclusive samples, then the share of samples whose stack holds
-each of the gateway's named costs (a sample may count in several rows)."""
+each of the gateway's named costs (and the bare proxy's, bench/gateway-floor.sh) (a sample may count in several rows)."""
 import collections
 import json
 import sys
@@ -27,6 +27,10 @@ NAMED = {
     "Telemetry.attempt": "Telemetry.attempt",
     "breakers": "Breaker.on",
     "ForkJoinPool (virtual thread scheduling)": "ForkJoinPool",
+    "Jetty client, HTTP/1.1 (bare proxy)": "OverHTTP.",
+    "response write (bare proxy)": "BareProxy.answer",
+    "socket write syscall": "SocketDispatcher.write",
+    "socket read syscall": "SocketDispatcher.read",
 }
 
 

@@ -1,0 +1,290 @@
+// The floor of the gateway's stack (issue 13): a bare reverse proxy on the daemon's own server,
+// Jetty 12 with Javalin's thread pool and the same connector settings, that forwards each request
+// to one upstream with nothing around it (no key gate, routing, limits, audit or accounting).
+// Bench-only code, never shipped: bench/gateway-floor.sh runs it from the daemon's jar with the
+// source launcher, one JVM per variant, beside nginx-as-a-proxy and NXS itself.
+//
+//   java -cp <nxs jar>:<jetty-client jars> bench/bare-proxy/BareProxy.java \
+//       PORT UPSTREAM_URL CLIENT THREADS
+//   CLIENT  apache  the gateway's pooled Apache HttpClient 5 classic client, its own connection
+//                   factory (reflection: package-private), on the request's thread (ADR 0033)
+//           jdk     java.net.http.HttpClient (HTTP/1.1), blocking send on the request's thread
+//           jdk-async  the same client, sendAsync; the handler does not block
+//           jetty   Jetty 12's HttpClient, asynchronous; the handler does not block
+//           none    no upstream: a canned answer of the upstream's size (the server alone)
+//   THREADS loom    Javalin's pool with useVirtualThreads (every Jetty task a new virtual thread,
+//                   selectors included): what the daemon runs
+//           qtp     Jetty's QueuedThreadPool, platform threads (Javalin's sizes: 8..250)
+//           qtp-vt  the same pool, blocking handlers dispatched to virtual threads (Jetty's own
+//                   virtual-thread support: selectors stay on platform threads)
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
+
+public final class BareProxy {
+
+  private static final int MAX_BODY = 32 * 1024 * 1024; // the daemon's
+  private static final int MAX_CONNECTIONS = 4096; // the gateway's pool
+
+  record Answer(int status, String type, byte[] body) {}
+
+  @FunctionalInterface
+  interface Blocking {
+    Answer call(byte[] body) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    URI upstream = URI.create(args[1]);
+    String client = args[2];
+    String threads = args[3];
+
+    Server server = new Server(pool(threads));
+    ServerConnector connector =
+        new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    connector.setAcceptQueueSize(1024); // the daemon's HttpServer.ACCEPT_QUEUE
+    server.addConnector(connector);
+    server.setHandler(handler(client, upstream));
+    server.start();
+    System.out.println("bare proxy " + client + "/" + threads + " on " + connector.getLocalPort());
+    // Javalin's virtual-thread pool has a no-op join() and only daemon threads: wait here instead.
+    Thread.currentThread().join();
+  }
+
+  private static ThreadPool pool(String threads) {
+    return switch (threads) {
+      case "loom" ->
+          io.javalin.util.ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", 8, 250, true);
+      case "qtp" -> new QueuedThreadPool(250, 8, 60_000);
+      case "qtp-vt" -> {
+        QueuedThreadPool qtp = new QueuedThreadPool(250, 8, 60_000);
+        qtp.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+        yield qtp;
+      }
+      default -> throw new IllegalArgumentException("threads: loom, qtp or qtp-vt");
+    };
+  }
+
+  private static Handler handler(String client, URI upstream) throws Exception {
+    return switch (client) {
+      case "apache" -> blocking(apache(upstream));
+      case "jdk" -> blocking(jdk(upstream));
+      case "jdk-async" -> jdkAsync(upstream);
+      case "jetty" -> jetty(upstream);
+      case "none" -> {
+        byte[] canned = new byte[358];
+        java.util.Arrays.fill(canned, (byte) ' ');
+        Answer answer = new Answer(200, "application/json", canned);
+        yield blocking(body -> answer);
+      }
+      default -> throw new IllegalArgumentException("client: apache, jdk, jdk-async, jetty, none");
+    };
+  }
+
+  /** A handler that blocks its thread: reads the body, calls upstream, writes the answer. */
+  private static Handler blocking(Blocking call) {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        byte[] body = Content.Source.asByteArrayAsync(request, MAX_BODY).get();
+        answer(response, callback, call.call(body));
+        return true;
+      }
+    };
+  }
+
+  private static void answer(Response response, Callback callback, Answer answer) {
+    response.setStatus(answer.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.type());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+  }
+
+  /** The gateway's plain-http client, built as ProviderRuntime.plainClient builds it. */
+  @SuppressWarnings("unchecked")
+  private static Blocking apache(URI upstream) throws Exception {
+    var factoryClass = Class.forName("io.nxs.gateway.internal.UpstreamConnections");
+    var ctor = factoryClass.getDeclaredConstructor();
+    ctor.setAccessible(true);
+    var factory = (org.apache.hc.core5.http.io.HttpConnectionFactory<ManagedHttpClientConnection>) ctor.newInstance();
+    CloseableHttpClient client =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setConnectionFactory(factory)
+                    .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                    .setMaxConnPerRoute(MAX_CONNECTIONS)
+                    .setMaxConnTotal(MAX_CONNECTIONS)
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(10))
+                            .setSocketTimeout(Timeout.DISABLED)
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                            .build())
+                    .setDefaultSocketConfig(
+                        SocketConfig.custom()
+                            .setTcpNoDelay(true)
+                            .setSoTimeout(Timeout.DISABLED)
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectionRequestTimeout(Timeout.ofSeconds(60))
+                    .setResponseTimeout(Timeout.DISABLED)
+                    .setRedirectsEnabled(false)
+                    .build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .disableConnectionState()
+            .evictIdleConnections(TimeValue.ofSeconds(30))
+            .build();
+    return body -> {
+      HttpPost post = new HttpPost(upstream);
+      post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+      return client.execute(
+          post,
+          r ->
+              new Answer(
+                  r.getCode(),
+                  r.getEntity().getContentType(),
+                  EntityUtils.toByteArray(r.getEntity())));
+    };
+  }
+
+  private static HttpClient jdkClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  private static HttpRequest jdkRequest(URI upstream, byte[] body) {
+    return HttpRequest.newBuilder(upstream)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+  }
+
+  private static Answer jdkAnswer(HttpResponse<byte[]> r) {
+    return new Answer(
+        r.statusCode(),
+        r.headers().firstValue("content-type").orElse("application/json"),
+        r.body());
+  }
+
+  private static Blocking jdk(URI upstream) {
+    HttpClient client = jdkClient();
+    return body ->
+        jdkAnswer(client.send(jdkRequest(upstream, body), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /** The JDK client without blocking: the answer is written from the client's completion. */
+  private static Handler jdkAsync(URI upstream) {
+    HttpClient client = jdkClient();
+    return new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Content.Source.asByteArrayAsync(request, MAX_BODY)
+            .thenCompose(
+                body ->
+                    client.sendAsync(
+                        jdkRequest(upstream, body), HttpResponse.BodyHandlers.ofByteArray()))
+            .whenComplete(
+                (r, failure) -> {
+                  if (failure != null) {
+                    Response.writeError(request, response, callback, 502, failure.toString());
+                  } else {
+                    answer(response, callback, jdkAnswer(r));
+                  }
+                });
+        return true;
+      }
+    };
+  }
+
+  /** Jetty's client, asynchronous end to end: no thread waits for the upstream. */
+  private static Handler jetty(URI upstream) throws Exception {
+    org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+    client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
+    client.setMaxRequestsQueuedPerDestination(MAX_CONNECTIONS);
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(10_000);
+    client.start();
+    return new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Content.Source.asByteArrayAsync(request, MAX_BODY)
+            .whenComplete(
+                (body, failure) -> {
+                  if (failure != null) {
+                    Response.writeError(request, response, callback, 400, failure.toString());
+                    return;
+                  }
+                  client
+                      .newRequest(upstream)
+                      .method(HttpMethod.POST)
+                      .body(new BytesRequestContent("application/json", body))
+                      .send(
+                          new BufferingResponseListener(MAX_BODY) {
+                            @Override
+                            public void onComplete(org.eclipse.jetty.client.Result result) {
+                              if (result.isFailed()) {
+                                Response.writeError(
+                                    request, response, callback, 502, result.getFailure().toString());
+                                return;
+                              }
+                              String type = getMediaType();
+                              answer(
+                                  response,
+                                  callback,
+                                  new Answer(
+                                      result.getResponse().getStatus(),
+                                      type == null ? "application/json" : type,
+                                      getContent()));
+                            }
+                          });
+                });
+        return true;
+      }
+    };
+  }
+}
