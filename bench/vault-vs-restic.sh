@@ -6,13 +6,16 @@
 #   daemon   the CLI with `nxs serve` running on the home, as an operator runs NXS: the command
 #            goes through the daemon's API and the work runs in the daemon's JVM.
 # Both encrypt (restic: AES-256-CTR + Poly1305; NXS: AES-256-GCM) and compress (restic repository
-# v2 "auto" zstd; NXS zstd level 3). Both NXS ways use the launcher's class-data sharing archive.
+# v2 "auto" zstd; NXS zstd level 3). Every NXS command runs with the JVM flags and start-up archive
+# ./nxs gives it (nxs_cli_jit and nxs_start_archive in scripts/java-home; the archives are trained
+# untimed before the first step, in the work directory).
 #
 #   bench/vault-vs-restic.sh [TOTAL_MB [BASE_JAR]]      (default 1024, no base)
 #
 # With BASE_JAR (e.g. main's nxs.jar built in a scratch worktree), that jar also runs every step
-# offline on its own home, interleaved with the others, and a second table compares it with this
-# tree's jar: old vs new in one run on the same corpus.
+# offline and through a daemon of its own, each on its own home, interleaved with the others, with
+# the flags main's launcher gave a vault command (C2 and the full archive unless it is a `list`);
+# a second table compares it with this tree's jar: old vs new in one run on the same corpus.
 #
 # Needs: restic, python3, a JDK 21+. Writes the table to stdout; results go in bench/results/.
 set -euo pipefail
@@ -24,13 +27,39 @@ work=$(mktemp -d /tmp/nxs-vault-bench.XXXXXX)
 . "$root/scripts/java-home"
 jar="$root/nxs-app/target/nxs.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests package -pl nxs-app -am)
-JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m
-  -XX:SharedArchiveFile="$work/nxs.jsa" -XX:+AutoCreateSharedArchive
-  -Xlog:disable -Xlog:all=warning,cds=off,cds+dynamic=off:stderr -jar "$jar")
-JAVA_BASE=("${JAVA[@]:0:${#JAVA[@]}-1}" "$base_jar")
-JAVA_BASE=("${JAVA_BASE[@]/#-XX:SharedArchiveFile=*/-XX:SharedArchiveFile=$work/base.jsa}")
+native="--enable-native-access=ALL-UNNAMED"
+[ "${NXS_JAVA_MAJOR:-21}" -lt 23 ] || native="$native --sun-misc-unsafe-memory-access=allow"
+# nxs_java JAR KIND ARGS...: into cmd, the java command line ./nxs runs for `nxs ARGS` with JAR.
+# KIND new: this tree's launcher; old: main's before 2026-12-07 (a vault command that is not a
+# `list` always with C2, daemon or not). The archives live in $work, one set per jar.
+nxs_java() {
+  local j=$1 kind=$2 a skip=""
+  shift 2
+  if [ "$kind" = new ]; then
+    nxs_cli_jit "$@"
+  else
+    local args=()
+    for a in "$@"; do   # the home's daemon hidden from the check: a home without daemon.address
+      if [ -n "$skip" ]; then args+=("$work/no-daemon"); skip=""; continue; fi
+      [ "$a" = --home ] && skip=1
+      args+=("$a")
+    done
+    nxs_cli_jit "${args[@]}"
+  fi
+  # shellcheck disable=SC2154  # nxs_jit: set by nxs_cli_jit (scripts/java-home)
+  local heap="-Xms16m $nxs_jit"
+  [ "${*: -1}" != serve ] || heap="-Xms48m -Xmn32m"   # the daemon's heap, as ./nxs serve
+  local opts="-XX:+UseSerialGC $heap -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base"
+  # shellcheck disable=SC2086  # lists of JVM flags
+  nxs_start_archive "$j" "$work/$(basename "$j" .jar)" $native $opts 2>/dev/null
+  # shellcheck disable=SC2206  # lists of JVM flags
+  cmd=("$JAVA_HOME/bin/java" $native $nxs_archive $opts -jar "$j" "$@")
+}
+base_copy=""
+if [ -n "$base_jar" ]; then base_copy="$work/base-$(basename "$base_jar")"; cp "$base_jar" "$base_copy"; fi
 daemon_pid=""
-trap '[ -z "$daemon_pid" ] || kill "$daemon_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# shellcheck disable=SC2086  # a list of pids
+trap '[ -z "$daemon_pid" ] || kill $daemon_pid 2>/dev/null; wait; rm -rf "$work"' EXIT
 # Wall seconds to stdout; CPU seconds (user + system) of the step appended to $work/cpu.
 secs() {
   local s e
@@ -47,12 +76,15 @@ python3 "$root/bench/vault-corpus.py" "$work/corpus" "$mb"
 files=$(find "$work/corpus" -type f | wc -l)
 bytes=$(du -sb "$work/corpus" | cut -f1)
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for mode in offline daemon ${base_jar:+base}; do
+declare -A port
+for mode in offline daemon ${base_jar:+base based}; do
+  port[$mode]=0
+  [ "$mode" != daemon ] && [ "$mode" != based ] \
+    || port[$mode]=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p "$work/$mode"
   cat > "$work/$mode/nxs.yaml" <<YAML
 server:
-  port: $([ "$mode" = daemon ] && echo "$port" || echo 0)
+  port: ${port[$mode]}
 vault:
   openclaw: false
   sources:
@@ -61,60 +93,82 @@ vault:
     backup: 0s
 YAML
 done
-# The class-data sharing archive, as ./nxs makes it (untimed).
-"${JAVA[@]}" --home "$work/offline" backup list >/dev/null
-[ -z "$base_jar" ] || "${JAVA_BASE[@]}" --home "$work/base" backup list >/dev/null
-"${JAVA[@]}" --home "$work/daemon" serve >"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
-  kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.log"; exit 1; }
-  sleep 0.1
+# The start-up archives, as ./nxs makes them (untimed): the full one and the light commands' one.
+for j in "$jar" ${base_copy:+"$base_copy"}; do
+  nxs_java "$j" new --home "$work/offline" backup create >/dev/null
+  nxs_java "$j" new --home "$work/offline" backup list >/dev/null
+done
+# One daemon per jar: this tree's, and the base jar's on its own home.
+declare -A dpid
+for mode in daemon ${base_jar:+based}; do
+  j=$jar; [ "$mode" = daemon ] || j=$base_copy
+  nxs_java "$j" new --home "$work/$mode" serve
+  "${cmd[@]}" >"$work/$mode.log" 2>&1 &
+  dpid[$mode]=$!
+  daemon_pid="$daemon_pid ${dpid[$mode]}"
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port[$mode]}/readyz")" = 200 ]; do
+    kill -0 "${dpid[$mode]}" 2>/dev/null || { cat "$work/$mode.log"; exit 1; }
+    sleep 0.1
+  done
 done
 export RESTIC_PASSWORD=bench-password RESTIC_REPOSITORY="$work/restic-repo"
 restic init -q >/dev/null
 
 # Timings (wall s) by step and tool; in-process seconds from `-o json`'s millis; CPU from /usr/bin/time
-# (for the daemon mode only the CLI's own CPU is seen there, so its CPU is read from /proc instead).
+# (for the daemon modes only the CLI's own CPU is seen there, so the daemon's is read from /proc).
 declare -A wall inner cpu
-daemon_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$daemon_pid/stat"; }
+daemon_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 step() { # step NAME TOOL COMMAND...
-  local name=$1 tool=$2 before
+  local name=$1 tool=$2 before=""
   shift 2
   sync
-  [ "$tool" = daemon ] && before=$(daemon_cpu)
+  [ -z "${dpid[$tool]:-}" ] || before=$(daemon_cpu "${dpid[$tool]}")
   wall[$name,$tool]=$(secs "$@")
   local c
   c=$(tail -n 1 "$work/cpu")
-  [ "$tool" = daemon ] && c=$(echo "$c + $(daemon_cpu) - $before" | bc)
+  [ -z "$before" ] || c=$(echo "$c + $(daemon_cpu "${dpid[$tool]}") - $before" | bc)
   cpu[$name,$tool]=$c
   if [ "$tool" != restic ]; then inner[$name,$tool]=$(inner); fi
 }
-OFFLINE=("${JAVA[@]}" --home "$work/offline" -o json)
-DAEMON=("${JAVA[@]}" --home "$work/daemon" -o json)
-BASE=("${JAVA_BASE[@]}" --home "$work/base" -o json)
+# nxs MODE ARGS...: `nxs ARGS` on MODE's home, with the flags that mode's launcher picks.
+nxs() {
+  local mode=$1
+  shift
+  case $mode in
+    offline|daemon) nxs_java "$jar" new --home "$work/$mode" -o json "$@" ;;
+    *) nxs_java "$base_copy" old --home "$work/$mode" -o json "$@" ;;
+  esac
+  step "$name" "$mode" "${cmd[@]}"
+}
+run_all() { # run_all NAME ARGS-BY-MODE... : the NXS modes of one step, interleaved after restic
+  name=$1
+  shift
+  local mode
+  for mode in ${base_jar:+base} offline daemon ${base_jar:+based}; do
+    nxs "$mode" "$@"
+  done
+}
 
 step first restic restic backup -q "$work/corpus"
-[ -z "$base_jar" ] || step first base "${BASE[@]}" backup create
-step first offline "${OFFLINE[@]}" backup create
-step first daemon "${DAEMON[@]}" backup create
+run_all first backup create
 python3 "$root/bench/vault-corpus.py" "$work/corpus" --change 1 >/dev/null
 step changed restic restic backup -q "$work/corpus"
-[ -z "$base_jar" ] || step changed base "${BASE[@]}" backup create
-step changed offline "${OFFLINE[@]}" backup create
-step changed daemon "${DAEMON[@]}" backup create
+run_all changed backup create
 step restore restic restic restore -q latest --target "$work/restic-out"
-[ -z "$base_jar" ] || step restore base "${BASE[@]}" backup restore latest --to "$work/base-out"
-step restore offline "${OFFLINE[@]}" backup restore latest --to "$work/offline-out"
-step restore daemon "${DAEMON[@]}" backup restore latest --to "$work/daemon-out"
+name=restore
+for mode in ${base_jar:+base} offline daemon ${base_jar:+based}; do
+  nxs "$mode" backup restore latest --to "$work/$mode-out"
+done
 declare -A same
-for mode in offline daemon ${base_jar:+base}; do
+for mode in offline daemon ${base_jar:+base based}; do
   diff -r "$work/corpus" "$work/$mode-out/files/corpus" >/dev/null && same[$mode]=identical || same[$mode]=DIFFERENT
 done
 rsize=$(du -sb "$work/restic-repo" | cut -f1)
 nsize=$(du -sb "$work/offline/backups" | cut -f1)
 declare -A vbytes vms
 for mode in offline daemon; do
-  verify=$("${JAVA[@]}" --home "$work/$mode" -o json backup verify all --deep)
+  nxs_java "$jar" new --home "$work/$mode" -o json backup verify all --deep
+  verify=$("${cmd[@]}")
   vbytes[$mode]=$(echo "$verify" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["bytes_read"])')
   vms[$mode]=$(echo "$verify" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["millis"])')
 done
@@ -141,11 +195,14 @@ done
 echo "restic check --read-data: $r4 s"
 if [ -n "$base_jar" ]; then
   echo
-  echo "old jar $(basename "$base_jar") vs new jar, both offline (restore check: old ${same[base]})"
+  echo "old jar $(basename "$base_jar") (main's launcher flags) vs new jar, same run (restore check: old offline ${same[base]}, old daemon ${same[based]})"
   echo
-  echo "| step | old wall (s) | new wall (s) | new / old | old CPU (s) | new CPU (s) | new / old | in-process old / new (s) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| step | way | old wall (s) | new wall (s) | new / old | old CPU (s) | new CPU (s) | new / old | in-process old / new (s) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for s in first changed restore; do
-    echo "| $s | ${wall[$s,base]} | ${wall[$s,offline]} | $(ratio "${wall[$s,offline]}" "${wall[$s,base]}") | ${cpu[$s,base]} | ${cpu[$s,offline]} | $(ratio "${cpu[$s,offline]}" "${cpu[$s,base]}") | ${inner[$s,base]} / ${inner[$s,offline]} |"
+    for w in offline:base daemon:based; do
+      n=${w%%:*} o=${w#*:}
+      echo "| $s | $n | ${wall[$s,$o]} | ${wall[$s,$n]} | $(ratio "${wall[$s,$n]}" "${wall[$s,$o]}") | ${cpu[$s,$o]} | ${cpu[$s,$n]} | $(ratio "${cpu[$s,$n]}" "${cpu[$s,$o]}") | ${inner[$s,$o]} / ${inner[$s,$n]} |"
+    done
   done
 fi
