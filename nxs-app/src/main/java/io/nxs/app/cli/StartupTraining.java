@@ -109,7 +109,7 @@ public final class StartupTraining {
       cli("provider", "list");
       cli("key", "list");
       cli("audit", "verify");
-      http(port, home);
+      http(port, adminKey(home));
     }
     Files.writeString(data.resolve("notes/changed.md"), "# changed after the first snapshot\n");
     cli("backup", "create");
@@ -198,8 +198,9 @@ public final class StartupTraining {
                               homeDir.toString()));
       try {
         awaitReady(port, serve::isAlive, err::toString);
-        http(port, home);
-        request(port, home, "POST", "/api/v1/daemon/stop", "");
+        String key = adminKey(home);
+        http(port, key);
+        request(port, key, "POST", "/api/v1/daemon/stop", "");
         serve.join(Duration.ofMinutes(1));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -270,24 +271,28 @@ public final class StartupTraining {
    * Through {@code HttpURLConnection}, as the CLI talks to the daemon: the JDK's {@code HttpClient}
    * would put some 300 classes into the daemon's archive that a start does not use.
    */
-  private static void http(int port, NxsHome home) throws IOException {
+  private static void http(int port, String key) throws IOException {
     for (String path :
         List.of("/readyz", "/healthz", "/metrics", "/", "/v1/models", "/api/v1/providers")) {
-      request(port, home, "GET", path, null);
+      request(port, key, "GET", path, null);
     }
     request(
         port,
-        home,
+        key,
         "POST",
         "/v1/chat/completions",
         "{\"model\":\"nxs-auto\",\"stream\":true,\"max_completion_tokens\":16,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
   }
 
-  /** One request with the admin key; {@code body} null for none. Reads and drops the answer. */
-  private static void request(int port, NxsHome home, String method, String path, String body)
+  /** The admin key a started daemon made, read once for the requests that follow. */
+  private static String adminKey(NxsHome home) throws IOException {
+    return Files.readString(home.adminKey()).strip();
+  }
+
+  /** One request with {@code key}; {@code body} null for none. Reads and drops the answer. */
+  private static void request(int port, String key, String method, String path, String body)
       throws IOException {
-    String key = Files.readString(home.adminKey()).strip();
     HttpURLConnection connection =
         (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
     connection.setConnectTimeout(30_000);
