@@ -183,18 +183,9 @@ public final class Condition {
   }
 
   /**
-   * {@link #test(double[])} with the values boxed already (none null): a caller that evaluates
-   * several conditions on one value boxes it once.
-   *
-   * @throws IllegalArgumentException when the result is not true/false
-   */
-  public boolean test(Double[] values) {
-    return evaluate(VALUES.get(), values, values.length);
-  }
-
-  /**
-   * {@link #test(Double[])} with the calling thread's {@link Evaluator}, taken once for a run of
-   * evaluations instead of looked up per call.
+   * {@link #test(double[])} with the values boxed already (none null), so that a caller that
+   * evaluates several conditions on one value boxes it once, and with the calling thread's {@link
+   * Evaluator}, taken once for a run of evaluations instead of looked up per call.
    *
    * @throws IllegalArgumentException when the result is not true/false
    * @throws IllegalStateException when the evaluator is another thread's
