@@ -139,7 +139,7 @@ public final class Cli {
   }
 
   /** The arguments that are neither options nor options' values, in order: the command's names. */
-  private static List<String> commandNames(String... args) {
+  static List<String> commandNames(String... args) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];

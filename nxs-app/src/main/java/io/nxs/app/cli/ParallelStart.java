@@ -3,6 +3,7 @@ package io.nxs.app.cli;
 import java.math.BigDecimal;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,10 +31,14 @@ final class ParallelStart implements Runnable {
   private ParallelStart() {}
 
   /**
-   * Starts the work on a daemon thread: it never keeps the process alive. (A class, not a lambda:
-   * linking the lambda cost the main thread more than the thread's start.)
+   * Starts the work on a daemon thread, which never keeps the process alive; not for {@code serve}.
+   * (A class, not a lambda: linking the lambda cost the main thread more than the thread's start.)
    */
-  static void begin() {
+  static void begin(String... args) {
+    List<String> names = Cli.commandNames(args);
+    if (!names.isEmpty() && names.get(0).equals("serve")) {
+      return; // the daemon's start is its own (StartupPhases): nothing here is on its path
+    }
     Thread.ofPlatform().daemon().name("nxs-parallel-start").start(new ParallelStart());
   }
 
