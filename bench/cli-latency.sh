@@ -4,16 +4,25 @@
 #   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
 #   SKIP_BUILD=1 uses the jar already in nxs-app/target; BEFORE_FLAGS replaces the JVM flags the
 #   before jar runs with, BEFORE_MAIN how it names its main class: by default main's as of
-#   2026-12-07 e6f60bf, C1 alone and -jar)
+#   2026-12-07 04a6819 (-cp and the main class, C1 with CompileThresholdScaling=10); for e.g.
+#   e6f60bf: BEFORE_FLAGS="<the flags below with -XX:TieredStopAtLevel=1 alone>" BEFORE_MAIN="-jar {jar}";
+#   RT=1, as root on a machine others load: the whole run, the daemon and every timed command at
+#   real-time round-robin priority (chrt -r 50), so their wall is close to an idle machine's)
 # Each jar runs as ./nxs runs it: the launcher's JVM flags and its start-up archive. The after jar
 # gets the launcher's (nxs_start_archive in scripts/java-home: on JDK 25+ the light commands' AOT
 # cache from `StartupTraining cli`), and so does the before jar (main's launcher since 2026-12-07
 # 4b8fdbd; BEFORE_ARCHIVE=cds gives it a class-data sharing archive from its full training run, as
 # the launchers made it before, for a before jar without the cli training).
-# One daemon (this checkout's) serves both. Rows: wall ms and CPU ms (user+sys) medians per command; the floor is `--version`.
+# One daemon (this checkout's) serves both. Rows: wall ms and CPU ms (user+sys) medians per command;
+# then the floor, in the same loop: a class with an empty main on the after jar's class path with
+# the same flags and its own AOT cache, with the JDK's default CDS archive, and with -Xshare:off.
 # Also the launcher's own cost: `./nxs --version` against the same java command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# RT=1: the whole run (its builds and trainings too) at real-time priority, wall clocks included.
+if [ -n "${RT:-}" ] && [ -z "${CLI_LATENCY_RT:-}" ]; then
+  CLI_LATENCY_RT=1 exec chrt -r 50 "$0" "$@"
+fi
 . scripts/java-home
 runs=${1:-10}
 before_jar=${2:-}
@@ -28,10 +37,12 @@ if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-a
 rest="-Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 nxs_cli_jit status
 flags="$native -XX:+UseSerialGC -Xms16m $nxs_jit $rest"
-old_flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 $rest"
+# main's (04a6819) light-command flags.
+old_flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 $rest"
 declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$old_flags}")
 # How each names its main class: ./nxs's light commands -cp and the class (no manifest to read).
-declare -A jmain=([after]="-cp {jar} io.nxs.app.cli.Main" [before]="${BEFORE_MAIN:--jar {jar}}")
+light_main="-cp {jar} io.nxs.app.cli.Main"
+declare -A jmain=([after]="$light_main" [before]="${BEFORE_MAIN:-$light_main}")
 
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
@@ -49,6 +60,19 @@ for j in $jars; do
   fi
   echo "$j: ${archive[$j]}" >&2
 done
+
+# The floor: a JVM that runs nothing (an empty main), with the jar on its class path.
+mkdir -p "$work/floor"
+printf 'public final class Empty {\n  public static void main(String[] args) {}\n}\n' > "$work/floor/Empty.java"
+"$JAVA_HOME/bin/javac" -d "$work/floor" "$work/floor/Empty.java"
+"$JAVA_HOME/bin/jar" cf "$work/empty.jar" -C "$work/floor" Empty.class
+floor_cp="$work/empty.jar:$work/after.jar"
+# shellcheck disable=SC2086
+"$java" $flags -XX:AOTCacheOutput="$work/empty.aot" -cp "$floor_cp" Empty >/dev/null 2>&1
+quiet="-Xlog:disable -Xlog:all=warning,cds=off,cds+dynamic=off,aot=off:stderr"
+declare -A floors=([aot]="-XX:AOTCache=$work/empty.aot $quiet" [cds]="$quiet" [off]="-Xshare:off $quiet")
+floor_names=(aot cds off)
+declare -A floor_label=([aot]="empty main, its AOT cache" [cds]="empty main, the JDK's CDS archive" [off]="empty main, -Xshare:off")
 
 home="$work/home"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -76,6 +100,15 @@ for _ in $(seq "$runs"); do
       cpu["$j/$c"]+="$(awk -v u="${t% *}" -v s="${t#* }" 'BEGIN {printf "%d", (u + s) * 1000}') "
     done
   done
+  for f in "${floor_names[@]}"; do
+    t0=$(ms)
+    # shellcheck disable=SC2086
+    /usr/bin/time -f '%U %S' -o "$work/time" "$java" $flags ${floors[$f]} -cp "$floor_cp" Empty >/dev/null 2>&1
+    t=$(tail -n 1 "$work/time")
+    t1=$(ms)
+    wall["floor/$f"]+="$((t1 - t0)) "
+    cpu["floor/$f"]+="$(awk -v u="${t% *}" -v s="${t#* }" 'BEGIN {printf "%d", (u + s) * 1000}') "
+  done
 done
 # The launcher's own work (JDK pick, staleness check) on top of the same java command.
 lw=""; lj=""
@@ -97,7 +130,7 @@ done
 # shellcheck disable=SC2086  # $1 is a space-separated list of numbers
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  JDK: $("$java" -version 2>&1 | head -n 1)"
-echo "runs: $runs per jar and command (interleaved)"
+echo "runs: $runs per jar and command (interleaved)${CLI_LATENCY_RT:+; the whole run under chrt -r 50}"
 echo
 if [ -n "$before_jar" ]; then
   echo "| command | before wall ms | after wall ms | after/before | before CPU ms | after CPU ms |"
@@ -113,6 +146,14 @@ for c in "${commands[@]}"; do
     echo "| nxs $c | $bw | $aw | $(awk -v a="$aw" -v b="$bw" 'BEGIN {printf "%.2f", a / b}') | $bc | $ac |"
   else
     echo "| nxs $c | $aw | $ac |"
+  fi
+done
+for f in "${floor_names[@]}"; do
+  fw=$(median "${wall[floor/$f]}"); fc=$(median "${cpu[floor/$f]}")
+  if [ -n "$before_jar" ]; then
+    echo "| floor: ${floor_label[$f]} | | $fw | | | $fc |"
+  else
+    echo "| floor: ${floor_label[$f]} | $fw | $fc |"
   fi
 done
 echo

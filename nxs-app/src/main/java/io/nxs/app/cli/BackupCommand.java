@@ -40,19 +40,22 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Encrypted, verified backups: create, list, verify, restore, prune, drill, export,"
-            + " rotate-key.",
-    subcommands = {
-      BackupCommand.Create.class,
-      BackupCommand.ListSnapshots.class,
-      BackupCommand.Verify.class,
-      BackupCommand.Restore.class,
-      BackupCommand.Prune.class,
-      BackupCommand.Drill.class,
-      BackupCommand.Export.class,
-      BackupCommand.RotateKey.class,
-      BackupCommand.Recover.class
-    })
+            + " rotate-key.")
 final class BackupCommand extends CommandGroup {
+
+  @Override
+  List<Class<?>> subcommands() {
+    return List.of(
+        BackupCommand.Create.class,
+        BackupCommand.ListSnapshots.class,
+        BackupCommand.Verify.class,
+        BackupCommand.Restore.class,
+        BackupCommand.Prune.class,
+        BackupCommand.Drill.class,
+        BackupCommand.Export.class,
+        BackupCommand.RotateKey.class,
+        BackupCommand.Recover.class);
+  }
 
   /**
    * Runs through the daemon when it answers, else on the home directly; returns JSON either way.

@@ -5,6 +5,7 @@ import io.nxs.core.config.ConfigException;
 import io.nxs.core.log.Redaction;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,20 +89,35 @@ public final class Cli {
   /**
    * The command line for {@code args}: the root with only the subcommand they name; with none for
    * {@code nxs --version}, which lists none (building all of them was 0.9 of its Java time); with
-   * every subcommand when they name none or one that does not exist (help, a typo).
+   * every subcommand when they name none or one that does not exist (help, a typo); and the same
+   * one level down, for a group's subcommands.
    */
   static CommandLine commandLine(NxsCommand root, String... args) {
     CommandLine cmd = new CommandLine(root);
-    String name = subcommandName(args);
+    List<String> names = commandNames(args);
+    String name = names.isEmpty() ? "" : names.get(0);
     if (name.isEmpty() && versionOnly(args)) {
       return cmd;
     }
-    List<Class<?>> named =
-        NxsCommand.SUBCOMMANDS.stream()
-            .filter(c -> c.getAnnotation(Command.class).name().equals(name))
-            .toList();
-    (named.isEmpty() ? NxsCommand.SUBCOMMANDS : named).forEach(cmd::addSubcommand);
+    add(cmd, NxsCommand.SUBCOMMANDS, name);
+    // A group whose subcommands its code lists (CommandGroup#subcommands) gets them the same way.
+    String next = names.size() > 1 ? names.get(1) : "";
+    cmd.getSubcommands()
+        .values()
+        .forEach(
+            sub -> {
+              if (sub.getCommand() instanceof CommandGroup group) {
+                add(sub, group.subcommands(), next);
+              }
+            });
     return cmd;
+  }
+
+  /** Adds to {@code cmd} the one of {@code all} named {@code name}; all when none is. */
+  private static void add(CommandLine cmd, List<Class<?>> all, String name) {
+    List<Class<?>> named =
+        all.stream().filter(c -> c.getAnnotation(Command.class).name().equals(name)).toList();
+    (named.isEmpty() ? all : named).forEach(cmd::addSubcommand);
   }
 
   /**
@@ -122,16 +138,17 @@ public final class Cli {
     return version;
   }
 
-  /** The first argument that is neither an option nor an option's value; empty when none. */
-  private static String subcommandName(String... args) {
+  /** The arguments that are neither options nor options' values, in order: the command's names. */
+  static List<String> commandNames(String... args) {
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (OPTIONS_WITH_VALUE.contains(a)) {
         i++;
       } else if (!a.startsWith("-")) {
-        return a;
+        names.add(a);
       }
     }
-    return "";
+    return names;
   }
 }

@@ -16,8 +16,11 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -104,6 +107,32 @@ final class DaemonClient {
   Optional<JsonNode> find(String path) {
     Answer answer = exchange("GET", path, null, null);
     return answer.status() == 404 ? Optional.empty() : Optional.of(answer.bodyOrThrow());
+  }
+
+  /**
+   * {@link #find} of each path, all at once (one thread each: the daemon answers them side by
+   * side), in the order given; the first path's failure, in that order, is thrown, as one at a time
+   * would.
+   */
+  List<Optional<JsonNode>> findAll(List<String> paths) {
+    List<FutureTask<Optional<JsonNode>>> answers = new ArrayList<>();
+    for (String path : paths) {
+      FutureTask<Optional<JsonNode>> answer = new FutureTask<>(() -> find(path));
+      Thread.ofPlatform().daemon().name("nxs-request").start(answer);
+      answers.add(answer);
+    }
+    List<Optional<JsonNode>> found = new ArrayList<>();
+    for (FutureTask<Optional<JsonNode>> answer : answers) {
+      try {
+        found.add(answer.get());
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the daemon", e);
+      }
+    }
+    return found;
   }
 
   JsonNode post(String path, Object body) {

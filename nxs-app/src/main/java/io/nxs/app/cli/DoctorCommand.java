@@ -31,15 +31,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
-    description = "The Doctor: rules, incidents, healing approvals and the health score.",
-    subcommands = {
-      DoctorCommand.Rules.class,
-      DoctorCommand.Incidents.class,
-      DoctorCommand.Approve.class,
-      DoctorCommand.Status.class,
-      DoctorAdviceCommand.class
-    })
+    description = "The Doctor: rules, incidents, healing approvals and the health score.")
 final class DoctorCommand extends CommandGroup {
+
+  @Override
+  List<Class<?>> subcommands() {
+    return List.of(
+        DoctorCommand.Rules.class,
+        DoctorCommand.Incidents.class,
+        DoctorCommand.Approve.class,
+        DoctorCommand.Status.class,
+        DoctorAdviceCommand.class);
+  }
 
   @Command(
       name = "rules",

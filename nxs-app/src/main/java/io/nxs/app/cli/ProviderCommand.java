@@ -27,14 +27,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "provider",
     mixinStandardHelpOptions = true,
-    description = "Upstream model providers of the gateway (needs the daemon running).",
-    subcommands = {
-      ProviderCommand.ListProviders.class,
-      ProviderCommand.Test.class,
-      ProviderCommand.Rotate.class,
-      ProviderCommand.Revoke.class
-    })
+    description = "Upstream model providers of the gateway (needs the daemon running).")
 final class ProviderCommand extends CommandGroup {
+
+  @Override
+  List<Class<?>> subcommands() {
+    return List.of(
+        ProviderCommand.ListProviders.class,
+        ProviderCommand.Test.class,
+        ProviderCommand.Rotate.class,
+        ProviderCommand.Revoke.class);
+  }
 
   private static String percent(JsonNode n) {
     return String.format(Locale.ROOT, "%.0f%%", n.asDouble() * 100);

@@ -126,6 +126,7 @@ public final class StartupTraining {
    * every light command would then load at start from an AOT cache (4,005 classes with them).
    */
   void runLightCommands() throws IOException {
+    ParallelStart.begin("status"); // as Main starts every command: its classes belong in the cache
     int port = initialize(new NxsHome(homeDir), "vault:\n  openclaw: false\n");
     cli("--version");
     Process daemon =

@@ -60,14 +60,24 @@ final class StatusCommand implements Callable<Integer> {
       Instant now) {
 
     static Status read(DaemonClient daemon, Instant now) {
+      // Readiness first: a daemon that does not answer is one error, not five.
+      JsonNode readiness = daemon.probe("/readyz");
+      List<Optional<JsonNode>> found =
+          daemon.findAll(
+              List.of(
+                  "/api/v1/health",
+                  "/api/v1/providers",
+                  "/api/v1/incidents",
+                  "/api/v1/healing",
+                  "/api/v1/backups"));
       return new Status(
           daemon.baseUrl(),
-          daemon.probe("/readyz"),
-          daemon.find("/api/v1/health"),
-          daemon.find("/api/v1/providers"),
-          daemon.find("/api/v1/incidents"),
-          daemon.find("/api/v1/healing"),
-          daemon.find("/api/v1/backups"),
+          readiness,
+          found.get(0),
+          found.get(1),
+          found.get(2),
+          found.get(3),
+          found.get(4),
           now);
     }
 

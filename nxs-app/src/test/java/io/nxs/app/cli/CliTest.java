@@ -111,6 +111,29 @@ class CliTest {
   }
 
   @Test
+  void aGroupBuildsOnlyTheSubcommandNamedAndAllForHelpOrAnUnknownName() {
+    NxsCommand root = new NxsCommand(Map.of(), Clock.systemUTC());
+    String home = dir.toString();
+
+    assertThat(
+            Cli.commandLine(root, "--home", home, "backup", "-o", "json", "list")
+                .getSubcommands()
+                .get("backup")
+                .getSubcommands())
+        .containsOnlyKeys("list");
+    assertThat(
+            Cli.commandLine(root, "backup", "--help")
+                .getSubcommands()
+                .get("backup")
+                .getSubcommands())
+        .hasSize(9)
+        .containsKeys("create", "list", "restore");
+    assertThat(
+            Cli.commandLine(root, "doctor", "nope").getSubcommands().get("doctor").getSubcommands())
+        .containsKeys("rules", "incidents", "approve", "status", "advice");
+  }
+
+  @Test
   void versionWithGlobalOptionsBuildsNoSubcommandAndHelpBuildsThemAll() {
     NxsCommand root = new NxsCommand(Map.of(), Clock.systemUTC());
     String home = dir.toString();

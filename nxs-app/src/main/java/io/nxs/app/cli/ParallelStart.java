@@ -1,0 +1,68 @@
+package io.nxs.app.cli;
+
+import java.math.BigDecimal;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The JDK's one-time set-ups that a command reaches only later, done on a second thread while the
+ * main one builds the command line's model, so a command's wall time on two cores is not their sum.
+ * Nothing here changes what a command does or prints; each step only fills a JDK cache the main
+ * thread would fill the same way when it gets there (and waits for, should it get there first, as
+ * for any class being set up). bench/results/2026-12-07-cli-3.md:
+ *
+ * <ul>
+ *   <li>the search for {@code System.Logger} providers that {@code System.exit} makes (it logs the
+ *       exit) and the one for {@code URL} protocol-handler providers that {@code HttpURLConnection}
+ *       makes: each is a {@code ServiceLoader} over the class path, and the first opens the 114 MB
+ *       jar's 48k-entry directory (~25 % of {@code nxs --version}'s CPU);
+ *   <li>{@code BigDecimal}'s class set-up (jackson-core's parser constants; ~10 % of {@code nxs
+ *       status}'s main thread);
+ *   <li>the annotation types and dynamic proxies picocli's model reads through (the AOT cache does
+ *       not hold the proxies: each start generates them).
+ * </ul>
+ */
+final class ParallelStart implements Runnable {
+
+  private ParallelStart() {}
+
+  /**
+   * Starts the work on a daemon thread, which never keeps the process alive; not for {@code serve}.
+   * (A class, not a lambda: linking the lambda cost the main thread more than the thread's start.)
+   */
+  static void begin(String... args) {
+    List<String> names = Cli.commandNames(args);
+    if (!names.isEmpty() && names.get(0).equals("serve")) {
+      return; // the daemon's start is its own (StartupPhases): nothing here is on its path
+    }
+    Thread.ofPlatform().daemon().name("nxs-parallel-start").start(new ParallelStart());
+  }
+
+  @Override
+  public void run() {
+    // In the order the main thread needs them.
+    annotations();
+    try {
+      URI.create("http://127.0.0.1/").toURL();
+    } catch (MalformedURLException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    System.getLogger("java.lang.Runtime");
+    BigDecimal.ONE.signum();
+  }
+
+  /** The annotation types the root's model reads after its {@code @Command}, in its order. */
+  private static void annotations() {
+    try {
+      NxsCommand.class.getDeclaredField("global").getAnnotation(Mixin.class);
+      NxsCommand.class.getDeclaredField("spec").getAnnotation(Spec.class);
+      GlobalOptions.class.getDeclaredField("home").getAnnotation(Option.class);
+    } catch (NoSuchFieldException renamed) {
+      throw new IllegalStateException(renamed);
+    }
+  }
+}
