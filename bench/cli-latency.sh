@@ -79,7 +79,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mkdir -p "$home"
 printf 'server:\n  port: %s\nvault:\n  openclaw: false\n' "$port" > "$home/nxs.yaml"
 # shellcheck disable=SC2086
-"$java" $native -XX:+UseSerialGC -Xms48m -Xmn32m $rest -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
+"$java" $native -XX:+UseSerialGC -Xms40m -Xmn24m $rest -jar "$work/after.jar" serve --home "$home" >"$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
 "$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list

@@ -27,7 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill 
 trap cleanup EXIT
 jar="$work/nxs.jar"
 cp nxs-app/target/nxs.jar "$jar"
-flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k"
+flags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k"
 if [ "${NXS_JAVA_MAJOR:-21}" -ge 23 ]; then flags="$flags --sun-misc-unsafe-memory-access=allow"; fi
 java="$JAVA_HOME/bin/java"
 

@@ -23,7 +23,7 @@ java="$JAVA_HOME/bin/java"
 # ./nxs serve's flags and C-heap settings (both jars run with them: the jars are compared).
 native="--enable-native-access=ALL-UNNAMED"
 if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
-flags="$native -XX:+UseSerialGC -Xms48m -Xmn32m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
+flags="$native -XX:+UseSerialGC -Xms40m -Xmn24m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
 jars="after"

@@ -28,7 +28,7 @@ out=${1:-bench/results/$(date -u +%Y-%m-%d)-gateway-floor.md}
 duration=${DURATION:-8s}
 rounds=${ROUNDS:-2}
 variants=${VARIANTS:-apache/loom apache/qtp-vt apache/qtp jetty/loom jetty/qtp jdk/loom none/loom}
-jvm_opts=${JVM_OPTS:--XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 -XX:-ShrinkHeapInSteps}
+jvm_opts=${JVM_OPTS:--XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 -XX:-ShrinkHeapInSteps}
 native="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 export MALLOC_ARENA_MAX=2
 for tool in nginx wrk hey curl; do

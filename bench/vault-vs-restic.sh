@@ -48,7 +48,7 @@ nxs_java() {
   fi
   # shellcheck disable=SC2154  # nxs_jit: set by nxs_cli_jit (scripts/java-home)
   local heap="-Xms16m $nxs_jit"
-  [ "${*: -1}" != serve ] || heap="-Xms48m -Xmn32m"   # the daemon's heap, as ./nxs serve
+  [ "${*: -1}" != serve ] || heap="-Xms40m -Xmn24m"   # the daemon's heap, as ./nxs serve
   local opts="-XX:+UseSerialGC $heap -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base"
   # shellcheck disable=SC2086  # lists of JVM flags
   nxs_start_archive "$j" "$work/$(basename "$j" .jar)" $native $opts 2>/dev/null

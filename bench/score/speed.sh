@@ -108,7 +108,7 @@ if [ -n "$base_rev" ]; then
 fi
 # The JVM options ./nxs serve runs the daemon with (the launcher's default), unless
 # NXS_BENCH_DAEMON_OPTS says otherwise: the heap's sizing decides much of the cost per image.
-daemon_opts=${NXS_BENCH_DAEMON_OPTS:--XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k}
+daemon_opts=${NXS_BENCH_DAEMON_OPTS:--XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k}
 daemon() { # daemon SIDE: start `nxs serve` from that side's jar on a scratch home, POST, stop
   local side=$1 side_jar=$jar
   [ "$side" = baseline ] && side_jar="$work/baseline.jar"

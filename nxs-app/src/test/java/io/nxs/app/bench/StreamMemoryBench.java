@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   java -cp TEST_CLASSPATH io.nxs.app.bench.StreamMemoryBench JAR WORKDIR STREAMS "JVM FLAGS"
  * </pre>
  *
- * Prints one line: {@code idle_rss_mb=.. load_rss_mb=.. streams_ok=.. streams_failed=..}.
+ * Prints two lines: {@code idle_rss_mb=.. idle30_rss_mb=.. load_rss_mb=.. streams_ok=..
+ * streams_failed=..}, then where the idle resident memory is (15 s after ready, from {@code
+ * /proc/PID/smaps}): the mapped start-up archive, libjvm, other files, anonymous memory. The JVM
+ * trims its C heap every 10 s, so the reading at 15 s may hold a compilation burst's freed malloc
+ * memory; the one at 30 s is the settled figure.
  */
 public final class StreamMemoryBench {
 
@@ -75,6 +79,9 @@ public final class StreamMemoryBench {
         // Idle: the daemon after start-up garbage settled.
         Thread.sleep(15_000);
         long idle = rssKb(daemon.pid());
+        String where = residentByKind(daemon.pid());
+        Thread.sleep(15_000);
+        long idle30 = rssKb(daemon.pid());
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch firstBytes = new CountDownLatch(streams);
@@ -123,12 +130,15 @@ public final class StreamMemoryBench {
         }
         System.out.printf(
             Locale.ROOT,
-            "idle_rss_mb=%d load_rss_mb=%d streams_ok=%d streams_failed=%d open_upstream=%d%n",
+            "idle_rss_mb=%d idle30_rss_mb=%d load_rss_mb=%d streams_ok=%d streams_failed=%d"
+                + " open_upstream=%d%n",
             idle / 1024,
+            idle30 / 1024,
             peak / 1024,
             ok.get(),
             failed.get(),
             upstream.completed());
+        System.out.println("idle resident MB (15 s): " + where);
       } finally {
         daemon.destroy();
         daemon.waitFor(60, TimeUnit.SECONDS);
@@ -154,6 +164,36 @@ public final class StreamMemoryBench {
       }
     }
     throw new IllegalStateException("the daemon did not become ready");
+  }
+
+  /**
+   * Resident memory of {@code pid} by kind of mapping, in MB: the start-up archive ({@code .aot} or
+   * {@code .jsa}), libjvm, other mapped files, and anonymous memory (Java heap, metaspace, code
+   * cache, thread stacks, the C heap).
+   */
+  private static String residentByKind(long pid) throws IOException {
+    java.util.Map<String, Long> kb = new java.util.LinkedHashMap<>();
+    for (String kind : List.of("archive", "libjvm", "files", "anonymous")) {
+      kb.put(kind, 0L);
+    }
+    String kind = "anonymous";
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+      String[] f = line.split("\\s+");
+      if (f.length >= 5 && f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+        String name = f.length > 5 ? f[5] : "";
+        kind =
+            name.endsWith(".aot") || name.endsWith(".jsa")
+                ? "archive"
+                : name.contains("libjvm") ? "libjvm" : name.startsWith("/") ? "files" : "anonymous";
+      } else if (line.startsWith("Rss:")) {
+        kb.merge(kind, Long.parseLong(f[1]), Long::sum);
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    kb.forEach(
+        (k, v) ->
+            out.append(k).append('=').append(String.format(Locale.ROOT, "%.1f ", v / 1024.0)));
+    return out.toString().strip();
   }
 
   private static long rssKb(long pid) throws IOException {
