@@ -9,7 +9,13 @@
 #                 forwarding POST /v1/chat/completions upstream, no auth/routing/NXS logic; one JVM
 #                 per variant, the daemon's JVM flags. Clients: apache (the gateway's own pooled
 #                 classic client), jdk, jdk-async, jetty (async), none (canned answer: the server
-#                 alone). Threads: loom (Javalin's pool, what the daemon runs), qtp, qtp-vt.
+#                 alone). Threads: loom (Javalin's pool, what the daemon runs), qtp, qtp-vt. The
+#                 Jetty variants use Jetty's core Handler API, no servlet layer (as the daemon's
+#                 direct path serves /v1/*): jetty/qtp is Jetty core + Jetty's async client.
+#   bare netty/<transport>, bare none/<transport>  bench/bare-proxy/NettyProxy.java: the textbook
+#                 Netty 4.1 reverse proxy (HTTP/1.1 server, keep-alive upstream pool per event
+#                 loop, one event loop per core), or its server alone (none). Transport: epoll
+#                 (netty-transport-native-epoll) or nio. Compiled and run with Netty's jars only.
 # Loads per round: wrk c=64, hey c=16 at 1,000 req/s, wrk c=512; ROUNDS rounds, the targets'
 # order rotated each round (so no target always follows the same one). Each cell: rps, p50/p99,
 # errors, and server CPU µs/request (the process's threads less JIT and GC, as
@@ -19,15 +25,16 @@
 #     JVM_OPTS: the daemon's launcher flags unless set; NXS_ALT_OPTS="name=flags;...": more NXS
 #     daemons with other JVM flags; JFR=<dir>: after the rounds, one more wrk
 #     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py)
-# Needs jetty-client 12.1 (and what it depends on) in ~/.m2: the script fetches it with
-# `./mvnw dependency:get` when missing. The proxy is bench-only: nothing here ships.
+# Needs jetty-client 12.1 and Netty 4.1 (codec-http, native epoll for linux-x86_64, and what they
+# depend on) in ~/.m2: the script fetches them with `./mvnw dependency:get` when missing. The
+# proxies are bench-only: nothing here ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/java-home
 out=${1:-bench/results/$(date -u +%Y-%m-%d)-gateway-floor.md}
 duration=${DURATION:-8s}
 rounds=${ROUNDS:-2}
-variants=${VARIANTS:-apache/loom apache/qtp-vt apache/qtp jetty/loom jetty/qtp jdk/loom none/loom}
+variants=${VARIANTS:-apache/loom jetty/qtp none/loom netty/epoll none/epoll}
 jvm_opts=${JVM_OPTS:--XX:+UseSerialGC -Xms48m -Xmn32m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 -XX:-ShrinkHeapInSteps}
 native="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 export MALLOC_ARENA_MAX=2
@@ -60,6 +67,19 @@ client_jars+=":$m2/compression/jetty-compression-gzip/$jv/jetty-compression-gzip
   || ./mvnw -B -ntp -q dependency:get -Dartifact=org.eclipse.jetty:jetty-client:$jv >&2
 cp="$jar:$client_jars"
 "$JAVA_HOME/bin/javac" -Xlint:-removal -nowarn -d "$work/classes" -cp "$cp" bench/bare-proxy/BareProxy.java 2>/dev/null
+# Netty: its own classpath from ~/.m2 (the daemon's jar holds no Netty).
+nm=~/.m2/repository/io/netty
+nv=4.1.138.Final
+epoll_jar="$nm/netty-transport-native-epoll/$nv/netty-transport-native-epoll-$nv-linux-x86_64.jar"
+[ -f "$nm/netty-codec-http/$nv/netty-codec-http-$nv.jar" ] \
+  || ./mvnw -B -ntp -q dependency:get -Dartifact=io.netty:netty-codec-http:$nv >&2
+[ -f "$epoll_jar" ] \
+  || ./mvnw -B -ntp -q dependency:get -Dartifact=io.netty:netty-transport-native-epoll:$nv:jar:linux-x86_64 >&2
+netty_cp=$epoll_jar
+for a in common buffer resolver transport codec codec-http handler transport-native-unix-common transport-classes-epoll; do
+  netty_cp+=":$nm/netty-$a/$nv/netty-$a-$nv.jar"
+done
+"$JAVA_HOME/bin/javac" -nowarn -d "$work/netty-classes" -cp "$netty_cp" bench/bare-proxy/NettyProxy.java
 
 declare -A url pid lua auth
 targets=(direct "nginx proxy" NXS)
@@ -106,8 +126,12 @@ pid[direct]="$(cat "$work/up.pid") $(pgrep -P "$(cat "$work/up.pid")" | tr '\n' 
 pid["nginx proxy"]="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')"
 for v in $variants; do
   t="bare $v"; port=$(free_port)
+  case ${v#*/} in
+    epoll | nio) main=NettyProxy; vcp="$work/netty-classes:$netty_cp";;
+    *) main=BareProxy; vcp="$work/classes:$cp";;
+  esac
   # shellcheck disable=SC2086
-  "$JAVA_HOME/bin/java" $native $jvm_opts -cp "$work/classes:$cp" BareProxy "$port" \
+  "$JAVA_HOME/bin/java" $native $jvm_opts -cp "$vcp" "$main" "$port" \
     "http://127.0.0.1:$up/v1/chat/completions" "${v%/*}" "${v#*/}" >"$work/$port.out" 2>&1 &
   pid[$t]=$!; pids+=("${pid[$t]}")
   url[$t]="http://127.0.0.1:$port/v1/chat/completions"
@@ -128,16 +152,20 @@ done
 
 # One awk over every thread's stat (a loop of cat and awk per thread took tens of seconds a cell at
 # load 25): field 2 is the thread's name in parentheses, utime and stime the 12th and 13th after it.
+# Prints "user+system system" in ticks: the kernel's share is the socket work every proxy does.
 cpu_ticks() {
   local p files=()
   for p in "$@"; do files+=(/proc/"$p"/task/*/stat); done
   cat "${files[@]}" 2>/dev/null | awk '{
       name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [A-Za-z] .*/, "", name)
       if (name ~ /^(C1 Comp|C2 Comp|G1|GC Thr|VM Thr|VM Per)/) next
-      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13]
-    } END { print t + 0 }'
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13]; sy += f[13]
+    } END { print t + 0, sy + 0 }'
 }
 tck=$(getconf CLK_TCK)
+per_req() { # ticks requests -> µs per request
+  awk -v c="$1" -v n="$2" -v tck="$tck" 'BEGIN { printf "%.0f", (n > 0 ? c * 1e6 / tck / n : 0) }'
+}
 run_wrk() { # target conns -> "rps p50 p99 n errors"
   wrk -t2 -c"$2" -d"$duration" --latency -s "${lua[$1]}" "${url[$1]}" >"$work/load.txt" 2>&1 || true
   awk '
@@ -166,7 +194,7 @@ for t in "${targets[@]}"; do
 done
 
 raw="$work/raw.txt"
-echo "round load target rps p50_ms p99_ms requests cpu_us_per_req load1 errors" >"$raw"
+echo "round load target rps p50_ms p99_ms requests cpu_us_per_req load1 errors sys_us_per_req" >"$raw"
 n_targets=${#targets[@]}
 for r in $(seq "$rounds"); do
   order=()
@@ -174,16 +202,16 @@ for r in $(seq "$rounds"); do
   for load in wrk64 hey1000 wrk512; do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2086
-      c0=$(cpu_ticks ${pid[$t]})
+      read -r c0 s0 < <(cpu_ticks ${pid[$t]})
       case $load in
         wrk64) read -r rps p50 p99 n err < <(run_wrk "$t" 64);;
         hey1000) read -r rps p50 p99 n err < <(run_hey "$t");;
         wrk512) read -r rps p50 p99 n err < <(run_wrk "$t" 512);;
       esac
       # shellcheck disable=SC2086
-      c1=$(cpu_ticks ${pid[$t]})
-      cpu=$(awk -v c=$((c1 - c0)) -v n="$n" -v tck="$tck" 'BEGIN { printf "%.0f", (n > 0 ? c * 1e6 / tck / n : 0) }')
-      echo "$r $load ${t// /_} $rps $p50 $p99 $n $cpu $(cut -d' ' -f1 /proc/loadavg) $err" | tee -a "$raw" >&2
+      read -r c1 s1 < <(cpu_ticks ${pid[$t]})
+      cpu=$(per_req $((c1 - c0)) "$n"); sys=$(per_req $((s1 - s0)) "$n")
+      echo "$r $load ${t// /_} $rps $p50 $p99 $n $cpu $(cut -d' ' -f1 /proc/loadavg) $err $sys" | tee -a "$raw" >&2
     done
   done
 done
@@ -216,16 +244,16 @@ fi
   echo
   echo "- Machine: $(nproc) cores shared with other jobs, $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Command: \`ROUNDS=$rounds DURATION=$duration VARIANTS=\"$variants\" bench/gateway-floor.sh\`; NXS jar: $jar"
+  echo "- Command: \`${NXS_JAR:+NXS_JAR=$NXS_JAR }ROUNDS=$rounds DURATION=$duration VARIANTS=\"$variants\" bench/gateway-floor.sh\`; NXS jar: $jar"
   echo "- JVM flags (NXS and every bare proxy): \`$jvm_opts\`${NXS_ALT_OPTS:+; NXS alternatives: \`$NXS_ALT_OPTS\`}"
   echo
   echo "## Mean over rounds (ratio: rps over nginx proxy's in the same round and load, then averaged)"
   echo
-  echo "| load | target | rps | rps / nginx proxy | p50 / p99 ms | added p50 / p99 ms vs direct | CPU µs/req | errors |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| load | target | rps | rps / nginx proxy | p50 / p99 ms | added p50 / p99 ms vs direct | CPU µs/req | of it kernel | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   awk 'NR > 1 {
       k = $2 SUBSEP $3; key[k] = 1; loads[$2] = 1
-      rps[k] += $4; p50[k] += $5; p99[k] += $6; cpu[k] += $8; cnt[k]++
+      rps[k] += $4; p50[k] += $5; p99[k] += $6; cpu[k] += $8; sys[k] += $11; cnt[k]++
       if ($10 != "-") err[k] = err[k] $10
       cell[$1, $2, $3] = $4; d50[$1, $2, $3] = $5; d99[$1, $2, $3] = $6; rounds[$1] = 1; tg[$3] = 1; order[$3] = (order[$3] ? order[$3] : ++no)
     }
@@ -238,9 +266,9 @@ fi
       split("wrk64 hey1000 wrk512", L, " ")
       for (i = 1; i <= 3; i++) for (j = 1; j <= no; j++) for (t in order) if (order[t] == j) {
         k = L[i] SUBSEP t; if (!(k in cnt)) continue; c = cnt[k]; tn = t; gsub(/_/, " ", tn)
-        printf "| %s | %s | %.0f | %s | %.3f / %.3f | %.3f / %.3f | %.0f | %s |\n", L[i], tn, rps[k] / c,
+        printf "| %s | %s | %.0f | %s | %.3f / %.3f | %.3f / %.3f | %.0f | %.0f | %s |\n", L[i], tn, rps[k] / c,
           (rc[k] ? sprintf("%.2f", ratio[k] / rc[k]) : "-"), p50[k] / c, p99[k] / c, added50[k] / c, added99[k] / c,
-          cpu[k] / c, (err[k] == "" ? "-" : err[k])
+          cpu[k] / c, sys[k] / c, (err[k] == "" ? "-" : err[k])
       }
     }' "$raw"
   echo
