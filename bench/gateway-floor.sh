@@ -9,7 +9,8 @@
 #                 forwarding POST /v1/chat/completions upstream, no auth/routing/NXS logic; one JVM
 #                 per variant, the daemon's JVM flags. Clients: apache (the gateway's own pooled
 #                 classic client), jdk, jdk-async, jetty (async), none (canned answer: the server
-#                 alone). Threads: loom (Javalin's pool, what the daemon runs), qtp, qtp-vt. The
+#                 alone), netty (Netty's client and pool on its own event loops, async). Threads:
+#                 loom (Javalin's pool, what the daemon runs), qtp, qtp-vt. The
 #                 Jetty variants use Jetty's core Handler API, no servlet layer (as the daemon's
 #                 direct path serves /v1/*): jetty/qtp is Jetty core + Jetty's async client.
 #   bare netty/<transport>, bare none/<transport>  bench/bare-proxy/NettyProxy.java: the textbook
@@ -24,7 +25,9 @@
 #     VARIANTS="apache/loom ..."; ROUNDS=2 DURATION=8s WARMUP=15s JVM_WARMUP=60s NXS_WARMUP=120s;
 #     JVM_OPTS: the daemon's launcher flags unless set; NXS_ALT_OPTS="name=flags;...": more NXS
 #     daemons with other JVM flags; JFR=<dir>: after the rounds, one more wrk
-#     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py)
+#     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py; PERF=<dir>:
+#     one more wrk c=64 cell per target under perf stat/record, summed up in the results;
+#     ROUNDS=0 with JFR or PERF: the profiles alone)
 # Needs jetty-client 12.1 and Netty 4.1 (codec-http, native epoll for linux-x86_64, and what they
 # depend on) in ~/.m2: the script fetches them with `./mvnw dependency:get` when missing. The
 # proxies are bench-only: nothing here ships.
@@ -65,9 +68,7 @@ client_jars+=":$m2/compression/jetty-compression-common/$jv/jetty-compression-co
 client_jars+=":$m2/compression/jetty-compression-gzip/$jv/jetty-compression-gzip-$jv.jar"
 [ -f "$m2/jetty-client/$jv/jetty-client-$jv.jar" ] \
   || ./mvnw -B -ntp -q dependency:get -Dartifact=org.eclipse.jetty:jetty-client:$jv >&2
-cp="$jar:$client_jars"
-"$JAVA_HOME/bin/javac" -Xlint:-removal -nowarn -d "$work/classes" -cp "$cp" bench/bare-proxy/BareProxy.java 2>/dev/null
-# Netty: its own classpath from ~/.m2 (the daemon's jar holds no Netty).
+# Netty from ~/.m2 (the daemon's jar holds no Netty): NettyProxy runs on it alone, BareProxy's netty client too.
 nm=~/.m2/repository/io/netty
 nv=4.1.138.Final
 epoll_jar="$nm/netty-transport-native-epoll/$nv/netty-transport-native-epoll-$nv-linux-x86_64.jar"
@@ -80,6 +81,8 @@ for a in common buffer resolver transport codec codec-http handler transport-nat
   netty_cp+=":$nm/netty-$a/$nv/netty-$a-$nv.jar"
 done
 "$JAVA_HOME/bin/javac" -nowarn -d "$work/netty-classes" -cp "$netty_cp" bench/bare-proxy/NettyProxy.java
+cp="$jar:$client_jars:$netty_cp"
+"$JAVA_HOME/bin/javac" -Xlint:-removal -nowarn -d "$work/classes" -cp "$cp" bench/bare-proxy/BareProxy.java 2>/dev/null
 
 declare -A url pid lua auth
 targets=(direct "nginx proxy" NXS)
@@ -239,6 +242,37 @@ if [ -n "${JFR:-}" ]; then
   done
 fi
 
+# PERF=<dir>: after the rounds, one more wrk c=64 cell per target under perf (root): system calls and
+# context switches per request (perf stat), and where the CPU went (perf record, by thread and by
+# code: the kernel, the JVM's own code in libjvm.so — collector, compilers, runtime —, JIT-compiled
+# Java, libc, nginx). Every proxy makes the same system calls for a hop; the rest is its own code.
+prof="$work/perf.txt"
+if [ -n "${PERF:-}" ]; then
+  command -v perf >/dev/null || { echo "PERF needs perf (linux-perf)" >&2; exit 2; }
+  mkdir -p "$PERF"
+  for t in "${targets[@]}"; do
+    f="$PERF/$(echo "$t" | tr ' /' '__')"
+    # shellcheck disable=SC2086
+    pl=$(echo ${pid[$t]} | tr ' ' ',')
+    perf stat -x, -e raw_syscalls:sys_enter,context-switches,task-clock -p "$pl" -o "$f.stat" &
+    ps=$!
+    perf record -q -F 997 -p "$pl" -o "$f.data" >/dev/null 2>&1 &
+    pr=$!
+    sleep 0.5
+    read -r rps _ _ n _ < <(run_wrk "$t" 64)
+    kill -INT "$ps" "$pr"; wait "$ps" "$pr" 2>/dev/null || true
+    {
+      awk -F, -v t="$t" -v rps="$rps" -v n="$n" '$3 == "raw_syscalls:sys_enter" { sc = $1 } $3 == "context-switches" { cs = $1 }
+        $3 == "task-clock" { ms = $1 }
+        END { printf "%s: %s rps, %d requests; per request: %.2f system calls, %.2f context switches, %.0f µs CPU (task-clock)\n",
+          t, rps, n, sc / n, cs / n, ms * 1000 / n }' "$f.stat"
+      # The JIT's code has no symbol file: perf names it by the map it ran from ("[unknown]", perf-<pid>.map, memfd).
+      perf report -i "$f.data" --stdio --no-children --sort comm,dso 2>/dev/null \
+        | awk '/^ +[0-9.]+%/ { sub(/%/, "", $1); if ($1 >= 1) printf "    %5.1f%%  %s\n", $1, substr($0, index($0, $2)) }'
+    } >>"$prof"
+  done
+fi
+
 {
   echo "# The gateway stack's floor: bare proxies beside nginx and NXS ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
@@ -278,6 +312,14 @@ fi
   cat "$gc"
   echo '```'
   echo
+  if [ -s "$prof" ]; then
+    echo "## Where the CPU went (PERF: one more wrk c=64 cell per target; perf shares of samples, by thread and code, ≥ 1 %)"
+    echo
+    echo '```'
+    cat "$prof"
+    echo '```'
+    echo
+  fi
   echo "## Raw cells (in the order run)"
   echo
   echo '```'

@@ -11,6 +11,9 @@
 //           jdk     java.net.http.HttpClient (HTTP/1.1), blocking send on the request's thread
 //           jdk-async  the same client, sendAsync; the handler does not block
 //           jetty   Jetty 12's HttpClient, asynchronous; the handler does not block
+//           netty   Netty 4.1's client (its own event loops, one per core, epoll when available)
+//                   with its SimpleChannelPool of keep-alive connections, asynchronous: Jetty's
+//                   server with the client of bench/bare-proxy/NettyProxy.java
 //           none    no upstream: a canned answer of the upstream's size (the server alone)
 //   THREADS loom    Javalin's pool with useVirtualThreads (every Jetty task a new virtual thread,
 //                   selectors included): what the daemon runs
@@ -106,13 +109,15 @@ public final class BareProxy {
       case "jdk" -> blocking(jdk(upstream));
       case "jdk-async" -> jdkAsync(upstream);
       case "jetty" -> jetty(upstream);
+      case "netty" -> netty(upstream);
       case "none" -> {
         byte[] canned = new byte[358];
         java.util.Arrays.fill(canned, (byte) ' ');
         Answer answer = new Answer(200, "application/json", canned);
         yield blocking(body -> answer);
       }
-      default -> throw new IllegalArgumentException("client: apache, jdk, jdk-async, jetty, none");
+      default ->
+          throw new IllegalArgumentException("client: apache, jdk, jdk-async, jetty, netty, none");
     };
   }
 
@@ -286,5 +291,132 @@ public final class BareProxy {
         return true;
       }
     };
+  }
+
+  /** Netty's client on its own event loops; the answer is written from the loop that read it. */
+  private static Handler netty(URI upstream) {
+    boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
+    int loops = Runtime.getRuntime().availableProcessors();
+    io.netty.channel.EventLoopGroup group =
+        epoll
+            ? new io.netty.channel.epoll.EpollEventLoopGroup(loops)
+            : new io.netty.channel.nio.NioEventLoopGroup(loops);
+    int port = upstream.getPort() < 0 ? 80 : upstream.getPort();
+    String host = upstream.getHost() + ":" + port;
+    io.netty.bootstrap.Bootstrap bootstrap =
+        new io.netty.bootstrap.Bootstrap()
+            .group(group)
+            .channel(
+                epoll
+                    ? io.netty.channel.epoll.EpollSocketChannel.class
+                    : io.netty.channel.socket.nio.NioSocketChannel.class)
+            .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+            .remoteAddress(upstream.getHost(), port);
+    io.netty.channel.pool.ChannelPool pool =
+        new io.netty.channel.pool.SimpleChannelPool(
+            bootstrap,
+            new io.netty.channel.pool.AbstractChannelPoolHandler() {
+              @Override
+              public void channelCreated(io.netty.channel.Channel ch) {
+                ch.pipeline()
+                    .addLast(new io.netty.handler.codec.http.HttpClientCodec())
+                    .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(MAX_BODY))
+                    .addLast(new NettyAnswer());
+              }
+            });
+    return new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Content.Source.asByteArrayAsync(request, MAX_BODY)
+            .whenComplete(
+                (body, failure) -> {
+                  if (failure != null) {
+                    Response.writeError(request, response, callback, 400, failure.toString());
+                    return;
+                  }
+                  pool.acquire()
+                      .addListener(
+                          (io.netty.util.concurrent.Future<io.netty.channel.Channel> f) -> {
+                            if (!f.isSuccess()) {
+                              Response.writeError(
+                                  request, response, callback, 502, f.cause().toString());
+                              return;
+                            }
+                            io.netty.channel.Channel ch = f.getNow();
+                            ch.pipeline()
+                                .get(NettyAnswer.class)
+                                .expect(
+                                    answer -> {
+                                      if (answer == null) {
+                                        Response.writeError(
+                                            request, response, callback, 502, "upstream closed");
+                                      } else {
+                                        answer(response, callback, answer);
+                                      }
+                                      pool.release(ch);
+                                    });
+                            var post =
+                                new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                                    io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                    io.netty.handler.codec.http.HttpMethod.POST,
+                                    upstream.getRawPath(),
+                                    io.netty.buffer.Unpooled.wrappedBuffer(body));
+                            post.headers()
+                                .set(io.netty.handler.codec.http.HttpHeaderNames.HOST, host)
+                                .set(
+                                    io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE,
+                                    "application/json")
+                                .set(
+                                    io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+                                    body.length);
+                            ch.writeAndFlush(post, ch.voidPromise());
+                          });
+                });
+        return true;
+      }
+    };
+  }
+
+  /** The upstream side of the Netty client: hands the exchange's answer (null: closed) on. */
+  static final class NettyAnswer
+      extends io.netty.channel.SimpleChannelInboundHandler<
+          io.netty.handler.codec.http.FullHttpResponse> {
+    private java.util.function.Consumer<Answer> pending;
+
+    void expect(java.util.function.Consumer<Answer> then) {
+      pending = then;
+    }
+
+    @Override
+    protected void channelRead0(
+        io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpResponse r) {
+      var then = pending;
+      pending = null;
+      String type = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+      if (!io.netty.handler.codec.http.HttpUtil.isKeepAlive(r)) {
+        ctx.close(); // the pool's health check drops it on the next acquire
+      }
+      if (then != null) {
+        then.accept(
+            new Answer(
+                r.status().code(),
+                type == null ? "application/json" : type,
+                io.netty.buffer.ByteBufUtil.getBytes(r.content())));
+      }
+    }
+
+    @Override
+    public void channelInactive(io.netty.channel.ChannelHandlerContext ctx) {
+      var then = pending;
+      pending = null;
+      if (then != null) {
+        then.accept(null);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 }
