@@ -147,7 +147,9 @@ public final class BareProxy {
     var factoryClass = Class.forName("io.nxs.gateway.internal.UpstreamConnections");
     var ctor = factoryClass.getDeclaredConstructor();
     ctor.setAccessible(true);
-    var factory = (org.apache.hc.core5.http.io.HttpConnectionFactory<ManagedHttpClientConnection>) ctor.newInstance();
+    var factory =
+        (org.apache.hc.core5.http.io.HttpConnectionFactory<ManagedHttpClientConnection>)
+            ctor.newInstance();
     CloseableHttpClient client =
         HttpClients.custom()
             .setConnectionManager(
@@ -254,43 +256,31 @@ public final class BareProxy {
     client.setFollowRedirects(false);
     client.setConnectTimeout(10_000);
     client.start();
-    return new Handler.Abstract.NonBlocking() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        Content.Source.asByteArrayAsync(request, MAX_BODY)
-            .whenComplete(
-                (body, failure) -> {
-                  if (failure != null) {
-                    Response.writeError(request, response, callback, 400, failure.toString());
-                    return;
-                  }
-                  client
-                      .newRequest(upstream)
-                      .method(HttpMethod.POST)
-                      .body(new BytesRequestContent("application/json", body))
-                      .send(
-                          new BufferingResponseListener(MAX_BODY) {
-                            @Override
-                            public void onComplete(org.eclipse.jetty.client.Result result) {
-                              if (result.isFailed()) {
-                                Response.writeError(
-                                    request, response, callback, 502, result.getFailure().toString());
-                                return;
-                              }
-                              String type = getMediaType();
-                              answer(
-                                  response,
-                                  callback,
-                                  new Answer(
-                                      result.getResponse().getStatus(),
-                                      type == null ? "application/json" : type,
-                                      getContent()));
-                            }
-                          });
-                });
-        return true;
-      }
-    };
+    return nonBlocking(
+        (body, request, response, callback) ->
+            client
+                .newRequest(upstream)
+                .method(HttpMethod.POST)
+                .body(new BytesRequestContent("application/json", body))
+                .send(
+                    new BufferingResponseListener(MAX_BODY) {
+                      @Override
+                      public void onComplete(org.eclipse.jetty.client.Result result) {
+                        if (result.isFailed()) {
+                          Response.writeError(
+                              request, response, callback, 502, result.getFailure().toString());
+                          return;
+                        }
+                        String type = getMediaType();
+                        answer(
+                            response,
+                            callback,
+                            new Answer(
+                                result.getResponse().getStatus(),
+                                type == null ? "application/json" : type,
+                                getContent()));
+                      }
+                    }));
   }
 
   /** Netty's client on its own event loops; the answer is written from the loop that read it. */
@@ -324,6 +314,54 @@ public final class BareProxy {
                     .addLast(new NettyAnswer());
               }
             });
+    return nonBlocking(
+        (body, request, response, callback) ->
+            pool.acquire()
+                .addListener(
+                    (io.netty.util.concurrent.Future<io.netty.channel.Channel> f) -> {
+                      if (!f.isSuccess()) {
+                        Response.writeError(request, response, callback, 502, f.cause().toString());
+                        return;
+                      }
+                      io.netty.channel.Channel ch = f.getNow();
+                      ch.pipeline()
+                          .get(NettyAnswer.class)
+                          .expect(
+                              answer -> {
+                                if (answer == null) {
+                                  Response.writeError(
+                                      request, response, callback, 502, "upstream closed");
+                                } else {
+                                  answer(response, callback, answer);
+                                }
+                                pool.release(ch);
+                              });
+                      var post =
+                          new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                              io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                              io.netty.handler.codec.http.HttpMethod.POST,
+                              upstream.getRawPath(),
+                              io.netty.buffer.Unpooled.wrappedBuffer(body));
+                      post.headers()
+                          .set(io.netty.handler.codec.http.HttpHeaderNames.HOST, host)
+                          .set(
+                              io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE,
+                              "application/json")
+                          .set(
+                              io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+                              body.length);
+                      ch.writeAndFlush(post, ch.voidPromise());
+                    }));
+  }
+
+  /** What an asynchronous client does with a request's whole body; the handler does not block. */
+  @FunctionalInterface
+  interface Forward {
+    void send(byte[] body, Request request, Response response, Callback callback);
+  }
+
+  /** A handler that reads the body without blocking and hands it to {@code forward}. */
+  private static Handler nonBlocking(Forward forward) {
     return new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
@@ -332,45 +370,9 @@ public final class BareProxy {
                 (body, failure) -> {
                   if (failure != null) {
                     Response.writeError(request, response, callback, 400, failure.toString());
-                    return;
+                  } else {
+                    forward.send(body, request, response, callback);
                   }
-                  pool.acquire()
-                      .addListener(
-                          (io.netty.util.concurrent.Future<io.netty.channel.Channel> f) -> {
-                            if (!f.isSuccess()) {
-                              Response.writeError(
-                                  request, response, callback, 502, f.cause().toString());
-                              return;
-                            }
-                            io.netty.channel.Channel ch = f.getNow();
-                            ch.pipeline()
-                                .get(NettyAnswer.class)
-                                .expect(
-                                    answer -> {
-                                      if (answer == null) {
-                                        Response.writeError(
-                                            request, response, callback, 502, "upstream closed");
-                                      } else {
-                                        answer(response, callback, answer);
-                                      }
-                                      pool.release(ch);
-                                    });
-                            var post =
-                                new io.netty.handler.codec.http.DefaultFullHttpRequest(
-                                    io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                                    io.netty.handler.codec.http.HttpMethod.POST,
-                                    upstream.getRawPath(),
-                                    io.netty.buffer.Unpooled.wrappedBuffer(body));
-                            post.headers()
-                                .set(io.netty.handler.codec.http.HttpHeaderNames.HOST, host)
-                                .set(
-                                    io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE,
-                                    "application/json")
-                                .set(
-                                    io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
-                                    body.length);
-                            ch.writeAndFlush(post, ch.voidPromise());
-                          });
                 });
         return true;
       }
@@ -389,7 +391,8 @@ public final class BareProxy {
 
     @Override
     protected void channelRead0(
-        io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpResponse r) {
+        io.netty.channel.ChannelHandlerContext ctx,
+        io.netty.handler.codec.http.FullHttpResponse r) {
       var then = pending;
       pending = null;
       String type = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);

@@ -4,7 +4,8 @@
 // keep-alive upstream pool per event loop: the upstream connection of an exchange lives on the
 // downstream connection's own event loop, so a request never changes threads. Nothing around it (no
 // key gate, routing, limits, audit or accounting). Bench-only code, never shipped:
-// bench/gateway-floor.sh compiles it against Netty's jars alone (no daemon jar on its classpath) and
+// bench/gateway-floor.sh compiles it against Netty's jars alone (no daemon jar on its classpath)
+// and
 // runs it with the daemon's JVM flags, one JVM per variant.
 //
 //   java -cp <netty jars>:<classes> NettyProxy PORT UPSTREAM_URL CLIENT TRANSPORT [LOOPS]
@@ -12,11 +13,15 @@
 //              none   no upstream: a canned answer of the upstream's size (the server alone)
 //   TRANSPORT  epoll  netty-transport-native-epoll (linux-x86_64 from Maven Central)
 //              nio    the JDK's selector
-//   LOOPS      event loops (threads), the machine's cores unless given: nginx's `worker_processes auto`
+//   LOOPS      event loops (threads), the machine's cores unless given: nginx's `worker_processes
+// auto`
 //
-// Requests are aggregated (HttpObjectAggregator) both ways: the gateway reads the whole body to route
-// it, so this is the shape of work the product does. wrk and hey never pipeline; a pipelining client
-// could get its answers out of order here (a real gateway would stop reading while one is in flight).
+// Requests are aggregated (HttpObjectAggregator) both ways: the gateway reads the whole body to
+// route
+// it, so this is the shape of work the product does. wrk and hey never pipeline; a pipelining
+// client
+// could get its answers out of order here (a real gateway would stop reading while one is in
+// flight).
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -64,7 +69,8 @@ public final class NettyProxy {
     URI upstream = URI.create(args[1]);
     String client = args[2];
     String transport = args[3];
-    int loops = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
+    int loops =
+        args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
     if (!client.equals("netty") && !client.equals("none")) {
       throw new IllegalArgumentException("client: netty or none");
     }
@@ -79,11 +85,13 @@ public final class NettyProxy {
           case "nio" -> false;
           default -> throw new IllegalArgumentException("transport: epoll or nio");
         };
-    // One group for accepting and serving, as nginx's workers do: with keep-alive clients accepting is rare.
+    // One group for accepting and serving, as nginx's workers do: with keep-alive clients accepting
+    // is rare.
     EventLoopGroup group = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
     Class<? extends ServerChannel> serverClass =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Class<? extends Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    Class<? extends Channel> clientClass =
+        epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     Upstream up = client.equals("netty") ? new Upstream(upstream, clientClass) : null;
 
     Channel server =
@@ -170,7 +178,8 @@ public final class NettyProxy {
               });
     }
 
-    private static void write(Channel ch, FullHttpRequest request, Channel downstream, boolean keepAlive) {
+    private static void write(
+        Channel ch, FullHttpRequest request, Channel downstream, boolean keepAlive) {
       ch.pipeline().get(UpstreamHandler.class).start(downstream, keepAlive);
       ch.writeAndFlush(request, ch.voidPromise());
     }
@@ -278,13 +287,15 @@ public final class NettyProxy {
   static final class Canned extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ByteBuf BODY =
         Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(358).writeBytes(" ".repeat(358).getBytes(StandardCharsets.US_ASCII)));
+            Unpooled.directBuffer(358)
+                .writeBytes(" ".repeat(358).getBytes(StandardCharsets.US_ASCII)));
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       FullHttpResponse res =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, BODY.duplicate());
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, BODY.duplicate());
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
       HttpUtil.setContentLength(res, BODY.readableBytes());
       HttpUtil.setKeepAlive(res, keepAlive);
