@@ -10,7 +10,8 @@
 #                 per variant, the daemon's JVM flags. Clients: apache (the gateway's own pooled
 #                 classic client), jdk, jdk-async, jetty (async), none (canned answer: the server
 #                 alone), netty (Netty's client and pool on its own event loops, async). Threads:
-#                 loom (Javalin's pool, what the daemon runs), qtp, qtp-vt. The
+#                 loom (Javalin's pool, what the daemon runs), qtp, qtp-vt; netty-vt (no Jetty:
+#                 Netty's server, each blocking call on a virtual thread — apache/netty-vt). The
 #                 Jetty variants use Jetty's core Handler API, no servlet layer (as the daemon's
 #                 direct path serves /v1/*): jetty/qtp is Jetty core + Jetty's async client.
 #   bare netty/<transport>, bare none/<transport>  bench/bare-proxy/NettyProxy.java: the textbook

@@ -20,6 +20,9 @@
 //           qtp     Jetty's QueuedThreadPool, platform threads (Javalin's sizes: 8..250)
 //           qtp-vt  the same pool, blocking handlers dispatched to virtual threads (Jetty's own
 //                   virtual-thread support: selectors stay on platform threads)
+//           netty-vt  no Jetty: Netty's server (epoll, one loop per core), each request's blocking
+//                   call on a new virtual thread, the answer written back through the loop — a
+//                   Netty front with the gateway's blocking flow behind it (blocking clients only)
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,6 +78,10 @@ public final class BareProxy {
     String client = args[2];
     String threads = args[3];
 
+    if (threads.equals("netty-vt")) {
+      nettyFront(port, blockingClient(client, upstream));
+      return;
+    }
     Server server = new Server(pool(threads));
     ServerConnector connector =
         new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
@@ -87,6 +94,91 @@ public final class BareProxy {
     System.out.println("bare proxy " + client + "/" + threads + " on " + connector.getLocalPort());
     // Javalin's virtual-thread pool has a no-op join() and only daemon threads: wait here instead.
     Thread.currentThread().join();
+  }
+
+  private static Blocking blockingClient(String client, URI upstream) throws Exception {
+    return switch (client) {
+      case "apache" -> apache(upstream);
+      case "jdk" -> jdk(upstream);
+      default ->
+          throw new IllegalArgumentException("netty-vt takes a blocking client: apache, jdk");
+    };
+  }
+
+  /** Netty's server; each request's blocking call runs on its own virtual thread. */
+  private static void nettyFront(int port, Blocking call) throws Exception {
+    var group =
+        new io.netty.channel.epoll.EpollEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    var server =
+        new io.netty.bootstrap.ServerBootstrap()
+            .group(group)
+            .channel(io.netty.channel.epoll.EpollServerSocketChannel.class)
+            .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
+            .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                  @Override
+                  protected void initChannel(io.netty.channel.Channel ch) {
+                    ch.pipeline()
+                        .addLast(new io.netty.handler.codec.http.HttpServerCodec())
+                        .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(MAX_BODY))
+                        .addLast(new VirtualThreadCall(call));
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
+    System.out.println("bare proxy netty-vt on " + port);
+    server.closeFuture().sync();
+  }
+
+  /** Hands each aggregated request to a new virtual thread; the answer goes back via the loop. */
+  static final class VirtualThreadCall
+      extends io.netty.channel.SimpleChannelInboundHandler<
+          io.netty.handler.codec.http.FullHttpRequest> {
+    private final Blocking call;
+
+    VirtualThreadCall(Blocking call) {
+      this.call = call;
+    }
+
+    @Override
+    protected void channelRead0(
+        io.netty.channel.ChannelHandlerContext ctx,
+        io.netty.handler.codec.http.FullHttpRequest req) {
+      byte[] body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
+      boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
+      Thread.startVirtualThread(
+          () -> {
+            io.netty.handler.codec.http.FullHttpResponse res;
+            try {
+              Answer a = call.call(body);
+              res =
+                  new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                      io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                      io.netty.handler.codec.http.HttpResponseStatus.valueOf(a.status()),
+                      io.netty.buffer.Unpooled.wrappedBuffer(a.body()));
+              res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, a.type());
+            } catch (Exception e) {
+              res =
+                  new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                      io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                      io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            }
+            io.netty.handler.codec.http.HttpUtil.setContentLength(
+                res, res.content().readableBytes());
+            io.netty.handler.codec.http.HttpUtil.setKeepAlive(res, keepAlive);
+            var written = ctx.writeAndFlush(res);
+            if (!keepAlive) {
+              written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+          });
+    }
+
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   private static ThreadPool pool(String threads) {
