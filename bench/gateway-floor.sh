@@ -9,7 +9,15 @@
 #                 forwarding POST /v1/chat/completions upstream, no auth/routing/NXS logic; one JVM
 #                 per variant, the daemon's JVM flags. Clients: apache (the gateway's own pooled
 #                 classic client), jdk, jdk-async, jetty (async), none (canned answer: the server
-#                 alone). Threads: loom (Javalin's pool, what the daemon runs), qtp, qtp-vt.
+#                 alone), netty (Netty's client and pool on its own event loops, async). Threads:
+#                 loom (Javalin's pool, what the daemon runs), qtp, qtp-vt; netty-vt (no Jetty:
+#                 Netty's server, each blocking call on a virtual thread — apache/netty-vt). The
+#                 Jetty variants use Jetty's core Handler API, no servlet layer (as the daemon's
+#                 direct path serves /v1/*): jetty/qtp is Jetty core + Jetty's async client.
+#   bare netty/<transport>, bare none/<transport>  bench/bare-proxy/NettyProxy.java: the textbook
+#                 Netty 4.1 reverse proxy (HTTP/1.1 server, keep-alive upstream pool per event
+#                 loop, one event loop per core), or its server alone (none). Transport: epoll
+#                 (netty-transport-native-epoll) or nio. Compiled and run with Netty's jars only.
 # Loads per round: wrk c=64, hey c=16 at 1,000 req/s, wrk c=512; ROUNDS rounds, the targets'
 # order rotated each round (so no target always follows the same one). Each cell: rps, p50/p99,
 # errors, and server CPU µs/request (the process's threads less JIT and GC, as
@@ -18,16 +26,19 @@
 #     VARIANTS="apache/loom ..."; ROUNDS=2 DURATION=8s WARMUP=15s JVM_WARMUP=60s NXS_WARMUP=120s;
 #     JVM_OPTS: the daemon's launcher flags unless set; NXS_ALT_OPTS="name=flags;...": more NXS
 #     daemons with other JVM flags; JFR=<dir>: after the rounds, one more wrk
-#     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py)
-# Needs jetty-client 12.1 (and what it depends on) in ~/.m2: the script fetches it with
-# `./mvnw dependency:get` when missing. The proxy is bench-only: nothing here ships.
+#     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py; PERF=<dir>:
+#     one more wrk c=64 cell per target under perf stat/record, summed up in the results;
+#     ROUNDS=0 with JFR or PERF: the profiles alone)
+# Needs jetty-client 12.1 and Netty 4.1 (codec-http, native epoll for linux-x86_64, and what they
+# depend on) in ~/.m2: the script fetches them with `./mvnw dependency:get` when missing. The
+# proxies are bench-only: nothing here ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/java-home
 out=${1:-bench/results/$(date -u +%Y-%m-%d)-gateway-floor.md}
 duration=${DURATION:-8s}
 rounds=${ROUNDS:-2}
-variants=${VARIANTS:-apache/loom apache/qtp-vt apache/qtp jetty/loom jetty/qtp jdk/loom none/loom}
+variants=${VARIANTS:-apache/loom jetty/qtp none/loom netty/epoll none/epoll}
 jvm_opts=${JVM_OPTS:--XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 -XX:-ShrinkHeapInSteps}
 native="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 export MALLOC_ARENA_MAX=2
@@ -58,7 +69,20 @@ client_jars+=":$m2/compression/jetty-compression-common/$jv/jetty-compression-co
 client_jars+=":$m2/compression/jetty-compression-gzip/$jv/jetty-compression-gzip-$jv.jar"
 [ -f "$m2/jetty-client/$jv/jetty-client-$jv.jar" ] \
   || ./mvnw -B -ntp -q dependency:get -Dartifact=org.eclipse.jetty:jetty-client:$jv >&2
-cp="$jar:$client_jars"
+# Netty from ~/.m2 (the daemon's jar holds no Netty): NettyProxy runs on it alone, BareProxy's netty client too.
+nm=~/.m2/repository/io/netty
+nv=4.1.138.Final
+epoll_jar="$nm/netty-transport-native-epoll/$nv/netty-transport-native-epoll-$nv-linux-x86_64.jar"
+[ -f "$nm/netty-codec-http/$nv/netty-codec-http-$nv.jar" ] \
+  || ./mvnw -B -ntp -q dependency:get -Dartifact=io.netty:netty-codec-http:$nv >&2
+[ -f "$epoll_jar" ] \
+  || ./mvnw -B -ntp -q dependency:get -Dartifact=io.netty:netty-transport-native-epoll:$nv:jar:linux-x86_64 >&2
+netty_cp=$epoll_jar
+for a in common buffer resolver transport codec codec-http handler transport-native-unix-common transport-classes-epoll; do
+  netty_cp+=":$nm/netty-$a/$nv/netty-$a-$nv.jar"
+done
+"$JAVA_HOME/bin/javac" -nowarn -d "$work/netty-classes" -cp "$netty_cp" bench/bare-proxy/NettyProxy.java
+cp="$jar:$client_jars:$netty_cp"
 "$JAVA_HOME/bin/javac" -Xlint:-removal -nowarn -d "$work/classes" -cp "$cp" bench/bare-proxy/BareProxy.java 2>/dev/null
 
 declare -A url pid lua auth
@@ -106,8 +130,12 @@ pid[direct]="$(cat "$work/up.pid") $(pgrep -P "$(cat "$work/up.pid")" | tr '\n' 
 pid["nginx proxy"]="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')"
 for v in $variants; do
   t="bare $v"; port=$(free_port)
+  case ${v#*/} in
+    epoll | nio) main=NettyProxy; vcp="$work/netty-classes:$netty_cp";;
+    *) main=BareProxy; vcp="$work/classes:$cp";;
+  esac
   # shellcheck disable=SC2086
-  "$JAVA_HOME/bin/java" $native $jvm_opts -cp "$work/classes:$cp" BareProxy "$port" \
+  "$JAVA_HOME/bin/java" $native $jvm_opts -cp "$vcp" "$main" "$port" \
     "http://127.0.0.1:$up/v1/chat/completions" "${v%/*}" "${v#*/}" >"$work/$port.out" 2>&1 &
   pid[$t]=$!; pids+=("${pid[$t]}")
   url[$t]="http://127.0.0.1:$port/v1/chat/completions"
@@ -128,16 +156,20 @@ done
 
 # One awk over every thread's stat (a loop of cat and awk per thread took tens of seconds a cell at
 # load 25): field 2 is the thread's name in parentheses, utime and stime the 12th and 13th after it.
+# Prints "user+system system" in ticks: the kernel's share is the socket work every proxy does.
 cpu_ticks() {
   local p files=()
   for p in "$@"; do files+=(/proc/"$p"/task/*/stat); done
   cat "${files[@]}" 2>/dev/null | awk '{
       name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [A-Za-z] .*/, "", name)
       if (name ~ /^(C1 Comp|C2 Comp|G1|GC Thr|VM Thr|VM Per)/) next
-      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13]
-    } END { print t + 0 }'
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13]; sy += f[13]
+    } END { print t + 0, sy + 0 }'
 }
 tck=$(getconf CLK_TCK)
+per_req() { # ticks requests -> µs per request
+  awk -v c="$1" -v n="$2" -v tck="$tck" 'BEGIN { printf "%.0f", (n > 0 ? c * 1e6 / tck / n : 0) }'
+}
 run_wrk() { # target conns -> "rps p50 p99 n errors"
   wrk -t2 -c"$2" -d"$duration" --latency -s "${lua[$1]}" "${url[$1]}" >"$work/load.txt" 2>&1 || true
   awk '
@@ -166,7 +198,7 @@ for t in "${targets[@]}"; do
 done
 
 raw="$work/raw.txt"
-echo "round load target rps p50_ms p99_ms requests cpu_us_per_req load1 errors" >"$raw"
+echo "round load target rps p50_ms p99_ms requests cpu_us_per_req load1 errors sys_us_per_req" >"$raw"
 n_targets=${#targets[@]}
 for r in $(seq "$rounds"); do
   order=()
@@ -174,16 +206,16 @@ for r in $(seq "$rounds"); do
   for load in wrk64 hey1000 wrk512; do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2086
-      c0=$(cpu_ticks ${pid[$t]})
+      read -r c0 s0 < <(cpu_ticks ${pid[$t]})
       case $load in
         wrk64) read -r rps p50 p99 n err < <(run_wrk "$t" 64);;
         hey1000) read -r rps p50 p99 n err < <(run_hey "$t");;
         wrk512) read -r rps p50 p99 n err < <(run_wrk "$t" 512);;
       esac
       # shellcheck disable=SC2086
-      c1=$(cpu_ticks ${pid[$t]})
-      cpu=$(awk -v c=$((c1 - c0)) -v n="$n" -v tck="$tck" 'BEGIN { printf "%.0f", (n > 0 ? c * 1e6 / tck / n : 0) }')
-      echo "$r $load ${t// /_} $rps $p50 $p99 $n $cpu $(cut -d' ' -f1 /proc/loadavg) $err" | tee -a "$raw" >&2
+      read -r c1 s1 < <(cpu_ticks ${pid[$t]})
+      cpu=$(per_req $((c1 - c0)) "$n"); sys=$(per_req $((s1 - s0)) "$n")
+      echo "$r $load ${t// /_} $rps $p50 $p99 $n $cpu $(cut -d' ' -f1 /proc/loadavg) $err $sys" | tee -a "$raw" >&2
     done
   done
 done
@@ -211,21 +243,52 @@ if [ -n "${JFR:-}" ]; then
   done
 fi
 
+# PERF=<dir>: after the rounds, one more wrk c=64 cell per target under perf (root): system calls and
+# context switches per request (perf stat), and where the CPU went (perf record, by thread and by
+# code: the kernel, the JVM's own code in libjvm.so — collector, compilers, runtime —, JIT-compiled
+# Java, libc, nginx). Every proxy makes the same system calls for a hop; the rest is its own code.
+prof="$work/perf.txt"
+if [ -n "${PERF:-}" ]; then
+  command -v perf >/dev/null || { echo "PERF needs perf (linux-perf)" >&2; exit 2; }
+  mkdir -p "$PERF"
+  for t in "${targets[@]}"; do
+    f="$PERF/$(echo "$t" | tr ' /' '__')"
+    # shellcheck disable=SC2086
+    pl=$(echo ${pid[$t]} | tr ' ' ',')
+    perf stat -x, -e raw_syscalls:sys_enter,context-switches,task-clock -p "$pl" -o "$f.stat" &
+    ps=$!
+    perf record -q -F 997 -p "$pl" -o "$f.data" >/dev/null 2>&1 &
+    pr=$!
+    sleep 0.5
+    read -r rps _ _ n _ < <(run_wrk "$t" 64)
+    kill -INT "$ps" "$pr"; wait "$ps" "$pr" 2>/dev/null || true
+    {
+      awk -F, -v t="$t" -v rps="$rps" -v n="$n" '$3 == "raw_syscalls:sys_enter" { sc = $1 } $3 == "context-switches" { cs = $1 }
+        $3 == "task-clock" { ms = $1 }
+        END { printf "%s: %s rps, %d requests; per request: %.2f system calls, %.2f context switches, %.0f µs CPU (task-clock)\n",
+          t, rps, n, sc / n, cs / n, ms * 1000 / n }' "$f.stat"
+      # The JIT's code has no symbol file: perf names it by the map it ran from ("[unknown]", perf-<pid>.map, memfd).
+      perf report -i "$f.data" --stdio --no-children --sort comm,dso 2>/dev/null \
+        | awk '/^ +[0-9.]+%/ { sub(/%/, "", $1); if ($1 >= 1) printf "    %5.1f%%  %s\n", $1, substr($0, index($0, $2)) }'
+    } >>"$prof"
+  done
+fi
+
 {
   echo "# The gateway stack's floor: bare proxies beside nginx and NXS ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "- Machine: $(nproc) cores shared with other jobs, $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Command: \`ROUNDS=$rounds DURATION=$duration VARIANTS=\"$variants\" bench/gateway-floor.sh\`; NXS jar: $jar"
+  echo "- Command: \`${NXS_JAR:+NXS_JAR=$NXS_JAR }ROUNDS=$rounds DURATION=$duration VARIANTS=\"$variants\" bench/gateway-floor.sh\`; NXS jar: $jar"
   echo "- JVM flags (NXS and every bare proxy): \`$jvm_opts\`${NXS_ALT_OPTS:+; NXS alternatives: \`$NXS_ALT_OPTS\`}"
   echo
   echo "## Mean over rounds (ratio: rps over nginx proxy's in the same round and load, then averaged)"
   echo
-  echo "| load | target | rps | rps / nginx proxy | p50 / p99 ms | added p50 / p99 ms vs direct | CPU µs/req | errors |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| load | target | rps | rps / nginx proxy | p50 / p99 ms | added p50 / p99 ms vs direct | CPU µs/req | of it kernel | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   awk 'NR > 1 {
       k = $2 SUBSEP $3; key[k] = 1; loads[$2] = 1
-      rps[k] += $4; p50[k] += $5; p99[k] += $6; cpu[k] += $8; cnt[k]++
+      rps[k] += $4; p50[k] += $5; p99[k] += $6; cpu[k] += $8; sys[k] += $11; cnt[k]++
       if ($10 != "-") err[k] = err[k] $10
       cell[$1, $2, $3] = $4; d50[$1, $2, $3] = $5; d99[$1, $2, $3] = $6; rounds[$1] = 1; tg[$3] = 1; order[$3] = (order[$3] ? order[$3] : ++no)
     }
@@ -238,9 +301,9 @@ fi
       split("wrk64 hey1000 wrk512", L, " ")
       for (i = 1; i <= 3; i++) for (j = 1; j <= no; j++) for (t in order) if (order[t] == j) {
         k = L[i] SUBSEP t; if (!(k in cnt)) continue; c = cnt[k]; tn = t; gsub(/_/, " ", tn)
-        printf "| %s | %s | %.0f | %s | %.3f / %.3f | %.3f / %.3f | %.0f | %s |\n", L[i], tn, rps[k] / c,
+        printf "| %s | %s | %.0f | %s | %.3f / %.3f | %.3f / %.3f | %.0f | %.0f | %s |\n", L[i], tn, rps[k] / c,
           (rc[k] ? sprintf("%.2f", ratio[k] / rc[k]) : "-"), p50[k] / c, p99[k] / c, added50[k] / c, added99[k] / c,
-          cpu[k] / c, (err[k] == "" ? "-" : err[k])
+          cpu[k] / c, sys[k] / c, (err[k] == "" ? "-" : err[k])
       }
     }' "$raw"
   echo
@@ -250,6 +313,14 @@ fi
   cat "$gc"
   echo '```'
   echo
+  if [ -s "$prof" ]; then
+    echo "## Where the CPU went (PERF: one more wrk c=64 cell per target; perf shares of samples, by thread and code, ≥ 1 %)"
+    echo
+    echo '```'
+    cat "$prof"
+    echo '```'
+    echo
+  fi
   echo "## Raw cells (in the order run)"
   echo
   echo '```'

@@ -11,12 +11,18 @@
 //           jdk     java.net.http.HttpClient (HTTP/1.1), blocking send on the request's thread
 //           jdk-async  the same client, sendAsync; the handler does not block
 //           jetty   Jetty 12's HttpClient, asynchronous; the handler does not block
+//           netty   Netty 4.1's client (its own event loops, one per core, epoll when available)
+//                   with its SimpleChannelPool of keep-alive connections, asynchronous: Jetty's
+//                   server with the client of bench/bare-proxy/NettyProxy.java
 //           none    no upstream: a canned answer of the upstream's size (the server alone)
 //   THREADS loom    Javalin's pool with useVirtualThreads (every Jetty task a new virtual thread,
 //                   selectors included): what the daemon runs
 //           qtp     Jetty's QueuedThreadPool, platform threads (Javalin's sizes: 8..250)
 //           qtp-vt  the same pool, blocking handlers dispatched to virtual threads (Jetty's own
 //                   virtual-thread support: selectors stay on platform threads)
+//           netty-vt  no Jetty: Netty's server (epoll, one loop per core), each request's blocking
+//                   call on a new virtual thread, the answer written back through the loop — a
+//                   Netty front with the gateway's blocking flow behind it (blocking clients only)
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,6 +78,10 @@ public final class BareProxy {
     String client = args[2];
     String threads = args[3];
 
+    if (threads.equals("netty-vt")) {
+      nettyFront(port, blockingClient(client, upstream));
+      return;
+    }
     Server server = new Server(pool(threads));
     ServerConnector connector =
         new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
@@ -84,6 +94,91 @@ public final class BareProxy {
     System.out.println("bare proxy " + client + "/" + threads + " on " + connector.getLocalPort());
     // Javalin's virtual-thread pool has a no-op join() and only daemon threads: wait here instead.
     Thread.currentThread().join();
+  }
+
+  private static Blocking blockingClient(String client, URI upstream) throws Exception {
+    return switch (client) {
+      case "apache" -> apache(upstream);
+      case "jdk" -> jdk(upstream);
+      default ->
+          throw new IllegalArgumentException("netty-vt takes a blocking client: apache, jdk");
+    };
+  }
+
+  /** Netty's server; each request's blocking call runs on its own virtual thread. */
+  private static void nettyFront(int port, Blocking call) throws Exception {
+    var group =
+        new io.netty.channel.epoll.EpollEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    var server =
+        new io.netty.bootstrap.ServerBootstrap()
+            .group(group)
+            .channel(io.netty.channel.epoll.EpollServerSocketChannel.class)
+            .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
+            .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                  @Override
+                  protected void initChannel(io.netty.channel.Channel ch) {
+                    ch.pipeline()
+                        .addLast(new io.netty.handler.codec.http.HttpServerCodec())
+                        .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(MAX_BODY))
+                        .addLast(new VirtualThreadCall(call));
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
+    System.out.println("bare proxy netty-vt on " + port);
+    server.closeFuture().sync();
+  }
+
+  /** Hands each aggregated request to a new virtual thread; the answer goes back via the loop. */
+  static final class VirtualThreadCall
+      extends io.netty.channel.SimpleChannelInboundHandler<
+          io.netty.handler.codec.http.FullHttpRequest> {
+    private final Blocking call;
+
+    VirtualThreadCall(Blocking call) {
+      this.call = call;
+    }
+
+    @Override
+    protected void channelRead0(
+        io.netty.channel.ChannelHandlerContext ctx,
+        io.netty.handler.codec.http.FullHttpRequest req) {
+      byte[] body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
+      boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
+      Thread.startVirtualThread(
+          () -> {
+            io.netty.handler.codec.http.FullHttpResponse res;
+            try {
+              Answer a = call.call(body);
+              res =
+                  new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                      io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                      io.netty.handler.codec.http.HttpResponseStatus.valueOf(a.status()),
+                      io.netty.buffer.Unpooled.wrappedBuffer(a.body()));
+              res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, a.type());
+            } catch (Exception e) {
+              res =
+                  new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                      io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                      io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            }
+            io.netty.handler.codec.http.HttpUtil.setContentLength(
+                res, res.content().readableBytes());
+            io.netty.handler.codec.http.HttpUtil.setKeepAlive(res, keepAlive);
+            var written = ctx.writeAndFlush(res);
+            if (!keepAlive) {
+              written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+          });
+    }
+
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   private static ThreadPool pool(String threads) {
@@ -106,13 +201,15 @@ public final class BareProxy {
       case "jdk" -> blocking(jdk(upstream));
       case "jdk-async" -> jdkAsync(upstream);
       case "jetty" -> jetty(upstream);
+      case "netty" -> netty(upstream);
       case "none" -> {
         byte[] canned = new byte[358];
         java.util.Arrays.fill(canned, (byte) ' ');
         Answer answer = new Answer(200, "application/json", canned);
         yield blocking(body -> answer);
       }
-      default -> throw new IllegalArgumentException("client: apache, jdk, jdk-async, jetty, none");
+      default ->
+          throw new IllegalArgumentException("client: apache, jdk, jdk-async, jetty, netty, none");
     };
   }
 
@@ -142,7 +239,9 @@ public final class BareProxy {
     var factoryClass = Class.forName("io.nxs.gateway.internal.UpstreamConnections");
     var ctor = factoryClass.getDeclaredConstructor();
     ctor.setAccessible(true);
-    var factory = (org.apache.hc.core5.http.io.HttpConnectionFactory<ManagedHttpClientConnection>) ctor.newInstance();
+    var factory =
+        (org.apache.hc.core5.http.io.HttpConnectionFactory<ManagedHttpClientConnection>)
+            ctor.newInstance();
     CloseableHttpClient client =
         HttpClients.custom()
             .setConnectionManager(
@@ -249,6 +348,112 @@ public final class BareProxy {
     client.setFollowRedirects(false);
     client.setConnectTimeout(10_000);
     client.start();
+    return nonBlocking(
+        (body, request, response, callback) ->
+            client
+                .newRequest(upstream)
+                .method(HttpMethod.POST)
+                .body(new BytesRequestContent("application/json", body))
+                .send(
+                    new BufferingResponseListener(MAX_BODY) {
+                      @Override
+                      public void onComplete(org.eclipse.jetty.client.Result result) {
+                        if (result.isFailed()) {
+                          Response.writeError(
+                              request, response, callback, 502, result.getFailure().toString());
+                          return;
+                        }
+                        String type = getMediaType();
+                        answer(
+                            response,
+                            callback,
+                            new Answer(
+                                result.getResponse().getStatus(),
+                                type == null ? "application/json" : type,
+                                getContent()));
+                      }
+                    }));
+  }
+
+  /** Netty's client on its own event loops; the answer is written from the loop that read it. */
+  private static Handler netty(URI upstream) {
+    boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
+    int loops = Runtime.getRuntime().availableProcessors();
+    io.netty.channel.EventLoopGroup group =
+        epoll
+            ? new io.netty.channel.epoll.EpollEventLoopGroup(loops)
+            : new io.netty.channel.nio.NioEventLoopGroup(loops);
+    int port = upstream.getPort() < 0 ? 80 : upstream.getPort();
+    String host = upstream.getHost() + ":" + port;
+    io.netty.bootstrap.Bootstrap bootstrap =
+        new io.netty.bootstrap.Bootstrap()
+            .group(group)
+            .channel(
+                epoll
+                    ? io.netty.channel.epoll.EpollSocketChannel.class
+                    : io.netty.channel.socket.nio.NioSocketChannel.class)
+            .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+            .remoteAddress(upstream.getHost(), port);
+    io.netty.channel.pool.ChannelPool pool =
+        new io.netty.channel.pool.SimpleChannelPool(
+            bootstrap,
+            new io.netty.channel.pool.AbstractChannelPoolHandler() {
+              @Override
+              public void channelCreated(io.netty.channel.Channel ch) {
+                ch.pipeline()
+                    .addLast(new io.netty.handler.codec.http.HttpClientCodec())
+                    .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(MAX_BODY))
+                    .addLast(new NettyAnswer());
+              }
+            });
+    return nonBlocking(
+        (body, request, response, callback) ->
+            pool.acquire()
+                .addListener(
+                    (io.netty.util.concurrent.Future<io.netty.channel.Channel> f) -> {
+                      if (!f.isSuccess()) {
+                        Response.writeError(request, response, callback, 502, f.cause().toString());
+                        return;
+                      }
+                      io.netty.channel.Channel ch = f.getNow();
+                      ch.pipeline()
+                          .get(NettyAnswer.class)
+                          .expect(
+                              answer -> {
+                                if (answer == null) {
+                                  Response.writeError(
+                                      request, response, callback, 502, "upstream closed");
+                                } else {
+                                  answer(response, callback, answer);
+                                }
+                                pool.release(ch);
+                              });
+                      var post =
+                          new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                              io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                              io.netty.handler.codec.http.HttpMethod.POST,
+                              upstream.getRawPath(),
+                              io.netty.buffer.Unpooled.wrappedBuffer(body));
+                      post.headers()
+                          .set(io.netty.handler.codec.http.HttpHeaderNames.HOST, host)
+                          .set(
+                              io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE,
+                              "application/json")
+                          .set(
+                              io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+                              body.length);
+                      ch.writeAndFlush(post, ch.voidPromise());
+                    }));
+  }
+
+  /** What an asynchronous client does with a request's whole body; the handler does not block. */
+  @FunctionalInterface
+  interface Forward {
+    void send(byte[] body, Request request, Response response, Callback callback);
+  }
+
+  /** A handler that reads the body without blocking and hands it to {@code forward}. */
+  private static Handler nonBlocking(Forward forward) {
     return new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
@@ -257,34 +462,56 @@ public final class BareProxy {
                 (body, failure) -> {
                   if (failure != null) {
                     Response.writeError(request, response, callback, 400, failure.toString());
-                    return;
+                  } else {
+                    forward.send(body, request, response, callback);
                   }
-                  client
-                      .newRequest(upstream)
-                      .method(HttpMethod.POST)
-                      .body(new BytesRequestContent("application/json", body))
-                      .send(
-                          new BufferingResponseListener(MAX_BODY) {
-                            @Override
-                            public void onComplete(org.eclipse.jetty.client.Result result) {
-                              if (result.isFailed()) {
-                                Response.writeError(
-                                    request, response, callback, 502, result.getFailure().toString());
-                                return;
-                              }
-                              String type = getMediaType();
-                              answer(
-                                  response,
-                                  callback,
-                                  new Answer(
-                                      result.getResponse().getStatus(),
-                                      type == null ? "application/json" : type,
-                                      getContent()));
-                            }
-                          });
                 });
         return true;
       }
     };
+  }
+
+  /** The upstream side of the Netty client: hands the exchange's answer (null: closed) on. */
+  static final class NettyAnswer
+      extends io.netty.channel.SimpleChannelInboundHandler<
+          io.netty.handler.codec.http.FullHttpResponse> {
+    private java.util.function.Consumer<Answer> pending;
+
+    void expect(java.util.function.Consumer<Answer> then) {
+      pending = then;
+    }
+
+    @Override
+    protected void channelRead0(
+        io.netty.channel.ChannelHandlerContext ctx,
+        io.netty.handler.codec.http.FullHttpResponse r) {
+      var then = pending;
+      pending = null;
+      String type = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+      if (!io.netty.handler.codec.http.HttpUtil.isKeepAlive(r)) {
+        ctx.close(); // the pool's health check drops it on the next acquire
+      }
+      if (then != null) {
+        then.accept(
+            new Answer(
+                r.status().code(),
+                type == null ? "application/json" : type,
+                io.netty.buffer.ByteBufUtil.getBytes(r.content())));
+      }
+    }
+
+    @Override
+    public void channelInactive(io.netty.channel.ChannelHandlerContext ctx) {
+      var then = pending;
+      pending = null;
+      if (then != null) {
+        then.accept(null);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 }
