@@ -51,7 +51,12 @@ public final class LocalTarget implements Target {
 
   @Override
   public void putBatched(String key, byte[] data) throws IOException {
-    unsynced.add(files.write(key, data, false));
+    putBatched(key, data, data.length);
+  }
+
+  @Override
+  public void putBatched(String key, byte[] data, int length) throws IOException {
+    unsynced.add(files.write(key, data, length, false));
   }
 
   @Override

@@ -26,6 +26,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +42,16 @@ import javax.crypto.Mac;
  * stores only the chunks a repository lacks, then commits the manifest last. A file whose size and
  * mtime match the parent snapshot's entry is not read again.
  *
- * <p>Files are read in parallel, one task per file, on as many threads as cores. A chunk is sealed
- * once and stored into each repository through a per-repository map of known blobs, whose {@code
- * computeIfAbsent} makes sure two files with the same chunk store it once. A repository that fails
- * is dropped from the rest of the run and reported; the others still get the snapshot.
+ * <p>Two stages, each on as many threads as cores (ADR 0155): readers take one file each, read it
+ * chunk by chunk and hash it (the file's SHA-256, the chunk's name); sealers compress, encrypt and
+ * store the chunks the readers hand them. So a large file's chunks are sealed on every core at
+ * once, and the last file does not leave a core idle. A fixed set of chunk buffers passes between
+ * the stages (a reader waits for a free one), and each sealer seals into buffers of its own: a
+ * backup allocates no 4 MiB arrays per chunk, which kept the daemon's small young generation
+ * collecting (and promoting) every few chunks. A chunk is sealed once and stored into each
+ * repository through a per-repository map of known blobs, whose {@code computeIfAbsent} makes sure
+ * two files with the same chunk store it once. A repository that fails is dropped from the rest of
+ * the run and reported; the others still get the snapshot.
  */
 public final class SnapshotWriter {
 
@@ -57,6 +65,9 @@ public final class SnapshotWriter {
   private final Map<String, Entry> unchanged = new ConcurrentHashMap<>();
   private final AtomicLong addedBlobs = new AtomicLong();
   private final AtomicLong addedBytes = new AtomicLong();
+  private final ThreadLocal<Sealer.Scratch> scratch = ThreadLocal.withInitial(Sealer.Scratch::new);
+  private BlockingQueue<byte[]> buffers;
+  private ExecutorService sealers;
 
   public SnapshotWriter(List<Repository> repositories, Progress progress) {
     this.repositories = List.copyOf(repositories);
@@ -96,7 +107,13 @@ public final class SnapshotWriter {
     progress.start("backup " + id, totalBytes);
     List<Entry> entries = new ArrayList<>();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // A buffer for each reader, each sealer, and one waiting for each sealer.
+    buffers = new ArrayBlockingQueue<>(3 * threads);
+    for (int i = 0; i < 3 * threads; i++) {
+      buffers.add(new byte[CHUNK]);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    sealers = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Entry>> futures = new ArrayList<>();
       for (Pending p : pending) {
@@ -119,6 +136,7 @@ public final class SnapshotWriter {
           : new VaultException("backup " + id + " failed: " + cause.getMessage(), cause);
     } finally {
       Restorer.stop(pool);
+      Restorer.stop(sealers);
     }
     entries.sort(Comparator.comparing(Entry::path));
     Manifest manifest = new Manifest(1, id, createdAt, host, entries);
@@ -178,64 +196,96 @@ public final class SnapshotWriter {
     return p.entry(old.sha256(), old.chunks(), old.size());
   }
 
-  /** Reads one file, stores its missing chunks; null when it vanished meanwhile. */
-  private Entry storeFile(Pending p) throws IOException {
+  /**
+   * Reads one file and hands its chunks to the sealers; null when it vanished meanwhile. Returns
+   * once every chunk of the file is stored.
+   */
+  private Entry storeFile(Pending p) throws IOException, InterruptedException {
     Entry reused = reuse(p);
     if (reused != null) {
       return reused;
     }
     MessageDigest sha = sha256();
     Mac naming = repositories.getFirst().sealer().namingMac();
-    List<Chunk> chunks = new ArrayList<>();
-    byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, p.size))];
+    List<String> names = new ArrayList<>();
+    List<Integer> lengths = new ArrayList<>();
+    List<Future<Long>> stored = new ArrayList<>();
     long total = 0;
+    byte[] buffer = null;
     try (InputStream in = Files.newInputStream(p.file, LinkOption.NOFOLLOW_LINKS)) {
       while (true) {
-        int n = in.readNBytes(buffer, 0, buffer.length);
+        buffer = buffers.take();
+        int n = in.readNBytes(buffer, 0, CHUNK);
         if (n == 0) {
           break;
         }
         sha.update(buffer, 0, n);
         naming.update(buffer, 0, n);
         String name = HexFormat.of().formatHex(naming.doFinal());
-        chunks.add(new Chunk(name, n, storeChunk(name, buffer, n)));
+        byte[] chunk = buffer;
+        buffer = null;
+        stored.add(sealers.submit(() -> storeChunk(name, chunk, n)));
+        names.add(name);
+        lengths.add(n);
         total += n;
-        progress.advance(n);
-        if (n < buffer.length) {
+        if (n < CHUNK) {
           break;
         }
       }
     } catch (NoSuchFileException e) {
       return null;
+    } finally {
+      if (buffer != null) {
+        buffers.add(buffer);
+      }
+    }
+    List<Chunk> chunks = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      try {
+        chunks.add(new Chunk(names.get(i), lengths.get(i), stored.get(i).get()));
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
     }
     return p.entry(HexFormat.of().formatHex(sha.digest()), chunks, total);
   }
 
+  /** Seals and stores one chunk where it is missing, then gives its buffer back to the readers. */
   private long storeChunk(String name, byte[] buffer, int length) {
-    byte[] sealed = null;
+    try {
+      long stored = storeChunk(name, buffer, length, scratch.get());
+      progress.advance(length);
+      return stored;
+    } finally {
+      buffers.add(buffer);
+    }
+  }
+
+  private long storeChunk(String name, byte[] buffer, int length, Sealer.Scratch into) {
+    Sealer.Plain sealed = null;
     long stored = -1;
     for (Repository repo : healthy()) {
       Map<String, Long> blobs = known.get(repo);
       Long have = blobs.get(name);
       if (have == null) {
         if (sealed == null) {
-          sealed = repo.sealer().seal(name, buffer, 0, length);
+          sealed = repo.sealer().seal(name, buffer, 0, length, into);
         }
-        byte[] toStore = sealed;
+        Sealer.Plain toStore = sealed;
         try {
           have =
               blobs.computeIfAbsent(
                   name,
                   n -> {
                     try {
-                      repo.putSealedBlobBatched(n, toStore);
+                      repo.putSealedBlobBatched(n, toStore.bytes(), toStore.length());
                     } catch (IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     }
                     addedBlobs.incrementAndGet();
-                    addedBytes.addAndGet(toStore.length);
+                    addedBytes.addAndGet(toStore.length());
                     progress.blobWritten(n);
-                    return (long) toStore.length;
+                    return (long) toStore.length();
                   });
         } catch (java.io.UncheckedIOException e) {
           fail(repo, e.getCause());

@@ -27,6 +27,14 @@ public interface Target extends AutoCloseable {
     put(key, data);
   }
 
+  /**
+   * {@link #putBatched(String, byte[])} of the first {@code length} bytes of a buffer the caller
+   * reuses once this returns. The default copies them; a local target writes them as they are.
+   */
+  default void putBatched(String key, byte[] data, int length) throws IOException {
+    putBatched(key, data.length == length ? data : java.util.Arrays.copyOf(data, length));
+  }
+
   /** Makes every {@link #putBatched} object so far durable. */
   default void flush() throws IOException {}
 
