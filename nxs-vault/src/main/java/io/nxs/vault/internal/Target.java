@@ -39,6 +39,15 @@ public interface Target extends AutoCloseable {
   default void flush() throws IOException {}
 
   /**
+   * Starts making the {@link #putBatched} objects so far durable, where the target can do that
+   * without committing anything: a local disk forces the files written so far (a backup's writer
+   * calls it while it seals more, so {@link #flush} finds little left to wait for). {@link #flush}
+   * is still what makes them durable. The default does nothing (git and s3 commit or upload as a
+   * whole).
+   */
+  default void flushAhead() throws IOException {}
+
+  /**
    * Stores an object only when the key is free.
    *
    * @return false when the key was taken
