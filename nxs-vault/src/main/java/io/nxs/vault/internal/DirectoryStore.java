@@ -58,13 +58,23 @@ final class DirectoryStore {
    * @return the object's file; its directory entry is durable only after a directory sync
    */
   Path write(String key, byte[] data, boolean force) throws IOException {
+    return write(key, data, data.length, force);
+  }
+
+  /** {@link #write(String, byte[], boolean)} of the first {@code length} bytes of {@code data}. */
+  Path write(String key, byte[] data, int length, boolean force) throws IOException {
     Path file = path(key);
-    moveIntoPlace(writeTemporary(file, data, force), file);
+    moveIntoPlace(writeTemporary(file, data, length, force), file);
     return file;
   }
 
   /** Writes a temporary sibling of {@code file} (created 0600), deleted again on failure. */
   Path writeTemporary(Path file, byte[] data, boolean force) throws IOException {
+    return writeTemporary(file, data, data.length, force);
+  }
+
+  private Path writeTemporary(Path file, byte[] data, int length, boolean force)
+      throws IOException {
     Path dir = file.getParent();
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir);
@@ -78,7 +88,7 @@ final class DirectoryStore {
     Files.createFile(
         tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
+      ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -27,6 +26,7 @@ public final class LocalTarget implements Target {
   private final Path root;
   private final DirectoryStore files;
   private final Set<Path> unsynced = ConcurrentHashMap.newKeySet();
+  private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
 
   public LocalTarget(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -51,20 +51,33 @@ public final class LocalTarget implements Target {
 
   @Override
   public void putBatched(String key, byte[] data) throws IOException {
-    unsynced.add(files.write(key, data, false));
+    putBatched(key, data, data.length);
+  }
+
+  @Override
+  public void putBatched(String key, byte[] data, int length) throws IOException {
+    unsynced.add(files.write(key, data, length, false));
   }
 
   @Override
   public void flush() throws IOException {
-    Set<Path> dirs = new HashSet<>();
+    flushAhead();
+    for (Path dir : List.copyOf(unsyncedDirs)) {
+      SecureFiles.syncDirectory(dir);
+      unsyncedDirs.remove(dir);
+    }
+  }
+
+  /** Forces the files written so far; their directories wait for {@link #flush}. */
+  @Override
+  public void flushAhead() throws IOException {
     for (Path file : List.copyOf(unsynced)) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         ch.force(false);
       }
-      dirs.add(file.getParent());
+      unsyncedDirs.add(file.getParent());
       unsynced.remove(file);
     }
-    dirs.forEach(SecureFiles::syncDirectory);
   }
 
   @Override

@@ -261,8 +261,9 @@ public final class Repository {
   }
 
   /** Stores a sealed blob, durable after {@link #flush}. */
-  public void putSealedBlobBatched(String name, byte[] sealed) throws IOException {
-    target.putBatched(blobKey(name), sealed);
+  /** Stores the first {@code length} bytes of a sealed blob, durable after {@link #flush}. */
+  public void putSealedBlobBatched(String name, byte[] sealed, int length) throws IOException {
+    target.putBatched(blobKey(name), sealed, length);
   }
 
   /** Makes the batched blobs durable; call before committing a manifest that names them. */

@@ -26,11 +26,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 
@@ -40,15 +44,27 @@ import javax.crypto.Mac;
  * stores only the chunks a repository lacks, then commits the manifest last. A file whose size and
  * mtime match the parent snapshot's entry is not read again.
  *
- * <p>Files are read in parallel, one task per file, on as many threads as cores. A chunk is sealed
- * once and stored into each repository through a per-repository map of known blobs, whose {@code
- * computeIfAbsent} makes sure two files with the same chunk store it once. A repository that fails
- * is dropped from the rest of the run and reported; the others still get the snapshot.
+ * <p>Two stages, each on as many threads as cores (ADR 0155): readers take one file each, read it
+ * chunk by chunk and hash it (the file's SHA-256, the chunk's name); sealers compress, encrypt and
+ * store the chunks the readers hand them. So a large file's chunks are sealed on every core at
+ * once, and the last file does not leave a core idle. A fixed set of chunk buffers passes between
+ * the stages (a reader waits for a free one), and each sealer seals into buffers of its own: a
+ * backup allocates no 4 MiB arrays per chunk, which kept the daemon's small young generation
+ * collecting (and promoting) every few chunks. A reader does not wait for its file's chunks to be
+ * stored before it reads the next file: the file's entry completes when they are. While the sealers
+ * work, a third thread forces what they stored so far to disk ({@link Target#flushAhead}), so the
+ * flush before the manifest is short. A chunk is sealed once and stored into each repository
+ * through a per-repository map of known blobs, whose {@code computeIfAbsent} makes sure two files
+ * with the same chunk store it once. A repository that fails is dropped from the rest of the run
+ * and reported; the others still get the snapshot.
  */
 public final class SnapshotWriter {
 
   /** Fixed chunk size; see ADR 0051. */
   public static final int CHUNK = 4 << 20;
+
+  /** Sealed bytes between two {@link Target#flushAhead} rounds while a backup runs. */
+  private static final long SYNC_EVERY = 32L << 20;
 
   private final List<Repository> repositories;
   private final Map<Repository, Map<String, Long>> known = new LinkedHashMap<>();
@@ -57,6 +73,11 @@ public final class SnapshotWriter {
   private final Map<String, Entry> unchanged = new ConcurrentHashMap<>();
   private final AtomicLong addedBlobs = new AtomicLong();
   private final AtomicLong addedBytes = new AtomicLong();
+  private final ThreadLocal<Sealer.Scratch> scratch = ThreadLocal.withInitial(Sealer.Scratch::new);
+  private BlockingQueue<byte[]> buffers;
+  private ExecutorService sealers;
+  private ExecutorService syncer;
+  private final AtomicLong nextSync = new AtomicLong(SYNC_EVERY);
 
   public SnapshotWriter(List<Repository> repositories, Progress progress) {
     this.repositories = List.copyOf(repositories);
@@ -96,15 +117,23 @@ public final class SnapshotWriter {
     progress.start("backup " + id, totalBytes);
     List<Entry> entries = new ArrayList<>();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // A buffer for each reader, each sealer, and one waiting for each sealer.
+    buffers = new ArrayBlockingQueue<>(3 * threads);
+    for (int i = 0; i < 3 * threads; i++) {
+      buffers.add(new byte[CHUNK]);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    sealers = Executors.newFixedThreadPool(threads);
+    syncer = Executors.newSingleThreadExecutor();
     try {
-      List<Future<Entry>> futures = new ArrayList<>();
+      List<Future<Future<Entry>>> futures = new ArrayList<>();
       for (Pending p : pending) {
         futures.add(p.type == EntryType.FILE ? pool.submit(() -> storeFile(p)) : null);
       }
       for (int i = 0; i < pending.size(); i++) {
         Pending p = pending.get(i);
-        Entry e = futures.get(i) == null ? p.entry(null, List.of(), p.size) : futures.get(i).get();
+        Entry e =
+            futures.get(i) == null ? p.entry(null, List.of(), p.size) : futures.get(i).get().get();
         if (e != null) {
           entries.add(e);
         }
@@ -119,6 +148,8 @@ public final class SnapshotWriter {
           : new VaultException("backup " + id + " failed: " + cause.getMessage(), cause);
     } finally {
       Restorer.stop(pool);
+      Restorer.stop(sealers);
+      finishSyncs();
     }
     entries.sort(Comparator.comparing(Entry::path));
     Manifest manifest = new Manifest(1, id, createdAt, host, entries);
@@ -178,64 +209,131 @@ public final class SnapshotWriter {
     return p.entry(old.sha256(), old.chunks(), old.size());
   }
 
-  /** Reads one file, stores its missing chunks; null when it vanished meanwhile. */
-  private Entry storeFile(Pending p) throws IOException {
+  /**
+   * Every {@link #SYNC_EVERY} bytes stored, lets the disks write what the sealers stored so far
+   * (one round at a time, off the sealers' threads), so the flush before the manifest finds little
+   * left: on a local disk the last fsyncs of a first backup were its last, single-threaded step.
+   */
+  private void syncAhead(long stored) {
+    long next = nextSync.get();
+    if (stored >= next && nextSync.compareAndSet(next, stored + SYNC_EVERY)) {
+      syncer.execute(
+          () -> {
+            for (Repository repo : healthy()) {
+              try {
+                repo.target().flushAhead();
+              } catch (IOException e) {
+                fail(repo, e);
+              }
+            }
+          });
+    }
+  }
+
+  /** Lets a running sync round end; never interrupted, which would close its file mid-force. */
+  private void finishSyncs() {
+    syncer.shutdown();
+    try {
+      if (!syncer.awaitTermination(10, TimeUnit.MINUTES)) {
+        throw new VaultException("the disk did not take the backup's blobs within 10 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Reads one file and hands its chunks to the sealers, then goes on to the next file: the entry,
+   * null when the file vanished meanwhile, completes once every chunk of the file is stored.
+   */
+  private Future<Entry> storeFile(Pending p) throws IOException, InterruptedException {
     Entry reused = reuse(p);
     if (reused != null) {
-      return reused;
+      return CompletableFuture.completedFuture(reused);
     }
     MessageDigest sha = sha256();
     Mac naming = repositories.getFirst().sealer().namingMac();
-    List<Chunk> chunks = new ArrayList<>();
-    byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, p.size))];
+    List<String> names = new ArrayList<>();
+    List<Integer> lengths = new ArrayList<>();
+    List<CompletableFuture<Long>> stored = new ArrayList<>();
     long total = 0;
+    byte[] buffer = null;
     try (InputStream in = Files.newInputStream(p.file, LinkOption.NOFOLLOW_LINKS)) {
       while (true) {
-        int n = in.readNBytes(buffer, 0, buffer.length);
+        buffer = buffers.take();
+        int n = in.readNBytes(buffer, 0, CHUNK);
         if (n == 0) {
           break;
         }
         sha.update(buffer, 0, n);
         naming.update(buffer, 0, n);
         String name = HexFormat.of().formatHex(naming.doFinal());
-        chunks.add(new Chunk(name, n, storeChunk(name, buffer, n)));
+        byte[] chunk = buffer;
+        buffer = null;
+        stored.add(CompletableFuture.supplyAsync(() -> storeChunk(name, chunk, n), sealers));
+        names.add(name);
+        lengths.add(n);
         total += n;
-        progress.advance(n);
-        if (n < buffer.length) {
+        if (n < CHUNK) {
           break;
         }
       }
     } catch (NoSuchFileException e) {
-      return null;
+      return CompletableFuture.completedFuture(null);
+    } finally {
+      if (buffer != null) {
+        buffers.add(buffer);
+      }
     }
-    return p.entry(HexFormat.of().formatHex(sha.digest()), chunks, total);
+    String sha256 = HexFormat.of().formatHex(sha.digest());
+    long size = total;
+    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Chunk> chunks = new ArrayList<>();
+              for (int i = 0; i < names.size(); i++) {
+                chunks.add(new Chunk(names.get(i), lengths.get(i), stored.get(i).join()));
+              }
+              return p.entry(sha256, chunks, size);
+            });
   }
 
+  /** Seals and stores one chunk where it is missing, then gives its buffer back to the readers. */
   private long storeChunk(String name, byte[] buffer, int length) {
-    byte[] sealed = null;
+    try {
+      long stored = storeChunk(name, buffer, length, scratch.get());
+      progress.advance(length);
+      return stored;
+    } finally {
+      buffers.add(buffer);
+    }
+  }
+
+  private long storeChunk(String name, byte[] buffer, int length, Sealer.Scratch into) {
+    Sealer.Plain sealed = null;
     long stored = -1;
     for (Repository repo : healthy()) {
       Map<String, Long> blobs = known.get(repo);
       Long have = blobs.get(name);
       if (have == null) {
         if (sealed == null) {
-          sealed = repo.sealer().seal(name, buffer, 0, length);
+          sealed = repo.sealer().seal(name, buffer, 0, length, into);
         }
-        byte[] toStore = sealed;
+        Sealer.Plain toStore = sealed;
         try {
           have =
               blobs.computeIfAbsent(
                   name,
                   n -> {
                     try {
-                      repo.putSealedBlobBatched(n, toStore);
+                      repo.putSealedBlobBatched(n, toStore.bytes(), toStore.length());
                     } catch (IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     }
                     addedBlobs.incrementAndGet();
-                    addedBytes.addAndGet(toStore.length);
+                    syncAhead(addedBytes.addAndGet(toStore.length()));
                     progress.blobWritten(n);
-                    return (long) toStore.length;
+                    return (long) toStore.length();
                   });
         } catch (java.io.UncheckedIOException e) {
           fail(repo, e.getCause());

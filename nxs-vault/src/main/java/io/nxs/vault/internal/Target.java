@@ -27,8 +27,25 @@ public interface Target extends AutoCloseable {
     put(key, data);
   }
 
+  /**
+   * {@link #putBatched(String, byte[])} of the first {@code length} bytes of a buffer the caller
+   * reuses once this returns. The default copies them; a local target writes them as they are.
+   */
+  default void putBatched(String key, byte[] data, int length) throws IOException {
+    putBatched(key, data.length == length ? data : java.util.Arrays.copyOf(data, length));
+  }
+
   /** Makes every {@link #putBatched} object so far durable. */
   default void flush() throws IOException {}
+
+  /**
+   * Starts making the {@link #putBatched} objects so far durable, where the target can do that
+   * without committing anything: a local disk forces the files written so far (a backup's writer
+   * calls it while it seals more, so {@link #flush} finds little left to wait for). {@link #flush}
+   * is still what makes them durable. The default does nothing (git and s3 commit or upload as a
+   * whole).
+   */
+  default void flushAhead() throws IOException {}
 
   /**
    * Stores an object only when the key is free.

@@ -59,6 +59,22 @@ class SealerTest {
   }
 
   @Test
+  void objectsSealedIntoOneReusedScratchFromPartsOfABufferEachOpenToTheirPart() {
+    Sealer s = sealer("k");
+    byte[] buffer = random(3 * SEG + 7);
+    Arrays.fill(buffer, 0, SEG, (byte) 'a');
+    Sealer.Scratch scratch = new Sealer.Scratch();
+
+    for (int[] part : new int[][] {{0, 3 * SEG + 7}, {0, SEG}, {SEG, 100}, {5, 2 * SEG}}) {
+      Sealer.Plain sealed = s.seal("blobs/p", buffer, part[0], part[1], scratch);
+      byte[] object = Arrays.copyOf(sealed.bytes(), sealed.length());
+
+      assertThat(s.open("blobs/p", object))
+          .isEqualTo(Arrays.copyOfRange(buffer, part[0], part[0] + part[1]));
+    }
+  }
+
+  @Test
   void sameContentNeverSealsToTheSameBytes() {
     Sealer s = sealer("k");
     byte[] plain = random(1000);

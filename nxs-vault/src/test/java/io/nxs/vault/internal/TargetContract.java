@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -159,6 +160,24 @@ abstract class TargetContract {
       assertThat(reader.list("blobs/")).hasSize(20);
       assertThat(reader.get("blobs/03/03blob7")).isEqualTo(bytes("blob 7"));
       assertThat(reader.get("snapshots/with-blobs")).isEqualTo(bytes("manifest"));
+    } finally {
+      reader.close();
+    }
+  }
+
+  @Test
+  void aBatchedPrefixOfAReusedBufferIsStoredAsItWasAtTheCall() throws Exception {
+    byte[] buffer = bytes("first object, then more");
+    target.putBatched("blobs/ee/ee01", buffer, 12);
+    Arrays.fill(buffer, (byte) 'x');
+    target.flushAhead();
+    target.putBatched("blobs/ee/ee02", buffer, 3);
+    target.flush();
+
+    Target reader = again();
+    try {
+      assertThat(reader.get("blobs/ee/ee01")).isEqualTo(bytes("first object"));
+      assertThat(reader.get("blobs/ee/ee02")).isEqualTo(bytes("xxx"));
     } finally {
       reader.close();
     }
