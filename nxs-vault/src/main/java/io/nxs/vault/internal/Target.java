@@ -2,6 +2,7 @@ package io.nxs.vault.internal;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -32,7 +33,7 @@ public interface Target extends AutoCloseable {
    * reuses once this returns. The default copies them; a local target writes them as they are.
    */
   default void putBatched(String key, byte[] data, int length) throws IOException {
-    putBatched(key, data.length == length ? data : java.util.Arrays.copyOf(data, length));
+    putBatched(key, data.length == length ? data : Arrays.copyOf(data, length));
   }
 
   /** Makes every {@link #putBatched} object so far durable. */
