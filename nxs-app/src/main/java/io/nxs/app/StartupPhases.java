@@ -16,6 +16,9 @@ final class StartupPhases {
   private final boolean cpu = threads.isCurrentThreadCpuTimeSupported();
   private final long wallStart = System.nanoTime();
   private final long cpuStart = cpuNow();
+  // The JVM's start and the command line before Daemon.start: wall since the JVM began, and the
+  // starting thread's CPU until now.
+  private final long beforeWall = ManagementFactory.getRuntimeMXBean().getUptime();
   private final StringJoiner phases = new StringJoiner(", ");
   private long wallMark = wallStart;
   private long cpuMark = cpuStart;
@@ -31,14 +34,19 @@ final class StartupPhases {
     cpuMark = cpuTime;
   }
 
-  /** E.g. {@code 812 ms (cpu 604 ms); wall/cpu ms by phase: config 40/31, state 120/80, ...}. */
+  /**
+   * E.g. {@code 812 ms (cpu 604 ms); wall/cpu ms by phase: config 40/31, state 120/80, ...; before
+   * (JVM and command line) 700/450}.
+   */
   String summary() {
     return String.format(
         Locale.ROOT,
-        "%d ms (cpu %d ms); wall/cpu ms by phase: %s",
+        "%d ms (cpu %d ms); wall/cpu ms by phase: %s; before (JVM and command line) %d/%d",
         millis(wallMark - wallStart),
         millis(cpuMark - cpuStart),
-        phases);
+        phases,
+        beforeWall,
+        millis(cpuStart));
   }
 
   private long cpuNow() {

@@ -60,12 +60,6 @@ public final class ScoreModule implements NxsModule {
     goldens.run();
   }
 
-  /** Reads the shipped BRISQUE model, which the image scorer needs at start. */
-  @Override
-  public void prepare() {
-    BrisqueModel.live();
-  }
-
   @Override
   public List<ConfigSection<?>> configSections() {
     return List.of(ScoreConfig.SECTION);
@@ -184,7 +178,7 @@ public final class ScoreModule implements NxsModule {
             config,
             clock,
             new ImageScorer(
-                BrisqueModel.live(),
+                BrisqueModel::live,
                 new BrisqueWorkspaces(clock, BrisqueWorkspaces.IDLE, config.concurrency())),
             new AudioScorer(),
             learned,

@@ -50,26 +50,7 @@ public final class Cli {
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
-    cmd.setExecutionExceptionHandler(
-        (e, line, parsed) -> {
-          boolean verbose = root.global.verbose;
-          int code =
-              e instanceof ConfigException
-                  ? ExitCode.USAGE
-                  : e instanceof DaemonUnreachableException
-                      ? ExitCode.UNREACHABLE
-                      : e instanceof UsageException ? ExitCode.USAGE : ExitCode.PROBLEM;
-          String message =
-              e instanceof NxsException
-                  ? e.getMessage()
-                  : "internal error (" + e + "): rerun with --verbose and report it";
-          err.println("nxs: " + Redaction.redact(message));
-          if (verbose) {
-            e.printStackTrace(err);
-          }
-          err.flush();
-          return code;
-        });
+    cmd.setExecutionExceptionHandler((e, line, parsed) -> failed(e, root.global.verbose, err));
     cmd.setParameterExceptionHandler(
         (e, arguments) -> {
           err.println("nxs: " + e.getMessage());
@@ -82,6 +63,26 @@ public final class Cli {
         });
     int code = cmd.execute(args);
     out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** A command that failed: its one-line error on {@code err}, and its exit code. */
+  static int failed(Exception e, boolean verbose, PrintWriter err) {
+    int code =
+        e instanceof ConfigException
+            ? ExitCode.USAGE
+            : e instanceof DaemonUnreachableException
+                ? ExitCode.UNREACHABLE
+                : e instanceof UsageException ? ExitCode.USAGE : ExitCode.PROBLEM;
+    String message =
+        e instanceof NxsException
+            ? e.getMessage()
+            : "internal error (" + e + "): rerun with --verbose and report it";
+    err.println("nxs: " + Redaction.redact(message));
+    if (verbose) {
+      e.printStackTrace(err);
+    }
     err.flush();
     return code;
   }

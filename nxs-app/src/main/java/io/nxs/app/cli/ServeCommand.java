@@ -8,6 +8,11 @@ import io.nxs.rollout.release.Restart;
 import io.nxs.vault.StateRecovery;
 import io.nxs.vault.VaultConfig;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,10 +64,53 @@ final class ServeCommand implements Callable<Integer> {
                 + " aside to start with empty state");
   }
 
+  /**
+   * The options of a plain {@code nxs serve}: {@code serve} with at most {@code --home DIR} (or
+   * {@code --home=DIR}) and {@code --verbose}, once each, in any order; empty for every other
+   * command line (help, another option, another command, a repeated option), which picocli parses.
+   */
+  static Optional<GlobalOptions> plain(Map<String, String> env, Clock clock, String... args) {
+    GlobalOptions global = new GlobalOptions();
+    global.env = Map.copyOf(env);
+    global.clock = clock;
+    boolean serve = false;
+    boolean home = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      if (a.equals("serve") && !serve) {
+        serve = true;
+      } else if (a.equals("--verbose") && !global.verbose) {
+        global.verbose = true;
+      } else if (a.equals("--home") && i + 1 < args.length) {
+        value = args[++i];
+      } else if (a.startsWith("--home=")) {
+        value = a.substring("--home=".length());
+      } else {
+        return Optional.empty();
+      }
+      if (value != null) {
+        if (home || value.isEmpty() || value.startsWith("-")) {
+          return Optional.empty();
+        }
+        try {
+          global.home = Path.of(value);
+        } catch (InvalidPathException e) {
+          return Optional.empty();
+        }
+        home = true;
+      }
+    }
+    return serve ? Optional.of(global) : Optional.empty();
+  }
+
   @Override
   public Integer call() {
-    GlobalOptions global = Commands.global(spec);
-    PrintWriter out = Commands.out(spec);
+    return serve(Commands.global(spec), Commands.out(spec));
+  }
+
+  /** Runs the daemon for {@code global}'s home until it is told to stop; the exit code. */
+  static int serve(GlobalOptions global, PrintWriter out) {
     CountDownLatch stop = new CountDownLatch(1);
     // Handle the signals ourselves (not only a shutdown hook) so a SIGTERM ends with exit code 0
     // after a full drain, as service managers expect.

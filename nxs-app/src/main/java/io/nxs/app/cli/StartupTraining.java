@@ -191,7 +191,9 @@ public final class StartupTraining {
               .start(
                   () ->
                       code[0] =
-                          cli.run(
+                          Main.run(
+                              Map.of(),
+                              clock,
                               new PrintWriter(out),
                               new PrintWriter(err),
                               "serve",

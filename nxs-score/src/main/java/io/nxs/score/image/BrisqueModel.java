@@ -61,8 +61,10 @@ public final class BrisqueModel {
   /**
    * The model shipped with NXS (OpenCV's LIVE model), read once per process: the model is
    * immutable, and reading it (570 KB of numbers and their digest) is a tenth of the daemon's
-   * start-up CPU otherwise. The daemon reads it on a background thread while it starts ({@code
-   * ScoreModule.prepare}); a caller that comes while that runs waits for it. A failure is not kept.
+   * start-up CPU otherwise. The daemon reads it at its first use — the check against the goldens
+   * that begins once it serves, or a score before that — not on its start path (its number parsing
+   * was a fifth of the JIT's work before /readyz, ADR 0063); a caller that comes while that runs
+   * waits for it. A failure is not kept.
    */
   public static synchronized BrisqueModel live() {
     if (live == null) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -43,7 +44,7 @@ public final class ImageScorer {
   /** Aspect ratio beyond which an image is an edge case. */
   static final double EXTREME_ASPECT = 16;
 
-  private final BrisqueModel model;
+  private final Supplier<BrisqueModel> model;
   private final BrisqueWorkspaces workspaces;
 
   /**
@@ -55,6 +56,14 @@ public final class ImageScorer {
   }
 
   public ImageScorer(BrisqueModel model, BrisqueWorkspaces workspaces) {
+    this(() -> model, workspaces);
+  }
+
+  /**
+   * A scorer whose model is fetched at its first use (the daemon's: {@link BrisqueModel#live}, read
+   * when it first scores or checks its goldens, after the daemon serves, not on its start path).
+   */
+  public ImageScorer(Supplier<BrisqueModel> model, BrisqueWorkspaces workspaces) {
     this.model = model;
     this.workspaces = workspaces;
   }
@@ -66,7 +75,7 @@ public final class ImageScorer {
 
   /** Name, version and model version, e.g. {@code builtin-image@1+brisque-live-1a2b3c4d5e6f}. */
   public String version() {
-    return VERSION + "+brisque-live-" + model.version();
+    return VERSION + "+brisque-live-" + model.get().version();
   }
 
   /** Scores a decoded picture. */
@@ -90,7 +99,7 @@ public final class ImageScorer {
     }
     Optional<Brisque.Result> brisque =
         minSide >= Brisque.MIN_SIDE
-            ? Brisque.compute(p.grey(), p.width(), p.height(), model, workspaces)
+            ? Brisque.compute(p.grey(), p.width(), p.height(), model.get(), workspaces)
             : Optional.empty();
     if (brisque.isPresent()) {
       dims.put("brisque", Dimension.ofParts(brisque.get().whole(), brisque.get().quadrants()));
