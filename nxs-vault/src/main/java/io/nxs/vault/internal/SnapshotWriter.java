@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 
@@ -47,16 +48,16 @@ import javax.crypto.Mac;
  * <p>Two stages, each on as many threads as cores (ADR 0155): readers take one file each, read it
  * chunk by chunk and hash it (the file's SHA-256, the chunk's name); sealers compress, encrypt and
  * store the chunks the readers hand them. So a large file's chunks are sealed on every core at
- * once, and the last file does not leave a core idle. A fixed set of chunk buffers passes between
- * the stages (a reader waits for a free one), and each sealer seals into buffers of its own: a
- * backup allocates no 4 MiB arrays per chunk, which kept the daemon's small young generation
- * collecting (and promoting) every few chunks. A reader does not wait for its file's chunks to be
- * stored before it reads the next file: the file's entry completes when they are. While the sealers
- * work, a third thread forces what they stored so far to disk ({@link Target#flushAhead}), so the
- * flush before the manifest is short. A chunk is sealed once and stored into each repository
- * through a per-repository map of known blobs, whose {@code computeIfAbsent} makes sure two files
- * with the same chunk store it once. A repository that fails is dropped from the rest of the run
- * and reported; the others still get the snapshot.
+ * once, and the last file does not leave a core idle. A bounded set of chunk buffers, each made
+ * when first needed, passes between the stages (a reader waits for a free one), and each sealer
+ * seals into buffers of its own: a backup allocates no 4 MiB arrays per chunk, which kept the
+ * daemon's small young generation collecting (and promoting) every few chunks. A reader does not
+ * wait for its file's chunks to be stored before it reads the next file: the file's entry completes
+ * when they are. While the sealers work, a third thread forces what they stored so far to disk
+ * ({@link Target#flushAhead}), so the flush before the manifest is short. A chunk is sealed once
+ * and stored into each repository through a per-repository map of known blobs, whose {@code
+ * computeIfAbsent} makes sure two files with the same chunk store it once. A repository that fails
+ * is dropped from the rest of the run and reported; the others still get the snapshot.
  */
 public final class SnapshotWriter {
 
@@ -75,6 +76,7 @@ public final class SnapshotWriter {
   private final AtomicLong addedBytes = new AtomicLong();
   private final ThreadLocal<Sealer.Scratch> scratch = ThreadLocal.withInitial(Sealer.Scratch::new);
   private BlockingQueue<byte[]> buffers;
+  private final AtomicInteger unmadeBuffers = new AtomicInteger();
   private ExecutorService sealers;
   private ExecutorService syncer;
   private final AtomicLong nextSync = new AtomicLong(SYNC_EVERY);
@@ -117,11 +119,10 @@ public final class SnapshotWriter {
     progress.start("backup " + id, totalBytes);
     List<Entry> entries = new ArrayList<>();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // A buffer for each reader, each sealer, and one waiting for each sealer.
+    // A buffer for each reader, each sealer, and one waiting for each sealer, each made when first
+    // needed: a backup that reads a few changed files makes a few, not all of them.
     buffers = new ArrayBlockingQueue<>(3 * threads);
-    for (int i = 0; i < 3 * threads; i++) {
-      buffers.add(new byte[CHUNK]);
-    }
+    unmadeBuffers.set(3 * threads);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     sealers = Executors.newFixedThreadPool(threads);
     syncer = Executors.newSingleThreadExecutor();
@@ -260,7 +261,7 @@ public final class SnapshotWriter {
     byte[] buffer = null;
     try (InputStream in = Files.newInputStream(p.file, LinkOption.NOFOLLOW_LINKS)) {
       while (true) {
-        buffer = buffers.take();
+        buffer = takeBuffer();
         int n = in.readNBytes(buffer, 0, CHUNK);
         if (n == 0) {
           break;
@@ -296,6 +297,20 @@ public final class SnapshotWriter {
               }
               return p.entry(sha256, chunks, size);
             });
+  }
+
+  /**
+   * A free chunk buffer: one given back, else a new one while fewer than the set exist, else waits.
+   */
+  private byte[] takeBuffer() throws InterruptedException {
+    byte[] free = buffers.poll();
+    if (free != null) {
+      return free;
+    }
+    if (unmadeBuffers.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+      return new byte[CHUNK];
+    }
+    return buffers.take();
   }
 
   /** Seals and stores one chunk where it is missing, then gives its buffer back to the readers. */
