@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,7 +174,7 @@ public final class StreamMemoryBench {
    * cache, thread stacks, the C heap).
    */
   private static String residentByKind(long pid) throws IOException {
-    java.util.Map<String, Long> kb = new java.util.LinkedHashMap<>();
+    Map<String, Long> kb = new LinkedHashMap<>();
     for (String kind : List.of("archive", "libjvm", "files", "anonymous")) {
       kb.put(kind, 0L);
     }
