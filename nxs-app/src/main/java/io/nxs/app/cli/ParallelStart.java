@@ -23,12 +23,18 @@ import picocli.CommandLine.Spec;
  *   <li>{@code BigDecimal}'s class set-up (jackson-core's parser constants; ~10 % of {@code nxs
  *       status}'s main thread);
  *   <li>the annotation types and dynamic proxies picocli's model reads through (the AOT cache does
- *       not hold the proxies: each start generates them).
+ *       not hold the proxies: each start generates them), for a command line that builds the model
+ *       (not a {@link LightCommand}).
  * </ul>
  */
 final class ParallelStart implements Runnable {
 
-  private ParallelStart() {}
+  /** Whether the main thread builds picocli's model ({@link LightCommand}s do not). */
+  private final boolean model;
+
+  private ParallelStart(boolean model) {
+    this.model = model;
+  }
 
   /**
    * Starts the work on a daemon thread, which never keeps the process alive; not for {@code serve}.
@@ -39,13 +45,16 @@ final class ParallelStart implements Runnable {
     if (!names.isEmpty() && names.get(0).equals("serve")) {
       return; // the daemon's start is its own (StartupPhases): nothing here is on its path
     }
-    Thread.ofPlatform().daemon().name("nxs-parallel-start").start(new ParallelStart());
+    boolean model = LightCommand.parse(args).isEmpty();
+    Thread.ofPlatform().daemon().name("nxs-parallel-start").start(new ParallelStart(model));
   }
 
   @Override
   public void run() {
     // In the order the main thread needs them.
-    annotations();
+    if (model) {
+      annotations();
+    }
     try {
       URI.create("http://127.0.0.1/").toURL();
     } catch (MalformedURLException impossible) {
