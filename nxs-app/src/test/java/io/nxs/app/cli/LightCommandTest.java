@@ -81,7 +81,7 @@ class LightCommandTest {
 
   @Test
   void eachLightCommandPrintsAndExitsAsThroughPicocli() throws Exception {
-    NxsHome home = home();
+    NxsHome home = StatusCommandTest.home(dir);
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       for (List<String> command :
           List.of(
@@ -103,7 +103,7 @@ class LightCommandTest {
 
   @Test
   void aStoppedDaemonOrAMissingHomeFailsWithTheSameLineAndCodeAsThroughPicocli() throws Exception {
-    NxsHome home = home();
+    NxsHome home = StatusCommandTest.home(dir);
     try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
       // Where it listened, so the CLI finds no daemon there once it has stopped.
       Files.writeString(
@@ -142,13 +142,5 @@ class LightCommandTest {
     String[] a = args.toArray(String[]::new);
     int code = light ? cli.run(o, e, a) : cli.parsed(o, e, a);
     return new Run(code, out.toString(), err.toString());
-  }
-
-  private NxsHome home() throws Exception {
-    NxsHome home = new NxsHome(dir.resolve("home"));
-    home.initialize();
-    Files.writeString(
-        home.config(), Files.readString(home.config()).replace("port: 8787", "port: 0"));
-    return home;
   }
 }
