@@ -4,7 +4,7 @@
 #   bench/cli-latency.sh [RUNS] [BEFORE_JAR]     (default 10 runs; BEFORE_JAR e.g. a main build;
 #   SKIP_BUILD=1 uses the jar already in nxs-app/target; BEFORE_FLAGS replaces the JVM flags the
 #   before jar runs with, BEFORE_MAIN how it names its main class: by default main's as of
-#   2026-12-07 04a6819 (-cp and the main class, C1 with CompileThresholdScaling=10); for e.g.
+#   2026-12-07 ccb0e08 (-cp and the main class, C1 with CompileThresholdScaling=10, no perf data); for e.g.
 #   e6f60bf: BEFORE_FLAGS="<the flags below with -XX:TieredStopAtLevel=1 alone>" BEFORE_MAIN="-jar {jar}";
 #   RT=1, as root on a machine others load: the whole run, the daemon and every timed command at
 #   real-time round-robin priority (chrt -r 50), so their wall is close to an idle machine's)
@@ -37,8 +37,8 @@ if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-a
 rest="-Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
 nxs_cli_jit status
 flags="$native -XX:+UseSerialGC -Xms16m $nxs_jit $rest"
-# main's (04a6819) light-command flags.
-old_flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 $rest"
+# main's (ccb0e08) light-command flags (04a6819's lacked -XX:-UsePerfData).
+old_flags="$native -XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData $rest"
 declare -A jflags=([after]="$flags" [before]="${BEFORE_FLAGS:-$old_flags}")
 # How each names its main class: ./nxs's light commands -cp and the class (no manifest to read).
 light_main="-cp {jar} io.nxs.app.cli.Main"

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,8 +44,17 @@ public final class Cli {
     this.clock = clock;
   }
 
-  /** Runs one command line. */
+  /**
+   * Runs one command line: a plain light command ({@link LightCommand}) without picocli's model,
+   * every other one through picocli.
+   */
   public int run(PrintWriter out, PrintWriter err, String... args) {
+    Optional<LightCommand> light = LightCommand.parse(args);
+    return light.isPresent() ? light.get().run(env, clock, out, err) : parsed(out, err, args);
+  }
+
+  /** Runs one command line through picocli's model, whatever it is. */
+  int parsed(PrintWriter out, PrintWriter err, String... args) {
     NxsCommand root = new NxsCommand(env, clock);
     CommandLine cmd = commandLine(root, args);
     cmd.setOut(out);

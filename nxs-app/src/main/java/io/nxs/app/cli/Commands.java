@@ -26,15 +26,25 @@ final class Commands {
 
   /** Prints {@code json} as indented JSON with {@code -o json}, else the table. */
   static void print(CommandSpec spec, Object json, Table table) {
-    if (global(spec).json()) {
-      printJson(spec, json);
+    print(global(spec), out(spec), json, table);
+  }
+
+  /** {@link #print(CommandSpec, Object, Table)} for these options, to {@code out}. */
+  static void print(GlobalOptions global, PrintWriter out, Object json, Table table) {
+    if (global.json()) {
+      printJson(out, json);
     } else {
-      table.print(out(spec));
+      table.print(out);
     }
   }
 
   /** Prints a value as indented JSON. */
   static void printJson(CommandSpec spec, Object value) {
-    out(spec).println(Json.writePretty(value));
+    printJson(out(spec), value);
+  }
+
+  /** Prints a value as indented JSON to {@code out}. */
+  static void printJson(PrintWriter out, Object value) {
+    out.println(Json.writePretty(value));
   }
 }

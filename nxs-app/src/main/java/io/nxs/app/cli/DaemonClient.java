@@ -153,6 +153,7 @@ final class DaemonClient {
   private Answer exchange(String method, String path, byte[] body, String contentType) {
     int status;
     String text;
+    ParallelStart.awaitUrlSearch();
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(baseUrl + path).toURL().openConnection();
       if (c instanceof HttpsURLConnection https) {

@@ -131,12 +131,18 @@ final class DoctorCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode body = DaemonClient.connect(Commands.global(spec)).get("/api/v1/incidents");
-      if (Commands.global(spec).json()) {
-        Commands.printJson(spec, body);
+      return run(Commands.global(spec), Commands.out(spec));
+    }
+
+    /**
+     * The command for these options, printing to {@code out}: its exit code ({@link LightCommand}).
+     */
+    static int run(GlobalOptions global, PrintWriter out) {
+      JsonNode body = DaemonClient.connect(global).get("/api/v1/incidents");
+      if (global.json()) {
+        Commands.printJson(out, body);
         return ExitCode.OK;
       }
-      PrintWriter out = Commands.out(spec);
       if (body.path("incidents").isEmpty()) {
         out.println("no incidents");
       }

@@ -56,15 +56,21 @@ final class ProviderCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode body = DaemonClient.connect(Commands.global(spec)).get("/api/v1/providers");
-      if (!Commands.global(spec).json()) {
-        Commands.out(spec)
-            .println(
-                "mode "
-                    + body.path("mode").asText()
-                    + (body.path("air_gapped").asBoolean()
-                        ? ", AIR-GAPPED (local providers only)"
-                        : ""));
+      return run(Commands.global(spec), Commands.out(spec));
+    }
+
+    /**
+     * The command for these options, printing to {@code out}: its exit code ({@link LightCommand}).
+     */
+    static int run(GlobalOptions global, PrintWriter out) {
+      JsonNode body = DaemonClient.connect(global).get("/api/v1/providers");
+      if (!global.json()) {
+        out.println(
+            "mode "
+                + body.path("mode").asText()
+                + (body.path("air_gapped").asBoolean()
+                    ? ", AIR-GAPPED (local providers only)"
+                    : ""));
       }
       Table table =
           Table.of("NAME", "PRIO", "BREAKER", "KEY", "P50", "P99", "ERRORS", "LAST FAILURE");
@@ -79,7 +85,7 @@ final class ProviderCommand extends CommandGroup {
             percent(p.path("error_rate")),
             p.path("last_failure").isNull() ? "-" : p.path("last_failure").asText("-"));
       }
-      Commands.print(spec, body, table);
+      Commands.print(global, out, body, table);
       return ExitCode.OK;
     }
   }

@@ -159,6 +159,12 @@ public final class StartupTraining {
               List.of("key", "list"))) {
         cli(command.toArray(String[]::new));
       }
+      // With a snapshot, as on any home that has backed up: status's last-backup line (its age,
+      // its string joins) and a listed snapshot. Made over HTTP, not by 'nxs backup create', whose
+      // progress output is no light command's.
+      request(port, adminKey(new NxsHome(homeDir)), "POST", "/api/v1/backups", "{}");
+      cli("status");
+      cli("backup", "list");
       cli("stop");
       if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the training daemon did not stop within 60 s");

@@ -38,12 +38,19 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DaemonClient daemon = DaemonClient.connect(Commands.global(spec));
-    Status status = Status.read(daemon, Commands.clock(spec).instant());
-    if (Commands.global(spec).json()) {
-      Commands.printJson(spec, status.json());
+    return run(Commands.global(spec), Commands.out(spec));
+  }
+
+  /**
+   * The command for these options, printing to {@code out}: its exit code ({@link LightCommand}).
+   */
+  static int run(GlobalOptions global, PrintWriter out) {
+    DaemonClient daemon = DaemonClient.connect(global);
+    Status status = Status.read(daemon, global.clock.instant());
+    if (global.json()) {
+      Commands.printJson(out, status.json());
     } else {
-      status.print(Commands.out(spec), Ansi.AUTO);
+      status.print(out, Ansi.AUTO);
     }
     return status.needsAttention() ? ExitCode.PROBLEM : ExitCode.OK;
   }

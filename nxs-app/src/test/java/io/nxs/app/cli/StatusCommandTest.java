@@ -19,6 +19,11 @@ class StatusCommandTest {
   @TempDir Path dir;
 
   private NxsHome home() throws Exception {
+    return home(dir);
+  }
+
+  /** A new home in {@code dir} whose daemon listens on a free port. */
+  static NxsHome home(Path dir) throws Exception {
     NxsHome home = new NxsHome(dir.resolve("home"));
     home.initialize();
     Files.writeString(

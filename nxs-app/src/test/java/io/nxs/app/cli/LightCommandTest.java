@@ -1,0 +1,146 @@
+package io.nxs.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nxs.app.Daemon;
+import io.nxs.app.NxsHome;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nxs status}, {@code nxs provider list} and {@code nxs doctor incidents} without picocli's
+ * model: which command lines take that path, and that each prints, exits and fails exactly as
+ * through picocli.
+ */
+class LightCommandTest {
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-12-07T16:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  @Test
+  void theReadingCommandsWithGlobalOptionsInAnyOrderTakeTheLightPath() {
+    String[][] light = {
+      {"status"},
+      {"status", "--home", "/tmp/h"},
+      {"--home=/tmp/h", "status", "-o", "json"},
+      {"status", "--output", "text", "--verbose"},
+      {"--verbose", "provider", "--output=json", "list"},
+      {"doctor", "incidents", "--home", "/tmp/h"},
+    };
+    for (String[] args : light) {
+      assertThat(LightCommand.parse(args)).as(String.join(" ", args)).isPresent();
+    }
+  }
+
+  @Test
+  void everyOtherCommandLineIsLeftToPicocli() {
+    String[][] others = {
+      {},
+      {"serve"},
+      {"status", "--help"},
+      {"status", "-h"},
+      {"status", "--version"},
+      {"status", "extra"},
+      {"status", "status"},
+      {"provider"},
+      {"provider", "test"},
+      {"list", "provider"},
+      {"doctor", "status"},
+      {"backup", "list"},
+      {"status", "--home"},
+      {"status", "--home", "a", "--home", "b"},
+      {"status", "--home="},
+      {"status", "--home", "--verbose"},
+      {"status", "--verbose", "--verbose"},
+      {"status", "-o", "JSON"},
+      {"status", "-ojson"},
+      {"status", "-o", "yaml"},
+      {"status", "-o", "json", "-o", "text"},
+      {"status", "-o"},
+      {"status", "--verbose=true"},
+      {"status", "--unknown"},
+      {"status", "--"},
+      {"status", "@args"},
+    };
+    for (String[] args : others) {
+      assertThat(LightCommand.parse(args)).as(String.join(" ", args)).isEmpty();
+    }
+  }
+
+  @Test
+  void eachLightCommandPrintsAndExitsAsThroughPicocli() throws Exception {
+    NxsHome home = StatusCommandTest.home(dir);
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      for (List<String> command :
+          List.of(
+              List.of("status"),
+              List.of("status", "-o", "json"),
+              List.of("provider", "list"),
+              List.of("provider", "list", "--output=json"),
+              List.of("doctor", "incidents"),
+              List.of("doctor", "incidents", "-o", "json"))) {
+        Run light = run(true, home, command);
+        Run picocli = run(false, home, command);
+
+        assertThat(light).as(String.join(" ", command)).isEqualTo(picocli);
+        assertThat(light.out()).as(String.join(" ", command)).isNotBlank();
+        assertThat(light.err()).as(String.join(" ", command)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aStoppedDaemonOrAMissingHomeFailsWithTheSameLineAndCodeAsThroughPicocli() throws Exception {
+    NxsHome home = StatusCommandTest.home(dir);
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      // Where it listened, so the CLI finds no daemon there once it has stopped.
+      Files.writeString(
+          home.config(), Files.readString(home.config()).replace("port: 0", "port: " + d.port()));
+    }
+    NxsHome missing = new NxsHome(dir.resolve("nowhere"));
+    for (NxsHome h : List.of(home, missing)) {
+      for (List<String> command :
+          List.of(List.of("status"), List.of("provider", "list"), List.of("doctor", "incidents"))) {
+        Run light = run(true, h, command);
+        Run picocli = run(false, h, command);
+
+        assertThat(light).as(h.dir() + " " + command).isEqualTo(picocli);
+        assertThat(light.code())
+            .as(h.dir() + " " + command)
+            .isEqualTo(h == home ? ExitCode.UNREACHABLE : ExitCode.USAGE);
+        assertThat(light.err().strip()).startsWith("nxs: ").doesNotContain("\n");
+      }
+    }
+  }
+
+  /** One run's outcome. */
+  private record Run(int code, String out, String err) {}
+
+  /** {@code command} on {@code home}, the light way ({@link Cli#run}) or through picocli. */
+  private static Run run(boolean light, NxsHome home, List<String> command) {
+    List<String> args = new ArrayList<>(command);
+    args.add("--home");
+    args.add(home.dir().toString());
+    assertThat(LightCommand.parse(args.toArray(String[]::new))).isPresent();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Cli cli = new Cli(Map.of(), CLOCK);
+    PrintWriter o = new PrintWriter(out);
+    PrintWriter e = new PrintWriter(err);
+    String[] a = args.toArray(String[]::new);
+    int code = light ? cli.run(o, e, a) : cli.parsed(o, e, a);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
