@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.Location;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -166,10 +168,19 @@ public final class StateStore {
   }
 
   private void runFlyway(String module) {
+    String location = "classpath:db/" + module;
     try {
-      Flyway.configure(scripts)
-          .dataSource(migrations)
-          .locations("classpath:db/" + module)
+      FluentConfiguration flyway =
+          Flyway.configure(scripts).dataSource(migrations).locations(location);
+      if (!catalog.of(module).isEmpty()) {
+        // The scripts this store listed in its one pass over the class path: Flyway's own scanner
+        // would walk every class path root (the 48k-entry jar) again for each module. A module
+        // whose scripts the pass could not list (another kind of root) is scanned by Flyway.
+        flyway
+            .resourceProvider(catalog.resources(module, new Location(location)))
+            .javaMigrationClassProvider(List::of);
+      }
+      flyway
           .table(module + "_schema_history")
           .baselineOnMigrate(true)
           .baselineVersion("0")
