@@ -34,7 +34,8 @@ import org.sqlite.SQLiteDataSource;
  * path, and after a module's successful Flyway run records the SHA-256 of its scripts in {@code
  * nxs_schema_fingerprints}. A later {@link #migrate} whose scripts have that same fingerprint was
  * already migrated by exactly these scripts and returns at once; any added or edited script changes
- * the fingerprint, and Flyway then runs (and validates) as before.
+ * the fingerprint, and Flyway then runs (and validates) as before — given that same list of scripts
+ * as its resources, so it does not scan the class path again (ADR 0064).
  */
 public final class StateStore {
 
