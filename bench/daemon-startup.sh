@@ -33,7 +33,12 @@ if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=1
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
-declare -A archive
+declare -A archive main
+# Each jar as its launcher runs `serve`: ./nxs names the main class since 2026-12-07 (ADR 0064),
+# older ones (the before jar unless BEFORE_MAIN=class) used -jar.
+main[after]="-cp $work/after.jar io.nxs.app.cli.Main"
+main[before]="-jar $work/before.jar"
+[ "${BEFORE_MAIN:-jar}" != class ] || main[before]="-cp $work/before.jar io.nxs.app.cli.Main"
 nxs_jit=""   # serve: nxs_start_archive picks the daemon's kind
 nxs_archive_kind=serve
 for j in $jars; do
@@ -71,7 +76,7 @@ start_daemon() {
   fi
   : > "$out"
   # shellcheck disable=SC2086
-  "$java" $flags ${archive[$jar]} -jar "$work/$jar.jar" serve --home "$home" > "$out" 2>&1 &
+  "$java" $flags ${archive[$jar]} ${main[$jar]} serve --home "$home" > "$out" 2>&1 &
   pid=$!
   await_ready "$out"
 }

@@ -128,8 +128,12 @@ public final class Doctor implements AutoCloseable {
       Path d = Path.of(b.config.rulesDir());
       dirs.add(d.isAbsolute() || b.home == null ? d : b.home.resolve(d));
     }
+    // Loaded at the first use, not here: the daemon asks once it serves (DoctorModule.serving).
     this.rules =
-        new RuleSet(dirs, b.extensions == null ? List.of() : b.extensions.ruleSources().all());
+        new RuleSet(
+            dirs,
+            b.extensions == null ? List.of() : b.extensions.ruleSources().all(),
+            this::reportProblems);
     Duration stale =
         b.config.interval().multipliedBy(3).compareTo(Duration.ofMinutes(2)) > 0
             ? b.config.interval().multipliedBy(3)
@@ -170,7 +174,6 @@ public final class Doctor implements AutoCloseable {
     this.history = new SampleHistory(b.store, b.config.history().retention());
     this.predictor = new Predictor(samples, history);
     this.kpis = new Kpis(b.store, clock, b.config.interval());
-    reportProblems(rules.current().problems());
     this.incidentStore = new IncidentStore(b.store);
     this.correlator =
         new Correlator(
@@ -235,7 +238,7 @@ public final class Doctor implements AutoCloseable {
   /** Collects, evaluates and acts once. */
   public synchronized void tick() {
     long now = clock.millis();
-    rules.reloadIfChanged().ifPresent(s -> reportProblems(s.problems()));
+    rules.reloadIfChanged();
     for (MetricSource source : sources()) {
       try {
         samples.ingest(now, source.collect());
@@ -324,7 +327,10 @@ public final class Doctor implements AutoCloseable {
     }
   }
 
-  /** Audits each newly rejected rule once, and logs it. */
+  /**
+   * Audits each newly rejected rule once, and logs it. Called by the rule set at each load, under
+   * its lock, so one thread at a time.
+   */
   private void reportProblems(List<RuleProblem> problems) {
     for (RuleProblem p : problems) {
       if (reportedProblems.add(p.toString())) {

@@ -33,10 +33,30 @@ public final class DoctorModule implements NxsModule {
     return "doctor";
   }
 
-  /** Parses and compiles the built-in rules, the largest part of the Doctor's start. */
+  /**
+   * Loads the rules (parsing and compiling the built-ins was the largest part of the Doctor's
+   * start) once the daemon serves, on a thread of its own, so the first tick finds them ready; a
+   * request that needs them before that waits for the load, and the tick, which begins one interval
+   * after the start, loads them itself should this have failed (ADR 0064).
+   */
   @Override
-  public void prepare() {
-    io.nxs.doctor.rule.RuleSet.builtin();
+  public void serving() {
+    Doctor started = doctor;
+    if (started == null) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("doctor-rules")
+        .start(
+            () -> {
+              try {
+                started.rules().current();
+              } catch (RuntimeException e) {
+                // Logged, not thrown: the tick and the rule routes meet the same failure and
+                // report it where it is seen.
+                LOG.error("the Doctor could not load its rules", e);
+              }
+            });
   }
 
   @Override

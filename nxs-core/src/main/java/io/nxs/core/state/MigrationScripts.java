@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +23,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.flywaydb.core.api.Location;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.flywaydb.core.internal.resource.classpath.ClassPathResource;
 
 /**
  * Every module's migration scripts ({@code db/<module>/*.sql}) on a class path, found in one pass
@@ -110,6 +116,36 @@ final class MigrationScripts {
   /** The module's script paths, sorted; empty when it has none on this class path. */
   List<String> of(String module) {
     return byModule.getOrDefault(module, List.of());
+  }
+
+  /**
+   * The module's scripts as Flyway's resources (what its class path scanner would have found under
+   * {@code location}), so a Flyway run does not scan the class path again.
+   */
+  ResourceProvider resources(String module, Location location) {
+    List<LoadableResource> all = new ArrayList<>();
+    for (String path : of(module)) {
+      all.add(new ClassPathResource(location, path, loader, StandardCharsets.UTF_8));
+    }
+    return new ResourceProvider() {
+      @Override
+      public LoadableResource getResource(String name) {
+        return all.stream()
+            .filter(r -> r.getRelativePath().equals(name) || r.getAbsolutePath().equals(name))
+            .findFirst()
+            .orElse(null);
+      }
+
+      @Override
+      public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+        return all.stream()
+            .filter(
+                r ->
+                    r.getFilename().startsWith(prefix)
+                        && Arrays.stream(suffixes).anyMatch(r.getFilename()::endsWith))
+            .toList();
+      }
+    };
   }
 
   /**

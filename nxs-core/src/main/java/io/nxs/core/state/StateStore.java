@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.Location;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -32,7 +34,8 @@ import org.sqlite.SQLiteDataSource;
  * path, and after a module's successful Flyway run records the SHA-256 of its scripts in {@code
  * nxs_schema_fingerprints}. A later {@link #migrate} whose scripts have that same fingerprint was
  * already migrated by exactly these scripts and returns at once; any added or edited script changes
- * the fingerprint, and Flyway then runs (and validates) as before.
+ * the fingerprint, and Flyway then runs (and validates) as before — given that same list of scripts
+ * as its resources, so it does not scan the class path again (ADR 0064).
  */
 public final class StateStore {
 
@@ -166,10 +169,19 @@ public final class StateStore {
   }
 
   private void runFlyway(String module) {
+    String location = "classpath:db/" + module;
     try {
-      Flyway.configure(scripts)
-          .dataSource(migrations)
-          .locations("classpath:db/" + module)
+      FluentConfiguration flyway =
+          Flyway.configure(scripts).dataSource(migrations).locations(location);
+      if (!catalog.of(module).isEmpty()) {
+        // The scripts this store listed in its one pass over the class path: Flyway's own scanner
+        // would walk every class path root (the 48k-entry jar) again for each module. A module
+        // whose scripts the pass could not list (another kind of root) is scanned by Flyway.
+        flyway
+            .resourceProvider(catalog.resources(module, new Location(location)))
+            .javaMigrationClassProvider(List::of);
+      }
+      flyway
           .table(module + "_schema_history")
           .baselineOnMigrate(true)
           .baselineVersion("0")

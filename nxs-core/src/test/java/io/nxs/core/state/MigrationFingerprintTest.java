@@ -101,4 +101,65 @@ class MigrationFingerprintTest {
           .hasMessageContaining("migrating the demo tables");
     }
   }
+
+  private static java.util.List<String> history(Path db) throws Exception {
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    try (Connection c = StateStore.open(db).connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version, description, type, script, checksum, success"
+                    + " FROM demo_schema_history ORDER BY installed_rank")) {
+      while (rs.next()) {
+        rows.add(
+            String.join(
+                "|",
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6)));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void theStoresOwnScriptListMigratesAsFlywaysScanDidSoOlderHomesStillValidate() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    script("V2__b.sql", "CREATE TABLE b (id INTEGER PRIMARY KEY);\nINSERT INTO b VALUES (7);");
+    script("sub/V3__c.sql", "CREATE TABLE c (id INTEGER PRIMARY KEY);");
+    Path ours = dir.resolve("ours.db");
+    Path scanned = dir.resolve("scanned.db");
+    // Both files hold the store's own table first, as every home did when Flyway first ran.
+    sql(
+        StateStore.open(scanned),
+        "CREATE TABLE nxs_schema_fingerprints (module TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)");
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(ours, loader).migrate("demo");
+      // A home as Flyway's own class path scan migrated it (before the store listed the scripts).
+      org.sqlite.SQLiteDataSource plain = new org.sqlite.SQLiteDataSource();
+      plain.setUrl("jdbc:sqlite:" + scanned);
+      org.flywaydb.core.Flyway.configure(loader)
+          .dataSource(plain)
+          .locations("classpath:db/demo")
+          .table("demo_schema_history")
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .load()
+          .migrate();
+    }
+
+    assertThat(history(ours)).hasSize(4).isEqualTo(history(scanned));
+    assertThat(count(StateStore.open(ours), "b")).isEqualTo(1);
+    // The scanned home, migrated again through the store, validates (and applies what is new).
+    script("V4__d.sql", "CREATE TABLE d (id INTEGER PRIMARY KEY);");
+    try (URLClassLoader loader = scripts()) {
+      StateStore store = StateStore.open(scanned, loader);
+      assertThatCode(() -> store.migrate("demo")).doesNotThrowAnyException();
+      assertThat(count(store, "d")).isZero();
+    }
+    assertThat(history(scanned)).hasSize(5);
+  }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +37,12 @@ public final class RuleSet {
           "backups.yaml");
 
   private final List<Path> dirs;
-  private final List<Rule> builtins;
-  private final List<RuleProblem> builtinProblems;
+  private final List<RuleSource> sources;
+  private final Consumer<List<RuleProblem>> onLoad;
+  // The built-ins joined with the modules' rules: made at the first load, not in the constructor,
+  // so the daemon's start does not parse and compile them (ADR 0064).
+  private List<Rule> builtins;
+  private List<RuleProblem> builtinProblems;
   private volatile Snapshot current;
   private String fingerprint = "";
 
@@ -63,16 +68,28 @@ public final class RuleSet {
    * @param dirs custom rule directories; missing ones are fine (no custom rules)
    */
   public RuleSet(List<Path> dirs) {
-    this(dirs, List.of());
+    this(dirs, List.of(), problems -> {});
   }
 
   /**
+   * A rule set that loads its rules when first asked for them ({@link #current}, {@link
+   * #reloadIfChanged}), not when made: parsing and compiling the built-ins is the largest part of
+   * the Doctor's start, and the daemon asks only once it serves.
+   *
    * @param dirs custom rule directories; missing ones are fine (no custom rules)
    * @param sources rules other modules ship; they join the built-ins, and a custom rule with the
    *     same id overrides one of them as it does a built-in
+   * @param onLoad hears the problems of every load that made a new snapshot (the first one
+   *     included), on the loading thread, before the snapshot is returned
    */
-  public RuleSet(List<Path> dirs, List<RuleSource> sources) {
+  public RuleSet(List<Path> dirs, List<RuleSource> sources, Consumer<List<RuleProblem>> onLoad) {
     this.dirs = List.copyOf(dirs);
+    this.sources = List.copyOf(sources);
+    this.onLoad = onLoad;
+  }
+
+  /** The built-ins and the modules' rules, by id, with the modules' rejected rules. */
+  private void joinShipped() {
     List<Rule> all = new ArrayList<>(builtin());
     List<RuleProblem> problems = new ArrayList<>();
     Map<String, Rule> byId = new LinkedHashMap<>();
@@ -96,15 +113,14 @@ public final class RuleSet {
     }
     this.builtins = List.copyOf(all);
     this.builtinProblems = List.copyOf(problems);
-    reloadIfChanged();
   }
 
   /**
    * The built-in rules, parsed and compiled once per process (rules are immutable and their
    * compiled conditions thread-safe, so every rule set shares them). The daemon asks for them on a
-   * background thread while it starts ({@code DoctorModule.prepare}); a caller that comes while
-   * that runs waits for it rather than compiling them twice. A failure is not kept: the next call
-   * tries again and throws again.
+   * background thread once it serves ({@code DoctorModule.serving}); a caller that comes while that
+   * runs waits for it rather than compiling them twice. A failure is not kept: the next call tries
+   * again and throws again.
    */
   public static synchronized List<Rule> builtin() {
     if (shippedRules == null) {
@@ -137,17 +153,34 @@ public final class RuleSet {
     return List.copyOf(rules);
   }
 
-  /** The rules in force now. */
+  /**
+   * The rules in force now; the first call loads them (a caller that comes while another thread
+   * loads waits for it).
+   *
+   * @throws NxsException when the built-in rules are missing or broken (a broken build)
+   */
   public Snapshot current() {
+    Snapshot loaded = current;
+    return loaded != null ? loaded : firstLoad();
+  }
+
+  private synchronized Snapshot firstLoad() {
+    if (current == null) {
+      reloadIfChanged();
+    }
     return current;
   }
 
   /**
-   * Re-reads the custom rules when a file in the directories was added, changed or removed.
+   * Re-reads the custom rules when a file in the directories was added, changed or removed; the
+   * first call also loads the built-ins and the modules' rules.
    *
    * @return the new snapshot when it reloaded, empty when nothing changed
    */
   public synchronized Optional<Snapshot> reloadIfChanged() {
+    if (builtins == null) {
+      joinShipped();
+    }
     List<Path> files = files();
     StringBuilder fp = new StringBuilder();
     for (Path f : files) {
@@ -200,6 +233,7 @@ public final class RuleSet {
       rules.put(rule.id(), rule);
     }
     current = new Snapshot(rules, problems, overridden);
+    onLoad.accept(current.problems());
     return Optional.of(current);
   }
 
