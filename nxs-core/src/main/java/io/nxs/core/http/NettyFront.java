@@ -47,6 +47,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -94,6 +96,15 @@ final class NettyFront {
     }
   }
 
+  /**
+   * Seconds a connection may stay silent between requests before it is closed (Jetty's default idle
+   * timeout, which closed it before the front); a request being answered is never cut by it.
+   */
+  private static final int IDLE_SECONDS = 30;
+
+  /** A pool chunk is the 8 KiB page times 2 to this: 1 MiB. */
+  private static final int CHUNK_ORDER = 7;
+
   private final DirectPath direct;
   private final Path jettySocket;
   private final String host;
@@ -118,15 +129,16 @@ final class NettyFront {
             .map(h -> Map.entry(AsciiString.cached(h.getKey()), AsciiString.cached(h.getValue())))
             .toList();
     int cores = Runtime.getRuntime().availableProcessors();
-    // One direct arena per event loop and no heap arenas: the pool's 4 MiB chunks are the RSS it
-    // adds, and the codec reads and writes direct buffers only (ADR 0022 has the figures).
+    // One direct arena per event loop, no heap arenas (the codec reads and writes direct buffers),
+    // and 1 MiB chunks instead of 4 MiB: the chunks are the resident memory the pool adds, and the
+    // daemon's messages are far smaller (a larger buffer is allocated unpooled). ADR 0022.
     this.allocator =
         new PooledByteBufAllocator(
             true,
             0,
             cores,
             PooledByteBufAllocator.defaultPageSize(),
-            PooledByteBufAllocator.defaultMaxOrder(),
+            CHUNK_ORDER,
             PooledByteBufAllocator.defaultSmallCacheSize(),
             PooledByteBufAllocator.defaultNormalCacheSize(),
             false);
@@ -154,7 +166,11 @@ final class NettyFront {
                     @Override
                     protected void initChannel(Channel ch) {
                       connections.add(ch);
-                      ch.pipeline().addLast(new HttpServerCodec(), new Downstream());
+                      ch.pipeline()
+                          .addLast(
+                              new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                              new HttpServerCodec(),
+                              new Downstream());
                     }
                   })
               .bind(host, port)
@@ -251,7 +267,11 @@ final class NettyFront {
       switch (current) {
         case Relayed r -> {
           boolean last = content instanceof LastHttpContent;
-          jetty.send(content);
+          if (jetty == null) {
+            content.release(); // Jetty closed the hop: the connection is closing
+          } else {
+            jetty.send(content);
+          }
           if (last) {
             requestRead = true;
             maybeDone();
@@ -278,9 +298,7 @@ final class NettyFront {
         refuse(503, "shutting_down", "NXS is shutting down");
         return;
       }
-      String uri = request.uri();
-      int end = uri.indexOf('?');
-      String path = end < 0 ? uri : uri.substring(0, end);
+      String path = pathOf(request.uri());
       // Only a plain path is matched here; one Jetty would decode or normalise goes on to Jetty,
       // whose own direct handler serves it exactly as before.
       DirectPath.Route route = plain(path) ? direct.match(path, request.method().name()) : null;
@@ -346,7 +364,6 @@ final class NettyFront {
 
     private void dispatch(DirectRequest d) {
       d.dispatched = true;
-      ctx.channel().config().setAutoRead(false);
       FrontExchange exchange = new FrontExchange(this, d.request, body, tooLarge);
       body = null;
       d.exchange = exchange;
@@ -398,18 +415,21 @@ final class NettyFront {
       }
       current = null;
       inFlight.decrementAndGet();
-      while (current == null && !waiting.isEmpty()) {
+      // The next request, and as much of it as has arrived: its parts must not wait behind it.
+      while (!waiting.isEmpty() && !(current != null && requestRead)) {
         take(waiting.poll());
       }
       updateRead();
     }
 
-    /** Reads while no answer is awaited and the hop to Jetty (when relaying) takes more. */
+    /**
+     * Reads unless a pipelined request already waits, or the hop to Jetty (when relaying) takes no
+     * more. Reading on while a direct request is served spares two epoll_ctl calls a request; what
+     * arrives meanwhile waits in {@link #waiting}, which stops the reading.
+     */
     void updateRead() {
       boolean read =
           waiting.isEmpty()
-              && !(current != null && requestRead)
-              && !(current instanceof DirectRequest d && d.dispatched)
               && !(current instanceof Relayed && !(jetty != null && jetty.writable()));
       ctx.channel().config().setAutoRead(read);
     }
@@ -441,6 +461,15 @@ final class NettyFront {
         jetty.close();
       }
       ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent && current == null) {
+        ctx.close(); // idle between requests, as Jetty's idle timeout closed it
+      } else {
+        ctx.fireUserEventTriggered(event);
+      }
     }
 
     @Override
@@ -490,6 +519,12 @@ final class NettyFront {
       this.route = route;
       this.request = request;
     }
+  }
+
+  /** A request target's path: what comes before its query. */
+  private static String pathOf(String uri) {
+    int end = uri.indexOf('?');
+    return end < 0 ? uri : uri.substring(0, end);
   }
 
   private static String address(SocketAddress remote) {
@@ -671,9 +706,7 @@ final class NettyFront {
 
     @Override
     public String path() {
-      String uri = request.uri();
-      int end = uri.indexOf('?');
-      return end < 0 ? uri : uri.substring(0, end);
+      return pathOf(request.uri());
     }
 
     @Override

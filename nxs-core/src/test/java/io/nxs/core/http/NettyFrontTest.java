@@ -205,6 +205,34 @@ class NettyFrontTest {
   }
 
   @Test
+  void pipelinedRequestsOnOneConnectionAreAnsweredInOrderOnBothPaths() throws Exception {
+    String auth = "Host: x\r\nAuthorization: Bearer " + key + "\r\n";
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              bytes(
+                  "POST /v1/echo HTTP/1.1\r\n"
+                      + auth
+                      + "Content-Length: 5\r\n\r\nfirst"
+                      + "GET /api/v1/front/address HTTP/1.1\r\n"
+                      + auth
+                      + "\r\n"
+                      + "POST /api/v1/front/echo HTTP/1.1\r\n"
+                      + auth
+                      + "Content-Length: 6\r\n\r\nsecond"
+                      + "POST /v1/echo HTTP/1.1\r\n"
+                      + auth
+                      + "Connection: close\r\nContent-Length: 5\r\n\r\nthird"));
+      String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answers.split("HTTP/1.1 200 ", -1)).hasSize(5);
+      assertThat(answers)
+          .containsSubsequence("\r\n\r\nfirst", "127.0.0.1", "second", "\r\n\r\nthird");
+    }
+  }
+
+  @Test
   void aDeclaredBodyOverTheLimitIs413WithTheApiErrorBodyAndNothingRead() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket
