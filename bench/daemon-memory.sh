@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Resident memory of the daemon as ./nxs runs it (launcher flags), idle and while relaying N
 # concurrent streaming chat completions from the testkit's FakeUpstream on loopback:
-#   bench/daemon-memory.sh [STREAMS]     (default 512; HEAP="-Xms48m -Xmn32m": another heap line, to compare)
+#   bench/daemon-memory.sh [STREAMS]     (default 512; HEAP="-Xms48m -Xmn32m": another heap line, to compare;
+#     NXS_JAR=<jar>: that jar instead of this tree's build)
 # Idle: VmRSS 15 s and 30 s after /readyz, and where it is at 15 s (smaps by kind); under load: the
 # peak VmRSS while the streams run.
 # Goals (issue 13): idle RSS <= 150 MB; under 512 concurrent streams <= 400 MB.
@@ -9,8 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home
 streams=${1:-512}
-./mvnw -q -B -ntp -DskipTests package dependency:build-classpath -pl nxs-app -am \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+# NXS_JAR=<jar>: measure that jar (an older build, say) instead of the one built here.
+if [ -n "${NXS_JAR:-}" ] && [ -f nxs-app/target/bench.classpath ]; then :; else
+  ./mvnw -q -B -ntp -DskipTests package dependency:build-classpath -pl nxs-app -am \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # ./nxs serve's flags (HEAP overrides its heap line, to compare), C-heap settings and start-up
@@ -23,7 +27,7 @@ flags="$native -XX:+UseSerialGC $heap -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMet
 # heap every 10 s.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
-cp nxs-app/target/nxs.jar "$work/nxs.jar"
+cp "${NXS_JAR:-nxs-app/target/nxs.jar}" "$work/nxs.jar"
 nxs_jit=""
 nxs_archive_kind=serve
 # shellcheck disable=SC2086

@@ -25,7 +25,7 @@
 #   bench/gateway-floor.sh [out.md]   (NXS_JAR=nxs-app/target/nxs.jar, built by ./nxs when stale;
 #     VARIANTS="apache/loom ..."; ROUNDS=2 DURATION=8s WARMUP=15s JVM_WARMUP=60s NXS_WARMUP=120s;
 #     JVM_OPTS: the daemon's launcher flags unless set; NXS_ALT_OPTS="name=flags;...": more NXS
-#     daemons with other JVM flags; JFR=<dir>: after the rounds, one more wrk
+#     daemons with other JVM flags; BASE_JAR=<jar>: "NXS base", an older jar beside it; JFR=<dir>: after the rounds, one more wrk
 #     c=64 cell per JVM target under JFR (settings=profile), for bench/jfr-shares.py; PERF=<dir>:
 #     one more wrk c=64 cell per target under perf stat/record, summed up in the results;
 #     ROUNDS=0 with JFR or PERF: the profiles alone)
@@ -107,13 +107,17 @@ done
 auth[NXS]=$(cat "$work/home/keys/admin.key")
 # NXS_ALT_OPTS="name=flags;name=flags": more NXS daemons, same jar and config, other JVM flags
 # (say, another collector), each a target "NXS <name>".
+# BASE_JAR=<jar>: one more, "NXS base": that jar (an older build) with the daemon's flags, to compare
+# old and new in the same run.
 IFS=';' read -r -a alts <<<"${NXS_ALT_OPTS:-}"
+[ -z "${BASE_JAR:-}" ] || alts+=("base=$jvm_opts")
 for alt in "${alts[@]}"; do
   [ -n "$alt" ] || continue
+  ajar=$jar; [ "${alt%%=*}" != base ] || [ -z "${BASE_JAR:-}" ] || ajar=$BASE_JAR
   t="NXS ${alt%%=*}"; port=$(free_port); mkdir -p "$work/home-$port"
   sed "s/port: $nxs}/port: $port}/" "$work/home/nxs.yaml" >"$work/home-$port/nxs.yaml"
   # shellcheck disable=SC2086
-  "$JAVA_HOME/bin/java" $native ${alt#*=} -jar "$jar" serve --home "$work/home-$port" >"$work/$port.out" 2>&1 &
+  "$JAVA_HOME/bin/java" $native ${alt#*=} -jar "$ajar" serve --home "$work/home-$port" >"$work/$port.out" 2>&1 &
   pid[$t]=$!; pids+=("${pid[$t]}")
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
     kill -0 "${pid[$t]}" 2>/dev/null || { cat "$work/$port.out" >&2; exit 1; }

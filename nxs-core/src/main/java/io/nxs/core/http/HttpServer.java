@@ -20,6 +20,10 @@ import io.nxs.core.ext.ReadinessCheck;
 import io.nxs.core.ext.ReadinessCheck.Readiness;
 import io.nxs.core.ext.Registry;
 import io.nxs.core.metrics.Metrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +70,9 @@ public final class HttpServer {
   private static final int ACCEPT_QUEUE = 1024;
 
   private static final String STARTED_AT = "nxs.startedAt";
+
+  /** The API server's socket behind the front, in a directory of its own. */
+  private static final String SOCKET = "api.sock";
 
   /** The largest request body accepted. */
   private static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -97,6 +107,9 @@ public final class HttpServer {
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
   private MemoryPressure pressure = MemoryPressure.NEVER;
+  private boolean frontAllowed = true;
+  private NettyFront front;
+  private Path socketDir;
   private TlsEndpoint tls;
   private Javalin app;
   private int boundPort;
@@ -188,11 +201,33 @@ public final class HttpServer {
    */
   public HttpServer start() {
     tls = config.tls() == null ? null : TlsEndpoint.load(config);
+    // The Netty front owns the port where it can run (ADR 0022); with TLS, or without native
+    // epoll, Jetty owns it as before.
+    boolean fronted = frontAllowed && tls == null && NettyFront.available();
+    try {
+      socketDir = fronted ? Files.createTempDirectory("nxs-http-") : null; // mode 0700
+    } catch (IOException e) {
+      throw new NxsException("cannot make the API server's socket directory: " + e.getMessage(), e);
+    }
     app = Javalin.create(this::configure);
     try {
       app.start();
-      boundPort = app.port();
-    } catch (RuntimeException e) {
+      if (fronted) {
+        Path socket = socketDir.resolve(SOCKET);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        front = new NettyFront(direct, config.host(), config.port(), ACCEPT_QUEUE, socket);
+        boundPort = front.start();
+      } else {
+        boundPort = app.port();
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (fronted) {
+        app.stop();
+        deleteSocketDir();
+      }
       throw new NxsException(
           "cannot listen on "
               + config.host()
@@ -204,6 +239,17 @@ public final class HttpServer {
           e);
     }
     return this;
+  }
+
+  /** Lets Jetty own the port even where the Netty front could run (the fallback, for tests). */
+  HttpServer withoutFront() {
+    frontAllowed = false;
+    return this;
+  }
+
+  /** Whether the Netty front owns the port. */
+  boolean fronted() {
+    return front != null;
   }
 
   /** The bound port (useful when configured as 0). */
@@ -227,6 +273,18 @@ public final class HttpServer {
           if (tls != null) {
             return tls.connector(server, http, ACCEPT_QUEUE);
           }
+          if (socketDir != null) {
+            // Behind the front: a socket only this user can reach, and the client's address from
+            // the PROXY protocol header the front sends first (never from a request header).
+            UnixDomainServerConnector behind =
+                new UnixDomainServerConnector(
+                    server,
+                    new ProxyConnectionFactory(HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+            behind.setUnixDomainPath(socketDir.resolve(SOCKET));
+            behind.setAcceptQueueSize(ACCEPT_QUEUE);
+            return behind;
+          }
           ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
           connector.setHost(config.host());
           connector.setPort(config.port());
@@ -241,7 +299,7 @@ public final class HttpServer {
     cfg.jetty.modifyServer(
         server -> {
           if (!direct.isEmpty()) {
-            graceful.setHandler(direct);
+            graceful.setHandler(new JettyDirect(direct));
           }
           server.setHandler(tls == null ? graceful : tls.refusePlainHttp(graceful));
           server.setStopTimeout(config.shutdownGrace().toMillis());
@@ -467,6 +525,10 @@ public final class HttpServer {
     if (app == null || !draining.compareAndSet(false, true)) {
       return 0;
     }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    if (front != null) {
+      front.stopAccepting();
+    }
     try {
       app.stop();
     } catch (RuntimeException e) {
@@ -480,7 +542,21 @@ public final class HttpServer {
           config.shutdownGrace(),
           graceful.getCurrentRequestCount());
     }
-    return (int) graceful.getCurrentRequestCount();
+    int left = (int) graceful.getCurrentRequestCount();
+    if (front != null) {
+      left = Math.max(left, front.close(deadline));
+      deleteSocketDir();
+    }
+    return left;
+  }
+
+  private void deleteSocketDir() {
+    try {
+      Files.deleteIfExists(socketDir.resolve(SOCKET));
+      Files.deleteIfExists(socketDir);
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", socketDir, e.getMessage());
+    }
   }
 
   private static boolean causedByTimeout(Throwable t) {

@@ -94,16 +94,21 @@ class DirectPathTest {
                 });
           }
         };
-    server =
+    HttpServer server =
         new HttpServer(
-                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
-                keys,
-                new AuthFailureLimiter(new StepClock()),
-                e -> 1,
-                Metrics.prometheus(),
-                new Registry<ReadinessCheck>("readiness check", ReadinessCheck::name),
-                List.of(routes))
-            .start();
+            new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
+            keys,
+            new AuthFailureLimiter(new StepClock()),
+            e -> 1,
+            Metrics.prometheus(),
+            new Registry<ReadinessCheck>("readiness check", ReadinessCheck::name),
+            List.of(routes));
+    this.server = onItsPort(server).start();
+  }
+
+  /** The server as this test runs it: with the Netty front where it can run. */
+  HttpServer onItsPort(HttpServer server) {
+    return server;
   }
 
   @AfterEach
