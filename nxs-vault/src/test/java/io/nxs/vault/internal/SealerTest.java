@@ -75,6 +75,27 @@ class SealerTest {
   }
 
   @Test
+  void anObjectInAReusedBufferOpensFromItsLengthAndATruncatedOneFailsDespiteTheStaleTail() {
+    Sealer s = sealer("k");
+    byte[] plain = random(3 * SEG + 7);
+    byte[] object = s.seal("blobs/r", plain);
+    byte[] buffer = random(object.length + 3 * SEG);
+    System.arraycopy(object, 0, buffer, 0, object.length);
+    Sealer.Scratch scratch = new Sealer.Scratch();
+
+    Sealer.Plain opened = s.open("blobs/r", buffer, object.length, scratch);
+
+    assertThat(Arrays.copyOf(opened.bytes(), opened.length())).isEqualTo(plain);
+    assertThat(s.namingMacOf("blobs/r", buffer, object.length).doFinal(plain))
+        .isEqualTo(s.namingMac().doFinal(plain));
+    // The bytes after a short read are an older object's: the length, not the buffer, ends it.
+    assertThatThrownBy(() -> s.open("blobs/r", buffer, object.length - SEG, scratch))
+        .isInstanceOf(DamagedObjectException.class);
+    assertThatThrownBy(() -> s.open("blobs/r", buffer, object.length + 1, scratch))
+        .isInstanceOf(DamagedObjectException.class);
+  }
+
+  @Test
   void sameContentNeverSealsToTheSameBytes() {
     Sealer s = sealer("k");
     byte[] plain = random(1000);
