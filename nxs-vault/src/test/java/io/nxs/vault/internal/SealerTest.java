@@ -96,6 +96,23 @@ class SealerTest {
   }
 
   @Test
+  void aScratchThatHasToGrowGrowsToWholeMiBSoSlightlyLargerObjectsReuseIt() {
+    Sealer s = sealer("k");
+    Sealer.Scratch scratch = new Sealer.Scratch();
+    int mib = 1 << 20;
+
+    Sealer.Plain first = s.open("blobs/g", s.seal("blobs/g", random(mib + mib / 2)), scratch);
+    assertThat(first.bytes()).hasSize(mib + mib / 2);
+    Sealer.Plain grown = s.open("blobs/g", s.seal("blobs/g", random(mib + mib / 2 + 1)), scratch);
+    assertThat(grown.bytes()).hasSize(2 * mib);
+    byte[] larger = random(2 * mib - 1);
+    Sealer.Plain reused = s.open("blobs/g", s.seal("blobs/g", larger), scratch);
+
+    assertThat(reused.bytes()).isSameAs(grown.bytes());
+    assertThat(Arrays.copyOf(reused.bytes(), reused.length())).isEqualTo(larger);
+  }
+
+  @Test
   void sameContentNeverSealsToTheSameBytes() {
     Sealer s = sealer("k");
     byte[] plain = random(1000);
