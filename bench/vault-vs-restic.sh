@@ -12,6 +12,9 @@
 #
 #   bench/vault-vs-restic.sh [TOTAL_MB [BASE_JAR]]      (default 1024, no base)
 #
+# DAEMON_OPTS (e.g. "-Xlog:gc*:file=/tmp/gc-%p.log -XX:StartFlightRecording=filename=/tmp/d-%p.jfr")
+# adds JVM flags to both daemons, to profile a step where it runs (%p: the daemon's pid).
+#
 # With BASE_JAR (e.g. main's nxs.jar built in a scratch worktree), that jar also runs every step
 # offline and through a daemon of its own, each on its own home, interleaved with the others, with
 # the flags main's launcher gave a vault command (C2 and the full archive unless it is a `list`);
@@ -53,7 +56,10 @@ nxs_java() {
   # shellcheck disable=SC2086  # lists of JVM flags
   nxs_start_archive "$j" "$work/$(basename "$j" .jar)" $native $opts 2>/dev/null
   # shellcheck disable=SC2206  # lists of JVM flags
-  cmd=("$JAVA_HOME/bin/java" $native $nxs_archive $opts -jar "$j" "$@")
+  local extra=""   # DAEMON_OPTS on the daemon's command line only, not in its archive's training
+  [ "${*: -1}" != serve ] || extra=${DAEMON_OPTS:-}
+  # shellcheck disable=SC2206  # lists of JVM flags
+  cmd=("$JAVA_HOME/bin/java" $native $nxs_archive $opts $extra -jar "$j" "$@")
 }
 base_copy=""
 if [ -n "$base_jar" ]; then base_copy="$work/base-$(basename "$base_jar")"; cp "$base_jar" "$base_copy"; fi

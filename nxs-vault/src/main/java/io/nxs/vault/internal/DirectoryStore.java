@@ -117,6 +117,28 @@ final class DirectoryStore {
     return Files.readAllBytes(path(key));
   }
 
+  /**
+   * Reads an object into a scratch's reusable buffer ({@link Target#get(String, Sealer.Scratch)}).
+   */
+  Sealer.Plain get(String key, Sealer.Scratch into) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException("object " + key + " is too large to read: " + size + " bytes");
+      }
+      byte[] buffer = into.sealed((int) size);
+      ByteBuffer view = ByteBuffer.wrap(buffer, 0, (int) size);
+      // An object is never rewritten in place (a new one is renamed over it), so its size holds
+      // while it is open; a short read still ends at the end of the file, and the opener then
+      // finds the object truncated.
+      int n = 0;
+      while (view.hasRemaining() && n >= 0) {
+        n = ch.read(view);
+      }
+      return new Sealer.Plain(buffer, view.position());
+    }
+  }
+
   OptionalLong size(String key) throws IOException {
     Path file = path(key);
     try {

@@ -188,6 +188,11 @@ public final class GitTarget implements Target {
   }
 
   @Override
+  public Sealer.Plain get(String key, Sealer.Scratch into) throws IOException {
+    return files.get(key, into);
+  }
+
+  @Override
   public OptionalLong size(String key) throws IOException {
     return files.size(key);
   }

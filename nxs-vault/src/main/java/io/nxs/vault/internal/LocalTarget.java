@@ -102,6 +102,11 @@ public final class LocalTarget implements Target {
   }
 
   @Override
+  public Sealer.Plain get(String key, Sealer.Scratch into) throws IOException {
+    return files.get(key, into);
+  }
+
+  @Override
   public OptionalLong size(String key) throws IOException {
     return files.size(key);
   }

@@ -276,6 +276,14 @@ public final class Repository {
   }
 
   /**
+   * A blob as stored, read into a thread's reusable buffer ({@link Target#get(String,
+   * Sealer.Scratch)}).
+   */
+  public Sealer.Plain getSealedBlob(String name, Sealer.Scratch into) throws IOException {
+    return target.get(blobKey(name), into);
+  }
+
+  /**
    * Reads and opens a blob.
    *
    * @throws DamagedObjectException when it was changed
@@ -293,7 +301,8 @@ public final class Repository {
    * @throws NoSuchFileException when it is missing
    */
   public Sealer.Plain getBlob(String name, Sealer.Scratch scratch) throws IOException {
-    return sealer.open(name, target.get(blobKey(name)), scratch);
+    Sealer.Plain sealed = getSealedBlob(name, scratch);
+    return sealer.open(name, sealed.bytes(), sealed.length(), scratch);
   }
 
   public void deleteBlob(String name) throws IOException {

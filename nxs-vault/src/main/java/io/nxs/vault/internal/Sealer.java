@@ -67,7 +67,12 @@ public final class Sealer {
    * @throws DamagedObjectException when the header is bad or names a key the ring lacks
    */
   public Mac namingMacOf(String name, byte[] sealed) {
-    return keyOf(name, sealed).newNamingMac();
+    return namingMacOf(name, sealed, sealed.length);
+  }
+
+  /** {@link #namingMacOf(String, byte[])} of the first {@code length} bytes of {@code sealed}. */
+  public Mac namingMacOf(String name, byte[] sealed, int length) {
+    return keyOf(name, sealed, length).newNamingMac();
   }
 
   /** Seals plain bytes under a name. */
@@ -159,7 +164,16 @@ public final class Sealer {
    * @throws DamagedObjectException as {@link #open(String, byte[])}
    */
   public Plain open(String name, byte[] sealed, Scratch scratch) {
-    DataKey key = keyOf(name, sealed);
+    return open(name, sealed, sealed.length, scratch);
+  }
+
+  /**
+   * {@link #open(String, byte[], Scratch)} of the first {@code length} bytes of {@code sealed}: an
+   * object read into a reused buffer ({@link Target#get(String, Scratch)}), which must not be the
+   * scratch's own {@code packed} or {@code plain} buffer.
+   */
+  public Plain open(String name, byte[] sealed, int length, Scratch scratch) {
+    DataKey key = keyOf(name, sealed, length);
     int header = headerLength(key.id() != DataKey.LEGACY);
     byte flags = sealed[MAGIC.length];
     int bits = (flags >> 4) & 0x0f;
@@ -168,7 +182,7 @@ public final class Sealer {
     }
     int segment = 1 << bits;
     byte[] prefix = Arrays.copyOfRange(sealed, header - PREFIX, header);
-    int total = sealed.length - header;
+    int total = length - header;
     int segments = Math.max(1, (total + segment + TAG - 1) / (segment + TAG));
     int bodyLen = total - segments * TAG;
     if (bodyLen < 0 || (segments > 1 && total - (segments - 1) * (segment + TAG) < TAG)) {
@@ -182,7 +196,7 @@ public final class Sealer {
       int read = header;
       int written = 0;
       for (int i = 0; i < segments; i++) {
-        int len = Math.min(segment + TAG, sealed.length - read);
+        int len = Math.min(segment + TAG, length - read);
         cipher.init(
             Cipher.DECRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG * 8, nonce(prefix, i)));
         cipher.updateAAD(aad(aadName, i == segments - 1));
@@ -215,43 +229,61 @@ public final class Sealer {
   /** An opened (or sealed) object: the first {@code length} bytes of {@code bytes}. */
   public record Plain(byte[] bytes, int length) {}
 
-  /** Buffers one thread reuses across {@code open} and {@code seal} calls. */
+  /**
+   * Buffers one thread reuses across {@code open} and {@code seal} calls, and for the sealed object
+   * a restore reads before it opens it ({@link Target#get(String, Scratch)}).
+   */
   public static final class Scratch {
+
+    /** What a buffer that has to grow is rounded up to. */
+    private static final int STEP = 1 << 20;
+
     private byte[] packed = new byte[0];
     private byte[] plain = new byte[0];
     private byte[] sealed = new byte[0];
 
     byte[] sealed(int length) {
-      if (sealed.length < length) {
-        sealed = new byte[length];
-      }
+      sealed = fit(sealed, length);
       return sealed;
     }
 
     byte[] packed(int length) {
-      if (packed.length < length) {
-        packed = new byte[length];
-      }
+      packed = fit(packed, length);
       return packed;
     }
 
     byte[] plain(int length) {
-      if (plain.length < length) {
-        plain = new byte[length];
-      }
+      plain = fit(plain, length);
       return plain;
+    }
+
+    /**
+     * The buffer, or a larger one. The first is exact (a fresh scratch's array is then the object
+     * itself); one that has to grow grows to whole MiB, so a run of objects each a little larger
+     * than the last (compressed chunks: 3.9, 4.0, 4.01 MiB ...) makes one or two arrays, not one
+     * per object: each was a 4 MiB array live across a young collection, which the daemon's small
+     * young generation promoted, filling the old one during a restore.
+     */
+    private static byte[] fit(byte[] buffer, int length) {
+      if (buffer.length >= length) {
+        return buffer;
+      }
+      if (buffer.length == 0 || length <= STEP) {
+        return new byte[length];
+      }
+      return new byte
+          [(int) Math.min(Integer.MAX_VALUE - 8, ((long) length + STEP - 1) / STEP * STEP)];
     }
   }
 
   /** The data key an object names in its header. */
-  private DataKey keyOf(String name, byte[] sealed) {
+  private DataKey keyOf(String name, byte[] sealed, int length) {
     boolean legacy =
-        sealed.length >= MAGIC.length
-            && Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        length >= MAGIC.length && Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     boolean keyed =
-        sealed.length >= MAGIC.length
+        length >= MAGIC.length
             && Arrays.equals(sealed, 0, MAGIC.length, MAGIC_KEYED, 0, MAGIC.length);
-    if ((!legacy && !keyed) || sealed.length < headerLength(keyed) + TAG) {
+    if ((!legacy && !keyed) || length < headerLength(keyed) + TAG) {
       throw new DamagedObjectException(name, "not a vault object (bad header or too short)");
     }
     int id = keyed ? ByteBuffer.wrap(sealed, MAGIC.length + 1, KEY_ID).getInt() : DataKey.LEGACY;

@@ -62,6 +62,24 @@ public interface Target extends AutoCloseable {
    */
   byte[] get(String key) throws IOException;
 
+  /**
+   * Reads an object into a buffer the caller reuses from object to object ({@link
+   * Sealer.Scratch#sealed}, grown when too small): a restore reads thousands of 4 MiB blobs per
+   * thread without allocating an array for each, which in the daemon's small young generation were
+   * promoted while in flight and filled the old one. The default copies {@link #get(String)}'s
+   * array into it; a local target reads the file straight into it.
+   *
+   * @return the object: the first {@code length} bytes of the scratch's buffer, valid until the
+   *     scratch is used again
+   * @throws java.nio.file.NoSuchFileException when there is no such object
+   */
+  default Sealer.Plain get(String key, Sealer.Scratch into) throws IOException {
+    byte[] data = get(key);
+    byte[] buffer = into.sealed(data.length);
+    System.arraycopy(data, 0, buffer, 0, data.length);
+    return new Sealer.Plain(buffer, data.length);
+  }
+
   /** The stored size, empty when the object does not exist. */
   OptionalLong size(String key) throws IOException;
 

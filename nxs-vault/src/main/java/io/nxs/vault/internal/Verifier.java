@@ -184,11 +184,12 @@ public final class Verifier {
         return;
       }
       if (deep || inTodaysSample(name, today)) {
-        byte[] sealed = repo.getSealedBlob(name);
-        bytesRead.addAndGet(sealed.length);
+        Sealer.Scratch buffers = scratch.get();
+        Sealer.Plain sealed = repo.getSealedBlob(name, buffers);
+        bytesRead.addAndGet(sealed.length());
         blobsRead.incrementAndGet();
-        Sealer.Plain plain = repo.sealer().open(name, sealed, scratch.get());
-        Mac mac = repo.sealer().namingMacOf(name, sealed);
+        Sealer.Plain plain = repo.sealer().open(name, sealed.bytes(), sealed.length(), buffers);
+        Mac mac = repo.sealer().namingMacOf(name, sealed.bytes(), sealed.length());
         mac.update(plain.bytes(), 0, plain.length());
         if (!HexFormat.of().formatHex(mac.doFinal()).equals(name)) {
           blobFindings.put(name, "content does not hash to the blob's name");

@@ -75,6 +75,44 @@ class SealerTest {
   }
 
   @Test
+  void anObjectInAReusedBufferOpensFromItsLengthAndATruncatedOneFailsDespiteTheStaleTail() {
+    Sealer s = sealer("k");
+    byte[] plain = random(3 * SEG + 7);
+    byte[] object = s.seal("blobs/r", plain);
+    byte[] buffer = random(object.length + 3 * SEG);
+    System.arraycopy(object, 0, buffer, 0, object.length);
+    Sealer.Scratch scratch = new Sealer.Scratch();
+
+    Sealer.Plain opened = s.open("blobs/r", buffer, object.length, scratch);
+
+    assertThat(Arrays.copyOf(opened.bytes(), opened.length())).isEqualTo(plain);
+    assertThat(s.namingMacOf("blobs/r", buffer, object.length).doFinal(plain))
+        .isEqualTo(s.namingMac().doFinal(plain));
+    // The bytes after a short read are an older object's: the length, not the buffer, ends it.
+    assertThatThrownBy(() -> s.open("blobs/r", buffer, object.length - SEG, scratch))
+        .isInstanceOf(DamagedObjectException.class);
+    assertThatThrownBy(() -> s.open("blobs/r", buffer, object.length + 1, scratch))
+        .isInstanceOf(DamagedObjectException.class);
+  }
+
+  @Test
+  void aScratchThatHasToGrowGrowsToWholeMiBSoSlightlyLargerObjectsReuseIt() {
+    Sealer s = sealer("k");
+    Sealer.Scratch scratch = new Sealer.Scratch();
+    int mib = 1 << 20;
+
+    Sealer.Plain first = s.open("blobs/g", s.seal("blobs/g", random(mib + mib / 2)), scratch);
+    assertThat(first.bytes()).hasSize(mib + mib / 2);
+    Sealer.Plain grown = s.open("blobs/g", s.seal("blobs/g", random(mib + mib / 2 + 1)), scratch);
+    assertThat(grown.bytes()).hasSize(2 * mib);
+    byte[] larger = random(2 * mib - 1);
+    Sealer.Plain reused = s.open("blobs/g", s.seal("blobs/g", larger), scratch);
+
+    assertThat(reused.bytes()).isSameAs(grown.bytes());
+    assertThat(Arrays.copyOf(reused.bytes(), reused.length())).isEqualTo(larger);
+  }
+
+  @Test
   void sameContentNeverSealsToTheSameBytes() {
     Sealer s = sealer("k");
     byte[] plain = random(1000);

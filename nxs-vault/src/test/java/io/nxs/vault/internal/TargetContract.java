@@ -77,6 +77,23 @@ abstract class TargetContract {
   }
 
   @Test
+  void objectsReadIntoOneReusedBufferEachReadTheirOwnBytes() throws Exception {
+    byte[] large = new byte[(4 << 20) + 33];
+    new Random(11).nextBytes(large);
+    target.put("blobs/ab/large", large);
+    target.put("blobs/ab/small", bytes("small"));
+    Sealer.Scratch scratch = new Sealer.Scratch();
+
+    Sealer.Plain first = target.get("blobs/ab/large", scratch);
+    assertThat(Arrays.copyOf(first.bytes(), first.length())).isEqualTo(large);
+    Sealer.Plain second = target.get("blobs/ab/small", scratch);
+    assertThat(second.bytes()).isSameAs(first.bytes());
+    assertThat(Arrays.copyOf(second.bytes(), second.length())).isEqualTo(bytes("small"));
+    assertThatThrownBy(() -> target.get("blobs/ab/none", scratch))
+        .isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
   void putIfAbsentCreatesOnceAndNeverOverwrites() throws Exception {
     assertThat(target.putIfAbsent("config", bytes("mine"))).isTrue();
     assertThat(target.putIfAbsent("config", bytes("theirs"))).isFalse();
