@@ -313,8 +313,11 @@ final class UpstreamExchange {
     /** Called after {@code ex.deadline} was set to {@code deadlineNanos}. */
     void watch(UpstreamExchange ex, long deadlineNanos) {
       open.add(ex);
-      // Read scanning before wakeAt: the watch writes wakeAt before it clears scanning.
-      if (scanning || deadlineNanos - wakeAt < 0) {
+      // Read scanning before wakeAt: the watch writes wakeAt before it clears scanning. NONE is
+      // tested by name: nanoTime values may be negative, and d - NONE would overflow.
+      boolean looking = scanning;
+      long planned = wakeAt;
+      if (looking || planned == NONE || deadlineNanos - planned < 0) {
         LockSupport.unpark(thread);
       }
     }
