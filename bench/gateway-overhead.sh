@@ -23,7 +23,9 @@
 # The in-process harness (nxs-gateway's test class io.nxs.gateway.bench.OverheadBenchServer, the
 # gateway and a stub upstream in one JVM) stays for profiling; this script measures the daemon.
 # bench/gateway-profile.sh records JFR of the daemon itself under wrk (bench/jfr-shares.py reads it),
-# and bench/gateway-cpu-ab.sh compares two builds' CPU per request in alternating order.
+# bench/gateway-asprof.sh async-profiler's stacks of a jar's daemon or of the bare stack
+# (bench/asprof-shares.py sums them), and bench/gateway-cpu-ab.sh compares two builds' (or jars')
+# CPU per request in alternating order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/java-home

@@ -40,9 +40,11 @@ public enum Outcome {
   AIR_GAPPED(false);
 
   private final boolean breakerFailure;
+  private final String label;
 
   Outcome(boolean breakerFailure) {
     this.breakerFailure = breakerFailure;
+    this.label = name().toLowerCase(Locale.ROOT); // once, not on every attempt's trail and meter
   }
 
   /** Whether the provider's breaker records it as a failure. */
@@ -61,6 +63,6 @@ public enum Outcome {
 
   /** Lower-case label for JSON, headers and metrics. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 }

@@ -24,7 +24,9 @@ record PlainAnswer(boolean object, boolean error, JsonNode usage) {
    * @throws IOException when the body is not well-formed JSON
    */
   static PlainAnswer scan(byte[] body) throws IOException {
-    try (JsonParser p = Json.mapper().createParser(body)) {
+    // The mapper's factory, not the mapper: ObjectMapper.createParser also applies the mapper's
+    // deserialization settings to the parser, which a scan that reads tokens does not need.
+    try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return NOT_AN_OBJECT;
       }

@@ -130,12 +130,13 @@ final class RequestFlow {
 
   private Answer answer(AttemptResult.Ready ready, UpstreamCall call, RequestContext rc) {
     String provider = ready.provider().name();
-    noteFailover(rc, provider);
+    List<Attempt> trail = rc.attempts(); // a copy: one per answer
+    noteFailover(rc, trail, provider);
     if (ready.exchange() == null) {
       spend(ready, rc.apiKeyId(), ready.usage());
-      return new Answer.Complete(provider, rc.attempts(), 200, ready.body());
+      return new Answer.Complete(provider, trail, 200, ready.body());
     }
-    return new Answer.Streamed(provider, rc.attempts(), out -> relay(ready, call, rc, out));
+    return new Answer.Streamed(provider, trail, out -> relay(ready, call, rc, out));
   }
 
   /** Relays a won stream, then records its usage and, when it broke, the cut (GW6). */
@@ -210,8 +211,7 @@ final class RequestFlow {
     return requested;
   }
 
-  private void noteFailover(RequestContext rc, String winner) {
-    List<Attempt> trail = rc.attempts();
+  private void noteFailover(RequestContext rc, List<Attempt> trail, String winner) {
     String first = trail.getFirst().provider();
     if (!first.equals(winner)) {
       telemetry.failedOver(first, winner, rc.elapsed(), trail);

@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * classic, blocking API: the thread writes the request and reads the answer itself, so no selector
  * thread or executor stands between the upstream's bytes and the client (see ADR 0033). A blocking
  * read cannot take a deadline, so each wait writes its deadline into the exchange, and one watch
- * thread looks at the open exchanges every {@link Deadlines#TICK_NANOS}; when a deadline passed
- * while the thread still waits, the watch aborts the exchange, which closes the connection and
- * turns the read into a {@link TimeoutException}. A deadline is thus kept to within a few
- * milliseconds, and a request costs the watch no wake-up of its own (a timer per wait did: one
- * context switch per request). {@link #cancel()} (a hedging loser, a timed-out attempt) aborts the
- * same way from any thread.
+ * thread sleeps until the earliest deadline of the open exchanges; when a deadline passed while the
+ * thread still waits, the watch aborts the exchange, which closes the connection and turns the read
+ * into a {@link TimeoutException}. A deadline is thus kept to within the timer's precision, and a
+ * request costs the watch no wake-up of its own (a timer per wait did: one context switch per
+ * request; a watch that ticked every 2 ms, 500 a second). {@link #cancel()} (a hedging loser, a
+ * timed-out attempt) aborts the same way from any thread.
  */
 final class UpstreamExchange {
 
@@ -252,7 +252,7 @@ final class UpstreamExchange {
   /** Announces the deadline of the wait that follows; {@link #DEADLINES} checks it. */
   private void arm(long deadlineNanos) {
     deadline = deadlineNanos;
-    DEADLINES.watch(this);
+    DEADLINES.watch(this, deadlineNanos);
   }
 
   /** Called by the watch: aborts the exchange when the wait in progress is past its deadline. */
@@ -283,23 +283,41 @@ final class UpstreamExchange {
   }
 
   /**
-   * The watch over open exchanges: one daemon thread that checks every tick while any exchange is
-   * open, and sleeps until the next one opens after a quiet second.
+   * The watch over open exchanges: one daemon thread that sleeps until the earliest deadline of the
+   * exchanges that wait, aborts those past theirs, and sleeps again.
+   *
+   * <p>Design note: deadlines are seconds away (a provider's timeouts) while an exchange lasts
+   * milliseconds, so the watch wakes about once per timeout under load, not once per request or per
+   * tick (a 2 ms tick cost 500 wake-ups a second, each a context switch, busy or not). A wait whose
+   * deadline comes before the planned wake-up wakes the watch ({@link #watch}); so does any wait
+   * armed while the watch looks at the set, since that look may have missed it (the set's iterator
+   * is weakly consistent): the watch then looks again. An exchange is in the set from its first
+   * wait to its end; between waits its deadline is {@link #NONE}.
    */
   private static final class Deadlines {
-    static final long TICK_NANOS = 2_000_000L;
-    private static final long QUIET_NANOS = 1_000_000_000L;
-
     private final Set<UpstreamExchange> open = ConcurrentHashMap.newKeySet();
     private final Thread thread;
-    private volatile boolean sleeping;
+
+    /**
+     * When the watch wakes next ({@code System.nanoTime()}), {@link #NONE} when no wait is open.
+     */
+    private volatile long wakeAt = NONE;
+
+    /** Whether the watch is looking at the set (a wait armed now may be missed by that look). */
+    private volatile boolean scanning;
 
     Deadlines() {
       thread = Thread.ofPlatform().daemon().name("nxs-gateway-deadlines").start(this::run);
     }
 
-    void watch(UpstreamExchange ex) {
-      if (open.add(ex) && sleeping) {
+    /** Called after {@code ex.deadline} was set to {@code deadlineNanos}. */
+    void watch(UpstreamExchange ex, long deadlineNanos) {
+      open.add(ex);
+      // Read scanning before wakeAt: the watch writes wakeAt before it clears scanning. NONE is
+      // tested by name: nanoTime values may be negative, and d - NONE would overflow.
+      boolean looking = scanning;
+      long planned = wakeAt;
+      if (looking || planned == NONE || deadlineNanos - planned < 0) {
         LockSupport.unpark(thread);
       }
     }
@@ -309,28 +327,28 @@ final class UpstreamExchange {
     }
 
     private void run() {
-      long quietSince = System.nanoTime();
       while (true) {
+        scanning = true;
         long now = System.nanoTime();
-        if (open.isEmpty()) {
-          if (now - quietSince > QUIET_NANOS) {
-            sleeping = true;
-            if (open.isEmpty()) {
-              LockSupport.park(this);
-            }
-            sleeping = false;
-            quietSince = System.nanoTime();
-            continue;
+        long next = NONE;
+        for (UpstreamExchange ex : open) {
+          long d = ex.deadline;
+          if (d == NONE) {
+            continue; // between waits: its next wait announces itself
           }
-        } else {
-          quietSince = now;
-          for (UpstreamExchange ex : open) {
-            if (ex.deadline != NONE && ex.expireIfDue(now)) {
-              open.remove(ex);
-            }
+          if (ex.expireIfDue(now)) {
+            open.remove(ex);
+          } else if (next == NONE || d - next < 0) {
+            next = d;
           }
         }
-        LockSupport.parkNanos(this, TICK_NANOS);
+        wakeAt = next;
+        scanning = false;
+        if (next == NONE) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, next - System.nanoTime());
+        }
       }
     }
   }

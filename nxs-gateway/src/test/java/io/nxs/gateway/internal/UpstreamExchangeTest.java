@@ -2,6 +2,7 @@ package io.nxs.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -31,7 +34,7 @@ class UpstreamExchangeTest {
   /** Only a failing case waits this long: the watch then turns the wait into a timeout. */
   private static final long NO_HURRY = 10_000_000_000L;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<AutoCloseable> open = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CloseableHttpClient client =
       HttpClients.custom()
           .setConnectionManager(
@@ -82,6 +85,76 @@ class UpstreamExchangeTest {
     int port = upstream("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"a\":1}");
 
     assertThatThrownBy(() -> read(port, 1024)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aWaitWithAnEarlierDeadlineThanTheWatchPlannedIsStillCutAtItsOwn() throws Exception {
+    int port = silentUpstream();
+    UpstreamExchange patient = exchange(port);
+    Thread patientWait =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    patient.awaitHeaders(System.nanoTime() + NO_HURRY);
+                  } catch (Exception cancelledAtTheEnd) {
+                    // cancelled below
+                  }
+                });
+    // Armed first (its deadline is set before its request goes out): its 10 s deadline is the one
+    // the watch sleeps until.
+    await().until(() -> requestsHeard.get() == 1);
+    UpstreamExchange hasty = exchange(port);
+    long start = System.nanoTime();
+
+    try {
+      // The watch sleeps until the patient wait's deadline, 10 s away; this one's comes first.
+      assertThatThrownBy(() -> hasty.awaitHeaders(System.nanoTime() + 200_000_000L))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("cut near its own deadline, not the patient one's")
+          .isLessThan(Duration.ofSeconds(5));
+    } finally {
+      patient.cancel();
+      patientWait.join();
+    }
+  }
+
+  private UpstreamExchange exchange(int port) {
+    return UpstreamExchange.send(
+        UpstreamClient.classic(client), new HttpGet("http://127.0.0.1:" + port + "/v1/models"));
+  }
+
+  /** Requests whose head the silent upstream has read. */
+  private final AtomicInteger requestsHeard = new AtomicInteger();
+
+  /** An upstream that takes every connection, reads its request's head, and never answers. */
+  private int silentUpstream() throws IOException {
+    ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+    open.add(server);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                while (true) {
+                  Socket s = server.accept();
+                  open.add(s);
+                  Thread.ofVirtual()
+                      .start(
+                          () -> {
+                            try {
+                              skipHead(s.getInputStream());
+                              requestsHeard.incrementAndGet();
+                            } catch (IOException closed) {
+                              // the test is over
+                            }
+                          });
+                }
+              } catch (IOException closed) {
+                // the test is over
+              }
+            });
+    return server.getLocalPort();
   }
 
   private String read(int port, int limit) throws Exception {
