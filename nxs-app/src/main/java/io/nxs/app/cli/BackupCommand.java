@@ -16,6 +16,7 @@ import io.nxs.vault.Progress;
 import io.nxs.vault.StateRecovery;
 import io.nxs.vault.Vault;
 import io.nxs.vault.VaultConfig;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,7 +63,15 @@ final class BackupCommand extends CommandGroup {
    */
   static JsonNode either(
       CommandSpec spec, Function<DaemonClient, JsonNode> remote, Function<Vault, Object> offline) {
-    GlobalOptions global = Commands.global(spec);
+    return either(Commands.global(spec), spec.commandLine().getErr(), remote, offline);
+  }
+
+  /** {@link #either(CommandSpec, Function, Function)} with its options and error writer given. */
+  static JsonNode either(
+      GlobalOptions global,
+      PrintWriter err,
+      Function<DaemonClient, JsonNode> remote,
+      Function<Vault, Object> offline) {
     // No key at all means the daemon never ran on this home (its first start writes admin.key).
     if (Files.exists(global.home().adminKey()) || global.env.containsKey("NXS_API_KEY")) {
       try {
@@ -73,8 +82,8 @@ final class BackupCommand extends CommandGroup {
     }
     NxsConfig loaded = ConfigCheck.check(global.home().config(), global.env);
     VaultConfig config = loaded.section(VaultConfig.SECTION);
-    config.deprecations().forEach(spec.commandLine().getErr()::println);
-    try (OfflineHome home = OfflineHome.open(global, Commands.clock(spec))) {
+    config.deprecations().forEach(err::println);
+    try (OfflineHome home = OfflineHome.open(global, global.clock)) {
       Vault vault =
           Vault.open(
                   home.home.dir(),
@@ -82,7 +91,7 @@ final class BackupCommand extends CommandGroup {
                   OpenClaw.of(loaded.section(OpenClawConfig.SECTION), global.env).layout(),
                   home.store,
                   home.audit,
-                  Commands.clock(spec),
+                  global.clock,
                   List::of)
               .by("cli");
       try {
@@ -114,10 +123,15 @@ final class BackupCommand extends CommandGroup {
   }
 
   static void print(CommandSpec spec, JsonNode result, Function<JsonNode, String> text) {
-    if (Commands.global(spec).json()) {
-      Commands.printJson(spec, result);
+    print(Commands.global(spec), Commands.out(spec), result, text);
+  }
+
+  static void print(
+      GlobalOptions global, PrintWriter out, JsonNode result, Function<JsonNode, String> text) {
+    if (global.json()) {
+      Commands.printJson(out, result);
     } else {
-      Commands.out(spec).println(text.apply(result));
+      out.println(text.apply(result));
     }
   }
 
@@ -190,9 +204,19 @@ final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      JsonNode r = either(spec, c -> c.get("/api/v1/backups").path("snapshots"), Vault::list);
+      return run(Commands.global(spec), Commands.out(spec), spec.commandLine().getErr());
+    }
+
+    /**
+     * The command for these options, printing to {@code out} (and a config's deprecations to {@code
+     * err}): its exit code ({@link LightCommand}).
+     */
+    static int run(GlobalOptions global, PrintWriter out, PrintWriter err) {
+      JsonNode r =
+          either(global, err, c -> c.get("/api/v1/backups").path("snapshots"), Vault::list);
       print(
-          spec,
+          global,
+          out,
           r,
           n -> {
             StringBuilder b =

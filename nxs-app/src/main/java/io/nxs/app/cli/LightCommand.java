@@ -10,21 +10,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The commands that only read from the running daemon — {@code nxs status}, {@code nxs provider
- * list}, {@code nxs doctor incidents} — run without picocli's model when their command line is
- * plain: the command's names and at most {@code --home DIR} ({@code --home=DIR}), {@code -o
- * text|json} ({@code --output}, {@code --output=}) and {@code --verbose}, once each, in any order.
- * Every other command line (help, {@code --version}, another option or form, a repeated option, an
- * extra argument) goes to picocli, which parses it as before. Building picocli's model was 40 % of
- * {@code nxs status}'s CPU (annotations, dynamic proxies, the model itself; ADR 0067); the command
- * itself, its output, exit code and errors are the same code either way ({@link StatusCommand#run}
- * and its like), as {@code nxs serve} does for the daemon (ADR 0063).
+ * The commands that only read — {@code nxs status}, {@code nxs provider list}, {@code nxs doctor
+ * incidents} from the running daemon, {@code nxs backup list} from it or, with none, from the home
+ * — run without picocli's model when their command line is plain: the command's names and at most
+ * {@code --home DIR} ({@code --home=DIR}), {@code -o text|json} ({@code --output}, {@code
+ * --output=}) and {@code --verbose}, once each, in any order. Every other command line (help,
+ * {@code --version}, another option or form, a repeated option, an extra argument) goes to picocli,
+ * which parses it as before. Building picocli's model was 40 % of {@code nxs status}'s CPU
+ * (annotations, dynamic proxies, the model itself; ADR 0067); the command itself, its output, exit
+ * code and errors are the same code either way ({@link StatusCommand#run} and its like), as {@code
+ * nxs serve} does for the daemon (ADR 0063).
  */
 final class LightCommand {
 
   /** The command lines this path takes, by their names. */
   private static final List<List<String>> NAMES =
-      List.of(List.of("status"), List.of("provider", "list"), List.of("doctor", "incidents"));
+      List.of(
+          List.of("status"),
+          List.of("provider", "list"),
+          List.of("doctor", "incidents"),
+          List.of("backup", "list"));
 
   private final String name;
   private final Path home;
@@ -101,6 +106,7 @@ final class LightCommand {
           switch (name) {
             case "status" -> StatusCommand.run(global, out);
             case "provider list" -> ProviderCommand.ListProviders.run(global, out);
+            case "backup list" -> BackupCommand.ListSnapshots.run(global, out, err);
             default -> DoctorCommand.Incidents.run(global, out);
           };
     } catch (RuntimeException e) {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code nxs status}, {@code nxs provider list} and {@code nxs doctor incidents} without picocli's
- * model: which command lines take that path, and that each prints, exits and fails exactly as
- * through picocli.
+ * {@code nxs status}, {@code nxs provider list}, {@code nxs doctor incidents} and {@code nxs backup
+ * list} without picocli's model: which command lines take that path, and that each prints, exits
+ * and fails exactly as through picocli.
  */
 class LightCommandTest {
 
@@ -58,7 +58,8 @@ class LightCommandTest {
       {"provider", "test"},
       {"list", "provider"},
       {"doctor", "status"},
-      {"backup", "list"},
+      {"backup", "create"},
+      {"backup", "list", "--all"},
       {"status", "--home"},
       {"status", "--home", "a", "--home", "b"},
       {"status", "--home="},
@@ -90,7 +91,9 @@ class LightCommandTest {
               List.of("provider", "list"),
               List.of("provider", "list", "--output=json"),
               List.of("doctor", "incidents"),
-              List.of("doctor", "incidents", "-o", "json"))) {
+              List.of("doctor", "incidents", "-o", "json"),
+              List.of("backup", "list"),
+              List.of("backup", "list", "-o", "json"))) {
         Run light = run(true, home, command);
         Run picocli = run(false, home, command);
 
@@ -122,6 +125,14 @@ class LightCommandTest {
             .isEqualTo(h == home ? ExitCode.UNREACHABLE : ExitCode.USAGE);
         assertThat(light.err().strip()).startsWith("nxs: ").doesNotContain("\n");
       }
+      // With no daemon, backup list reads the home itself, the same either way.
+      Run light = run(true, h, List.of("backup", "list"));
+      Run picocli = run(false, h, List.of("backup", "list"));
+
+      assertThat(light).as(h.dir() + " backup list").isEqualTo(picocli);
+      assertThat(light.code())
+          .as(h.dir() + " backup list")
+          .isEqualTo(h == home ? ExitCode.OK : ExitCode.USAGE);
     }
   }
 
