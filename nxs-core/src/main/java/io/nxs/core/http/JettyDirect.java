@@ -104,7 +104,7 @@ final class JettyDirect extends Handler.Wrapper {
     }
 
     @Override
-    public io.nxs.core.http.DirectExchange header(String name, String value) {
+    public DirectExchange header(String name, String value) {
       response.getHeaders().put(name, value);
       return this;
     }

@@ -52,6 +52,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet4Address;
@@ -779,7 +780,7 @@ final class NettyFront {
       }
       channel.write(response);
       chunks = new ChunkStream(keepAlive);
-      stream = new java.io.BufferedOutputStream(chunks, DirectPath.STREAM_BUFFER);
+      stream = new BufferedOutputStream(chunks, DirectPath.STREAM_BUFFER);
       return stream;
     }
 
