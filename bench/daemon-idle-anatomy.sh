@@ -20,12 +20,9 @@ work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
-# ./nxs serve's flags and C-heap settings (as bench/daemon-memory.sh and bench/daemon-startup.sh).
-native="--enable-native-access=ALL-UNNAMED"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
-flags="$native -XX:+UseSerialGC -Xms40m -Xmn24m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base"
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
+# ./nxs serve's flags and C-heap settings.
+. bench/serve-flags.sh
+nxs_serve_flags
 nxs_jit=""
 nxs_archive_kind=serve
 echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  idle: ${idle} s after ready"
