@@ -19,14 +19,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # ./nxs serve's flags (HEAP overrides its heap line, to compare), C-heap settings and start-up
 # archive: on JDK 25+ the daemon's own AOT cache (nxs_start_archive, kind serve), as ./nxs maps it.
-native="--enable-native-access=ALL-UNNAMED"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
-heap=${HEAP:--Xms40m -Xmn24m}
-flags="$native -XX:+UseSerialGC $heap -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base"
 # Two malloc arenas (the daemon inherits this environment) and, from JDK 23, the JVM trimming the C
-# heap every 10 s.
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
+# heap every 10 s: bench/serve-flags.sh.
+. bench/serve-flags.sh
+nxs_serve_flags "${HEAP:-}"
 cp "${NXS_JAR:-nxs-app/target/nxs.jar}" "$work/nxs.jar"
 nxs_jit=""
 nxs_archive_kind=serve

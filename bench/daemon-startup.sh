@@ -25,11 +25,9 @@ pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java"
 # ./nxs serve's flags and C-heap settings (both jars run with them: the jars are compared).
-native="--enable-native-access=ALL-UNNAMED"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then native="$native --sun-misc-unsafe-memory-access=allow"; fi
-flags="$native -XX:+UseSerialGC -Xms40m -Xmn24m -XX:-ShrinkHeapInSteps -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -Djdk.console=java.base -Xlog:disable -Xlog:all=warning:stderr"
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-if [ "$NXS_JAVA_MAJOR" -ge 23 ]; then flags="$flags -XX:TrimNativeHeapInterval=10000"; fi
+. bench/serve-flags.sh
+nxs_serve_flags
+flags="$flags -Xlog:disable -Xlog:all=warning:stderr"
 jars="after"
 cp nxs-app/target/nxs.jar "$work/after.jar"
 if [ -n "$before_jar" ]; then cp "$before_jar" "$work/before.jar"; jars="after before"; fi
