@@ -60,6 +60,21 @@ for j in $jars; do
   fi
   echo "$j: ${archive[$j]}" >&2
 done
+# The after jar's plain light commands through the daemon run as the launchers run them (ADR 0068):
+# on the light class path alone, with its own AOT cache (nxs_light_command, nxs_start_archive).
+# LIGHT=0: on the whole jar, as before it.
+light_main="" light_archive=""
+if [ "${LIGHT:-1}" != 0 ] && [ "$NXS_JAVA_MAJOR" -ge 25 ]; then
+  nxs_light=1
+  # shellcheck disable=SC2086
+  nxs_start_archive "$work/after.jar" "$work/after" ${jflags[after]}
+  nxs_light=""
+  if [ -n "$nxs_light_jar" ]; then
+    light_main="-Dnxs.launcher=$PWD/nxs -cp $nxs_light_jar io.nxs.app.cli.Main"
+    light_archive=$nxs_archive
+    echo "after, light commands: $light_main $light_archive" >&2
+  fi
+fi
 
 # The floor: a JVM that runs nothing (an empty main), with the jar on its class path.
 mkdir -p "$work/floor"
@@ -90,10 +105,14 @@ ms() { date +%s%3N; }
 for _ in $(seq "$runs"); do
   for j in $jars; do
     for c in "${commands[@]}"; do
+      main=${jmain[$j]//\{jar\}/$work/$j.jar} arch=${archive[$j]}
+      if [ "$j" = after ] && [ -n "$light_main" ] && [ "$c" != --version ]; then
+        main=$light_main arch=$light_archive
+      fi
       t0=$(ms)
       # shellcheck disable=SC2086
       # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
-      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} ${archive[$j]} ${jmain[$j]//\{jar\}/$work/$j.jar} $c --home "$home" >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} $arch $main $c --home "$home" >/dev/null 2>&1 || true
       t=$(tail -n 1 "$work/time")
       t1=$(ms)
       wall["$j/$c"]+="$((t1 - t0)) "
