@@ -38,6 +38,12 @@ class LightFallbackTest {
     return script;
   }
 
+  /** {@code args} on the light class path's entry, with {@code launcher} to run again. */
+  private static int run(Path launcher, StringWriter out, StringWriter err, String... args) {
+    return LightFallback.run(
+        launcher.toString(), Map.of(), CLOCK, new PrintWriter(out), new PrintWriter(err), args);
+  }
+
   @Test
   void aCommandLineThatIsNoLightCommandRunsAgainThroughTheLauncherOffTheLightClassPath()
       throws IOException {
@@ -45,15 +51,7 @@ class LightFallbackTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int code =
-        LightFallback.run(
-            launcher.toString(),
-            Map.of(),
-            CLOCK,
-            new PrintWriter(out),
-            new PrintWriter(err),
-            "status",
-            "--help");
+    int code = run(launcher, out, err, "status", "--help");
 
     assertThat(code).isEqualTo(7);
     assertThat(Files.readString(dir.resolve("ran")))
@@ -70,16 +68,7 @@ class LightFallbackTest {
     StringWriter cliOut = new StringWriter();
     StringWriter cliErr = new StringWriter();
 
-    int code =
-        LightFallback.run(
-            launcher.toString(),
-            Map.of(),
-            CLOCK,
-            new PrintWriter(out),
-            new PrintWriter(err),
-            "status",
-            "--home",
-            missing.toString());
+    int code = run(launcher, out, err, "status", "--home", missing.toString());
     int cliCode =
         new Cli(Map.of(), CLOCK)
             .parsed(
@@ -99,14 +88,7 @@ class LightFallbackTest {
   void aLauncherThatCannotRunIsOneLineAndAProblem() {
     StringWriter err = new StringWriter();
 
-    int code =
-        LightFallback.run(
-            dir.resolve("gone").toString(),
-            Map.of(),
-            CLOCK,
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err),
-            "stop");
+    int code = run(dir.resolve("gone"), new StringWriter(), err, "stop");
 
     assertThat(code).isEqualTo(ExitCode.PROBLEM);
     assertThat(err.toString()).startsWith("nxs: cannot run " + dir.resolve("gone")).hasLineCount(1);
