@@ -60,6 +60,22 @@ for j in $jars; do
   fi
   echo "$j: ${archive[$j]}" >&2
 done
+# The after jar's plain light commands through the daemon run as the launchers run them (ADR 0068):
+# on the light class path alone, with its own AOT cache (nxs_light_command, nxs_start_archive).
+# LIGHT=0: on the whole jar, as before it.
+light_main="" light_archive=""
+if [ "${LIGHT:-1}" != 0 ] && [ "$NXS_JAVA_MAJOR" -ge 25 ]; then
+  # shellcheck disable=SC2034  # read by nxs_start_archive
+  nxs_light=1
+  # shellcheck disable=SC2086
+  nxs_start_archive "$work/after.jar" "$work/after" ${jflags[after]}
+  nxs_light=""
+  if [ -n "$nxs_light_jar" ]; then
+    light_main="-Dnxs.launcher=$PWD/nxs -cp $nxs_light_jar io.nxs.app.cli.Main"
+    light_archive=$nxs_archive
+    echo "after, light commands: $light_main $light_archive" >&2
+  fi
+fi
 
 # The floor: a JVM that runs nothing (an empty main), with the jar on its class path.
 mkdir -p "$work/floor"
@@ -84,18 +100,29 @@ daemon=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.1; done
 "$java" -jar "$work/after.jar" backup create --home "$home" >/dev/null   # something to list
 
-commands=("--version" "status" "backup list" "provider list" "doctor incidents")
+# The last: a restore through the daemon of the small snapshot above, each run into a new directory
+# ({dir}): the CLI's part of a restore (its JVM, the request), the daemon's work being the same.
+commands=("--version" "status" "backup list" "provider list" "doctor incidents" "backup restore latest --to {dir}")
+n=0
 declare -A wall cpu
 ms() { date +%s%3N; }
 for _ in $(seq "$runs"); do
   for j in $jars; do
     for c in "${commands[@]}"; do
+      main=${jmain[$j]//\{jar\}/$work/$j.jar} arch=${archive[$j]}
+      case "$c" in
+        status|"backup list"|"provider list"|"doctor incidents")
+          if [ "$j" = after ] && [ -n "$light_main" ]; then main=$light_main arch=$light_archive; fi ;;
+      esac
+      n=$((n + 1))
+      args=${c//\{dir\}/$work/restored-$n}
       t0=$(ms)
       # shellcheck disable=SC2086
       # `nxs status` exits 1 when something needs attention (no provider answers here): not a failure.
-      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} ${archive[$j]} ${jmain[$j]//\{jar\}/$work/$j.jar} $c --home "$home" >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S' -o "$work/time" "$java" ${jflags[$j]} $arch $main $args --home "$home" >/dev/null 2>&1 || true
       t=$(tail -n 1 "$work/time")
       t1=$(ms)
+      rm -rf "$work/restored-$n"
       wall["$j/$c"]+="$((t1 - t0)) "
       cpu["$j/$c"]+="$(awk -v u="${t% *}" -v s="${t#* }" 'BEGIN {printf "%d", (u + s) * 1000}') "
     done
@@ -143,9 +170,9 @@ for c in "${commands[@]}"; do
   aw=$(median "${wall[after/$c]}"); ac=$(median "${cpu[after/$c]}")
   if [ -n "$before_jar" ]; then
     bw=$(median "${wall[before/$c]}"); bc=$(median "${cpu[before/$c]}")
-    echo "| nxs $c | $bw | $aw | $(awk -v a="$aw" -v b="$bw" 'BEGIN {printf "%.2f", a / b}') | $bc | $ac |"
+    echo "| nxs ${c/ --to \{dir\}/} | $bw | $aw | $(awk -v a="$aw" -v b="$bw" 'BEGIN {printf "%.2f", a / b}') | $bc | $ac |"
   else
-    echo "| nxs $c | $aw | $ac |"
+    echo "| nxs ${c/ --to \{dir\}/} | $aw | $ac |"
   fi
 done
 for f in "${floor_names[@]}"; do

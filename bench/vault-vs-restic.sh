@@ -58,8 +58,12 @@ nxs_java() {
   # shellcheck disable=SC2206  # lists of JVM flags
   local extra=""   # DAEMON_OPTS on the daemon's command line only, not in its archive's training
   [ "${*: -1}" != serve ] || extra=${DAEMON_OPTS:-}
+  # A light command (nxs_jit: e.g. a restore through the daemon) names the main class, as ./nxs
+  # runs it: -jar opens the 114 MB jar once more for its manifest.
+  local main=(-jar "$j")
+  [ -z "$nxs_jit" ] || main=(-cp "$j" io.nxs.app.cli.Main)
   # shellcheck disable=SC2206  # lists of JVM flags
-  cmd=("$JAVA_HOME/bin/java" $native $nxs_archive $opts $extra -jar "$j" "$@")
+  cmd=("$JAVA_HOME/bin/java" $native $nxs_archive $opts $extra "${main[@]}" "$@")
 }
 base_copy=""
 if [ -n "$base_jar" ]; then base_copy="$work/base-$(basename "$base_jar")"; cp "$base_jar" "$base_copy"; fi

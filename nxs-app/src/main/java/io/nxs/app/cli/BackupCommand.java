@@ -117,9 +117,12 @@ final class BackupCommand extends CommandGroup {
   }
 
   static Progress progress(CommandSpec spec) {
-    return Commands.global(spec).json() || System.console() == null
-        ? Progress.NONE
-        : new BarProgress();
+    return progress(Commands.global(spec));
+  }
+
+  /** A bar on a terminal, nothing for JSON or a pipe. */
+  static Progress progress(GlobalOptions global) {
+    return global.json() || System.console() == null ? Progress.NONE : new BarProgress();
   }
 
   static void print(CommandSpec spec, JsonNode result, Function<JsonNode, String> text) {
@@ -345,6 +348,16 @@ final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
+      return run(
+          Commands.global(spec), id, to, file, Commands.out(spec), spec.commandLine().getErr());
+    }
+
+    /**
+     * The command for these options, printing to {@code out} (and a config's deprecations to {@code
+     * err}): its exit code ({@link LightCommand}).
+     */
+    static int run(
+        GlobalOptions global, String id, Path to, String file, PrintWriter out, PrintWriter err) {
       Path dest = (to == null ? Path.of("nxs-restore-" + id) : to).toAbsolutePath().normalize();
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("to", dest.toString());
@@ -353,11 +366,13 @@ final class BackupCommand extends CommandGroup {
       }
       JsonNode r =
           either(
-              spec,
+              global,
+              err,
               c -> c.post("/api/v1/backups/" + id + "/restore", body),
-              v -> v.restore(id, dest, file, progress(spec)));
+              v -> v.restore(id, dest, file, progress(global)));
       print(
-          spec,
+          global,
+          out,
           r,
           n ->
               "restored "

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -110,19 +111,18 @@ final class DaemonClient {
   }
 
   /**
-   * {@link #find} of each path, all at once (one thread each: the daemon answers them side by
-   * side), in the order given; the first path's failure, in that order, is thrown, as one at a time
-   * would.
+   * Each request at once (one thread each: the daemon answers them side by side), their answers in
+   * the order given; the first request's failure, in that order, is thrown, as one at a time would.
    */
-  List<Optional<JsonNode>> findAll(List<String> paths) {
-    List<FutureTask<Optional<JsonNode>>> answers = new ArrayList<>();
-    for (String path : paths) {
-      FutureTask<Optional<JsonNode>> answer = new FutureTask<>(() -> find(path));
+  <T> List<T> all(List<Function<DaemonClient, T>> requests) {
+    List<FutureTask<T>> answers = new ArrayList<>();
+    for (Function<DaemonClient, T> request : requests) {
+      FutureTask<T> answer = new FutureTask<>(() -> request.apply(this));
       Thread.ofPlatform().daemon().name("nxs-request").start(answer);
       answers.add(answer);
     }
-    List<Optional<JsonNode>> found = new ArrayList<>();
-    for (FutureTask<Optional<JsonNode>> answer : answers) {
+    List<T> found = new ArrayList<>();
+    for (FutureTask<T> answer : answers) {
       try {
         found.add(answer.get());
       } catch (ExecutionException e) {

@@ -12,14 +12,15 @@ import java.util.Optional;
 /**
  * The commands that only read — {@code nxs status}, {@code nxs provider list}, {@code nxs doctor
  * incidents} from the running daemon, {@code nxs backup list} from it or, with none, from the home
- * — run without picocli's model when their command line is plain: the command's names and at most
- * {@code --home DIR} ({@code --home=DIR}), {@code -o text|json} ({@code --output}, {@code
- * --output=}) and {@code --verbose}, once each, in any order. Every other command line (help,
- * {@code --version}, another option or form, a repeated option, an extra argument) goes to picocli,
- * which parses it as before. Building picocli's model was 40 % of {@code nxs status}'s CPU
- * (annotations, dynamic proxies, the model itself; ADR 0067); the command itself, its output, exit
- * code and errors are the same code either way ({@link StatusCommand#run} and its like), as {@code
- * nxs serve} does for the daemon (ADR 0063).
+ * — and {@code nxs backup restore ID} (with at most {@code --to DIR} and {@code --file PATH};
+ * through the daemon or, with none, on the home) run without picocli's model when their command
+ * line is plain: the command's names and at most {@code --home DIR} ({@code --home=DIR}), {@code -o
+ * text|json} ({@code --output}, {@code --output=}) and {@code --verbose}, once each, in any order.
+ * Every other command line (help, {@code --version}, another option or form, a repeated option, an
+ * extra argument) goes to picocli, which parses it as before. Building picocli's model was 40 % of
+ * {@code nxs status}'s CPU (annotations, dynamic proxies, the model itself; ADR 0067); the command
+ * itself, its output, exit code and errors are the same code either way ({@link StatusCommand#run}
+ * and its like), as {@code nxs serve} does for the daemon (ADR 0063).
  */
 final class LightCommand {
 
@@ -31,17 +32,26 @@ final class LightCommand {
           List.of("doctor", "incidents"),
           List.of("backup", "list"));
 
+  /** {@code nxs backup restore ID}, with at most {@code --to DIR} and {@code --file PATH} too. */
+  private static final List<String> RESTORE = List.of("backup", "restore");
+
   private final String name;
   private final Path home;
   private final GlobalOptions.Format output;
   private final boolean verbose;
+  private final Restore restore;
 
-  private LightCommand(String name, Path home, GlobalOptions.Format output, boolean verbose) {
+  private LightCommand(
+      String name, Path home, GlobalOptions.Format output, boolean verbose, Restore restore) {
     this.name = name;
     this.home = home;
     this.output = output;
     this.verbose = verbose;
+    this.restore = restore;
   }
+
+  /** A restore's operands: the snapshot, and where to (null: picocli's default) and what. */
+  private record Restore(String id, Path to, String file) {}
 
   /** The light command {@code args} name in a plain form; empty for any other command line. */
   static Optional<LightCommand> parse(String... args) {
@@ -49,6 +59,8 @@ final class LightCommand {
     Path home = null;
     GlobalOptions.Format output = null;
     boolean verbose = false;
+    Path to = null;
+    String file = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String option = a;
@@ -57,7 +69,11 @@ final class LightCommand {
       if (a.startsWith("--") && eq > 0) {
         option = a.substring(0, eq);
         value = a.substring(eq + 1);
-      } else if ((a.equals("--home") || a.equals("-o") || a.equals("--output"))
+      } else if ((a.equals("--home")
+              || a.equals("-o")
+              || a.equals("--output")
+              || a.equals("--to")
+              || a.equals("--file"))
           && i + 1 < args.length) {
         value = args[++i];
       }
@@ -75,21 +91,33 @@ final class LightCommand {
         if (output == null) {
           return Optional.empty();
         }
+      } else if (option.equals("--to") && value != null && to == null) {
+        to = path(value);
+        if (to == null) {
+          return Optional.empty();
+        }
+      } else if (option.equals("--file")
+          && value != null
+          && file == null
+          && !value.isEmpty()
+          && !value.startsWith("-")) {
+        file = value;
       } else if (!a.startsWith("-") && value == null) {
         names.add(a);
       } else {
         return Optional.empty();
       }
     }
-    if (!NAMES.contains(names)) {
+    GlobalOptions.Format format = output == null ? GlobalOptions.Format.text : output;
+    if (names.size() == 3 && names.subList(0, 2).equals(RESTORE) && !names.get(2).startsWith("@")) {
+      return Optional.of(
+          new LightCommand(
+              "backup restore", home, format, verbose, new Restore(names.get(2), to, file)));
+    }
+    if (!NAMES.contains(names) || to != null || file != null) {
       return Optional.empty();
     }
-    return Optional.of(
-        new LightCommand(
-            String.join(" ", names),
-            home,
-            output == null ? GlobalOptions.Format.text : output,
-            verbose));
+    return Optional.of(new LightCommand(String.join(" ", names), home, format, verbose, null));
   }
 
   /** Runs the command as picocli would have: its output, its exit code, its one-line error. */
@@ -107,6 +135,9 @@ final class LightCommand {
             case "status" -> StatusCommand.run(global, out);
             case "provider list" -> ProviderCommand.ListProviders.run(global, out);
             case "backup list" -> BackupCommand.ListSnapshots.run(global, out, err);
+            case "backup restore" ->
+                BackupCommand.Restore.run(
+                    global, restore.id(), restore.to(), restore.file(), out, err);
             default -> DoctorCommand.Incidents.run(global, out);
           };
     } catch (RuntimeException e) {

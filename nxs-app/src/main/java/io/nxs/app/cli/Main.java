@@ -18,6 +18,10 @@ public final class Main {
     ParallelStart.begin(args);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    String launcher = System.getProperty(LightFallback.LAUNCHER);
+    if (launcher != null) {
+      System.exit(LightFallback.run(launcher, System.getenv(), Clock.systemUTC(), out, err, args));
+    }
     System.exit(run(System.getenv(), Clock.systemUTC(), out, err, args));
   }
 

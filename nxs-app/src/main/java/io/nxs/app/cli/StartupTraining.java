@@ -40,8 +40,10 @@ import java.util.function.Supplier;
  * <p>{@code StartupTraining cli} trains the light commands' archive instead (JDK 25's AOT cache,
  * which loads every class it holds at start): the daemon runs in a child JVM, so this process loads
  * only what {@code nxs status}, {@code nxs provider list} and the other commands that talk to the
- * daemon load (docs/adr/0061-aot-cache-per-kind-of-start.md). {@code StartupTraining serve} trains
- * the daemon's own: {@code nxs serve} started, used over HTTP and stopped, twice, and nothing else
+ * daemon load (docs/adr/0061-aot-cache-per-kind-of-start.md). {@code StartupTraining light} trains
+ * the light class path's (ADR 0068): the same, but only the plain light commands through the
+ * daemon, which that class path is for. {@code StartupTraining serve} trains the daemon's own:
+ * {@code nxs serve} started, used over HTTP and stopped, twice, and nothing else
  * (docs/adr/0062-daemon-start-archive-and-sqlite-library.md).
  */
 public final class StartupTraining {
@@ -69,7 +71,9 @@ public final class StartupTraining {
     try {
       StartupTraining training = new StartupTraining(dir, Clock.systemUTC());
       if (args.length > 0 && args[0].equals("cli")) {
-        training.runLightCommands();
+        training.runLightCommands(false);
+      } else if (args.length > 0 && args[0].equals("light")) {
+        training.runLightCommands(true);
       } else if (args.length > 0 && args[0].equals("serve")) {
         training.runServe();
       } else {
@@ -123,12 +127,17 @@ public final class StartupTraining {
    * The light commands that talk to the daemon (the launchers run them on C1 alone) against a
    * daemon in a child JVM, then {@code nxs stop}: this process runs no daemon code, so its archive
    * holds only what those commands load. Not {@code --help} nor the offline commands, whose classes
-   * every light command would then load at start from an AOT cache (4,005 classes with them).
+   * every light command would then load at start from an AOT cache (4,005 classes with them). With
+   * {@code plainOnly} only {@link LightCommand}'s command lines, and the daemon stopped over HTTP:
+   * the light class path (ADR 0068) holds the classes of this run and nothing else.
    */
-  void runLightCommands() throws IOException {
+  void runLightCommands(boolean plainOnly) throws IOException {
     ParallelStart.begin("status"); // as Main starts every command: its classes belong in the cache
-    int port = initialize(new NxsHome(homeDir), "vault:\n  openclaw: false\n");
-    cli("--version");
+    NxsHome home = new NxsHome(homeDir);
+    int port = initialize(home, "vault:\n  openclaw: false\n");
+    if (!plainOnly) {
+      cli("--version");
+    }
     Process daemon =
         new ProcessBuilder(daemonCommand(homeDir))
             .redirectErrorStream(true)
@@ -157,15 +166,21 @@ public final class StartupTraining {
               List.of("doctor", "status"),
               List.of("doctor", "incidents"),
               List.of("key", "list"))) {
-        cli(command.toArray(String[]::new));
+        if (!plainOnly || LightCommand.parse(command.toArray(String[]::new)).isPresent()) {
+          cli(command.toArray(String[]::new));
+        }
       }
       // With a snapshot, as on any home that has backed up: status's last-backup line (its age,
       // its string joins) and a listed snapshot. Made over HTTP, not by 'nxs backup create', whose
       // progress output is no light command's.
-      request(port, adminKey(new NxsHome(homeDir)), "POST", "/api/v1/backups", "{}");
+      request(port, adminKey(home), "POST", "/api/v1/backups", "{}");
       cli("status");
       cli("backup", "list");
-      cli("stop");
+      if (plainOnly) {
+        request(port, adminKey(home), "POST", "/api/v1/daemon/stop", "");
+      } else {
+        cli("stop");
+      }
       if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the training daemon did not stop within 60 s");
       }
@@ -247,7 +262,8 @@ public final class StartupTraining {
     command.addAll(
         List.of(
             "-cp",
-            System.getProperty("java.class.path"),
+            // The light class path's training (ADR 0068) names the whole jar: the daemon needs it.
+            System.getProperty("nxs.training.jar", System.getProperty("java.class.path")),
             Main.class.getName(),
             "serve",
             "--home",

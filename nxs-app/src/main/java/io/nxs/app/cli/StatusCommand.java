@@ -67,24 +67,25 @@ final class StatusCommand implements Callable<Integer> {
       Instant now) {
 
     static Status read(DaemonClient daemon, Instant now) {
-      // Readiness first: a daemon that does not answer is one error, not five.
-      JsonNode readiness = daemon.probe("/readyz");
+      // All six at once; readiness's failure first: a daemon that does not answer is one error,
+      // not six, as when readiness was asked before the others (one round trip more).
       List<Optional<JsonNode>> found =
-          daemon.findAll(
+          daemon.all(
               List.of(
-                  "/api/v1/health",
-                  "/api/v1/providers",
-                  "/api/v1/incidents",
-                  "/api/v1/healing",
-                  "/api/v1/backups"));
+                  c -> Optional.of(c.probe("/readyz")),
+                  c -> c.find("/api/v1/health"),
+                  c -> c.find("/api/v1/providers"),
+                  c -> c.find("/api/v1/incidents"),
+                  c -> c.find("/api/v1/healing"),
+                  c -> c.find("/api/v1/backups")));
       return new Status(
           daemon.baseUrl(),
-          readiness,
-          found.get(0),
+          found.get(0).orElseThrow(),
           found.get(1),
           found.get(2),
           found.get(3),
           found.get(4),
+          found.get(5),
           now);
     }
 

@@ -38,6 +38,9 @@ class LightCommandTest {
       {"status", "--output", "text", "--verbose"},
       {"--verbose", "provider", "--output=json", "list"},
       {"doctor", "incidents", "--home", "/tmp/h"},
+      {"backup", "restore", "latest"},
+      {"backup", "restore", "20261207T190703Z-a0d2e8dd", "--to", "/tmp/r", "-o", "json"},
+      {"--home", "/tmp/h", "backup", "--to=/tmp/r", "restore", "--file", "files/a.md", "latest"},
     };
     for (String[] args : light) {
       assertThat(LightCommand.parse(args)).as(String.join(" ", args)).isPresent();
@@ -74,6 +77,17 @@ class LightCommandTest {
       {"status", "--unknown"},
       {"status", "--"},
       {"status", "@args"},
+      {"backup", "restore"},
+      {"backup", "restore", "a", "b"},
+      {"backup", "restore", "@ids"},
+      {"backup", "restore", "latest", "--to", "a", "--to", "b"},
+      {"backup", "restore", "latest", "--to"},
+      {"backup", "restore", "latest", "--to="},
+      {"backup", "restore", "latest", "--file", "--verbose"},
+      {"backup", "restore", "latest", "--file="},
+      {"backup", "restore", "latest", "--help"},
+      {"backup", "list", "--to", "/tmp/r"},
+      {"status", "--file", "a"},
     };
     for (String[] args : others) {
       assertThat(LightCommand.parse(args)).as(String.join(" ", args)).isEmpty();
@@ -134,6 +148,53 @@ class LightCommandTest {
           .as(h.dir() + " backup list")
           .isEqualTo(h == home ? ExitCode.OK : ExitCode.USAGE);
     }
+  }
+
+  @Test
+  void aRestoreThroughTheDaemonPrintsAndFailsAsThroughPicocli() throws Exception {
+    NxsHome home = StatusCommandTest.home(dir);
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      String[] create = {"backup", "create", "--home", home.dir().toString()};
+      assertThat(new Cli(Map.of(), CLOCK).parsed(quiet(), quiet(), create)).isZero();
+      for (String format : List.of("text", "json")) {
+        Path lightDir = dir.resolve("light-" + format);
+        Path picocliDir = dir.resolve("picocli-" + format);
+
+        Run light = run(true, home, restore(lightDir, format));
+        Run picocli = run(false, home, restore(picocliDir, format));
+
+        assertThat(light.code()).isEqualTo(picocli.code()).isEqualTo(ExitCode.OK);
+        // The same answer, but for where to and how long it took (JSON's millis).
+        assertThat(
+                light
+                    .out()
+                    .replace(lightDir.toString(), "DIR")
+                    .replaceAll("\"millis\" : \\d+", "\"millis\" : N"))
+            .isEqualTo(
+                picocli
+                    .out()
+                    .replace(picocliDir.toString(), "DIR")
+                    .replaceAll("\"millis\" : \\d+", "\"millis\" : N"))
+            .contains("DIR");
+        assertThat(light.err()).isEqualTo(picocli.err()).isEmpty();
+        assertThat(Files.list(lightDir).count()).isEqualTo(Files.list(picocliDir).count());
+        // Into a directory that is no longer empty: the daemon's one-line refusal, either way.
+        Run lightAgain = run(true, home, restore(lightDir, format));
+        Run picocliAgain = run(false, home, restore(lightDir, format));
+
+        assertThat(lightAgain).isEqualTo(picocliAgain);
+        assertThat(lightAgain.code()).isNotZero();
+        assertThat(lightAgain.err().strip()).startsWith("nxs: ").doesNotContain("\n");
+      }
+    }
+  }
+
+  private static List<String> restore(Path to, String format) {
+    return List.of("backup", "restore", "latest", "--to", to.toString(), "-o", format);
+  }
+
+  private static PrintWriter quiet() {
+    return new PrintWriter(new StringWriter());
   }
 
   /** One run's outcome. */

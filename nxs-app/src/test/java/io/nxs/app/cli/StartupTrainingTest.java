@@ -21,7 +21,13 @@ class StartupTrainingTest {
 
   @Test
   void theLightCommandsRunAgainstADaemonInAChildJvmThatTheyStop() {
-    assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).runLightCommands())
+    assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).runLightCommands(false))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theLightClassPathsTrainingRunsThePlainLightCommandsAndStopsTheDaemonOverHttp() {
+    assertThatCode(() -> new StartupTraining(dir, Clock.systemUTC()).runLightCommands(true))
         .doesNotThrowAnyException();
   }
 
