@@ -81,7 +81,7 @@ perf script -i "$work/perf.data" -F comm,tid,trace 2>/dev/null | awk -v n="$n2" 
     k = kind(wc) " -> " kind(wee); c[k]++
     if (wp in tid) { woken[kind(wee)]++; all++ } }
   END { for (k in c) if (c[k] / n >= 0.005) printf "  %6.2f  %s\n", c[k] / n, k
-    for (k in woken) printf "  %6.2f  = the daemon'"'"'s %s woken\n", woken[k] / n, k
+    for (k in woken) if (woken[k] / n >= 0.005) printf "  %6.2f  = the daemon'"'"'s %s woken\n", woken[k] / n, k
     printf "  %6.2f  = the daemon'"'"'s threads woken, in all\n", all / n }' "$work/tids" - | sort -rn
 echo "(a network wake-up runs in whichever thread the kernel delivers the packet in, often the sender's:"
 echo " the waker of \"-> hey\" or \"-> JDK master poller\" is that thread, not a hand-off of the daemon's)"
