@@ -8,7 +8,8 @@
 # master poller, the gateway's deadline watch, nginx, hey ...) and divided by the requests. Also
 # the daemon's context switches and system calls per request (perf stat) and hey's p50 / p99.
 # Needs perf and root (system-wide tracepoints).
-#   bench/gateway-handoffs.sh <jar> [JVM option ...]     (WARM=30s DUR=10: seconds)
+#   bench/gateway-handoffs.sh <jar> [JVM option ...]     (WARM=30s DUR=10 (seconds) QPS=62.5 (per connection;
+#   QPS=6.25, 100 req/s in all, lets every thread park between requests: the hand-offs of an idle hop))
 set -euo pipefail
 jar=$(readlink -f "$1")
 shift
@@ -17,35 +18,19 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 . bench/chat-upstream.sh
 pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'serve_cleanup "$work"' EXIT
 chat_upstream "$work"
-port=$(free_port)
-mkdir -p "$work/home"
-printf 'server: {host: 127.0.0.1, port: %s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' \
-  "$port" "$up" >"$work/home/nxs.yaml"
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+nxs_serve "$work" "$jar" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 \
-  -XX:-ShrinkHeapInSteps "$@" -jar "$jar" serve --home "$work/home" >"$work/jvm.out" 2>&1 &
-pid=$!
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
-  kill -0 "$pid" || { cat "$work/jvm.out" >&2; exit 1; }
-  sleep 0.3
-done
-key=$(cat "$work/home/keys/admin.key")
+  -XX:-ShrinkHeapInSteps "$@"
 body='{"model":"fast","messages":[{"role":"user","content":"hi"}]}'
 url="http://127.0.0.1:$port/v1/chat/completions"
 printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\n' \
   "'$body'" "$key" >"$work/load.lua"
 wrk -t2 -c64 -d"${WARM:-30s}" -s "$work/load.lua" "$url" >/dev/null
 echo "$(date -u +%FT%TZ) $jar $*; load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '#!/bin/sh\nexec hey -z %s -c 16 -q 62.5 -m POST -T application/json -H "Authorization: Bearer %s" -d %s %s\n' \
-  "${DUR:-10}s" "$key" "'$body'" "$url" >"$work/hey.sh"
+printf '#!/bin/sh\nexec hey -z %s -c 16 -q %s -m POST -T application/json -H "Authorization: Bearer %s" -d %s %s\n' \
+  "${DUR:-10}s" "${QPS:-62.5}" "$key" "'$body'" "$url" >"$work/hey.sh"
 chmod +x "$work/hey.sh"
 perf stat -e context-switches,raw_syscalls:sys_enter -p "$pid" -o "$work/stat.txt" -- sleep "${DUR:-10}" &
 stat=$!
