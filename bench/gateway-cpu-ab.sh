@@ -26,7 +26,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done # their homes are in $work
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done # their homes are in $work; a killed one must not stop the rest
   [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null
   rm -rf "$work"
 }
