@@ -22,12 +22,7 @@ lib=$work/linux-x64/libasyncProfiler.so
 flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xms40m -Xmn24m -Xmx512m"
 flags+=" -XX:MaxMetaspaceSize=128m -Xss512k -XX:TrimNativeHeapInterval=10000 -XX:-ShrinkHeapInSteps -XX:+EnableDynamicAgentLoading"
 pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'serve_cleanup "$work"' EXIT
 chat_upstream "$work"
 port=$(free_port)
 if [ -n "${BARE:-}" ]; then
@@ -46,17 +41,8 @@ if [ -n "${BARE:-}" ]; then
   until curl -s -o /dev/null "http://127.0.0.1:$port/"; do kill -0 "$pid" || exit 1; sleep 0.3; done
   key=none
 else
-  mkdir -p "$work/home"
-  printf 'server: {host: 127.0.0.1, port: %s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' \
-    "$port" "$up" >"$work/home/nxs.yaml"
   # shellcheck disable=SC2086
-  MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $flags -jar "$jar" serve --home "$work/home" >"$work/jvm.out" 2>&1 &
-  pid=$!
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; do
-    kill -0 "$pid" || { cat "$work/jvm.out" >&2; exit 1; }
-    sleep 0.3
-  done
-  key=$(cat "$work/home/keys/admin.key")
+  nxs_serve "$work" "$jar" $flags
 fi
 printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\n' \
   "'{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'" "$key" >"$work/load.lua"

@@ -8,8 +8,11 @@
 # this alternates the order and repeats.
 # A or B may also be a jar (say /work/base/nxs-<commit>.jar, or a build's nxs-app/target/nxs.jar):
 # it runs as `java <JVM_OPTS> -jar <jar> serve`, JVM_OPTS the launcher's heap flags unless set.
+# A_OPTS / B_OPTS: more JVM flags for A's or B's daemon only (after JVM_OPTS; jars only), so one jar
+# can be its own A and B: a runtime knob measured against the same code, e.g.
+#   A_OPTS= B_OPTS=-Djdk.pollerMode=1 bench/gateway-cpu-ab.sh nxs.jar nxs.jar
 # CONNS may hold `hey`: hey, 16 connections paced to 1,000 req/s in all (issue 13's latency load).
-# Each cell: rps, CPU µs per request, the client's p50 in ms, errors, the 1-minute load, and bytes
+# Each cell: rps, CPU µs per request, the client's p50 (and, last, p99) in ms, errors, the 1-minute load, and bytes
 # allocated per request (from jstat: see allocated()).
 #   bench/gateway-cpu-ab.sh <checkout or jar A> <checkout or jar B>
 #     (ROUNDS=4 DUR=10s WARM=90s CONNS="64 512", e.g. CONNS="64 hey 512")
@@ -23,7 +26,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done # their homes are in $work
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done # their homes are in $work; a killed one must not stop the rest
   [ -f "$work/up.pid" ] && kill "$(cat "$work/up.pid")" 2>/dev/null
   rm -rf "$work"
 }
@@ -34,9 +37,10 @@ for t in A B; do
   tree=${!t}; port[$t]=$(free_port); mkdir -p "$work/$t"
   printf 'server: {host: 127.0.0.1, port: %s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' "${port[$t]}" "$up" >"$work/$t/nxs.yaml"
   if [[ $tree == *.jar ]]; then
+    own=${t}_OPTS
     # shellcheck disable=SC2086
     MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-      --sun-misc-unsafe-memory-access=allow $jvm_opts -jar "$tree" serve --home "$work/$t" >"$work/$t.out" 2>&1 &
+      --sun-misc-unsafe-memory-access=allow $jvm_opts ${!own:-} -jar "$tree" serve --home "$work/$t" >"$work/$t.out" 2>&1 &
   else
     "$tree/nxs" --version >/dev/null
     NXS_SUPERVISE=0 "$tree/nxs" serve --home "$work/$t" >"$work/$t.out" 2>&1 &
@@ -67,24 +71,24 @@ allocated() {
 }
 warm=${WARM:-90s}
 for t in A B A B; do wrk -t2 -c64 -d$(( ${warm%s} / 2 ))s -s "${lua[$t]}" "http://127.0.0.1:${port[$t]}/v1/chat/completions" >/dev/null; done
-what() { if [[ $1 == *.jar ]]; then echo "$1"; else echo "$1 ($(git -C "$1" log -1 --format=%h))"; fi; }
-echo "A=$(what "$A") B=$(what "$B"); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "round conns target rps cpu_us_per_req p50_ms errors load1 alloc_bytes_per_req"
+what() { if [[ $1 == *.jar ]]; then echo "$1${2:+ $2}"; else echo "$1 ($(git -C "$1" log -1 --format=%h))"; fi; }
+echo "A=$(what "$A" "${A_OPTS:-}") B=$(what "$B" "${B_OPTS:-}"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "round conns target rps cpu_us_per_req p50_ms errors load1 alloc_bytes_per_req p99_ms"
 body='{"model":"fast","messages":[{"role":"user","content":"hi"}]}'
 load() { # target conns -> wrk's or hey's output in $work/out
   local url="http://127.0.0.1:${port[$1]}/v1/chat/completions"
   if [ "$2" = hey ]; then
     hey -z "${DUR:-10s}" -c 16 -q 62.5 -m POST -T application/json \
       -H "Authorization: Bearer $(cat "$work/$1/keys/admin.key")" -d "$body" "$url" >"$work/out" 2>&1 || true
-    awk '/Requests\/sec/ { rps=$2 } / 50% in/ { p50=$3*1000 }
+    awk '/Requests\/sec/ { rps=$2 } / 50% in/ { p50=$3*1000 } / 99% in/ { p99=$3*1000 }
       /^[ \t]+\[[0-9]+\]/ { n+=$2; if ($1 != "[200]") err=err "HTTP" $1 ":" $2 ";" }
-      END { printf "%d %s %.3f %s\n", n, rps, p50, (err==""?"-":err) }' "$work/out"
+      END { printf "%d %s %.3f %s %.3f\n", n, rps, p50, (err==""?"-":err), p99 }' "$work/out"
   else
     wrk -t2 -c"$2" -d"${DUR:-10s}" --latency -s "${lua[$1]}" "$url" >"$work/out" 2>&1 || true
     awk 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-      /requests in/ { n=$1 } /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) }
+      /requests in/ { n=$1 } /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
       /Non-2xx|Socket errors/ { sub(/^ +/, ""); gsub(/ /, "_"); err=err $0 ";" }
-      END { printf "%d %s %.3f %s\n", n, rps, p50, (err==""?"-":err) }' "$work/out"
+      END { printf "%d %s %.3f %s %.3f\n", n, rps, p50, (err==""?"-":err), p99 }' "$work/out"
   fi
 }
 for r in $(seq "${ROUNDS:-4}"); do
@@ -92,17 +96,17 @@ for r in $(seq "${ROUNDS:-4}"); do
   for c in ${CONNS:-64 512}; do
     for t in $order; do
       c0=$(ticks "${pid[$t]}"); a0=$(allocated "${pid[$t]}")
-      read -r n rps p50 err < <(load "$t" "$c")
+      read -r n rps p50 err p99 < <(load "$t" "$c")
       c1=$(ticks "${pid[$t]}"); a1=$(allocated "${pid[$t]}")
-      echo "$r $c $t $rps $(( (c1 - c0) * 1000000 / tck / (n > 0 ? n : 1) )) $p50 $err $(cut -d' ' -f1 /proc/loadavg) $(( (a1 - a0) / (n > 0 ? n : 1) ))" | tee -a "$work/rows"
+      echo "$r $c $t $rps $(( (c1 - c0) * 1000000 / tck / (n > 0 ? n : 1) )) $p50 $err $(cut -d' ' -f1 /proc/loadavg) $(( (a1 - a0) / (n > 0 ? n : 1) )) $p99" | tee -a "$work/rows"
     done
   done
 done
 # B/A per load: the geometric mean over the rounds of the CPU and rps ratios, the median p50s.
-awk '{ k = $2; v[$1, k, $3] = $5; q[$1, k, $3] = $4; p[k, $3] = p[k, $3] " " $6; al[k, $3] = al[k, $3] " " $9
+awk '{ k = $2; v[$1, k, $3] = $5; q[$1, k, $3] = $4; p[k, $3] = p[k, $3] " " $6; p9[k, $3] = p9[k, $3] " " $10; al[k, $3] = al[k, $3] " " $9
     ks[k] = 1; if ($1 > rounds) rounds = $1 }
   END { for (k in ks) { lc = 0; lr = 0; m = 0
       for (r = 1; r <= rounds; r++) if (v[r, k, "A"] > 0 && v[r, k, "B"] > 0) {
         lc += log(v[r, k, "B"] / v[r, k, "A"]); lr += log(q[r, k, "B"] / q[r, k, "A"]); m++ }
-      if (m) printf "conns %s: B/A CPU per request %.2f, rps %.2f (geometric mean of %d rounds); p50 ms A%s, B%s; bytes allocated per request A%s, B%s\n",
-        k, exp(lc / m), exp(lr / m), m, p[k, "A"], p[k, "B"], al[k, "A"], al[k, "B"] } }' "$work/rows"
+      if (m) printf "conns %s: B/A CPU per request %.2f, rps %.2f (geometric mean of %d rounds); p50 ms A%s, B%s; p99 ms A%s, B%s; bytes allocated per request A%s, B%s\n",
+        k, exp(lc / m), exp(lr / m), m, p[k, "A"], p[k, "B"], p9[k, "A"], p9[k, "B"], al[k, "A"], al[k, "B"] } }' "$work/rows"

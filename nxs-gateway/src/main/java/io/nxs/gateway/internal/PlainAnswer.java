@@ -3,7 +3,6 @@ package io.nxs.gateway.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nxs.core.Json;
 import java.io.IOException;
 
 /**
@@ -26,7 +25,7 @@ record PlainAnswer(boolean object, boolean error, JsonNode usage) {
   static PlainAnswer scan(byte[] body) throws IOException {
     // The mapper's factory, not the mapper: ObjectMapper.createParser also applies the mapper's
     // deserialization settings to the parser, which a scan that reads tokens does not need.
-    try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+    try (JsonParser p = ScanJson.factory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return NOT_AN_OBJECT;
       }

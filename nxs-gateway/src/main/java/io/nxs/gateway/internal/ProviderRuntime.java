@@ -424,7 +424,7 @@ final class ProviderRuntime {
         JsonNode chunk = null;
         if (!done) {
           try {
-            chunk = Json.mapper().readTree(data);
+            chunk = ScanJson.mapper().readTree(data);
           } catch (IOException e) {
             ex.cancel();
             return failed(

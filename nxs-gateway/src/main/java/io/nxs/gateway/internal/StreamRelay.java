@@ -157,7 +157,7 @@ final class StreamRelay {
 
   private static JsonNode parse(String data) {
     try {
-      return Json.mapper().readTree(data);
+      return ScanJson.mapper().readTree(data);
     } catch (IOException e) {
       // A chunk that mentions usage but is not JSON is relayed as it is, just not counted.
       LOG.debug("a stream chunk with usage is not JSON: {}", e.toString());

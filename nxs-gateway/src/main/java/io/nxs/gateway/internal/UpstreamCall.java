@@ -51,7 +51,7 @@ record UpstreamCall(
     int start = -1;
     int end = -1;
     boolean spliceable = true;
-    try (JsonParser p = Json.mapper().getFactory().createParser(json)) {
+    try (JsonParser p = ScanJson.factory().createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw ApiException.badRequest("the request body must be a JSON object");
       }
