@@ -136,8 +136,11 @@ class NettyFrontTest {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Authorization", "Bearer " + key);
+    return request(URI.create("http://127.0.0.1:" + server.port() + path));
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key);
   }
 
   @Test
@@ -229,23 +232,19 @@ class NettyFrontTest {
 
     HttpResponse<String> echo =
         https.send(
-            HttpRequest.newBuilder(base.resolve("/v1/echo"))
-                .header("Authorization", "Bearer " + key)
+            request(base.resolve("/v1/echo"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"over\":\"tls\"}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> relayed =
         https.send(
-            HttpRequest.newBuilder(base.resolve("/api/v1/front/echo"))
-                .header("Authorization", "Bearer " + key)
+            request(base.resolve("/api/v1/front/echo"))
                 .POST(HttpRequest.BodyPublishers.ofString("relayed over tls"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> secure =
         https.send(
-            HttpRequest.newBuilder(base.resolve("/api/v1/front/secure"))
-                .header("Authorization", "Bearer " + key)
-                .build(),
+            request(base.resolve("/api/v1/front/secure")).build(),
             HttpResponse.BodyHandlers.ofString());
     String plain;
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
@@ -332,6 +331,19 @@ class NettyFrontTest {
     assertThat(inFlight.get().statusCode()).isEqualTo(200);
     assertThat(inFlight.get().body()).isEqualTo("finished");
     assertThat(stopped.get()).as("requests left unfinished").isZero();
+  }
+
+  @Test
+  void stopCountsADirectRequestStillInFlightWhenTheGracePeriodEnds() throws Exception {
+    server.stop();
+    server = test.server(Duration.ZERO, routes).start();
+    CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(request("/v1/slow").build(), HttpResponse.BodyHandlers.ofString());
+    slowEntered.await();
+
+    assertThat(server.stop()).as("requests left unfinished").isEqualTo(1);
+    slowRelease.countDown();
+    assertThat(inFlight).failsWithin(Duration.ofSeconds(10));
   }
 
   private boolean connectionRefused() {
