@@ -11,7 +11,7 @@
 # CONNS may hold `hey`: hey, 16 connections paced to 1,000 req/s in all (issue 13's latency load).
 # TLS=1: both daemons serve HTTPS (`server.tls`, one self-signed P-256 certificate made by openssl)
 # and the load speaks HTTPS to them (wrk and hey keep their connections: the records, not the
-# handshakes, are what is measured).
+# handshakes, are what is measured; a c=512 cell opens 448 new connections at its start).
 # Each cell: rps, CPU µs per request, the client's p50 in ms, errors, the 1-minute load, and bytes
 # allocated per request (from jstat: see allocated()).
 #   bench/gateway-cpu-ab.sh <checkout or jar A> <checkout or jar B>
@@ -32,9 +32,12 @@ cleanup() {
 }
 trap cleanup EXIT
 chat_upstream "$work"
-scheme=http tls=""
+scheme=http tls="" hey_host=""
 if [ "${TLS:-0}" = 1 ]; then
   scheme=https tls=", tls: {cert_file: $work/cert.pem, key_file: $work/key.pem}"
+  # hey names the TLS server by the Host header, "127.0.0.1:PORT" by default: an SNI name the
+  # JDK's TLS refuses ("illegal parameter"), on Jetty's port and the front's alike.
+  hey_host="-host localhost"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" \
     -out "$work/cert.pem" -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
   chmod 600 "$work/key.pem"
@@ -84,7 +87,8 @@ body='{"model":"fast","messages":[{"role":"user","content":"hi"}]}'
 load() { # target conns -> wrk's or hey's output in $work/out
   local url="$scheme://127.0.0.1:${port[$1]}/v1/chat/completions"
   if [ "$2" = hey ]; then
-    hey -z "${DUR:-10s}" -c 16 -q 62.5 -m POST -T application/json \
+    # shellcheck disable=SC2086
+    hey -z "${DUR:-10s}" -c 16 -q 62.5 -m POST -T application/json $hey_host \
       -H "Authorization: Bearer $(cat "$work/$1/keys/admin.key")" -d "$body" "$url" >"$work/out" 2>&1 || true
     awk '/Requests\/sec/ { rps=$2 } / 50% in/ { p50=$3*1000 }
       /^[ \t]+\[[0-9]+\]/ { n+=$2; if ($1 != "[200]") err=err "HTTP" $1 ":" $2 ";" }

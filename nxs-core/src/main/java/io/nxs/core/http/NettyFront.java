@@ -173,13 +173,11 @@ final class NettyFront {
     // One direct arena, no heap arenas (the codec reads and writes direct buffers), 512 KiB chunks
     // instead of 4 MiB: the chunks are the resident memory the pool adds (an arena per event loop
     // with 1 MiB chunks held 4 MB at idle, one with 512 KiB chunks 0.6 MB), the event loops' own
-    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled. With
-    // TLS one heap arena too: the JDK's SSLEngine works on heap buffers, and SslHandler's 16 KiB+
-    // buffer per read and per write, unpooled, doubled the bytes allocated per proxied request.
+    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled.
     this.allocator =
         new PooledByteBufAllocator(
             true,
-            tls == null ? 0 : 1,
+            0,
             1,
             PooledByteBufAllocator.defaultPageSize(),
             CHUNK_ORDER,
