@@ -173,11 +173,15 @@ final class NettyFront {
     // One direct arena, no heap arenas (the codec reads and writes direct buffers), 512 KiB chunks
     // instead of 4 MiB: the chunks are the resident memory the pool adds (an arena per event loop
     // with 1 MiB chunks held 4 MB at idle, one with 512 KiB chunks 0.6 MB), the event loops' own
-    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled.
+    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled. With
+    // TLS one heap arena too: SslHandler on the JDK's engine wraps into heap buffers, which
+    // unpooled
+    // were 43-47 KB allocated a proxied request against 25 KB pooled
+    // (bench/results/2026-12-07-front.md).
     this.allocator =
         new PooledByteBufAllocator(
             true,
-            0,
+            tls == null ? 0 : 1,
             1,
             PooledByteBufAllocator.defaultPageSize(),
             CHUNK_ORDER,
