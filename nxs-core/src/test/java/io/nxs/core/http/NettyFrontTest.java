@@ -136,7 +136,17 @@ class NettyFrontTest {
   }
 
   private HttpRequest.Builder request(String path) {
-    return request(URI.create("http://127.0.0.1:" + server.port() + path));
+    return request(uri(path));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private HttpResponse<String> post(HttpClient with, URI uri, String body) throws Exception {
+    return with.send(
+        request(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder request(URI uri) {
@@ -145,10 +155,7 @@ class NettyFrontTest {
 
   @Test
   void theFrontOwnsThePortAndServesTheDirectRoutes() throws Exception {
-    HttpResponse<String> echo =
-        client.send(
-            request("/v1/echo").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> echo = post(client, uri("/v1/echo"), "{\"a\":1}");
 
     assertThat(server.fronted()).isTrue();
     assertThat(echo.statusCode()).isEqualTo(200);
@@ -197,10 +204,7 @@ class NettyFrontTest {
 
   @Test
   void theFrontsOwnAnswersCarryTheDateOfTheInjectedClock() throws Exception {
-    HttpResponse<String> first =
-        client.send(
-            request("/v1/echo").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> first = post(client, uri("/v1/echo"), "{}");
     test.clock.advance(Duration.ofSeconds(61));
     HttpResponse<String> refused =
         client.send(
@@ -230,18 +234,9 @@ class NettyFrontTest {
     HttpClient https = HttpClient.newBuilder().sslContext(TestServer.trusting(tls)).build();
     URI base = URI.create("https://localhost:" + server.port());
 
-    HttpResponse<String> echo =
-        https.send(
-            request(base.resolve("/v1/echo"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"over\":\"tls\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> echo = post(https, base.resolve("/v1/echo"), "{\"over\":\"tls\"}");
     HttpResponse<String> relayed =
-        https.send(
-            request(base.resolve("/api/v1/front/echo"))
-                .POST(HttpRequest.BodyPublishers.ofString("relayed over tls"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        post(https, base.resolve("/api/v1/front/echo"), "relayed over tls");
     HttpResponse<String> secure =
         https.send(
             request(base.resolve("/api/v1/front/secure")).build(),
