@@ -12,6 +12,9 @@
 # can be its own A and B: a runtime knob measured against the same code, e.g.
 #   A_OPTS= B_OPTS=-Djdk.pollerMode=1 bench/gateway-cpu-ab.sh nxs.jar nxs.jar
 # CONNS may hold `hey`: hey, 16 connections paced to 1,000 req/s in all (issue 13's latency load).
+# TLS=1: both daemons serve HTTPS (`server.tls`, one self-signed P-256 certificate made by openssl)
+# and the load speaks HTTPS to them (wrk and hey keep their connections: the records, not the
+# handshakes, are what is measured; a c=512 cell opens 448 new connections at its start).
 # Each cell: rps, CPU µs per request, the client's p50 (and, last, p99) in ms, errors, the 1-minute load, and bytes
 # allocated per request (from jstat: see allocated()).
 #   bench/gateway-cpu-ab.sh <checkout or jar A> <checkout or jar B>
@@ -32,10 +35,20 @@ cleanup() {
 }
 trap cleanup EXIT
 chat_upstream "$work"
+scheme=http tls="" hey_host=""
+if [ "${TLS:-0}" = 1 ]; then
+  scheme=https tls=", tls: {cert_file: $work/cert.pem, key_file: $work/key.pem}"
+  # hey names the TLS server by the Host header, "127.0.0.1:PORT" by default: an SNI name the
+  # JDK's TLS refuses ("illegal parameter"), on Jetty's port and the front's alike.
+  hey_host="-host localhost"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" \
+    -out "$work/cert.pem" -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  chmod 600 "$work/key.pem"
+fi
 declare -A port pid lua
 for t in A B; do
   tree=${!t}; port[$t]=$(free_port); mkdir -p "$work/$t"
-  printf 'server: {host: 127.0.0.1, port: %s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' "${port[$t]}" "$up" >"$work/$t/nxs.yaml"
+  printf 'server: {host: 127.0.0.1, port: %s%s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' "${port[$t]}" "$tls" "$up" >"$work/$t/nxs.yaml"
   if [[ $tree == *.jar ]]; then
     own=${t}_OPTS
     # shellcheck disable=SC2086
@@ -48,7 +61,7 @@ for t in A B; do
   pid[$t]=$!; pids+=("${pid[$t]}")
 done
 for t in A B; do
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port[$t]}/readyz")" = 200 ]; do sleep 0.2; done
+  until [ "$(curl -sk -o /dev/null -w '%{http_code}' "$scheme://127.0.0.1:${port[$t]}/readyz")" = 200 ]; do sleep 0.2; done
   lua[$t]="$work/$t.lua"
   printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\n' \
     "'{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'" "$(cat "$work/$t/keys/admin.key")" >"${lua[$t]}"
@@ -70,15 +83,16 @@ allocated() {
     { printf "%.0f\n", ($(h["YGC"]) * $(h["EC"]) + $(h["EU"])) * 1024 }'
 }
 warm=${WARM:-90s}
-for t in A B A B; do wrk -t2 -c64 -d$(( ${warm%s} / 2 ))s -s "${lua[$t]}" "http://127.0.0.1:${port[$t]}/v1/chat/completions" >/dev/null; done
+for t in A B A B; do wrk -t2 -c64 -d$(( ${warm%s} / 2 ))s -s "${lua[$t]}" "$scheme://127.0.0.1:${port[$t]}/v1/chat/completions" >/dev/null; done
 what() { if [[ $1 == *.jar ]]; then echo "$1${2:+ $2}"; else echo "$1 ($(git -C "$1" log -1 --format=%h))"; fi; }
-echo "A=$(what "$A" "${A_OPTS:-}") B=$(what "$B" "${B_OPTS:-}"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "A=$(what "$A" "${A_OPTS:-}") B=$(what "$B" "${B_OPTS:-}") $scheme; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "round conns target rps cpu_us_per_req p50_ms errors load1 alloc_bytes_per_req p99_ms"
 body='{"model":"fast","messages":[{"role":"user","content":"hi"}]}'
 load() { # target conns -> wrk's or hey's output in $work/out
-  local url="http://127.0.0.1:${port[$1]}/v1/chat/completions"
+  local url="$scheme://127.0.0.1:${port[$1]}/v1/chat/completions"
   if [ "$2" = hey ]; then
-    hey -z "${DUR:-10s}" -c 16 -q 62.5 -m POST -T application/json \
+    # shellcheck disable=SC2086
+    hey -z "${DUR:-10s}" -c 16 -q 62.5 -m POST -T application/json $hey_host \
       -H "Authorization: Bearer $(cat "$work/$1/keys/admin.key")" -d "$body" "$url" >"$work/out" 2>&1 || true
     awk '/Requests\/sec/ { rps=$2 } / 50% in/ { p50=$3*1000 } / 99% in/ { p99=$3*1000 }
       /^[ \t]+\[[0-9]+\]/ { n+=$2; if ($1 != "[200]") err=err "HTTP" $1 ":" $2 ";" }

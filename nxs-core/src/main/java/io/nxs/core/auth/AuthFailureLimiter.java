@@ -20,6 +20,7 @@ public final class AuthFailureLimiter {
 
   private final int maxFailures;
   private final Duration window;
+  private final Clock clock;
   private final TimeMeter time;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
@@ -34,7 +35,13 @@ public final class AuthFailureLimiter {
     }
     this.maxFailures = maxFailures;
     this.window = window;
+    this.clock = clock;
     this.time = new ClockTimeMeter(clock);
+  }
+
+  /** The clock the lockout windows are read from (the HTTP server's clock too). */
+  public Clock clock() {
+    return clock;
   }
 
   /** How long the address must wait, or {@link Duration#ZERO} when it is not locked out. */

@@ -98,6 +98,7 @@ public final class HttpServer {
   private final GracefulHandler graceful = new GracefulHandler();
   private final DirectPath direct;
   private final AccessPolicy policy;
+  private final HttpDate date;
 
   /**
    * The request timers, made once per method, route and status: building a meter's id and looking
@@ -146,6 +147,8 @@ public final class HttpServer {
     this.metrics = metrics;
     this.readiness = readiness;
     this.routes = List.copyOf(routes);
+    // The gate's clock is the server's: one injected clock for the lockout and the Date header.
+    this.date = new HttpDate(limiter.clock());
     this.direct =
         new DirectPath(
             this::admitUnlessShedding, this::record, SECURITY_HEADERS, MAX_REQUEST_BYTES);
@@ -201,9 +204,9 @@ public final class HttpServer {
    */
   public HttpServer start() {
     tls = config.tls() == null ? null : TlsEndpoint.load(config);
-    // The Netty front owns the port where it can run (ADR 0022); with TLS, or without native
-    // epoll, Jetty owns it as before.
-    boolean fronted = frontAllowed && tls == null && NettyFront.available();
+    // The Netty front owns the port where it can run (ADR 0022), with TLS too; without native
+    // epoll Jetty owns it as before.
+    boolean fronted = frontAllowed && NettyFront.available();
     try {
       socketDir = fronted ? Files.createTempDirectory("nxs-http-") : null; // mode 0700
     } catch (IOException e) {
@@ -215,7 +218,16 @@ public final class HttpServer {
       if (fronted) {
         Path socket = socketDir.resolve(SOCKET);
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        front = new NettyFront(direct, config.host(), config.port(), ACCEPT_QUEUE, socket);
+        front =
+            new NettyFront(
+                direct,
+                config.host(),
+                config.port(),
+                ACCEPT_QUEUE,
+                socket,
+                tls == null ? null : tls.frontContext(),
+                tls == null ? null : tls.httpsOnly(),
+                date);
         boundPort = front.start();
       } else {
         boundPort = app.port();
@@ -270,9 +282,6 @@ public final class HttpServer {
     // in the kernel's accept queue instead of being refused at Jetty's default backlog of 50.
     cfg.jetty.addConnector(
         (server, http) -> {
-          if (tls != null) {
-            return tls.connector(server, http, ACCEPT_QUEUE);
-          }
           if (socketDir != null) {
             // Behind the front: a socket only this user can reach, and the client's address from
             // the PROXY protocol header the front sends first (never from a request header).
@@ -284,6 +293,9 @@ public final class HttpServer {
             behind.setUnixDomainPath(socketDir.resolve(SOCKET));
             behind.setAcceptQueueSize(ACCEPT_QUEUE);
             return behind;
+          }
+          if (tls != null) {
+            return tls.connector(server, http, ACCEPT_QUEUE);
           }
           ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
           connector.setHost(config.host());
@@ -301,7 +313,9 @@ public final class HttpServer {
           if (!direct.isEmpty()) {
             graceful.setHandler(new JettyDirect(direct));
           }
-          server.setHandler(tls == null ? graceful : tls.refusePlainHttp(graceful));
+          // Behind the front, the front refuses plain HTTP on a TLS port; on its own, Jetty does.
+          server.setHandler(
+              tls == null || socketDir != null ? graceful : tls.refusePlainHttp(graceful));
           server.setStopTimeout(config.shutdownGrace().toMillis());
         });
 

@@ -29,6 +29,8 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.haproxy.HAProxySSLTLV;
+import io.netty.handler.codec.haproxy.HAProxyTLV;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -47,6 +49,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
@@ -63,8 +68,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +90,11 @@ import org.slf4j.LoggerFactory;
  * back-pressure; a direct stream blocks its virtual thread while the connection is not writable. A
  * connection serves one request at a time: a pipelined request waits, read, until the answer before
  * it has been written.
+ *
+ * <p>With {@code server.tls} the front speaks TLS (Netty's {@code SslHandler} on the JDK's
+ * provider): a connection whose first bytes are not a TLS handshake is served plain only to be
+ * answered 400 {@code https_required} and closed, as Jetty's TLS connector did; the hop to Jetty
+ * carries the PROXY protocol's SSL field, so Jetty sees a relayed request as secure.
  */
 final class NettyFront {
 
@@ -103,6 +114,9 @@ final class NettyFront {
    */
   private static final int IDLE_SECONDS = 30;
 
+  /** The PROXY protocol v2 SSL field's bit for "the client connected over SSL/TLS". */
+  private static final byte CLIENT_SSL = 0x01;
+
   /** A pool chunk is the 8 KiB page times 2 to this: 512 KiB. */
   private static final int CHUNK_ORDER = 6;
 
@@ -112,15 +126,42 @@ final class NettyFront {
   private final int port;
   private final int acceptQueue;
   private final List<Map.Entry<AsciiString, AsciiString>> securityHeaders;
-  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * One party per request in flight, and one for the front until {@link #close}: the phase ends,
+   * and {@link #close} wakes, when the last request is done. A request is at most one per
+   * connection, so the Phaser's 65,535 parties are 65,535 open connections (the daemon's file limit
+   * comes first).
+   */
+  private final Phaser requests = new Phaser(1);
+
+  private final SslContext tls;
+  private final String httpsOnly;
+  private final HttpDate date;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ByteBufAllocator allocator;
   private volatile boolean draining;
   private EventLoopGroup loops;
   private Channel listener;
 
-  NettyFront(DirectPath direct, String host, int port, int acceptQueue, Path jettySocket) {
+  /**
+   * @param tls the TLS context with {@code server.tls}, else null (plain HTTP)
+   * @param httpsOnly the message for a plain-HTTP request on the TLS port
+   * @param date the {@code Date} header of the front's own answers
+   */
+  NettyFront(
+      DirectPath direct,
+      String host,
+      int port,
+      int acceptQueue,
+      Path jettySocket,
+      SslContext tls,
+      String httpsOnly,
+      HttpDate date) {
     this.direct = direct;
+    this.tls = tls;
+    this.httpsOnly = httpsOnly;
+    this.date = date;
     this.host = host;
     this.port = port;
     this.acceptQueue = acceptQueue;
@@ -132,11 +173,15 @@ final class NettyFront {
     // One direct arena, no heap arenas (the codec reads and writes direct buffers), 512 KiB chunks
     // instead of 4 MiB: the chunks are the resident memory the pool adds (an arena per event loop
     // with 1 MiB chunks held 4 MB at idle, one with 512 KiB chunks 0.6 MB), the event loops' own
-    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled.
+    // caches take most allocations, and a larger buffer than a chunk is allocated unpooled. With
+    // TLS one heap arena too: SslHandler on the JDK's engine wraps into heap buffers, which
+    // unpooled
+    // were 43-47 KB allocated a proxied request against 25 KB pooled
+    // (bench/results/2026-12-07-front.md).
     this.allocator =
         new PooledByteBufAllocator(
             true,
-            0,
+            tls == null ? 0 : 1,
             1,
             PooledByteBufAllocator.defaultPageSize(),
             CHUNK_ORDER,
@@ -168,10 +213,13 @@ final class NettyFront {
                     protected void initChannel(Channel ch) {
                       connections.add(ch);
                       ch.pipeline()
-                          .addLast(
-                              new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
-                              new HttpServerCodec(),
-                              new Downstream());
+                          .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+                      if (tls != null) {
+                        // A TLS handshake gets an SslHandler; other first bytes go on plain, to
+                        // be refused by the Downstream.
+                        ch.pipeline().addLast(new OptionalSslHandler(tls));
+                      }
+                      ch.pipeline().addLast(new HttpServerCodec(), new Downstream());
                     }
                   })
               .bind(host, port)
@@ -199,10 +247,17 @@ final class NettyFront {
    * @return the requests still in flight when it gave up
    */
   int close(long deadlineNanos) {
-    while (inFlight.get() > 0 && System.nanoTime() - deadlineNanos < 0) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    int left = 0;
+    int phase = requests.arriveAndDeregister(); // the phase ends with the last request in flight
+    try {
+      requests.awaitAdvanceInterruptibly(
+          phase, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      left = requests.getUnarrivedParties();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      left = requests.getUnarrivedParties();
     }
-    int left = inFlight.get();
     connections.close().awaitUninterruptibly();
     if (loops != null) {
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -284,7 +339,7 @@ final class NettyFront {
     }
 
     private void begin(HttpRequest request) {
-      inFlight.incrementAndGet();
+      requests.register();
       current = null;
       requestRead = false;
       answered = false;
@@ -292,6 +347,11 @@ final class NettyFront {
       if (request.decoderResult().isFailure()) {
         current = request;
         refuse(400, "bad_request", "the request is not valid HTTP/1.1");
+        return;
+      }
+      if (tls != null && !secure(ctx.channel())) {
+        current = request;
+        refuse(400, "https_required", httpsOnly);
         return;
       }
       if (draining) {
@@ -393,6 +453,7 @@ final class NettyFront {
       securityHeaders.forEach(h -> response.headers().add(h.getKey(), h.getValue()));
       response
           .headers()
+          .set(HttpHeaderNames.DATE, date.now())
           .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
           .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -415,7 +476,7 @@ final class NettyFront {
         return;
       }
       current = null;
-      inFlight.decrementAndGet();
+      requests.arriveAndDeregister();
       // The next request, and as much of it as has arrived: its parts must not wait behind it.
       while (!waiting.isEmpty() && !(current != null && requestRead)) {
         take(waiting.poll());
@@ -450,7 +511,7 @@ final class NettyFront {
     public void channelInactive(ChannelHandlerContext ctx) {
       if (current != null) {
         current = null;
-        inFlight.decrementAndGet();
+        requests.arriveAndDeregister();
       }
       if (body != null) {
         body.release();
@@ -656,7 +717,15 @@ final class NettyFront {
     }
   }
 
-  /** The PROXY protocol header that tells Jetty who the client is. */
+  /** Whether the connection came over TLS (its first bytes were a handshake). */
+  private static boolean secure(Channel channel) {
+    return channel.pipeline().get(SslHandler.class) != null;
+  }
+
+  /**
+   * The PROXY protocol header that tells Jetty who the client is, and, for a TLS connection, that
+   * it came over TLS (the SSL field with the client-SSL bit: Jetty's request is then secure).
+   */
   private static HAProxyMessage proxyHeader(Channel down) {
     InetSocketAddress client = (InetSocketAddress) down.remoteAddress();
     InetSocketAddress local = (InetSocketAddress) down.localAddress();
@@ -669,7 +738,13 @@ final class NettyFront {
         v4 ? client.getAddress().getHostAddress() : v6(client),
         v4 ? local.getAddress().getHostAddress() : v6(local),
         client.getPort(),
-        local.getPort());
+        local.getPort(),
+        secure(down) ? overTls() : List.of());
+  }
+
+  /** The SSL field of a TLS connection: the client-SSL bit, verified 0, no sub-fields. */
+  private static List<HAProxyTLV> overTls() {
+    return List.of(new HAProxySSLTLV(0, CLIENT_SSL, List.of()));
   }
 
   private static String v6(InetSocketAddress a) {
@@ -761,6 +836,7 @@ final class NettyFront {
 
     private void head(HttpResponse response, boolean keepAlive) {
       HttpHeaders out = response.headers();
+      out.add(HttpHeaderNames.DATE, date.now());
       securityHeaders.forEach(h -> out.add(h.getKey(), h.getValue()));
       out.add(headers);
       out.set(HttpHeaderNames.CONTENT_TYPE, contentType);

@@ -1,6 +1,10 @@
 package io.nxs.core.http;
 
-import io.nxs.core.Json;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.nxs.core.NxsException;
 import java.io.IOException;
 import java.io.Reader;
@@ -13,7 +17,8 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -37,10 +42,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * HTTPS for the daemon ({@code server.tls}, SEC1): the PEM certificate chain and private key made
- * into Jetty's TLS connector.
+ * into the Netty front's TLS context (ADR 0022) or, where the front cannot run, Jetty's TLS
+ * connector.
  *
- * <p>Design note: the connector first looks at a connection's first bytes. A TLS handshake goes on
- * to TLS and HTTP/1.1; anything else (a client speaking plain HTTP to the HTTPS port) reaches HTTP
+ * <p>Design note: either port first looks at a connection's first bytes. A TLS handshake goes on to
+ * TLS and HTTP/1.1; anything else (a client speaking plain HTTP to the HTTPS port) reaches HTTP
  * only to be answered {@code 400} with one line saying to use {@code https://}, and the connection
  * is closed: a clear failure instead of a hang or a reset, and no route ever serves plain HTTP.
  * Private keys are parsed by Bouncy Castle's PEM reader (PKCS#8, PKCS#1 and SEC1; ADR 0014).
@@ -91,25 +97,48 @@ final class TlsEndpoint {
   }
 
   /**
+   * The same key and chain as a Netty context for the front (ADR 0022): the JDK's TLS, TLS 1.3 and
+   * 1.2, and ALPN offering {@code http/1.1} only (the port never spoke HTTP/2: Jetty's connector
+   * was HTTP/1.1 behind TLS too).
+   */
+  SslContext frontContext() {
+    try {
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keys, password);
+      return SslContextBuilder.forServer(factory)
+          .sslProvider(SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .applicationProtocolConfig(
+              new ApplicationProtocolConfig(
+                  ApplicationProtocolConfig.Protocol.ALPN,
+                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                  ApplicationProtocolNames.HTTP_1_1))
+          .build();
+    } catch (GeneralSecurityException | SSLException e) {
+      throw new NxsException(
+          "server.tls: cannot use the key in "
+              + config.tls().keyFile()
+              + " for TLS ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  /** What a client that spoke plain HTTP to the HTTPS port is told. */
+  String httpsOnly() {
+    return "this port speaks HTTPS only: use https://" + config.host() + ":" + config.port() + "/";
+  }
+
+  /**
    * A handler in front of everything else that answers a request that did not come over TLS with
    * 400 and closes the connection.
    */
   Handler.Wrapper refusePlainHttp(Handler.Wrapper next) {
     byte[] body =
-        Json.write(
-                Map.of(
-                    "error",
-                    Map.of(
-                        "message",
-                        "this port speaks HTTPS only: use https://"
-                            + config.host()
-                            + ":"
-                            + config.port()
-                            + "/",
-                        "type",
-                        "invalid_request_error",
-                        "code",
-                        "https_required")))
+        ApiError.body("invalid_request_error", "https_required", httpsOnly())
             .getBytes(StandardCharsets.UTF_8);
     Handler.Wrapper refusal =
         new Handler.Wrapper() {

@@ -2,15 +2,8 @@ package io.nxs.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nxs.core.StepClock;
-import io.nxs.core.auth.ApiKeyStore;
-import io.nxs.core.auth.AuthFailureLimiter;
 import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
-import io.nxs.core.ext.ReadinessCheck;
-import io.nxs.core.ext.Registry;
-import io.nxs.core.metrics.Metrics;
-import io.nxs.core.state.StateStore;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,14 +41,12 @@ class DirectPathTest {
   @TempDir Path home;
 
   private final HttpClient client = HttpClient.newHttpClient();
-  private ApiKeyStore keys;
+  private TestServer test;
   private HttpServer server;
 
   @BeforeEach
   void start() {
-    StateStore store = StateStore.open(home.resolve("state.db"));
-    store.migrate("core");
-    keys = new ApiKeyStore(store, e -> 1, new StepClock());
+    test = new TestServer(home);
     HttpRoutes routes =
         new HttpRoutes() {
           @Override
@@ -94,16 +85,7 @@ class DirectPathTest {
                 });
           }
         };
-    HttpServer server =
-        new HttpServer(
-            new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
-            keys,
-            new AuthFailureLimiter(new StepClock()),
-            e -> 1,
-            Metrics.prometheus(),
-            new Registry<ReadinessCheck>("readiness check", ReadinessCheck::name),
-            List.of(routes));
-    this.server = onItsPort(server).start();
+    server = onItsPort(test.server(Duration.ofSeconds(2), routes)).start();
   }
 
   /** The server as this test runs it: with the Netty front where it can run. */
@@ -163,8 +145,8 @@ class DirectPathTest {
 
   @Test
   void refusalsAndFailuresAnswerAsOnTheRoutingLayer() throws Exception {
-    CreatedKey read = keys.create(Scope.READ, "viewer", null, "test");
-    CreatedKey admin = keys.create(Scope.ADMIN, "ops", null, "test");
+    CreatedKey read = test.keys.create(Scope.READ, "viewer", null, "test");
+    CreatedKey admin = test.keys.create(Scope.ADMIN, "ops", null, "test");
 
     sameOnBothPaths("GET", "read", null); // 401 missing key
     sameOnBothPaths("GET", "read", "nxs_not_a_key"); // 401 invalid key
@@ -178,7 +160,7 @@ class DirectPathTest {
 
   @Test
   void aDirectRouteReadsTheBodyAndStreams() throws Exception {
-    CreatedKey read = keys.create(Scope.READ, "viewer", null, "test");
+    CreatedKey read = test.keys.create(Scope.READ, "viewer", null, "test");
 
     HttpResponse<String> echo = send("POST", "/api/v1/direct/echo", read.secret(), "{\"x\":1}");
     HttpResponse<String> stream = send("GET", "/api/v1/direct/stream/", read.secret(), null);
@@ -191,7 +173,7 @@ class DirectPathTest {
 
   @Test
   void directRequestsAreTimedUnderTheirRoute() throws Exception {
-    CreatedKey read = keys.create(Scope.READ, "viewer", null, "test");
+    CreatedKey read = test.keys.create(Scope.READ, "viewer", null, "test");
     send("GET", "/api/v1/direct/read", read.secret(), null);
     send("GET", "/api/v1/direct/read", null, null);
 

@@ -3,15 +3,8 @@ package io.nxs.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nxs.core.StepClock;
-import io.nxs.core.auth.ApiKeyStore;
-import io.nxs.core.auth.AuthFailureLimiter;
 import io.nxs.core.auth.Scope;
 import io.nxs.core.ext.MetricSource.Sample;
-import io.nxs.core.ext.ReadinessCheck;
-import io.nxs.core.ext.Registry;
-import io.nxs.core.metrics.Metrics;
-import io.nxs.core.state.StateStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,10 +98,8 @@ class MemoryPressureTest {
 
   @Test
   void whileShutModelRequestsAndHeavyRoutesGet503WithRetryAfterAndTheRestWorks() throws Exception {
-    StateStore store = StateStore.open(home.resolve("state.db"));
-    store.migrate("core");
-    ApiKeyStore keys = new ApiKeyStore(store, e -> 1, new StepClock());
-    String key = keys.create(Scope.ADMIN, "ops", null, "test").secret();
+    TestServer test = new TestServer(home);
+    String key = test.key(Scope.ADMIN);
     HttpRoutes routes =
         new HttpRoutes() {
           @Override
@@ -130,17 +121,7 @@ class MemoryPressureTest {
                 ex -> ex.respond(200, "text/plain", "answered".getBytes(StandardCharsets.UTF_8)));
           }
         };
-    HttpServer server =
-        new HttpServer(
-                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(2)),
-                keys,
-                new AuthFailureLimiter(new StepClock()),
-                e -> 1,
-                Metrics.prometheus(),
-                new Registry<ReadinessCheck>("readiness check", ReadinessCheck::name),
-                List.of(routes))
-            .shedUnder(gate)
-            .start();
+    HttpServer server = test.server(Duration.ofSeconds(2), routes).shedUnder(gate).start();
     try {
       gate.afterCollection(true, 90, MAX);
 

@@ -3,15 +3,7 @@ package io.nxs.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nxs.core.StepClock;
-import io.nxs.core.auth.ApiKeyStore;
-import io.nxs.core.auth.AuthFailureLimiter;
-import io.nxs.core.auth.CreatedKey;
 import io.nxs.core.auth.Scope;
-import io.nxs.core.ext.ReadinessCheck;
-import io.nxs.core.ext.Registry;
-import io.nxs.core.metrics.Metrics;
-import io.nxs.core.state.StateStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,21 +49,24 @@ class NettyFrontTest {
   private final AtomicLong streamedSoFar = new AtomicLong();
   private final AtomicReference<Thread> streamer = new AtomicReference<>();
   private final CompletableFuture<Boolean> streamEnded = new CompletableFuture<>();
-  private ApiKeyStore keys;
+  private TestServer test;
+  private HttpRoutes routes;
   private HttpServer server;
   private String key;
 
   @BeforeEach
   void start() {
     assumeTrue(NettyFront.available(), "the front needs native epoll");
-    StateStore store = StateStore.open(home.resolve("state.db"));
-    store.migrate("core");
-    keys = new ApiKeyStore(store, e -> 1, new StepClock());
-    HttpRoutes routes =
+    test = new TestServer(home);
+    routes =
         new HttpRoutes() {
           @Override
           public void addTo(io.javalin.config.RoutesConfig r) {
             r.get("/api/v1/front/address", ctx -> ctx.result(ctx.ip()), Scope.READ);
+            r.get(
+                "/api/v1/front/secure",
+                ctx -> ctx.result(ctx.scheme() + " " + ctx.req().isSecure()),
+                Scope.READ);
             r.post("/api/v1/front/echo", ctx -> ctx.result(ctx.bodyAsBytes()), Scope.READ);
             r.get(
                 "/api/v1/front/events",
@@ -100,6 +94,10 @@ class NettyFrontTest {
                   ex.respond(200, "text/plain", bytes("finished"));
                 });
             r.get(
+                "/v1/tick",
+                Scope.READ,
+                ex -> ex.stream(200, "text/event-stream").write(bytes("data: tick\n\n")));
+            r.get(
                 "/v1/flood",
                 Scope.READ,
                 ex -> {
@@ -120,18 +118,8 @@ class NettyFrontTest {
                 });
           }
         };
-    server =
-        new HttpServer(
-                new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(5)),
-                keys,
-                new AuthFailureLimiter(new StepClock()),
-                e -> 1,
-                Metrics.prometheus(),
-                new Registry<ReadinessCheck>("readiness check", ReadinessCheck::name),
-                List.of(routes))
-            .start();
-    CreatedKey created = keys.create(Scope.READ, "viewer", null, "test");
-    key = created.secret();
+    server = test.server(Duration.ofSeconds(5), routes).start();
+    key = test.key(Scope.READ);
   }
 
   @AfterEach
@@ -148,16 +136,26 @@ class NettyFrontTest {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Authorization", "Bearer " + key);
+    return request(uri(path));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private HttpResponse<String> post(HttpClient with, URI uri, String body) throws Exception {
+    return with.send(
+        request(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key);
   }
 
   @Test
   void theFrontOwnsThePortAndServesTheDirectRoutes() throws Exception {
-    HttpResponse<String> echo =
-        client.send(
-            request("/v1/echo").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> echo = post(client, uri("/v1/echo"), "{\"a\":1}");
 
     assertThat(server.fronted()).isTrue();
     assertThat(echo.statusCode()).isEqualTo(200);
@@ -202,6 +200,70 @@ class NettyFrontTest {
       assertThat(lines.readLine()).isEmpty();
       assertThat(lines.readLine()).isEqualTo("data: two");
     }
+  }
+
+  @Test
+  void theFrontsOwnAnswersCarryTheDateOfTheInjectedClock() throws Exception {
+    HttpResponse<String> first = post(client, uri("/v1/echo"), "{}");
+    test.clock.advance(Duration.ofSeconds(61));
+    HttpResponse<String> refused =
+        client.send(
+            request("/v1/echo")
+                .setHeader("Authorization", "Bearer not-a-key")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    test.clock.advance(Duration.ofMillis(500));
+    HttpResponse<String> stream =
+        client.send(request("/v1/tick").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(first.headers().allValues("date")).containsExactly("Thu, 01 Jan 2026 00:00:00 GMT");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().allValues("date"))
+        .containsExactly("Thu, 01 Jan 2026 00:01:01 GMT");
+    assertThat(stream.body()).isEqualTo("data: tick\n\n");
+    assertThat(stream.headers().allValues("date")).containsExactly("Thu, 01 Jan 2026 00:01:01 GMT");
+  }
+
+  @Test
+  void withTlsTheFrontServesDirectAndRelayedRoutesOverHttpsAndRefusesPlainHttp() throws Exception {
+    server.stop();
+    ServerConfig.Tls tls = TestServer.selfSigned(home);
+    server =
+        test.server(new ServerConfig("127.0.0.1", 0, Duration.ofSeconds(5), tls), routes).start();
+    HttpClient https = HttpClient.newBuilder().sslContext(TestServer.trusting(tls)).build();
+    URI base = URI.create("https://localhost:" + server.port());
+
+    HttpResponse<String> echo = post(https, base.resolve("/v1/echo"), "{\"over\":\"tls\"}");
+    HttpResponse<String> relayed =
+        post(https, base.resolve("/api/v1/front/echo"), "relayed over tls");
+    HttpResponse<String> secure =
+        https.send(
+            request(base.resolve("/api/v1/front/secure")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    String plain;
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              bytes(
+                  "GET /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n"));
+      plain = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(server.fronted()).isTrue();
+    assertThat(echo.statusCode()).isEqualTo(200);
+    assertThat(echo.body()).isEqualTo("{\"over\":\"tls\"}");
+    assertThat(echo.sslSession()).isPresent();
+    assertThat(echo.headers().firstValue("x-frame-options")).contains("DENY");
+    assertThat(relayed.statusCode()).isEqualTo(200);
+    assertThat(relayed.body()).isEqualTo("relayed over tls");
+    assertThat(secure.body())
+        .as("Jetty sees the relayed request as secure")
+        .isEqualTo("https true");
+    assertThat(plain).startsWith("HTTP/1.1 400 ");
+    assertThat(plain).contains("\"code\":\"https_required\"").contains("use https://");
+    assertThat(plain).doesNotContain("\"over\"");
   }
 
   @Test
@@ -264,6 +326,19 @@ class NettyFrontTest {
     assertThat(inFlight.get().statusCode()).isEqualTo(200);
     assertThat(inFlight.get().body()).isEqualTo("finished");
     assertThat(stopped.get()).as("requests left unfinished").isZero();
+  }
+
+  @Test
+  void stopCountsADirectRequestStillInFlightWhenTheGracePeriodEnds() throws Exception {
+    server.stop();
+    server = test.server(Duration.ZERO, routes).start();
+    CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(request("/v1/slow").build(), HttpResponse.BodyHandlers.ofString());
+    slowEntered.await();
+
+    assertThat(server.stop()).as("requests left unfinished").isEqualTo(1);
+    slowRelease.countDown();
+    assertThat(inFlight).failsWithin(Duration.ofSeconds(10));
   }
 
   private boolean connectionRefused() {
