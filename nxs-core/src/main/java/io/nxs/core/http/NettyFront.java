@@ -175,8 +175,7 @@ final class NettyFront {
     // with 1 MiB chunks held 4 MB at idle, one with 512 KiB chunks 0.6 MB), the event loops' own
     // caches take most allocations, and a larger buffer than a chunk is allocated unpooled. With
     // TLS one heap arena too: SslHandler on the JDK's engine wraps into heap buffers, which
-    // unpooled
-    // were 43-47 KB allocated a proxied request against 25 KB pooled
+    // unpooled were 43-47 KB allocated a proxied request against 25 KB pooled
     // (bench/results/2026-12-07-front.md).
     this.allocator =
         new PooledByteBufAllocator(
