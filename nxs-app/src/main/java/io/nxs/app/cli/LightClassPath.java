@@ -82,7 +82,6 @@ public final class LightClassPath {
     try (JarFile jar = new JarFile(appJar.toFile());
         OutputStream file = Files.newOutputStream(tmp);
         JarOutputStream copy = new JarOutputStream(file, manifest)) {
-      byte[] buffer = new byte[1 << 16];
       Enumeration<JarEntry> entries = jar.entries();
       while (entries.hasMoreElements()) {
         JarEntry entry = entries.nextElement();
@@ -91,10 +90,7 @@ public final class LightClassPath {
         }
         copy.putNextEntry(new JarEntry(entry.getName()));
         try (InputStream in = jar.getInputStream(entry)) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            copy.write(buffer, 0, n);
-          }
+          in.transferTo(copy);
         }
         copy.closeEntry();
         if (entry.getName().endsWith(".class")) {
