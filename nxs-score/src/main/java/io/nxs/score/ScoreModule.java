@@ -46,18 +46,11 @@ public final class ScoreModule implements NxsModule {
   private ScoreService service;
   private BlockingTick refresh;
   private final AtomicBoolean goldensBegun = new AtomicBoolean();
-  private Runnable goldens = () -> {};
   private BlockingTick release;
 
   @Override
   public String name() {
     return "score";
-  }
-
-  /** Begins the check of the built-in scorers against their goldens. */
-  @Override
-  public void serving() {
-    goldens.run();
   }
 
   @Override
@@ -69,12 +62,14 @@ public final class ScoreModule implements NxsModule {
   public void start(ModuleContext ctx) {
     ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
     engine = build(ctx.home(), config, ctx.clock(), ctx.audit());
-    // The golden check begins once the daemon serves (it took a quarter of the start's CPU on two
-    // cores), or at the first score if that comes sooner; a score waits for it, a start does not.
+    // The golden check runs at the first score, which waits for it: not on the start path (it took
+    // a quarter of the start's CPU on two cores), and not in an idle daemon either, which would
+    // then keep the image and audio decoders' classes, AWT's disposer thread and the BRISQUE model
+    // resident for good without ever scoring (ADR 0095).
     ScoringEngine e = engine;
     AuditTrail audit = ctx.audit();
     CompletableFuture<Void> checked = new CompletableFuture<>();
-    goldens =
+    Runnable goldens =
         () -> {
           if (goldensBegun.compareAndSet(false, true)) {
             Thread.ofVirtual()
@@ -112,7 +107,8 @@ public final class ScoreModule implements NxsModule {
               public Readiness check() {
                 Map<MediaFormat.Kind, String> off = engine.disabled();
                 if (!engine.checkedYet()) {
-                  return new Readiness(true, "checking the scorers against their goldens");
+                  return new Readiness(
+                      true, "the scorers are checked against their goldens at the first score");
                 }
                 return off.isEmpty()
                     ? Readiness.ok()

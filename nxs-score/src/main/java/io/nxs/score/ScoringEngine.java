@@ -86,8 +86,8 @@ public final class ScoringEngine implements AutoCloseable {
 
   /**
    * As {@link #gate(CompletableFuture)}, for a check that begins late (the daemon checks the
-   * goldens once it serves): the first score runs {@code begin} before it waits, so a score never
-   * waits for a check nobody began. {@code begin} must be idempotent.
+   * goldens at its first score): the first score runs {@code begin} before it waits, so a score
+   * never waits for a check nobody began. {@code begin} must be idempotent.
    */
   public void gate(CompletableFuture<Void> check, Runnable begin) {
     this.beginCheck = begin;
