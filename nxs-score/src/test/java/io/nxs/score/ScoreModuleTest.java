@@ -122,6 +122,22 @@ class ScoreModuleTest {
   }
 
   @Test
+  void theGoldenCheckWaitsForTheFirstScoreEvenOnceTheDaemonServes() throws Exception {
+    module.serving();
+    JsonNode before = Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
+    assertThat(before.path("ready").asBoolean()).isTrue();
+    assertThat(before.path("detail").asText()).contains("at the first score");
+
+    HttpResponse<String> r =
+        post("/api/v1/score?file=clean.png", Goldens.read("scene-clean.png"), "image/png");
+
+    assertThat(Json.mapper().readTree(r.body()).path("status").asText()).isEqualTo("scored");
+    JsonNode after = Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
+    assertThat(after.path("ready").asBoolean()).isTrue();
+    assertThat(after.path("detail").asText()).doesNotContain("goldens");
+  }
+
+  @Test
   void everyMalformedUploadIsRejectedAndTheServerStaysHealthy() throws Exception {
     for (var c : BadInput.cases().entrySet()) {
       HttpResponse<String> r =
