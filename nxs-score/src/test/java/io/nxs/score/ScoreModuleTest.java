@@ -122,19 +122,29 @@ class ScoreModuleTest {
   }
 
   @Test
-  void theGoldenCheckWaitsForTheFirstScoreEvenOnceTheDaemonServes() throws Exception {
+  void eachKindsGoldenCheckWaitsForItsFirstScoreEvenOnceTheDaemonServes() throws Exception {
     module.serving();
-    JsonNode before = Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
-    assertThat(before.path("ready").asBoolean()).isTrue();
-    assertThat(before.path("detail").asText()).contains("at the first score");
+    assertThat(scoreReadiness().path("ready").asBoolean()).isTrue();
+    assertThat(scoreReadiness().path("detail").asText())
+        .isEqualTo("checked against their goldens at the first score: image, audio");
 
-    HttpResponse<String> r =
+    HttpResponse<String> image =
         post("/api/v1/score?file=clean.png", Goldens.read("scene-clean.png"), "image/png");
 
-    assertThat(Json.mapper().readTree(r.body()).path("status").asText()).isEqualTo("scored");
-    JsonNode after = Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
-    assertThat(after.path("ready").asBoolean()).isTrue();
-    assertThat(after.path("detail").asText()).doesNotContain("goldens");
+    assertThat(Json.mapper().readTree(image.body()).path("status").asText()).isEqualTo("scored");
+    assertThat(scoreReadiness().path("detail").asText())
+        .isEqualTo("checked against their goldens at the first score: audio");
+
+    HttpResponse<String> voice =
+        post("/api/v1/score?file=speech.wav", Goldens.read("speech-clean.wav"), "audio/wav");
+
+    assertThat(Json.mapper().readTree(voice.body()).path("status").asText()).isEqualTo("scored");
+    assertThat(scoreReadiness().path("ready").asBoolean()).isTrue();
+    assertThat(scoreReadiness().path("detail").asText()).isEqualTo("ok");
+  }
+
+  private JsonNode scoreReadiness() throws Exception {
+    return Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
   }
 
   @Test
