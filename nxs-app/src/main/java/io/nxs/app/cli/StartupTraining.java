@@ -304,7 +304,7 @@ public final class StartupTraining {
         if (request(port, null, "GET", "/readyz", null) == 200) {
           return;
         }
-      } catch (IOException notYet) {
+      } catch (IOException expected) {
         // Not listening yet, or a request timed out under load: ask again.
       }
       if (System.nanoTime() - deadline > 0) {
