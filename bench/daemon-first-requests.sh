@@ -51,7 +51,7 @@ for round in $(seq 1 "$rounds"); do
   for jar in "$@"; do
     n=$((n + 1))
     dir="$work/$n"
-    rm -rf "$dir/home"
+    rm -rf "${dir:?}/home"
     mkdir -p "$dir/home"
     port=$(free_port)
     printf 'server: {host: 127.0.0.1, port: %s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' \
