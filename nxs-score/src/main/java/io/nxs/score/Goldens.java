@@ -8,18 +8,20 @@ import io.nxs.score.image.ImageDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The golden references (resources {@code io/nxs/score/golden/}): a few images and recordings with
  * values from independent tools (OpenCV's BRISQUE, ffmpeg's ebur128 loudness and true peak) and the
- * quality recorded when they were made ({@code bench/score/make-goldens.py}). Checked at start and
- * in CI: a built-in scorer that disagrees with its goldens beyond the tolerance is not used, and
- * says why.
+ * quality recorded when they were made ({@code bench/score/make-goldens.py}). Checked before a
+ * daemon's first score of each kind, by the CLI's offline engine as it starts, and in CI: a
+ * built-in scorer that disagrees with its goldens beyond the tolerance is not used, and says why.
  */
 public final class Goldens {
 
@@ -33,6 +35,17 @@ public final class Goldens {
    * @return per kind, the disagreements found (empty lists when the scorer agrees)
    */
   public static Map<MediaFormat.Kind, List<String>> check(ScoringEngine engine) {
+    return check(engine, EnumSet.allOf(MediaFormat.Kind.class));
+  }
+
+  /**
+   * Checks the built-in scorers of {@code kinds} against their goldens alone (a daemon's first
+   * image need not wait for the voice scorer's check).
+   *
+   * @return per kind checked, the disagreements found (empty lists when the scorer agrees)
+   */
+  public static Map<MediaFormat.Kind, List<String>> check(
+      ScoringEngine engine, Set<MediaFormat.Kind> kinds) {
     JsonNode expected;
     try (InputStream in = Goldens.class.getResourceAsStream(DIR + "expected.json")) {
       if (in == null) {
@@ -42,9 +55,8 @@ public final class Goldens {
     } catch (IOException e) {
       throw new NxsException("the golden references are damaged: " + e.getMessage(), e);
     }
-    Map<MediaFormat.Kind, List<String>> out = new LinkedHashMap<>();
-    out.put(MediaFormat.Kind.IMAGE, new ArrayList<>());
-    out.put(MediaFormat.Kind.AUDIO, new ArrayList<>());
+    Map<MediaFormat.Kind, List<String>> out = new EnumMap<>(MediaFormat.Kind.class);
+    kinds.forEach(kind -> out.put(kind, new ArrayList<>()));
     JsonNode tolerance = expected.path("tolerance");
     for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("items").fields();
         it.hasNext(); ) {
@@ -55,6 +67,9 @@ public final class Goldens {
           MediaFormat.sniff(bytes)
               .orElseThrow(() -> new NxsException("golden " + name + " is no known media"));
       List<String> problems = out.get(f.kind());
+      if (problems == null) {
+        continue;
+      }
       Assessment a;
       try {
         a =

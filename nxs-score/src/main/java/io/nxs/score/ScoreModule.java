@@ -24,9 +24,12 @@ import io.nxs.score.store.ScoreStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,19 +48,11 @@ public final class ScoreModule implements NxsModule {
   private ScoringEngine engine;
   private ScoreService service;
   private BlockingTick refresh;
-  private final AtomicBoolean goldensBegun = new AtomicBoolean();
-  private Runnable goldens = () -> {};
   private BlockingTick release;
 
   @Override
   public String name() {
     return "score";
-  }
-
-  /** Begins the check of the built-in scorers against their goldens. */
-  @Override
-  public void serving() {
-    goldens.run();
   }
 
   @Override
@@ -69,29 +64,13 @@ public final class ScoreModule implements NxsModule {
   public void start(ModuleContext ctx) {
     ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
     engine = build(ctx.home(), config, ctx.clock(), ctx.audit());
-    // The golden check begins once the daemon serves (it took a quarter of the start's CPU on two
-    // cores), or at the first score if that comes sooner; a score waits for it, a start does not.
-    ScoringEngine e = engine;
-    AuditTrail audit = ctx.audit();
-    CompletableFuture<Void> checked = new CompletableFuture<>();
-    goldens =
-        () -> {
-          if (goldensBegun.compareAndSet(false, true)) {
-            Thread.ofVirtual()
-                .name("score-goldens")
-                .start(
-                    () -> {
-                      try {
-                        checkGoldens(e, audit);
-                        checked.complete(null);
-                      } catch (RuntimeException | Error failure) {
-                        checked.completeExceptionally(failure);
-                        throw failure;
-                      }
-                    });
-          }
-        };
-    e.gate(checked, goldens);
+    // The golden check of a kind runs at its first score, which waits for it: not on the start
+    // path (it took a quarter of the start's CPU on two cores), and not in an idle daemon either,
+    // which would then keep the image and audio decoders' classes, AWT's disposer thread and the
+    // BRISQUE model resident for good without ever scoring (ADR 0095).
+    for (MediaFormat.Kind kind : MediaFormat.Kind.values()) {
+      gateOnGoldens(engine, ctx.audit(), kind);
+    }
     ScoreStore store = new ScoreStore(ctx.store());
     DriftMonitor drift = new DriftMonitor(store, config.drift(), ctx.clock());
     service =
@@ -111,8 +90,16 @@ public final class ScoreModule implements NxsModule {
               @Override
               public Readiness check() {
                 Map<MediaFormat.Kind, String> off = engine.disabled();
-                if (!engine.checkedYet()) {
-                  return new Readiness(true, "checking the scorers against their goldens");
+                List<String> unchecked =
+                    Arrays.stream(MediaFormat.Kind.values())
+                        .filter(kind -> !engine.checkedYet(kind))
+                        .map(MediaFormat.Kind::label)
+                        .toList();
+                if (off.isEmpty() && !unchecked.isEmpty()) {
+                  return new Readiness(
+                      true,
+                      "checked against their goldens at the first score: "
+                          + String.join(", ", unchecked));
                 }
                 return off.isEmpty()
                     ? Readiness.ok()
@@ -165,7 +152,7 @@ public final class ScoreModule implements NxsModule {
    */
   public static ScoringEngine engine(Path home, ScoreConfig config, Clock clock, AuditTrail audit) {
     ScoringEngine engine = build(home, config, clock, audit);
-    checkGoldens(engine, audit);
+    checkGoldens(engine, audit, EnumSet.allOf(MediaFormat.Kind.class));
     return engine;
   }
 
@@ -186,13 +173,42 @@ public final class ScoreModule implements NxsModule {
     return engine;
   }
 
+  /**
+   * Makes {@code kind}'s scores wait for its golden check, which the first of them begins on a
+   * thread of its own.
+   */
+  private static void gateOnGoldens(ScoringEngine engine, AuditTrail audit, MediaFormat.Kind kind) {
+    CompletableFuture<Void> checked = new CompletableFuture<>();
+    AtomicBoolean begun = new AtomicBoolean();
+    engine.gate(
+        kind,
+        checked,
+        () -> {
+          if (begun.compareAndSet(false, true)) {
+            Thread.ofVirtual()
+                .name("score-goldens-" + kind.label())
+                .start(
+                    () -> {
+                      try {
+                        checkGoldens(engine, audit, EnumSet.of(kind));
+                        checked.complete(null);
+                      } catch (RuntimeException | Error failure) {
+                        checked.completeExceptionally(failure);
+                        throw failure;
+                      }
+                    });
+          }
+        });
+  }
+
   /** Takes a built-in scorer that disagrees with its goldens out of service, logged and audited. */
-  private static void checkGoldens(ScoringEngine engine, AuditTrail audit) {
+  private static void checkGoldens(
+      ScoringEngine engine, AuditTrail audit, Set<MediaFormat.Kind> kinds) {
     Map<MediaFormat.Kind, List<String>> found;
     try {
-      found = Goldens.check(engine);
+      found = Goldens.check(engine, kinds);
     } catch (RuntimeException e) {
-      for (MediaFormat.Kind kind : MediaFormat.Kind.values()) {
+      for (MediaFormat.Kind kind : kinds) {
         engine.disable(kind, "its golden references could not be checked: " + e.getMessage());
       }
       LOG.error("the golden references could not be checked: {}", e.getMessage());

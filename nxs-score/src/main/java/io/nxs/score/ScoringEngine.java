@@ -46,7 +46,10 @@ public final class ScoringEngine implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Reference reference;
   private final Semaphore permits;
-  private volatile CompletableFuture<Void> checked = CompletableFuture.completedFuture(null);
+  private final Map<MediaFormat.Kind, Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A check a kind's scores wait for, and what begins it. */
+  private record Gate(CompletableFuture<Void> check, Runnable begin) {}
 
   /**
    * @param learned the operator's learned scorers by kind, possibly none
@@ -77,28 +80,19 @@ public final class ScoringEngine implements AutoCloseable {
   }
 
   /**
-   * Makes scoring wait for a check of the scorers that runs in the background (the daemon checks
-   * the goldens while it starts, so the check does not delay the start).
+   * Makes the scoring of {@code kind} wait for a check of its scorer that begins late (the daemon
+   * checks the goldens of a kind at its first score of that kind): that score runs {@code begin}
+   * before it waits, so a score never waits for a check nobody began. {@code begin} must be
+   * idempotent.
    */
-  public void gate(CompletableFuture<Void> check) {
-    gate(check, () -> {});
+  public void gate(MediaFormat.Kind kind, CompletableFuture<Void> check, Runnable begin) {
+    gates.put(kind, new Gate(check, begin));
   }
 
-  /**
-   * As {@link #gate(CompletableFuture)}, for a check that begins late (the daemon checks the
-   * goldens once it serves): the first score runs {@code begin} before it waits, so a score never
-   * waits for a check nobody began. {@code begin} must be idempotent.
-   */
-  public void gate(CompletableFuture<Void> check, Runnable begin) {
-    this.beginCheck = begin;
-    this.checked = check;
-  }
-
-  private volatile Runnable beginCheck = () -> {};
-
-  /** Whether the background check, if any, has finished. */
-  public boolean checkedYet() {
-    return checked.isDone();
+  /** Whether the check of {@code kind}'s scorer, if any, has finished. */
+  public boolean checkedYet(MediaFormat.Kind kind) {
+    Gate g = gates.get(kind);
+    return g == null || g.check().isDone();
   }
 
   /** The built-in scorers taken out of service, with why. */
@@ -152,8 +146,11 @@ public final class ScoringEngine implements AutoCloseable {
     String format = sniffed.map(Enum::name).orElse(null);
     try {
       MediaFormat f = admit(bytes, file, contentType, sniffed);
-      beginCheck.run();
-      checked.join();
+      Gate gate = gates.get(f.kind());
+      if (gate != null) {
+        gate.begin().run();
+        gate.check().join();
+      }
       permits.acquireUninterruptibly();
       try {
         return f.kind() == MediaFormat.Kind.IMAGE

@@ -122,6 +122,32 @@ class ScoreModuleTest {
   }
 
   @Test
+  void eachKindsGoldenCheckWaitsForItsFirstScoreEvenOnceTheDaemonServes() throws Exception {
+    module.serving();
+    assertThat(scoreReadiness().path("ready").asBoolean()).isTrue();
+    assertThat(scoreReadiness().path("detail").asText())
+        .isEqualTo("checked against their goldens at the first score: image, audio");
+
+    HttpResponse<String> image =
+        post("/api/v1/score?file=clean.png", Goldens.read("scene-clean.png"), "image/png");
+
+    assertThat(Json.mapper().readTree(image.body()).path("status").asText()).isEqualTo("scored");
+    assertThat(scoreReadiness().path("detail").asText())
+        .isEqualTo("checked against their goldens at the first score: audio");
+
+    HttpResponse<String> voice =
+        post("/api/v1/score?file=speech.wav", Goldens.read("speech-clean.wav"), "audio/wav");
+
+    assertThat(Json.mapper().readTree(voice.body()).path("status").asText()).isEqualTo("scored");
+    assertThat(scoreReadiness().path("ready").asBoolean()).isTrue();
+    assertThat(scoreReadiness().path("detail").asText()).isEqualTo("ok");
+  }
+
+  private JsonNode scoreReadiness() throws Exception {
+    return Json.mapper().readTree(get("/readyz").body()).path("modules").path("score");
+  }
+
+  @Test
   void everyMalformedUploadIsRejectedAndTheServerStaysHealthy() throws Exception {
     for (var c : BadInput.cases().entrySet()) {
       HttpResponse<String> r =

@@ -5,13 +5,13 @@ import io.nxs.app.NxsHome;
 import io.nxs.core.http.ChildDaemonReadiness;
 import io.nxs.core.state.SecureFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +221,7 @@ public final class StartupTraining {
                               "--home",
                               homeDir.toString()));
       try {
-        awaitReady(port, serve::isAlive, err::toString);
+        awaitServing(port, serve::isAlive, err::toString);
         String key = adminKey(home);
         http(port, key);
         request(port, key, "POST", "/api/v1/daemon/stop", "");
@@ -291,10 +291,36 @@ public final class StartupTraining {
   }
 
   /**
+   * As {@link #awaitReady} for the daemon this JVM serves ({@code runServe}), asking {@code
+   * /readyz} through {@link #request} every 20 ms: {@code ChildDaemonReadiness} asks through {@code
+   * HttpURLConnection}, whose classes would then be in the daemon's own AOT cache, which loads
+   * every class it holds at each start (ADR 0095).
+   */
+  private static void awaitServing(int port, BooleanSupplier alive, Supplier<String> log)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+    while (alive.getAsBoolean()) {
+      try {
+        if (request(port, null, "GET", "/readyz", null) == 200) {
+          return;
+        }
+      } catch (IOException expected) {
+        // Not listening yet, or a request timed out under load: ask again.
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "the training daemon was not ready within " + READY_LIMIT.toMinutes() + " min");
+      }
+      Thread.sleep(20);
+    }
+    String said = log.get().strip();
+    throw new IllegalStateException(
+        "the training daemon stopped: " + said.substring(Math.max(0, said.length() - 2000)));
+  }
+
+  /**
    * The HTTP paths the CLI does not take: probes, metrics, the dashboard and a chat completion
    * (answered with the gateway's error, as no provider runs here; the status is not checked).
-   * Through {@code HttpURLConnection}, as the CLI talks to the daemon: the JDK's {@code HttpClient}
-   * would put some 300 classes into the daemon's archive that a start does not use.
    */
   private static void http(int port, String key) throws IOException {
     for (String path :
@@ -315,30 +341,53 @@ public final class StartupTraining {
     return Files.readString(home.adminKey()).strip();
   }
 
-  /** One request with {@code key}; {@code body} null for none. Reads and drops the answer. */
-  private static void request(int port, String key, String method, String path, String body)
+  /**
+   * One HTTP/1.1 request with {@code key} (null for none) and {@code body} (null for none), on a
+   * connection of its own that the daemon closes after the answer; reads and drops the answer and
+   * returns its status. Over a plain socket, not {@code HttpURLConnection} nor the JDK's {@code
+   * HttpClient}: the daemon's own training runs in the daemon's JVM, and their classes (49 and some
+   * 300) would be in its AOT cache, loaded at every start by a daemon that never uses them (ADR
+   * 0095).
+   */
+  private static int request(int port, String key, String method, String path, String body)
       throws IOException {
-    HttpURLConnection connection =
-        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-    connection.setConnectTimeout(30_000);
-    connection.setReadTimeout(30_000);
-    connection.setRequestMethod(method);
-    connection.setRequestProperty("Authorization", "Bearer " + key);
+    byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head =
+        new StringBuilder(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+            .append(port)
+            .append("\r\nConnection: close\r\nContent-Length: ")
+            .append(content.length)
+            .append("\r\n");
+    if (key != null) {
+      head.append("Authorization: Bearer ").append(key).append("\r\n");
+    }
     if (body != null) {
-      connection.setDoOutput(true);
-      connection.setRequestProperty("Content-Type", "application/json");
-      try (OutputStream out = connection.getOutputStream()) {
-        out.write(body.getBytes(StandardCharsets.UTF_8));
+      head.append("Content-Type: application/json\r\n");
+    }
+    head.append("\r\n");
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 30_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+      out.write(content);
+      out.flush();
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      // "HTTP/1.1 200 OK": the status is the second word of the first line.
+      String[] statusLine = answer.lines().findFirst().orElse("").split(" ", 3);
+      if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+        throw new IOException(method + " " + path + ": no HTTP answer");
+      }
+      try {
+        return Integer.parseInt(statusLine[1]);
+      } catch (NumberFormatException e) {
+        throw new IOException(method + " " + path + ": no HTTP status in " + statusLine[1], e);
       }
     }
-    int status = connection.getResponseCode();
-    try (InputStream in =
-        status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-      if (in != null) {
-        in.readAllBytes();
-      }
-    }
-    connection.disconnect();
   }
 
   private void cli(String... args) {
@@ -377,8 +426,10 @@ public final class StartupTraining {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    try (ServerSocketChannel s =
+        ServerSocketChannel.open()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      return ((InetSocketAddress) s.getLocalAddress()).getPort();
     }
   }
 }

@@ -62,9 +62,9 @@ public final class BrisqueModel {
    * The model shipped with NXS (OpenCV's LIVE model), read once per process: the model is
    * immutable, and reading it (570 KB of numbers and their digest) is a tenth of the daemon's
    * start-up CPU otherwise. The daemon reads it at its first use — the check against the goldens
-   * that begins once it serves, or a score before that — not on its start path (its number parsing
-   * was a fifth of the JIT's work before /readyz, ADR 0063); a caller that comes while that runs
-   * waits for it. A failure is not kept.
+   * that its first score begins — not on its start path (its number parsing was a fifth of the
+   * JIT's work before /readyz, ADR 0063) nor in a daemon that never scores (ADR 0095); a caller
+   * that comes while that runs waits for it. A failure is not kept.
    */
   public static synchronized BrisqueModel live() {
     if (live == null) {

@@ -61,7 +61,7 @@ public final class ImageScorer {
 
   /**
    * A scorer whose model is fetched at its first use (the daemon's: {@link BrisqueModel#live}, read
-   * when it first scores or checks its goldens, after the daemon serves, not on its start path).
+   * when its first score checks the goldens, not on the daemon's start path).
    */
   public ImageScorer(Supplier<BrisqueModel> model, BrisqueWorkspaces workspaces) {
     this.model = model;
