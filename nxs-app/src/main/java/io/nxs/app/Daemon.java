@@ -107,16 +107,18 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(NxsHome home, Map<String, String> env, Clock clock) {
     StartupPhases phases = new StartupPhases();
     boolean firstStart = home.initialize();
-    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
-    // configuration loads, so the two largest early steps overlap on a machine with two cores.
-    CompletableFuture<Kernel> opening =
-        CompletableFuture.supplyAsync(
-            () -> Kernel.open(home, clock),
-            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
     // Safe mode (SPEC RO3): the config is read with every module's sections, no module starts.
     Optional<String> safeMode = SafeModeMarker.read(home.dir());
     List<NxsModule> all = Modules.create();
     List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
+    // state.db, every table the modules' starts migrate whatever the configuration (one pass, ADR
+    // 0069) and the audit log do not depend on nxs.yaml: they open on another thread while the
+    // configuration loads, so the largest early steps overlap on a machine with two cores.
+    List<String> migrations = Kernel.migrations(modules);
+    CompletableFuture<Kernel> opening =
+        CompletableFuture.supplyAsync(
+            () -> Kernel.open(home, clock, migrations),
+            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
     prepare(modules);
     NxsConfig config;
     try {
@@ -337,12 +339,22 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** The state store (integrity-checked, kernel tables migrated) and the audit log on it. */
+  /**
+   * The state store (integrity-checked; the kernel's tables and those the modules always need
+   * migrated) and the audit log on it.
+   */
   private record Kernel(StateStore store, AuditLog audit) {
 
-    static Kernel open(NxsHome home, Clock clock) {
+    /** The kernel's migration folders, then every module's {@link NxsModule#migrationFolders}. */
+    static List<String> migrations(List<NxsModule> modules) {
+      List<String> all = new ArrayList<>(List.of("core", "audit"));
+      modules.forEach(m -> all.addAll(m.migrationFolders()));
+      return List.copyOf(all);
+    }
+
+    static Kernel open(NxsHome home, Clock clock, List<String> migrations) {
       StateStore store = StateStore.open(home.stateDb());
-      store.migrate("core");
+      store.migrate(migrations);
       return new Kernel(store, AuditLog.open(store, home.keys(), clock));
     }
 

@@ -31,6 +31,19 @@ public interface NxsModule extends AutoCloseable {
   default void prepare() {}
 
   /**
+   * The migration folders ({@code db/<name>}, see {@link io.nxs.core.state.StateStore#migrate})
+   * this module's {@link #start} migrates whatever the configuration says. The daemon migrates them
+   * in one pass with the kernel's tables, on the thread that opens the state store while the
+   * configuration loads, so the module's own {@code store.migrate} in {@code start} finds them done
+   * and returns at once. A folder migrated only under some configuration (the cluster's, only when
+   * the cluster is enabled) is not listed here: its {@code start} migrates it, so a module that is
+   * off creates no tables. Empty by default.
+   */
+  default List<String> migrationFolders() {
+    return List.of();
+  }
+
+  /**
    * Starts the module: migrate tables, read config, register extensions, schedule work.
    *
    * @throws io.nxs.core.NxsException when it cannot start; the daemon then stops with its message
