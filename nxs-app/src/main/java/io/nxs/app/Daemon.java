@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -111,20 +112,23 @@ public final class Daemon implements AutoCloseable {
     Optional<String> safeMode = SafeModeMarker.read(home.dir());
     List<NxsModule> all = Modules.create();
     List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
-    // state.db, every table the modules' starts migrate whatever the configuration (one pass, ADR
-    // 0069) and the audit log do not depend on nxs.yaml: they open on another thread while the
-    // configuration loads, so the largest early steps overlap on a machine with two cores.
-    List<String> migrations = Kernel.migrations(modules);
+    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
+    // configuration loads, so the largest early steps overlap on a machine with two cores. The same
+    // thread then migrates, in one pass, every table the modules' starts always need (ADR 0069),
+    // while this one builds the kernel's services; the modules start once both are done.
+    Executor stateThread = r -> Thread.ofVirtual().name("nxs-open-state").start(r);
     CompletableFuture<Kernel> opening =
-        CompletableFuture.supplyAsync(
-            () -> Kernel.open(home, clock, migrations),
-            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
+        CompletableFuture.supplyAsync(() -> Kernel.open(home, clock), stateThread);
+    List<String> folders = Kernel.moduleMigrations(modules);
+    CompletableFuture<Void> migrated =
+        opening.thenAcceptAsync(k -> k.store().migrate(folders), stateThread);
     prepare(modules);
     NxsConfig config;
     try {
       config = Modules.loader(all, env).load(home.config());
     } catch (RuntimeException e) {
       // Let the state thread finish before reporting the configuration error.
+      migrated.handle((done, failure) -> null).join();
       opening.handle((kernel, failure) -> kernel == null ? null : kernel.closeAudit()).join();
       throw e;
     }
@@ -186,6 +190,8 @@ public final class Daemon implements AutoCloseable {
       ServerConfig server = config.section(ServerConfig.SECTION);
       CompletableFuture<String> stopRequested = new CompletableFuture<>();
       routes.add(new StopRoutes(audit, server.shutdownGrace(), stopRequested));
+      Kernel.await(migrated);
+      phases.mark("migrations");
       for (NxsModule module : modules) {
         module.start(context);
         started.add(module);
@@ -260,6 +266,8 @@ public final class Daemon implements AutoCloseable {
       }
       return daemon;
     } catch (RuntimeException e) {
+      // The state thread may still migrate: it ends before the store's user goes.
+      migrated.handle((done, failure) -> null).join();
       DaemonAddress.remove(home);
       if (pressure != null) {
         pressure.close();
@@ -339,29 +347,24 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /**
-   * The state store (integrity-checked; the kernel's tables and those the modules always need
-   * migrated) and the audit log on it.
-   */
+  /** The state store (integrity-checked, kernel tables migrated) and the audit log on it. */
   private record Kernel(StateStore store, AuditLog audit) {
 
-    /** The kernel's migration folders, then every module's {@link NxsModule#migrationFolders}. */
-    static List<String> migrations(List<NxsModule> modules) {
-      List<String> all = new ArrayList<>(List.of("core", "audit"));
-      modules.forEach(m -> all.addAll(m.migrationFolders()));
-      return List.copyOf(all);
-    }
-
-    static Kernel open(NxsHome home, Clock clock, List<String> migrations) {
+    static Kernel open(NxsHome home, Clock clock) {
       StateStore store = StateStore.open(home.stateDb());
-      store.migrate(migrations);
+      store.migrate(List.of("core", "audit"));
       return new Kernel(store, AuditLog.open(store, home.keys(), clock));
     }
 
-    /** The opened kernel, or what stopped it (such as a corrupt state.db) rethrown as it was. */
-    static Kernel await(CompletableFuture<Kernel> opening) {
+    /** Every module's {@link NxsModule#migrationFolders}, in start order. */
+    static List<String> moduleMigrations(List<NxsModule> modules) {
+      return modules.stream().flatMap(m -> m.migrationFolders().stream()).toList();
+    }
+
+    /** The result of a step on the state thread, or what stopped it rethrown as it was. */
+    static <T> T await(CompletableFuture<T> step) {
       try {
-        return opening.join();
+        return step.join();
       } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException cause) {
           throw cause;
