@@ -74,6 +74,7 @@ public final class Daemon implements AutoCloseable {
   private Optional<SystemdNotifier> systemd = Optional.empty();
   private MemoryPressure pressure = MemoryPressure.NEVER;
   private final boolean firstStart;
+  private LateWork lateWork;
   private boolean closed;
 
   private Daemon(
@@ -255,15 +256,7 @@ public final class Daemon implements AutoCloseable {
       daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
-      for (NxsModule module : started) {
-        try {
-          module.serving();
-        } catch (RuntimeException e) {
-          // The daemon serves already: a module that cannot begin its late work says so, and
-          // its readiness check and its own first use report what is missing.
-          LOG.error("module {} could not begin its background work", module.name(), e);
-        }
-      }
+      daemon.lateWork = LateWork.begin(started, scheduler, LateWork.DELAY);
       return daemon;
     } catch (RuntimeException e) {
       // The state thread may still migrate: it ends before the store's user goes.
@@ -520,6 +513,7 @@ public final class Daemon implements AutoCloseable {
       systemd.ifPresent(SystemdNotifier::stopping);
     }
     DaemonAddress.remove(home);
+    lateWork.cancel();
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {
