@@ -259,7 +259,7 @@ public final class Daemon implements AutoCloseable {
       daemon.lateWork = LateWork.begin(started, scheduler, LateWork.DELAY);
       return daemon;
     } catch (RuntimeException e) {
-      // The state thread may still migrate: it ends before the store's user goes.
+      // The state thread may still be migrating: let it end before the audit log closes.
       migrated.handle((done, failure) -> null).join();
       DaemonAddress.remove(home);
       if (pressure != null) {
