@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,7 @@ public final class Daemon implements AutoCloseable {
   private Optional<SystemdNotifier> systemd = Optional.empty();
   private MemoryPressure pressure = MemoryPressure.NEVER;
   private final boolean firstStart;
+  private LateWork lateWork;
   private boolean closed;
 
   private Daemon(
@@ -107,22 +109,27 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(NxsHome home, Map<String, String> env, Clock clock) {
     StartupPhases phases = new StartupPhases();
     boolean firstStart = home.initialize();
-    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
-    // configuration loads, so the two largest early steps overlap on a machine with two cores.
-    CompletableFuture<Kernel> opening =
-        CompletableFuture.supplyAsync(
-            () -> Kernel.open(home, clock),
-            r -> Thread.ofVirtual().name("nxs-open-state").start(r));
     // Safe mode (SPEC RO3): the config is read with every module's sections, no module starts.
     Optional<String> safeMode = SafeModeMarker.read(home.dir());
     List<NxsModule> all = Modules.create();
     List<NxsModule> modules = safeMode.isPresent() ? List.of() : all;
+    // state.db and the audit log do not depend on nxs.yaml: they open on another thread while the
+    // configuration loads, so the largest early steps overlap on a machine with two cores. The same
+    // thread then migrates, in one pass, every table the modules' starts always need (ADR 0069),
+    // while this one builds the kernel's services; the modules start once both are done.
+    Executor stateThread = r -> Thread.ofVirtual().name("nxs-open-state").start(r);
+    CompletableFuture<Kernel> opening =
+        CompletableFuture.supplyAsync(() -> Kernel.open(home, clock), stateThread);
+    List<String> folders = Kernel.moduleMigrations(modules);
+    CompletableFuture<Void> migrated =
+        opening.thenAcceptAsync(k -> k.store().migrate(folders), stateThread);
     prepare(modules);
     NxsConfig config;
     try {
       config = Modules.loader(all, env).load(home.config());
     } catch (RuntimeException e) {
       // Let the state thread finish before reporting the configuration error.
+      migrated.handle((done, failure) -> null).join();
       opening.handle((kernel, failure) -> kernel == null ? null : kernel.closeAudit()).join();
       throw e;
     }
@@ -184,6 +191,8 @@ public final class Daemon implements AutoCloseable {
       ServerConfig server = config.section(ServerConfig.SECTION);
       CompletableFuture<String> stopRequested = new CompletableFuture<>();
       routes.add(new StopRoutes(audit, server.shutdownGrace(), stopRequested));
+      Kernel.await(migrated);
+      phases.mark("migrations");
       for (NxsModule module : modules) {
         module.start(context);
         started.add(module);
@@ -247,17 +256,11 @@ public final class Daemon implements AutoCloseable {
       daemon.pressure = pressure;
       daemon.systemd = SystemdNotifier.fromEnv(env);
       daemon.systemd.ifPresent(n -> n.ready(http.port(), scheduler));
-      for (NxsModule module : started) {
-        try {
-          module.serving();
-        } catch (RuntimeException e) {
-          // The daemon serves already: a module that cannot begin its late work says so, and
-          // its readiness check and its own first use report what is missing.
-          LOG.error("module {} could not begin its background work", module.name(), e);
-        }
-      }
+      daemon.lateWork = LateWork.begin(started, scheduler, LateWork.DELAY);
       return daemon;
     } catch (RuntimeException e) {
+      // The state thread may still be migrating: let it end before the audit log closes.
+      migrated.handle((done, failure) -> null).join();
       DaemonAddress.remove(home);
       if (pressure != null) {
         pressure.close();
@@ -342,14 +345,19 @@ public final class Daemon implements AutoCloseable {
 
     static Kernel open(NxsHome home, Clock clock) {
       StateStore store = StateStore.open(home.stateDb());
-      store.migrate("core");
+      store.migrate(List.of("core", "audit"));
       return new Kernel(store, AuditLog.open(store, home.keys(), clock));
     }
 
-    /** The opened kernel, or what stopped it (such as a corrupt state.db) rethrown as it was. */
-    static Kernel await(CompletableFuture<Kernel> opening) {
+    /** Every module's {@link NxsModule#migrationFolders}, in start order. */
+    static List<String> moduleMigrations(List<NxsModule> modules) {
+      return modules.stream().flatMap(m -> m.migrationFolders().stream()).toList();
+    }
+
+    /** The result of a step on the state thread, or what stopped it rethrown as it was. */
+    static <T> T await(CompletableFuture<T> step) {
       try {
-        return opening.join();
+        return step.join();
       } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException cause) {
           throw cause;
@@ -505,6 +513,7 @@ public final class Daemon implements AutoCloseable {
       systemd.ifPresent(SystemdNotifier::stopping);
     }
     DaemonAddress.remove(home);
+    lateWork.cancel();
     dashboard.close();
     int unfinished = http.stop();
     for (NxsModule m : modules.reversed()) {

@@ -11,7 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +82,39 @@ class DaemonTest {
       assertThat(get(d, "/api/v1/keys", admin).statusCode()).isEqualTo(200);
       assertThat(get(d, "/api/v1/audit?since=1h&type=nxs.*", admin).body()).contains("nxs.start");
     }
+  }
+
+  @Test
+  void aStartMigratesInOnePassTheModulesThatAlwaysRunAndLeavesTheOffClusterAndSyncWithoutTables()
+      throws Exception {
+    NxsHome home = homeOnFreePort();
+    List<String> modules =
+        List.of("core", "audit", "gateway", "vault", "session", "score", "drills", "doctor");
+
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      assertThat(strings(d, "SELECT name FROM sqlite_master WHERE name LIKE '%_schema_history'"))
+          .containsExactlyInAnyOrderElementsOf(
+              modules.stream().map(m -> m + "_schema_history").toList());
+      assertThat(strings(d, "SELECT module FROM nxs_schema_fingerprints"))
+          .containsExactlyInAnyOrderElementsOf(modules);
+    }
+    try (Daemon d = Daemon.start(home, Map.of(), Clock.systemUTC())) {
+      assertThat(strings(d, "SELECT version FROM gateway_schema_history ORDER BY installed_rank"))
+          .as("a restart runs no script again")
+          .containsExactly("0", "1", "2");
+    }
+  }
+
+  private static List<String> strings(Daemon d, String query) throws Exception {
+    List<String> found = new ArrayList<>();
+    try (Connection c = d.store().connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        found.add(rs.getString(1));
+      }
+    }
+    return found;
   }
 
   @Test

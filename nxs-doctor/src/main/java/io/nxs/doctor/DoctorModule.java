@@ -65,6 +65,11 @@ public final class DoctorModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of("doctor");
+  }
+
+  @Override
   public void start(ModuleContext context) {
     DoctorConfig config = context.config().section(DoctorConfig.SECTION);
     actions = Executors.newVirtualThreadPerTaskExecutor();

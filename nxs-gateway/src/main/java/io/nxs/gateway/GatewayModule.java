@@ -62,6 +62,11 @@ public final class GatewayModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of("gateway");
+  }
+
+  @Override
   public void start(ModuleContext context) {
     config = GatewayConfig.from(context.config(), context.home(), env);
     context.store().migrate("gateway");

@@ -61,6 +61,11 @@ public final class ScoreModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of("score");
+  }
+
+  @Override
   public void start(ModuleContext ctx) {
     ScoreConfig config = ctx.config().section(ScoreConfig.SECTION);
     engine = build(ctx.home(), config, ctx.clock(), ctx.audit());

@@ -49,6 +49,11 @@ public final class SessionModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of("session");
+  }
+
+  @Override
   public void start(ModuleContext ctx) {
     ctx.store().migrate("session");
     SessionConfig config = ctx.config().section(SessionConfig.SECTION);

@@ -44,6 +44,11 @@ public final class VaultModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of("vault");
+  }
+
+  @Override
   public void start(ModuleContext ctx) {
     VaultConfig config = ctx.config().section(VaultConfig.SECTION);
     config.deprecations().forEach(LOG::warn);

@@ -31,6 +31,19 @@ public interface NxsModule extends AutoCloseable {
   default void prepare() {}
 
   /**
+   * The migration folders ({@code db/<name>}, see {@link io.nxs.core.state.StateStore#migrate})
+   * this module's {@link #start} migrates whatever the configuration says. The daemon migrates them
+   * in one pass with the kernel's tables, on the thread that opens the state store while the
+   * configuration loads, so the module's own {@code store.migrate} in {@code start} finds them done
+   * and returns at once. A folder migrated only under some configuration (the cluster's, only when
+   * the cluster is enabled) is not listed here: its {@code start} migrates it, so a module that is
+   * off creates no tables. Empty by default.
+   */
+  default List<String> migrationFolders() {
+    return List.of();
+  }
+
+  /**
    * Starts the module: migrate tables, read config, register extensions, schedule work.
    *
    * @throws io.nxs.core.NxsException when it cannot start; the daemon then stops with its message
@@ -38,11 +51,12 @@ public interface NxsModule extends AutoCloseable {
   void start(ModuleContext context);
 
   /**
-   * Called once the daemon serves (the HTTP server is up and {@code /readyz} answers): the place to
+   * Called once the daemon serves (the HTTP server is up and {@code /readyz} answers), a moment
+   * later (two seconds) so that the first requests do not compete with it either: the place to
    * begin background work that may wait until then, so it does not compete with the start for the
-   * CPU. Never called when a module runs outside the daemon, so such work must also begin on its
-   * own when first needed, and a readiness check must not report as done what has not run. Does
-   * nothing by default.
+   * CPU; never called when the daemon closes first. Never called when a module runs outside the
+   * daemon, so such work must also begin on its own when first needed, and a readiness check must
+   * not report as done what has not run. Does nothing by default.
    */
   default void serving() {}
 

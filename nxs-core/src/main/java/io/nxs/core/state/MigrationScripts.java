@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,11 @@ final class MigrationScripts {
   private final Map<String, List<String>> byModule;
 
   private final ClassLoader loader;
+
+  /**
+   * Each module's fingerprint once computed (under the store's lock): the scripts do not change.
+   */
+  private final Map<String, String> fingerprints = new HashMap<>();
 
   private MigrationScripts(ClassLoader loader, Map<String, List<String>> byModule) {
     this.loader = loader;
@@ -152,6 +158,10 @@ final class MigrationScripts {
    * The fingerprint of the module's scripts, or empty when it has none (then nothing is skipped).
    */
   String fingerprint(String module) {
+    return fingerprints.computeIfAbsent(module, this::digest);
+  }
+
+  private String digest(String module) {
     List<String> scripts = of(module);
     if (scripts.isEmpty()) {
       return "";

@@ -116,9 +116,26 @@ public final class StateStore {
    *
    * @throws NxsException naming the module and migration when one fails
    */
-  public synchronized void migrate(String module) {
-    if (!MODULE.matcher(module).matches()) {
-      throw new IllegalArgumentException("module name must be lower snake case: " + module);
+  public void migrate(String module) {
+    migrate(List.of(module));
+  }
+
+  /**
+   * Migrates several modules in one pass, in the order given: one listing of the class path's
+   * scripts and one read of the recorded fingerprints for all of them, then, for each module whose
+   * scripts changed since its last run, Flyway on that module's own history table (so a home
+   * migrated module by module, by any earlier version, is the same home). A module whose scripts
+   * are unchanged costs a map lookup. Stops at the first module that fails; the modules before it
+   * stay migrated and recorded.
+   *
+   * @throws IllegalArgumentException when a name is not lower snake case (nothing is migrated)
+   * @throws NxsException naming the module and migration when one fails
+   */
+  public synchronized void migrate(List<String> modules) {
+    for (String module : modules) {
+      if (!MODULE.matcher(module).matches()) {
+        throw new IllegalArgumentException("module name must be lower snake case: " + module);
+      }
     }
     if (catalog == null) {
       catalog = MigrationScripts.scan(scripts);
@@ -126,14 +143,16 @@ public final class StateStore {
     if (recorded == null) {
       recorded = recordedFingerprints();
     }
-    String fingerprint = catalog.fingerprint(module);
-    if (!fingerprint.isEmpty() && fingerprint.equals(recorded.get(module))) {
-      return;
-    }
-    runFlyway(module);
-    if (!fingerprint.isEmpty()) {
-      recordFingerprint(module, fingerprint);
-      recorded.put(module, fingerprint);
+    for (String module : modules) {
+      String fingerprint = catalog.fingerprint(module);
+      if (!fingerprint.isEmpty() && fingerprint.equals(recorded.get(module))) {
+        continue;
+      }
+      runFlyway(module);
+      if (!fingerprint.isEmpty()) {
+        recordFingerprint(module, fingerprint);
+        recorded.put(module, fingerprint);
+      }
     }
   }
 

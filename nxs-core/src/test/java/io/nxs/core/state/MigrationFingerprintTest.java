@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,11 @@ class MigrationFingerprintTest {
   @TempDir Path dir;
 
   private Path script(String name, String sql) throws Exception {
-    Path file = dir.resolve("classes/db/demo").resolve(name);
+    return script("demo", name, sql);
+  }
+
+  private Path script(String module, String name, String sql) throws Exception {
+    Path file = dir.resolve("classes/db").resolve(module).resolve(name);
     Files.createDirectories(file.getParent());
     Files.writeString(file, sql);
     return file;
@@ -103,13 +108,19 @@ class MigrationFingerprintTest {
   }
 
   private static java.util.List<String> history(Path db) throws Exception {
+    return history(db, "demo");
+  }
+
+  private static java.util.List<String> history(Path db, String module) throws Exception {
     java.util.List<String> rows = new java.util.ArrayList<>();
     try (Connection c = StateStore.open(db).connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT version, description, type, script, checksum, success"
-                    + " FROM demo_schema_history ORDER BY installed_rank")) {
+                    + " FROM "
+                    + module
+                    + "_schema_history ORDER BY installed_rank")) {
       while (rs.next()) {
         rows.add(
             String.join(
@@ -161,5 +172,87 @@ class MigrationFingerprintTest {
       assertThat(count(store, "d")).isZero();
     }
     assertThat(history(scanned)).hasSize(5);
+  }
+
+  @Test
+  void onePassMigratesEveryModuleIntoTheSameHistoryAsOneRunPerModule() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    script("V2__b.sql", "CREATE TABLE b (id INTEGER PRIMARY KEY);");
+    script("other", "V1__o.sql", "CREATE TABLE o (id INTEGER PRIMARY KEY);");
+    script("later", "V1__l.sql", "CREATE TABLE l (id INTEGER PRIMARY KEY);");
+    Path pass = dir.resolve("pass.db");
+    Path each = dir.resolve("each.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(pass, loader).migrate(List.of("demo", "other", "later"));
+      // A home as every earlier version made it: one migrate (one Flyway run) per module.
+      StateStore perModule = StateStore.open(each, loader);
+      perModule.migrate("demo");
+      perModule.migrate("other");
+      perModule.migrate("later");
+    }
+
+    for (String module : List.of("demo", "other", "later")) {
+      assertThat(history(pass, module)).isNotEmpty().isEqualTo(history(each, module));
+    }
+    assertThat(count(StateStore.open(pass), "nxs_schema_fingerprints")).isEqualTo(3);
+  }
+
+  @Test
+  void aHomeMigratedModuleByModuleUpgradesInOnePassKeepingItsRows() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);");
+    script("other", "V1__o.sql", "CREATE TABLE o (id INTEGER PRIMARY KEY);");
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore old = StateStore.open(db, loader);
+      old.migrate("demo");
+      old.migrate("other");
+      sql(old, "INSERT INTO a (v) VALUES ('kept')");
+    }
+    // The new version adds a script to one module and a module of its own.
+    script("V2__a2.sql", "ALTER TABLE a ADD COLUMN w TEXT;");
+    script("fresh", "V1__f.sql", "CREATE TABLE f (id INTEGER PRIMARY KEY);");
+
+    try (URLClassLoader loader = scripts()) {
+      StateStore.open(db, loader).migrate(List.of("demo", "other", "fresh"));
+    }
+
+    StateStore after = StateStore.open(db);
+    assertThat(count(after, "a WHERE v = 'kept' AND w IS NULL")).isEqualTo(1);
+    assertThat(count(after, "f")).isZero();
+    // Each script ran once: demo's baseline, V1 and the new V2; other's untouched.
+    assertThat(history(db, "demo"))
+        .extracting(r -> r.split("\\|")[0])
+        .containsExactly("0", "1", "2");
+    assertThat(history(db, "other")).extracting(r -> r.split("\\|")[0]).containsExactly("0", "1");
+  }
+
+  @Test
+  void onePassStopsAtTheFailingModuleNamingItAndKeepsTheModulesBefore() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    script("broken", "V1__x.sql", "CREATE TABLE oops (;");
+    script("after", "V1__z.sql", "CREATE TABLE z (id INTEGER PRIMARY KEY);");
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = scripts()) {
+      StateStore store = StateStore.open(db, loader);
+      assertThatThrownBy(() -> store.migrate(List.of("demo", "broken", "after")))
+          .isInstanceOf(NxsException.class)
+          .hasMessageContaining("migrating the broken tables");
+      assertThat(count(store, "a")).isZero();
+      assertThat(count(store, "nxs_schema_fingerprints WHERE module = 'demo'")).isEqualTo(1);
+      assertThat(count(store, "sqlite_master WHERE name IN ('z', 'after_schema_history')"))
+          .isZero();
+    }
+  }
+
+  @Test
+  void aNameThatIsNotLowerSnakeCaseMigratesNothing() throws Exception {
+    script("V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
+    try (URLClassLoader loader = scripts()) {
+      StateStore store = StateStore.open(dir.resolve("state.db"), loader);
+      assertThatThrownBy(() -> store.migrate(List.of("demo", "Bad-Name")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Bad-Name");
+      assertThat(count(store, "sqlite_master WHERE name = 'a'")).isZero();
+    }
   }
 }

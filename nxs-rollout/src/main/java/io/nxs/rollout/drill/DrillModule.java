@@ -50,6 +50,11 @@ public final class DrillModule implements NxsModule {
   }
 
   @Override
+  public List<String> migrationFolders() {
+    return List.of(DrillRuns.MODULE);
+  }
+
+  @Override
   public void start(ModuleContext ctx) {
     DrillsConfig config = ctx.config().section(DrillsConfig.SECTION);
     DrillRuns runs = DrillRuns.migrated(ctx.store());
