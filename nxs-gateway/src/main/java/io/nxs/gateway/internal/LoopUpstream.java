@@ -69,8 +69,13 @@ final class LoopUpstream implements AutoCloseable {
   /** The system property that turns the loop exchange off (ADR 0037): {@code false}. */
   static final String SWITCH = "nxs.gateway.loopExchange";
 
-  /** Idle connections a loop keeps per upstream address; more are closed as they come back. */
-  private static final int IDLE_PER_UPSTREAM = 64;
+  /**
+   * Idle connections a loop keeps per upstream address; more are closed as they come back. As many
+   * as a loop may have requests in flight: with 64 kept, 512 client connections on two loops (256
+   * requests in flight each) closed and reopened ~190 upstream connections a round, 1.2x the CPU a
+   * request (bench/results/2026-12-07-gateway-5.md). Idle ones close after {@link #IDLE_SECONDS}.
+   */
+  private static final int IDLE_PER_UPSTREAM = 2048;
 
   /** Seconds an idle pooled connection stays open (the blocking client's eviction too). */
   private static final int IDLE_SECONDS = 30;
@@ -419,7 +424,12 @@ final class LoopUpstream implements AutoCloseable {
           c.close();
         }
       }
-      done.accept(result);
+      try {
+        done.accept(result);
+      } catch (RuntimeException e) {
+        // The result's taker answers the client or hands the request on; a failure there is a bug.
+        LOG.error("the loop exchange could not go on after an attempt on {}", provider.name(), e);
+      }
     }
 
     private void arm(long deadlineNanos, Runnable onExpiry) {
