@@ -189,6 +189,19 @@ public final class ApiKeyStore {
     return authenticate(secret);
   }
 
+  /**
+   * The key a bearer token belongs to when it is known and valid now without reading the database
+   * (a key authenticated before and not revoked since); empty when it is unknown here, and only
+   * {@link #authenticate} can say.
+   */
+  public Optional<ApiKey> authenticateFromMemory(String secret) {
+    if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
+      return Optional.empty();
+    }
+    ApiKey key = known.getIfPresent(hash(secret));
+    return key != null && key.validAt(clock.instant()) ? Optional.of(key) : Optional.empty();
+  }
+
   /** The key a bearer token belongs to, if it is known and valid now. */
   public Optional<ApiKey> authenticate(String secret) {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {

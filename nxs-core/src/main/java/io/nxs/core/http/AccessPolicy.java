@@ -12,7 +12,27 @@ import java.util.Optional;
 public interface AccessPolicy {
 
   /** Lets every authenticated request through. */
-  AccessPolicy OPEN = (key, needed, path) -> Optional.empty();
+  AccessPolicy OPEN =
+      new AccessPolicy() {
+        @Override
+        public Optional<ApiException> refuse(ApiKey key, Scope needed, String path) {
+          return Optional.empty();
+        }
+
+        @Override
+        public boolean letsThroughFromMemory(ApiKey key, Scope needed, String path) {
+          return true;
+        }
+      };
+
+  /**
+   * Whether {@link #refuse} would let the request through, known without waiting (no database read,
+   * no audit write): an event loop asks this, and on false the request goes to a thread that may
+   * block, where {@link #refuse} decides. The default cannot say.
+   */
+  default boolean letsThroughFromMemory(ApiKey key, Scope needed, String path) {
+    return false;
+  }
 
   /**
    * @param key the authenticated key

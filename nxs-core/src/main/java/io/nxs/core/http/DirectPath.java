@@ -41,16 +41,33 @@ final class DirectPath implements DirectRoutes {
     void record(String method, String route, int status, long nanos);
   }
 
-  record Route(String path, String method, Scope scope, DirectRoutes.Handler handler) {}
+  /**
+   * @param onLoop what serves the route on a server's event loop first, or null: {@code handler} on
+   *     a virtual thread only
+   */
+  record Route(
+      String path,
+      String method,
+      Scope scope,
+      DirectRoutes.Handler handler,
+      DirectRoutes.LoopHandler onLoop) {}
 
   private final Map<String, Route> routes = new HashMap<>();
   private final Gate gate;
+  private final Gate fromMemory;
   private final Timing timing;
   private final Map<String, String> securityHeaders;
   private final int maxBody;
 
-  DirectPath(Gate gate, Timing timing, Map<String, String> securityHeaders, int maxBody) {
+  /**
+   * @param fromMemory the gate as far as it can decide without waiting (no SQLite, no audit write):
+   *     the key when the request is let through, null when the full {@code gate} must decide (an
+   *     unknown key, any refusal)
+   */
+  DirectPath(
+      Gate gate, Gate fromMemory, Timing timing, Map<String, String> securityHeaders, int maxBody) {
     this.gate = gate;
+    this.fromMemory = fromMemory;
     this.timing = timing;
     this.securityHeaders = Map.copyOf(securityHeaders);
     this.maxBody = maxBody;
@@ -58,12 +75,18 @@ final class DirectPath implements DirectRoutes {
 
   @Override
   public void post(String path, Scope scope, DirectRoutes.Handler handler) {
-    add(new Route(path, "POST", scope, handler));
+    add(new Route(path, "POST", scope, handler, null));
+  }
+
+  @Override
+  public void post(
+      String path, Scope scope, DirectRoutes.Handler handler, DirectRoutes.LoopHandler onLoop) {
+    add(new Route(path, "POST", scope, handler, onLoop));
   }
 
   @Override
   public void get(String path, Scope scope, DirectRoutes.Handler handler) {
-    add(new Route(path, "GET", scope, handler));
+    add(new Route(path, "GET", scope, handler, null));
   }
 
   private void add(Route route) {
@@ -106,19 +129,66 @@ final class DirectPath implements DirectRoutes {
    * the timer; then sends the answer. The security headers are the server's to add.
    */
   void serve(Route route, Exchange exchange, String address, String authorization) {
-    long started = System.nanoTime();
+    exchange.begin(this, route);
     try {
       exchange.key = gate.admit(route.path(), address, authorization, route.scope());
       route.handler().handle(exchange);
     } catch (Exception e) {
       exchange.fail(e);
     }
+    complete(exchange);
+  }
+
+  /**
+   * The key of a request to a route with a {@link Route#onLoop loop handler} when the gate lets it
+   * through without waiting; null when it must be served on a virtual thread ({@link #serve}), as
+   * every request to a route without one is.
+   */
+  ApiKey admitOnLoop(Route route, String address, String authorization) {
+    return route.onLoop() == null
+        ? null
+        : fromMemory.admit(route.path(), address, authorization, route.scope());
+  }
+
+  /**
+   * Serves one request on the event loop that calls it, with the key {@link #admitOnLoop} gave: the
+   * route's loop handler answers now, later from the loop, or {@link LoopExchange#resume hands it
+   * on} to a virtual thread; whichever answers, the timer and the answer are as {@link #serve}'s.
+   */
+  void serveOnLoop(Route route, Exchange exchange, ApiKey key) {
+    exchange.begin(this, route);
+    exchange.key = key;
+    exchange.loop = Exchange.IN_HANDLER;
+    try {
+      route.onLoop().handle(exchange);
+    } catch (Exception e) {
+      if (exchange.loop == Exchange.RESUMED) {
+        LOG.error("{} failed after it went on to a virtual thread", route.path(), e);
+        return;
+      }
+      exchange.fail(e);
+    }
+    if (exchange.loop == Exchange.RESUMED) {
+      return; // the virtual thread completes it
+    }
+    if (exchange.answered()) {
+      complete(exchange);
+    } else {
+      exchange.loop = Exchange.AWAITED; // its answer comes later, from the loop
+    }
+  }
+
+  /** The end of every request: the answer (or the handler's failure to give one), timer, send. */
+  private void complete(Exchange exchange) {
+    Route route = exchange.route;
     if (!exchange.answered()) {
       exchange.fail(
           new IllegalStateException("the handler of " + route.path() + " did not answer"));
     }
-    timing.record(route.method(), route.path(), exchange.status(), System.nanoTime() - started);
+    timing.record(
+        route.method(), route.path(), exchange.status(), System.nanoTime() - exchange.started);
     exchange.finish();
+    exchange.release();
   }
 
   /** The 413 of a body over the limit, the routing layer's body. */
@@ -134,12 +204,63 @@ final class DirectPath implements DirectRoutes {
    * One request and its answer, whatever the server: answers once (whole, or as a stream), turns a
    * failure into the routing layer's error answer, then {@link #finish}es.
    */
-  abstract static class Exchange implements DirectExchange {
+  abstract static class Exchange implements LoopExchange {
+
+    /** Served on a thread that may block (not on a loop). */
+    static final int BLOCKING = 0;
+
+    /** Its loop handler is running. */
+    static final int IN_HANDLER = 1;
+
+    /** Its loop handler returned; the answer will come from the loop. */
+    static final int AWAITED = 2;
+
+    /** Handed on to a virtual thread. */
+    static final int RESUMED = 3;
 
     private ApiKey key;
+    private DirectPath owner;
+    private Route route;
+    private long started;
+
+    /** Where a loop-served exchange stands: one of the constants above; touched on its loop. */
+    private int loop = BLOCKING;
+
     private boolean answered;
     private boolean streaming;
     private Throwable broken;
+
+    private void begin(DirectPath owner, Route route) {
+      this.owner = owner;
+      this.route = route;
+      this.started = System.nanoTime();
+    }
+
+    /** Runs a task on a new virtual thread. */
+    abstract void startVirtual(Runnable task);
+
+    /** Frees what the exchange holds (the request body); once it is answered. */
+    void release() {}
+
+    @Override
+    public final void resume(DirectRoutes.Handler handler) {
+      if (loop != IN_HANDLER && loop != AWAITED) {
+        throw new IllegalStateException("only a loop handler's exchange goes on, once");
+      }
+      if (answered()) {
+        throw new IllegalStateException("an answered exchange does not go on");
+      }
+      loop = RESUMED;
+      startVirtual(
+          () -> {
+            try {
+              handler.handle(this);
+            } catch (Exception e) {
+              fail(e);
+            }
+            owner.complete(this);
+          });
+    }
 
     /** The request method, for the log. */
     abstract String method();
@@ -178,10 +299,18 @@ final class DirectPath implements DirectRoutes {
       answerOnce();
       answered = true;
       whole(status, contentType, body);
+      if (loop == AWAITED) {
+        loop = IN_HANDLER; // answered: only this call completes it
+        owner.complete(this);
+      }
     }
 
     @Override
     public final OutputStream stream(int status, String contentType) throws java.io.IOException {
+      if (loop == IN_HANDLER || loop == AWAITED) {
+        throw new IllegalStateException(
+            "a stream blocks: a loop handler resumes before it streams");
+      }
       answerOnce();
       answered = true;
       streaming = true;

@@ -15,6 +15,14 @@ public interface DirectRoutes {
   /** Serves {@code POST path} for keys with at least {@code scope}. */
   void post(String path, Scope scope, Handler handler);
 
+  /**
+   * Serves {@code POST path} for keys with at least {@code scope}: on a server with event loops
+   * (the Netty front), {@code onLoop} first, on the connection's loop, when the key is known
+   * without waiting; else, and wherever {@code onLoop} hands it on, {@code handler} on a virtual
+   * thread.
+   */
+  void post(String path, Scope scope, Handler handler, LoopHandler onLoop);
+
   /** Serves {@code GET path} for keys with at least {@code scope}. */
   void get(String path, Scope scope, Handler handler);
 
@@ -27,5 +35,16 @@ public interface DirectRoutes {
      * body the routing layer gives.
      */
     void handle(DirectExchange exchange) throws Exception;
+  }
+
+  /** Serves one request that passed the gate, on the event loop of its connection. */
+  @FunctionalInterface
+  interface LoopHandler {
+
+    /**
+     * Answers the request now or later from the loop, or {@link LoopExchange#resume hands it on};
+     * must not block. A failure thrown here becomes the same error body a {@link Handler}'s does.
+     */
+    void handle(LoopExchange exchange) throws Exception;
   }
 }

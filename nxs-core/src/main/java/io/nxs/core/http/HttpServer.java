@@ -151,7 +151,11 @@ public final class HttpServer {
     this.date = new HttpDate(limiter.clock());
     this.direct =
         new DirectPath(
-            this::admitUnlessShedding, this::record, SECURITY_HEADERS, MAX_REQUEST_BYTES);
+            this::admitUnlessShedding,
+            this::admitFromMemory,
+            this::record,
+            SECURITY_HEADERS,
+            MAX_REQUEST_BYTES);
     for (HttpRoutes r : this.routes) {
       r.addDirect(direct);
     }
@@ -432,6 +436,27 @@ public final class HttpServer {
       throw pressure.refusal();
     }
     return key;
+  }
+
+  /**
+   * The gate of a direct route as far as memory can decide it, for an event loop: the key when
+   * {@link #admitUnlessShedding} would let the request through without reading the database or
+   * writing the audit log; null for anything else (an unknown key, any refusal), which that gate
+   * then decides, and audits, on a virtual thread.
+   */
+  private ApiKey admitFromMemory(String path, String address, String header, Scope needed) {
+    if (header == null
+        || pressure.high()
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || !limiter.lockedFor(address).isZero()) {
+      return null;
+    }
+    ApiKey key = keys.authenticateFromMemory(header.substring(7).trim()).orElse(null);
+    return key != null
+            && key.scope().allows(needed)
+            && policy.letsThroughFromMemory(key, needed, path)
+        ? key
+        : null;
   }
 
   /**

@@ -62,6 +62,17 @@ final class JettyDirect extends Handler.Wrapper {
   /** One request and its answer on Jetty; completes the request's callback when done. */
   private final class Exchange extends DirectPath.Exchange {
 
+    /** Jetty has no event loop of its own to offer: its routes are served on their thread. */
+    @Override
+    public java.util.concurrent.ScheduledExecutorService loop() {
+      throw new UnsupportedOperationException("Jetty serves direct routes on their own thread");
+    }
+
+    @Override
+    void startVirtual(Runnable task) {
+      Thread.startVirtualThread(task);
+    }
+
     private final Request request;
     private final Response response;
     private final Callback callback;

@@ -57,6 +57,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.nxs.core.auth.ApiKey;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,6 +70,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -77,8 +79,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's port on Netty (ADR 0022): serves the {@link DirectPath}'s routes on a virtual thread
- * per request and relays every other request, unchanged, to Javalin/Jetty listening on a
- * Unix-domain socket only the daemon can reach.
+ * per request (a route with a loop handler on the connection's event loop first, ADR 0037) and
+ * relays every other request, unchanged, to Javalin/Jetty listening on a Unix-domain socket only
+ * the daemon can reach.
  *
  * <p>Design note: the gateway's {@code /v1/*} hop spent most of its CPU in Jetty's server layer;
  * Netty's HTTP codec on native epoll costs a fraction of it
@@ -429,6 +432,11 @@ final class NettyFront {
       d.exchange = exchange;
       String address = address(ctx.channel().remoteAddress());
       String authorization = d.request.headers().get(HttpHeaderNames.AUTHORIZATION);
+      ApiKey key = direct.admitOnLoop(d.route, address, authorization);
+      if (key != null) {
+        direct.serveOnLoop(d.route, exchange, key);
+        return;
+      }
       Thread.startVirtualThread(
           () -> {
             try {
@@ -797,6 +805,21 @@ final class NettyFront {
       synchronized (this) {
         return body == null ? new byte[0] : ByteBufUtil.getBytes(body);
       }
+    }
+
+    @Override
+    public ScheduledExecutorService loop() {
+      return channel.eventLoop();
+    }
+
+    @Override
+    void startVirtual(Runnable task) {
+      Thread.startVirtualThread(task);
+    }
+
+    @Override
+    void release() {
+      releaseBody();
     }
 
     synchronized void releaseBody() {

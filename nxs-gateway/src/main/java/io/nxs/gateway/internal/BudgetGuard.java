@@ -43,6 +43,11 @@ final class BudgetGuard {
    *
    * @throws ApiException 429 naming the budget, what was spent, and when it resets
    */
+  /** Whether any budget is configured (else admitting and spending do nothing). */
+  boolean limited() {
+    return !unlimited;
+  }
+
   void admit(String apiKeyId) {
     if (unlimited) {
       return; // no budget configured: nothing to check, and no lock on every request

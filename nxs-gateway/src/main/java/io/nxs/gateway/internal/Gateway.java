@@ -34,6 +34,13 @@ public final class Gateway implements AutoCloseable {
   private final CredentialRotation rotation;
   private final BudgetGuard budgets;
   private final RequestFlow flow;
+
+  /**
+   * The event loop's client for the common request (ADR 0037); null with {@code
+   * -Dnxs.gateway.loopExchange=false}.
+   */
+  private final LoopUpstream loopUpstream = LoopUpstream.enabled() ? new LoopUpstream() : null;
+
   private volatile PeerForwarding peers;
 
   /**
@@ -193,7 +200,8 @@ public final class Gateway implements AutoCloseable {
 
   /** The HTTP routes: the OpenAI-compatible proxy and the provider API. */
   public List<HttpRoutes> routes() {
-    return List.of(new ProxyRoutes(this, flow), new ProviderRoutes(this));
+    LoopProxy onLoop = loopUpstream == null ? null : new LoopProxy(flow, router, loopUpstream);
+    return List.of(new ProxyRoutes(this, flow, onLoop), new ProviderRoutes(this));
   }
 
   public GatewayConfig config() {
@@ -226,6 +234,9 @@ public final class Gateway implements AutoCloseable {
     try {
       usage.flush();
     } finally {
+      if (loopUpstream != null) {
+        loopUpstream.close();
+      }
       runtimes.forEach(ProviderRuntime::close);
       PeerForwarding p = peers;
       if (p != null) {

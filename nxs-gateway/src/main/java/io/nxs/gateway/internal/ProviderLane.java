@@ -90,10 +90,73 @@ final class ProviderLane {
     }
   }
 
+  /** What a lane does next: make an attempt with a key, or stop with a result. */
+  sealed interface Step {}
+
+  /** Make one attempt with this key (its breaker and the provider's have given permission). */
+  record Try(Credentials.Key key) implements Step {}
+
+  /** The lane is over: its result (null when it was cancelled before any attempt). */
+  record Done(AttemptResult result) implements Step {}
+
+  private int tryIndex;
+  private int tries;
+  private List<Credentials.Key> keys;
+  private int keyIndex;
+  private AttemptResult last;
+
+  /** A step taken already (by the event loop's exchange) that {@link #run} goes on from. */
+  private Step resumeFrom;
+
+  /** An attempt the event loop made for the lane's first {@link Try}, not yet recorded. */
+  private AttemptResult made;
+
+  /** Walks the lane to its end: every attempt made here, on the calling thread. */
   AttemptResult run() {
-    int tries = 1 + Math.min(provider.config().retry(), failover.maxRetriesPerProvider());
-    AttemptResult last = null;
-    for (int i = 0; i < tries; i++) {
+    Step step;
+    if (made != null) {
+      step = after(made);
+      made = null;
+    } else {
+      step = resumeFrom != null ? resumeFrom : start();
+      resumeFrom = null;
+    }
+    while (step instanceof Try t) {
+      AttemptResult r =
+          attempter.attempt(provider, call, t.key(), rc.deadlineNanos(), ex -> current = ex);
+      current = null;
+      step = after(r);
+    }
+    return ((Done) step).result();
+  }
+
+  /**
+   * Makes {@link #run} record {@code result}, the attempt of the {@link Try} {@link #start} gave,
+   * as its own attempt would have been, and go on from there.
+   */
+  void resumeAfter(AttemptResult result) {
+    this.made = result;
+  }
+
+  /** Makes {@link #run} go on from {@code step} instead of starting over. */
+  void resumeFrom(Step step) {
+    this.resumeFrom = step;
+  }
+
+  /**
+   * The lane's first step: its checks (deadline, air gap, retry budget, breakers) up to its first
+   * attempt's key, or its end. Touches memory only: nothing here waits.
+   */
+  Step start() {
+    tries = 1 + Math.min(provider.config().retry(), failover.maxRetriesPerProvider());
+    tryIndex = 0;
+    last = null;
+    return beginTry();
+  }
+
+  /** The checks before one try (GW4, GW5): its breaker permission, or the lane's end. */
+  private Step beginTry() {
+    for (; tryIndex < tries; tryIndex++) {
       if (cancelled) {
         break;
       }
@@ -105,7 +168,7 @@ final class ProviderLane {
         last = skipped(Outcome.AIR_GAPPED, "remote providers are unreachable; using local ones");
         break;
       }
-      if (i == 0) {
+      if (tryIndex == 0) {
         provider.budget().onFirstAttempt();
       } else if (!provider.budget().tryRetry()) {
         last = skipped(Outcome.RETRY_BUDGET, "the provider's retry budget is spent");
@@ -123,78 +186,88 @@ final class ProviderLane {
         last = skipped(Outcome.BREAKER_OPEN, "circuit breaker is " + provider.breaker().state());
         break;
       }
-      last = withCredentials();
-      Outcome o = last.attempt().outcome();
-      if (!(last instanceof AttemptResult.Failed)) {
-        return last;
-      }
-      if (o == Outcome.RATE_LIMITED
-          || o == Outcome.AUTH_FAILED
-          || o == Outcome.CREDENTIAL_OPEN
-          || o == Outcome.WARMING_UP
-          || o == Outcome.CANCELLED) {
-        break;
-      }
+      keys = provider.credentials().order();
+      keyIndex = 0;
+      return nextKey(null);
     }
-    return last;
+    return new Done(last);
   }
 
-  /** One attempt under one breaker permission: the next key first, the current on 401/403. */
-  private AttemptResult withCredentials() {
-    Breaker breaker = provider.breaker();
-    List<Credentials.Key> keys = provider.credentials().order();
-    AttemptResult r = null;
-    for (int k = 0; k < keys.size(); k++) {
-      Credentials.Key key = keys.get(k);
+  /**
+   * The next key of this try whose breaker permits it (the next key first, the current on 401/403);
+   * when none is left, the try ends with {@code r}.
+   */
+  private Step nextKey(AttemptResult r) {
+    for (; keyIndex < keys.size(); keyIndex++) {
+      Credentials.Key key = keys.get(keyIndex);
       Breaker keyBreaker = provider.credentials().breaker(key.label());
-      if (!keyBreaker.tryAcquirePermission()) {
-        r = skippedKey(key, keyBreaker);
-        continue;
+      if (keyBreaker.tryAcquirePermission()) {
+        return new Try(key);
       }
-      r = attempter.attempt(provider, call, key, rc.deadlineNanos(), ex -> current = ex);
-      current = null;
-      if (cancelled && r instanceof AttemptResult.Failed) {
-        Attempt a = r.attempt();
-        r =
-            new AttemptResult.Failed(
-                new Attempt(
-                    a.provider(),
-                    Outcome.CANCELLED,
-                    a.status(),
-                    "another provider answered first",
-                    a.credential(),
-                    a.startedAt(),
-                    a.took()),
-                null);
-      }
-      Outcome o = r.attempt().outcome();
-      long took = r.attempt().took().toNanos();
-      if (o == Outcome.AUTH_FAILED) {
-        keyBreaker.onFailure(took, r.attempt().describe());
-      } else if (o == Outcome.OK) {
-        keyBreaker.onSuccess(took);
-      } else {
-        keyBreaker.releasePermission(); // not the key's fault either way
-      }
-      if (key.label().equals(Credentials.NEXT) && (o == Outcome.OK || o == Outcome.AUTH_FAILED)) {
-        provider.credentials().recordNext(o == Outcome.OK);
-      }
-      record(r.attempt());
-      if (o != Outcome.AUTH_FAILED) {
-        break;
-      }
-      telemetry.credentialFailed(provider.name(), key.label(), r.attempt().status());
-      if (k + 1 < keys.size()) {
-        telemetry.credentialSwitched(
-            provider.name(),
-            key.label(),
-            keys.get(k + 1).label(),
-            "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
-      }
+      r = skippedKey(key, keyBreaker);
     }
+    return endTry(r);
+  }
+
+  /**
+   * Records one attempt's result (the key's breaker, the next key's count, the trail, telemetry)
+   * and says what comes next: another key on 401/403, the try's end otherwise.
+   */
+  Step after(AttemptResult result) {
+    AttemptResult r = result;
+    Credentials.Key key = keys.get(keyIndex);
+    Breaker keyBreaker = provider.credentials().breaker(key.label());
+    if (cancelled && r instanceof AttemptResult.Failed) {
+      Attempt a = r.attempt();
+      r =
+          new AttemptResult.Failed(
+              new Attempt(
+                  a.provider(),
+                  Outcome.CANCELLED,
+                  a.status(),
+                  "another provider answered first",
+                  a.credential(),
+                  a.startedAt(),
+                  a.took()),
+              null);
+    }
+    Outcome o = r.attempt().outcome();
+    long took = r.attempt().took().toNanos();
+    if (o == Outcome.AUTH_FAILED) {
+      keyBreaker.onFailure(took, r.attempt().describe());
+    } else if (o == Outcome.OK) {
+      keyBreaker.onSuccess(took);
+    } else {
+      keyBreaker.releasePermission(); // not the key's fault either way
+    }
+    if (key.label().equals(Credentials.NEXT) && (o == Outcome.OK || o == Outcome.AUTH_FAILED)) {
+      provider.credentials().recordNext(o == Outcome.OK);
+    }
+    record(r.attempt());
+    if (o != Outcome.AUTH_FAILED) {
+      return endTry(r);
+    }
+    telemetry.credentialFailed(provider.name(), key.label(), r.attempt().status());
+    if (keyIndex + 1 < keys.size()) {
+      telemetry.credentialSwitched(
+          provider.name(),
+          key.label(),
+          keys.get(keyIndex + 1).label(),
+          "HTTP " + r.attempt().status() + " with the " + key.label() + " key");
+    }
+    keyIndex++;
+    return nextKey(r);
+  }
+
+  /**
+   * One try under one breaker permission is over with {@code r}: the provider's breaker learns how
+   * it went, and the lane ends or tries again.
+   */
+  private Step endTry(AttemptResult r) {
     Attempt a = r.attempt();
     Outcome o = a.outcome();
     long nanos = a.took().toNanos();
+    Breaker breaker = provider.breaker();
     if (o == Outcome.OK) {
       breaker.onSuccess(nanos);
     } else if (o.breakerFailure()) {
@@ -207,7 +280,17 @@ final class ProviderLane {
     } else {
       breaker.releasePermission();
     }
-    return r;
+    last = r;
+    if (!(r instanceof AttemptResult.Failed)
+        || o == Outcome.RATE_LIMITED
+        || o == Outcome.AUTH_FAILED
+        || o == Outcome.CREDENTIAL_OPEN
+        || o == Outcome.WARMING_UP
+        || o == Outcome.CANCELLED) {
+      return new Done(r);
+    }
+    tryIndex++;
+    return beginTry();
   }
 
   /** A key whose breaker is open is not tried; the trail says so, and the next key goes on. */

@@ -345,6 +345,53 @@ final class ProviderRuntime {
   }
 
   /**
+   * When an attempt started and by when it must have answered: its first byte (headers, or a
+   * stream's first chunk) by {@code firstDeadline}, all of it by {@code attemptDeadline}, both
+   * {@code System.nanoTime()} values within the request's deadline.
+   */
+  record Timing(Instant at, long start, long firstDeadline, long attemptDeadline) {}
+
+  /** An attempt's timing, starting now, under the request's deadline. */
+  Timing timing(long deadlineNanos) {
+    long start = System.nanoTime();
+    long attemptDeadline = Math.min(deadlineNanos, start + config.timeout().toNanos());
+    return new Timing(
+        clock.instant(),
+        start,
+        Math.min(attemptDeadline, start + config.firstTokenTimeout().toNanos()),
+        attemptDeadline);
+  }
+
+  /**
+   * What an attempt sends, whichever client sends it.
+   *
+   * @param authorization the {@code Authorization} header's value, or null for a keyless provider
+   */
+  record Outgoing(URI uri, String accept, byte[] body, String authorization) {}
+
+  /** The request of one attempt: the provider's endpoint, its model in the body, the key. */
+  Outgoing outgoing(UpstreamCall call, String model, Credentials.Key key) {
+    return new Outgoing(
+        endpoint(call.endpoint()),
+        call.stream() ? "text/event-stream" : "application/json",
+        call.bodyFor(model),
+        authorization(key));
+  }
+
+  /**
+   * The model this provider is called with when it is known without asking the provider (a
+   * configured one, or one auto-detect found already); null when an attempt must probe first.
+   */
+  String modelIfKnown() {
+    return autoDetect ? detectedModel : config.model();
+  }
+
+  /** Whether this provider is reached over plain {@code http} (not TLS). */
+  boolean plainHttp() {
+    return !(client instanceof TlsUpstreamClient);
+  }
+
+  /**
    * One attempt with one credential, read up to the point of no return.
    *
    * @param deadlineNanos the request's deadline
@@ -355,59 +402,30 @@ final class ProviderRuntime {
       Credentials.Key key,
       long deadlineNanos,
       java.util.function.Consumer<UpstreamExchange> onStart) {
-    long start = System.nanoTime();
-    Instant at = clock.instant();
-    long attemptDeadline = Math.min(deadlineNanos, start + config.timeout().toNanos());
-    long firstDeadline = Math.min(attemptDeadline, start + config.firstTokenTimeout().toNanos());
+    Timing t = timing(deadlineNanos);
+    long firstDeadline = t.firstDeadline();
+    long attemptDeadline = t.attemptDeadline();
     UpstreamExchange ex = null;
     try {
       String model = model(firstDeadline);
-      HttpPost post = new HttpPost(endpoint(call.endpoint()));
-      post.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
-      post.setEntity(new ByteArrayEntity(call.bodyFor(model), JSON));
-      authorize(post, key);
+      Outgoing out = outgoing(call, model, key);
+      HttpPost post = new HttpPost(out.uri());
+      post.setHeader("Accept", out.accept());
+      post.setEntity(new ByteArrayEntity(out.body(), JSON));
+      if (out.authorization() != null) {
+        post.setHeader("Authorization", out.authorization());
+      }
       ex = UpstreamExchange.send(client, post);
       onStart.accept(ex);
       int status = ex.awaitHeaders(firstDeadline);
       if (status / 100 != 2) {
-        String body = readQuietly(ex, attemptDeadline);
-        Outcome outcome = classifyStatus(status, body);
-        Attempt a = attempt(at, start, outcome, status, upstreamMessage(body), key);
-        if (outcome == Outcome.CLIENT_ERROR) {
-          return new AttemptResult.Rejected(a, status, body);
-        }
-        return new AttemptResult.Failed(
-            a,
-            outcome == Outcome.RATE_LIMITED ? retryAfter(ex.header("Retry-After"), clock) : null);
+        return refused(t, key, status, readQuietly(ex, attemptDeadline), ex.header("Retry-After"));
       }
       if (!call.stream()) {
-        byte[] body = ex.readBody(attemptDeadline, BODY_LIMIT);
-        PlainAnswer answer;
-        try {
-          answer = PlainAnswer.scan(body);
-        } catch (IOException e) {
-          return failed(
-              at, start, Outcome.UNPARSEABLE, status, "the body is not JSON: " + message(e), key);
-        }
-        if (!answer.object()) {
-          return failed(
-              at, start, Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
-        }
-        if (answer.error()) {
-          String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-          return failed(at, start, Outcome.SERVER_ERROR, status, upstreamMessage(text), key);
-        }
-        JsonNode usage = answer.usage();
-        return new AttemptResult.Ready(
-            attempt(at, start, Outcome.OK, status, "", key),
-            this,
-            model,
-            null,
-            List.of(),
-            body,
-            usage,
-            attemptDeadline);
+        return plain(t, key, model, status, ex.readBody(attemptDeadline, BODY_LIMIT));
       }
+      Instant at = t.at();
+      long start = t.start();
       List<String> prefix = new ArrayList<>();
       while (true) {
         String line = ex.nextLine(firstDeadline);
@@ -459,10 +477,79 @@ final class ProviderRuntime {
       }
     } catch (TimeoutException | IOException e) {
       cancel(ex);
-      return e instanceof IOException io
-          ? failed(at, start, classify(io), 0, message(io), key)
-          : failed(at, start, Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
+      return e instanceof IOException io ? broke(t, key, io) : timedOut(t, key);
     }
+  }
+
+  /**
+   * A non-2xx answer (GW5): the client's own error to hand back (400/404/422), or a failure that
+   * fails over, with the upstream's {@code Retry-After} on a 429.
+   *
+   * @param body the error body as text, {@code ""} when it could not be read (the status alone
+   *     classifies the answer)
+   */
+  AttemptResult refused(
+      Timing t, Credentials.Key key, int status, String body, String retryAfterHeader) {
+    Outcome outcome = classifyStatus(status, body);
+    Attempt a = attempt(t.at(), t.start(), outcome, status, upstreamMessage(body), key);
+    if (outcome == Outcome.CLIENT_ERROR) {
+      return new AttemptResult.Rejected(a, status, body);
+    }
+    return new AttemptResult.Failed(
+        a, outcome == Outcome.RATE_LIMITED ? retryAfter(retryAfterHeader, clock) : null);
+  }
+
+  /** A 2xx answer to a request that does not stream: the answer, or why it is not one. */
+  AttemptResult plain(Timing t, Credentials.Key key, String model, int status, byte[] body) {
+    PlainAnswer answer;
+    try {
+      answer = PlainAnswer.scan(body);
+    } catch (IOException e) {
+      return failed(
+          t.at(),
+          t.start(),
+          Outcome.UNPARSEABLE,
+          status,
+          "the body is not JSON: " + message(e),
+          key);
+    }
+    if (!answer.object()) {
+      return failed(
+          t.at(), t.start(), Outcome.UNPARSEABLE, status, "the body is not a JSON object", key);
+    }
+    if (answer.error()) {
+      String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+      return failed(t.at(), t.start(), Outcome.SERVER_ERROR, status, upstreamMessage(text), key);
+    }
+    return new AttemptResult.Ready(
+        attempt(t.at(), t.start(), Outcome.OK, status, "", key),
+        this,
+        model,
+        null,
+        List.of(),
+        body,
+        answer.usage(),
+        t.attemptDeadline());
+  }
+
+  /** The exchange broke: refused, reset, or a connect or socket timeout. */
+  AttemptResult.Failed broke(Timing t, Credentials.Key key, IOException e) {
+    return failed(t.at(), t.start(), classify(e), 0, message(e), key);
+  }
+
+  /** No answer by the attempt's deadline. */
+  AttemptResult.Failed timedOut(Timing t, Credentials.Key key) {
+    return failed(t.at(), t.start(), Outcome.TIMEOUT, 0, "no answer within the time allowed", key);
+  }
+
+  /** The largest answer body an attempt reads, in bytes. */
+  static int bodyLimit() {
+    return BODY_LIMIT;
+  }
+
+  /** The largest error body an attempt reads, in characters; a longer one reads as {@code ""}. */
+  static int errorBodyLimit() {
+    return ERROR_BODY_LIMIT;
   }
 
   private static void cancel(UpstreamExchange ex) {
@@ -489,9 +576,14 @@ final class ProviderRuntime {
   }
 
   private static void authorize(HttpUriRequestBase request, Credentials.Key key) {
-    if (!key.secret().isEmpty()) {
-      request.setHeader("Authorization", "Bearer " + key.secret());
+    String authorization = authorization(key);
+    if (authorization != null) {
+      request.setHeader("Authorization", authorization);
     }
+  }
+
+  private static String authorization(Credentials.Key key) {
+    return key.secret().isEmpty() ? null : "Bearer " + key.secret();
   }
 
   private static String readQuietly(UpstreamExchange ex, long deadline) {

@@ -36,9 +36,13 @@ public final class ProxyRoutes implements HttpRoutes {
   private final Gateway gateway;
   private final RequestFlow flow;
 
-  ProxyRoutes(Gateway gateway, RequestFlow flow) {
+  /** The common request on the event loop (ADR 0037), or null with the kill switch off. */
+  private final LoopProxy onLoop;
+
+  ProxyRoutes(Gateway gateway, RequestFlow flow, LoopProxy onLoop) {
     this.gateway = gateway;
     this.flow = flow;
+    this.onLoop = onLoop;
   }
 
   @Override
@@ -48,30 +52,53 @@ public final class ProxyRoutes implements HttpRoutes {
 
   @Override
   public void addDirect(DirectRoutes routes) {
-    routes.post("/v1/chat/completions", Scope.READ, ex -> proxy(ex, "/chat/completions", true));
-    routes.post("/v1/completions", Scope.READ, ex -> proxy(ex, "/completions", true));
-    routes.post("/v1/embeddings", Scope.READ, ex -> proxy(ex, "/embeddings", false));
+    proxy(routes, "/v1/chat/completions", "/chat/completions", true);
+    proxy(routes, "/v1/completions", "/completions", true);
+    proxy(routes, "/v1/embeddings", "/embeddings", false);
     routes.get("/v1/models", Scope.READ, this::models);
   }
 
+  private void proxy(DirectRoutes routes, String path, String endpoint, boolean streamable) {
+    if (onLoop == null) {
+      routes.post(path, Scope.READ, ex -> proxy(ex, endpoint, streamable));
+    } else {
+      routes.post(
+          path,
+          Scope.READ,
+          ex -> proxy(ex, endpoint, streamable),
+          ex -> onLoop.serve(ex, admit(ex, endpoint, streamable), ProxyRoutes::answer));
+    }
+  }
+
   private void proxy(DirectExchange ex, String endpoint, boolean streamable) throws IOException {
-    Answer answer;
+    RequestFlow.Admitted admitted = admit(ex, endpoint, streamable);
+    answer(
+        ex,
+        flow.answer(
+            admitted, gateway.router().route(admitted.call(), admitted.rc(), admitted.chain())));
+  }
+
+  /** Reads the request and admits it to its chain; a refusal answers with no provider. */
+  private RequestFlow.Admitted admit(DirectExchange ex, String endpoint, boolean streamable)
+      throws IOException {
     try {
-      answer =
-          flow.handle(
-              new RequestFlow.Request(
-                  endpoint,
-                  streamable,
-                  ex.body(),
-                  ex.key(),
-                  ex.header(RESIDENCY_HEADER),
-                  ex.header(PeerForwarding.FORWARDED_HEADER)));
+      return flow.admit(
+          new RequestFlow.Request(
+              endpoint,
+              streamable,
+              ex.body(),
+              ex.key(),
+              ex.header(RESIDENCY_HEADER),
+              ex.header(PeerForwarding.FORWARDED_HEADER)));
     } catch (IOException | RuntimeException refused) {
       // Refused before any attempt (413, 400, 403, 429, 503): no provider answered. Set here, not
       // ahead of every request, so an answered request sets the header once.
       ex.header(PROVIDER_HEADER, "none");
       throw refused;
     }
+  }
+
+  private static void answer(DirectExchange ex, Answer answer) throws IOException {
     switch (answer) {
       case Answer.Complete c -> {
         trail(ex, c.provider(), c);

@@ -95,6 +95,28 @@ final class RequestFlow {
    *     key's), 429 (a hard-stopped budget), 503 (no provider configured)
    */
   Answer handle(Request request) {
+    Admitted admitted = admit(request);
+    return answer(admitted, router.route(admitted.call(), admitted.rc(), admitted.chain()));
+  }
+
+  /**
+   * A request admitted to its chain: what it asks, the residency it is held to, the chain in the
+   * order the mode walks it, and its context (trail, deadline).
+   */
+  record Admitted(
+      Request request,
+      UpstreamCall call,
+      String residency,
+      List<ProviderRuntime> chain,
+      RequestContext rc) {}
+
+  /**
+   * The steps before any attempt: reads the request, chooses the chain, admits it under the
+   * budgets. Touches memory only.
+   *
+   * @throws ApiException as {@link #handle} says
+   */
+  Admitted admit(Request request) {
     UpstreamCall call = UpstreamCall.parse(request.endpoint(), request.body());
     if (!request.streamable() && call.stream()) {
       throw ApiException.badRequest(
@@ -106,7 +128,19 @@ final class RequestFlow {
     String keyId = request.key() == null ? "-" : request.key().id();
     budgets.admit(keyId);
     RequestContext rc = new RequestContext(route, keyId, router.failover().globalTimeout());
-    AttemptResult result = router.route(call, rc, chain);
+    return new Admitted(request, call, held, chain, rc);
+  }
+
+  /**
+   * The answer to an admitted request once its chain was walked: the winner's, the upstream's
+   * rejection, or (every provider failed) another instance's or the exhausted error. Only a {@link
+   * AttemptResult.Ready} plain answer is turned into an answer without waiting.
+   */
+  Answer answer(Admitted admitted, AttemptResult result) {
+    UpstreamCall call = admitted.call();
+    RequestContext rc = admitted.rc();
+    Request request = admitted.request();
+    String held = admitted.residency();
     return switch (result) {
       case null -> elsewhere(request, held, rc).orElseGet(() -> exhausted(call.model(), rc));
       case AttemptResult.Failed failed ->
@@ -119,6 +153,11 @@ final class RequestFlow {
               rejected.body().getBytes(StandardCharsets.UTF_8));
       case AttemptResult.Ready ready -> answer(ready, call, rc);
     };
+  }
+
+  /** Whether a plain answer's recording may publish an event (a budget's threshold). */
+  boolean budgeted() {
+    return budgets.limited();
   }
 
   /** No local provider answered: another instance of the cluster may (CL7). */

@@ -71,7 +71,8 @@ final class Router {
     return log;
   }
 
-  private ProviderLane lane(ProviderRuntime p, UpstreamCall call, RequestContext rc) {
+  /** The lane of one provider of a request's chain. */
+  ProviderLane lane(ProviderRuntime p, UpstreamCall call, RequestContext rc) {
     return new ProviderLane(p, call, rc, failover, airGap, telemetry, log, attempter);
   }
 
@@ -204,13 +205,29 @@ final class Router {
    *     request ({@link AttemptResult.Rejected}), or null when every provider failed
    */
   AttemptResult route(UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain) {
-    if (failover.mode() == FailoverConfig.Mode.PARALLEL && chain.size() > 1) {
+    if (hedged(chain)) {
       return hedge(call, rc, chain);
     }
+    return walk(call, rc, chain, null);
+  }
+
+  /** Whether the chain is raced ({@code parallel} mode) rather than walked one by one. */
+  boolean hedged(List<ProviderRuntime> chain) {
+    return failover.mode() == FailoverConfig.Mode.PARALLEL && chain.size() > 1;
+  }
+
+  /**
+   * Walks the chain one provider after another (sequential and weighted modes).
+   *
+   * @param first the first provider's lane when it has started already (the event loop's exchange
+   *     made its first attempt), or null
+   */
+  AttemptResult walk(
+      UpstreamCall call, RequestContext rc, List<ProviderRuntime> chain, ProviderLane first) {
     AttemptResult.Rejected tooLong = null;
     for (int i = 0; i < chain.size(); i++) {
       ProviderRuntime p = chain.get(i);
-      AttemptResult r = lane(p, call, rc).run();
+      AttemptResult r = (i == 0 && first != null ? first : lane(p, call, rc)).run();
       if (r instanceof AttemptResult.Rejected rejected
           && isContextLength(rejected)
           && largerWindowLater(chain, i)) {
