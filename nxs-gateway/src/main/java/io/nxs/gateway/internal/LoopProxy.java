@@ -51,7 +51,8 @@ final class LoopProxy {
         || flow.budgeted()
         || model == null
         || !upstream.serves(first)
-        || !quiet(first)) {
+        || !quiet(first)
+        || router.airGapped()) {
       ex.resume(
           e ->
               reply.answer(
@@ -73,7 +74,9 @@ final class LoopProxy {
         t.key(),
         model,
         result -> {
-          if (!(result instanceof AttemptResult.Ready) || !quiet(first)) {
+          // Quiet again now, and no air gap this success would end (whose event and audit entry
+          // must not be written from the loop): other requests may have changed either meanwhile.
+          if (!(result instanceof AttemptResult.Ready) || !quiet(first) || router.airGapped()) {
             lane.resumeAfter(result);
             walkOn(ex, admitted, lane, reply);
             return;

@@ -80,6 +80,11 @@ final class Router {
     return failover;
   }
 
+  /** Whether air-gapped mode is on (GW12): a remote provider's answer would end it, and say so. */
+  boolean airGapped() {
+    return airGap.active();
+  }
+
   Map<String, ProviderRuntime> providers() {
     return byName;
   }
