@@ -277,7 +277,25 @@ public final class StartupTraining {
    */
   private static void awaitReady(int port, BooleanSupplier alive, Supplier<String> log)
       throws InterruptedException {
-    switch (ChildDaemonReadiness.await(alive, port, READY_LIMIT)) {
+    ended(ChildDaemonReadiness.await(alive, port, READY_LIMIT), log);
+  }
+
+  /**
+   * As {@link #awaitReady} for the daemon this JVM serves ({@code runServe}), asking {@code
+   * /readyz} through {@link #request}: the default probe's {@code HttpURLConnection} classes would
+   * then be in the daemon's own AOT cache, which loads every class it holds at each start (ADR
+   * 0095).
+   */
+  private static void awaitServing(int port, BooleanSupplier alive, Supplier<String> log)
+      throws InterruptedException {
+    ended(
+        ChildDaemonReadiness.await(
+            alive, READY_LIMIT, () -> request(port, null, "GET", "/readyz", null) == 200),
+        log);
+  }
+
+  private static void ended(ChildDaemonReadiness.Outcome outcome, Supplier<String> log) {
+    switch (outcome) {
       case READY -> {}
       case EXITED -> {
         String said = log.get().strip();
@@ -288,34 +306,6 @@ public final class StartupTraining {
           throw new IllegalStateException(
               "the training daemon was not ready within " + READY_LIMIT.toMinutes() + " min");
     }
-  }
-
-  /**
-   * As {@link #awaitReady} for the daemon this JVM serves ({@code runServe}), asking {@code
-   * /readyz} through {@link #request} every 20 ms: {@code ChildDaemonReadiness} asks through {@code
-   * HttpURLConnection}, whose classes would then be in the daemon's own AOT cache, which loads
-   * every class it holds at each start (ADR 0095).
-   */
-  private static void awaitServing(int port, BooleanSupplier alive, Supplier<String> log)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + READY_LIMIT.toNanos();
-    while (alive.getAsBoolean()) {
-      try {
-        if (request(port, null, "GET", "/readyz", null) == 200) {
-          return;
-        }
-      } catch (IOException expected) {
-        // Not listening yet, or a request timed out under load: ask again.
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(
-            "the training daemon was not ready within " + READY_LIMIT.toMinutes() + " min");
-      }
-      Thread.sleep(20);
-    }
-    String said = log.get().strip();
-    throw new IllegalStateException(
-        "the training daemon stopped: " + said.substring(Math.max(0, said.length() - 2000)));
   }
 
   /**

@@ -15,9 +15,10 @@ import java.util.function.BooleanSupplier;
  * <p>Design note: the poll is of a real daemon starting, not a test's timing: it asks every {@value
  * #POLL_MILLIS} ms, stops at once when the daemon stops (one that failed its start is not waited on
  * until the limit), and measures the limit on the monotonic clock, because it bounds how long a
- * real process may take, not a time of day. It asks through {@code HttpURLConnection}, as the CLI
- * does: the JDK's {@code HttpClient} would put some 300 classes into the daemon's own start-up
- * archive, whose training waits here (ADR 0062).
+ * real process may take, not a time of day. By default it asks through {@code HttpURLConnection},
+ * as the CLI does (the JDK's {@code HttpClient} would put some 300 classes into the daemon's own
+ * start-up archive, whose training waits here, ADR 0062); a caller whose JVM must not load even
+ * those gives its own {@link Probe} (the serve training asks over a plain socket, ADR 0095).
  */
 public final class ChildDaemonReadiness {
 
@@ -33,6 +34,15 @@ public final class ChildDaemonReadiness {
 
   static final long POLL_MILLIS = 20;
 
+  /** One question to the daemon: whether {@code /readyz} answered 200 now. */
+  @FunctionalInterface
+  public interface Probe {
+    /**
+     * @throws IOException when it is not listening yet, or the request failed: asked again
+     */
+    boolean ready() throws IOException;
+  }
+
   private ChildDaemonReadiness() {}
 
   /**
@@ -42,16 +52,19 @@ public final class ChildDaemonReadiness {
    */
   public static Outcome await(BooleanSupplier running, int port, Duration limit)
       throws InterruptedException {
+    return await(running, limit, new ReadyzOverUrlConnection(port));
+  }
+
+  /**
+   * Asks {@code probe} until it says ready, {@code running} says the daemon stopped, or {@code
+   * limit} has passed.
+   */
+  public static Outcome await(BooleanSupplier running, Duration limit, Probe probe)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
-    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
     while (running.getAsBoolean()) {
       try {
-        HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(5000);
-        int status = connection.getResponseCode();
-        connection.disconnect();
-        if (status == 200) {
+        if (probe.ready()) {
           return Outcome.READY;
         }
       } catch (IOException expected) {
@@ -63,5 +76,22 @@ public final class ChildDaemonReadiness {
       Thread.sleep(POLL_MILLIS);
     }
     return Outcome.EXITED;
+  }
+
+  /**
+   * {@code GET http://127.0.0.1:port/readyz} through {@code HttpURLConnection}; a class of its own,
+   * so a caller with another probe never loads it.
+   */
+  private record ReadyzOverUrlConnection(int port) implements Probe {
+    @Override
+    public boolean ready() throws IOException {
+      URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+      HttpURLConnection connection = (HttpURLConnection) readyz.toURL().openConnection();
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(5000);
+      int status = connection.getResponseCode();
+      connection.disconnect();
+      return status == 200;
+    }
   }
 }
