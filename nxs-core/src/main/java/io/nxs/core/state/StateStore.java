@@ -38,7 +38,7 @@ import org.sqlite.SQLiteDataSource;
  * the fingerprint, and Flyway then runs (and validates) as before — given that same list of scripts
  * as its resources, so it does not scan the class path again (ADR 0064). The list of a jar's
  * scripts is itself kept in {@code nxs_script_listings} under the jar's path and file stamp, so a
- * restart with the same jar does not walk its directory again (ADR 0070).
+ * restart with the same jar does not walk its directory again (ADR 0069).
  */
 public final class StateStore {
 
