@@ -11,6 +11,7 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -34,8 +36,24 @@ import org.flywaydb.core.internal.resource.classpath.ClassPathResource;
  * over its roots (directories and jars), with one fingerprint per module: the SHA-256 of the
  * scripts' names and contents. {@link StateStore} compares it with the fingerprint recorded after
  * the module's last successful Flyway run and starts Flyway only when they differ.
+ *
+ * <p>Listing a jar's scripts means walking its whole central directory (the daemon's jar has ~48k
+ * entries: a tenth of a second of CPU and the JIT's work on {@code java.util.zip} at every start),
+ * so a jar's listing is kept ({@link Listings}, in the home) under the jar's path and a stamp of
+ * the file (size, modification and status-change times, inode): a restart with the same jar reads
+ * the listing back; a jar that was replaced or rewritten has another stamp and is walked again.
  */
 final class MigrationScripts {
+
+  /** Where the listings of jars walked before are kept (the store's database). */
+  interface Listings {
+
+    /** The scripts listed for {@code jar} when its stamp was {@code stamp}, if kept. */
+    Optional<List<String>> find(String jar, String stamp);
+
+    /** Keeps the scripts just listed for {@code jar} with its stamp {@code stamp}. */
+    void keep(String jar, String stamp, List<String> scripts);
+  }
 
   private static final String ROOT = "db/";
 
@@ -62,13 +80,13 @@ final class MigrationScripts {
    *
    * @throws NxsException when a root cannot be read
    */
-  static MigrationScripts scan(ClassLoader loader) {
+  static MigrationScripts scan(ClassLoader loader, Listings listings) {
     Map<String, List<String>> found = new TreeMap<>();
     try {
       for (URL root : Collections.list(loader.getResources(FOLDER))) {
         switch (root.getProtocol()) {
           case "file" -> listDirectory(Path.of(root.toURI()), found);
-          case "jar" -> listJar(root, found);
+          case "jar" -> listJar(root, found, listings);
           default -> {
             // Another kind of class path entry: its modules simply always run Flyway.
           }
@@ -98,16 +116,56 @@ final class MigrationScripts {
     }
   }
 
-  private static void listJar(URL root, Map<String, List<String>> found) throws IOException {
+  private static void listJar(URL root, Map<String, List<String>> found, Listings listings)
+      throws IOException, URISyntaxException {
     URLConnection connection = root.openConnection();
     if (!(connection instanceof JarURLConnection jar)) {
       return;
     }
-    // The class loader keeps this jar open already: the JDK's cache hands back the same JarFile.
-    JarFile file = jar.getJarFile();
-    file.stream()
+    URL location = jar.getJarFileURL();
+    if (!"file".equals(location.getProtocol())) {
+      // A jar that is not a file of its own (nested, remote): walked each time.
+      walk(jar.getJarFile()).forEach(name -> add(found, name));
+      return;
+    }
+    Path path = Path.of(location.toURI());
+    String stamp = stamp(path);
+    Optional<List<String>> kept = listings.find(path.toString(), stamp);
+    if (kept.isPresent()) {
+      kept.get().forEach(name -> add(found, name));
+      return;
+    }
+    List<String> names;
+    // While the class loader holds this jar open, the JDK shares its central directory: no read.
+    try (JarFile file = new JarFile(path.toFile())) {
+      names = walk(file);
+    }
+    names.forEach(name -> add(found, name));
+    listings.keep(path.toString(), stamp, names);
+  }
+
+  private static List<String> walk(JarFile file) {
+    return file.stream()
         .filter(e -> !e.isDirectory() && e.getName().startsWith(ROOT))
-        .forEach(e -> add(found, e.getName()));
+        .map(e -> e.getName())
+        .toList();
+  }
+
+  /**
+   * What tells one version of a jar file from another without reading it: its size and modification
+   * time and, where the file system has them, its status-change time (which no tool can set back,
+   * unlike the modification time that {@code cp -p} or {@code touch -r} copy) and its inode (a file
+   * replaced by a rename).
+   */
+  private static String stamp(Path jar) throws IOException {
+    BasicFileAttributes basic = Files.readAttributes(jar, BasicFileAttributes.class);
+    String stamp =
+        basic.size() + "/" + basic.lastModifiedTime().toInstant() + "/" + basic.fileKey();
+    try {
+      return stamp + "/" + Files.getAttribute(jar, "unix:ctime");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return stamp; // no POSIX attributes here: size, modification time and file key
+    }
   }
 
   private static void add(Map<String, List<String>> found, String path) {

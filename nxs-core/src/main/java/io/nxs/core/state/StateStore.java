@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -35,7 +36,9 @@ import org.sqlite.SQLiteDataSource;
  * nxs_schema_fingerprints}. A later {@link #migrate} whose scripts have that same fingerprint was
  * already migrated by exactly these scripts and returns at once; any added or edited script changes
  * the fingerprint, and Flyway then runs (and validates) as before — given that same list of scripts
- * as its resources, so it does not scan the class path again (ADR 0064).
+ * as its resources, so it does not scan the class path again (ADR 0064). The list of a jar's
+ * scripts is itself kept in {@code nxs_script_listings} under the jar's path and file stamp, so a
+ * restart with the same jar does not walk its directory again (ADR 0069).
  */
 public final class StateStore {
 
@@ -44,6 +47,10 @@ public final class StateStore {
   private static final String FINGERPRINTS =
       "CREATE TABLE IF NOT EXISTS nxs_schema_fingerprints"
           + " (module TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)";
+
+  private static final String LISTINGS =
+      "CREATE TABLE IF NOT EXISTS nxs_script_listings"
+          + " (jar TEXT PRIMARY KEY, stamp TEXT NOT NULL, scripts TEXT NOT NULL)";
 
   private final Path file;
   private final SQLiteDataSource dataSource;
@@ -138,7 +145,7 @@ public final class StateStore {
       }
     }
     if (catalog == null) {
-      catalog = MigrationScripts.scan(scripts);
+      catalog = MigrationScripts.scan(scripts, new KeptListings());
     }
     if (recorded == null) {
       recorded = recordedFingerprints();
@@ -184,6 +191,58 @@ public final class StateStore {
       upsert.executeUpdate();
     } catch (SQLException e) {
       throw failure("cannot record the migration fingerprint in", e);
+    }
+  }
+
+  /**
+   * The jars' script listings kept in this store: one row per jar path, the listing of the jar's
+   * last stamp (a newline between paths; script paths have none).
+   */
+  private final class KeptListings implements MigrationScripts.Listings {
+
+    @Override
+    public Optional<List<String>> find(String jar, String stamp) {
+      try (Connection c = dataSource.getConnection()) {
+        create(c);
+        try (PreparedStatement select =
+            c.prepareStatement("SELECT stamp, scripts FROM nxs_script_listings WHERE jar = ?")) {
+          select.setString(1, jar);
+          try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next() || !stamp.equals(rs.getString(1))) {
+              return Optional.empty();
+            }
+            String scripts = rs.getString(2);
+            return Optional.of(scripts.isEmpty() ? List.of() : List.of(scripts.split("\n")));
+          }
+        }
+      } catch (SQLException e) {
+        throw failure("cannot read the migration script listings of", e);
+      }
+    }
+
+    @Override
+    public void keep(String jar, String stamp, List<String> scripts) {
+      try (Connection c = dataSource.getConnection()) {
+        create(c);
+        try (PreparedStatement upsert =
+            c.prepareStatement(
+                "INSERT INTO nxs_script_listings (jar, stamp, scripts) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (jar) DO UPDATE SET stamp = excluded.stamp,"
+                    + " scripts = excluded.scripts")) {
+          upsert.setString(1, jar);
+          upsert.setString(2, stamp);
+          upsert.setString(3, String.join("\n", scripts));
+          upsert.executeUpdate();
+        }
+      } catch (SQLException e) {
+        throw failure("cannot keep the migration script listing in", e);
+      }
+    }
+
+    private static void create(Connection c) throws SQLException {
+      try (Statement create = c.createStatement()) {
+        create.execute(LISTINGS);
+      }
     }
   }
 

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nxs.core.NxsException;
+import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +31,46 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationFingerprintTest {
 
   @TempDir Path dir;
+
+  // Each start of a daemon is a new process; the JDK's cache of opened jars (by URL) would hand a
+  // later "start" in this one JVM the jar file a former one opened.
+  @BeforeEach
+  void noJarCache() {
+    URLConnection.setDefaultUseCaches("jar", false);
+  }
+
+  @AfterEach
+  void jarCache() {
+    URLConnection.setDefaultUseCaches("jar", true);
+  }
+
+  /**
+   * Writes a jar at {@code jar} holding {@code files} (path to content) and a few thousand other
+   * entries, as a release replaces its jar: written beside it, then moved over it.
+   */
+  private static void jar(Path jar, Map<String, String> files) throws Exception {
+    Path next = jar.resolveSibling(jar.getFileName() + ".next");
+    try (OutputStream out = Files.newOutputStream(next);
+        JarOutputStream zip = new JarOutputStream(out)) {
+      for (int i = 0; i < 3000; i++) {
+        zip.putNextEntry(new JarEntry("io/example/C" + i + ".class"));
+        zip.closeEntry();
+      }
+      // Folders have entries of their own, as in every jar Maven builds.
+      zip.putNextEntry(new JarEntry("db/"));
+      zip.putNextEntry(new JarEntry("db/demo/"));
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        zip.putNextEntry(new JarEntry(f.getKey()));
+        zip.write(f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    Files.move(next, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static URLClassLoader loader(Path jar) throws Exception {
+    return new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+  }
 
   private Path script(String name, String sql) throws Exception {
     return script("demo", name, sql);
@@ -253,6 +301,54 @@ class MigrationFingerprintTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("Bad-Name");
       assertThat(count(store, "sqlite_master WHERE name = 'a'")).isZero();
+    }
+  }
+
+  @Test
+  void anUpgradedJarWithAnAddedScriptIsListedAgainAndTheScriptApplied() throws Exception {
+    Path app = dir.resolve("nxs.jar");
+    String v1 = "CREATE TABLE a (id INTEGER PRIMARY KEY);";
+    jar(app, Map.of("db/demo/V1__a.sql", v1));
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = loader(app)) {
+      StateStore.open(db, loader).migrate("demo");
+    }
+    assertThat(count(StateStore.open(db), "nxs_script_listings")).isEqualTo(1);
+
+    // The next release: the same path, one script more.
+    jar(app, Map.of("db/demo/V1__a.sql", v1, "db/demo/V2__b.sql", "CREATE TABLE b (id INTEGER);"));
+    try (URLClassLoader loader = loader(app)) {
+      StateStore again = StateStore.open(db, loader);
+      again.migrate("demo");
+      assertThat(count(again, "b")).isZero();
+    }
+    assertThat(history(db)).extracting(r -> r.split("\\|")[0]).containsExactly("0", "1", "2");
+    assertThat(
+            count(
+                StateStore.open(db),
+                "nxs_script_listings WHERE scripts LIKE '%db/demo/V2__b.sql%'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aRestartWithTheSameJarTakesItsScriptListFromTheHomeNotFromTheJar() throws Exception {
+    Path app = dir.resolve("nxs.jar");
+    jar(app, Map.of("db/demo/V1__a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);"));
+    Path db = dir.resolve("state.db");
+    try (URLClassLoader loader = loader(app)) {
+      StateStore.open(db, loader).migrate("demo");
+    }
+    // The home's listing for this very jar (same path and stamp) names a script the jar lacks:
+    // a start that read the listing looks for that script; one that walked the jar would not.
+    sql(
+        StateStore.open(db),
+        "UPDATE nxs_script_listings SET scripts = scripts || char(10) || 'db/demo/V2__gone.sql'");
+
+    try (URLClassLoader loader = loader(app)) {
+      StateStore again = StateStore.open(db, loader);
+      assertThatThrownBy(() -> again.migrate("demo"))
+          .isInstanceOf(NxsException.class)
+          .hasMessageContaining("db/demo/V2__gone.sql");
     }
   }
 }
