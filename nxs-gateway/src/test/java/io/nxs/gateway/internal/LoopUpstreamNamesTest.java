@@ -7,22 +7,14 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.nxs.core.config.ConfigLoader;
-import io.nxs.core.config.NxsConfig;
-import io.nxs.gateway.GatewayConfig;
-import io.nxs.gateway.GatewayModule;
 import io.nxs.gateway.Outcome;
-import io.nxs.gateway.ProviderConfig;
-import io.nxs.testkit.MutableClock;
 import io.nxs.testkit.upstream.FakeUpstream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +30,6 @@ class LoopUpstreamNamesTest {
 
   private static final String NAME = "upstream.test";
 
-  private final MutableClock clock = MutableClock.startingAt2026();
   private final NioEventLoopGroup group = new NioEventLoopGroup(1);
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private LoopUpstream upstream;
@@ -58,30 +49,15 @@ class LoopUpstreamNamesTest {
     };
   }
 
-  private ProviderRuntime provider(int port) {
-    String yaml =
+  /** Provider a at {@link #NAME}, a real runtime (its blocking client unused here). */
+  private static ScriptedChain provider(int port) {
+    return new ScriptedChain(
         "providers:\n  - name: a\n    base_url: http://"
             + NAME
             + ":"
             + port
             + "/v1\n    api_key: key-of-a\n    model: model-a\n    timeout: 5s\n"
-            + "    first_token_timeout: 2s\n    retry: 0\n";
-    NxsConfig nxs =
-        new ConfigLoader(new GatewayModule(Map.of()).configSections(), Map.of())
-            .parse(yaml, "nxs.yaml");
-    GatewayConfig config = GatewayConfig.from(nxs, Path.of("."), Map.of());
-    ProviderConfig pc = config.providers().getFirst();
-    return new ProviderRuntime(
-        pc,
-        config.failover(),
-        new Credentials(
-            pc.apiKey(),
-            pc.apiKeyNext(),
-            clock.instant().plus(Duration.ofDays(1)),
-            pc.name(),
-            pc.circuitBreaker(),
-            clock),
-        clock);
+            + "    first_token_timeout: 2s\n    retry: 0\n");
   }
 
   /** One attempt on the loop, once the name is resolved: what the loop's client made of it. */
@@ -117,9 +93,8 @@ class LoopUpstreamNamesTest {
       // The upstream listens on 127.0.0.1 only: ::1 refuses.
       assertThatThrownBy(() -> new Socket("::1", u.port()).close())
           .isInstanceOf(ConnectException.class);
-      ProviderRuntime provider = provider(u.port());
-      try {
-        AttemptResult result = attempt(provider);
+      try (ScriptedChain chain = provider(u.port())) {
+        AttemptResult result = attempt(chain.providers.get("a"));
 
         assertThat(result).isInstanceOf(AttemptResult.Ready.class);
         assertThat(result.attempt().outcome()).isEqualTo(Outcome.OK);
@@ -127,8 +102,6 @@ class LoopUpstreamNamesTest {
         assertThat(u.requests().getFirst().header("host")).isEqualTo(NAME + ":" + u.port());
         assertThat(metrics.get("nxs.gateway.loop.attempts").tag("provider", "a").counter().count())
             .isEqualTo(1.0);
-      } finally {
-        provider.close();
       }
     }
   }
@@ -140,17 +113,14 @@ class LoopUpstreamNamesTest {
       port = u.port();
       u.kill();
     }
-    ProviderRuntime provider = provider(port);
-    try {
-      AttemptResult result = attempt(provider);
+    try (ScriptedChain chain = provider(port)) {
+      AttemptResult result = attempt(chain.providers.get("a"));
 
       assertThat(result).isInstanceOf(AttemptResult.Failed.class);
       assertThat(List.of(result.attempt().outcome(), result.attempt().detail()))
           .containsExactly(
               Outcome.REFUSED,
               "Connect to http://" + NAME + ":" + port + " failed: Connection refused");
-    } finally {
-      provider.close();
     }
   }
 }
