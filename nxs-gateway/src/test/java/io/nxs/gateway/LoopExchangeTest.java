@@ -109,7 +109,7 @@ class LoopExchangeTest {
         + "  - name: a\n"
         + "    base_url: "
         + first
-        + "\n    api_key: key-of-a\n    model: model-a\n    priority: 1\n    timeout: 5s\n"
+        + "\n    api_key: key-of-a\n    model: model-a\n    priority: 1\n    timeout: 30s\n"
         + "    first_token_timeout: 300ms\n    retry: 0\n"
         + "    circuit_breaker: {failure_threshold: 1000}\n"
         + extra
@@ -121,7 +121,8 @@ class LoopExchangeTest {
         + at(host, b.baseUrl())
         + "\n    api_key: key-of-w\n    model: model-w\n    priority: 3\n    timeout: 5s\n"
         + "    retry: 0\n"
-        + "failover: {mode: sequential, global_timeout: 4s}\n";
+        // Room for a's 64 MiB body on a loaded machine (a cold JVM at load 9 took over 4 s).
+        + "failover: {mode: sequential, global_timeout: 30s}\n";
   }
 
   /** The same fault with the loop exchange off and on: both fail over the same way. */

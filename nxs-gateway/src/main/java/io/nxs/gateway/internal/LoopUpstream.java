@@ -345,7 +345,7 @@ final class LoopUpstream implements AutoCloseable {
               send(f.channel());
             } else if (index + 1 < addresses.length) {
               LOG.debug(
-                  "{} refused a connection to {} ({}); trying the next address",
+                  "{}: the connection to {} failed ({}); trying the next address",
                   target.path(),
                   addresses[index],
                   done.cause().toString());
