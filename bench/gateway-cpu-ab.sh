@@ -17,6 +17,9 @@
 # handshakes, are what is measured; a c=512 cell opens 448 new connections at its start).
 # Each cell: rps, CPU µs per request, the client's p50 (and, last, p99) in ms, errors, the 1-minute load, and bytes
 # allocated per request (from jstat: see allocated()).
+# UPSTREAM_HOST: the host the provider's base_url names (127.0.0.1 unless set; `localhost` for a
+# provider named by host name, as Ollama's default http://localhost:11434); A_UPSTREAM_HOST /
+# B_UPSTREAM_HOST set it for one daemon only. nginx listens on 127.0.0.1 alone.
 #   bench/gateway-cpu-ab.sh <checkout or jar A> <checkout or jar B>
 #     (ROUNDS=4 DUR=10s WARM=90s CONNS="64 512", e.g. CONNS="64 hey 512")
 set -euo pipefail
@@ -48,7 +51,8 @@ fi
 declare -A port pid lua
 for t in A B; do
   tree=${!t}; port[$t]=$(free_port); mkdir -p "$work/$t"
-  printf 'server: {host: 127.0.0.1, port: %s%s}\nproviders:\n  - {name: fast, base_url: "http://127.0.0.1:%s/v1", model: fast-model, priority: 1, retry: 0}\n' "${port[$t]}" "$tls" "$up" >"$work/$t/nxs.yaml"
+  host=${t}_UPSTREAM_HOST; host=${!host:-${UPSTREAM_HOST:-127.0.0.1}}
+  printf 'server: {host: 127.0.0.1, port: %s%s}\nproviders:\n  - {name: fast, base_url: "http://%s:%s/v1", model: fast-model, priority: 1, retry: 0}\n' "${port[$t]}" "$tls" "$host" "$up" >"$work/$t/nxs.yaml"
   if [[ $tree == *.jar ]]; then
     own=${t}_OPTS
     # shellcheck disable=SC2086

@@ -39,7 +39,7 @@ public final class Gateway implements AutoCloseable {
    * The event loop's client for the common request (ADR 0037); null with {@code
    * -Dnxs.gateway.loopExchange=false}.
    */
-  private final LoopUpstream loopUpstream = LoopUpstream.enabled() ? new LoopUpstream() : null;
+  private final LoopUpstream loopUpstream;
 
   private volatile PeerForwarding peers;
 
@@ -58,6 +58,10 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.telemetry = telemetry;
     Clock clock = telemetry.clock();
+    this.loopUpstream =
+        LoopUpstream.enabled()
+            ? new LoopUpstream(telemetry.metrics(), UpstreamAddresses.system())
+            : null;
     for (ProviderConfig pc : config.providers()) {
       ProviderRuntime r =
           new ProviderRuntime(

@@ -8,13 +8,13 @@ import java.util.List;
 
 /**
  * The common request on the client connection's event loop (ADR 0037): a request that does not
- * stream, whose chain's first provider is plain {@code http} to an IP address, in {@code
- * sequential} mode, with that provider's breakers closed and no budget that could publish, makes
- * its first attempt with {@link LoopUpstream} and is answered from the loop when that attempt
- * succeeds: no other thread takes part. Everything else, and every request whose first attempt does
- * not succeed, goes on on a virtual thread on the blocking path ({@link Router}, {@link
- * ProviderLane}), the first attempt handed to its lane to be recorded there as its own would have
- * been.
+ * stream, whose chain's first provider is plain {@code http} to an IP address or to a host name
+ * resolved already (off the loop, {@link UpstreamAddresses}), in {@code sequential} mode, with that
+ * provider's breakers closed and no budget that could publish, makes its first attempt with {@link
+ * LoopUpstream} and is answered from the loop when that attempt succeeds: no other thread takes
+ * part. Everything else, and every request whose first attempt does not succeed, goes on on a
+ * virtual thread on the blocking path ({@link Router}, {@link ProviderLane}), the first attempt
+ * handed to its lane to be recorded there as its own would have been.
  *
  * <p>Design note: the decisions are the blocking path's own ({@link ProviderLane#start}, {@link
  * ProviderLane#after}, {@link ProviderRuntime#plain}, {@link RequestFlow#answer}); only the I/O of

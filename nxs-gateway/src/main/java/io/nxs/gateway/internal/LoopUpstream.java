@@ -1,5 +1,7 @@
 package io.nxs.gateway.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,6 +23,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -46,6 +49,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.util.VersionInfo;
 
 /**
  * The event loop's HTTP/1.1 client for plain-{@code http} providers (ADR 0037): one attempt's
@@ -59,12 +64,22 @@ import java.util.function.Consumer;
  * the blocking path reads it); a connection whose deadline passed is closed, never pooled again. A
  * pooled connection the upstream closed while idle is dropped when its close has arrived; a request
  * written into one whose close had not is not sent again (nor does the blocking client retry): the
- * attempt fails as reset and the request fails over. Only providers whose host is an IP address
- * take this client: resolving a name may block.
+ * attempt fails as reset and the request fails over. A provider named by host name takes this
+ * client while {@link UpstreamAddresses} holds its addresses fresh (resolved off the loop); a new
+ * connection tries them in order as the blocking client does, a refused one silently giving way to
+ * the next. The request head is the blocking client's, {@code User-Agent} included.
  */
 final class LoopUpstream implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoopUpstream.class);
+
+  /**
+   * The {@code User-Agent} the blocking client sends (Apache HttpClient's, worked out as its
+   * builder does), so an upstream sees the same request head from either client.
+   */
+  private static final String USER_AGENT =
+      VersionInfo.getSoftwareInfo(
+          "Apache-HttpClient", "org.apache.hc.client5", HttpClientBuilder.class);
 
   /** The system property that turns the loop exchange off (ADR 0037): {@code false}. */
   static final String SWITCH = "nxs.gateway.loopExchange";
@@ -93,6 +108,11 @@ final class LoopUpstream implements AutoCloseable {
   /** The address of each provider this client may serve; absent for a provider it may not. */
   private final Map<ProviderRuntime, Target> targets = new ConcurrentHashMap<>();
 
+  private final MeterRegistry metrics;
+
+  /** The addresses of providers named by host name. */
+  private final UpstreamAddresses names;
+
   private volatile boolean closed;
 
   /** Whether the loop exchange is on (the default; {@code -Dnxs.gateway.loopExchange=false}). */
@@ -100,15 +120,46 @@ final class LoopUpstream implements AutoCloseable {
     return !"false".equalsIgnoreCase(System.getProperty(SWITCH, "true"));
   }
 
-  /** Where one provider is reached, and what its requests carry in {@code Host}. */
-  private record Target(InetSocketAddress address, String host, String path, int connectMillis) {}
+  /**
+   * Where one provider is reached: its IP address, or its host name's addresses; what its requests
+   * carry in {@code Host}; its idle connections' key (the name and port for a name, whose addresses
+   * may change, as the blocking client's pool keys by route); how many attempts the loop made.
+   */
+  private record Target(
+      InetAddress[] ip,
+      UpstreamAddresses.Name name,
+      int port,
+      InetSocketAddress pooled,
+      String host,
+      String path,
+      int connectMillis,
+      Counter attempts) {
+
+    /** Whether a connection may be made from the loop now: an IP, or a name resolved and fresh. */
+    boolean reachable() {
+      return name == null || name.fresh() != null;
+    }
+
+    /** The addresses to connect to, in order; null when the name has none. */
+    InetAddress[] addresses() {
+      return name == null ? ip : name.last();
+    }
+  }
+
+  LoopUpstream(MeterRegistry metrics, UpstreamAddresses names) {
+    this.metrics = metrics;
+    this.names = names;
+  }
 
   /**
-   * Whether this client may make {@code provider}'s attempts: plain {@code http} to an IP address
-   * (a name would need a resolver that may block). Worked out once per provider.
+   * Whether this client may make {@code provider}'s attempt now: plain {@code http}, to an IP
+   * address or to a host name whose addresses {@link UpstreamAddresses} holds fresh (resolving a
+   * name on the loop could block: one that is not resolved yet or went stale is resolved on a
+   * virtual thread, and this request takes the blocking path). Never waits.
    */
   boolean serves(ProviderRuntime provider) {
-    return target(provider) != null;
+    Target t = target(provider);
+    return t != null && t.reachable();
   }
 
   private Target target(ProviderRuntime provider) {
@@ -118,22 +169,35 @@ final class LoopUpstream implements AutoCloseable {
     }
     URI base = URI.create(provider.config().baseUrl());
     String host = base.getHost();
-    byte[] ip = host == null ? null : NetUtil.createByteArrayFromIpAddressString(host);
-    if (ip == null || !"http".equals(base.getScheme())) {
+    if (host == null || !"http".equals(base.getScheme())) {
+      return null;
+    }
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(host);
+    if (ip == null && !names.cachesNames()) {
       return null;
     }
     int port = base.getPort() < 0 ? 80 : base.getPort();
+    InetAddress[] address;
     try {
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getByAddress(host, ip), port);
-      t =
-          new Target(
-              address,
-              base.getPort() < 0 ? host : host + ":" + port,
-              "http://" + host + ":" + port,
-              (int) Math.min(Integer.MAX_VALUE, provider.config().connectTimeout().toMillis()));
+      address = ip == null ? null : new InetAddress[] {InetAddress.getByAddress(host, ip)};
     } catch (UnknownHostException e) {
       throw new IllegalStateException("an IP address of 4 or 16 bytes was refused", e);
     }
+    t =
+        new Target(
+            address,
+            ip == null ? names.name(host) : null,
+            port,
+            ip == null
+                ? InetSocketAddress.createUnresolved(host, port)
+                : new InetSocketAddress(address[0], port),
+            base.getPort() < 0 ? host : host + ":" + port,
+            "http://" + host + ":" + port,
+            (int) Math.min(Integer.MAX_VALUE, provider.config().connectTimeout().toMillis()),
+            Counter.builder("nxs.gateway.loop.attempts")
+                .description("First attempts made on the front's event loop (ADR 0037)")
+                .tag("provider", provider.name())
+                .register(metrics));
     targets.put(provider, t);
     return t;
   }
@@ -150,7 +214,9 @@ final class LoopUpstream implements AutoCloseable {
       Credentials.Key key,
       String model,
       Consumer<AttemptResult> done) {
-    new Call(loop, provider, target(provider), out, timing, key, model, done).start();
+    Target target = target(provider);
+    target.attempts().increment();
+    new Call(loop, provider, target, out, timing, key, model, done).start();
   }
 
   /** Closes every idle pooled connection; connections in use close when their answer is in. */
@@ -221,7 +287,7 @@ final class LoopUpstream implements AutoCloseable {
 
     void start() {
       arm(timing.firstDeadline(), this::timedOut);
-      ArrayDeque<Channel> pooled = pool(loop, target.address());
+      ArrayDeque<Channel> pooled = pool(loop, target.pooled());
       for (Channel c = pooled.pollFirst(); c != null; c = pooled.pollFirst()) {
         if (c.isActive()) {
           send(c);
@@ -232,7 +298,21 @@ final class LoopUpstream implements AutoCloseable {
       connect();
     }
 
+    /**
+     * A new connection to the target's addresses in order, as the blocking client tries them: a
+     * connect that fails goes on to the next address silently, and only the last one's failure is
+     * the attempt's (nothing was sent before it).
+     */
     private void connect() {
+      InetAddress[] addresses = target.addresses();
+      if (addresses == null) {
+        broke(new UnknownHostException(target.name().host()));
+        return;
+      }
+      connect(addresses, 0);
+    }
+
+    private void connect(InetAddress[] addresses, int index) {
       long left = TimeUnit.NANOSECONDS.toMillis(timing.firstDeadline() - System.nanoTime());
       ChannelFuture f =
           new Bootstrap()
@@ -255,7 +335,7 @@ final class LoopUpstream implements AutoCloseable {
                           .addLast(new Connection());
                     }
                   })
-              .connect(target.address());
+              .connect(new InetSocketAddress(addresses[index], target.port()));
       channel = f.channel();
       f.addListener(
           done -> {
@@ -263,6 +343,13 @@ final class LoopUpstream implements AutoCloseable {
               f.channel().close();
             } else if (done.isSuccess()) {
               send(f.channel());
+            } else if (index + 1 < addresses.length) {
+              LOG.debug(
+                  "{}: the connection to {} failed ({}); trying the next address",
+                  target.path(),
+                  addresses[index],
+                  done.cause().toString());
+              connect(addresses, index + 1);
             } else {
               broke(connectFailure(done.cause()));
             }
@@ -290,15 +377,17 @@ final class LoopUpstream implements AutoCloseable {
               HttpMethod.POST,
               out.uri().getRawPath(),
               Unpooled.wrappedBuffer(out.body()));
-      request
-          .headers()
-          .set(HttpHeaderNames.HOST, target.host())
-          .set(HttpHeaderNames.ACCEPT, out.accept())
-          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, out.body().length);
+      // The blocking client's request head, header for header and in its order (ADR 0037).
+      HttpHeaders headers = request.headers().set(HttpHeaderNames.ACCEPT, out.accept());
       if (out.authorization() != null) {
-        request.headers().set(HttpHeaderNames.AUTHORIZATION, out.authorization());
+        headers.set(HttpHeaderNames.AUTHORIZATION, out.authorization());
       }
+      headers
+          .set(HttpHeaderNames.HOST, target.host())
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, out.body().length)
+          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
+          .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
       c.writeAndFlush(request)
           .addListener(
               f -> {
@@ -313,7 +402,8 @@ final class LoopUpstream implements AutoCloseable {
       if (cause instanceof IOException io) {
         broke(io);
       } else if (status == 0) {
-        broke(new IOException(target.address() + " failed to respond"));
+        broke(
+            new IOException("The target server failed to respond")); // the blocking client's words
       } else {
         broke(new IOException("the upstream closed the connection before its answer ended"));
       }
@@ -417,7 +507,7 @@ final class LoopUpstream implements AutoCloseable {
         if (conn != null) {
           conn.call = null;
         }
-        ArrayDeque<Channel> pooled = pool(loop, target.address());
+        ArrayDeque<Channel> pooled = pool(loop, target.pooled());
         if (whole && keepAlive && c.isActive() && !closed && pooled.size() < IDLE_PER_UPSTREAM) {
           pooled.addFirst(c);
         } else {
