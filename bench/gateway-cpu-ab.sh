@@ -79,6 +79,20 @@ ticks() {
   echo $t
 }
 tck=$(getconf CLK_TCK)
+# THREADS=1: after each cell, the daemon's threads that took CPU in it (ticks, voluntary and
+# involuntary context switches), e.g. each event loop's share.
+per_thread() { # pid -> "tid name ticks voluntary involuntary" per thread
+  local d
+  for d in "/proc/$1/task/"*; do
+    awk -v tid="${d##*/}" -v name="$(tr ' ' _ <"$d/comm" 2>/dev/null)" 'NR == FNR { t = $14 + $15; next }
+      /^voluntary_ctxt/ { v = $2 } /^nonvoluntary_ctxt/ { n = $2 } END { print tid, name, t, v, n }' "$d/stat" "$d/status" 2>/dev/null
+  done
+}
+thread_delta() { # before after requests -> the threads with ticks in the cell
+  awk -v n="$3" -v tck="$tck" 'NR == FNR { t[$1] = $3; v[$1] = $4; c[$1] = $5; next }
+    ($3 - t[$1]) > 0 { printf "   %s %s cpu_us_per_req=%.1f vcs_per_req=%.3f ivcs_per_req=%.3f\n", $1, $2,
+      ($3 - t[$1]) * 1e6 / tck / n, ($4 - v[$1]) / n, ($5 - c[$1]) / n }' "$1" "$2"
+}
 # Bytes allocated so far, near enough: eden's capacity times the young collections (each one runs
 # when eden is full) plus what eden holds now (jstat -gc, in KB). Allocation per request = the
 # difference over a cell / its requests.
@@ -113,10 +127,12 @@ for r in $(seq "${ROUNDS:-4}"); do
   order="A B"; [ $((r % 2)) = 0 ] && order="B A"
   for c in ${CONNS:-64 512}; do
     for t in $order; do
+      [ "${THREADS:-0}" = 1 ] && per_thread "${pid[$t]}" >"$work/th0"
       c0=$(ticks "${pid[$t]}"); a0=$(allocated "${pid[$t]}")
       read -r n rps p50 err p99 < <(load "$t" "$c")
       c1=$(ticks "${pid[$t]}"); a1=$(allocated "${pid[$t]}")
       echo "$r $c $t $rps $(( (c1 - c0) * 1000000 / tck / (n > 0 ? n : 1) )) $p50 $err $(cut -d' ' -f1 /proc/loadavg) $(( (a1 - a0) / (n > 0 ? n : 1) )) $p99" | tee -a "$work/rows"
+      if [ "${THREADS:-0}" = 1 ]; then per_thread "${pid[$t]}" >"$work/th1"; thread_delta "$work/th0" "$work/th1" "$((n > 0 ? n : 1))"; fi
     done
   done
 done

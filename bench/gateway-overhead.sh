@@ -19,6 +19,7 @@
 # then the failover cost (NXS: a first provider that refuses / answers 503).
 #   bench/gateway-overhead.sh [out.md]     (DURATION=8s, WARMUP=15s, JVM_WARMUP=120s for NXS: on two
 #   cores shared with other jobs its JIT needs about two minutes of load before the figures settle;
+#   ROUNDS=3 of the c=64 and 1,000 req/s loads, each row after REWARM=5s at its own load shape;
 #   needs nginx, wrk and hey from Debian, listed in bench/debian-packages)
 # The in-process harness (nxs-gateway's test class io.nxs.gateway.bench.OverheadBenchServer, the
 # gateway and a stub upstream in one JVM) stays for profiling; this script measures the daemon.
@@ -33,6 +34,8 @@ out=${1:-bench/results/$(date -u +%Y-%m-%d)-gateway-overhead.md}
 duration=${DURATION:-8s}
 warmup=${WARMUP:-15s}
 jvm_warmup=${JVM_WARMUP:-120s}
+rounds=${ROUNDS:-3}
+rewarm=${REWARM:-5s}
 portkey_dir=${PORTKEY_DIR:-/tmp/portkey}
 for tool in nginx wrk hey curl; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install nginx wrk hey curl)" >&2; exit 2; }
@@ -256,7 +259,7 @@ fi
   echo
   echo "- Machine: $(nproc) cores shared with other jobs (noisy), $(uname -sr); JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "- Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Command: \`DURATION=$duration WARMUP=$warmup JVM_WARMUP=$jvm_warmup bench/gateway-overhead.sh\` ($(wrk -v 2>&1 | head -n1 | awk '{print "wrk", $2}'), hey $(dpkg-query -W -f='${Version}' hey 2>/dev/null), nginx $(nginx -v 2>&1 | sed 's/.*\///'); ${duration} per cell; load generators and servers share the 2 cores)"
+  echo "- Command: \`DURATION=$duration WARMUP=$warmup JVM_WARMUP=$jvm_warmup ROUNDS=$rounds REWARM=$rewarm bench/gateway-overhead.sh\` ($(wrk -v 2>&1 | head -n1 | awk '{print "wrk", $2}'), hey $(dpkg-query -W -f='${Version}' hey 2>/dev/null), nginx $(nginx -v 2>&1 | sed 's/.*\///'); ${duration} per cell; load generators and servers share the 2 cores)"
   echo "- Upstream: nginx (own process, \`worker_processes auto\`) returning a fixed chat completion; nginx proxy: a second nginx, \`proxy_pass\` with \`keepalive 128\`."
   echo "- NXS: \`./nxs serve\` on a fresh home, every module on, its launcher's JVM flags; bearer = the admin key."
   [ -n "$baseline" ] && echo "- NXS baseline: \`$NXS_BASELINE/nxs serve\` ($(git -C "$NXS_BASELINE" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)...), same config, its own fresh home${NXS_BASELINE_JAVA_OPTS:+, JVM flags \`$NXS_BASELINE_JAVA_OPTS\`}."
@@ -267,33 +270,82 @@ fi
   echo "| load | target | rps | p50 / p99 ms | added p50 / p99 ms vs direct | rps / nginx proxy | server CPU µs / request | errors |"
   echo "|---|---|---|---|---|---|---|---|"
 } >"$out"
-for load in wrk64 hey1000 wrk512; do
-  case $load in
-    wrk64) label="wrk c=64 (max)";;
-    hey1000) label="hey c=16, 1,000 req/s";;
-    wrk512) label="wrk c=512";;
+# Each row of the c=64 and 1,000 req/s loads is measured ROUNDS times (targets in turn, the order
+# reversed every other round, so no target always follows the same one), and every row, of every
+# target, is preceded by REWARM of that target at the row's own load shape: a row never follows
+# another daemon's load or an idle minute cold. The table gives each figure's median over the
+# rounds; the raw rounds follow it. (One 8 s cell a target was read as NXS's c=64 cost before:
+# 60 µs in one quiet pass, 86-88 in the next two, while an alternating A/B minutes later had the
+# same jar at 64-69 µs: bench/results/2026-12-08-c64.md.)
+measure() { # load target -> "rps p50 p99 n errors..."
+  case $1 in
+    wrk64) run_wrk "${url[$2]}" "${lua[$2]}" 64;;
+    hey1000) run_hey "${url[$2]}" "$2";;
+    wrk512) run_wrk "${url[$2]}" "${lua[$2]}" 512;;
   esac
-  for t in "${targets[@]}"; do
-    # shellcheck disable=SC2086
-    c0=$(cpu_ticks ${pid[$t]})
-    case $load in
-      wrk64) read -r rps p50 p99 n err < <(run_wrk "${url[$t]}" "${lua[$t]}" 64);;
-      hey1000) read -r rps p50 p99 n err < <(run_hey "${url[$t]}" "$t");;
-      wrk512) read -r rps p50 p99 n err < <(run_wrk "${url[$t]}" "${lua[$t]}" 512);;
-    esac
-    # shellcheck disable=SC2086
-    c1=$(cpu_ticks ${pid[$t]})
-    if [ "$t" = direct ]; then drps=$rps; dp50=$p50; dp99=$p99; fi
-    if [ "$t" = "nginx proxy" ]; then prps=$rps; fi
-    awk -v lb="$label" -v t="$t" -v r="$rps" -v a="$p50" -v b="$p99" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" \
-        -v pr="${prps:-0}" -v e="$err" -v cpu=$((c1 - c0)) -v n="${n:-0}" -v tck="$tck" 'BEGIN {
-      c = n > 0 ? sprintf("%.0f", cpu * 1e6 / tck / n) : "n/a";
-      ratio = (pr > 0 && t != "direct") ? sprintf("%.2f", r / pr) : "-";
-      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | %s | %s | %s |\n", lb, t, r, a, b, ratio, c, e;
-      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %s | %s | %s |\n", lb, t, r, a, b, a-d5, b-d9, ratio, c, e }' >>"$out"
+}
+rewarm() { # load target: the row's own load shape, unmeasured
+  case $1 in
+    wrk64) duration=$rewarm run_wrk "${url[$2]}" "${lua[$2]}" 64 >/dev/null;;
+    hey1000) duration=$rewarm run_hey "${url[$2]}" "$2" >/dev/null;;
+  esac
+}
+: >"$work/raw"
+for load in wrk64 hey1000 wrk512; do
+  n_rounds=$rounds
+  [ "$load" = wrk512 ] && n_rounds=1 # the errors row: a second round would only reuse warm connections
+  for r in $(seq "$n_rounds"); do
+    order=("${targets[@]}")
+    if [ $((r % 2)) = 0 ]; then
+      order=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do order+=("${targets[$i]}"); done
+    fi
+    for t in "${order[@]}"; do
+      rewarm "$load" "$t"
+      # shellcheck disable=SC2086
+      c0=$(cpu_ticks ${pid[$t]})
+      read -r rps p50 p99 n err < <(measure "$load" "$t")
+      # shellcheck disable=SC2086
+      c1=$(cpu_ticks ${pid[$t]})
+      cpu=$(awk -v c=$((c1 - c0)) -v n="${n:-0}" -v tck="$tck" 'BEGIN { if (n > 0) printf "%.0f", c * 1e6 / tck / n; else print "n/a" }')
+      echo "$load|$r|$t|$rps|$p50|$p99|$cpu|$(cut -d' ' -f1 /proc/loadavg)|$err" >>"$work/raw"
+    done
   done
-  prps=""
 done
+# The table: per load and target, the median over the rounds of each figure; "added" and "rps /
+# nginx proxy" are taken within each round (against direct's and the nginx proxy's row of the same
+# round, minutes apart at most) and their median given; the raw rounds follow.
+{
+awk -F'|' '
+  function med(list,   a, i, j, v, m) { # the median of a space-separated list (mawk: no asort)
+    m = split(substr(list, 2), a, " ")
+    for (i = 2; i <= m; i++) { v = a[i] + 0; for (j = i - 1; j > 0 && a[j] + 0 > v; j--) a[j + 1] = a[j]; a[j + 1] = v }
+    return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+  { row[NR] = $0; k = $1 SUBSEP $3; rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; cpu[k] = cpu[k] " " $7
+    if ($3 == "direct") { d50[$1, $2] = $5; d99[$1, $2] = $6 }
+    if ($3 == "nginx proxy") prx[$1, $2] = $4
+    if ($9 != "-") err[k] = err[k] "round " $2 ": " $9 " "
+    if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+  END {
+    for (i = 1; i <= NR; i++) {
+      split(row[i], f, "|"); k = f[1] SUBSEP f[3]
+      a50[k] = a50[k] " " (f[5] - d50[f[1], f[2]]); a99[k] = a99[k] " " (f[6] - d99[f[1], f[2]])
+      if (prx[f[1], f[2]] > 0) ratio[k] = ratio[k] " " f[4] / prx[f[1], f[2]]
+    }
+    label["wrk64"] = "wrk c=64 (max)"; label["hey1000"] = "hey c=16, 1,000 req/s"; label["wrk512"] = "wrk c=512"
+    for (i = 1; i <= n; i++) {
+      split(order[i], kt, SUBSEP); l = kt[1]; t = kt[2]; k = order[i]
+      e = (k in err) ? err[k] : "-"
+      if (t == "direct") printf "| %s | %s | %.0f | %.3f / %.3f | - | - | %s | %s |\n", label[l], t, med(rps[k]), med(p50[k]), med(p99[k]), med(cpu[k]), e
+      else printf "| %s | %s | %.0f | %.3f / %.3f | %.3f / %.3f | %.2f | %s | %s |\n", label[l], t, med(rps[k]), med(p50[k]), med(p99[k]),
+        med(a50[k]), med(a99[k]), med(ratio[k]), med(cpu[k]), e
+    } }' "$work/raw"
+  echo
+  echo "Rounds (load|round|target|rps|p50 ms|p99 ms|server CPU µs a request|load1|errors; each row after $rewarm of its own load shape):"
+  echo
+  echo '```'
+  cat "$work/raw"
+  echo '```'
+} >>"$out"
 
 {
   echo
